@@ -1,1 +1,24 @@
-export const placeholder = 'hooks';
+export {
+  CheckpointSaverHook,
+  type CheckpointSaverHookOptions,
+  type CheckpointSaverListener,
+  type Saver,
+} from './checkpoint-saver-hook.js';
+export { HookError } from './errors.js';
+export { type Every, EveryN, everyN } from './every-n.js';
+export type {
+  FetchedValue,
+  Hook,
+  Mode,
+  RunArgs,
+  RunContext,
+  RunValues,
+  ScalarWriter,
+  SessionContext,
+} from './hook.js';
+export { HookList, hookName } from './hook-list.js';
+export { formatValue, LoggingTensorHook, type LoggingTensorHookOptions } from './logging-tensor-hook.js';
+export { NanTensorHook, type NanTensorHookOptions } from './nan-tensor-hook.js';
+export { StepCounterHook, type StepCounterHookOptions } from './step-counter-hook.js';
+export { StopAtStepHook, type StopAtStepOptions } from './stop-at-step-hook.js';
+export { SummarySaverHook, type SummarySaverHookOptions } from './summary-saver-hook.js';

@@ -1,0 +1,77 @@
+import { HookError } from './errors.js';
+import type { Every } from './every-n.js';
+import { EveryN } from './every-n.js';
+import type { FetchedValue, Hook, RunArgs, RunContext, RunValues, SessionContext } from './hook.js';
+
+/** Options of {@link LoggingTensorHook}. */
+export interface LoggingTensorHookOptions {
+  /** Tensor names to log, or display name → tensor name. */
+  readonly tensors: readonly string[] | Readonly<Record<string, string>>;
+  /** How often to log; default every 100 steps. */
+  readonly every?: Every;
+  /** Turns the values into the log line; default `name = value, …`. */
+  readonly formatter?: (values: Readonly<Record<string, FetchedValue>>) => string;
+  /** Also log the last values at `end`. */
+  readonly atEnd?: boolean;
+  /** Where lines go; default `console.log`. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Logs named tensors every N steps or seconds, as TF's `LoggingTensorHook` does:
+ * `loss = 0.693, step = 100 (2.345 sec)`.
+ * @example
+ *   new LoggingTensorHook({ tensors: { loss: 'loss', step: 'global_step' }, every: { steps: 100 } })
+ */
+export class LoggingTensorHook implements Hook {
+  readonly key = 'LoggingTensorHook';
+  private readonly tensors: Readonly<Record<string, string>>;
+  private readonly timer: EveryN;
+  private triggered = false;
+  private last: Readonly<Record<string, FetchedValue>> | null = null;
+
+  constructor(private readonly options: LoggingTensorHookOptions) {
+    const t = options.tensors;
+    this.tensors = Array.isArray(t) ? Object.fromEntries(t.map((n) => [n, n])) : (t as Record<string, string>);
+    if (Object.keys(this.tensors).length === 0) {
+      throw new HookError(
+        'INVALID_ARGUMENT',
+        'LoggingTensorHook: `tensors` must name at least one tensor. Received none.',
+      );
+    }
+    this.timer = new EveryN(options.every ?? { steps: 100 });
+  }
+
+  beforeRun(ctx: RunContext): RunArgs | undefined {
+    this.triggered = this.timer.shouldTrigger(ctx.globalStep);
+    return this.triggered || this.options.atEnd ? { fetch: this.tensors } : undefined;
+  }
+
+  afterRun(ctx: RunContext, values: RunValues): void {
+    this.last = values;
+    if (!this.triggered) return;
+    const elapsed = this.timer.markTriggered(ctx.globalStep - 1);
+    const line = this.format(values);
+    (this.options.log ?? console.log)(elapsed ? `${line} (${elapsed.elapsedSecs.toFixed(3)} sec)` : line);
+  }
+
+  end(ctx: SessionContext): void {
+    if (this.options.atEnd && this.last) (this.options.log ?? console.log)(this.format(this.last));
+    void ctx;
+  }
+
+  private format(values: Readonly<Record<string, FetchedValue>>): string {
+    if (this.options.formatter) return this.options.formatter(values);
+    return Object.keys(this.tensors)
+      .map((k) => `${k} = ${formatValue(values[k])}`)
+      .join(', ');
+  }
+}
+
+/** Formats a fetched value the way TF prints numpy values in logs. */
+export function formatValue(v: FetchedValue | undefined): string {
+  if (v === undefined) return '<missing>';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');
+  const items = Array.from(v.slice(0, 10), (x) => formatValue(x));
+  return `[${items.join(' ')}${v.length > 10 ? ' ...' : ''}]`;
+}
