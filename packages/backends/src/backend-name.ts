@@ -1,0 +1,35 @@
+/**
+ * The backends `useBackend()` knows: `tensorflow` is native TensorFlow through
+ * `@tensorflow/tfjs-node` (or `@tensorflow/tfjs-node-gpu`).
+ *
+ * @example
+ * ```ts
+ * import type { BackendName } from '@estimatorjs/backends';
+ * const name: BackendName = 'wasm';
+ * ```
+ */
+export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu' | 'tensorflow';
+
+/**
+ * Every valid {@link BackendName}, in the order `listBackends()` reports them.
+ *
+ * @example
+ * ```ts
+ * import { BACKEND_NAMES } from '@estimatorjs/backends';
+ * console.log(BACKEND_NAMES.join(', '));
+ * ```
+ */
+export const BACKEND_NAMES: readonly BackendName[] = Object.freeze(['cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow']);
+
+/**
+ * True when `name` is a valid {@link BackendName}.
+ *
+ * @example
+ * ```ts
+ * import { isBackendName } from '@estimatorjs/backends';
+ * if (!isBackendName(process.argv[2] ?? '')) process.exit(2);
+ * ```
+ */
+export function isBackendName(name: string): name is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { defaultWasmPaths } from '#wasm-paths';
+import { BackendError } from '../backend-error.js';
+import type { BackendOptions } from '../backend-provider.js';
+import { defineProvider, type InternalProvider } from '../internal/define-provider.js';
+import { loadPackage, probe } from '../internal/load-package.js';
+import { registerWasmTrainingKernels } from '../kernels/register-wasm-training-kernels.js';
+
+const packageName = '@tensorflow/tfjs-backend-wasm';
+const load = () => loadPackage('wasm', packageName, () => import('@tensorflow/tfjs-backend-wasm'));
+
+let applied: { paths: string; threads: number | undefined } | undefined;
+
+function validateThreads(threads: number | undefined): void {
+  if (threads === undefined) return;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new BackendError(
+      'invalid-options',
+      `useBackend('wasm'): threads must be a whole number >= 1. Received threads=${String(threads)}.`,
+    );
+  }
+}
+
+/**
+ * The WebAssembly backend (`@tensorflow/tfjs-backend-wasm`, XNNPACK, SIMD), made a training backend: `create()`
+ * finds the `.wasm` binaries of the installed package in Node (no `setWasmPaths` call needed), sets the thread
+ * count, and registers this package's training kernels (`Conv2DBackpropFilter`, …) and fast transposed matmuls.
+ *
+ * @example
+ * ```ts
+ * import { wasmProvider } from '@estimatorjs/backends';
+ * await wasmProvider.create({ threads: 1 });
+ * ```
+ */
+export const wasmProvider: InternalProvider = defineProvider({
+  name: 'wasm',
+  packageName,
+  supports: { gpu: false, node: true, browser: true, training: true, threads: true, float16: false },
+  async check(options) {
+    validateThreads(options.threads);
+    if (typeof WebAssembly !== 'object') {
+      return new BackendError(
+        'backend-unavailable',
+        "useBackend('wasm'): this JavaScript engine has no WebAssembly; use 'cpu'.",
+      );
+    }
+    return probe(load);
+  },
+  async prepare(options: BackendOptions) {
+    const wasm = await load();
+    const paths = options.wasmPaths ?? defaultWasmPaths();
+    const wanted = { paths: JSON.stringify(paths ?? null), threads: options.threads };
+    const initialised = (tf.engine().registry as Record<string, unknown>).wasm != null;
+    if (!initialised) {
+      if (paths !== undefined) wasm.setWasmPaths(paths as Parameters<typeof wasm.setWasmPaths>[0]);
+      if (options.threads !== undefined) wasm.setThreadsCount(options.threads);
+      applied = wanted;
+    } else if (
+      (options.wasmPaths !== undefined && wanted.paths !== applied?.paths) ||
+      (options.threads !== undefined && options.threads !== applied?.threads)
+    ) {
+      throw new BackendError(
+        'invalid-options',
+        "useBackend('wasm'): wasmPaths and threads apply only before the wasm backend first initialises, and it already has; pass them on the first useBackend('wasm') call.",
+      );
+    }
+    if (options.trainingKernels !== false) registerWasmTrainingKernels();
+  },
+  async runtimeInfo() {
+    const wasm = await load();
+    const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    let threads = 1;
+    try {
+      threads = wasm.getThreadsCount();
+    } catch {
+      threads = 1;
+    }
+    return { simd, threads };
+  },
+});

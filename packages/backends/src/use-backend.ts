@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from './backend-error.js';
+import type { BackendInfo, BackendOptions } from './backend-provider.js';
+import { internalProvider } from './providers.js';
+import { registerGradients } from './register-gradients.js';
+
+/**
+ * Picks the tfjs backend for this process, at startup: loads its package (an optional peer dependency), registers
+ * gradients once, prepares it (wasm: `.wasm` paths, threads, the training kernels tfjs-backend-wasm lacks),
+ * then `tf.setBackend(name)` + `tf.ready()`. Fails with one-line {@link BackendError}s: `unknown-backend`,
+ * `backend-not-installed` (says what to install), `backend-unavailable` (says why), `backend-init-failed`,
+ * `invalid-options`.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from '@estimatorjs/backends';
+ * const info = await useBackend(process.argv[2] ?? 'wasm');
+ * console.log(`training on ${info.name}`);
+ * ```
+ */
+export async function useBackend(name: string, options: BackendOptions = {}): Promise<BackendInfo> {
+  const provider = internalProvider(name, `useBackend('${name}')`);
+  await provider.create(options);
+  await registerGradients();
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(provider.name);
+    if (ok) await tf.ready();
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new BackendError('backend-init-failed', `useBackend('${name}'): tfjs could not initialise it: ${why}`, {
+      cause: error,
+    });
+  }
+  if (!ok) {
+    throw new BackendError(
+      'backend-init-failed',
+      `useBackend('${name}'): tf.setBackend('${provider.name}') returned false (its initialisation failed; tfjs logged the cause above).`,
+    );
+  }
+  const runtime = await provider.runtimeInfo();
+  return {
+    name: provider.name,
+    packageName: provider.packageName,
+    supports: provider.supports,
+    simd: runtime.simd,
+    threads: runtime.threads,
+  };
+}
