@@ -1,1 +1,1 @@
-export {};
+export { readIdxFile } from './read-idx-file.js';

@@ -1,0 +1,32 @@
+/**
+ * Base class of every error `@estimatorjs/data` throws. `code` is stable across versions; match on it,
+ * not on the message.
+ * @example
+ *   try { await it.getNext(); } catch (e) { if (e instanceof DataError && e.code === 'OUT_OF_RANGE') done = true; }
+ */
+export class DataError extends Error {
+  /** A stable machine-readable code such as `INVALID_ARGUMENT`, `OUT_OF_RANGE`, `NOT_FOUND`, `DATA_LOSS`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DataError';
+    this.code = code;
+  }
+}
+
+/**
+ * Thrown by `iterator.getNext()` when the dataset is exhausted (TF's `tf.errors.OutOfRangeError`).
+ * @example
+ *   try { for (;;) step(await it.getNext()); } catch (e) { if (!(e instanceof OutOfRangeError)) throw e; }
+ */
+export class OutOfRangeError extends DataError {
+  constructor(message: string) {
+    super('OUT_OF_RANGE', message);
+    this.name = 'OutOfRangeError';
+  }
+}
+
+/** @internal shorthand for argument errors. */
+export function invalidArgument(message: string): DataError {
+  return new DataError('INVALID_ARGUMENT', message);
+}

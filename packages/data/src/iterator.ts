@@ -1,0 +1,139 @@
+/**
+ * Iterators over a Dataset (TF1's `Iterator`): pull with `next()` / `getNext()`, close with `return()`.
+ * Owns: the iterator lifecycle, OutOfRangeError, initialization from a feed.
+ */
+import { DataError, invalidArgument, OutOfRangeError } from './errors.js';
+import { materialize } from './internal/lazy.js';
+import type { IterContext } from './internal/node.js';
+import type { FeedValue } from './internal/slice-source.js';
+
+/** What an iterator needs from its dataset (a {@link Dataset}). */
+export interface IterableSource {
+  _iterate(ctx: IterContext): AsyncIterator<unknown>;
+  _newContext(feed: ReadonlyMap<string, FeedValue> | null, serial?: number): IterContext;
+  readonly _placeholders: readonly { readonly name: string }[];
+}
+
+/** The values `InitializableIterator.initialize()` takes: placeholder name → values. */
+export type Feed = Readonly<Record<string, FeedValue>>;
+
+/**
+ * A position in a dataset. `for await (const x of it)` and `next()` share the position; leaving a
+ * `for await` early closes the iterator (as JS iterators do) and releases what the pipeline holds.
+ * @example
+ *   const it = ds.makeOneShotIterator();
+ *   const batch = await it.getNext();
+ */
+export class DatasetIterator<T> implements AsyncIterable<T> {
+  /** @internal */ protected inner: AsyncIterator<unknown> | null = null;
+  /** @internal */ protected ctx: IterContext | null = null;
+  /** @internal */ protected produced = 0;
+  /** @internal */ protected closed = false;
+
+  /** @internal Use `dataset.makeOneShotIterator()`. */
+  constructor(
+    /** @internal */ protected readonly source: IterableSource,
+    /** @internal */ protected feed: ReadonlyMap<string, FeedValue> | null,
+  ) {}
+
+  /** The number of elements this iterator has produced since it started (or was initialized). */
+  get position(): number {
+    return this.produced;
+  }
+
+  /** The next element, or `{ done: true }` at the end. The caller owns the element. */
+  async next(): Promise<IteratorResult<T, undefined>> {
+    const inner = this.ensureStarted();
+    if (!inner) return { done: true, value: undefined };
+    const r = await inner.next();
+    if (r.done) {
+      this.closed = true;
+      return { done: true, value: undefined };
+    }
+    this.produced++;
+    return { done: false, value: materialize(r.value) as T };
+  }
+
+  /** The next element; throws {@link OutOfRangeError} at the end (TF's `get_next()`). */
+  async getNext(): Promise<T> {
+    const r = await this.next();
+    if (r.done) {
+      throw new OutOfRangeError(
+        `DatasetIterator.getNext(): end of sequence after ${this.produced} elements. Expected another element; repeat() the dataset or stop at OutOfRangeError.`,
+      );
+    }
+    return r.value;
+  }
+
+  /** Closes the iterator and releases every tensor the pipeline holds. Safe to call twice. */
+  async return(): Promise<void> {
+    const inner = this.inner;
+    this.inner = null;
+    this.closed = true;
+    if (inner) await inner.return?.();
+  }
+
+  /** @internal */
+  protected ensureStarted(): AsyncIterator<unknown> | null {
+    if (this.closed) return null;
+    if (!this.inner) {
+      this.ctx = this.source._newContext(this.feed);
+      this.inner = this.source._iterate(this.ctx);
+    }
+    return this.inner;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T, undefined> {
+    return {
+      next: () => this.next(),
+      return: async () => {
+        await this.return();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+}
+
+/**
+ * An iterator whose placeholders are fed by {@link InitializableIterator.initialize}.
+ * @example
+ *   const it = Dataset.fromTensorSlices(placeholder('x')).makeInitializableIterator();
+ *   await it.initialize({ x: [1, 2, 3] });
+ *   const first = await it.getNext();
+ */
+export class InitializableIterator<T> extends DatasetIterator<T> {
+  private initialized = false;
+
+  /** @internal Use `dataset.makeInitializableIterator()`. */
+  constructor(source: IterableSource) {
+    super(source, null);
+  }
+
+  /** Starts (or restarts) the iterator from `feed`; releases whatever the previous run held. */
+  async initialize(feed: Feed = {}): Promise<void> {
+    if (feed === null || typeof feed !== 'object') {
+      throw invalidArgument(
+        `InitializableIterator.initialize(): expected an object of placeholder values. Received ${String(feed)}.`,
+      );
+    }
+    await this.return();
+    this.feed = new Map(Object.entries(feed));
+    this.closed = false;
+    this.produced = 0;
+    this.initialized = true;
+  }
+
+  override async next(): Promise<IteratorResult<T, undefined>> {
+    if (!this.initialized) {
+      const names = this.source._placeholders.map((p) => p.name);
+      const what = names.length
+        ? `placeholder${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')} ${names.length > 1 ? 'have' : 'has'} no value`
+        : 'it has not been initialized';
+      throw new DataError(
+        'FAILED_PRECONDITION',
+        `InitializableIterator.next(): ${what}. Expected \`await it.initialize({ ${names.map((n) => `${n}: ...`).join(', ')} })\` before reading.`,
+      );
+    }
+    return super.next();
+  }
+}
