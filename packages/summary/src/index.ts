@@ -1,1 +1,26 @@
-export const placeholder = 'summary';
+export { crc32c, maskCrc32c } from './crc32c.js';
+export {
+  DEFAULT_FLUSH_SECS,
+  DEFAULT_HISTOGRAM_BUCKETS,
+  DEFAULT_IMAGE_MAX_OUTPUTS,
+  DEFAULT_MAX_QUEUE,
+  FILE_VERSION,
+} from './defaults.js';
+export { type CorruptionKind, EventFileCorruptError, SummaryError } from './errors.js';
+export type {
+  Event,
+  HistogramValue,
+  ImageValue,
+  SummaryMetadata,
+  SummaryValue,
+  TensorValue,
+} from './event.js';
+export { decodeEvent, decodeTensor, scalarValue, tensorValues } from './event-decoder.js';
+export { EventWriter, type EventWriterOptions } from './event-writer.js';
+export { type DecodedGraph, decodeGraphDef, encodeGraphDef, type GraphAttr, type GraphNode } from './graph-def.js';
+export { histogramBuckets } from './histogram-buckets.js';
+export { MemoryEventSink } from './memory-event-sink.js';
+export { type EncodePngOptions, encodePng } from './png.js';
+export { readEventRecords } from './read-event-records.js';
+export type { EventSink, HistogramInput, HistogramOptions, ImageOptions, SummaryWriter } from './summary-writer.js';
+export { encodeTFRecord, type ReadTFRecordsOptions, readTFRecords, type TFRecord } from './tfrecord.js';

@@ -1,0 +1,16 @@
+/** Default values, in one place. */
+
+/** Seconds between background flushes of an {@link EventWriter} (TF uses 120; a crash loses at most this much). */
+export const DEFAULT_FLUSH_SECS = 5;
+
+/** Buffered events that trigger a background flush before the timer fires (TF's `max_queue` is 10). */
+export const DEFAULT_MAX_QUEUE = 100;
+
+/** Buckets of a histogram summary (TF2's `tf.summary.histogram` default). */
+export const DEFAULT_HISTOGRAM_BUCKETS = 30;
+
+/** Images written per `image()` call for a batch (TF's `max_outputs`). */
+export const DEFAULT_IMAGE_MAX_OUTPUTS = 3;
+
+/** The `file_version` of the first record of every event file. */
+export const FILE_VERSION = 'brain.Event:2';

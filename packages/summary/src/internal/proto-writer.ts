@@ -1,0 +1,132 @@
+/**
+ * A minimal protobuf wire-format encoder (varint, 64-bit, length-delimited, 32-bit fields).
+ * Owns: byte layout. Does not own: message schemas (see event-encoder.ts).
+ */
+
+const utf8 = new TextEncoder();
+const TWO_32 = 0x100000000;
+
+/** Growable byte buffer that appends protobuf fields. */
+export class ProtoWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  private pos = 0;
+
+  constructor(initialSize = 64) {
+    this.buf = new Uint8Array(initialSize);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  /** Raw varint (no tag). Accepts integers in [-2^63, 2^64); negatives are two's complement, 10 bytes. */
+  rawVarint(n: number): void {
+    this.ensure(10);
+    if (n >= 0 && n < 0x80) {
+      this.buf[this.pos++] = n;
+      return;
+    }
+    if (n < 0) {
+      let b = BigInt.asUintN(64, BigInt(Math.trunc(n)));
+      while (b >= 0x80n) {
+        this.buf[this.pos++] = Number(b & 0x7fn) | 0x80;
+        b >>= 7n;
+      }
+      this.buf[this.pos++] = Number(b);
+      return;
+    }
+    while (n >= 0x80) {
+      this.buf[this.pos++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.buf[this.pos++] = n;
+  }
+
+  private tag(field: number, wireType: number): void {
+    this.rawVarint(field * 8 + wireType);
+  }
+
+  /** int32/int64/uint64/enum/bool field. */
+  varint(field: number, n: number): this {
+    this.tag(field, 0);
+    this.rawVarint(n);
+    return this;
+  }
+
+  /** `double` field. */
+  double(field: number, x: number): this {
+    this.tag(field, 1);
+    this.ensure(8);
+    this.view.setFloat64(this.pos, x, true);
+    this.pos += 8;
+    return this;
+  }
+
+  /** `float` field. */
+  float(field: number, x: number): this {
+    this.tag(field, 5);
+    this.ensure(4);
+    this.view.setFloat32(this.pos, x, true);
+    this.pos += 4;
+    return this;
+  }
+
+  /** `bytes` field. */
+  bytes(field: number, data: Uint8Array): this {
+    this.tag(field, 2);
+    this.rawVarint(data.length);
+    this.ensure(data.length);
+    this.buf.set(data, this.pos);
+    this.pos += data.length;
+    return this;
+  }
+
+  /** `string` field (UTF-8). */
+  string(field: number, s: string): this {
+    return this.bytes(field, utf8.encode(s));
+  }
+
+  /** Embedded message field; `fill` writes its fields. */
+  message(field: number, fill: (w: ProtoWriter) => void): this {
+    const sub = new ProtoWriter();
+    fill(sub);
+    return this.bytes(field, sub.finish());
+  }
+
+  /** Packed repeated `float` field. */
+  packedFloat(field: number, values: ArrayLike<number>): this {
+    this.tag(field, 2);
+    this.rawVarint(values.length * 4);
+    this.ensure(values.length * 4);
+    for (let i = 0; i < values.length; i++) {
+      this.view.setFloat32(this.pos, values[i]!, true);
+      this.pos += 4;
+    }
+    return this;
+  }
+
+  /** Packed repeated varint field. */
+  packedVarint(field: number, values: ArrayLike<number>): this {
+    const sub = new ProtoWriter();
+    for (let i = 0; i < values.length; i++) sub.rawVarint(values[i]!);
+    return this.bytes(field, sub.finish());
+  }
+
+  /** The encoded bytes (a view; do not write afterwards). */
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+/** Splits a non-negative integer below 2^64 into 32-bit halves (for fixed64 writers). */
+export function splitUint64(n: number): [lo: number, hi: number] {
+  return [(n % TWO_32) >>> 0, Math.floor(n / TWO_32) >>> 0];
+}

@@ -1,0 +1,155 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { scalarValue } from '../event-decoder.js';
+import { haveChecker, runChecker } from './checker.test-util.js';
+import { createFileWriter } from './create-file-writer.js';
+import { readEvents } from './read-events.js';
+
+const dirs: (() => void)[] = [];
+function tmp(): string {
+  const d = tempModelDir('summary-');
+  dirs.push(d.cleanup);
+  return d.dir;
+}
+
+describe('createFileWriter', () => {
+  beforeAll(() => setupTestBackend('cpu'));
+  afterEach(() => {
+    for (const c of dirs.splice(0)) c();
+  });
+
+  it('creates logdir and names the file events.out.tfevents.<secs>.<host>[suffix]', async () => {
+    const logdir = join(tmp(), 'a', 'b');
+    const before = Math.floor(Date.now() / 1000);
+    const w = createFileWriter(logdir, { filenameSuffix: '.v2' });
+    expect(w.logdir).toBe(logdir);
+    await w.close();
+    const [name] = readdirSync(logdir);
+    const m = /^events\.out\.tfevents\.(\d+)\.(.+)\.v2$/.exec(name!);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(before);
+  });
+
+  it('gives two writers in the same directory and second distinct files', async () => {
+    const logdir = tmp();
+    const a = createFileWriter(logdir);
+    const b = createFileWriter(logdir);
+    a.scalar('a', 1, 1);
+    b.scalar('b', 2, 1);
+    await Promise.all([a.close(), b.close()]);
+    expect(readdirSync(logdir)).toHaveLength(2);
+    const tags: string[] = [];
+    for await (const ev of readEvents(logdir)) for (const v of ev.summary?.value ?? []) tags.push(v.tag);
+    expect(tags.sort()).toEqual(['a', 'b']);
+  });
+
+  it('writes the header at once, so a fresh file is already valid', async () => {
+    const logdir = tmp();
+    const w = createFileWriter(logdir);
+    await w.flush();
+    const events = [];
+    for await (const ev of readEvents(logdir)) events.push(ev);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.fileVersion).toBe('brain.Event:2');
+    await w.close();
+  });
+
+  it.skipIf(!haveChecker)(
+    'writes files tfevents_check.py --strict accepts: scalars, histograms, images, text, graph',
+    async () => {
+      const logdir = tmp();
+      const train = createFileWriter(logdir);
+      const evalW = createFileWriter(join(logdir, 'eval'));
+      const kernel = tf.randomNormal([8, 4], 0, 1, 'float32', 1);
+      const rgb = tf.randomUniform([2, 5, 6, 3], 0, 1, 'float32', 2);
+      const gray = tf.randomUniform([7, 9, 1], 0, 255, 'int32', 3);
+      const before = tf.memory().numTensors;
+      train.graph([
+        { name: 'features', op: 'Placeholder', dtype: 'float32', outputShapes: [[-1, 8]] },
+        { name: 'dense/kernel', op: 'VariableV2', dtype: 'float32', outputShapes: [[8, 4]] },
+        { name: 'dense/MatMul', op: 'MatMul', inputs: ['features', 'dense/kernel'], dtype: 'float32' },
+        { name: 'loss', op: 'Mean', inputs: ['dense/MatMul'], dtype: 'float32', outputShapes: [[]] },
+      ]);
+      for (let step = 1; step <= 3; step++) {
+        train.scalar('loss', 1 / step, step);
+        train.scalar('global_step/sec', 10 + step, step);
+        train.histogram('dense/kernel', kernel, step);
+      }
+      train.histogram('empty', [], 3);
+      train.histogram('constant', [2, 2, 2], 3);
+      train.image('inputs', rgb, 3);
+      train.image('gray', gray, 3);
+      train.text('notes', 'hello **TensorBoard**', 3);
+      evalW.scalar('accuracy', 0.9, 3);
+      evalW.scalar('loss', 0.4, 3);
+      await Promise.all([train.close(), evalW.close()]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([kernel, rgb, gray]);
+
+      const r = runChecker(
+        logdir,
+        '--strict',
+        '--expect',
+        './loss@scalar',
+        '--expect',
+        './global_step/sec@scalar',
+        '--expect',
+        './dense/kernel@histogram',
+        '--expect',
+        './inputs/image/0@image',
+        '--expect',
+        './inputs/image/1@image',
+        '--expect',
+        './gray/image@image',
+        '--expect',
+        './notes@text',
+        '--expect',
+        'eval/accuracy@scalar',
+        '--expect',
+        'eval/loss@scalar',
+      );
+      expect(r.report.issues).toEqual([]);
+      expect(r.status).toBe(0);
+      expect(r.report.ok).toBe(true);
+      expect(r.report.warnings).toBe(0);
+      const run = r.report.runs['.']!;
+      expect(run.graph_def_events).toBe(1);
+      expect(run.tags['dense/kernel']!.last_value).toMatchObject({ buckets: 30, count: 32 });
+      expect(run.tags.loss!.count).toBe(3);
+      expect(run.tags['inputs/image/0']!.last_value).toMatchObject({ width: 6, height: 5, format: 'png' });
+    },
+  );
+
+  it('flushes buffered events when the process exits without close()', async () => {
+    const logdir = tmp();
+    const entry = new URL('../../dist/node/index.js', import.meta.url).pathname;
+    const script = `import { createFileWriter } from ${JSON.stringify(entry)};
+      const w = createFileWriter(${JSON.stringify(logdir)}, { flushSecs: 3600 });
+      for (let i = 0; i < 5; i++) w.scalar('loss', i, i);
+      process.exit(0);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const steps: number[] = [];
+    for await (const ev of readEvents(logdir)) for (const v of ev.summary?.value ?? []) steps.push(scalarValue(v)!);
+    expect(steps).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('lets a process with an open writer exit on its own (the timer is unref-ed)', () => {
+    const logdir = tmp();
+    const entry = new URL('../../dist/node/index.js', import.meta.url).pathname;
+    const script = `import { createFileWriter } from ${JSON.stringify(entry)};
+      const w = createFileWriter(${JSON.stringify(logdir)}, { flushSecs: 1 });
+      w.scalar('loss', 1, 1);`;
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20000 });
+    expect(r.status).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(15000);
+    const file = join(logdir, readdirSync(logdir)[0]!);
+    expect(readFileSync(file).length).toBeGreaterThan(40); // header + the scalar, flushed on exit
+  });
+});
