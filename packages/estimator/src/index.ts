@@ -1,1 +1,37 @@
-export const placeholder = 'estimator';
+export { type CheckpointManifest, latestCheckpoint, listVariables, loadVariable } from './checkpoint/checkpoint-io.js';
+export { type CheckpointState, formatCheckpointState, parseCheckpointState } from './checkpoint/checkpoint-state.js';
+export { MemoryStorage, type ModelDirStorage } from './checkpoint/storage.js';
+export { CheckpointError, ConfigError, EstimatorError, ModelFnError } from './errors.js';
+export {
+  Estimator,
+  type EstimatorOptions,
+  type EvalResults,
+  type EvaluateOptions,
+  type ModelFn,
+  type Prediction,
+  type PredictOptions,
+  type TrainOptions,
+} from './estimator.js';
+export type { EstimatorSpec, EvalSpec, Predictions, PredictSpec, TrainSpec } from './estimator-spec.js';
+export { validateSpec } from './estimator-spec.js';
+export { HParams, type HParamValue } from './hparams.js';
+export { type Initializer, initializers } from './initializers.js';
+export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
+export * as layers from './layers/index.js';
+export { losses } from './losses.js';
+export { type MetricOp, metrics } from './metrics.js';
+export { type Mode, ModeKeys } from './mode-keys.js';
+export {
+  AdadeltaOptimizer,
+  AdagradOptimizer,
+  AdamaxOptimizer,
+  AdamOptimizer,
+  GradientDescentOptimizer,
+  type LearningRate,
+  MomentumOptimizer,
+  Optimizer,
+  RMSPropOptimizer,
+  type TrainOp,
+} from './optimizers.js';
+export { RunConfig, type RunConfigOptions } from './run-config.js';
+export { type GetVariableOptions, getVariable, nameTensor, variableScope } from './variables.js';

@@ -1,1 +1,1 @@
-export const n = 1;
+export { fileStorage } from './file-storage.js';

@@ -1,0 +1,74 @@
+import { CheckpointError } from '../errors.js';
+
+/**
+ * A model directory: a flat namespace of files that checkpoints are written to.
+ * Implementations: the file system (`fileStorage` from `@estimatorjs/estimator/node`), memory ({@link MemoryStorage}),
+ * and IndexedDB in the browser. Writes are atomic: a reader sees the old file or the whole new one, never a part.
+ */
+export interface ModelDirStorage {
+  /** A human-readable location, for messages (a path, or `memory://name`). */
+  readonly location: string;
+  /** The file's bytes, or null if it does not exist. */
+  read(name: string): Promise<Uint8Array | null>;
+  /** Writes the whole file atomically (write aside, then rename). */
+  writeAtomic(name: string, data: Uint8Array | string): Promise<void>;
+  /** The names of the files in the directory (no subdirectories). */
+  list(): Promise<string[]>;
+  /** Deletes a file; no error if it does not exist. */
+  remove(name: string): Promise<void>;
+}
+
+/**
+ * Rejects names that could escape the model directory (`../x`, `/etc/x`, `a/b`, empty, NUL).
+ * Every storage calls this before touching a name.
+ */
+export function checkFileName(api: string, name: string): void {
+  if (
+    typeof name !== 'string' ||
+    name === '' ||
+    name === '.' ||
+    name === '..' ||
+    /[/\\\0]/.test(name) ||
+    /^[a-zA-Z]:/.test(name)
+  ) {
+    throw new CheckpointError(
+      'UNSAFE_NAME',
+      `${api}: file name ${JSON.stringify(name)} is not allowed; expected a plain file name inside the model directory (no '/', '\\', '..' or drive letters).`,
+    );
+  }
+}
+
+/**
+ * A model directory kept in memory (tests, throwaway runs). Shared by name within the process, so two
+ * estimators given `new MemoryStorage('x')` twice do not see each other; pass the same instance instead.
+ * @example
+ *   const config = new RunConfig({ modelDir: 'mem', storage: new MemoryStorage('mem') });
+ */
+export class MemoryStorage implements ModelDirStorage {
+  readonly location: string;
+  private readonly files = new Map<string, Uint8Array>();
+
+  constructor(name = 'model') {
+    this.location = `memory://${name}`;
+  }
+
+  async read(name: string): Promise<Uint8Array | null> {
+    checkFileName('MemoryStorage.read()', name);
+    const f = this.files.get(name);
+    return f ? f.slice() : null;
+  }
+
+  async writeAtomic(name: string, data: Uint8Array | string): Promise<void> {
+    checkFileName('MemoryStorage.writeAtomic()', name);
+    this.files.set(name, typeof data === 'string' ? new TextEncoder().encode(data) : data.slice());
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.files.keys()].sort();
+  }
+
+  async remove(name: string): Promise<void> {
+    checkFileName('MemoryStorage.remove()', name);
+    this.files.delete(name);
+  }
+}

@@ -1,0 +1,129 @@
+import type { Hook } from '@estimatorjs/hooks';
+import type * as tf from '@tensorflow/tfjs-core';
+import { describe, ModelFnError } from './errors.js';
+import type { MetricOp } from './metrics.js';
+import type { TrainOp } from './optimizers.js';
+
+/** Predictions: one tensor, or a dict of tensors whose first axis is the batch. */
+export type Predictions = tf.Tensor | Readonly<Record<string, tf.Tensor>>;
+
+interface SpecBase {
+  /** Outputs for serving exports (TF's `export_outputs`); kept for export tools. */
+  readonly exportOutputs?: Readonly<Record<string, Predictions>>;
+}
+
+/** TRAIN: a scalar `loss` and a `trainOp` (from `optimizer.minimize(loss)`). */
+export interface TrainSpec extends SpecBase {
+  readonly mode: 'train';
+  readonly loss: tf.Scalar;
+  readonly trainOp: TrainOp;
+  readonly predictions?: Predictions;
+  readonly trainingHooks?: readonly Hook[];
+}
+
+/** EVAL: a scalar `loss` and optional streaming metrics. */
+export interface EvalSpec extends SpecBase {
+  readonly mode: 'eval';
+  readonly loss: tf.Scalar;
+  readonly evalMetricOps?: Readonly<Record<string, MetricOp>>;
+  readonly predictions?: Predictions;
+  readonly evaluationHooks?: readonly Hook[];
+}
+
+/** PREDICT (`'infer'`): the `predictions` to yield per example. */
+export interface PredictSpec extends SpecBase {
+  readonly mode: 'infer';
+  readonly predictions: Predictions;
+  readonly predictionHooks?: readonly Hook[];
+}
+
+/**
+ * What a model_fn returns (TF's `tf.estimator.EstimatorSpec`), a union on `mode` with TF's field names.
+ * @example
+ *   if (mode === ModeKeys.PREDICT) return { mode, predictions: { classes, probabilities } };
+ */
+export type EstimatorSpec = TrainSpec | EvalSpec | PredictSpec;
+
+function isTensor(x: unknown): x is tf.Tensor {
+  return typeof x === 'object' && x !== null && 'dataId' in x && 'shape' in x && 'dtype' in x;
+}
+
+function checkPredictions(where: string, p: unknown): void {
+  if (isTensor(p)) return;
+  if (typeof p === 'object' && p !== null && Object.keys(p).length > 0 && Object.values(p).every(isTensor)) return;
+  throw new ModelFnError(
+    'INVALID_SPEC',
+    `${where}: predictions must be a tensor or a non-empty object of tensors. Received ${describe(p)}.`,
+  );
+}
+
+function checkLoss(where: string, loss: unknown): void {
+  if (!isTensor(loss)) {
+    throw new ModelFnError(
+      'INVALID_SPEC',
+      `${where}: the spec needs a scalar tensor \`loss\`. Received ${describe(loss)}.`,
+    );
+  }
+  if (loss.rank !== 0) {
+    throw new ModelFnError(
+      'INVALID_SPEC',
+      `${where}: loss must be a scalar (rank 0). Received ${describe(loss)}; reduce it with tf.mean().`,
+    );
+  }
+}
+
+/** Checks a model_fn's return value against the mode it was called in (for plain-JS callers too). */
+export function validateSpec(spec: unknown, mode: 'train' | 'eval' | 'infer'): EstimatorSpec {
+  const where = `model_fn in ${mode.toUpperCase()} mode`;
+  if (typeof spec !== 'object' || spec === null) {
+    throw new ModelFnError('INVALID_SPEC', `${where}: expected an EstimatorSpec object. Received ${describe(spec)}.`);
+  }
+  if (typeof (spec as { then?: unknown }).then === 'function') {
+    throw new ModelFnError(
+      'INVALID_SPEC',
+      `${where}: returned a Promise. In TRAIN mode the model_fn must be synchronous so the whole forward pass is recorded for gradients.`,
+    );
+  }
+  const s = spec as Record<string, unknown>;
+  if (s.mode !== mode) {
+    throw new ModelFnError(
+      'INVALID_SPEC',
+      `${where}: spec.mode must be ${JSON.stringify(mode)} (the mode the model_fn received). Received ${describe(s.mode)}.`,
+    );
+  }
+  if (mode === 'train') {
+    checkLoss(where, s.loss);
+    const op = s.trainOp as TrainOp | undefined;
+    if (!op || op.kind !== 'minimize') {
+      throw new ModelFnError(
+        'INVALID_SPEC',
+        `${where}: the spec needs \`trainOp\` from optimizer.minimize(loss), e.g. new AdamOptimizer({ learningRate }).minimize(loss). Received ${describe(op)}.`,
+      );
+    }
+    if (op.loss !== s.loss) {
+      throw new ModelFnError(
+        'INVALID_SPEC',
+        `${where}: trainOp minimizes a different tensor than spec.loss; pass the same loss to optimizer.minimize().`,
+      );
+    }
+  } else if (mode === 'eval') {
+    checkLoss(where, s.loss);
+    for (const [k, m] of Object.entries((s.evalMetricOps as Record<string, unknown>) ?? {})) {
+      if ((m as MetricOp)?.kind !== 'metric') {
+        throw new ModelFnError(
+          'INVALID_SPEC',
+          `${where}: evalMetricOps.${k} must come from metrics.* (e.g. metrics.accuracy(labels, classes)). Received ${describe(m)}.`,
+        );
+      }
+    }
+  } else {
+    if (s.predictions === undefined) {
+      throw new ModelFnError(
+        'INVALID_SPEC',
+        `${where}: the spec needs \`predictions\` (a tensor or an object of tensors).`,
+      );
+    }
+  }
+  if (s.predictions !== undefined) checkPredictions(where, s.predictions);
+  return spec as EstimatorSpec;
+}

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, describe } from '../errors.js';
+
+/** Features given to a model_fn: one tensor or a dict of tensors. */
+export type Features = tf.Tensor | Readonly<Record<string, tf.Tensor>>;
+/** Labels given to a model_fn (undefined in PREDICT). */
+export type Labels = tf.Tensor | Readonly<Record<string, tf.Tensor>>;
+/** One element of an input_fn's dataset: `[features, labels]`, or features alone. */
+export type InputElement = readonly [Features, Labels] | Features;
+/** What an input_fn returns: a Dataset, an iterator from one, or any async iterable of elements. */
+export type InputFnResult = AsyncIterable<InputElement>;
+/** TF's input_fn: called once per train/evaluate/predict call, gets the Estimator's params. */
+export type InputFn<P = unknown> = (params: P) => InputFnResult | Promise<InputFnResult>;
+
+/** Splits an input element into features and labels; `api` names the caller in errors. */
+export function splitElement(api: string, el: unknown): { features: Features; labels: Labels | undefined } {
+  if (Array.isArray(el)) {
+    if (el.length !== 2) {
+      throw new ConfigError(
+        'INVALID_INPUT',
+        `${api}: an input element that is an array must be [features, labels]. Received an array of length ${el.length}.`,
+      );
+    }
+    return { features: el[0] as Features, labels: el[1] as Labels };
+  }
+  if (el instanceof tf.Tensor || (typeof el === 'object' && el !== null))
+    return { features: el as Features, labels: undefined };
+  throw new ConfigError(
+    'INVALID_INPUT',
+    `${api}: input elements must be [features, labels] or features (tensors). Received ${describe(el)}.`,
+  );
+}
+
+/** Disposes every tensor in a features/labels structure. */
+export function disposeElement(x: unknown): void {
+  tf.dispose(x as tf.TensorContainer);
+}
+
+/** Calls the input_fn and checks that it gave something iterable. */
+export async function openInput<P>(api: string, inputFn: InputFn<P>, params: P): Promise<AsyncIterator<unknown>> {
+  if (typeof inputFn !== 'function') {
+    throw new ConfigError(
+      'INVALID_INPUT',
+      `${api}: inputFn must be a function returning a Dataset (or any async iterable). Received ${describe(inputFn)}.`,
+    );
+  }
+  const input = await inputFn(params);
+  const iterate = (input as { [Symbol.asyncIterator]?: unknown })?.[Symbol.asyncIterator];
+  if (typeof iterate !== 'function') {
+    throw new ConfigError(
+      'INVALID_INPUT',
+      `${api}: inputFn must return a Dataset or an async iterable of [features, labels]. Received ${describe(input)}.`,
+    );
+  }
+  return (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+}

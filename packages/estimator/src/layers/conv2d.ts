@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelFnError } from '../errors.js';
+import type { Initializer } from '../initializers.js';
+import { initializers } from '../initializers.js';
+import { activeContext, uniqueLayerName } from '../model-fn-context.js';
+import { getVariable, variableScope } from '../variables.js';
+import { type Activation, applyActivation } from './activation.js';
+
+/** Options of {@link conv2d}. */
+export interface Conv2dOptions {
+  readonly strides?: number | [number, number];
+  readonly padding?: 'valid' | 'same';
+  readonly dilationRate?: number | [number, number];
+  readonly activation?: Activation;
+  readonly useBias?: boolean;
+  readonly name?: string;
+  readonly kernelInitializer?: Initializer;
+}
+
+/**
+ * A 2-D convolution over NHWC inputs with variables `<name>/kernel` ([kh, kw, in, filters]) and `<name>/bias`
+ * (TF's `tf.layers.conv2d`).
+ * @example
+ *   const c1 = conv2d(images, 20, 5, { activation: 'relu', name: 'conv1' });
+ */
+export function conv2d(
+  inputs: tf.Tensor,
+  filters: number,
+  kernelSize: number | [number, number],
+  options: Conv2dOptions = {},
+): tf.Tensor4D {
+  const ctx = activeContext('conv2d()');
+  if (inputs.rank !== 4) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `conv2d(): inputs must be NHWC with rank 4. Received shape [${inputs.shape}].`,
+    );
+  }
+  if (!Number.isInteger(filters) || filters <= 0) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `conv2d(): filters must be an integer > 0. Received ${String(filters)}.`,
+    );
+  }
+  const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
+  const name = options.name ?? uniqueLayerName(ctx, 'conv2d');
+  const inChannels = inputs.shape[3]!;
+  return variableScope(name, () => {
+    const kernel = getVariable('kernel', {
+      shape: [kh, kw, inChannels, filters],
+      initializer: options.kernelInitializer,
+    });
+    let y: tf.Tensor4D = tf.conv2d(
+      inputs as tf.Tensor4D,
+      kernel as tf.Tensor4D,
+      options.strides ?? 1,
+      options.padding ?? 'valid',
+      'NHWC',
+      options.dilationRate ?? 1,
+    );
+    if (options.useBias ?? true) {
+      const bias = getVariable('bias', { shape: [filters], initializer: initializers.zeros() });
+      y = tf.add(y, bias);
+    }
+    return applyActivation('conv2d()', y, options.activation) as tf.Tensor4D;
+  });
+}

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelFnError } from '../errors.js';
+import type { Initializer } from '../initializers.js';
+import { initializers } from '../initializers.js';
+import { activeContext, uniqueLayerName } from '../model-fn-context.js';
+import { getVariable, variableScope } from '../variables.js';
+import { type Activation, applyActivation } from './activation.js';
+
+/** Options of {@link dense}. */
+export interface DenseOptions {
+  readonly activation?: Activation;
+  readonly useBias?: boolean;
+  readonly name?: string;
+  readonly kernelInitializer?: Initializer;
+  readonly biasInitializer?: Initializer;
+}
+
+/**
+ * A fully connected layer, `activation(inputs · kernel + bias)`, with variables `<name>/kernel` and `<name>/bias`
+ * (TF's `tf.layers.dense`). Inputs of rank > 2 are multiplied on their last axis.
+ * @example
+ *   const logits = dense(hidden, 10, { name: 'logits' });
+ */
+export function dense(inputs: tf.Tensor, units: number, options: DenseOptions = {}): tf.Tensor {
+  const ctx = activeContext('dense()');
+  if (!Number.isInteger(units) || units <= 0) {
+    throw new ModelFnError('INVALID_ARGUMENT', `dense(): units must be an integer > 0. Received ${String(units)}.`);
+  }
+  if (inputs.rank < 2) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `dense(): inputs must have rank >= 2 ([batch, features]). Received shape [${inputs.shape}].`,
+    );
+  }
+  const name = options.name ?? uniqueLayerName(ctx, 'dense');
+  const inDim = inputs.shape[inputs.rank - 1]!;
+  return variableScope(name, () => {
+    const kernel = getVariable('kernel', { shape: [inDim, units], initializer: options.kernelInitializer });
+    const flat = inputs.rank === 2 ? inputs : tf.reshape(inputs, [-1, inDim]);
+    let y: tf.Tensor = tf.matMul(flat as tf.Tensor2D, kernel as tf.Tensor2D);
+    if (options.useBias ?? true) {
+      const bias = getVariable('bias', {
+        shape: [units],
+        initializer: options.biasInitializer ?? initializers.zeros(),
+      });
+      y = tf.add(y, bias);
+    }
+    if (inputs.rank !== 2) y = tf.reshape(y, [...inputs.shape.slice(0, -1), units]);
+    return applyActivation('dense()', y, options.activation);
+  });
+}

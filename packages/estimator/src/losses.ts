@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelFnError } from './errors.js';
+
+/**
+ * Mean sparse softmax cross-entropy between integer class `labels` ([batch] or [batch, 1]) and `logits`
+ * ([batch, classes]) (TF's `tf.losses.sparse_softmax_cross_entropy`).
+ * @example
+ *   const loss = losses.sparseSoftmaxCrossEntropy({ labels, logits });
+ */
+function sparseSoftmaxCrossEntropy({ labels, logits }: { labels: tf.Tensor; logits: tf.Tensor }): tf.Scalar {
+  const api = 'losses.sparseSoftmaxCrossEntropy()';
+  if (logits?.rank !== 2) {
+    throw new ModelFnError(
+      'SHAPE_MISMATCH',
+      `${api}: logits must have shape [batch, classes]. Received shape [${logits?.shape}].`,
+    );
+  }
+  const flat = labels?.rank === 2 && labels.shape[1] === 1 ? tf.reshape(labels, [-1]) : labels;
+  if (flat?.rank !== 1 || flat.shape[0] !== logits.shape[0]) {
+    throw new ModelFnError(
+      'SHAPE_MISMATCH',
+      `${api}: labels must have shape [batch] (or [batch, 1]) matching logits [${logits.shape}]. Received labels of shape [${labels?.shape}].`,
+    );
+  }
+  return tf.tidy(() => {
+    const classes = logits.shape[1]!;
+    const oneHot = tf.oneHot(tf.cast(flat, 'int32') as tf.Tensor1D, classes);
+    const perExample = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));
+    return tf.mean(perExample) as tf.Scalar;
+  });
+}
+
+/**
+ * Mean squared error (TF's `tf.losses.mean_squared_error`).
+ * @example
+ *   const loss = losses.meanSquaredError({ labels, predictions });
+ */
+function meanSquaredError({ labels, predictions }: { labels: tf.Tensor; predictions: tf.Tensor }): tf.Scalar {
+  if (labels.size !== predictions.size) {
+    throw new ModelFnError(
+      'SHAPE_MISMATCH',
+      `losses.meanSquaredError(): labels [${labels.shape}] and predictions [${predictions.shape}] differ in size.`,
+    );
+  }
+  return tf.tidy(() => tf.mean(tf.squaredDifference(tf.reshape(labels, predictions.shape), predictions)) as tf.Scalar);
+}
+
+/** Loss functions with TF's names. */
+export const losses = { sparseSoftmaxCrossEntropy, meanSquaredError } as const;

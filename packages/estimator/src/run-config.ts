@@ -1,0 +1,105 @@
+import type { ModelDirStorage } from './checkpoint/storage.js';
+import { DEFAULTS } from './defaults.js';
+import { ConfigError } from './errors.js';
+
+/** Options of {@link RunConfig}: TF's `tf.estimator.RunConfig` fields in camelCase. */
+export interface RunConfigOptions {
+  /** Where checkpoints and event files go. A path in Node; a name in the browser. */
+  readonly modelDir?: string;
+  /** Seeds initializers and dropout: the same seed gives the same run (TF's `tf_random_seed`). */
+  readonly randomSeed?: number;
+  /** Write the loss summary every N steps (default 100). */
+  readonly saveSummarySteps?: number;
+  /** Save a checkpoint every N steps; give this or `saveCheckpointsSecs`, not both. */
+  readonly saveCheckpointsSteps?: number;
+  /** Save a checkpoint every N seconds (default 600 when neither is given). */
+  readonly saveCheckpointsSecs?: number;
+  /** How many recent checkpoints to keep (default 5; 0 or null keeps all). */
+  readonly keepCheckpointMax?: number | null;
+  /** Log loss and global_step/sec every N steps (default 100). */
+  readonly logStepCountSteps?: number;
+  /** Where the model directory lives; default: the file system in Node, memory in the browser. */
+  readonly storage?: ModelDirStorage;
+}
+
+/**
+ * Run configuration of an Estimator (TF's `RunConfig`). Immutable; use {@link RunConfig.replace}.
+ * @example
+ *   const config = new RunConfig({ modelDir: './mnist_training', saveCheckpointsSteps: 100, keepCheckpointMax: 5 });
+ */
+export class RunConfig {
+  readonly modelDir: string | undefined;
+  readonly randomSeed: number | undefined;
+  readonly saveSummarySteps: number;
+  readonly saveCheckpointsSteps: number | undefined;
+  readonly saveCheckpointsSecs: number | undefined;
+  readonly keepCheckpointMax: number | null;
+  readonly logStepCountSteps: number;
+  readonly storage: ModelDirStorage | undefined;
+
+  constructor(options: RunConfigOptions = {}) {
+    const o = options;
+    for (const key of [
+      'saveSummarySteps',
+      'saveCheckpointsSteps',
+      'saveCheckpointsSecs',
+      'logStepCountSteps',
+    ] as const) {
+      const v = o[key];
+      if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
+        throw new ConfigError('INVALID_RUN_CONFIG', `RunConfig: ${key} must be a number > 0. Received ${String(v)}.`);
+      }
+    }
+    if (o.saveCheckpointsSteps !== undefined && o.saveCheckpointsSecs !== undefined) {
+      throw new ConfigError(
+        'INVALID_RUN_CONFIG',
+        `RunConfig: pass saveCheckpointsSteps or saveCheckpointsSecs, not both. Received saveCheckpointsSteps=${o.saveCheckpointsSteps}, saveCheckpointsSecs=${o.saveCheckpointsSecs}.`,
+      );
+    }
+    if (o.keepCheckpointMax != null && !(Number.isInteger(o.keepCheckpointMax) && o.keepCheckpointMax >= 0)) {
+      throw new ConfigError(
+        'INVALID_RUN_CONFIG',
+        `RunConfig: keepCheckpointMax must be an integer >= 0 or null. Received ${String(o.keepCheckpointMax)}.`,
+      );
+    }
+    if (o.randomSeed !== undefined && !Number.isInteger(o.randomSeed)) {
+      throw new ConfigError(
+        'INVALID_RUN_CONFIG',
+        `RunConfig: randomSeed must be an integer. Received ${String(o.randomSeed)}.`,
+      );
+    }
+    if (o.modelDir !== undefined && (typeof o.modelDir !== 'string' || o.modelDir === '')) {
+      throw new ConfigError(
+        'INVALID_RUN_CONFIG',
+        `RunConfig: modelDir must be a non-empty string. Received ${JSON.stringify(o.modelDir)}.`,
+      );
+    }
+    this.modelDir = o.modelDir;
+    this.randomSeed = o.randomSeed;
+    this.saveSummarySteps = o.saveSummarySteps ?? DEFAULTS.saveSummarySteps;
+    this.saveCheckpointsSteps = o.saveCheckpointsSteps;
+    this.saveCheckpointsSecs =
+      o.saveCheckpointsSteps === undefined ? (o.saveCheckpointsSecs ?? DEFAULTS.saveCheckpointsSecs) : undefined;
+    this.keepCheckpointMax = o.keepCheckpointMax === undefined ? DEFAULTS.keepCheckpointMax : o.keepCheckpointMax;
+    this.logStepCountSteps = o.logStepCountSteps ?? DEFAULTS.logStepCountSteps;
+    this.storage = o.storage;
+  }
+
+  /** A copy with some fields replaced (TF's `RunConfig.replace`). */
+  replace(changes: RunConfigOptions): RunConfig {
+    const current: RunConfigOptions = {
+      modelDir: this.modelDir,
+      randomSeed: this.randomSeed,
+      saveSummarySteps: this.saveSummarySteps,
+      keepCheckpointMax: this.keepCheckpointMax,
+      logStepCountSteps: this.logStepCountSteps,
+      storage: this.storage,
+      ...(changes.saveCheckpointsSecs === undefined && changes.saveCheckpointsSteps === undefined
+        ? this.saveCheckpointsSteps !== undefined
+          ? { saveCheckpointsSteps: this.saveCheckpointsSteps }
+          : { saveCheckpointsSecs: this.saveCheckpointsSecs }
+        : {}),
+    };
+    return new RunConfig({ ...current, ...changes });
+  }
+}

@@ -1,0 +1,75 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { ModelFnError } from './errors.js';
+import { type Initializer, initializers } from './initializers.js';
+import { activeContext, deriveSeed, scopedName } from './model-fn-context.js';
+
+/** Options of {@link getVariable}. */
+export interface GetVariableOptions {
+  readonly shape: readonly number[];
+  readonly dtype?: 'float32' | 'int32';
+  /** Default: glorot uniform for float32 (TF's default), zeros for int32. */
+  readonly initializer?: Initializer;
+  readonly trainable?: boolean;
+}
+
+/**
+ * Gets the variable `name` under the current variable scopes, creating it on first use and reusing it on every
+ * later model_fn call (TF's `tf.get_variable` with reuse). Must be called inside a model_fn.
+ * @example
+ *   const w = variableScope('logits', () => getVariable('kernel', { shape: [256, 10] }));
+ */
+export function getVariable(name: string, options: GetVariableOptions): tf.Variable {
+  const ctx = activeContext('getVariable()');
+  if (typeof name !== 'string' || name === '' || name.includes('/')) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `getVariable(): name must be a non-empty string without '/'; use variableScope() for nesting. Received ${JSON.stringify(name)}.`,
+    );
+  }
+  if (!Array.isArray(options?.shape) || !options.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `getVariable(${JSON.stringify(name)}): shape must be an array of integers >= 0. Received ${JSON.stringify(options?.shape)}.`,
+    );
+  }
+  const full = scopedName(ctx, name);
+  const dtype = options.dtype ?? 'float32';
+  const init = options.initializer ?? (dtype === 'int32' ? initializers.zeros() : initializers.glorotUniform());
+  return ctx.store.getOrCreate(full, options.shape, dtype, options.trainable ?? true, () =>
+    init(options.shape, dtype, deriveSeed(ctx.randomSeed, full)),
+  );
+}
+
+/**
+ * Runs `fn` with `name` appended to the variable scope, so variables inside are named `name/…`
+ * (TF's `tf.variable_scope`).
+ * @example
+ *   variableScope('conv1', () => getVariable('kernel', { shape: [5, 5, 1, 20] })); // conv1/kernel
+ */
+export function variableScope<T>(name: string, fn: () => T): T {
+  const ctx = activeContext('variableScope()');
+  if (typeof name !== 'string' || name === '' || name.includes('/')) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `variableScope(): name must be a non-empty string without '/'. Received ${JSON.stringify(name)}.`,
+    );
+  }
+  ctx.scopes.push(name);
+  try {
+    return fn();
+  } finally {
+    ctx.scopes.pop();
+  }
+}
+
+/**
+ * Names a tensor so hooks can ask for it (TF's `tf.identity(x, name=…)`), e.g.
+ * `new LoggingTensorHook({ tensors: ['accuracy'] })`. Returns the tensor unchanged.
+ * @example
+ *   nameTensor('train_accuracy', tf.mean(tf.cast(tf.equal(labels, classes), 'float32')));
+ */
+export function nameTensor<T extends tf.Tensor>(name: string, tensor: T): T {
+  const ctx = activeContext('nameTensor()');
+  ctx.named.set(name, tensor);
+  return tensor;
+}
