@@ -1,4 +1,5 @@
 export { crc32c, maskCrc32c } from './crc32c.js';
+export { type BrowserWriterOptions, createBrowserWriter } from './create-browser-writer.js';
 export {
   DEFAULT_FLUSH_SECS,
   DEFAULT_HISTOGRAM_BUCKETS,
@@ -19,6 +20,17 @@ export { decodeEvent, decodeTensor, scalarValue, tensorValues } from './event-de
 export { EventWriter, type EventWriterOptions } from './event-writer.js';
 export { type DecodedGraph, decodeGraphDef, encodeGraphDef, type GraphAttr, type GraphNode } from './graph-def.js';
 export { histogramBuckets } from './histogram-buckets.js';
+export {
+  DEFAULT_SUMMARY_DB,
+  deleteIndexedDbEventFiles,
+  type EventFileBlob,
+  eventFilesAsBlobs,
+  IndexedDbEventSink,
+  type IndexedDbOptions,
+  listIndexedDbEventFiles,
+  readIndexedDbEventFile,
+  type StoredEventFile,
+} from './indexed-db-event-sink.js';
 export { MemoryEventSink } from './memory-event-sink.js';
 export { type EncodePngOptions, encodePng } from './png.js';
 export { readEventRecords } from './read-event-records.js';

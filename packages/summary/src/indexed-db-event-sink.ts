@@ -1,0 +1,204 @@
+/**
+ * Event files in IndexedDB (browser): an append-only sink, and functions to list, download and delete the files.
+ * Owns: the database layout (one record per file, one record per appended chunk). Does not own: encoding.
+ */
+import { SummaryError } from './errors.js';
+import { CHUNKS, done, FILES, openDb, request, resolveFactory } from './internal/idb.js';
+import type { EventSink } from './summary-writer.js';
+
+/** Default IndexedDB database name for event files. */
+export const DEFAULT_SUMMARY_DB = 'estimatorjs-summaries';
+
+/** Where event files live in IndexedDB. */
+export interface IndexedDbOptions {
+  /** Database name (default `estimatorjs-summaries`). */
+  readonly dbName?: string;
+  /** The IndexedDB factory; default `globalThis.indexedDB`. Pass one in tests (fake-indexeddb) or workers. */
+  readonly indexedDB?: IDBFactory;
+}
+
+/** One event file stored in IndexedDB. */
+export interface StoredEventFile {
+  /** Path-like name: `<logdir>/events.out.tfevents.<secs>.<host>`. */
+  readonly name: string;
+  readonly logdir: string;
+  /** Creation time, ms since the epoch. */
+  readonly created: number;
+  /** Bytes appended so far. */
+  readonly size: number;
+}
+
+interface FileRecord extends StoredEventFile {}
+
+/**
+ * Appends an event file's bytes to IndexedDB, one record per flush (no read-modify-write). The file name is
+ * claimed on the first append; if another writer holds it, `.1`, `.2`, … is appended to keep names unique.
+ * @example
+ *   const writer = new EventWriter(new IndexedDbEventSink('runs/mnist/events.out.tfevents.1700000000.browser'));
+ */
+export class IndexedDbEventSink implements EventSink {
+  private fileName: string;
+  private readonly logdir: string;
+  private readonly factory: IDBFactory;
+  private readonly dbName: string;
+  private db: Promise<IDBDatabase> | undefined;
+  private size = 0;
+  private isClosed = false;
+
+  constructor(path: string, options: IndexedDbOptions = {}) {
+    this.fileName = path;
+    const slash = path.lastIndexOf('/');
+    this.logdir = slash >= 0 ? path.slice(0, slash) : '.';
+    this.factory = resolveFactory('new IndexedDbEventSink()', options.indexedDB);
+    this.dbName = options.dbName ?? DEFAULT_SUMMARY_DB;
+  }
+
+  /** The stored file's name (final once the first append has claimed it). */
+  get name(): string {
+    return this.fileName;
+  }
+
+  private open(): Promise<IDBDatabase> {
+    this.db ??= (async () => {
+      const db = await openDb(this.factory, this.dbName);
+      const base = this.fileName;
+      for (let n = 0; n < 1000; n++) {
+        const name = n === 0 ? base : `${base}.${n}`;
+        const tx = db.transaction(FILES, 'readwrite');
+        const rec: FileRecord = { name, logdir: this.logdir, created: Date.now(), size: 0 };
+        try {
+          await request(tx.objectStore(FILES).add(rec));
+          await done(tx);
+          this.fileName = name;
+          return db;
+        } catch (e) {
+          if ((e as DOMException | null)?.name !== 'ConstraintError') throw e;
+        }
+      }
+      throw new SummaryError('SUMMARY_IO', `IndexedDbEventSink: no free file name for '${base}' after 1000 tries.`);
+    })();
+    return this.db;
+  }
+
+  async append(bytes: Uint8Array): Promise<void> {
+    if (this.isClosed)
+      throw new SummaryError('SUMMARY_CLOSED', `IndexedDbEventSink.append(): '${this.name}' is closed.`);
+    const db = await this.open();
+    const tx = db.transaction([FILES, CHUNKS], 'readwrite');
+    this.size += bytes.length;
+    tx.objectStore(CHUNKS).add({ file: this.fileName, bytes: bytes.slice() });
+    tx.objectStore(FILES).put({ name: this.fileName, logdir: this.logdir, created: Date.now(), size: this.size });
+    await done(tx);
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.db) (await this.db).close();
+  }
+}
+
+async function withDb<T>(options: IndexedDbOptions, api: string, fn: (db: IDBDatabase) => Promise<T>): Promise<T> {
+  const db = await openDb(resolveFactory(api, options.indexedDB), options.dbName ?? DEFAULT_SUMMARY_DB);
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The event files stored in IndexedDB, in name order; `logdir` keeps the files under that directory (runs below it
+ * included).
+ * @example
+ *   const files = await listIndexedDbEventFiles({ logdir: 'runs/mnist' });
+ */
+export function listIndexedDbEventFiles(
+  options: IndexedDbOptions & { readonly logdir?: string } = {},
+): Promise<StoredEventFile[]> {
+  return withDb(options, 'listIndexedDbEventFiles()', async (db) => {
+    const all = (await request(db.transaction(FILES).objectStore(FILES).getAll())) as FileRecord[];
+    const dir = options.logdir?.replace(/\/+$/, '');
+    return all
+      .filter((f) => dir === undefined || f.logdir === dir || f.logdir.startsWith(`${dir}/`))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  });
+}
+
+/**
+ * The bytes of one stored event file.
+ * @example
+ *   const events = readEventRecords(await readIndexedDbEventFile(files[0].name));
+ */
+export function readIndexedDbEventFile(name: string, options: IndexedDbOptions = {}): Promise<Uint8Array> {
+  return withDb(options, 'readIndexedDbEventFile()', async (db) => {
+    const tx = db.transaction([FILES, CHUNKS]);
+    const file = (await request(tx.objectStore(FILES).get(name))) as FileRecord | undefined;
+    if (!file) {
+      throw new SummaryError('SUMMARY_IO', `readIndexedDbEventFile(): no event file named '${name}' in IndexedDB.`);
+    }
+    const chunks = (await request(tx.objectStore(CHUNKS).index('file').getAll(name))) as { bytes: Uint8Array }[];
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.bytes.length, 0));
+    let pos = 0;
+    for (const c of chunks) {
+      out.set(c.bytes, pos);
+      pos += c.bytes.length;
+    }
+    return out;
+  });
+}
+
+/** A stored event file as a Blob, with the path to save it under. */
+export interface EventFileBlob {
+  /** `<logdir>/events.out.tfevents.…`: keep the directories so TensorBoard sees the runs (`eval/`, …). */
+  readonly name: string;
+  readonly blob: Blob;
+}
+
+/**
+ * The stored event files as Blobs for download (e.g. `URL.createObjectURL(blob)` on an `<a download>` per file).
+ * Save them under their `name`s and run `tensorboard --logdir <logdir>`.
+ * @example
+ *   for (const { name, blob } of await eventFilesAsBlobs({ logdir: 'runs/mnist' })) {
+ *     const a = document.createElement('a');
+ *     a.href = URL.createObjectURL(blob);
+ *     a.download = name.split('/').pop()!;
+ *     a.click();
+ *   }
+ */
+export async function eventFilesAsBlobs(
+  options: IndexedDbOptions & { readonly logdir?: string } = {},
+): Promise<EventFileBlob[]> {
+  const files = await listIndexedDbEventFiles(options);
+  const out: EventFileBlob[] = [];
+  for (const f of files) {
+    const bytes = await readIndexedDbEventFile(f.name, options);
+    out.push({
+      name: f.name,
+      blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+    });
+  }
+  return out;
+}
+
+/**
+ * Deletes stored event files (all, or those under `logdir`). Returns how many were deleted.
+ * @example
+ *   await deleteIndexedDbEventFiles({ logdir: 'runs/old' });
+ */
+export async function deleteIndexedDbEventFiles(
+  options: IndexedDbOptions & { readonly logdir?: string } = {},
+): Promise<number> {
+  const files = await listIndexedDbEventFiles(options);
+  return withDb(options, 'deleteIndexedDbEventFiles()', async (db) => {
+    const tx = db.transaction([FILES, CHUNKS], 'readwrite');
+    const chunks = tx.objectStore(CHUNKS);
+    for (const f of files) {
+      tx.objectStore(FILES).delete(f.name);
+      const keys = await request(chunks.index('file').getAllKeys(f.name));
+      for (const k of keys) chunks.delete(k);
+    }
+    await done(tx);
+    return files.length;
+  });
+}
