@@ -3,7 +3,8 @@
  * Owns: the public transformation methods, cardinality, argument checks. Does not own: the stages
  * themselves (src/internal/*) or iterator bookkeeping (iterator.ts).
  */
-import type * as tf from '@tensorflow/tfjs-core';
+
+import * as tf from '@tensorflow/tfjs-core';
 import { invalidArgument } from './errors.js';
 import {
   batchProducer,
@@ -13,14 +14,82 @@ import {
   skipProducer,
   takeProducer,
 } from './internal/basic.js';
+import { cacheProducer } from './internal/cache.js';
+import { freeze, thaw } from './internal/freeze.js';
 import { materialize, SliceRow } from './internal/lazy.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
+import { type PaddedShape, paddedBatchProducer } from './internal/padded-batch.js';
 import { shuffleProducer } from './internal/shuffle.js';
 import { type FeedValue, type NumericArray, SliceSourceBuilder } from './internal/slice-source.js';
+import {
+  concatenateProducer,
+  generatorProducer,
+  rangeProducer,
+  rangeSize,
+  type TensorSpec,
+  zipProducer,
+} from './internal/sources.js';
+import { disposeExcept } from './internal/structure.js';
+import {
+  enumerateProducer,
+  filterProducer,
+  flatMapProducer,
+  interleaveProducer,
+  parallelMapProducer,
+  shardProducer,
+  unbatchProducer,
+} from './internal/transforms.js';
+import { windowProducer } from './internal/window.js';
 import { DatasetIterator, InitializableIterator } from './iterator.js';
 import type { Placeholder } from './placeholder.js';
 
+export type { PaddedShape } from './internal/padded-batch.js';
 export type { FeedValue, NumericArray } from './internal/slice-source.js';
+export type { TensorSpec } from './internal/sources.js';
+
+/** Options of {@link Dataset.map}. */
+export interface MapOptions {
+  /** How many calls of an async `fn` may run at once (default 1; `Dataset.AUTOTUNE` picks 8). */
+  readonly numParallelCalls?: number;
+  /** Keep the input order (default true); false yields results as they complete. */
+  readonly deterministic?: boolean;
+}
+
+/** Options of {@link Dataset.paddedBatch}. */
+export interface PaddedBatchOptions {
+  /** Per component (in the element's structure) the padded shape; `null`/-1 dims pad to the batch maximum. */
+  readonly paddedShapes?: unknown;
+  /** Per component (or one number for all) the padding value. Default 0. */
+  readonly paddingValues?: unknown;
+  /** Drop the last, smaller batch. */
+  readonly dropRemainder?: boolean;
+}
+
+/** Options of {@link Dataset.interleave}. */
+export interface InterleaveOptions {
+  /** How many input elements are processed at once (default 1... as TF's default of one per core; here 1). */
+  readonly cycleLength?: number;
+  /** How many consecutive elements to take from each before moving on (default 1). */
+  readonly blockLength?: number;
+  /** Accepted for tf.data compatibility; the order is always deterministic. */
+  readonly numParallelCalls?: number;
+}
+
+/** Options of {@link Dataset.window}. */
+export interface WindowOptions {
+  /** Input elements between the starts of consecutive windows (default: size). */
+  readonly shift?: number;
+  /** Input elements between the elements of one window (default 1). */
+  readonly stride?: number;
+  /** Drop windows smaller than `size` at the end. */
+  readonly dropRemainder?: boolean;
+}
+
+/** Options of {@link Dataset.fromGenerator}. */
+export interface GeneratorOptions {
+  /** The structure of each element with a {@link TensorSpec} per leaf; plain values are converted to tensors. */
+  readonly outputSignature?: unknown;
+}
 
 /** A leaf `fromTensorSlices` slices along dim 0. */
 export type SliceLeaf = tf.Tensor | NumericArray | readonly number[] | Placeholder;
@@ -131,9 +200,13 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    * @example
    *   const scaled = ds.map(({ x, y }) => ({ x: tf.div(x, 255), y }));
    */
-  map<O>(fn: (x: T) => O): Dataset<Awaited<O>> {
+  map<O>(fn: (x: T) => O, opts: MapOptions = {}): Dataset<Awaited<O>> {
     if (typeof fn !== 'function') throw invalidArgument(`Dataset.map(): expected a function. Received ${typeof fn}.`);
-    return this.derive(mapProducer(this, fn as (x: unknown) => unknown), this.size);
+    const par = opts.numParallelCalls === Dataset.AUTOTUNE ? 8 : (opts.numParallelCalls ?? 1);
+    checkCount('Dataset.map()', 'numParallelCalls', par, 1);
+    const f = fn as (x: unknown) => unknown;
+    if (par === 1) return this.derive(mapProducer(this, f), this.size);
+    return this.derive(parallelMapProducer(this, f, par, opts.deterministic ?? true), this.size);
   }
 
   /**
@@ -215,9 +288,251 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const ds2 = ds.batch(32).prefetch(2);
    */
   prefetch(n: number): Dataset<T> {
-    const count = checkCount('Dataset.prefetch()', 'bufferSize', n, 0);
+    const count = n === Dataset.AUTOTUNE ? 2 : checkCount('Dataset.prefetch()', 'bufferSize', n, 0);
     if (count === 0) return this;
     return this.derive(prefetchProducer(this, count), this.size);
+  }
+
+  /** Passed as a count (`prefetch`, `numParallelCalls`) to let the library choose. */
+  static readonly AUTOTUNE = -1;
+  /** `cardinality()` of an infinite dataset (tf.data.INFINITE_CARDINALITY). */
+  static readonly INFINITE_CARDINALITY = -1;
+  /** `cardinality()` when it cannot be known without iterating (tf.data.UNKNOWN_CARDINALITY). */
+  static readonly UNKNOWN_CARDINALITY = -2;
+
+  /**
+   * A dataset of exactly one element, `x` (its tensors' values are read now; the dataset yields copies).
+   * @example
+   *   const one = Dataset.fromTensors({ x: tf.ones([2, 2]) });
+   */
+  static fromTensors<X>(x: X): Dataset<X> {
+    const frozen = freeze(x);
+    return new Dataset<X>(async function* tensors() {
+      yield thaw(frozen);
+    }, 1);
+  }
+
+  /**
+   * Elements from a (sync or async) generator function, called again for every iteration. With an
+   * `outputSignature`, plain values become tensors and shapes/dtypes are checked.
+   * @example
+   *   const ds = Dataset.fromGenerator(function* () { yield [1, 2]; yield [3, 4]; }, { outputSignature: { shape: [2], dtype: 'float32' } });
+   */
+  static fromGenerator<X>(
+    gen: () => Iterator<X> | AsyncIterator<X> | Iterable<X> | AsyncIterable<X>,
+    opts: GeneratorOptions = {},
+  ): Dataset<X extends tf.Tensor ? X : X> {
+    if (typeof gen !== 'function') {
+      throw invalidArgument(`Dataset.fromGenerator(): expected a generator function. Received ${typeof gen}.`);
+    }
+    return new Dataset(generatorProducer(gen, opts.outputSignature), null);
+  }
+
+  /**
+   * Numbers from `start` (inclusive) to `stop` (exclusive) by `step`, as plain numbers; `range(n)` is 0..n-1.
+   * @example
+   *   Dataset.range(1, 6, 2); // 1, 3, 5
+   */
+  static range(start: number, stop?: number, step = 1): Dataset<number> {
+    if (stop === undefined) [start, stop] = [0, start];
+    if (![start, stop, step].every(Number.isFinite) || step === 0) {
+      throw invalidArgument(
+        `Dataset.range(): expected finite numbers and a non-zero step. Received (${start}, ${stop}, ${step}).`,
+      );
+    }
+    return new Dataset<number>(rangeProducer(start, stop, step), rangeSize(start, stop, step));
+  }
+
+  /**
+   * Zips datasets given as a tuple or object: element i holds element i of each, in that structure.
+   * Ends with the shortest.
+   * @example
+   *   const pairs = Dataset.zip([Dataset.range(3), Dataset.range(3, 6)]); // [0, 3], [1, 4], [2, 5]
+   */
+  static zip<D extends readonly Dataset<unknown>[] | Record<string, Dataset<unknown>>>(
+    datasets: D,
+  ): Dataset<{ -readonly [K in keyof D]: D[K] extends Dataset<infer E> ? E : never }> {
+    const nodes: Dataset<unknown>[] = Array.isArray(datasets) ? [...datasets] : Object.values(datasets);
+    if (nodes.length === 0 || !nodes.every((d) => d instanceof Dataset)) {
+      throw invalidArgument('Dataset.zip(): expected a non-empty array or object of Datasets.');
+    }
+    const sizes = nodes.map((d) => d.size);
+    const size = sizes.some((s) => s === null) ? null : Math.min(...(sizes as number[]));
+    const placeholders = nodes.flatMap((d) => d._placeholders);
+    return new Dataset(zipProducer(datasets, nodes), size, placeholders);
+  }
+
+  /**
+   * This dataset's elements followed by `other`'s.
+   * @example
+   *   Dataset.range(3).concatenate(Dataset.range(3, 5)); // 0..4
+   */
+  concatenate(other: Dataset<T>): Dataset<T> {
+    if (!(other instanceof Dataset)) throw invalidArgument('Dataset.concatenate(): expected a Dataset.');
+    const size = this.size === null || other.size === null ? null : this.size + other.size;
+    return new Dataset(concatenateProducer(this, other), size, [...this._placeholders, ...other._placeholders]);
+  }
+
+  /**
+   * Keeps the elements for which `pred` returns true (or a scalar tensor that is non-zero).
+   * @example
+   *   Dataset.range(10).filter((x) => x % 2 === 0);
+   */
+  filter(pred: (x: T) => boolean | tf.Tensor | Promise<boolean>): Dataset<T> {
+    if (typeof pred !== 'function')
+      throw invalidArgument(`Dataset.filter(): expected a predicate function. Received ${typeof pred}.`);
+    return this.derive(filterProducer(this, pred as (x: unknown) => unknown), null);
+  }
+
+  /**
+   * Maps each element to a dataset and flattens the results in order.
+   * @example
+   *   Dataset.range(1, 4).flatMap((x) => Dataset.range(x)); // 0, 0, 1, 0, 1, 2
+   */
+  flatMap<O>(fn: (x: T) => Dataset<O>): Dataset<O> {
+    if (typeof fn !== 'function')
+      throw invalidArgument(`Dataset.flatMap(): expected a function. Received ${typeof fn}.`);
+    return this.derive(flatMapProducer(this, fn as (x: unknown) => Dataset<unknown>), null);
+  }
+
+  /**
+   * Maps each element to a dataset and interleaves them: `cycleLength` at a time, `blockLength` elements each.
+   * @example
+   *   Dataset.range(1, 6).interleave((x) => Dataset.fromTensors(x).repeat(6), { cycleLength: 2, blockLength: 4 });
+   */
+  interleave<O>(fn: (x: T) => Dataset<O>, opts: InterleaveOptions = {}): Dataset<O> {
+    const api = 'Dataset.interleave()';
+    if (typeof fn !== 'function') throw invalidArgument(`${api}: expected a function. Received ${typeof fn}.`);
+    const cycle = checkCount(api, 'cycleLength', opts.cycleLength ?? 1, 1);
+    const block = checkCount(api, 'blockLength', opts.blockLength ?? 1, 1);
+    return this.derive(interleaveProducer(this, fn as (x: unknown) => Dataset<unknown>, cycle, block), null);
+  }
+
+  /**
+   * Like `batch`, but pads each component to a common shape first (the longest in the batch, or `paddedShapes`).
+   * @example
+   *   Dataset.range(1, 5).map((x) => tf.fill([x], x)).paddedBatch(2); // [[1,0],[2,2]], [[3,3,3,0],[4,4,4,4]]
+   */
+  paddedBatch(n: number, opts: PaddedBatchOptions = {}): Dataset<Batched<T>> {
+    checkCount('Dataset.paddedBatch()', 'batchSize', n, 1);
+    const drop = opts.dropRemainder ?? false;
+    const size =
+      this.size === null || this.size === Infinity
+        ? this.size
+        : drop
+          ? Math.floor(this.size / n)
+          : Math.ceil(this.size / n);
+    return this.derive(
+      paddedBatchProducer(this, n, {
+        paddedShapes: opts.paddedShapes,
+        paddingValues: opts.paddingValues,
+        dropRemainder: drop,
+      }),
+      size,
+    );
+  }
+
+  /**
+   * Splits each element along dim 0 into separate elements (the inverse of `batch`).
+   * @example
+   *   Dataset.fromTensors(tf.tensor2d([[1, 2], [3, 4]])).unbatch(); // [1, 2], [3, 4]
+   */
+  unbatch(): Dataset<T> {
+    return this.derive(unbatchProducer(this), null);
+  }
+
+  /**
+   * Records the elements of the first complete iteration in memory and replays them afterwards.
+   * @example
+   *   const ds = expensive.cache().repeat();
+   */
+  cache(): Dataset<T> {
+    return this.derive(cacheProducer(this), this.size);
+  }
+
+  /**
+   * Every `numShards`-th element starting at `index` (for splitting input across workers).
+   * @example
+   *   Dataset.range(10).shard(3, 1); // 1, 4, 7
+   */
+  shard(numShards: number, index: number): Dataset<T> {
+    const api = 'Dataset.shard()';
+    checkCount(api, 'numShards', numShards, 1);
+    checkCount(api, 'index', index, 0);
+    if (index >= numShards)
+      throw invalidArgument(`${api}: expected index < numShards. Received index=${index}, numShards=${numShards}.`);
+    const size =
+      this.size === null || this.size === Infinity
+        ? this.size
+        : Math.floor(this.size / numShards) + (index < this.size % numShards ? 1 : 0);
+    return this.derive(shardProducer(this, numShards, index), size);
+  }
+
+  /**
+   * Groups elements into windows; each window is a small Dataset of up to `size` elements.
+   * @example
+   *   Dataset.range(7).window(3, { shift: 2, dropRemainder: true }); // [0,1,2], [2,3,4], [4,5,6]
+   */
+  window(size: number, opts: WindowOptions = {}): Dataset<Dataset<T>> {
+    const api = 'Dataset.window()';
+    checkCount(api, 'size', size, 1);
+    const shift = checkCount(api, 'shift', opts.shift ?? size, 1);
+    const stride = checkCount(api, 'stride', opts.stride ?? 1, 1);
+    const make = (frozen: unknown[]) =>
+      new Dataset<T>(async function* windowElements() {
+        for (const f of frozen) yield thaw(f);
+      }, frozen.length);
+    return this.derive(windowProducer(this, size, shift, stride, opts.dropRemainder ?? false, make), null);
+  }
+
+  /**
+   * Pairs each element with its index: `[i, x]`, i a number counting from `start`.
+   * @example
+   *   Dataset.range(3).enumerate(); // [0, 0], [1, 1], [2, 2]
+   */
+  enumerate(start = 0): Dataset<[number, T]> {
+    return this.derive(enumerateProducer(this, start), this.size);
+  }
+
+  /**
+   * Applies a transformation function to the whole dataset (for reusable pipeline pieces).
+   * @example
+   *   const normalize = (ds: Dataset<tf.Tensor>) => ds.map((x) => tf.div(x, 255));
+   *   ds.apply(normalize);
+   */
+  apply<O>(fn: (ds: Dataset<T>) => Dataset<O>): Dataset<O> {
+    return fn(this);
+  }
+
+  /**
+   * Folds the dataset into one value. Sync `fn` runs in `tf.tidy`; the previous state's and the element's
+   * tensors are disposed unless returned.
+   * @example
+   *   const total = await Dataset.range(5).reduce(0, (s, x) => s + x); // 10
+   */
+  async reduce<S>(initial: S, fn: (state: S, x: T) => S): Promise<S> {
+    let state = initial;
+    for await (const x of this) {
+      const prev = state;
+      try {
+        state = tf.tidy(() => fn(prev, x) as unknown as tf.TensorContainer) as unknown as S;
+      } finally {
+        disposeExcept(x, state);
+      }
+      if (prev !== initial) disposeExcept(prev, state);
+    }
+    return state;
+  }
+
+  /**
+   * The number of elements as tf.data reports it: a count, `Dataset.INFINITE_CARDINALITY` (-1) or
+   * `Dataset.UNKNOWN_CARDINALITY` (-2). See also `size`.
+   * @example
+   *   Dataset.range(10).batch(3).cardinality(); // 4
+   */
+  cardinality(): number {
+    if (this.size === null) return Dataset.UNKNOWN_CARDINALITY;
+    return this.size === Infinity ? Dataset.INFINITE_CARDINALITY : this.size;
   }
 
   /** Iterates from the start; breaking out of the loop releases everything the pipeline holds. */

@@ -6,12 +6,26 @@ import { DataError, invalidArgument, OutOfRangeError } from './errors.js';
 import { materialize } from './internal/lazy.js';
 import type { IterContext } from './internal/node.js';
 import type { FeedValue } from './internal/slice-source.js';
+import { disposeElement } from './internal/structure.js';
 
 /** What an iterator needs from its dataset (a {@link Dataset}). */
 export interface IterableSource {
   _iterate(ctx: IterContext): AsyncIterator<unknown>;
   _newContext(feed: ReadonlyMap<string, FeedValue> | null, serial?: number): IterContext;
   readonly _placeholders: readonly { readonly name: string }[];
+}
+
+/**
+ * A saved iterator position (plain JSON, fit for a checkpoint). Restoring replays the pipeline from its
+ * start and skips `position` elements (slice/shuffle/batch stages skip without building tensors), so the
+ * pipeline must be deterministic: give every `shuffle()` a `seed`.
+ */
+export interface IteratorState {
+  readonly version: 1;
+  /** Which iterator of its dataset this was (seeds per-iterator randomness such as reshuffling). */
+  readonly serial: number | null;
+  /** Elements produced so far. */
+  readonly position: number;
 }
 
 /** The values `InitializableIterator.initialize()` takes: placeholder name → values. */
@@ -71,6 +85,48 @@ export class DatasetIterator<T> implements AsyncIterable<T> {
     this.inner = null;
     this.closed = true;
     if (inner) await inner.return?.();
+  }
+
+  /**
+   * The iterator's position as plain JSON, to store in a checkpoint.
+   * @example
+   *   const state = it.saveState(); // { version: 1, serial: 0, position: 1200 }
+   */
+  saveState(): IteratorState {
+    return { version: 1, serial: this.ctx ? this.ctx.serial : null, position: this.produced };
+  }
+
+  /**
+   * Moves the iterator to a position saved by {@link saveState} (on this or an identically built dataset).
+   * @example
+   *   await it.restoreState(JSON.parse(saved));
+   */
+  async restoreState(state: IteratorState): Promise<void> {
+    const api = 'DatasetIterator.restoreState()';
+    if (!state || state.version !== 1 || !Number.isInteger(state.position) || state.position < 0) {
+      throw invalidArgument(
+        `${api}: expected a state from saveState() ({ version: 1, serial, position }). Received ${JSON.stringify(state)}.`,
+      );
+    }
+    await this.return();
+    this.closed = false;
+    this.produced = 0;
+    if (state.serial === null) return;
+    this.ctx = this.source._newContext(this.feed, state.serial);
+    const inner = this.source._iterate(this.ctx);
+    this.inner = inner;
+    for (let i = 0; i < state.position; i++) {
+      const r = await inner.next();
+      if (r.done) {
+        await this.return();
+        throw new DataError(
+          'OUT_OF_RANGE',
+          `${api}: the dataset ended after ${i} elements; the saved position is ${state.position}. Expected the same pipeline and data as when the state was saved.`,
+        );
+      }
+      disposeElement(r.value);
+    }
+    this.produced = state.position;
   }
 
   /** @internal */

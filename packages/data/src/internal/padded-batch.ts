@@ -1,0 +1,113 @@
+/** `paddedBatch`: batches elements whose tensors differ in shape by padding each to a common shape. */
+import * as tf from '@tensorflow/tfjs-core';
+import { invalidArgument } from '../errors.js';
+import { materialize } from './lazy.js';
+import type { IterContext, Node } from './node.js';
+import { disposeElement, isContainer, leaves, unflatten } from './structure.js';
+
+/** Padded shape of one component: `null` or -1 dims pad to the longest in the batch. */
+export type PaddedShape = readonly (number | null)[];
+
+function perLeaf<V>(api: string, name: string, spec: unknown, template: unknown, fallback: V): V[] {
+  const n = leaves(template).length;
+  if (spec === undefined) return new Array(n).fill(fallback);
+  const isLeafSpec =
+    name === 'paddedShapes'
+      ? Array.isArray(spec) && spec.every((d) => d === null || typeof d === 'number')
+      : !isContainer(spec);
+  if (isLeafSpec) {
+    if (n !== 1 && name === 'paddedShapes')
+      throw invalidArgument(`${api}: ${name} must match the element structure (${n} components). Received one shape.`);
+    return new Array(n).fill(spec);
+  }
+  const flat: unknown[] = [];
+  const walk = (s: unknown) => {
+    const leaf =
+      name === 'paddedShapes'
+        ? Array.isArray(s) && s.every((d) => d === null || typeof d === 'number')
+        : !isContainer(s);
+    if (leaf) flat.push(s);
+    else if (Array.isArray(s)) s.forEach(walk);
+    else for (const k of Object.keys(s as object)) walk((s as Record<string, unknown>)[k]);
+  };
+  walk(spec);
+  if (flat.length !== n)
+    throw invalidArgument(`${api}: ${name} has ${flat.length} components; the elements have ${n}.`);
+  return flat as V[];
+}
+
+export function paddedBatchProducer(
+  src: Node,
+  n: number,
+  opts: { paddedShapes?: unknown; paddingValues?: unknown; dropRemainder: boolean },
+): (ctx: IterContext) => AsyncIterator<unknown> {
+  const api = 'Dataset.paddedBatch()';
+  const combine = (elements: unknown[]): unknown => {
+    const template = elements[0];
+    const shapes = perLeaf<PaddedShape | undefined>(api, 'paddedShapes', opts.paddedShapes, template, undefined);
+    const values = perLeaf<number>(api, 'paddingValues', opts.paddingValues, template, 0);
+    const cols = elements.map((e) => leaves(e));
+    const out = shapes.map((declared, j) =>
+      tf.tidy(() => {
+        const ts = cols.map((c, i) => {
+          const l = c[j];
+          if (l instanceof tf.Tensor) return l;
+          if (typeof l === 'number') return tf.scalar(l);
+          throw invalidArgument(`${api}: component ${j} of element ${i} is ${typeof l}; expected a tensor or number.`);
+        });
+        const rank = ts[0]!.rank;
+        const target = Array.from({ length: rank }, (_, d) => Math.max(...ts.map((t) => t.shape[d]!)));
+        if (declared) {
+          if (declared.length !== rank)
+            throw invalidArgument(
+              `${api}: paddedShapes for component ${j} has rank ${declared.length}; the tensors have rank ${rank}.`,
+            );
+          declared.forEach((d, k) => {
+            if (d !== null && d !== -1) {
+              if (d < target[k]!)
+                throw invalidArgument(
+                  `${api}: component ${j} has size ${target[k]} in dim ${k}, larger than its padded shape ${d}.`,
+                );
+              target[k] = d;
+            }
+          });
+        }
+        const padded = ts.map((t) => {
+          if (t.rank !== rank) throw invalidArgument(`${api}: component ${j} mixes ranks ${rank} and ${t.rank}.`);
+          return tf.pad(
+            t,
+            target.map((s, d) => [0, s - t.shape[d]!] as [number, number]),
+            values[j],
+          );
+        });
+        return tf.stack(padded);
+      }),
+    );
+    return unflatten(template, out);
+  };
+  return async function* paddedBatch(ctx) {
+    const it = src._iterate(ctx);
+    let buf: unknown[] = [];
+    const flush = () => {
+      const b = buf;
+      buf = [];
+      try {
+        return combine(b);
+      } finally {
+        b.forEach(disposeElement);
+      }
+    };
+    try {
+      for (;;) {
+        const r = await it.next();
+        if (r.done) break;
+        buf.push(materialize(r.value));
+        if (buf.length === n) yield flush();
+      }
+      if (buf.length > 0 && !opts.dropRemainder) yield flush();
+    } finally {
+      buf.forEach(disposeElement);
+      await it.return?.();
+    }
+  };
+}
