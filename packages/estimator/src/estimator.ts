@@ -7,6 +7,7 @@
 
 import {
   CheckpointSaverHook,
+  type CheckpointSaverListener,
   type FetchedValue,
   type Hook,
   HookList,
@@ -60,6 +61,8 @@ export interface TrainOptions {
   readonly steps?: number;
   readonly maxSteps?: number;
   readonly hooks?: readonly Hook[];
+  /** Called around every checkpoint save (TF's `saving_listeners`), e.g. to evaluate each new checkpoint. */
+  readonly savingListeners?: readonly CheckpointSaverListener[];
 }
 
 /** Options of {@link Estimator.evaluate}. */
@@ -199,7 +202,12 @@ export class Estimator<P = unknown> {
       }),
       new StepCounterHook({ every: { steps: cfg.logStepCountSteps }, log: this.log }),
       new SummarySaverHook({ scalars: ['loss'], every: { steps: cfg.saveSummarySteps } }),
-      new CheckpointSaverHook({ saver: { save: () => this.model.save(manager) }, every, log: this.log }),
+      new CheckpointSaverHook({
+        saver: { save: () => this.model.save(manager) },
+        every,
+        log: this.log,
+        listeners: options.savingListeners ?? [],
+      }),
     ];
     if (steps !== undefined) hooks.push(new StopAtStepHook({ numSteps: steps }));
     if (maxSteps !== undefined) hooks.push(new StopAtStepHook({ lastStep: maxSteps }));

@@ -1,0 +1,151 @@
+/**
+ * Experiment: owns when to train and when to evaluate (TF's `tf.contrib.learn.Experiment`). Does not own the
+ * training or evaluation loops (the Estimator) or the hooks' behaviour (@estimatorjs/hooks).
+ */
+import type { Estimator, EvalResults, InputFn } from '@estimatorjs/estimator';
+import type { CheckpointSaverListener, Hook } from '@estimatorjs/hooks';
+import { ExperimentError } from './errors.js';
+
+/** Options of {@link Experiment}, TF's constructor arguments in camelCase. */
+export interface ExperimentOptions<P> {
+  readonly estimator: Estimator<P>;
+  readonly trainInputFn: InputFn<P>;
+  readonly evalInputFn: InputFn<P>;
+  /** Train until the global step reaches this (absolute, like TF's `train_steps` → `max_steps`). */
+  readonly trainSteps?: number;
+  /** Evaluate this many batches (default: the whole eval input). */
+  readonly evalSteps?: number;
+  /** In `trainAndEvaluate`, evaluate after a checkpoint only when this many steps passed since the last evaluation (default 1: every checkpoint). */
+  readonly minEvalFrequency?: number;
+  /** Hooks for training (TF's `train_monitors`). */
+  readonly trainMonitors?: readonly Hook[];
+  /** Hooks for evaluation (TF's `eval_hooks`). */
+  readonly evalHooks?: readonly Hook[];
+  /** Where log lines go; default `console.log`. */
+  readonly log?: (line: string) => void;
+}
+
+/** The schedules an Experiment can run, by TF's names. */
+export type Schedule = 'train' | 'evaluate' | 'train_and_evaluate' | 'test';
+
+/** Valid schedule names, for validation and `--help`. */
+export const SCHEDULES: readonly Schedule[] = ['train', 'evaluate', 'train_and_evaluate', 'test'];
+
+/**
+ * Pairs an Estimator with its train and eval inputs and runs them on a schedule.
+ * @example
+ *   const experiment = new Experiment({ estimator, trainInputFn, evalInputFn, trainSteps: 5000, minEvalFrequency: 100 });
+ *   await experiment.trainAndEvaluate();
+ */
+export class Experiment<P = unknown> {
+  readonly estimator: Estimator<P>;
+  /** Results of every evaluation this Experiment ran, in order. */
+  readonly evalResults: EvalResults[] = [];
+  private readonly options: ExperimentOptions<P>;
+
+  constructor(options: ExperimentOptions<P>) {
+    const o = options;
+    if (!o?.estimator || typeof (o.estimator as { train?: unknown }).train !== 'function') {
+      throw new ExperimentError(
+        'INVALID_ARGUMENT',
+        `new Experiment(): estimator must be an Estimator. Received ${typeof o?.estimator}.`,
+      );
+    }
+    for (const key of ['trainInputFn', 'evalInputFn'] as const) {
+      if (typeof o[key] !== 'function') {
+        throw new ExperimentError(
+          'INVALID_ARGUMENT',
+          `new Experiment(): ${key} must be a function returning a Dataset. Received ${typeof o[key]}.`,
+        );
+      }
+    }
+    for (const key of ['trainSteps', 'evalSteps', 'minEvalFrequency'] as const) {
+      const v = o[key];
+      if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
+        throw new ExperimentError(
+          'INVALID_ARGUMENT',
+          `new Experiment(): ${key} must be an integer > 0. Received ${String(v)}.`,
+        );
+      }
+    }
+    this.estimator = o.estimator;
+    this.options = o;
+  }
+
+  /** Trains until `trainSteps` (TF's `Experiment.train`). */
+  async train(): Promise<void> {
+    await this.estimator.train(this.options.trainInputFn, {
+      ...(this.options.trainSteps !== undefined ? { maxSteps: this.options.trainSteps } : {}),
+      hooks: this.options.trainMonitors ?? [],
+    });
+  }
+
+  /** Evaluates the latest checkpoint once (TF's `Experiment.evaluate`). */
+  async evaluate(): Promise<EvalResults> {
+    const results = await this.estimator.evaluate(this.options.evalInputFn, {
+      ...(this.options.evalSteps !== undefined ? { steps: this.options.evalSteps } : {}),
+      hooks: this.options.evalHooks ?? [],
+    });
+    this.evalResults.push(results);
+    return results;
+  }
+
+  /**
+   * Trains until `trainSteps`, evaluating after each checkpoint that comes at least `minEvalFrequency` steps after
+   * the previous evaluation, and once more at the end (TF's `Experiment.train_and_evaluate`).
+   */
+  async trainAndEvaluate(): Promise<EvalResults | null> {
+    const every = this.options.minEvalFrequency ?? 1;
+    let lastEval: number | null = null;
+    let last: EvalResults | null = null;
+    const evalAfterSave: CheckpointSaverListener = {
+      afterSave: async (step) => {
+        if (lastEval !== null && step - lastEval < every) return undefined;
+        lastEval = step;
+        last = await this.evaluate();
+        return undefined;
+      },
+    };
+    await this.estimator.train(this.options.trainInputFn, {
+      ...(this.options.trainSteps !== undefined ? { maxSteps: this.options.trainSteps } : {}),
+      hooks: this.options.trainMonitors ?? [],
+      savingListeners: [evalAfterSave],
+    });
+    const step = this.estimator.globalStep;
+    if (lastEval !== step) {
+      lastEval = step;
+      last = await this.evaluate();
+    }
+    return last;
+  }
+
+  /** Trains then evaluates once, for smoke tests (TF's `Experiment.test`: one step of each). */
+  async test(): Promise<EvalResults> {
+    await this.estimator.train(this.options.trainInputFn, { steps: 1, hooks: this.options.trainMonitors ?? [] });
+    const results = await this.estimator.evaluate(this.options.evalInputFn, {
+      steps: 1,
+      hooks: this.options.evalHooks ?? [],
+    });
+    this.evalResults.push(results);
+    return results;
+  }
+
+  /** Runs a schedule by name. */
+  async run(schedule: Schedule): Promise<unknown> {
+    switch (schedule) {
+      case 'train':
+        return this.train();
+      case 'evaluate':
+        return this.evaluate();
+      case 'train_and_evaluate':
+        return this.trainAndEvaluate();
+      case 'test':
+        return this.test();
+      default:
+        throw new ExperimentError(
+          'INVALID_SCHEDULE',
+          `Experiment.run(): unknown schedule ${JSON.stringify(schedule)}; expected one of ${SCHEDULES.join(', ')}.`,
+        );
+    }
+  }
+}
