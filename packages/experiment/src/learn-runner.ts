@@ -2,11 +2,16 @@ import type { HParams, RunConfig } from '@estimatorjs/estimator';
 import { ExperimentError } from './errors.js';
 import { Experiment, SCHEDULES, type Schedule } from './experiment.js';
 
+/** What learnRunner needs of an Experiment: something that runs a schedule. */
+export interface SchedulableExperiment {
+  run(schedule: Schedule): Promise<unknown>;
+}
+
 /** Builds the Experiment from the run configuration and hyperparameters (TF's `experiment_fn`). */
 export type ExperimentFn<H = HParams> = (
   runConfig: RunConfig,
   hparams: H,
-) => Experiment<never> | Experiment<unknown> | Promise<Experiment<never> | Experiment<unknown>>;
+) => SchedulableExperiment | Promise<SchedulableExperiment>;
 
 /** Options of {@link learnRunner.run}. */
 export interface LearnRunnerOptions<H> {
