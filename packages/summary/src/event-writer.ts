@@ -9,18 +9,17 @@ import { SummaryError } from './errors.js';
 import { encodeGraphDef, type GraphNode } from './graph-def.js';
 import { histogramBuckets } from './histogram-buckets.js';
 import {
-  type EncodedValue,
   type EventPayload,
-  encodeEvent,
+  encodeEventRecord,
   histogramValue,
   imageValue,
   scalarValue,
   textValue,
+  type ValueFill,
 } from './internal/event-encoder.js';
 import { toPixels } from './internal/image-pixels.js';
 import { encodePng } from './png.js';
 import type { EventSink, HistogramInput, HistogramOptions, ImageOptions, SummaryWriter } from './summary-writer.js';
-import { encodeTFRecord } from './tfrecord.js';
 
 /** Options of {@link EventWriter}. */
 export interface EventWriterOptions {
@@ -137,14 +136,16 @@ export class EventWriter implements SummaryWriter {
     this.push(
       data.then(async (d) => {
         const size = h! * w! * c!;
-        const values: EncodedValue[] = [];
+        const values: ValueFill[] = [];
+        let bytes = 0;
         for (let i = 0; i < count; i++) {
           const pixels = toPixels(d as ArrayLike<number>, i * size, size, isFloat);
           const png = await encodePng(pixels, w!, h!, c!);
+          bytes += png.length;
           const t = shape.length === 3 || count === 1 ? `${tag}/image` : `${tag}/image/${i}`;
           values.push(imageValue(t, w!, h!, [png]));
         }
-        return this.encode(wallTime, step, { values });
+        return this.encode(wallTime, step, { values }, bytes + 128 * count);
       }),
     );
   }
@@ -158,7 +159,8 @@ export class EventWriter implements SummaryWriter {
   /** Buffers a `GraphDef` event for TensorBoard's Graphs tab. */
   graph(nodes: readonly GraphNode[], step = 0): void {
     this.check('graph', 'graph', step);
-    this.push(this.record(step, { graphDef: encodeGraphDef(nodes) }));
+    const graphDef = encodeGraphDef(nodes);
+    this.push(this.encode(now(), step, { graphDef }, graphDef.length + 32));
   }
 
   /** Writes everything buffered so far; rejects with the error of an earlier failed background flush. */
@@ -225,8 +227,8 @@ export class EventWriter implements SummaryWriter {
     }
   }
 
-  private encode(wallTime: number, step: number, payload: EventPayload): Uint8Array {
-    return encodeTFRecord(encodeEvent(wallTime, step, payload));
+  private encode(wallTime: number, step: number, payload: EventPayload, sizeHint?: number): Uint8Array {
+    return encodeEventRecord(wallTime, step, payload, sizeHint);
   }
 
   private record(step: number, payload: EventPayload): Uint8Array {
@@ -266,7 +268,7 @@ export class EventWriter implements SummaryWriter {
   }
 }
 
-function hist(tag: string, values: ArrayLike<number>, buckets: number | undefined): EncodedValue {
+function hist(tag: string, values: ArrayLike<number>, buckets: number | undefined): ValueFill {
   return histogramValue(tag, histogramBuckets(values, buckets));
 }
 

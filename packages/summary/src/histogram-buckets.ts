@@ -18,25 +18,30 @@ export function histogramBuckets(values: ArrayLike<number>, buckets = DEFAULT_HI
   }
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
+  let finite = 0;
+  const len = values.length;
+  for (let i = 0; i < len; i++) {
     const x = values[i]!;
-    if (!Number.isFinite(x)) continue;
+    if (x - x !== 0) continue; // NaN and infinities
+    finite++;
     if (x < min) min = x;
     if (x > max) max = x;
-    n++;
   }
-  if (n === 0) return new Float64Array(0);
-  if (min === max) return Float64Array.of(min - 0.5, max + 0.5, n);
-  const counts = new Float64Array(buckets);
+  if (finite === 0) return new Float64Array(0);
+  if (min === max) return Float64Array.of(min - 0.5, max + 0.5, finite);
   const width = (max - min) / buckets;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i]!;
-    if (!Number.isFinite(x)) continue;
-    let b = Math.floor((x - min) / width);
-    if (b >= buckets) b = buckets - 1;
-    counts[b]! += 1;
+  const scale = buckets / (max - min);
+  // One spare slot catches x === max (index `buckets`); it is folded into the last bucket below.
+  const counts = new Int32Array(buckets + 1);
+  if (finite === len) {
+    for (let i = 0; i < len; i++) counts[((values[i]! - min) * scale) | 0]!++;
+  } else {
+    for (let i = 0; i < len; i++) {
+      const x = values[i]!;
+      if (x - x === 0) counts[((x - min) * scale) | 0]!++;
+    }
   }
+  counts[buckets - 1]! += counts[buckets]!;
   const out = new Float64Array(buckets * 3);
   for (let b = 0; b < buckets; b++) {
     out[b * 3] = min + b * width;

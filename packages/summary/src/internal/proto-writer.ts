@@ -4,7 +4,6 @@
  */
 
 const utf8 = new TextEncoder();
-const TWO_32 = 0x100000000;
 
 /** Growable byte buffer that appends protobuf fields. */
 export class ProtoWriter {
@@ -94,11 +93,49 @@ export class ProtoWriter {
     return this.bytes(field, utf8.encode(s));
   }
 
-  /** Embedded message field; `fill` writes its fields. */
+  /** Embedded message field; `fill` writes its fields into this writer (no intermediate buffer). */
   message(field: number, fill: (w: ProtoWriter) => void): this {
-    const sub = new ProtoWriter();
-    fill(sub);
-    return this.bytes(field, sub.finish());
+    this.tag(field, 2);
+    this.ensure(1);
+    const lenPos = this.pos;
+    this.pos += 1; // one byte reserved for the length; moved below when the length needs more
+    const start = this.pos;
+    fill(this);
+    const len = this.pos - start;
+    if (len < 0x80) {
+      this.buf[lenPos] = len;
+      return this;
+    }
+    let n = 1;
+    for (let l = len; l >= 0x80; l = Math.floor(l / 0x80)) n++;
+    this.ensure(n - 1);
+    this.buf.copyWithin(start + n - 1, start, this.pos);
+    const end = this.pos + n - 1;
+    this.pos = lenPos;
+    this.rawVarint(len);
+    this.pos = end;
+    return this;
+  }
+
+  /** Appends bytes that already are encoded fields. */
+  raw(data: Uint8Array): this {
+    this.ensure(data.length);
+    this.buf.set(data, this.pos);
+    this.pos += data.length;
+    return this;
+  }
+
+  /** Reserves `n` bytes at the current position and returns their offset (for headers filled in later). */
+  reserve(n: number): number {
+    this.ensure(n);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  /** Current length of the encoded bytes. */
+  get length(): number {
+    return this.pos;
   }
 
   /** Packed repeated `float` field. */
@@ -115,18 +152,13 @@ export class ProtoWriter {
 
   /** Packed repeated varint field. */
   packedVarint(field: number, values: ArrayLike<number>): this {
-    const sub = new ProtoWriter();
-    for (let i = 0; i < values.length; i++) sub.rawVarint(values[i]!);
-    return this.bytes(field, sub.finish());
+    return this.message(field, (w) => {
+      for (let i = 0; i < values.length; i++) w.rawVarint(values[i]!);
+    });
   }
 
   /** The encoded bytes (a view; do not write afterwards). */
   finish(): Uint8Array {
     return this.buf.subarray(0, this.pos);
   }
-}
-
-/** Splits a non-negative integer below 2^64 into 32-bit halves (for fixed64 writers). */
-export function splitUint64(n: number): [lo: number, hi: number] {
-  return [(n % TWO_32) >>> 0, Math.floor(n / TWO_32) >>> 0];
 }
