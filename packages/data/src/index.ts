@@ -1,3 +1,5 @@
+export type { CsvDefault, CsvOptions } from './csv.js';
+export { csvDataset, textLineDataset } from './csv.js';
 export type {
   Batched,
   BatchOptions,
@@ -10,9 +12,13 @@ export type {
 } from './dataset.js';
 export { Dataset } from './dataset.js';
 export { DataError, OutOfRangeError } from './errors.js';
+export type { Feature, FeatureDtype, FixedLenFeature, SparseValues, VarLenFeature } from './example.js';
+export { encodeExample, fixedLenFeature, parseExample, parseSingleExample, varLenFeature } from './example.js';
 export type { IdxData, IdxDtype } from './idx.js';
 export { decodeIdx, parseIdx } from './idx.js';
 export type { Feed, IterableSource, IteratorState } from './iterator.js';
 export { DatasetIterator, InitializableIterator } from './iterator.js';
 export type { PlaceholderDtype, PlaceholderOptions } from './placeholder.js';
 export { Placeholder, placeholder } from './placeholder.js';
+export type { ByteSource, TFRecordOptions } from './tfrecord.js';
+export { decodeTFRecords, encodeTFRecords, tfRecordDataset } from './tfrecord.js';
