@@ -1,5 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { wasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter.js';
+import { withMaterialisedTranspose } from './wasm-transposed-mat-mul.js';
+
+const OURS = Symbol.for('@estimatorjs/backends/wasm-kernel');
+
+type Tagged = { [OURS]?: true };
+
+function isOurs(kernel: tf.KernelConfig | undefined): boolean {
+  return kernel != null && (kernel.kernelFunc as Tagged)[OURS] === true;
+}
+
+function tag<F extends object>(fn: F): F {
+  (fn as Tagged)[OURS] = true;
+  return fn;
+}
+
+/** Registers `kernelFunc` for wasm unless wasm already has the kernel (a later tfjs may ship its own). */
+function addMissing(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(kernelName, 'wasm') != null) return;
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: tag(kernelFunc) });
+}
+
+/** Replaces wasm's `kernelName` by `wrap(original)`, keeping the original's setup. */
+function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.KernelFunc): void {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (original == null || isOurs(original)) return;
+  tf.unregisterKernel(kernelName, 'wasm');
+  const config: tf.KernelConfig = {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: tag(wrap(original.kernelFunc)),
+  };
+  if (original.setupFunc) config.setupFunc = original.setupFunc;
+  if (original.disposeFunc) config.disposeFunc = original.disposeFunc;
+  tf.registerKernel(config);
+}
+
 /**
- * Registers, for the `wasm` backend, the training kernels tfjs-backend-wasm 4.22.0 lacks and the fast paths
- * that replace its slow ones. Idempotent.
+ * Registers, for the `wasm` backend, the training kernels tfjs-backend-wasm 4.22.0 lacks
+ * (`Conv2DBackpropFilter`) and replaces its slow transposed matmuls (`BatchMatMul`, `_FusedMatMul` with
+ * `transposeA`/`transposeB`) by a materialised transpose plus the fast path. Idempotent; call it after
+ * `@tensorflow/tfjs-backend-wasm` is imported. `useBackend('wasm')` calls it for you.
+ *
+ * @example
+ * ```ts
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import { registerWasmTrainingKernels } from '@estimatorjs/backends';
+ * registerWasmTrainingKernels();
+ * ```
  */
-export function registerWasmTrainingKernels(): void {}
+export function registerWasmTrainingKernels(): void {
+  addMissing('Conv2DBackpropFilter', wasmConv2DBackpropFilter as unknown as tf.KernelFunc);
+  override('BatchMatMul', (k) => withMaterialisedTranspose(k as never) as unknown as tf.KernelFunc);
+  override('_FusedMatMul', (k) => withMaterialisedTranspose(k as never) as unknown as tf.KernelFunc);
+}
