@@ -175,8 +175,8 @@ describe('csvDataset', () => {
     await expectNoLeaks(async () => {
       const out: unknown[] = [];
       for await (const b of ds) {
-        out.push({ a: b.a.arraySync(), b: b.b.arraySync() });
-        tf.dispose([b.a, b.b]);
+        out.push({ a: b.a!.arraySync(), b: b.b!.arraySync() });
+        tf.dispose([b.a!, b.b!]);
       }
       expect(out).toEqual([
         { a: [1, 3], b: [2, 4] },
