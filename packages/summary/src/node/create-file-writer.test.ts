@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EventFileCorruptError } from '../errors.js';
 import { scalarValue } from '../event-decoder.js';
 import { haveChecker, runChecker } from './checker.test-util.js';
 import { createFileWriter } from './create-file-writer.js';
@@ -151,5 +152,59 @@ describe('createFileWriter', () => {
     expect(Date.now() - t0).toBeLessThan(15000);
     const file = join(logdir, readdirSync(logdir)[0]!);
     expect(readFileSync(file).length).toBeGreaterThan(40); // header + the scalar, flushed on exit
+  });
+
+  it('loses at most the last flush interval when the process is killed (SIGKILL)', async () => {
+    const logdir = tmp();
+    const entry = new URL('../../dist/node/index.js', import.meta.url).pathname;
+    const script = `import { createFileWriter } from ${JSON.stringify(entry)};
+      const w = createFileWriter(${JSON.stringify(logdir)}, { flushSecs: 0.2 });
+      let step = 0;
+      setInterval(() => w.scalar('loss', step, step++), 5);
+      console.log('ready');`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    await new Promise((r) => setTimeout(r, 1500));
+    const killedAt = Date.now() / 1000;
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const written: { step: number; wallTime: number; value: number }[] = [];
+    for await (const ev of readEvents(logdir)) {
+      for (const v of ev.summary?.value ?? [])
+        written.push({ step: ev.step, wallTime: ev.wallTime, value: scalarValue(v)! });
+    }
+    expect(written.length).toBeGreaterThan(10);
+    expect(written.every((x, i) => x.step === i && x.value === i)).toBe(true); // no gap, no partial record
+    // The newest surviving event was buffered less than a flush interval (+ scheduling slack) before the kill.
+    expect(killedAt - written[written.length - 1]!.wallTime).toBeLessThan(0.2 + 1.0);
+  });
+
+  it('readEvents names the file and offset of a damaged record', async () => {
+    const logdir = tmp();
+    const w = createFileWriter(logdir);
+    w.scalar('a', 1, 1);
+    w.scalar('b', 2, 2);
+    await w.close();
+    const file = join(logdir, readdirSync(logdir)[0]!);
+    const bytes = readFileSync(file);
+    const offsets: number[] = [];
+    for await (const ev of readEvents(file)) offsets.push(ev.offset!);
+    bytes[offsets[2]! + 20]! ^= 0x40;
+    writeFileSync(file, bytes);
+    const seen: string[] = [];
+    const err = await (async () => {
+      try {
+        for await (const ev of readEvents(logdir)) seen.push(ev.summary?.value[0]?.tag ?? 'header');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(seen).toEqual(['header', 'a']); // records before the damage are delivered
+    expect(err).toBeInstanceOf(EventFileCorruptError);
+    expect(err).toMatchObject({ kind: 'data-crc', offset: offsets[2], source: file });
+    expect((err as Error).message).toContain(file);
+    await expect(readEvents(join(logdir, 'missing')).next()).rejects.toMatchObject({ code: 'SUMMARY_IO' });
   });
 });
