@@ -4,6 +4,9 @@ import { invalidArgument } from '../errors.js';
 import { LazyElement, materialize, SliceRow, SliceRows } from './lazy.js';
 import { describeStructure, disposeElement, leaves, unflatten } from './structure.js';
 
+/** Backends whose tensors live in CPU memory, so `dataSync()` costs no device readback. */
+const CPU_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
 /** Combines `elements` (which this call consumes) into one batch element. */
 export function combineBatch(api: string, elements: unknown[]): unknown {
   const first = elements[0];
@@ -57,7 +60,16 @@ function stackLeaf(api: string, col: unknown[], j: number): tf.Tensor {
         );
       }
     });
-    return tf.stack(col as tf.Tensor[]);
+    const ts = col as tf.Tensor[];
+    if (CPU_BACKENDS.has(tf.getBackend()) && f.dtype !== 'string' && ts.every((t) => t.dtype === f.dtype)) {
+      // on CPU-memory backends reading values is free: one copy into the batch instead of stack's kernels
+      const size = f.size;
+      const first = f.dataSync() as tf.TypedArray;
+      const out = new (first.constructor as new (n: number) => tf.TypedArray)(size * ts.length);
+      for (let i = 0; i < ts.length; i++) out.set(ts[i]!.dataSync() as tf.TypedArray, i * size);
+      return tf.tensor(out, [ts.length, ...f.shape], f.dtype);
+    }
+    return tf.stack(ts);
   }
   if (typeof f === 'number') return tf.tensor1d(col as number[], 'float32');
   if (typeof f === 'boolean')
