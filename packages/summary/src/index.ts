@@ -19,6 +19,11 @@ export type {
 export { decodeEvent, decodeTensor, scalarValue, tensorValues } from './event-decoder.js';
 export { EventWriter, type EventWriterOptions } from './event-writer.js';
 export { type DecodedGraph, decodeGraphDef, encodeGraphDef, type GraphAttr, type GraphNode } from './graph-def.js';
+export {
+  experimental_graphFromKernels,
+  type TracedKernel,
+  type TracedTensor,
+} from './graph-from-kernels.js';
 export { histogramBuckets } from './histogram-buckets.js';
 export {
   DEFAULT_SUMMARY_DB,
