@@ -68,9 +68,9 @@ await bench('scalar + histogram of a 784x128 tensor (file)', 2000, file, (w, s) 
 });
 await bench('3 MNIST images of a [8,28,28,1] batch (file)', 500, file, (w, s) => w.image('input', image, s));
 
+tf.dispose([kernel, image]);
 console.table(rows);
 console.log(
-  `node ${process.version}, tfjs-core ${tf.version_core}, backend ${tf.getBackend()}, tensors alive at end: ${tf.memory().numTensors}`,
+  `node ${process.version}, tfjs-core ${tf.version_core}, backend ${tf.getBackend()}, tensors alive after disposing the inputs: ${tf.memory().numTensors}`,
 );
-tf.dispose([kernel, image]);
 rmSync(tmp, { recursive: true, force: true });
