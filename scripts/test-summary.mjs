@@ -1,7 +1,7 @@
 // Sums the vitest JSON reports that each workspace package's `test` task leaves in .test-report.json
 // and prints one closing line, `N passed, N failed, N skipped`. Exits non-zero when anything failed
 // or when a package that has tests left no report.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 let passed = 0;

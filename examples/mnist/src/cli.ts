@@ -1,1 +1,112 @@
-console.log('hi');
+#!/usr/bin/env node
+/**
+ * The MNIST estimator example as a command line tool:
+ *   pnpm mnist [train] --model_dir ./mnist_training --data_dir ./mnist_data --train_steps 300
+ *   pnpm mnist:predict --model_dir ./mnist_training
+ */
+import { useBackend } from '@estimatorjs/backends';
+import { Estimator, HParams, RunConfig } from '@estimatorjs/estimator';
+import { Experiment, learnRunner } from '@estimatorjs/experiment';
+import { type Flags, parseFlags, QUICK_TRAIN_STEPS, usage } from './flags.js';
+import { getEvalInputs, getTrainInputs } from './inputs.js';
+import { loadMnist, type MnistData } from './mnist-data.js';
+import { type MnistParams, mnistModelFn } from './model.js';
+
+const log = (line: string) => console.log(line);
+
+function hyperparameters(flags: Flags) {
+  return new HParams({
+    learning_rate: 0.002,
+    dropout_rate: 0.5,
+    batch_size: flags.batchSize,
+    train_steps: flags.trainSteps,
+    min_eval_frequency: 100,
+  }).parse(flags.hparams);
+}
+
+function runConfigFor(flags: Flags): RunConfig {
+  return new RunConfig({
+    modelDir: flags.modelDir,
+    saveCheckpointsSteps: 100,
+    keepCheckpointMax: 5,
+    saveSummarySteps: 100,
+    logStepCountSteps: 100,
+    ...(flags.seed !== undefined ? { randomSeed: flags.seed } : {}),
+  });
+}
+
+async function train(flags: Flags, data: MnistData): Promise<void> {
+  const hparams = hyperparameters(flags);
+  const experimentFn = (runConfig: RunConfig, hp: typeof hparams) => {
+    const params: MnistParams = { learning_rate: hp.get('learning_rate'), dropout_rate: hp.get('dropout_rate') };
+    const estimator = new Estimator({ modelFn: mnistModelFn, config: runConfig, params, log });
+    const [trainInputFn, trainInputHook] = getTrainInputs(data.train, hp.get('batch_size'), runConfig.randomSeed);
+    const [evalInputFn, evalInputHook] = getEvalInputs(data.eval, hp.get('batch_size'));
+    return new Experiment({
+      estimator,
+      trainInputFn,
+      evalInputFn,
+      trainSteps: hp.get('train_steps'),
+      minEvalFrequency: hp.get('min_eval_frequency'),
+      trainMonitors: [trainInputHook],
+      evalHooks: [evalInputHook],
+      log,
+    });
+  };
+  await learnRunner.run(experimentFn, { runConfig: runConfigFor(flags), schedule: flags.schedule, hparams });
+  log('');
+  log(`TensorBoard: tensorboard --logdir ${flags.modelDir}`);
+  log(`Predictions: pnpm mnist:predict --model_dir ${flags.modelDir}`);
+  if (flags.trainSteps < 5000)
+    log(
+      `This was a short schedule (${flags.trainSteps} steps). The original example trains 5000: pnpm mnist --train_steps 5000`,
+    );
+}
+
+async function predict(flags: Flags, data: MnistData): Promise<void> {
+  const estimator = new Estimator({
+    modelFn: mnistModelFn,
+    config: runConfigFor(flags),
+    params: { learning_rate: 0.002, dropout_rate: 0.5 },
+    log,
+  });
+  const count = 10;
+  const [inputFn, hook] = getEvalInputs(
+    { images: data.eval.images.subarray(0, count * 784), labels: data.eval.labels.subarray(0, count), count },
+    count,
+  );
+  let i = 0;
+  for await (const p of estimator.predict(inputFn, { hooks: [hook] })) {
+    const { classes, probabilities } = p as { classes: number; probabilities: Float32Array };
+    const label = data.eval.labels[i]!;
+    log(
+      `eval image #${i}: label ${label}, predicted ${classes} (probability ${probabilities[classes]!.toFixed(4)})${label === classes ? '' : '  ✗'}`,
+    );
+    i++;
+  }
+  estimator.dispose();
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
+  if (flags.help) {
+    log(usage());
+    return;
+  }
+  const backend = await useBackend(flags.backend);
+  log(`Backend: ${backend.name}`);
+  const data = await loadMnist(flags.dataDir);
+  log(`Data: ${data.source}.`);
+  if (flags.command === 'predict') await predict(flags, data);
+  else await train(flags, data);
+}
+
+main().catch((e: unknown) => {
+  const err = e as { message?: string; stack?: string; cause?: unknown };
+  // One line a person can act on; the stack only on request.
+  console.error(`mnist: error: ${String(err?.message ?? e).split('\n')[0]}`);
+  if (process.env.ESTIMATORJS_DEBUG) console.error(err?.stack ?? e);
+  process.exitCode = (e as { code?: string })?.code === 'BAD_FLAG' ? 2 : 1;
+});
+
+export { QUICK_TRAIN_STEPS };

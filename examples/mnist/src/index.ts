@@ -1,1 +1,2 @@
-export const x = 1;
+export { getEvalInputs, getTrainInputs, IteratorInitializerHook } from './inputs.js';
+export { type MnistParams, mnistModelFn } from './model.js';

@@ -18,7 +18,7 @@ import { cacheProducer } from './internal/cache.js';
 import { freeze, thaw } from './internal/freeze.js';
 import { materialize, SliceRow } from './internal/lazy.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
-import { type PaddedShape, paddedBatchProducer } from './internal/padded-batch.js';
+import { paddedBatchProducer } from './internal/padded-batch.js';
 import { shuffleProducer } from './internal/shuffle.js';
 import { type FeedValue, type NumericArray, SliceSourceBuilder } from './internal/slice-source.js';
 import {

@@ -103,7 +103,7 @@ export class DatasetIterator<T> implements AsyncIterable<T> {
    */
   async restoreState(state: IteratorState): Promise<void> {
     const api = 'DatasetIterator.restoreState()';
-    if (!state || state.version !== 1 || !Number.isInteger(state.position) || state.position < 0) {
+    if (state?.version !== 1 || !Number.isInteger(state.position) || state.position < 0) {
       throw invalidArgument(
         `${api}: expected a state from saveState() ({ version: 1, serial, position }). Received ${JSON.stringify(state)}.`,
       );

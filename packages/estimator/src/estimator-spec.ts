@@ -94,7 +94,7 @@ export function validateSpec(spec: unknown, mode: 'train' | 'eval' | 'infer'): E
   if (mode === 'train') {
     checkLoss(where, s.loss);
     const op = s.trainOp as TrainOp | undefined;
-    if (!op || op.kind !== 'minimize') {
+    if (op?.kind !== 'minimize') {
       throw new ModelFnError(
         'INVALID_SPEC',
         `${where}: the spec needs \`trainOp\` from optimizer.minimize(loss), e.g. new AdamOptimizer({ learningRate }).minimize(loss). Received ${describe(op)}.`,

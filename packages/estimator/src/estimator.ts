@@ -112,7 +112,8 @@ export class Estimator<P = unknown> {
   readonly config: RunConfig;
   readonly params: P;
   readonly modelDir: string;
-  private readonly storage: ModelDirStorage;
+  /** Where checkpoints live (the file system under `modelDir` in Node unless `RunConfig.storage` says otherwise). */
+  readonly storage: ModelDirStorage;
   private readonly model: ModelState;
   private readonly log: (line: string) => void;
   private readonly memoryOnly: boolean;
@@ -307,7 +308,7 @@ export class Estimator<P = unknown> {
    * so every variable and the optimizer exist (and get their checkpoint values) before gradients are taken.
    */
   private async buildForTraining(features: Features, labels: Labels | undefined): Promise<HookList | null> {
-    const ctx = this.modelFnContext('train');
+    const ctx = this.modelFnContext('train', true);
     let hooks: readonly Hook[] | undefined;
     let optimizerDesc: import('./optimizers.js').Optimizer | undefined;
     tf.tidy(() => {
@@ -436,7 +437,7 @@ export class Estimator<P = unknown> {
       await hooks.end(session());
       const summary = Object.entries(results)
         .filter(([k]) => k !== 'globalStep')
-        .map(([k, v]) => `${k} = ${v.toPrecision(6)}`)
+        .map(([k, v]) => `${k} = ${Number(v.toPrecision(6))}`)
         .join(', ');
       this.log(`Saving dict for global step ${step}: ${summary}, global_step = ${step}`);
       return results as EvalResults;
@@ -566,10 +567,11 @@ export class Estimator<P = unknown> {
     return platform.summaryWriterFor(logdir);
   }
 
-  private modelFnContext(mode: Mode): ModelFnContext {
+  private modelFnContext(mode: Mode, building = false): ModelFnContext {
     return {
       store: this.model.store,
       mode,
+      building,
       globalStep: this.model.globalStep,
       randomSeed: this.config.randomSeed,
       scopes: [],

@@ -13,6 +13,11 @@ export interface ModelFnContext {
   readonly mode: Mode;
   readonly globalStep: number;
   readonly randomSeed: number | undefined;
+  /**
+   * True while the Estimator runs the model_fn once to create variables before the first training step (TF's graph
+   * construction). Layers with side effects (batch normalization's moving statistics) must skip them then.
+   */
+  readonly building: boolean;
   readonly scopes: string[];
   readonly layerCounts: Map<string, number>;
   /** Tensors the model_fn named for hooks (`nameTensor`), kept alive until the step's values are read. */

@@ -13,7 +13,11 @@ describe('EveryN', () => {
   it('triggers on the first step, then every N steps', () => {
     const t = new EveryN({ steps: 10 });
     const hits: number[] = [];
-    for (let s = 0; s < 35; s++) if (t.shouldTrigger(s)) hits.push(s), t.markTriggered(s);
+    for (let s = 0; s < 35; s++) {
+      if (!t.shouldTrigger(s)) continue;
+      hits.push(s);
+      t.markTriggered(s);
+    }
     expect(hits).toEqual([0, 10, 20, 30]);
   });
   it('triggers by seconds with an injected clock', () => {
@@ -86,7 +90,13 @@ describe('CheckpointSaverHook', () => {
   it('saves every N steps and at the end, after the other hooks', async () => {
     const saved: number[] = [];
     const order: string[] = [];
-    const saver = { save: async (s: number) => (saved.push(s), order.push('save'), `model.ckpt-${s}`) };
+    const saver = {
+      save: async (s: number) => {
+        saved.push(s);
+        order.push('save');
+        return `model.ckpt-${s}`;
+      },
+    };
     const ckpt = new CheckpointSaverHook({ saver, every: { steps: 4 }, log: null });
     const other = { key: 'other', afterRun: () => void order.push('other') };
     await runLoop([ckpt, other, new StopAtStepHook({ numSteps: 10 })]);
@@ -103,7 +113,10 @@ describe('CheckpointSaverHook', () => {
       listeners: [
         {
           beforeSave: (s) => void seen.push(`before ${s}`),
-          afterSave: (s, p) => (seen.push(`after ${s} ${p}`), s >= 4),
+          afterSave: (s, p) => {
+            seen.push(`after ${s} ${p}`);
+            return s >= 4;
+          },
         },
       ],
     });

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { tempModelDir } from '@estimatorjs/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const cli = resolve(__dirname, '..', 'dist', 'cli.js');
+const checker = resolve(__dirname, '..', '..', '..', '..', 'shared', 'tools', 'tfevents_check.py');
+const { dir, cleanup } = tempModelDir('mnist-cli-');
+afterAll(cleanup);
+
+async function mnist(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const r = await run('node', [cli, ...args], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+    return { ...r, code: 0 };
+  } catch (e) {
+    const err = e as { stdout: string; stderr: string; code: number };
+    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
+  }
+}
+
+describe('mnist CLI', () => {
+  it('trains on the embedded digits, checkpoints, evaluates and writes TensorBoard files', async () => {
+    const r = await mnist('--train_steps', '4', '--batch_size', '16', '--model_dir', 'run');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Data: the 10,000 MNIST digits embedded');
+    expect(r.stdout).toContain('Starting training from global step 0');
+    expect(r.stdout).toMatch(/loss = [\d.]+, step = 1/);
+    expect(r.stdout).toMatch(/Saving dict for global step 4: accuracy = [\d.]+, loss = [\d.]+, global_step = 4/);
+    const modelDir = join(dir, 'run');
+    expect(readFileSync(join(modelDir, 'checkpoint'), 'utf8')).toContain('model_checkpoint_path: "model.ckpt-4"');
+    expect(existsSync(join(modelDir, 'model.ckpt-4.weights.bin'))).toBe(true);
+    expect(readdirSync(join(modelDir, 'eval')).some((f) => f.startsWith('events.out.tfevents.'))).toBe(true);
+    await run('python3', [
+      checker,
+      modelDir,
+      '--expect',
+      './loss',
+      '--expect',
+      'eval/accuracy',
+      '--expect',
+      'eval/loss',
+    ]);
+  });
+
+  it('resumes from the saved step, and trains no further when already there', async () => {
+    const more = await mnist('--train_steps', '6', '--batch_size', '16', '--model_dir', 'run');
+    expect(more.code, more.stderr).toBe(0);
+    expect(more.stdout).toContain('Restored model.ckpt-4; resuming training from global step 4.');
+    expect(more.stdout).toContain('global step 6');
+    const same = await mnist('--train_steps', '6', '--batch_size', '16', '--model_dir', 'run');
+    expect(same.stdout).toContain('Skipping training: the global step 6 has already reached maxSteps 6.');
+  });
+
+  it('predicts with the trained model', async () => {
+    const r = await mnist('predict', '--model_dir', 'run');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/eval image #\d: label \d, predicted \d \(probability 0\.\d{4}\)/g)).toHaveLength(10);
+  });
+
+  it('ends bad flags with one line, a non-zero exit and no stack trace', async () => {
+    for (const [args, message, code] of [
+      [['--batch_size', '0'], 'mnist: error: --batch_size must be an integer >= 1; received "0".', 2],
+      [['--backend', 'nope'], "unknown backend 'nope'", 1],
+    ] as const) {
+      const r = await mnist(...args);
+      expect(r.code).toBe(code);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});

