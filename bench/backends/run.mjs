@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Training throughput (examples/sec) of the reference CNN and a 784-256-10 MLP on stock cpu, stock wasm and
+// wasm with @estimatorjs/backends' training kernels, through a hand-written tfjs-core loop and through
+// tfjs-layers model.fit. Each configuration runs in its own process (kernel registration is global), so the
+// ratios come from one run on one machine. Usage: node bench/backends/run.mjs [--secs 3] [--json]
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const self = fileURLToPath(import.meta.url);
+
+if (args[0] === '--one') {
+  const [, config, model, loop, secs] = args;
+  const { measure } = await import('./measure.mjs');
+  const result = await measure({ config, model, loop, secs: Number(secs) });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+const secs = Number(args[args.indexOf('--secs') + 1] || 3) || 3;
+const rows = [
+  ['mlp', 'core', 'cpu-stock'],
+  ['mlp', 'core', 'wasm-stock'],
+  ['mlp', 'core', 'wasm-ours'],
+  ['mlp', 'layers', 'cpu-stock'],
+  ['mlp', 'layers', 'wasm-stock'],
+  ['mlp', 'layers', 'wasm-ours'],
+  ['cnn', 'core', 'cpu-stock'],
+  ['cnn', 'core', 'wasm-stock'],
+  ['cnn', 'core', 'wasm-ours'],
+  ['cnn', 'layers', 'cpu-stock'],
+  ['cnn', 'layers', 'wasm-ours'],
+];
+const results = [];
+for (const [model, loop, config] of rows) {
+  const run = spawnSync(process.execPath, [self, '--one', config, model, loop, String(secs)], { encoding: 'utf8' });
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  let r;
+  try {
+    r = JSON.parse(line);
+  } catch {
+    r = {
+      error:
+        (run.stderr || line)
+          .trim()
+          .split('\n')
+          .find((l) => /Error|error/.test(l)) ?? 'failed',
+    };
+  }
+  results.push({ model, loop, config, ...r });
+  process.stderr.write(`${model} ${loop} ${config}: ${r.examplesPerSec ?? r.error}\n`);
+}
+if (args.includes('--json')) {
+  console.log(JSON.stringify(results, null, 2));
+  process.exit(0);
+}
+const find = (model, loop, config) => results.find((r) => r.model === model && r.loop === loop && r.config === config);
+const fmt = (v) => (v == null ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+console.log(`\nNode ${process.version}, ${secs}s per cell, batch: MLP 64, CNN 32; examples/sec (higher is better)\n`);
+console.log(
+  '| model | loop | cpu (stock) | wasm (stock) | wasm (@estimatorjs/backends) | ours ÷ stock wasm | ours ÷ cpu |',
+);
+console.log('|---|---|---:|---:|---:|---:|---:|');
+for (const model of ['mlp', 'cnn']) {
+  for (const loop of ['core', 'layers']) {
+    const c = find(model, loop, 'cpu-stock');
+    const s = find(model, loop, 'wasm-stock');
+    const o = find(model, loop, 'wasm-ours');
+    const ratio = (a, b) =>
+      a?.examplesPerSec && b?.examplesPerSec ? `${(a.examplesPerSec / b.examplesPerSec).toFixed(1)}×` : 'n/a';
+    const cell = (r) => (r == null ? '—' : r.examplesPerSec ? fmt(r.examplesPerSec) : `fails (${r.error})`);
+    console.log(
+      `| ${model === 'mlp' ? 'MLP 784-256-10' : 'CNN (ref.)'} | ${loop === 'core' ? 'tfjs-core loop' : 'tfjs-layers fit'} | ${cell(c)} | ${cell(s)} | ${cell(o)} | ${ratio(o, s)} | ${ratio(o, c)} |`,
+    );
+  }
+}
+const layersStockWasm = find('mlp', 'layers', 'wasm-stock');
+const coreOurs = find('mlp', 'core', 'wasm-ours');
+const cnnOurs = find('cnn', 'core', 'wasm-ours');
+const cnnCpu = find('cnn', 'core', 'cpu-stock');
+if (layersStockWasm?.examplesPerSec && coreOurs?.examplesPerSec) {
+  console.log(
+    `\nMLP: our wasm (tfjs-core loop) ÷ tfjs-layers fit on stock wasm = ${(coreOurs.examplesPerSec / layersStockWasm.examplesPerSec).toFixed(2)}× (target ≥ 2.5×)`,
+  );
+}
+if (cnnOurs?.examplesPerSec && cnnCpu?.examplesPerSec) {
+  console.log(
+    `CNN: our wasm ÷ stock cpu = ${(cnnOurs.examplesPerSec / cnnCpu.examplesPerSec).toFixed(2)}× (target ≥ 10×; stock wasm cannot train it)`,
+  );
+}
