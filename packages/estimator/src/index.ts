@@ -1,4 +1,14 @@
-export { type CheckpointManifest, latestCheckpoint, listVariables, loadVariable } from './checkpoint/checkpoint-io.js';
+export {
+  type CheckpointManifest,
+  latestCheckpoint,
+  listVariables,
+  loadVariable,
+  readCheckpoint,
+  readCheckpointState,
+  readManifest,
+  writeCheckpoint,
+} from './checkpoint/checkpoint-io.js';
+export { CheckpointManager, type RetentionPolicy } from './checkpoint/checkpoint-manager.js';
 export { type CheckpointState, formatCheckpointState, parseCheckpointState } from './checkpoint/checkpoint-state.js';
 export { MemoryStorage, type ModelDirStorage } from './checkpoint/storage.js';
 export { CheckpointError, ConfigError, EstimatorError, ModelFnError } from './errors.js';
@@ -11,16 +21,19 @@ export {
   type Prediction,
   type PredictOptions,
   type TrainOptions,
+  type WarmStartFrom,
 } from './estimator.js';
 export type { EstimatorSpec, EvalSpec, Predictions, PredictSpec, TrainSpec } from './estimator-spec.js';
 export { validateSpec } from './estimator-spec.js';
 export { HParams, type HParamValue } from './hparams.js';
 export { type Initializer, initializers } from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
+export type { WarmStartSettings } from './internal/warm-start.js';
 export * as layers from './layers/index.js';
 export { losses } from './losses.js';
 export { type MetricOp, metrics } from './metrics.js';
 export { type Mode, ModeKeys } from './mode-keys.js';
+export { type ModelSummary, summary } from './model-summaries.js';
 export {
   AdadeltaOptimizer,
   AdagradOptimizer,

@@ -22,6 +22,10 @@ export interface ModelFnContext {
   readonly layerCounts: Map<string, number>;
   /** Tensors the model_fn named for hooks (`nameTensor`), kept alive until the step's values are read. */
   readonly named: Map<string, tf.Tensor>;
+  /** Summaries the model_fn asked for (`summary.*`); null on steps that write none. */
+  readonly summaries: Map<string, import('./model-summaries.js').ModelSummary> | null;
+  /** Variable-scope spans over the gradient tape, recorded only on the step whose graph is written. */
+  readonly scopeTrace: { scope: string; start: number; end: number }[] | null;
   randomOps: number;
 }
 

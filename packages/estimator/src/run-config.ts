@@ -16,8 +16,15 @@ export interface RunConfigOptions {
   readonly saveCheckpointsSecs?: number;
   /** How many recent checkpoints to keep (default 5; 0 or null keeps all). */
   readonly keepCheckpointMax?: number | null;
+  /** Also keep one checkpoint every N hours beyond `keepCheckpointMax` (TF's `keep_checkpoint_every_n_hours`). */
+  readonly keepCheckpointEveryNHours?: number;
   /** Log loss and global_step/sec every N steps (default 100). */
   readonly logStepCountSteps?: number;
+  /**
+   * Save the input pipeline's position with each checkpoint and continue from it on resume (default true), when
+   * the input_fn returns a `@estimatorjs/data` Dataset or iterator. Turn off when resuming with different data.
+   */
+  readonly saveInputState?: boolean;
   /** Where the model directory lives; default: the file system in Node, memory in the browser. */
   readonly storage?: ModelDirStorage;
 }
@@ -34,13 +41,16 @@ export class RunConfig {
   readonly saveCheckpointsSteps: number | undefined;
   readonly saveCheckpointsSecs: number | undefined;
   readonly keepCheckpointMax: number | null;
+  readonly keepCheckpointEveryNHours: number | undefined;
   readonly logStepCountSteps: number;
+  readonly saveInputState: boolean;
   readonly storage: ModelDirStorage | undefined;
 
   constructor(options: RunConfigOptions = {}) {
     const o = options;
     for (const key of [
       'saveSummarySteps',
+      'keepCheckpointEveryNHours',
       'saveCheckpointsSteps',
       'saveCheckpointsSecs',
       'logStepCountSteps',
@@ -81,7 +91,9 @@ export class RunConfig {
     this.saveCheckpointsSecs =
       o.saveCheckpointsSteps === undefined ? (o.saveCheckpointsSecs ?? DEFAULTS.saveCheckpointsSecs) : undefined;
     this.keepCheckpointMax = o.keepCheckpointMax === undefined ? DEFAULTS.keepCheckpointMax : o.keepCheckpointMax;
+    this.keepCheckpointEveryNHours = o.keepCheckpointEveryNHours;
     this.logStepCountSteps = o.logStepCountSteps ?? DEFAULTS.logStepCountSteps;
+    this.saveInputState = o.saveInputState ?? true;
     this.storage = o.storage;
   }
 
@@ -92,6 +104,8 @@ export class RunConfig {
       randomSeed: this.randomSeed,
       saveSummarySteps: this.saveSummarySteps,
       keepCheckpointMax: this.keepCheckpointMax,
+      keepCheckpointEveryNHours: this.keepCheckpointEveryNHours,
+      saveInputState: this.saveInputState,
       logStepCountSteps: this.logStepCountSteps,
       storage: this.storage,
       ...(changes.saveCheckpointsSecs === undefined && changes.saveCheckpointsSteps === undefined

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from './errors.js';
 import { type Initializer, initializers } from './initializers.js';
 import { activeContext, deriveSeed, scopedName } from './model-fn-context.js';
@@ -55,9 +55,14 @@ export function variableScope<T>(name: string, fn: () => T): T {
     );
   }
   ctx.scopes.push(name);
+  const span = ctx.scopeTrace ? { scope: ctx.scopes.join('/'), start: tapeLength(), end: -1 } : null;
   try {
     return fn();
   } finally {
+    if (span && ctx.scopeTrace) {
+      span.end = tapeLength();
+      ctx.scopeTrace.push(span);
+    }
     ctx.scopes.pop();
   }
 }
@@ -72,4 +77,10 @@ export function nameTensor<T extends tf.Tensor>(name: string, tensor: T): T {
   const ctx = activeContext('nameTensor()');
   ctx.named.set(name, tensor);
   return tensor;
+}
+
+/** How many kernels the active gradient tape holds (0 outside one): lets a graph trace name kernels by scope. */
+function tapeLength(): number {
+  const state = (tf.engine() as unknown as { state: { activeTape?: unknown[] | null } }).state;
+  return state.activeTape?.length ?? 0;
 }

@@ -10,6 +10,8 @@ export interface CheckpointManifest {
   readonly globalStep: number;
   readonly weightsFile: string;
   readonly byteLength: number;
+  /** When the checkpoint was written (ms since the epoch); used by `keepCheckpointEveryNHours`. */
+  readonly createdAt?: number;
   /** tfjs weights-manifest entries, in the order their bytes appear in the weights file. */
   readonly weights: readonly tf.io.WeightsManifestEntry[];
   /** Small JSON state that is not a tensor (e.g. the input pipeline position). */
@@ -42,6 +44,7 @@ export async function writeCheckpoint(
     globalStep,
     weightsFile: files.weights,
     byteLength: data.byteLength,
+    createdAt: Date.now(),
     weights: specs,
     ...(extra ? { extra } : {}),
   };

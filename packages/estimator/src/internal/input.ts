@@ -36,8 +36,28 @@ export function disposeElement(x: unknown): void {
   tf.dispose(x as tf.TensorContainer);
 }
 
-/** Calls the input_fn and checks that it gave something iterable. */
-export async function openInput<P>(api: string, inputFn: InputFn<P>, params: P): Promise<AsyncIterator<unknown>> {
+/** An input whose position can be checkpointed (a `@estimatorjs/data` iterator fits). */
+export interface StatefulInput {
+  saveState(): unknown;
+  restoreState(state: unknown): Promise<void>;
+}
+
+/** An opened input: the iterator to pull from and, when it supports it, its position for checkpoints. */
+export interface OpenedInput {
+  readonly iterator: AsyncIterator<unknown>;
+  readonly stateful: StatefulInput | null;
+}
+
+function isStateful(x: unknown): x is StatefulInput & AsyncIterator<unknown> {
+  const o = x as Record<string, unknown>;
+  return typeof o?.saveState === 'function' && typeof o.restoreState === 'function' && typeof o.next === 'function';
+}
+
+/**
+ * Calls the input_fn and opens what it returned: a data iterator is used as is (its position goes into checkpoints),
+ * a Dataset gets a fresh iterator (ditto), any other async iterable is iterated plainly.
+ */
+export async function openInput<P>(api: string, inputFn: InputFn<P>, params: P): Promise<OpenedInput> {
   if (typeof inputFn !== 'function') {
     throw new ConfigError(
       'INVALID_INPUT',
@@ -45,6 +65,12 @@ export async function openInput<P>(api: string, inputFn: InputFn<P>, params: P):
     );
   }
   const input = await inputFn(params);
+  if (isStateful(input)) return { iterator: input, stateful: input };
+  const makeIterator = (input as { makeOneShotIterator?: () => unknown })?.makeOneShotIterator;
+  if (typeof makeIterator === 'function') {
+    const it = makeIterator.call(input);
+    if (isStateful(it)) return { iterator: it, stateful: it };
+  }
   const iterate = (input as { [Symbol.asyncIterator]?: unknown })?.[Symbol.asyncIterator];
   if (typeof iterate !== 'function') {
     throw new ConfigError(
@@ -52,5 +78,5 @@ export async function openInput<P>(api: string, inputFn: InputFn<P>, params: P):
       `${api}: inputFn must return a Dataset or an async iterable of [features, labels]. Received ${describe(input)}.`,
     );
   }
-  return (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  return { iterator: (input as AsyncIterable<unknown>)[Symbol.asyncIterator](), stateful: null };
 }

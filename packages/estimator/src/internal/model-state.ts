@@ -21,6 +21,8 @@ export class ModelState {
   globalStep = 0;
   /** The checkpoint prefix the in-memory values equal, or null for a model that was never saved or restored. */
   syncedCheckpoint: string | null = null;
+  /** The input position saved with the checkpoint that was restored last, if any. */
+  restoredInputState: unknown = null;
   private optimizer: { key: string; tfOptimizer: tf.Optimizer } | null = null;
   private pendingOptimizer: tf.NamedTensorMap | null = null;
 
@@ -43,6 +45,7 @@ export class ModelState {
       else model[name] = t;
     }
     this.globalStep = step ? (await step.data())[0]! : manifest.globalStep;
+    this.restoredInputState = manifest.extra?.inputState ?? null;
     step?.dispose();
     this.store.restore(model);
     tf.dispose(this.pendingOptimizer ?? {});
@@ -82,7 +85,7 @@ export class ModelState {
   }
 
   /** Writes a checkpoint of everything at the current global step. */
-  async save(manager: CheckpointManager): Promise<string> {
+  async save(manager: CheckpointManager, extra?: Record<string, unknown>): Promise<string> {
     const tensors: tf.NamedTensorMap = {};
     const owned: tf.Tensor[] = [];
     const step = tf.scalar(this.globalStep, 'int32');
@@ -106,7 +109,7 @@ export class ModelState {
       for (const [name, t] of Object.entries(this.pendingOptimizer)) tensors[`${OPT_PREFIX}${name}`] = t;
     }
     try {
-      const prefix = await manager.save(this.globalStep, tensors);
+      const prefix = await manager.save(this.globalStep, tensors, extra);
       this.syncedCheckpoint = prefix;
       return prefix;
     } catch (e) {

@@ -1,21 +1,34 @@
+import type { TracedKernel } from '@estimatorjs/summary';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import type { TrainSpec } from '../estimator-spec.js';
 import { validateSpec } from '../estimator-spec.js';
 import { type ModelFnContext, runInContext } from '../model-fn-context.js';
+import type { ModelSummary } from '../model-summaries.js';
 import { learningRateAt } from '../optimizers.js';
 import type { ModelState } from './model-state.js';
 
-/** The tensors one training step leaves for the loop to read (owned by the caller) and the spec it ran. */
+/** What one training step leaves for the loop; every tensor here is owned by the caller. */
 export interface StepOutput {
   readonly fetched: Map<string, tf.Tensor>;
   readonly learningRate: number;
+  /** The global L2 norm of the gradients, when summaries were captured. */
+  readonly globalNorm: tf.Tensor | null;
+  readonly summaries: ModelSummary[];
+  /** The kernels of this step with their variable scopes, when the graph was captured. */
+  readonly graph: TracedKernel[] | null;
+}
+
+interface TapeNode {
+  kernelName: string;
+  inputs: Record<string, tf.Tensor | null | undefined>;
+  outputs: tf.Tensor[];
 }
 
 /**
  * One training step: runs the model_fn under a gradient tape, clips and applies the gradients with the spec's
- * optimizer, and keeps only the tensors the hooks asked for. Synchronous on purpose: everything between the tape's
- * start and the optimizer update stays in one tidy scope, so nothing leaks.
+ * optimizer, and keeps only the tensors the hooks asked for (plus summaries and the kernel trace when asked).
+ * Synchronous on purpose: everything between the tape's start and the optimizer update stays in one tidy scope.
  */
 export function trainStep(
   model: ModelState,
@@ -25,6 +38,8 @@ export function trainStep(
 ): StepOutput {
   let spec: TrainSpec | undefined;
   const fetched = new Map<string, tf.Tensor>();
+  const summaries: ModelSummary[] = [];
+  let graph: TracedKernel[] | null = null;
   const vars = model.store.trainable();
   if (vars.length === 0) {
     throw new ModelFnError(
@@ -38,29 +53,65 @@ export function trainStep(
       const t = ctx.named.get(name);
       if (t && name !== 'loss') fetched.set(name, tf.keep(t));
     }
+    for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
+    if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
     return spec.trainOp.loss;
   }, vars);
   const op = spec!.trainOp;
   const lr = learningRateAt(op.optimizer.learningRate, model.globalStep);
   const { tfOptimizer } = model.optimizerFor(op.optimizer, lr);
   if (typeof op.optimizer.learningRate === 'function') setLearningRate(tfOptimizer, lr);
+  let globalNorm: tf.Tensor | null = null;
   tf.tidy(() => {
     let g = grads;
-    if (op.clipGradientsByNorm !== undefined) g = clipByGlobalNorm(grads, op.clipGradientsByNorm);
+    if (op.clipGradientsByNorm !== undefined || ctx.summaries) {
+      const norm = globalNormOf(grads);
+      if (ctx.summaries) globalNorm = tf.keep(norm);
+      if (op.clipGradientsByNorm !== undefined) g = scaleTo(grads, norm, op.clipGradientsByNorm);
+    }
     tfOptimizer.applyGradients(g);
   });
   tf.dispose(grads);
   if (wanted.has('loss')) fetched.set('loss', value);
   else value.dispose();
-  return { fetched, learningRate: lr };
+  return { fetched, learningRate: lr, globalNorm, summaries, graph };
+}
+
+/** The global L2 norm of a set of gradients (TF's `tf.global_norm`). */
+export function globalNormOf(grads: tf.NamedTensorMap): tf.Scalar {
+  return tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+}
+
+function scaleTo(grads: tf.NamedTensorMap, norm: tf.Tensor, clipNorm: number): tf.NamedTensorMap {
+  const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
+  return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
 }
 
 /** Scales gradients so their global L2 norm is at most `clipNorm` (TF's `tf.clip_by_global_norm`). */
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
-  const list = Object.values(grads);
-  const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
-  const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
-  return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
+  return scaleTo(grads, globalNormOf(grads), clipNorm);
+}
+
+/** The kernels on the active tape, with logical variable names and the innermost variable scope of each. */
+function traceTape(model: ModelState, spans: readonly { scope: string; start: number; end: number }[]): TracedKernel[] {
+  const tape = (tf.engine() as unknown as { state: { activeTape?: TapeNode[] | null } }).state.activeTape ?? [];
+  const view = (t: tf.Tensor) =>
+    t instanceof tf.Variable
+      ? { id: t.id, shape: t.shape, dtype: t.dtype, name: model.store.logicalName(t.name) }
+      : { id: t.id, shape: t.shape, dtype: t.dtype };
+  return tape.map((node, i) => {
+    let scope: string | undefined;
+    let width = Number.POSITIVE_INFINITY;
+    for (const s of spans) {
+      if (i >= s.start && i < s.end && s.end - s.start <= width) {
+        scope = s.scope;
+        width = s.end - s.start;
+      }
+    }
+    const inputs: Record<string, ReturnType<typeof view> | null> = {};
+    for (const [k, t] of Object.entries(node.inputs)) inputs[k] = t ? view(t) : null;
+    return { kernelName: node.kernelName, inputs, outputs: node.outputs.map(view), ...(scope ? { scope } : {}) };
+  });
 }
 
 function setLearningRate(opt: tf.Optimizer, lr: number): void {

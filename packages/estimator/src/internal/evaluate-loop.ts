@@ -1,0 +1,135 @@
+/**
+ * The evaluation loop of `Estimator.evaluate()`: sums each metric's per-batch update over the whole input and
+ * the loss over batches, then computes the results once. Metric totals stay on the backend until the end.
+ */
+
+import { type Hook, HookList, type RunContext, type SessionContext } from '@estimatorjs/hooks';
+import type { SummaryWriter } from '@estimatorjs/summary';
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../errors.js';
+import { type EvalSpec, validateSpec } from '../estimator-spec.js';
+import { runInContextAsync } from '../model-fn-context.js';
+import { disposeElement, type InputFn, openInput, splitElement } from './input.js';
+import type { LoopDeps } from './loop-deps.js';
+import { readValues } from './read-values.js';
+
+/** Evaluation results: each metric, the mean loss, and the global step of the evaluated checkpoint. */
+export type EvalResults = Record<string, number> & { readonly loss: number; readonly globalStep: number };
+
+/** Runs one evaluation of the model in memory at global step `step`. */
+export async function runEvaluation<P>(
+  deps: LoopDeps<P>,
+  inputFn: InputFn<P>,
+  options: { steps?: number; hooks?: readonly Hook[] },
+  writer: SummaryWriter,
+): Promise<EvalResults> {
+  const api = 'Estimator.evaluate()';
+  const step = deps.model.globalStep;
+  const hooks = new HookList(options.hooks ?? []);
+  const totals = new Map<string, tf.Tensor>();
+  const resultFns = new Map<string, (t: Record<string, Float32Array>) => number>();
+  let lossSum: tf.Tensor = tf.scalar(0);
+  let batches = 0;
+  let specHooks: HookList | null = null;
+  const session = (): SessionContext => ({
+    mode: 'eval',
+    globalStep: step,
+    modelDir: deps.modelDir,
+    summaryWriter: writer,
+  });
+  let stop: string | null = null;
+  const runContext = (): RunContext => ({
+    ...session(),
+    requestStop: (r) => {
+      stop ??= r ?? 'stop requested';
+    },
+    get stopRequested() {
+      return stop !== null;
+    },
+  });
+  let input: AsyncIterator<unknown> | null = null;
+  try {
+    await hooks.begin(session());
+    input = (await openInput(api, inputFn, deps.params)).iterator;
+    await hooks.afterCreateSession(session());
+    while (stop === null && (options.steps === undefined || batches < options.steps)) {
+      const next = await input.next();
+      if (next.done) break;
+      const { features, labels } = splitElement(api, next.value);
+      const ctx = runContext();
+      const wanted = await hooks.beforeRun(ctx);
+      const fetched = new Map<string, tf.Tensor>();
+      tf.engine().startScope();
+      try {
+        const mctx = deps.newContext('eval');
+        const spec = validateSpec(
+          await runInContextAsync(mctx, () => deps.callModelFn(features, labels, 'eval')),
+          'eval',
+        ) as EvalSpec;
+        if (!specHooks && spec.evaluationHooks?.length) {
+          specHooks = new HookList(spec.evaluationHooks);
+          await specHooks.begin(session());
+        }
+        const newLoss = tf.keep(tf.add(lossSum, spec.loss));
+        lossSum.dispose();
+        lossSum = newLoss;
+        for (const [name, metric] of Object.entries(spec.evalMetricOps ?? {})) {
+          resultFns.set(name, metric.result);
+          for (const [part, value] of Object.entries(metric.update)) {
+            const key = `${name}\u0000${part}`;
+            const prev = totals.get(key);
+            totals.set(key, tf.keep(prev ? tf.add(prev, value) : tf.clone(value)));
+            prev?.dispose();
+          }
+        }
+        for (const n of wanted) {
+          const t = n === 'loss' ? spec.loss : mctx.named.get(n);
+          if (t) fetched.set(n, tf.keep(tf.clone(t)));
+        }
+      } finally {
+        tf.engine().endScope();
+        disposeElement(next.value);
+      }
+      batches += 1;
+      const values = await readValues(fetched, new Map([['global_step', step]]));
+      await hooks.afterRun(ctx, values);
+      await specHooks?.afterRun(ctx, values);
+    }
+    if (batches === 0) {
+      throw new ConfigError(
+        'EMPTY_INPUT',
+        `${api}: the input yielded no batches; expected at least one [features, labels] element.`,
+      );
+    }
+    const results: Record<string, number> = {};
+    const byMetric = new Map<string, Record<string, Float32Array>>();
+    const keys = [...totals.keys()];
+    const data = await Promise.all(keys.map((k) => totals.get(k)!.data()));
+    keys.forEach((k, i) => {
+      const [name, part] = k.split('\u0000') as [string, string];
+      const rec = byMetric.get(name) ?? {};
+      rec[part] = data[i] as Float32Array;
+      byMetric.set(name, rec);
+    });
+    for (const [name, fn] of resultFns) results[name] = fn(byMetric.get(name) ?? {});
+    results.loss = (await lossSum.data())[0]! / batches;
+    results.globalStep = step;
+    for (const [k, v] of Object.entries(results)) if (k !== 'globalStep') writer.scalar(k, v, step);
+    await specHooks?.end(session());
+    await hooks.end(session());
+    const line = Object.entries(results)
+      .filter(([k]) => k !== 'globalStep')
+      .map(([k, v]) => `${k} = ${Number(v.toPrecision(6))}`)
+      .join(', ');
+    deps.log(`Saving dict for global step ${step}: ${line}, global_step = ${step}`);
+    return results as EvalResults;
+  } catch (e) {
+    await specHooks?.onError(session(), e);
+    await hooks.onError(session(), e);
+    throw e;
+  } finally {
+    lossSum.dispose();
+    tf.dispose([...totals.values()]);
+    await input?.return?.();
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The training loop of `Estimator.train()`. Owns: the order of hook calls around each step, the first-batch build
+ * pass, restoring the input position, and writing the step's summaries. Does not own: the step's math
+ * (train-step.ts), checkpoint files (model-state.ts), or hook behaviour.
+ */
+
+import {
+  EveryN,
+  type FetchedValue,
+  type Hook,
+  HookList,
+  type RunContext,
+  type SessionContext,
+} from '@estimatorjs/hooks';
+import { experimental_graphFromKernels, type SummaryWriter } from '@estimatorjs/summary';
+import * as tf from '@tensorflow/tfjs-core';
+import { validateSpec } from '../estimator-spec.js';
+import { runInContext } from '../model-fn-context.js';
+import type { Optimizer } from '../optimizers.js';
+import { learningRateAt } from '../optimizers.js';
+import {
+  disposeElement,
+  type Features,
+  type InputFn,
+  type Labels,
+  type OpenedInput,
+  openInput,
+  splitElement,
+} from './input.js';
+import type { LoopDeps } from './loop-deps.js';
+import type { ModelState } from './model-state.js';
+import { readValues } from './read-values.js';
+import { type StepOutput, trainStep } from './train-step.js';
+
+/** What the loop needs from its Estimator. */
+export interface TrainLoopDeps<P> extends LoopDeps<P> {
+  /** Called with the opened input so checkpoints can save its position. */
+  readonly onInputOpened: (input: OpenedInput) => void;
+}
+
+/** Runs training until a hook stops it or the input ends. */
+export async function runTrainLoop<P>(
+  deps: TrainLoopDeps<P>,
+  inputFn: InputFn<P>,
+  hooks: HookList,
+  writer: SummaryWriter,
+): Promise<void> {
+  const { model, log } = deps;
+  const api = 'Estimator.train()';
+  let lastValues: ReadonlyMap<string, FetchedValue> = new Map();
+  const session = (): SessionContext => ({
+    mode: 'train',
+    globalStep: model.globalStep,
+    modelDir: deps.modelDir,
+    summaryWriter: writer,
+    lastValues: Object.fromEntries(lastValues),
+  });
+  let stopReason: string | null = null;
+  const runContext = (): RunContext => ({
+    ...session(),
+    requestStop: (r) => {
+      stopReason ??= r ?? 'stop requested';
+    },
+    get stopRequested() {
+      return stopReason !== null;
+    },
+  });
+  const summaryTimer = new EveryN({ steps: deps.config.saveSummarySteps });
+  let specHooks: HookList | null = null;
+  let opened: OpenedInput | null = null;
+  try {
+    await hooks.begin(session());
+    opened = await openInput(api, inputFn, deps.params);
+    deps.onInputOpened(opened);
+    await hooks.afterCreateSession(session());
+    await restoreInputPosition(model, opened, deps.config.saveInputState, log);
+    let built = false;
+    let graphWritten = false;
+    while (stopReason === null) {
+      const next = await opened.iterator.next();
+      if (next.done) {
+        log(`${api}: the input ended at global step ${model.globalStep}.`);
+        break;
+      }
+      const { features, labels } = splitElement(api, next.value);
+      let out: StepOutput | null = null;
+      try {
+        if (!built) {
+          specHooks = await buildForTraining(deps, features, labels);
+          if (specHooks) {
+            await specHooks.begin(session());
+            await specHooks.afterCreateSession(session());
+          }
+          built = true;
+        }
+        const ctx = runContext();
+        const wanted = await hooks.beforeRun(ctx);
+        for (const n of (await specHooks?.beforeRun(ctx)) ?? []) wanted.add(n);
+        const summarize = summaryTimer.shouldTrigger(model.globalStep);
+        const trace = !graphWritten && typeof writer.graph === 'function';
+        out = trainStep(
+          model,
+          deps.newContext('train', { summaries: summarize, trace }),
+          () => deps.callModelFn(features, labels, 'train'),
+          wanted,
+        );
+        model.globalStep += 1;
+        model.syncedCheckpoint = null;
+        if (summarize) {
+          summaryTimer.markTriggered(model.globalStep - 1);
+          await writeStepSummaries(writer, model, out);
+        }
+        if (out.graph) {
+          writer.graph(experimental_graphFromKernels(out.graph), model.globalStep);
+          graphWritten = true;
+        }
+        const plain = new Map<string, number>([
+          ['global_step', model.globalStep],
+          ['learning_rate', out.learningRate],
+        ]);
+        const values = await readValues(out.fetched, plain);
+        lastValues = values;
+        const after = runContext();
+        await hooks.afterRun(after, values);
+        await specHooks?.afterRun(after, values);
+      } finally {
+        disposeElement(next.value);
+        if (out)
+          tf.dispose([
+            ...out.fetched.values(),
+            ...out.summaries.map((s) => s.tensor),
+            ...(out.globalNorm ? [out.globalNorm] : []),
+          ]);
+      }
+    }
+    await specHooks?.end(session());
+    await hooks.end(session());
+    log(
+      `Loss for final step: training stopped at global step ${model.globalStep}${stopReason ? ` (${stopReason})` : ''}.`,
+    );
+  } catch (e) {
+    await specHooks?.onError(session(), e);
+    await hooks.onError(session(), e);
+    throw e;
+  } finally {
+    await opened?.iterator.return?.();
+  }
+}
+
+/** Moves the input to where the restored checkpoint left it, when both sides support it. */
+async function restoreInputPosition(
+  model: ModelState,
+  opened: OpenedInput,
+  enabled: boolean,
+  log: (line: string) => void,
+): Promise<void> {
+  const state = model.restoredInputState;
+  if (!enabled || !state || !opened.stateful) return;
+  await opened.stateful.restoreState(state);
+  const position = (state as { position?: number }).position;
+  log(`Restored the input pipeline position${typeof position === 'number' ? ` (${position} elements in)` : ''}.`);
+}
+
+/** Learning rate, gradient norm, one histogram per trainable variable, and the model_fn's own summaries. */
+async function writeStepSummaries(writer: SummaryWriter, model: ModelState, out: StepOutput): Promise<void> {
+  const step = model.globalStep;
+  writer.scalar('learning_rate', out.learningRate, step);
+  if (out.globalNorm) writer.scalar('global_norm/gradient_norm', (await out.globalNorm.data())[0]!, step);
+  for (const [name, v] of model.store.variables) if (v.trainable) writer.histogram(name, v, step);
+  for (const s of out.summaries) {
+    if (s.kind === 'scalar') writer.scalar(s.name, (await s.tensor.data())[0]!, step);
+    else if (s.kind === 'histogram') writer.histogram(s.name, s.tensor, step);
+    else writer.image(s.name, s.tensor, step, { maxOutputs: s.maxOutputs ?? 3 });
+  }
+}
+
+/**
+ * TF builds the graph before the first step; here the first batch runs through the model_fn once without a tape
+ * so every variable and the optimizer exist (and get their checkpoint values) before gradients are taken.
+ */
+async function buildForTraining<P>(
+  deps: TrainLoopDeps<P>,
+  features: Features,
+  labels: Labels | undefined,
+): Promise<HookList | null> {
+  const ctx = deps.newContext('train', { building: true });
+  let hooks: readonly Hook[] | undefined;
+  let optimizer: Optimizer | undefined;
+  tf.tidy(() => {
+    const spec = validateSpec(
+      runInContext(ctx, () => deps.callModelFn(features, labels, 'train')),
+      'train',
+    );
+    if (spec.mode === 'train') {
+      hooks = spec.trainingHooks;
+      optimizer = spec.trainOp.optimizer;
+    }
+  });
+  if (optimizer) {
+    deps.model.optimizerFor(optimizer, learningRateAt(optimizer.learningRate, deps.model.globalStep));
+    await deps.model.applyPendingOptimizer();
+  }
+  return hooks && hooks.length > 0 ? new HookList(hooks) : null;
+}
