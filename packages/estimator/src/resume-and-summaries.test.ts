@@ -40,11 +40,10 @@ const modelFn: ModelFn = (features, labels, mode) => {
 
 /** The deterministic pipeline of the acceptance test: slices → repeat → seeded shuffle → batch. */
 let columns: [tf.Tensor, tf.Tensor] | null = null;
-const inputFn = () =>
-  Dataset.fromTensorSlices((columns ??= [tf.tensor2d(xs, [N, 8]), tf.tensor1d(ys, 'int32')]))
-    .repeat()
-    .shuffle(200, { seed: 7 })
-    .batch(32);
+const inputFn = () => {
+  columns ??= [tf.tensor2d(xs, [N, 8]), tf.tensor1d(ys, 'int32')];
+  return Dataset.fromTensorSlices(columns).repeat().shuffle(200, { seed: 7 }).batch(32);
+};
 
 function estimator(dir: string, extra: Partial<ConstructorParameters<typeof RunConfig>[0]> = {}) {
   return new Estimator({
@@ -160,13 +159,11 @@ describe('warm start', () => {
     const a = estimator(src.dir);
     await a.train(inputFn, { steps: 5 });
     a.dispose();
-    const renamed: ModelFn = (features, labels, mode, params, config) => {
+    const renamed: ModelFn = (features, labels) => {
       const x = features as tf.Tensor;
       const hidden = layers.dense(x, 16, { activation: 'relu', name: 'encoder' });
       const logits = layers.dense(hidden, 2, { name: 'logits' });
       const loss = losses.sparseSoftmaxCrossEntropy({ labels: labels as tf.Tensor, logits });
-      void params;
-      void config;
       return { mode: 'train', loss, trainOp: new AdamOptimizer({ learningRate: 0.01 }).minimize(loss) } as never;
     };
     const lines: string[] = [];
