@@ -15,6 +15,7 @@ export interface MnistParams {
 /** Logits for a batch of [N, 28, 28, 1] images. */
 function architecture(images: tf.Tensor, training: boolean, dropoutRate: number): tf.Tensor {
   const x = tf.reshape(images, [-1, 28, 28, 1]);
+  summary.image('input', x, { maxOutputs: 3 });
   const conv1 = layers.conv2d(x, 20, 5, { padding: 'same', activation: 'relu', name: 'conv1' });
   const pool1 = layers.maxPooling2d(conv1, 2, 2);
   const conv2 = layers.conv2d(pool1, 40, 5, { padding: 'same', activation: 'relu', name: 'conv2' });
