@@ -3,7 +3,16 @@
  * layers with dropout, and a 10-way softmax. Shared by the Node CLI and the browser page.
  */
 
-import { AdamOptimizer, layers, losses, ModeKeys, type ModelFn, metrics, nameTensor, summary } from '@estimatorjs/estimator';
+import {
+  AdamOptimizer,
+  layers,
+  losses,
+  ModeKeys,
+  type ModelFn,
+  metrics,
+  nameTensor,
+  summary,
+} from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** The hyperparameters the model_fn reads. */
