@@ -284,6 +284,26 @@ describe('Estimator', () => {
     );
   });
 
+  it('rejects labels out of range for the logits, naming the label and its position', async () => {
+    const badLabels = () =>
+      async function* () {
+        yield [
+          tf.tensor2d(data.x.subarray(0, 32 * 4), [32, 4]),
+          tf.tensor1d(
+            Array.from({ length: 32 }, (_, i) => (i === 5 ? 3 : 0)),
+            'int32',
+          ),
+        ] as const;
+      };
+    const est = newEstimator();
+    await expect(est.train(badLabels(), { steps: 1 })).rejects.toThrow(
+      'losses.sparseSoftmaxCrossEntropy(): labels must be integers in [0, 3) for logits with 3 classes. Received label 3 at index 5 of the batch.',
+    );
+    await est.train(inputFn(), { steps: 1 });
+    await expect(est.evaluate(badLabels())).rejects.toThrow(/Received label 3 at index 5/);
+    est.dispose();
+  });
+
   it('train, evaluate and predict leave the tensor count unchanged', async () => {
     const est = newEstimator();
     await est.train(inputFn(), { steps: 3 }); // optimizer slots and variables appear here

@@ -310,11 +310,15 @@ export class Estimator<P = unknown> {
     };
   }
 
-  private modelFnContext(mode: Mode, o: { building?: boolean; summaries?: boolean; trace?: boolean }): ModelFnContext {
+  private modelFnContext(
+    mode: Mode,
+    o: { building?: boolean; checkValues?: boolean; summaries?: boolean; trace?: boolean },
+  ): ModelFnContext {
     return {
       store: this.model.store,
       mode,
       building: o.building ?? false,
+      checkValues: o.checkValues ?? o.building ?? false,
       globalStep: this.model.globalStep,
       randomSeed: this.config.randomSeed,
       scopes: [],

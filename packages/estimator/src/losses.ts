@@ -1,5 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from './errors.js';
+import { maybeActiveContext } from './model-fn-context.js';
+
+/** Throws when an integer label is outside [0, classes): tfjs' oneHot would silently give it a zero row. */
+function checkLabelRange(api: string, labels: tf.Tensor, classes: number): void {
+  const values = labels.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(Number.isInteger(v) && v >= 0 && v < classes)) {
+      throw new ModelFnError(
+        'LABEL_OUT_OF_RANGE',
+        `${api}: labels must be integers in [0, ${classes}) for logits with ${classes} classes. Received label ${v} at index ${i} of the batch.`,
+      );
+    }
+  }
+}
 
 /**
  * Mean sparse softmax cross-entropy between integer class `labels` ([batch] or [batch, 1]) and `logits`
@@ -22,8 +37,9 @@ function sparseSoftmaxCrossEntropy({ labels, logits }: { labels: tf.Tensor; logi
       `${api}: labels must have shape [batch] (or [batch, 1]) matching logits [${logits.shape}]. Received labels of shape [${labels?.shape}].`,
     );
   }
+  const classes = logits.shape[1]!;
+  if (maybeActiveContext()?.checkValues) checkLabelRange(api, flat, classes);
   return tf.tidy(() => {
-    const classes = logits.shape[1]!;
     const oneHot = tf.oneHot(tf.cast(flat, 'int32') as tf.Tensor1D, classes);
     const perExample = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));
     return tf.mean(perExample) as tf.Scalar;

@@ -18,6 +18,11 @@ export interface ModelFnContext {
    * construction). Layers with side effects (batch normalization's moving statistics) must skip them then.
    */
   readonly building: boolean;
+  /**
+   * True on the first batch of each train/evaluate call: losses and metrics may then read values (a sync point)
+   * to check them, e.g. that labels fit the logits. Later batches skip such checks to keep the step fast.
+   */
+  readonly checkValues: boolean;
   readonly scopes: string[];
   readonly layerCounts: Map<string, number>;
   /** Tensors the model_fn named for hooks (`nameTensor`), kept alive until the step's values are read. */

@@ -61,7 +61,7 @@ export async function runEvaluation<P>(
       const fetched = new Map<string, tf.Tensor>();
       tf.engine().startScope();
       try {
-        const mctx = deps.newContext('eval');
+        const mctx = deps.newContext('eval', { checkValues: batches === 0 });
         const spec = validateSpec(
           await runInContextAsync(mctx, () => deps.callModelFn(features, labels, 'eval')),
           'eval',

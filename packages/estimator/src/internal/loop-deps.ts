@@ -14,6 +14,6 @@ export interface LoopDeps<P> {
   readonly callModelFn: (features: Features, labels: Labels | undefined, mode: Mode) => unknown;
   readonly newContext: (
     mode: Mode,
-    options?: { building?: boolean; summaries?: boolean; trace?: boolean },
+    options?: { building?: boolean; checkValues?: boolean; summaries?: boolean; trace?: boolean },
   ) => ModelFnContext;
 }
