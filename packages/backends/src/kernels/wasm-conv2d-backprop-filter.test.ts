@@ -154,11 +154,29 @@ describe('wasm Conv2DBackpropFilter', () => {
     expectClose(wdw as Float32Array, cdw as Float32Array, 1e-4, 1e-5);
   });
 
-  it('processes large batches in chunks with the same result', async () => {
+  it('handles a large batch', async () => {
     const big: Case = { x: [30, 28, 28, 8], filter: [5, 5, 8, 1], strides: [1, 1], pad: 'same' };
     const expected = await backpropFilter('cpu', big);
     const actual = await backpropFilter('wasm', big);
     expectClose(actual, expected, 1e-4, 1e-4);
+  });
+
+  it('rejects strides and dilations both above 1, like tf.conv2d, without leaking', async () => {
+    await useBackend('wasm');
+    const x = tf.zeros([1, 9, 9, 1]);
+    const dy = tf.zeros([1, 5, 5, 1]);
+    const before = tf.memory().numTensors;
+    expect(() =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: 2,
+        pad: 'same',
+        dataFormat: 'NHWC',
+        filterShape: [3, 3, 1, 1],
+        dilations: 2,
+      } as unknown as tf.NamedAttrMap),
+    ).toThrow(/strides and dilations cannot both exceed 1/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, dy]);
   });
 
   it('leaks no tensors and no wasm memory', async () => {

@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { callKernel, type KernelBackendLike, release, reshapeInfo, transposeInfo } from './wasm-kernel-call.js';
-
-/** Largest im2col chunk, in float32 elements (16 MiB), so big batches do not exhaust wasm memory. */
-const MAX_PATCH_ELEMENTS = 4 * 1024 * 1024;
+import { callKernel, type KernelBackendLike, release, transposeInfo } from './wasm-kernel-call.js';
 
 interface Conv2DBackpropFilterAttrsLike {
   strides: [number, number] | number;
@@ -14,9 +11,10 @@ interface Conv2DBackpropFilterAttrsLike {
 }
 
 /**
- * `Conv2DBackpropFilter` for the wasm backend, built from wasm's fast kernels: the input patches are gathered
- * (im2col) with one strided slice per filter tap and a concat, then dW = (dyᵀ · patches)ᵀ is one XNNPACK matmul.
- * Batches whose patch matrix would exceed {@link MAX_PATCH_ELEMENTS} are processed in chunks and summed.
+ * `Conv2DBackpropFilter` for the wasm backend (missing in tfjs-backend-wasm 4.22.0), as one XNNPACK `Conv2D`:
+ * the padded input transposed to [inC, H, W, batch] convolved with dy transposed to a [outH, outW, batch, outC]
+ * filter, with the forward stride as dilation and the forward dilation as stride; the [inC, fh, fw, outC]
+ * result is transposed to the filter layout.
  */
 export function wasmConv2DBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -44,10 +42,8 @@ export function wasmConv2DBackpropFilter(args: {
     false,
     'channelsLast',
   );
-  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight, outWidth } = info;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { top, bottom, left, right } = info.padInfo;
-  const batch = x.shape[0] as number;
-  const k = fh * fw * inC;
 
   let padded = x;
   if (top > 0 || bottom > 0 || left > 0 || right > 0) {
@@ -68,66 +64,29 @@ export function wasmConv2DBackpropFilter(args: {
     temps.push(padded);
   }
 
-  const perExample = outHeight * outWidth * k;
-  const chunk = Math.max(1, Math.min(batch, Math.floor(MAX_PATCH_ELEMENTS / Math.max(perExample, 1))));
-  let acc: tf.TensorInfo | undefined; // [outC, k]
-  for (let b0 = 0; b0 < batch; b0 += chunk) {
-    const nb = Math.min(chunk, batch - b0);
-    const taps: tf.TensorInfo[] = [];
-    for (let i = 0; i < fh; i++) {
-      for (let j = 0; j < fw; j++) {
-        const r0 = i * dh;
-        const c0 = j * dw;
-        taps.push(
-          callKernel(
-            backend,
-            'StridedSlice',
-            { x: padded },
-            {
-              begin: [b0, r0, c0, 0],
-              end: [b0 + nb, r0 + (outHeight - 1) * sh + 1, c0 + (outWidth - 1) * sw + 1, inC],
-              strides: [1, sh, sw, 1],
-              beginMask: 0,
-              endMask: 0,
-              ellipsisMask: 0,
-              newAxisMask: 0,
-              shrinkAxisMask: 0,
-            },
-          ),
-        );
-      }
+  // dW[i, j, c, o] = Σ_b,y,x xpad[b, y·s + i·d, x·s + j·d, c] · dy[b, y, x, o] is a convolution of the input
+  // seen as [c, H, W, b] with dy seen as a [OH, OW, b, o] filter: stride d, dilation s (XNNPACK Conv2D).
+  if ((sh === 1 || dh === 1) && (sw === 1 || dw === 1)) {
+    const xT = transposeInfo(backend, padded, [3, 1, 2, 0]);
+    const dyF = transposeInfo(backend, dy, [1, 2, 0, 3]);
+    let conv = callKernel(
+      backend,
+      'Conv2D',
+      { x: xT, filter: dyF },
+      { strides: [dh, dw], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined },
+    );
+    release(backend, xT, dyF);
+    if ((conv.shape[1] as number) !== fh || (conv.shape[2] as number) !== fw) {
+      const cut = callKernel(backend, 'Slice', { x: conv }, { begin: [0, 0, 0, 0], size: [inC, fh, fw, outC] });
+      release(backend, conv);
+      conv = cut;
     }
-    const patches = taps.length === 1 ? (taps[0] as tf.TensorInfo) : callKernel(backend, 'Concat', taps, { axis: 3 });
-    if (taps.length > 1) release(backend, ...taps);
-    const rows = nb * outHeight * outWidth;
-    const patches3 = reshapeInfo(backend, patches, [1, rows, k]);
-    let dyChunk = dy;
-    if (nb !== batch) {
-      dyChunk = callKernel(
-        backend,
-        'Slice',
-        { x: dy },
-        { begin: [b0, 0, 0, 0], size: [nb, outHeight, outWidth, outC] },
-      );
-    }
-    const dy3 = reshapeInfo(backend, dyChunk, [1, rows, outC]);
-    const dyT = transposeInfo(backend, dy3, [0, 2, 1]); // [1, outC, rows]
-    const part = callKernel(backend, 'BatchMatMul', { a: dyT, b: patches3 }, { transposeA: false, transposeB: false });
-    release(backend, patches, patches3, dy3, dyT);
-    if (dyChunk !== dy) release(backend, dyChunk);
-    if (acc === undefined) {
-      acc = part;
-    } else {
-      const sum = callKernel(backend, 'Add', { a: acc, b: part });
-      release(backend, acc, part);
-      acc = sum;
-    }
+    const out = transposeInfo(backend, conv, [1, 2, 0, 3]);
+    release(backend, conv, ...temps);
+    return out;
   }
   release(backend, ...temps);
-  const accInfo = acc as tf.TensorInfo;
-  const acc2 = reshapeInfo(backend, accInfo, [outC, k]);
-  const filterT = transposeInfo(backend, acc2, [1, 0]); // [k, outC]
-  const out = reshapeInfo(backend, filterT, [fh, fw, inC, outC]);
-  release(backend, accInfo, acc2, filterT);
-  return out;
+  throw new Error(
+    `Conv2DBackpropFilter (wasm): strides and dilations cannot both exceed 1 (as in tf.conv2d). Received strides=${sh},${sw}, dilations=${dh},${dw}.`,
+  );
 }
