@@ -3,6 +3,7 @@ import { wasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 import { withFastBackpropInput } from './wasm-conv2d-backprop-input.js';
 import { withCorrectBatchedBias } from './wasm-fused-mat-mul.js';
 import { withMaterialisedTranspose } from './wasm-transposed-mat-mul.js';
+import { wasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
 
 const OURS = Symbol.for('@estimatorjs/backends/wasm-kernel');
 
@@ -40,7 +41,7 @@ function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Kern
 
 /**
  * Registers, for the `wasm` backend, the training kernels tfjs-backend-wasm 4.22.0 lacks
- * (`Conv2DBackpropFilter`) and replaces its slow transposed matmuls (`BatchMatMul`, `_FusedMatMul` with
+ * (`Conv2DBackpropFilter`, `UnsortedSegmentSum`) and replaces its slow transposed matmuls (`BatchMatMul`, `_FusedMatMul` with
  * `transposeA`/`transposeB`) by a materialised transpose plus the fast path, runs `Conv2DBackpropInput` on
  * XNNPACK's `Conv2D` instead of its scalar loop, and fixes `_FusedMatMul`'s bias
  * with a batch dimension above 1. Idempotent; call it after
@@ -55,6 +56,7 @@ function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Kern
  */
 export function registerWasmTrainingKernels(): void {
   addMissing('Conv2DBackpropFilter', wasmConv2DBackpropFilter as unknown as tf.KernelFunc);
+  addMissing('UnsortedSegmentSum', wasmUnsortedSegmentSum as unknown as tf.KernelFunc);
   override('Conv2DBackpropInput', (k) => withFastBackpropInput(k as never) as unknown as tf.KernelFunc);
   override('BatchMatMul', (k) => withMaterialisedTranspose(k as never) as unknown as tf.KernelFunc);
   override(
