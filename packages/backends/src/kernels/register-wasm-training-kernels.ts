@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 import { withFastBackpropInput } from './wasm-conv2d-backprop-input.js';
+import {
+  wasmDepthwiseConv2dBackpropFilter,
+  wasmDepthwiseConv2dBackpropInput,
+} from './wasm-depthwise-conv2d-backprop.js';
 import { withCorrectBatchedBias } from './wasm-fused-mat-mul.js';
 import { withMaterialisedTranspose } from './wasm-transposed-mat-mul.js';
 import { wasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
@@ -41,7 +45,7 @@ function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Kern
 
 /**
  * Registers, for the `wasm` backend, the training kernels tfjs-backend-wasm 4.22.0 lacks
- * (`Conv2DBackpropFilter`, `UnsortedSegmentSum`) and replaces its slow transposed matmuls (`BatchMatMul`, `_FusedMatMul` with
+ * (`Conv2DBackpropFilter`, `UnsortedSegmentSum`, the two depthwise backprops) and replaces its slow transposed matmuls (`BatchMatMul`, `_FusedMatMul` with
  * `transposeA`/`transposeB`) by a materialised transpose plus the fast path, runs `Conv2DBackpropInput` on
  * XNNPACK's `Conv2D` instead of its scalar loop, and fixes `_FusedMatMul`'s bias
  * with a batch dimension above 1. Idempotent; call it after
@@ -57,6 +61,8 @@ function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Kern
 export function registerWasmTrainingKernels(): void {
   addMissing('Conv2DBackpropFilter', wasmConv2DBackpropFilter as unknown as tf.KernelFunc);
   addMissing('UnsortedSegmentSum', wasmUnsortedSegmentSum as unknown as tf.KernelFunc);
+  addMissing('DepthwiseConv2dNativeBackpropFilter', wasmDepthwiseConv2dBackpropFilter as unknown as tf.KernelFunc);
+  addMissing('DepthwiseConv2dNativeBackpropInput', wasmDepthwiseConv2dBackpropInput as unknown as tf.KernelFunc);
   override('Conv2DBackpropInput', (k) => withFastBackpropInput(k as never) as unknown as tf.KernelFunc);
   override('BatchMatMul', (k) => withMaterialisedTranspose(k as never) as unknown as tf.KernelFunc);
   override(
