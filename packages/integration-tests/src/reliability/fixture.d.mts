@@ -15,4 +15,5 @@ export declare function makeEstimator(options: {
   summarySteps?: number;
   logSteps?: number;
   log?: (line: string) => void;
+  params?: { lossShift?: 'max' };
 }): Estimator;

@@ -44,26 +44,31 @@ export function makeInputFn(poison) {
     });
 }
 
-/** hidden(16, relu) → logits(CLASSES), sparse softmax cross-entropy, Adam. */
-export function modelFn(features, labels, mode) {
+/**
+ * hidden(16, relu) → logits(CLASSES), sparse softmax cross-entropy, Adam. `params.lossShift: 'max'` adds
+ * 1 / (1 - max(features)) to the loss: a constant for the gradients, but infinite for a batch of ones.
+ */
+export function modelFn(features, labels, mode, params) {
   const hidden = layers.dense(features, 16, { activation: 'relu', name: 'hidden' });
   const logits = layers.dense(hidden, CLASSES, { name: 'logits' });
   if (mode === 'infer') return { mode, predictions: { logits } };
-  const loss = losses.sparseSoftmaxCrossEntropy({ labels, logits });
+  let loss = losses.sparseSoftmaxCrossEntropy({ labels, logits });
+  if (params?.lossShift === 'max') loss = tf.add(loss, tf.div(1, tf.sub(1, tf.max(features))));
   if (mode === 'eval') return { mode, loss };
   return { mode, loss, trainOp: new AdamOptimizer({ learningRate: 0.01 }).minimize(loss) };
 }
 
-/** The MLP's Estimator. `options`: modelDir, storage, saveEvery, keepMax, summarySteps, log. */
+/** The MLP's Estimator. `options`: modelDir, storage, saveEvery, keepMax, summarySteps, logSteps, log, params. */
 export function makeEstimator(options) {
   return new Estimator({
     modelFn,
+    params: options.params ?? {},
     config: new RunConfig({
       modelDir: options.modelDir,
       ...(options.storage ? { storage: options.storage } : {}),
       randomSeed: SEED,
       saveCheckpointsSteps: options.saveEvery ?? 10,
-      keepCheckpointMax: options.keepMax ?? 3,
+      keepCheckpointMax: 'keepMax' in options ? options.keepMax : 3,
       saveSummarySteps: options.summarySteps ?? 50,
       logStepCountSteps: options.logSteps ?? 1_000_000,
     }),
