@@ -143,7 +143,7 @@ describe('bad inputs give one clear error naming the file and the position', () 
       Dataset.range(0, 3).map((s) => {
         const { x, y } = batchValues(s);
         y[5] = CLASSES + 4;
-        return [tf.tensor2d(x, [BATCH, FEATURES]), tf.tensor1d(y, 'int32')];
+        return [tf.tensor2d(x, [BATCH, FEATURES]), tf.tensor1d(y, 'int32')] as const;
       });
     const e = await rejection(() => est.train(input, { steps: 3 }));
     expect(e).toBeInstanceOf(EstimatorError);
@@ -160,7 +160,7 @@ describe('bad inputs give one clear error naming the file and the position', () 
       Dataset.range(0, 6).map((s) => {
         const { x, y } = batchValues(s);
         if (s === 3) y[2] = -1;
-        return [tf.tensor2d(x, [BATCH, FEATURES]), tf.tensor1d(y, 'int32')];
+        return [tf.tensor2d(x, [BATCH, FEATURES]), tf.tensor1d(y, 'int32')] as const;
       });
     const e = await rejection(() => est.train(input, { steps: 6 }));
     expect(e).toBeInstanceOf(EstimatorError);
