@@ -1,6 +1,7 @@
 /** createBrowserWriter: an EventWriter on a new event file in IndexedDB. */
 import { EventWriter } from './event-writer.js';
 import { IndexedDbEventSink, type IndexedDbOptions } from './indexed-db-event-sink.js';
+import { checkFileNamePart } from './internal/file-name-part.js';
 import type { SummaryWriter } from './summary-writer.js';
 
 /** Options of {@link createBrowserWriter}. */
@@ -25,6 +26,9 @@ export interface BrowserWriterOptions extends IndexedDbOptions {
 export function createBrowserWriter(logdir: string, options: BrowserWriterOptions = {}): SummaryWriter & EventWriter {
   const dir = logdir.replace(/\/+$/, '') || '.';
   const host = options.host ?? ((globalThis as { location?: { hostname?: string } }).location?.hostname || 'browser');
+  checkFileNamePart('createBrowserWriter()', 'host', host);
+  if (options.filenameSuffix !== undefined)
+    checkFileNamePart('createBrowserWriter()', 'filenameSuffix', options.filenameSuffix);
   const name = `${dir}/events.out.tfevents.${Math.floor(Date.now() / 1000)}.${host}${options.filenameSuffix ?? ''}`;
   const sink = new IndexedDbEventSink(name, options);
   return new PageEventWriter(sink, {

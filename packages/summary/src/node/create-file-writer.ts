@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SummaryError } from '../errors.js';
 import { EventWriter } from '../event-writer.js';
+import { checkFileNamePart, safeHost } from '../internal/file-name-part.js';
 import type { SummaryWriter } from '../summary-writer.js';
 import { FileEventSink } from './file-event-sink.js';
 
@@ -50,6 +51,8 @@ export function createFileWriter(logdir: string, options: FileWriterOptions = {}
       `createFileWriter(): logdir must be a non-empty path, received ${String(logdir)}.`,
     );
   }
+  if (options.filenameSuffix !== undefined)
+    checkFileNamePart('createFileWriter()', 'filenameSuffix', options.filenameSuffix);
   try {
     mkdirSync(logdir, { recursive: true });
   } catch (e) {
@@ -91,7 +94,7 @@ let counter = 0;
 
 function openUnique(logdir: string, suffix: string): FileEventSink {
   const secs = Math.floor(Date.now() / 1000);
-  const base = `events.out.tfevents.${secs}.${hostname()}`;
+  const base = `events.out.tfevents.${secs}.${safeHost(hostname())}`;
   for (let attempt = 0; attempt < 100; attempt++) {
     const name = attempt === 0 ? `${base}${suffix}` : `${base}.${process.pid}.${++counter}${suffix}`;
     try {
