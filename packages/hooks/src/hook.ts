@@ -13,6 +13,17 @@
  *     hooks.end(session)                        // also after a requested stop; not after an error
  *     on an error anywhere above: hooks.onError(session, error), then the error is rethrown
  *
+ * - Values: `beforeRun` returns `{ fetch: { key: tensorName } }`; the loop merges every hook's request, reads
+ *   all of them with one await after the step, and gives each hook's `afterRun` only the keys it asked for.
+ *   Names are `loss`, `global_step`, `learning_rate`, any tensor the model_fn named with `nameTensor()`, and in
+ *   EVAL the metric values. A name nobody produced is simply missing from `values`.
+ * - `ctx.globalStep` is the step before the step runs in `beforeRun` and the step after it in `afterRun`.
+ * - A requested stop (`ctx.requestStop(reason)`) finishes the current step: every `afterRun` of that step still
+ *   runs, then `end` runs, as after the input ends. The first reason given is the one logged.
+ * - An error thrown by a hook is wrapped in a `HookError` (`code: 'HOOK_FAILED'`) whose message starts with the
+ *   hook's name and phase (`NanTensorHook.afterRun() failed: ...`); no later hook runs in that phase, `end` is
+ *   skipped, and every hook's `onError` is called before the error reaches the caller.
+ *
  * Hooks run in the order given, except hooks with `runsLast` (checkpoint savers), which run after the others.
  */
 

@@ -12,6 +12,8 @@ export async function runLoop(
     maxSteps?: number;
     valuesAt?: (step: number) => Record<string, FetchedValue>;
     writer?: ScalarWriter;
+    /** Runs between beforeRun and afterRun, as the step itself would. */
+    onStep?: (step: number) => void;
   } = {},
 ): Promise<{ finalStep: number; stopReason: string | null; fetchedPerStep: Set<string>[] }> {
   const list = new HookList(hooks);
@@ -35,6 +37,7 @@ export async function runLoop(
     });
     const names = await list.beforeRun(ctx());
     fetchedPerStep.push(names);
+    opts.onStep?.(step);
     const all = { global_step: step, ...(opts.valuesAt?.(step) ?? {}) };
     step += 1;
     const byName = new Map<string, FetchedValue>();

@@ -1,0 +1,1 @@
+export { fileTraceWriter } from './file-trace-writer.js';
