@@ -221,24 +221,26 @@ export function parseSingleExample(
   const api = 'parseSingleExample()';
   const raw = decodeExample(bytes);
   const out: Record<string, tf.Tensor | SparseValues> = {};
-  for (const [key, spec] of Object.entries(features)) {
-    const vals = rawValues(api, key, raw.get(key), spec.dtype);
-    if (spec.kind === 'fixedLen') {
-      out[key] = tf.tensor(fixedValues(api, key, spec, vals) as number[], spec.shape as number[], spec.dtype);
-    } else {
-      const v = vals ?? [];
-      out[key] = {
-        indices: tf.tensor2d(
-          v.map((_, i) => i),
-          [v.length, 1],
-          'int32',
-        ),
-        values: tf.tensor1d(v as number[], spec.dtype),
-        denseShape: [v.length],
-      };
+  return disposingOnError(out, () => {
+    for (const [key, spec] of Object.entries(features)) {
+      const vals = rawValues(api, key, raw.get(key), spec.dtype);
+      if (spec.kind === 'fixedLen') {
+        out[key] = tf.tensor(fixedValues(api, key, spec, vals) as number[], spec.shape as number[], spec.dtype);
+      } else {
+        const v = vals ?? [];
+        out[key] = {
+          indices: tf.tensor2d(
+            v.map((_, i) => i),
+            [v.length, 1],
+            'int32',
+          ),
+          values: tf.tensor1d(v as number[], spec.dtype),
+          denseShape: [v.length],
+        };
+      }
     }
-  }
-  return out;
+    return out;
+  });
 }
 
 /**
@@ -253,28 +255,40 @@ export function parseExample(
   const api = 'parseExample()';
   const raws = records.map((r) => decodeExample(r));
   const out: Record<string, tf.Tensor | SparseValues> = {};
-  for (const [key, spec] of Object.entries(features)) {
-    const per = raws.map((raw) => rawValues(api, key, raw.get(key), spec.dtype));
-    if (spec.kind === 'fixedLen') {
-      const flat = per.flatMap((v) => fixedValues(api, key, spec, v));
-      out[key] = tf.tensor(flat as number[], [records.length, ...spec.shape], spec.dtype);
-    } else {
-      const idx: number[] = [];
-      const vals: (number | string)[] = [];
-      let max = 0;
-      per.forEach((v, i) => {
-        (v ?? []).forEach((x, j) => {
-          idx.push(i, j);
-          vals.push(x);
+  return disposingOnError(out, () => {
+    for (const [key, spec] of Object.entries(features)) {
+      const per = raws.map((raw) => rawValues(api, key, raw.get(key), spec.dtype));
+      if (spec.kind === 'fixedLen') {
+        const flat = per.flatMap((v) => fixedValues(api, key, spec, v));
+        out[key] = tf.tensor(flat as number[], [records.length, ...spec.shape], spec.dtype);
+      } else {
+        const idx: number[] = [];
+        const vals: (number | string)[] = [];
+        let max = 0;
+        per.forEach((v, i) => {
+          (v ?? []).forEach((x, j) => {
+            idx.push(i, j);
+            vals.push(x);
+          });
+          max = Math.max(max, v?.length ?? 0);
         });
-        max = Math.max(max, v?.length ?? 0);
-      });
-      out[key] = {
-        indices: tf.tensor2d(idx, [vals.length, 2], 'int32'),
-        values: tf.tensor1d(vals as number[], spec.dtype),
-        denseShape: [records.length, max],
-      };
+        out[key] = {
+          indices: tf.tensor2d(idx, [vals.length, 2], 'int32'),
+          values: tf.tensor1d(vals as number[], spec.dtype),
+          denseShape: [records.length, max],
+        };
+      }
     }
+    return out;
+  });
+}
+
+/** Runs `build`, which fills `out`; when it throws, frees the tensors already put in `out` before rethrowing. */
+function disposingOnError<T>(out: Record<string, tf.Tensor | SparseValues>, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    for (const v of Object.values(out)) tf.dispose(v instanceof tf.Tensor ? v : [v.indices, v.values]);
+    throw e;
   }
-  return out;
 }

@@ -1,0 +1,26 @@
+import { setupTestBackend } from '@estimatorjs/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DataError } from './errors.js';
+import { encodeExample, fixedLenFeature, parseExample, parseSingleExample, varLenFeature } from './example.js';
+
+beforeAll(() => setupTestBackend('cpu'));
+
+describe('parsing a bad Example frees what it already built', () => {
+  // `a` parses; `b` is missing without a default, so parsing fails after `a`'s tensor (and `v`'s) exist.
+  const spec = { a: fixedLenFeature([2], 'float32'), v: varLenFeature('int32'), b: fixedLenFeature([1], 'int32') };
+  const rec = encodeExample({ a: { floatList: [1, 2] }, v: { int64List: [3, 4] } });
+
+  it('parseSingleExample() throws a DataError and leaks nothing', () => {
+    const before = tf.memory().numTensors;
+    expect(() => parseSingleExample(rec, spec)).toThrow(DataError);
+    expect(() => parseSingleExample(rec, spec)).toThrow(/feature 'b' is missing/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('parseExample() throws a DataError and leaks nothing', () => {
+    const before = tf.memory().numTensors;
+    expect(() => parseExample([rec, rec], spec)).toThrow(DataError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
