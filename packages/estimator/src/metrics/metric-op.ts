@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, ModelFnError } from '../errors.js';
+
+/**
+ * A streaming metric (TF's `(value_op, update_op)` pair, eagerly): each batch contributes `update`, tensors that
+ * the Estimator sums element-wise over the whole evaluation; `result` turns the sums into the metric's value.
+ * Update tensors may have any shape (a count, a histogram, a confusion matrix) as long as it is the same on
+ * every batch.
+ * @example
+ *   const op: MetricOp = metrics.accuracy(labels, classes);
+ *   return { mode, loss, evalMetricOps: { accuracy: op } };
+ */
+export interface MetricOp {
+  readonly kind: 'metric';
+  readonly update: Readonly<Record<string, tf.Tensor>>;
+  readonly result: (totals: Readonly<Record<string, Float32Array>>) => number;
+}
+
+/**
+ * Per-element weights of a metric (TF's `weights`): a number, or a tensor of the values' shape, or of a leading
+ * part of it (e.g. `[batch]` for `[batch, 1]` predictions). Weight 0 leaves an element out.
+ * @example
+ *   metrics.accuracy(labels, classes, { weights: mask });
+ */
+export interface MetricOptions {
+  readonly weights?: tf.Tensor | number;
+}
+
+/** The first element of a summed update, 0 when the metric never saw a batch. */
+export function total(totals: Readonly<Record<string, Float32Array>>, key: string): number {
+  return totals[key]?.[0] ?? 0;
+}
+
+/** `a / b`, or 0 when `b` is 0 (TF's `div_no_nan`, the value TF's metrics report before any data). */
+export function divNoNan(a: number, b: number): number {
+  return b === 0 ? 0 : a / b;
+}
+
+/** Checks that labels and predictions have the same number of elements and flattens both to float32 vectors. */
+export function flatPair(api: string, labels: tf.Tensor, predictions: tf.Tensor): [tf.Tensor1D, tf.Tensor1D] {
+  checkTensor(api, 'labels', labels);
+  checkTensor(api, 'predictions', predictions);
+  if (labels.size !== predictions.size) {
+    throw new ModelFnError(
+      'SHAPE_MISMATCH',
+      `${api}: labels [${labels.shape}] and predictions [${predictions.shape}] must have the same number of elements.`,
+    );
+  }
+  return [tf.cast(tf.reshape(labels, [-1]), 'float32'), tf.cast(tf.reshape(predictions, [-1]), 'float32')];
+}
+
+/** Throws unless `x` is a tensor. */
+export function checkTensor(api: string, name: string, x: unknown): void {
+  if (!(x instanceof tf.Tensor)) {
+    throw new ModelFnError('INVALID_ARGUMENT', `${api}: ${name} must be a tensor. Received ${describe(x)}.`);
+  }
+}
+
+/**
+ * The weights of `values` as a flat float32 vector of `values.size` elements (ones when none were given).
+ * Accepts a scalar, the values' shape, the same number of elements, or a leading part of the values' shape.
+ */
+export function flatWeights(api: string, weights: tf.Tensor | number | undefined, values: tf.Tensor): tf.Tensor1D {
+  const shape = values.shape;
+  if (weights === undefined) return tf.ones([values.size]);
+  if (typeof weights === 'number') return tf.fill([values.size], weights);
+  checkTensor(api, 'weights', weights);
+  const w = tf.cast(weights, 'float32');
+  if (w.size === values.size) return tf.reshape(w, [-1]);
+  if (w.rank === 0) return tf.reshape(tf.broadcastTo(w, [values.size]), [-1]);
+  const leading = w.rank <= shape.length && w.shape.every((d, i) => d === shape[i]);
+  if (!leading) {
+    throw new ModelFnError(
+      'SHAPE_MISMATCH',
+      `${api}: weights of shape [${w.shape}] do not fit values of shape [${shape}]; expected a number, the values' shape, or a leading part of it (e.g. [batch]).`,
+    );
+  }
+  const padded = tf.reshape(w, [...w.shape, ...shape.slice(w.rank).map(() => 1)]);
+  return tf.reshape(tf.broadcastTo(padded, [...shape]), [-1]);
+}
+
+/** A metric op from its update tensors (kept by the caller's tidy) and result function. */
+export function metricOp(
+  update: Record<string, tf.Tensor>,
+  result: (totals: Readonly<Record<string, Float32Array>>) => number,
+): MetricOp {
+  return { kind: 'metric', update, result };
+}
