@@ -7,3 +7,11 @@ export class ExperimentError extends Error {
     this.code = code;
   }
 }
+
+/** A bad command line flag; `code` is `'BAD_FLAG'` so CLIs can exit with status 2. Its message is one line. */
+export class FlagError extends ExperimentError {
+  constructor(message: string) {
+    super('BAD_FLAG', message);
+    this.name = 'FlagError';
+  }
+}

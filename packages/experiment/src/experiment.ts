@@ -4,7 +4,13 @@
  */
 import type { Estimator, EvalResults, InputFn } from '@estimatorjs/estimator';
 import type { CheckpointSaverListener, Hook } from '@estimatorjs/hooks';
+import { continuousEvaluate } from './continuous-evaluate.js';
 import { ExperimentError } from './errors.js';
+import { recordEvalResults } from './eval-history.js';
+import { SCHEDULES, type Schedule } from './schedules.js';
+import { EvalSpec } from './specs.js';
+
+export { SCHEDULES, type Schedule };
 
 /** Options of {@link Experiment}, TF's constructor arguments in camelCase. */
 export interface ExperimentOptions<P> {
@@ -21,15 +27,17 @@ export interface ExperimentOptions<P> {
   readonly trainMonitors?: readonly Hook[];
   /** Hooks for evaluation (TF's `eval_hooks`). */
   readonly evalHooks?: readonly Hook[];
+  /** `continuous_eval`: seconds to wait before the first evaluation (TF's `eval_delay_secs`, default 120). */
+  readonly evalDelaySecs?: number;
+  /** `continuous_eval`: at most one evaluation per this many seconds (TF's `continuous_eval_throttle_secs`, default 60). */
+  readonly continuousEvalThrottleSecs?: number;
+  /** `continuous_eval`: how often to look for a new checkpoint when none is ready (default 1 s). */
+  readonly continuousEvalPollSecs?: number;
+  /** `continuous_eval`: give up when no new checkpoint appeared for this long (default: wait until `trainSteps`). */
+  readonly continuousEvalTimeoutSecs?: number;
   /** Where log lines go; default `console.log`. */
   readonly log?: (line: string) => void;
 }
-
-/** The schedules an Experiment can run, by TF's names. */
-export type Schedule = 'train' | 'evaluate' | 'train_and_evaluate' | 'test';
-
-/** Valid schedule names, for validation and `--help`. */
-export const SCHEDULES: readonly Schedule[] = ['train', 'evaluate', 'train_and_evaluate', 'test'];
 
 /**
  * Pairs an Estimator with its train and eval inputs and runs them on a schedule.
@@ -56,6 +64,20 @@ export class Experiment<P = unknown> {
         throw new ExperimentError(
           'INVALID_ARGUMENT',
           `new Experiment(): ${key} must be a function returning a Dataset. Received ${typeof o[key]}.`,
+        );
+      }
+    }
+    for (const key of [
+      'evalDelaySecs',
+      'continuousEvalThrottleSecs',
+      'continuousEvalPollSecs',
+      'continuousEvalTimeoutSecs',
+    ] as const) {
+      const v = o[key];
+      if (v !== undefined && !(Number.isFinite(v) && v >= 0)) {
+        throw new ExperimentError(
+          'INVALID_ARGUMENT',
+          `new Experiment(): ${key} must be a number >= 0. Received ${String(v)}.`,
         );
       }
     }
@@ -86,8 +108,34 @@ export class Experiment<P = unknown> {
       ...(this.options.evalSteps !== undefined ? { steps: this.options.evalSteps } : {}),
       hooks: this.options.evalHooks ?? [],
     });
+    recordEvalResults(this.estimator, results);
     this.evalResults.push(results);
     return results;
+  }
+
+  /**
+   * Evaluates every new checkpoint in the model directory once, until one at `trainSteps` (TF's
+   * `Experiment.continuous_eval`). Meant to run as its own process beside a `train` process on the same model
+   * directory. Returns the last results, or null when it gave up before any checkpoint appeared.
+   */
+  async continuousEval(options: { signal?: AbortSignal } = {}): Promise<EvalResults | null> {
+    const o = this.options;
+    const spec = new EvalSpec<P>({
+      inputFn: o.evalInputFn,
+      steps: o.evalSteps ?? null,
+      hooks: o.evalHooks ?? [],
+      startDelaySecs: o.evalDelaySecs ?? 120,
+      throttleSecs: o.continuousEvalThrottleSecs ?? 60,
+    });
+    const last = await continuousEvaluate(this.estimator, spec, {
+      ...(o.trainSteps !== undefined ? { maxSteps: o.trainSteps } : {}),
+      ...(o.continuousEvalPollSecs !== undefined ? { pollSecs: o.continuousEvalPollSecs } : {}),
+      ...(o.continuousEvalTimeoutSecs !== undefined ? { timeoutSecs: o.continuousEvalTimeoutSecs } : {}),
+      ...(o.log ? { log: o.log } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEvaluation: (r) => void this.evalResults.push(r.evalResult),
+    });
+    return last?.evalResult ?? null;
   }
 
   /**
@@ -126,6 +174,7 @@ export class Experiment<P = unknown> {
       steps: 1,
       hooks: this.options.evalHooks ?? [],
     });
+    recordEvalResults(this.estimator, results);
     this.evalResults.push(results);
     return results;
   }
@@ -139,6 +188,8 @@ export class Experiment<P = unknown> {
         return this.evaluate();
       case 'train_and_evaluate':
         return this.trainAndEvaluate();
+      case 'continuous_eval':
+        return this.continuousEval();
       case 'test':
         return this.test();
       default:

@@ -1,6 +1,7 @@
 import type { HParams, RunConfig } from '@estimatorjs/estimator';
 import { ExperimentError } from './errors.js';
-import { Experiment, SCHEDULES, type Schedule } from './experiment.js';
+import { Experiment } from './experiment.js';
+import { SCHEDULES, type Schedule } from './schedules.js';
 
 /** What learnRunner needs of an Experiment: something that runs a schedule. */
 export interface SchedulableExperiment {

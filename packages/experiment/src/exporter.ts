@@ -1,0 +1,168 @@
+/**
+ * The exporter contract (TF's `tf.estimator.Exporter`) and writing one export: the evaluated checkpoint's files, a
+ * `checkpoint` state file naming it (so the export directory is itself a model directory an Estimator can predict
+ * from), and `export.json` describing it. Owns: the export layout and garbage collection. Does not own: when to
+ * export (the exporters) or where bytes go (the ExportStore).
+ */
+import { type EvalResults, formatCheckpointState, listVariables, type ModelDirStorage } from '@estimatorjs/estimator';
+import { ExperimentError } from './errors.js';
+import type { ExportStore } from './export-store.js';
+
+/** What an exporter gets after each evaluation. */
+export interface ExportContext {
+  readonly estimator: { readonly modelDir: string; readonly storage: ModelDirStorage };
+  /** `modelDir/export/<exporter name>`. */
+  readonly exportPath: string;
+  /** The evaluated checkpoint's prefix, e.g. `model.ckpt-300`. */
+  readonly checkpointPath: string;
+  readonly evalResult: EvalResults;
+  /** True for the evaluation after training reached its last step. */
+  readonly isTheFinalExport: boolean;
+  /** Where to write, unless the exporter was given its own store. */
+  readonly store?: ExportStore;
+}
+
+/** Decides whether and how to export after an evaluation (TF's `Exporter`). */
+export interface Exporter {
+  /** The directory name under `modelDir/export/`. */
+  readonly name: string;
+  /** Exports (or not); returns the export directory, or null when nothing was exported. */
+  export(ctx: ExportContext): Promise<string | null>;
+}
+
+/** The JSON file written into each export directory. */
+export interface ExportDescription {
+  readonly format: 'estimatorjs-export';
+  readonly version: 1;
+  readonly exporter: string;
+  readonly globalStep: number;
+  /** The checkpoint prefix inside the export directory. */
+  readonly checkpoint: string;
+  readonly createdAt: number;
+  readonly evalResult: Readonly<Record<string, number>>;
+  /** Every variable of the checkpoint with its shape: the model's signature as far as weights go. */
+  readonly variables: readonly (readonly [string, readonly number[]])[];
+  /** Whatever the exporter was given as `metadata` (e.g. input and output names and shapes). */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** The export description file's name. */
+export const EXPORT_DESCRIPTION_FILE = 'export.json';
+
+/** Options every built-in exporter takes. */
+export interface ExporterOptions {
+  /** Directory name under `modelDir/export/`. */
+  readonly name: string;
+  /** Where to write; default the store given to `trainAndEvaluate` / `continuousEvaluate`. */
+  readonly store?: ExportStore;
+  /** Extra JSON written into `export.json` (input and output names, shapes, preprocessing, ...). */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export function checkExporterName(api: string, name: unknown): void {
+  if (typeof name !== 'string' || !/^[\w.-]+$/.test(name) || name === '.' || name === '..') {
+    throw new ExperimentError(
+      'INVALID_ARGUMENT',
+      `${api}: name must be letters, digits, '_', '.' or '-'. Received ${JSON.stringify(name)}.`,
+    );
+  }
+}
+
+export function storeFor(api: string, own: ExportStore | undefined, ctx: ExportContext): ExportStore {
+  const store = own ?? ctx.store;
+  if (!store) {
+    throw new ExperimentError(
+      'NO_EXPORT_STORE',
+      `${api}: no export store. In Node pass { exportStore: fileExportStore } from '@estimatorjs/experiment/node' to trainAndEvaluate(); elsewhere new MemoryExportStore().`,
+    );
+  }
+  return store;
+}
+
+/** Writes one export of `ctx.checkpointPath` into `<exportPath>/<global step>`; returns that directory. */
+export async function writeExport(
+  store: ExportStore,
+  ctx: ExportContext,
+  exporter: string,
+  metadata?: Readonly<Record<string, unknown>>,
+): Promise<string> {
+  const { storage } = ctx.estimator;
+  const prefix = ctx.checkpointPath;
+  const names = (await storage.list()).filter((n) => n.startsWith(`${prefix}.`));
+  if (names.length === 0) {
+    throw new ExperimentError(
+      'CHECKPOINT_NOT_FOUND',
+      `${exporter}: checkpoint ${prefix} is not in ${storage.location}; it may have been deleted by keepCheckpointMax before the export.`,
+    );
+  }
+  const files = new Map<string, Uint8Array | string>();
+  for (const n of names) {
+    const bytes = await storage.read(n);
+    if (bytes === null) {
+      throw new ExperimentError(
+        'CHECKPOINT_NOT_FOUND',
+        `${exporter}: ${storage.location}/${n} disappeared during the export of ${prefix}.`,
+      );
+    }
+    files.set(n, bytes);
+  }
+  files.set('checkpoint', formatCheckpointState({ modelCheckpointPath: prefix, allModelCheckpointPaths: [prefix] }));
+  const { globalStep, ...metrics } = ctx.evalResult;
+  const description: ExportDescription = {
+    format: 'estimatorjs-export',
+    version: 1,
+    exporter,
+    globalStep,
+    checkpoint: prefix,
+    createdAt: Date.now(),
+    evalResult: metrics,
+    variables: await listVariables(storage, prefix),
+    ...(metadata ? { metadata } : {}),
+  };
+  files.set(EXPORT_DESCRIPTION_FILE, `${JSON.stringify(description, null, 2)}\n`);
+  const dir = `${ctx.exportPath}/${globalStep}`;
+  await store.writeDir(dir, files);
+  return dir;
+}
+
+/** The export directories under `exportPath` (global steps), oldest first. */
+export async function listExports(store: ExportStore, exportPath: string): Promise<number[]> {
+  return (await store.listDirs(exportPath))
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** Reads an export's description, or null when it has none (not an export, or written by something else). */
+export async function readExportDescription(store: ExportStore, dir: string): Promise<ExportDescription | null> {
+  const bytes = await store.readFile(dir, EXPORT_DESCRIPTION_FILE);
+  if (bytes === null) return null;
+  try {
+    const d = JSON.parse(new TextDecoder().decode(bytes)) as ExportDescription;
+    return d?.format === 'estimatorjs-export' ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Deletes the oldest exports beyond `keep` (TF's exporter garbage collection). */
+export async function garbageCollectExports(
+  store: ExportStore,
+  exportPath: string,
+  keep: number | null,
+): Promise<void> {
+  if (keep === null) return;
+  const steps = await listExports(store, exportPath);
+  for (const step of steps.slice(0, Math.max(0, steps.length - keep))) await store.removeDir(`${exportPath}/${step}`);
+}
+
+export function checkKeep(api: string, keep: number | null | undefined): number | null {
+  const k = keep === undefined ? 5 : keep;
+  if (k !== null && !(Number.isInteger(k) && k > 0)) {
+    throw new ExperimentError(
+      'INVALID_ARGUMENT',
+      `${api}: exportsToKeep must be an integer > 0 or null (keep all). Received ${String(keep)}.`,
+    );
+  }
+  return k;
+}
