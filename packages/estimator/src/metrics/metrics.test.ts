@@ -184,8 +184,8 @@ function directConfusion(n: number, w: ArrayLike<number> = ones) {
   th.forEach((t, k) => {
     for (const i of all) {
       const above = D.prob[i]! > t;
-      if (D.y[i]) (above ? c.tp : c.fn)[k] += w[i]!;
-      else (above ? c.fp : c.tn)[k] += w[i]!;
+      const into = D.y[i] ? (above ? c.tp : c.fn) : above ? c.fp : c.tn;
+      into[k] = into[k]! + w[i]!;
     }
   });
   return c;
@@ -199,8 +199,8 @@ function exactPrAucCareful() {
   th.forEach((t, k) => {
     for (const i of all) {
       const above = D.prob[i]! > t;
-      if (D.y[i]) (above ? c.tp : c.fn)[k] += 1;
-      else (above ? c.fp : c.tn)[k] += 1;
+      const into = D.y[i] ? (above ? c.tp : c.fn) : above ? c.fp : c.tn;
+      into[k] = into[k]! + 1;
     }
   });
   return aucOf(c, 'PR', 'careful_interpolation');
@@ -318,6 +318,16 @@ describe('streaming metrics through Estimator.evaluate()', () => {
   });
 });
 
+/** Builds a metric op, freeing every intermediate tensor (only the update tensors stay). */
+function build(fn: () => MetricOp): MetricOp {
+  let op: MetricOp | undefined;
+  tf.tidy(() => {
+    op = fn();
+    return Object.values(op.update);
+  });
+  return op!;
+}
+
 describe('metric ops', () => {
   it('each metric leaves only its update tensors, and disposing them leaves nothing', async () => {
     const [features, labels] = (await evalInput()().next()).value as readonly [Features, tf.Tensor];
@@ -329,7 +339,7 @@ describe('metric ops', () => {
   });
 
   it('give 0 before any data, as TF does', () => {
-    const op = tf.tidy(() => metrics.precision(tf.tensor1d([0, 0]), tf.tensor1d([0, 0])));
+    const op = build(() => metrics.precision(tf.tensor1d([0, 0]), tf.tensor1d([0, 0])));
     expect(op.result({})).toBe(0);
     expect(aucOf(confusionAtThresholds(undefined, undefined, 3), 'PR', 'careful_interpolation')).toBe(0);
     tf.dispose(Object.values(op.update));
@@ -347,7 +357,7 @@ describe('metric ops', () => {
   });
 
   it('accept [batch] weights for [batch, 1] values', () => {
-    const op = tf.tidy(() =>
+    const op = build(() =>
       metrics.meanAbsoluteError(tf.tensor2d([[1], [2]]), tf.tensor2d([[0], [0]]), { weights: tf.tensor1d([1, 3]) }),
     );
     const totals = Object.fromEntries(Object.entries(op.update).map(([k, v]) => [k, v.dataSync() as Float32Array]));
