@@ -1,0 +1,211 @@
+// One training benchmark process: one backend configuration × one model; every loop variant runs here, in
+// interleaved rounds after a warm-up, so the ratios between variants come from the same process and minute.
+// Prints one JSON line. Run by bench/run.mjs; by hand:
+//   node bench/train/worker.mjs --config wasm-ours --model mlp [--rounds 5] [--steps 40]
+//        [--variants core,core-data,estimator,layers]
+// Kernel registration is global, so each backend configuration needs its own process.
+import { backends, data, est, loadCpu, loadLayers, loadWasm, tf } from './deps.mjs';
+import { MODELS, makeCoreModel, makeData, makeLayersModel, modelFnFor } from './models.mjs';
+
+export const CONFIGS = ['cpu-stock', 'wasm-stock', 'wasm-ours'];
+export const VARIANTS = ['core', 'core-data', 'estimator', 'layers'];
+
+function flag(args, name, fallback) {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+}
+
+/** Stock = the plain tfjs backend packages (gradients registered); ours = useBackend('wasm') with our kernels. */
+async function selectBackend(config) {
+  if (config === 'wasm-ours') {
+    await backends.useBackend('wasm');
+    return;
+  }
+  await backends.registerGradients();
+  const name = config === 'cpu-stock' ? 'cpu' : 'wasm';
+  await (name === 'cpu' ? loadCpu() : loadWasm());
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+  await tf.ready();
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * Each runner does `steps` training steps and returns { wallMs, stamps }: `stamps` are performance.now() after
+ * every step, so all variants get the same steady-state measure (first to last completed step).
+ */
+async function makeRunners(model, variants, steps, tfl) {
+  const { batch } = MODELS[model];
+  const n = steps * batch;
+  const { x, labels } = makeData(model, n);
+  const batches = [];
+  for (let i = 0; i < steps; i++) {
+    batches.push({
+      x: tf.slice(x, i * batch, batch),
+      labels: tf.slice(labels, i * batch, batch),
+    });
+  }
+  const dataset = () => data.Dataset.fromTensorSlices([x, labels]).batch(batch).repeat();
+  const runners = {};
+  const cleanups = [() => tf.dispose([x, labels, ...batches.flatMap((b) => [b.x, b.labels])])];
+
+  if (variants.includes('core') || variants.includes('core-data')) {
+    // Separate models so both keep their own optimizer state, as two users would.
+    const timeCore = (m, next) => async () => {
+      const stamps = [];
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) {
+        const b = await next(i);
+        const loss = m.step(b.x, b.labels);
+        await loss.data();
+        loss.dispose();
+        b.release?.();
+        stamps.push(performance.now());
+      }
+      return { wallMs: performance.now() - t0, stamps };
+    };
+    if (variants.includes('core')) {
+      const m = makeCoreModel(model);
+      cleanups.push(() => m.dispose());
+      runners.core = timeCore(m, (i) => batches[i]);
+    }
+    if (variants.includes('core-data')) {
+      const m = makeCoreModel(model);
+      const it = dataset().makeOneShotIterator();
+      cleanups.push(async () => {
+        await it.return();
+        m.dispose();
+      });
+      runners['core-data'] = timeCore(m, async () => {
+        const r = await it.next();
+        const [bx, bl] = r.value;
+        return { x: bx, labels: bl, release: () => tf.dispose(r.value) };
+      });
+    }
+  }
+
+  if (variants.includes('estimator')) {
+    const { modelFn, params } = modelFnFor(model);
+    const estimator = new est.Estimator({
+      modelFn,
+      params,
+      config: new est.RunConfig({ storage: new est.MemoryStorage('bench'), randomSeed: 1 }),
+      log: () => {},
+    });
+    cleanups.push(() => estimator.dispose());
+    runners.estimator = async () => {
+      const stamps = [];
+      const timer = { afterRun: () => void stamps.push(performance.now()) };
+      const t0 = performance.now();
+      await estimator.train(dataset, { steps, hooks: [timer] });
+      return { wallMs: performance.now() - t0, stamps };
+    };
+  }
+
+  if (variants.includes('layers')) {
+    const m = makeLayersModel(tfl, model);
+    const y = tf.cast(tf.reshape(labels, [-1, 1]), 'float32');
+    cleanups.push(() => {
+      m.dispose();
+      y.dispose();
+      m.optimizer?.dispose();
+    });
+    runners.layers = async () => {
+      const stamps = [];
+      const t0 = performance.now();
+      await m.fit(x, y, {
+        batchSize: batch,
+        epochs: 1,
+        shuffle: false,
+        verbose: 0,
+        callbacks: { onBatchEnd: async () => void stamps.push(performance.now()) },
+      });
+      return { wallMs: performance.now() - t0, stamps };
+    };
+  }
+  return { runners, cleanup: async () => Promise.all(cleanups.map((c) => c())) };
+}
+
+export async function runWorker(args) {
+  const config = flag(args, 'config', 'wasm-ours');
+  const model = flag(args, 'model', 'mlp');
+  const rounds = Number(flag(args, 'rounds', 5));
+  const steps = Number(flag(args, 'steps', 40));
+  const variants = flag(args, 'variants', VARIANTS.join(',')).split(',');
+  if (!CONFIGS.includes(config) || !MODELS[model] || variants.some((v) => !VARIANTS.includes(v))) {
+    throw new Error(
+      `bench/train/worker.mjs: unknown --config/--model/--variants. Received ${config}/${model}/${variants}; expected ${CONFIGS} / ${Object.keys(MODELS)} / ${VARIANTS}.`,
+    );
+  }
+  await selectBackend(config);
+  const tfl = variants.includes('layers') ? await loadLayers() : null;
+  const tensorsAtStart = tf.memory().numTensors;
+  const { batch } = MODELS[model];
+  const results = Object.fromEntries(variants.map((v) => [v, { rounds: [], error: null }]));
+  const { runners, cleanup } = await makeRunners(model, variants, steps, tfl);
+  const t0 = performance.now();
+  // Warm-up: JIT, kernel setup, optimizer slots, the Estimator's first build pass; not timed.
+  for (const v of variants) {
+    try {
+      await runners[v]();
+    } catch (e) {
+      results[v].error = String(e?.message ?? e).split('\n')[0];
+    }
+  }
+  const live = variants.filter((v) => !results[v].error);
+  const tensorsAfterWarmup = tf.memory().numTensors;
+  for (let r = 0; r < rounds; r++) {
+    // Rotate the order each round so no variant always runs first (thermal, GC and neighbour noise).
+    for (let k = 0; k < live.length; k++) {
+      const v = live[(k + r) % live.length];
+      const { wallMs, stamps } = await runners[v]();
+      const steadyMs = stamps.length > 1 ? (stamps.at(-1) - stamps[0]) / (stamps.length - 1) : wallMs / steps;
+      results[v].rounds.push({
+        wallExPerSec: (steps * batch) / (wallMs / 1000),
+        steadyExPerSec: batch / (steadyMs / 1000),
+        fixedMs: wallMs - steadyMs * steps,
+        numTensors: tf.memory().numTensors,
+      });
+    }
+  }
+  const tensorsAfterRounds = tf.memory().numTensors;
+  await cleanup();
+  const out = {
+    config,
+    model,
+    batch,
+    steps,
+    rounds,
+    seconds: (performance.now() - t0) / 1000,
+    backend: tf.getBackend(),
+    variants: Object.fromEntries(
+      variants.map((v) => {
+        const rs = results[v].rounds;
+        return [
+          v,
+          {
+            error: results[v].error,
+            steadyExPerSec: median(rs.map((r) => r.steadyExPerSec)),
+            wallExPerSec: median(rs.map((r) => r.wallExPerSec)),
+            fixedMs: median(rs.map((r) => r.fixedMs)),
+            rounds: rs,
+          },
+        ];
+      }),
+    ),
+    // Tensors still alive while the models exist (variables, optimizer slots) and what is left after disposing.
+    numTensors: { start: tensorsAtStart, afterWarmup: tensorsAfterWarmup, afterRounds: tensorsAfterRounds },
+    numTensorsEnd: tf.memory().numTensors - tensorsAtStart,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const out = await runWorker(process.argv.slice(2));
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
