@@ -103,7 +103,9 @@ describe('learnRunner.run', () => {
     const runConfig = new RunConfig({ storage: new MemoryStorage(), modelDir: 'x' });
     await expect(
       learnRunner.run(experimentFn as never, { runConfig, schedule: 'fly', hparams: new HParams({}) }),
-    ).rejects.toThrow(/unknown schedule "fly"; expected one of train, evaluate, train_and_evaluate, continuous_eval, test/);
+    ).rejects.toThrow(
+      /unknown schedule "fly"; expected one of train, evaluate, train_and_evaluate, continuous_eval, test/,
+    );
     await expect(learnRunner.run((() => ({})) as never, { runConfig, hparams: new HParams({}) })).rejects.toThrow(
       /must return an Experiment/,
     );
