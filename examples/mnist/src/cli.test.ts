@@ -73,3 +73,35 @@ describe('mnist CLI', () => {
     }
   });
 });
+
+describe('mnist CLI schedules', () => {
+  it('--schedule train, then evaluate, then train_and_evaluate and continuous_eval behave as in TF', async () => {
+    const args = ['--train_steps', '3', '--batch_size', '16', '--model_dir', 'sched'];
+    const train = await mnist(...args, '--schedule', 'train');
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stdout).toContain('Schedule: train.');
+    expect(train.stdout).toContain('Starting training from global step 0');
+    expect(train.stdout).not.toContain('Saving dict for global step');
+    const modelDir = join(dir, 'sched');
+    expect(existsSync(join(modelDir, 'eval'))).toBe(false);
+
+    const evaluate = await mnist(...args, '--schedule', 'evaluate');
+    expect(evaluate.code, evaluate.stderr).toBe(0);
+    expect(evaluate.stdout).not.toContain('Starting training');
+    expect(evaluate.stdout).toMatch(/Saving dict for global step 3: accuracy = [\d.]+, loss = [\d.]+, global_step = 3/);
+
+    // Already at train_steps: no more training, one final evaluation of the same checkpoint.
+    const both = await mnist(...args, '--schedule', 'train_and_evaluate');
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout).toContain('Skipping training: the global step 3 has already reached maxSteps 3.');
+    expect(both.stdout).toMatch(/Saving dict for global step 3: accuracy/);
+    const acc = (out: string) => /accuracy = ([\d.]+)/.exec(out)![1];
+    expect(acc(both.stdout)).toBe(acc(evaluate.stdout));
+
+    // The final checkpoint is there: the evaluator evaluates it once and exits.
+    const cont = await mnist(...args, '--schedule', 'continuous_eval');
+    expect(cont.code, cont.stderr).toBe(0);
+    expect(cont.stdout.match(/Saving dict for global step 3/g)).toHaveLength(1);
+    expect(cont.stdout).toContain('Exiting evaluation, global step 3 >= max steps 3.');
+  }, 180_000);
+});

@@ -2,11 +2,14 @@
 /**
  * The MNIST estimator example as a command line tool:
  *   pnpm mnist [train] --model_dir ./mnist_training --data_dir ./mnist_data --train_steps 300
+ *   pnpm mnist --schedule train | evaluate | train_and_evaluate | continuous_eval | test
  *   pnpm mnist:predict --model_dir ./mnist_training
+ * `--schedule continuous_eval` is meant to run as a second process beside `--schedule train` on the same model_dir.
  */
 import { useBackend } from '@estimatorjs/backends';
 import { Estimator, HParams, RunConfig } from '@estimatorjs/estimator';
 import { Experiment, learnRunner } from '@estimatorjs/experiment';
+import { ProgressBarHook } from '@estimatorjs/hooks';
 import { type Flags, parseFlags, QUICK_TRAIN_STEPS, usage } from './flags.js';
 import { getEvalInputs, getTrainInputs } from './inputs.js';
 import { loadMnist, type MnistData } from './mnist-data.js';
@@ -35,7 +38,9 @@ function runConfigFor(flags: Flags): RunConfig {
   });
 }
 
-async function train(flags: Flags, data: MnistData): Promise<void> {
+const TRAINS = new Set(['train', 'train_and_evaluate', 'test']);
+
+async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
   const hparams = hyperparameters(flags);
   const experimentFn = (runConfig: RunConfig, hp: typeof hparams) => {
     const params: MnistParams = { learning_rate: hp.get('learning_rate'), dropout_rate: hp.get('dropout_rate') };
@@ -48,16 +53,21 @@ async function train(flags: Flags, data: MnistData): Promise<void> {
       evalInputFn,
       trainSteps: hp.get('train_steps'),
       minEvalFrequency: hp.get('min_eval_frequency'),
-      trainMonitors: [trainInputHook],
+      trainMonitors: [trainInputHook, new ProgressBarHook({ lastStep: hp.get('train_steps') })],
       evalHooks: [evalInputHook],
+      // continuous_eval: start at once and look for a new checkpoint every 2 seconds.
+      evalDelaySecs: 0,
+      continuousEvalThrottleSecs: 0,
+      continuousEvalPollSecs: 2,
       log,
     });
   };
+  log(`Schedule: ${flags.schedule}.`);
   await learnRunner.run(experimentFn, { runConfig: runConfigFor(flags), schedule: flags.schedule, hparams });
   log('');
   log(`TensorBoard: tensorboard --logdir ${flags.modelDir}`);
   log(`Predictions: pnpm mnist:predict --model_dir ${flags.modelDir}`);
-  if (flags.trainSteps < 5000)
+  if (TRAINS.has(flags.schedule) && flags.trainSteps < 5000)
     log(
       `This was a short schedule (${flags.trainSteps} steps). The original example trains 5000: pnpm mnist --train_steps 5000`,
     );
@@ -98,7 +108,7 @@ async function main(): Promise<void> {
   const data = await loadMnist(flags.dataDir);
   log(`Data: ${data.source}.`);
   if (flags.command === 'predict') await predict(flags, data);
-  else await train(flags, data);
+  else await runSchedule(flags, data);
 }
 
 main().catch((e: unknown) => {

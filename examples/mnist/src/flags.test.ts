@@ -44,7 +44,28 @@ describe('parseFlags', () => {
     expect(() => parseFlags(['fly'], '/')).toThrow(/unexpected argument "fly"/);
   });
   it('documents every flag in --help', () => {
-    for (const name of ['model_dir', 'data_dir', 'backend', 'train_steps', 'batch_size', 'seed', 'hparams', 'schedule'])
+    for (const name of [
+      'model_dir',
+      'data_dir',
+      'backend',
+      'train_steps',
+      'batch_size',
+      'seed',
+      'hparams',
+      'schedule',
+      'help',
+    ])
       expect(usage()).toContain(`--${name}`);
+  });
+});
+
+describe('--schedule', () => {
+  it('accepts the four schedules and rejects others with the list', () => {
+    for (const s of ['train', 'evaluate', 'train_and_evaluate', 'continuous_eval'])
+      expect(parseFlags(['--schedule', s], '/').schedule).toBe(s);
+    expect(() => parseFlags(['--schedule', 'fly'], '/')).toThrow(
+      '--schedule must be one of train, evaluate, train_and_evaluate, continuous_eval, test; received "fly".',
+    );
+    expect(usage()).toContain('--hparams');
   });
 });
