@@ -24,16 +24,17 @@ export interface ChildResult {
 }
 
 /**
- * Runs a script of this folder with a JSON argument. `onLine` sees each stdout line and may return 'kill' to
- * SIGKILL the child from outside.
+ * Runs a script of this folder with a JSON argument. `onLine` sees each stdout line and gets a function that
+ * SIGKILLs the child from outside.
  */
 export function runChild(
   script: string,
   arg: unknown,
   onLine?: (line: string, kill: () => void) => void,
+  nodeArgs: readonly string[] = [],
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, script), JSON.stringify(arg)], {
+    const child = spawn(process.execPath, [...nodeArgs, join(__dirname, script), JSON.stringify(arg)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
     });
