@@ -40,7 +40,10 @@ export interface BackendAvailability {
  * ```
  */
 export interface BackendOptions {
-  /** wasm: number of threads (only where multithreaded wasm can run: a browser page with COOP/COEP headers). */
+  /**
+   * wasm: number of threads. Browser: needs a cross-origin-isolated page (COOP/COEP headers), else 1. Node: above 1
+   * runs tfjs's threaded-SIMD binary under `worker_threads` (see docs/backends.md, "Threads").
+   */
   readonly threads?: number;
   /**
    * wasm: where the `.wasm` files are served from: a prefix (URL or folder ending in `/`) or a map from file name

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultWasmPaths } from '#wasm-paths';
+import { installThreadedWasm } from '#wasm-threads';
 import { BackendError } from '../backend-error.js';
 import type { BackendOptions } from '../backend-provider.js';
 import { defineProvider, type InternalProvider } from '../internal/define-provider.js';
@@ -24,7 +25,8 @@ function validateThreads(threads: number | undefined): void {
 /**
  * The WebAssembly backend (`@tensorflow/tfjs-backend-wasm`, XNNPACK, SIMD), made a training backend: `create()`
  * finds the `.wasm` binaries of the installed package in Node (no `setWasmPaths` call needed), sets the thread
- * count, and registers this package's training kernels (`Conv2DBackpropFilter`, …) and fast transposed matmuls.
+ * count (in Node, `threads > 1` runs tfjs's threaded binary under `worker_threads`, which tfjs itself cannot),
+ * and registers this package's training kernels (`Conv2DBackpropFilter`, …) and fast transposed matmuls.
  *
  * @example
  * ```ts
@@ -54,6 +56,10 @@ export const wasmProvider: InternalProvider = defineProvider({
     if (!initialised) {
       if (paths !== undefined) wasm.setWasmPaths(paths as Parameters<typeof wasm.setWasmPaths>[0]);
       if (options.threads !== undefined) wasm.setThreadsCount(options.threads);
+      // Node: tfjs never loads its threaded binary there; run it ourselves when more than one thread is asked for.
+      if (options.threads !== undefined && options.threads > 1) {
+        installThreadedWasm({ tf, wasm: wasm as never }, options.threads);
+      }
       applied = wanted;
     } else if (
       (options.wasmPaths !== undefined && wanted.paths !== applied?.paths) ||
