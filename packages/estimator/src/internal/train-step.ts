@@ -79,7 +79,12 @@ export function trainStep(
 
 /** The global L2 norm of a set of gradients (TF's `tf.global_norm`). */
 export function globalNormOf(grads: tf.NamedTensorMap): tf.Scalar {
-  return tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+  // Pairwise adds, not tf.addN: WebGPU's AddN binds one storage buffer per input and fails validation past the
+  // device's maxStorageBuffersPerShaderStage (8 by default), which drops the whole command buffer (seen on an H100).
+  return tf.tidy(() => {
+    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+    return tf.sqrt(squares.reduce((acc, x) => tf.add(acc, x))) as tf.Scalar;
+  });
 }
 
 function scaleTo(grads: tf.NamedTensorMap, norm: tf.Tensor, clipNorm: number): tf.NamedTensorMap {
