@@ -7,6 +7,10 @@ async function selectBackend(config) {
     await backends.useBackend('wasm');
     return;
   }
+  if (config === 'wasm-ours-2t') {
+    await backends.useBackend('wasm', { threads: 2 });
+    return;
+  }
   // Stock: plain tfjs packages, no @estimatorjs kernels (gradients still needed).
   await backends.registerGradients();
   if (config === 'cpu-stock') await loadCpu();

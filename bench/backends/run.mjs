@@ -36,6 +36,8 @@ const rows = [
   ['cnn', 'core', 'wasm-ours'],
   ['cnn', 'layers', 'cpu-stock'],
   ['cnn', 'layers', 'wasm-ours'],
+  ['mlp', 'core', 'wasm-ours-2t'],
+  ['cnn', 'core', 'wasm-ours-2t'],
 ];
 function runCell(model, loop, config) {
   const run = spawnSync(process.execPath, [self, '--one', config, model, loop, String(secs)], { encoding: 'utf8' });
@@ -94,6 +96,17 @@ const layersStockWasm = find('mlp', 'layers', 'wasm-stock');
 const coreOurs = find('mlp', 'core', 'wasm-ours');
 const cnnOurs = find('cnn', 'core', 'wasm-ours');
 const cnnCpu = find('cnn', 'core', 'cpu-stock');
+const t1 = (model) => find(model, 'core', 'wasm-ours');
+const t2 = (model) => find(model, 'core', 'wasm-ours-2t');
+console.log('\n| model (tfjs-core loop, our wasm) | 1 thread | 2 threads (Node worker_threads) | ratio |');
+console.log('|---|---:|---:|---:|');
+for (const model of ['mlp', 'cnn']) {
+  const a = t1(model)?.examplesPerSec;
+  const b = t2(model)?.examplesPerSec;
+  console.log(
+    `| ${model.toUpperCase()} | ${a ? fmt(a) : 'n/a'} | ${b ? fmt(b) : 'n/a'} | ${a && b ? `${(b / a).toFixed(2)}×` : 'n/a'} |`,
+  );
+}
 for (const r of results.filter((x) => !x.examplesPerSec))
   console.log(`\n${r.model} ${r.loop} ${r.config} fails: ${r.error}`);
 if (layersStockWasm?.examplesPerSec && coreOurs?.examplesPerSec) {

@@ -1,4 +1,4 @@
-// EXPERIMENT (not used by the package): multithreaded tfjs-backend-wasm 4.22.0 in Node.
+// Standalone probe of multithreaded tfjs-backend-wasm 4.22.0 in Node (the package does this in src/internal/wasm-threads-node.ts).
 // What it takes (see docs/backends.md, "Threads"):
 //  1. WASM_HAS_MULTITHREAD_SUPPORT is hard-wired to false under IS_NODE (tfjs#3830), so tfjs never loads the
 //     threaded binary; forcing the flag true makes init fail: the pthread worker is a blob: URL and Node's
@@ -6,9 +6,9 @@
 //  2. Bypassing tfjs's init: register our own 'wasm' factory that loads wasm-out/tfjs-backend-wasm-threaded-simd.js,
 //     writes wasmWorkerContents (with \n re-escaped) to a .cjs file for locateFile('*.worker.js'), passes the main
 //     script as a file path, keeps the event loop alive during init (workers are unref'd), then builds BackendWasm.
-//     Result here: the backend initialises and trains correctly, but init_with_threads_count(n) reports 1 thread
-//     (pthreadpool gets no extra threads), so there is no speed-up yet.
-// Usage: node bench/backends/threads-experiment.mjs [threads]
+//  3. The binary caps threads at emscripten_num_logical_cores() / 2 (= os.cpus().length / 2 in Node), so on a
+//     2-core machine it reports 1 thread unless FAKE_CORES widens os.cpus() during start-up.
+// Usage: FAKE_CORES=4 node bench/backends/threads-experiment.mjs [threads]
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { backends, loadWasm, tf } from './deps.mjs';
@@ -29,6 +29,10 @@ tf.removeBackend('wasm');
 tf.registerBackend(
   'wasm',
   async () => {
+    // tfjs caps threads at emscripten_num_logical_cores() / 2 (it assumes 2 hyper-threads per core).
+    const os = req('node:os');
+    const cpus = os.cpus;
+    if (process.env.FAKE_CORES) os.cpus = () => Array(Number(process.env.FAKE_CORES)).fill(cpus()[0]);
     const mainJs = join(out, 'tfjs-backend-wasm-threaded-simd.js');
     const module = await factory({
       locateFile: (p) =>
@@ -40,6 +44,7 @@ tf.registerBackend(
       printErr: (s) => console.log('[wasm err]', s),
       onAbort: (e) => console.log('abort', e),
     });
+    os.cpus = cpus;
     console.log('factory resolved');
     module.tfjs = {
       init: module.cwrap('init', null, []),
