@@ -1,0 +1,180 @@
+// Turns the JSON of one bench/run.mjs run into the markdown report and the acceptance checks of issue #9.
+// Every number is a median: over the rounds inside a process, then over the repetitions of that process.
+
+const CONFIG_NAMES = {
+  'cpu-stock': 'tfjs cpu (stock)',
+  'wasm-stock': 'tfjs wasm (stock)',
+  'wasm-ours': 'wasm + @estimatorjs/backends',
+};
+const MODEL_NAMES = { mlp: 'MLP 784-256-10', cnn: 'CNN (examples/mnist)' };
+const VARIANT_NAMES = {
+  core: 'hand-written tfjs-core loop',
+  'core-data': 'same loop on our Dataset',
+  estimator: 'Estimator.train',
+  layers: 'tfjs-layers model.fit',
+};
+
+export const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const num = (v) => (v == null ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const ratio = (v) => (v == null ? 'n/a' : `${v.toFixed(2)}×`);
+const pct = (v) => (v == null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+
+/** The runs of one (model, config), and per-variant medians and per-rep ratios across them. */
+function summarize(training, model, config) {
+  const runs = training.filter((r) => r.model === model && r.config === config);
+  if (runs.length === 0) return null;
+  const v = (name, field = 'steadyExPerSec') =>
+    runs[0].variants[name]?.error ? null : median(runs.map((r) => r.variants[name]?.[field]));
+  const perRep = (a, b) =>
+    median(
+      runs.map(
+        (r) => (r.variants[a]?.[`steadyExPerSec`] ?? Number.NaN) / (r.variants[b]?.steadyExPerSec ?? Number.NaN),
+      ),
+    );
+  const errors = Object.fromEntries(Object.entries(runs[0].variants).map(([k, x]) => [k, x.error]));
+  return {
+    runs,
+    errors,
+    core: v('core'),
+    coreData: v('core-data'),
+    estimator: v('estimator'),
+    estimatorWall: v('estimator', 'wallExPerSec'),
+    estimatorFixedMs: v('estimator', 'fixedMs'),
+    layers: v('layers'),
+    estOverCore: perRep('estimator', 'core'),
+    estOverCoreData: perRep('estimator', 'core-data'),
+    estOverLayers: perRep('estimator', 'layers'),
+    peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
+    tensorsEnd: Math.max(...runs.map((r) => r.numTensorsEnd)),
+    growth: Math.max(...runs.map((r) => r.numTensors.afterRounds - r.numTensors.afterWarmup)),
+    seconds: median(runs.map((r) => r.seconds)),
+  };
+}
+
+function torchFor(torch, model, threads) {
+  return median(torch.filter((t) => t.model === model && t.threads === threads).map((t) => t.steadyExPerSec));
+}
+
+export function renderReport(result) {
+  const { machine, plan, training, torch } = result;
+  const out = [];
+  const checks = [];
+  const p = (line = '') => out.push(line);
+  p(`## estimator-js benchmarks (${plan.mode})`);
+  p();
+  p(
+    `Machine: ${machine.cpu}, ${machine.nproc} CPUs, Node ${machine.node}${machine.torch ? `, PyTorch ${machine.torch}` : ''}; ${machine.date}.`,
+  );
+  p(
+    `Training: batch 128, Adam, synthetic MNIST-shaped data; ${plan.reps} repetition(s) × ${plan.rounds} interleaved rounds of ${plan.steps.mlp} (MLP) / ${plan.steps.cnn} (CNN) steps after one untimed warm-up round; examples/sec at steady state (first to last step of a round), median. Higher is better.`,
+  );
+  p();
+  p(
+    '| model | backend | hand-written tfjs-core loop | same loop on our Dataset | Estimator.train | tfjs-layers model.fit | Estimator ÷ hand-written | Estimator ÷ model.fit | train() fixed cost | peak RSS | tensors left |',
+  );
+  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const s = {};
+  for (const model of ['mlp', 'cnn']) {
+    for (const config of ['cpu-stock', 'wasm-stock', 'wasm-ours']) {
+      const x = summarize(training, model, config);
+      if (!x) continue;
+      s[`${model}/${config}`] = x;
+      const cell = (name, v) => (x.errors[name] ? `fails (${x.errors[name].slice(0, 60)})` : num(v));
+      p(
+        `| ${MODEL_NAMES[model]} | ${CONFIG_NAMES[config]} | ${cell('core', x.core)} | ${cell('core-data', x.coreData)} | ${cell('estimator', x.estimator)} | ${cell('layers', x.layers)} | ${ratio(x.estOverCore)} | ${ratio(x.estOverLayers)} | ${x.estimatorFixedMs == null ? 'n/a' : `${x.estimatorFixedMs.toFixed(0)} ms`} | ${x.peakRssMB.toFixed(0)} MB | ${x.tensorsEnd}${x.growth ? ` (+${x.growth}/run)` : ''} |`,
+      );
+    }
+  }
+  p();
+  p(
+    '"train() fixed cost": what one `Estimator.train({steps})` call costs beyond its steps (opening the input, the build pass, the final checkpoint). "tensors left": `tf.memory().numTensors` after the process disposed every model (tfjs-layers keeps one); "+k/run" would mean growth across rounds.',
+  );
+
+  if (torch.length > 0) {
+    p();
+    p('### PyTorch on the same CPU (same models, batch 128, Adam, `torch.set_num_threads`)');
+    p();
+    p(
+      '| model | PyTorch 1 thread | PyTorch 2 threads | Estimator.train, wasm (1 thread) | ours ÷ PyTorch 1 thread | ours ÷ PyTorch 2 threads |',
+    );
+    p('|---|---:|---:|---:|---:|---:|');
+    for (const model of ['mlp', 'cnn']) {
+      const t1 = torchFor(torch, model, 1);
+      const t2 = torchFor(torch, model, 2);
+      const ours = s[`${model}/wasm-ours`]?.estimator ?? null;
+      p(
+        `| ${MODEL_NAMES[model]} | ${num(t1)} | ${num(t2)} | ${num(ours)} | ${ratio(ours && t1 ? ours / t1 : null)} | ${ratio(ours && t2 ? ours / t2 : null)} |`,
+      );
+    }
+  }
+
+  p();
+  p('### Targets (issue #9), each a ratio from this run');
+  p();
+  p('| target | measured | |');
+  p('|---|---:|---|');
+  for (const model of ['mlp', 'cnn']) {
+    for (const config of ['wasm-ours', 'wasm-stock', 'cpu-stock']) {
+      const x = s[`${model}/${config}`];
+      if (!x || x.estOverCore == null) continue;
+      const overhead = 1 - x.estOverCore;
+      const ok = overhead <= 0.03;
+      checks.push({ target: `Estimator overhead ≤ 3% (${model}, ${config})`, value: overhead, ok });
+      p(
+        `| Estimator overhead vs hand-written loop ≤ 3%, ${MODEL_NAMES[model]}, ${CONFIG_NAMES[config]} | ${pct(overhead)} (Estimator ÷ the same loop on our Dataset: ${ratio(x.estOverCoreData)}) | ${ok ? 'met' : 'MISSED'} |`,
+      );
+    }
+  }
+  const ours = s['mlp/wasm-ours']?.estimator;
+  const stockFit = s['mlp/wasm-stock']?.layers;
+  if (ours && stockFit) {
+    const r = ours / stockFit;
+    checks.push({ target: 'MLP wasm ≥ 2.5× tfjs-layers fit on stock wasm', value: r, ok: r >= 2.5 });
+    p(
+      `| MLP: Estimator.train on our wasm ≥ 2.5× tfjs-layers model.fit on stock wasm | ${ratio(r)} | ${r >= 2.5 ? 'met' : 'MISSED'} |`,
+    );
+  }
+  for (const model of ['mlp', 'cnn']) {
+    const o = s[`${model}/wasm-ours`]?.estimator;
+    const t2 = torchFor(torch, model, 2);
+    if (!o || !t2) continue;
+    const r = o / t2;
+    checks.push({ target: `${model} within 3× of PyTorch (2 threads)`, value: r, ok: r >= 1 / 3 });
+    p(
+      `| ${MODEL_NAMES[model]}: within 3× of PyTorch on 2 threads (ratio ≥ 0.33×) | ${ratio(r)} | ${r >= 1 / 3 ? 'met' : 'MISSED'} |`,
+    );
+  }
+
+  if (result.profile) {
+    p();
+    p(result.profile.markdown);
+  }
+  if (result.dataTable) {
+    p();
+    p(result.dataTable.replace(/^###/m, '### Input pipelines:'));
+  }
+  if (result.backendsTable) {
+    p();
+    p('### Backends (bench/backends/run.mjs: fixed batch, hand-written loop and model.fit)');
+    p(result.backendsTable);
+  }
+  if (result.summaryTable) {
+    p();
+    p('### Summaries (packages/summary/bench/summary-bench.mjs: cost of writing summaries every step)');
+    p();
+    p('```');
+    p(result.summaryTable.replace(/^=+\n.*\n=+\n/m, ''));
+    p('```');
+  }
+  if (result.failures.length > 0) {
+    p();
+    p(`Failures: ${result.failures.join('; ')}`);
+  }
+  p();
+  p(`Total ${result.seconds.toFixed(0)} s.`);
+  return { markdown: out.join('\n'), checks };
+}

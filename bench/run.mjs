@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// pnpm bench: every benchmark of estimator-js in one process tree, printed as markdown and saved as JSON under
+// bench/results/. Training: bench/train/worker.mjs per (model, backend) — Estimator.train, a hand-written tfjs-core
+// loop, the same loop on our Dataset, tfjs-layers model.fit — in interleaved rounds; PyTorch (bench/train/torch_bench.py)
+// on 1 and 2 threads between them. Input pipelines: bench/data/run.mjs. Backends: bench/backends/run.mjs.
+// Usage: node bench/run.mjs [--quick] [--smoke] [--no-torch] [--no-data] [--no-backends] [--profile]
+//        [--reps N] [--rounds N] [--cpu-cnn] [--python /usr/bin/python3]
+// Build first: pnpm turbo run build --filter=mnist-example...  (the root `pnpm bench` script does).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { renderReport } from './report.mjs';
+
+const args = process.argv.slice(2);
+const has = (f) => args.includes(`--${f}`);
+const opt = (f, d) => (args.indexOf(`--${f}`) >= 0 ? args[args.indexOf(`--${f}`) + 1] : d);
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+const smoke = has('smoke');
+const quick = has('quick') || smoke;
+const plan = {
+  mode: smoke ? 'smoke' : quick ? 'quick' : 'full',
+  reps: Number(opt('reps', smoke || quick ? 1 : 3)),
+  rounds: Number(opt('rounds', smoke ? 1 : quick ? 3 : 5)),
+  steps: { mlp: smoke ? 3 : quick ? 25 : 60, cnn: smoke ? 2 : quick ? 4 : 10 },
+  configs: {
+    mlp: smoke ? ['wasm-ours'] : ['cpu-stock', 'wasm-stock', 'wasm-ours'],
+    // Stock cpu trains the CNN at ~1 example/sec (a 128-batch step takes minutes): only with --cpu-cnn.
+    cnn: smoke ? ['wasm-ours'] : ['wasm-stock', 'wasm-ours', ...(has('cpu-cnn') ? ['cpu-stock'] : [])],
+  },
+  torchThreads: [1, 2],
+};
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const failures = [];
+
+function spawnJson(cmd, argv, label) {
+  const run = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const line = (run.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line);
+  } catch {
+    const why = `${
+      (run.stderr || run.error?.message || line || `exit ${run.status}`)
+        .trim()
+        .split('\n')
+        .find((l) => /Error|error/.test(l)) ?? `exit ${run.status}`
+    }`;
+    failures.push(`${label}: ${why}`);
+    log(`${label}: FAILED ${why}`);
+    return null;
+  }
+}
+
+function findPython() {
+  const candidates = [opt('python', null), 'python3', '/usr/bin/python3'].filter(Boolean);
+  for (const py of candidates) {
+    const r = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python: py, version: r.stdout.trim() };
+  }
+  return null;
+}
+
+const started = performance.now();
+const torch = has('no-torch') || smoke ? null : findPython();
+if (!torch && !has('no-torch') && !smoke)
+  log('PyTorch not found (python3 -c "import torch" fails; apt-get install python3-torch): skipping it.');
+
+const training = [];
+const torchRuns = [];
+for (let rep = 0; rep < plan.reps; rep++) {
+  for (const model of ['mlp', 'cnn']) {
+    const configs = plan.configs[model];
+    // Rotate the process order each repetition so no configuration always runs first.
+    for (let k = 0; k < configs.length; k++) {
+      const config = configs[(k + rep) % configs.length];
+      const argv = [
+        here('./train/worker.mjs'),
+        '--config',
+        config,
+        '--model',
+        model,
+        '--rounds',
+        String(plan.rounds),
+        '--steps',
+        // Stock cpu is ~20× slower than wasm: fewer steps keep its rounds about as long in time.
+        String(config === 'cpu-stock' ? Math.max(3, Math.ceil(plan.steps[model] / 5)) : plan.steps[model]),
+      ];
+      const r = spawnJson(process.execPath, argv, `train ${model} ${config}`);
+      if (r) {
+        training.push({ rep, ...r });
+        const est = r.variants.estimator;
+        log(
+          `train ${model} ${config}: ${Object.entries(r.variants)
+            .map(([v, x]) => `${v} ${x.error ? 'fails' : x.steadyExPerSec.toFixed(0)}`)
+            .join(', ')} ex/s${est?.error ? '' : ''} (${r.seconds.toFixed(1)} s)`,
+        );
+      }
+    }
+    for (const threads of torch ? plan.torchThreads : []) {
+      const r = spawnJson(
+        torch.python,
+        [
+          here('./train/torch_bench.py'),
+          '--model',
+          model,
+          '--threads',
+          String(threads),
+          '--rounds',
+          String(plan.rounds),
+          '--steps',
+          String(plan.steps[model]),
+        ],
+        `torch ${model} ${threads} threads`,
+      );
+      if (r) {
+        torchRuns.push({ rep, ...r });
+        log(`torch ${model} ${threads} thread(s): ${r.steadyExPerSec.toFixed(0)} ex/s`);
+      }
+    }
+  }
+}
+
+function runTable(script, argv, label) {
+  log(`${label}: node ${script} ${argv.join(' ')}`);
+  const r = spawnSync(process.execPath, [here(script), ...argv], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    const why =
+      (r.stderr || '')
+        .trim()
+        .split('\n')
+        .find((l) => /Error|error/.test(l)) ?? `exit ${r.status}`;
+    failures.push(`${label}: ${why}`);
+    return null;
+  }
+  return r.stdout.trim();
+}
+const dataTable = has('no-data') || smoke ? null : runTable('./data/run.mjs', quick ? ['--quick'] : [], 'data');
+const backendsTable = has('no-backends') || quick ? null : runTable('./backends/run.mjs', ['--secs', '3'], 'backends');
+
+const summaryTable =
+  has('no-data') || quick ? null : runTable('../packages/summary/bench/summary-bench.mjs', [], 'summary');
+
+let profile = null;
+if (has('profile')) {
+  const { profileEstimator } = await import('./train/profile.mjs');
+  profile = await profileEstimator({ quick });
+}
+
+const machine = {
+  node: process.version,
+  nproc: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  torch: torch?.version ?? null,
+  date: new Date().toISOString(),
+};
+const result = {
+  machine,
+  plan,
+  seconds: (performance.now() - started) / 1000,
+  training,
+  torch: torchRuns,
+  dataTable,
+  backendsTable,
+  summaryTable,
+  profile,
+  failures,
+};
+const { markdown, checks } = renderReport(result);
+result.checks = checks;
+console.log(markdown);
+mkdirSync(here('./results'), { recursive: true });
+const file = here(`./results/bench-${plan.mode}-${machine.date.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+log(`\nSaved ${file} (${result.seconds.toFixed(0)} s).`);
+
+if (smoke) {
+  // The smoke run checks that every loop trains, leaks nothing and the report renders; speed is not checked.
+  for (const r of training) {
+    for (const [v, x] of Object.entries(r.variants)) {
+      if (x.error) failures.push(`smoke: ${r.model} ${r.config} ${v} failed: ${x.error}`);
+    }
+    if (r.numTensors.afterRounds !== r.numTensors.afterWarmup)
+      failures.push(`smoke: ${r.model} ${r.config} leaks tensors`);
+  }
+  if (training.length === 0) failures.push('smoke: no training result');
+}
+if (failures.length > 0) {
+  log(`\n${failures.length} failure(s):\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  process.exitCode = 1;
+}
