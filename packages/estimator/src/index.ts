@@ -30,8 +30,22 @@ export { type Initializer, initializers } from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
 export type { WarmStartSettings } from './internal/warm-start.js';
 export * as layers from './layers/index.js';
+export {
+  type CosineDecayOptions,
+  type ExponentialDecayOptions,
+  type LearningRateSchedule,
+  learningRateSchedules,
+  type PiecewiseConstantOptions,
+  type PolynomialDecayOptions,
+} from './learning-rate-schedules.js';
 export { losses } from './losses.js';
-export { type MetricOp, metrics } from './metrics.js';
+export {
+  type AucOptions,
+  type AucSummationMethod,
+  type MetricOp,
+  type MetricOptions,
+  metrics,
+} from './metrics/index.js';
 export { type Mode, ModeKeys } from './mode-keys.js';
 export { type ModelSummary, summary } from './model-summaries.js';
 export {
@@ -47,4 +61,10 @@ export {
   type TrainOp,
 } from './optimizers.js';
 export { RunConfig, type RunConfigOptions } from './run-config.js';
+export {
+  type AppliedLayer,
+  type LayersLayer,
+  type LayersWeight,
+  useLayer,
+} from './tfjs-layers-adapter.js';
 export { type GetVariableOptions, getVariable, nameTensor, variableScope } from './variables.js';

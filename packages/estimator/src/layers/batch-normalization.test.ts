@@ -156,7 +156,7 @@ describe('batchNormalization()', () => {
   });
 
   it('explains a bad axis', async () => {
-    const bad: ModelFn = (features, _labels, mode) => {
+    const bad: ModelFn = (features) => {
       batchNormalization(features as tf.Tensor, { axis: 2 });
       return { mode: 'infer', predictions: features as tf.Tensor };
     };
