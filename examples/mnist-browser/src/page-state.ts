@@ -1,0 +1,41 @@
+/** What the page shows, kept as plain data on `window.mnistPage` so people (and the end-to-end tests) can read it. */
+
+/** The page's observable state. */
+export interface PageState {
+  /** `loading` → `ready` ⇄ `training` | `evaluating`; `error` when something failed. */
+  state: 'loading' | 'ready' | 'training' | 'evaluating' | 'error';
+  backend: string | null;
+  /** Threads of the wasm backend (1 elsewhere). */
+  threads: number;
+  crossOriginIsolated: boolean;
+  /** Global step of the latest checkpoint found when the page loaded. */
+  restoredStep: number;
+  globalStep: number;
+  /** `[step, loss]` of every training step run in this page. */
+  losses: [number, number][];
+  /** Every evaluation run in this page. */
+  evals: { step: number; accuracy: number; loss: number }[];
+  /** Predicted class and probabilities of the last drawing. */
+  prediction: { classes: number; probabilities: number[] } | null;
+  predictions: number;
+  error: string | null;
+}
+
+/** A fresh state, also installed as `window.mnistPage`. */
+export function createPageState(): PageState {
+  const s: PageState = {
+    state: 'loading',
+    backend: null,
+    threads: 1,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    restoredStep: 0,
+    globalStep: 0,
+    losses: [],
+    evals: [],
+    prediction: null,
+    predictions: 0,
+    error: null,
+  };
+  (globalThis as { mnistPage?: PageState }).mnistPage = s;
+  return s;
+}

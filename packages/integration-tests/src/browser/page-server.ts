@@ -1,0 +1,125 @@
+/**
+ * Test helpers for the browser suite: build examples/mnist-browser with Vite, serve it with `vite preview` on
+ * 127.0.0.1, and launch Debian's Chromium through playwright-core (never a downloaded browser).
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+
+/** The repository root. */
+export const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+/** The browser example. */
+export const EXAMPLE = join(REPO, 'examples/mnist-browser');
+/** Debian's Chromium (CI installs it with apt). */
+export const CHROMIUM = '/usr/bin/chromium';
+/** Flags from DEVELOPERS.md: headless, no network chatter, WebGL and WebGPU on SwiftShader. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+];
+
+const VITE = join(EXAMPLE, 'node_modules/vite/bin/vite.js');
+
+/** Runs `vite build` of the example into `outDir`; throws with Vite's output when it fails. */
+export function buildPage(outDir: string): void {
+  const r = spawnSync(process.execPath, [VITE, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: EXAMPLE,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  if (r.status !== 0)
+    throw new Error(`vite build of examples/mnist-browser failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+/** Bytes of every file under `dir` whose name ends with one of `exts`. */
+export function bytesOf(dir: string, exts: readonly string[]): number {
+  let total = 0;
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+    const path = join(dir, name);
+    if (exts.some((e) => name.endsWith(e)) && statSync(path).isFile()) total += statSync(path).size;
+  }
+  return total;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** A running `vite preview` of a built page. */
+export interface PreviewServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `vite preview` on 127.0.0.1 for `outDir` and waits until it answers. */
+export async function previewPage(outDir: string): Promise<PreviewServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [VITE, 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: EXAMPLE, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`vite preview did not answer on ${url} within 20 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Launches Debian's Chromium headless with {@link CHROMIUM_ARGS}. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Why the suite cannot run here, or null when it can. */
+export function skipReason(): string | null {
+  if (!existsSync(CHROMIUM)) {
+    return `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser suite`;
+  }
+  if (!existsSync(VITE)) return `${VITE} is missing: run pnpm install`;
+  return null;
+}
