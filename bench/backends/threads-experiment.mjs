@@ -7,8 +7,8 @@
 //     writes wasmWorkerContents (with \n re-escaped) to a .cjs file for locateFile('*.worker.js'), passes the main
 //     script as a file path, keeps the event loop alive during init (workers are unref'd), then builds BackendWasm.
 //  3. The binary caps threads at emscripten_num_logical_cores() / 2 (= os.cpus().length / 2 in Node), so on a
-//     2-core machine it reports 1 thread unless FAKE_CORES widens os.cpus() during start-up.
-// Usage: FAKE_CORES=4 node bench/backends/threads-experiment.mjs [threads]
+//     2-core machine it reports 1 thread unless os.cpus() is widened during start-up (second argument).
+// Usage: node bench/backends/threads-experiment.mjs [threads] [fake logical cores, e.g. 4]
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { backends, loadWasm, tf } from './deps.mjs';
@@ -32,7 +32,8 @@ tf.registerBackend(
     // tfjs caps threads at emscripten_num_logical_cores() / 2 (it assumes 2 hyper-threads per core).
     const os = req('node:os');
     const cpus = os.cpus;
-    if (process.env.FAKE_CORES) os.cpus = () => Array(Number(process.env.FAKE_CORES)).fill(cpus()[0]);
+    const fake = Number(process.argv[3] ?? 0);
+    if (fake) os.cpus = () => Array(fake).fill(cpus()[0]);
     const mainJs = join(out, 'tfjs-backend-wasm-threaded-simd.js');
     const module = await factory({
       locateFile: (p) =>
