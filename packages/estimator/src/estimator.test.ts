@@ -301,6 +301,14 @@ describe('Estimator', () => {
     );
     await est.train(inputFn(), { steps: 1 });
     await expect(est.evaluate(badLabels())).rejects.toThrow(/Received label 3 at index 5/);
+    // A bad label in a later batch is caught too, with the step, without an extra read per step.
+    const laterBad = async function* () {
+      for await (const el of inputFn(32, 1)()) yield el;
+      for await (const el of badLabels()()) yield el;
+    };
+    await expect(est.train(laterBad, { steps: 20 })).rejects.toThrow(
+      /Received label 3 at index 5 of the batch \(global step 10\)/,
+    );
     est.dispose();
   });
 

@@ -324,6 +324,7 @@ export class Estimator<P = unknown> {
       scopes: [],
       layerCounts: new Map(),
       named: new Map(),
+      checks: [],
       summaries: o.summaries ? new Map() : null,
       scopeTrace: o.trace ? [] : null,
       randomOps: 0,

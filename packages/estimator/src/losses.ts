@@ -2,18 +2,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from './errors.js';
 import { maybeActiveContext } from './model-fn-context.js';
 
-/** Throws when an integer label is outside [0, classes): tfjs' oneHot would silently give it a zero row. */
-function checkLabelRange(api: string, labels: tf.Tensor, classes: number): void {
-  const values = labels.dataSync();
+/** The message for the first label outside [0, classes), or null when all fit. */
+function labelRangeMessage(api: string, values: ArrayLike<number>, classes: number): string | null {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!(Number.isInteger(v) && v >= 0 && v < classes)) {
-      throw new ModelFnError(
-        'LABEL_OUT_OF_RANGE',
-        `${api}: labels must be integers in [0, ${classes}) for logits with ${classes} classes. Received label ${v} at index ${i} of the batch.`,
-      );
+      return `${api}: labels must be integers in [0, ${classes}) for logits with ${classes} classes. Received label ${v} at index ${i} of the batch.`;
     }
   }
+  return null;
+}
+
+/** Throws when an integer label is outside [0, classes): tfjs' oneHot would silently give it a zero row. */
+function checkLabelRange(api: string, labels: tf.Tensor, classes: number): void {
+  const message = labelRangeMessage(api, labels.dataSync(), classes);
+  if (message) throw new ModelFnError('LABEL_OUT_OF_RANGE', message);
 }
 
 /**
@@ -38,7 +41,17 @@ function sparseSoftmaxCrossEntropy({ labels, logits }: { labels: tf.Tensor; logi
     );
   }
   const classes = logits.shape[1]!;
-  if (maybeActiveContext()?.checkValues) checkLabelRange(api, flat, classes);
+  const ctx = maybeActiveContext();
+  if (ctx?.checkValues) checkLabelRange(api, flat, classes);
+  else if (ctx) {
+    ctx.checks.push({
+      violations: tf.tidy(() =>
+        tf.sum(tf.cast(tf.logicalOr(tf.less(flat, 0), tf.greaterEqual(flat, classes)), 'int32')),
+      ),
+      detail: tf.clone(flat),
+      explain: (labels) => labelRangeMessage(api, labels, classes) ?? `${api}: labels out of range.`,
+    });
+  }
   return tf.tidy(() => {
     const oneHot = tf.oneHot(tf.cast(flat, 'int32') as tf.Tensor1D, classes);
     const perExample = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));

@@ -23,6 +23,11 @@ export interface ModelFnContext {
    * to check them, e.g. that labels fit the logits. Later batches skip such checks to keep the step fast.
    */
   readonly checkValues: boolean;
+  /**
+   * Checks on values that later batches leave to the loop: each has a tensor counting violations, read with the
+   * step's other values (no extra sync), and the tensor to explain them from when the count is not zero.
+   */
+  readonly checks: ValueCheck[];
   readonly scopes: string[];
   readonly layerCounts: Map<string, number>;
   /** Tensors the model_fn named for hooks (`nameTensor`), kept alive until the step's values are read. */
@@ -32,6 +37,13 @@ export interface ModelFnContext {
   /** Variable-scope spans over the gradient tape, recorded only on the step whose graph is written. */
   readonly scopeTrace: { scope: string; start: number; end: number }[] | null;
   randomOps: number;
+}
+
+/** A deferred check on batch values (see {@link ModelFnContext.checks}). */
+export interface ValueCheck {
+  readonly violations: tf.Tensor;
+  readonly detail: tf.Tensor;
+  readonly explain: (detail: ArrayLike<number>) => string;
 }
 
 let current: ModelFnContext | null = null;

@@ -72,26 +72,34 @@ export async function readManifest(storage: ModelDirStorage, prefix: string): Pr
     m?.format !== 'estimatorjs-checkpoint' ||
     m.version !== 1 ||
     !Array.isArray(m.weights) ||
-    typeof m.weightsFile !== 'string'
+    typeof m.weightsFile !== 'string' ||
+    !Number.isSafeInteger(m.globalStep) ||
+    m.globalStep < 0
   ) {
     throw new CheckpointError(
       'CORRUPT_CHECKPOINT',
-      `Checkpoint manifest ${where}: expected format 'estimatorjs-checkpoint' version 1 with weights and weightsFile.`,
+      `Checkpoint manifest ${where}: expected format 'estimatorjs-checkpoint' version 1 with an integer globalStep >= 0, weights and weightsFile.`,
     );
   }
   checkFileName(`Checkpoint manifest ${where}`, m.weightsFile);
   let expected = 0;
+  const names = new Set<string>();
   for (const w of m.weights) {
     if (
       typeof w?.name !== 'string' ||
+      w.name === '' ||
+      names.has(w.name) ||
+      w.name === '__proto__' ||
+      'quantization' in w ||
       !Array.isArray(w.shape) ||
       !w.shape.every((d: number) => Number.isInteger(d) && d >= 0)
     ) {
       throw new CheckpointError(
         'CORRUPT_CHECKPOINT',
-        `Checkpoint manifest ${where}: malformed weight entry ${JSON.stringify(w).slice(0, 100)}.`,
+        `Checkpoint manifest ${where}: malformed weight entry ${JSON.stringify(w).slice(0, 100)}; expected a unique non-empty name, a shape of integers >= 0 and no quantization.`,
       );
     }
+    names.add(w.name);
     const size = w.shape.reduce((a: number, b: number) => a * b, 1);
     if (w.dtype !== 'float32' && w.dtype !== 'int32') {
       throw new CheckpointError(
@@ -118,8 +126,17 @@ export async function readCheckpoint(
   const manifest = await readManifest(storage, prefix);
   const bytes = await storage.read(manifest.weightsFile);
   const where = `${storage.location}/${manifest.weightsFile}`;
-  if (bytes === null)
+  if (bytes === null) {
+    // Retention may have deleted the checkpoint between the two reads (it removes the manifest first): then the
+    // checkpoint is gone, not corrupt.
+    if ((await storage.read(checkpointFiles(prefix).manifest)) === null) {
+      throw new CheckpointError(
+        'CHECKPOINT_NOT_FOUND',
+        `Checkpoint ${prefix} was deleted while it was being read (a newer one replaced it).`,
+      );
+    }
     throw new CheckpointError('CORRUPT_CHECKPOINT', `Checkpoint ${prefix}: weights file ${where} is missing.`);
+  }
   if (bytes.byteLength !== manifest.byteLength) {
     throw new CheckpointError(
       'CORRUPT_CHECKPOINT',
@@ -135,7 +152,16 @@ export async function readCheckpoint(
 export async function readCheckpointState(storage: ModelDirStorage): Promise<CheckpointState | null> {
   const bytes = await storage.read(CHECKPOINT_STATE_FILE);
   if (bytes === null) return null;
-  return parseCheckpointState(new TextDecoder().decode(bytes), `${storage.location}/${CHECKPOINT_STATE_FILE}`);
+  const state = parseCheckpointState(new TextDecoder().decode(bytes), `${storage.location}/${CHECKPOINT_STATE_FILE}`);
+  // TF often writes absolute paths; those that point into this very directory are plain names here.
+  const local = (p: string): string => {
+    const cut = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+    return cut >= 0 && storage.isSameDirectory?.(p.slice(0, cut) || '/') ? p.slice(cut + 1) : p;
+  };
+  return {
+    modelCheckpointPath: local(state.modelCheckpointPath),
+    allModelCheckpointPaths: state.allModelCheckpointPaths.map(local),
+  };
 }
 
 /**

@@ -43,13 +43,35 @@ export class CheckpointManager {
       CHECKPOINT_STATE_FILE,
       formatCheckpointState({ modelCheckpointPath: prefix, allModelCheckpointPaths: listed }),
     );
-    for (const old of removable) {
-      const files = checkpointFiles(old);
-      // Manifest first: a manifest without its weights would look like a corrupt checkpoint.
-      await this.storage.remove(files.manifest);
-      await this.storage.remove(files.weights);
-    }
+    for (const old of removable) await this.removeCheckpoint(old);
+    await this.removeOrphans(globalStep, new Set(listed));
+    await this.storage.sweep?.();
     return prefix;
+  }
+
+  private async removeCheckpoint(prefix: string): Promise<void> {
+    const files = checkpointFiles(prefix);
+    // Manifest first: a manifest without its weights would look like a corrupt checkpoint.
+    await this.storage.remove(files.manifest);
+    await this.storage.remove(files.weights);
+  }
+
+  /**
+   * Deletes older checkpoint files that the state file no longer lists: what a crash between rewriting the state
+   * file and deleting the retired checkpoint leaves behind.
+   */
+  private async removeOrphans(current: number, listed: ReadonlySet<string>): Promise<void> {
+    const pattern = new RegExp(
+      `^${this.basename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)\\.(index\\.json|weights\\.bin)$`,
+    );
+    const orphans = new Set<string>();
+    for (const name of await this.storage.list()) {
+      const m = pattern.exec(name);
+      if (!m || Number(m[1]) >= current) continue;
+      const prefix = `${this.basename}-${m[1]}`;
+      if (!listed.has(prefix)) orphans.add(prefix);
+    }
+    for (const prefix of orphans) await this.removeCheckpoint(prefix);
   }
 
   /** Of the checkpoints falling out of the window, those not kept by `keepEveryNHours`. */

@@ -30,7 +30,15 @@ export function parseCheckpointState(text: string, where: string): CheckpointSta
         `Checkpoint state ${where}, line ${i + 1}: expected 'model_checkpoint_path: "…"' or 'all_model_checkpoint_paths: "…"'; received ${JSON.stringify(line.slice(0, 80))}.`,
       );
     }
-    const value = JSON.parse(`"${m[2]}"`) as string;
+    let value: string;
+    try {
+      value = JSON.parse(`"${m[2]}"`) as string;
+    } catch {
+      throw new CheckpointError(
+        'CORRUPT_STATE_FILE',
+        `Checkpoint state ${where}, line ${i + 1}: the quoted path is not a valid string (bad escape or control character); received ${JSON.stringify(line.slice(0, 80))}.`,
+      );
+    }
     if (m[1] === 'model_checkpoint_path') latest = value;
     else all.push(value);
   }

@@ -16,6 +16,10 @@ export interface ModelDirStorage {
   list(): Promise<string[]>;
   /** Deletes a file; no error if it does not exist. */
   remove(name: string): Promise<void>;
+  /** Removes what interrupted writes left behind (temporary files of dead processes). Optional. */
+  sweep?(): Promise<void>;
+  /** True when `dir` names this same directory (TF writes absolute paths into `checkpoint` files). Optional. */
+  isSameDirectory?(dir: string): boolean;
 }
 
 /**

@@ -3,15 +3,16 @@
  * the loss over batches, then computes the results once. Metric totals stay on the backend until the end.
  */
 
-import { type Hook, HookList, type RunContext, type SessionContext } from '@estimatorjs/hooks';
+import { type FetchedValue, type Hook, HookList, type RunContext, type SessionContext } from '@estimatorjs/hooks';
 import type { SummaryWriter } from '@estimatorjs/summary';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
 import { type EvalSpec, validateSpec } from '../estimator-spec.js';
-import { runInContextAsync } from '../model-fn-context.js';
+import { runInContextAsync, type ValueCheck } from '../model-fn-context.js';
 import { disposeElement, type InputFn, openInput, splitElement } from './input.js';
 import type { LoopDeps } from './loop-deps.js';
 import { readValues } from './read-values.js';
+import { keepChecks, settleChecks } from './value-checks.js';
 
 /** Evaluation results: each metric, the mean loss, and the global step of the evaluated checkpoint. */
 export type EvalResults = Record<string, number> & { readonly loss: number; readonly globalStep: number };
@@ -31,11 +32,13 @@ export async function runEvaluation<P>(
   let lossSum: tf.Tensor = tf.scalar(0);
   let batches = 0;
   let specHooks: HookList | null = null;
+  let lastValues: ReadonlyMap<string, FetchedValue> = new Map();
   const session = (): SessionContext => ({
     mode: 'eval',
     globalStep: step,
     modelDir: deps.modelDir,
     summaryWriter: writer,
+    lastValues: Object.fromEntries(lastValues),
   });
   let stop: string | null = null;
   const runContext = (): RunContext => ({
@@ -59,6 +62,7 @@ export async function runEvaluation<P>(
       const ctx = runContext();
       const wanted = await hooks.beforeRun(ctx);
       const fetched = new Map<string, tf.Tensor>();
+      let checks: ValueCheck[] = [];
       tf.engine().startScope();
       try {
         const mctx = deps.newContext('eval', { checkValues: batches === 0 });
@@ -82,6 +86,7 @@ export async function runEvaluation<P>(
             prev?.dispose();
           }
         }
+        checks = keepChecks(mctx.checks);
         for (const n of wanted) {
           const t = n === 'loss' ? spec.loss : mctx.named.get(n);
           if (t) fetched.set(n, tf.keep(tf.clone(t)));
@@ -91,7 +96,11 @@ export async function runEvaluation<P>(
         disposeElement(next.value);
       }
       batches += 1;
-      const values = await readValues(fetched, new Map([['global_step', step]]));
+      const [values] = await Promise.all([
+        readValues(fetched, new Map([['global_step', step]])),
+        settleChecks(checks, step),
+      ]);
+      lastValues = values;
       await hooks.afterRun(ctx, values);
       await specHooks?.afterRun(ctx, values);
     }

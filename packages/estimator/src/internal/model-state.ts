@@ -33,9 +33,19 @@ export class ModelState {
    * or null when the directory has no checkpoint.
    */
   async sync(prefix?: string): Promise<string | null> {
-    const target = prefix ?? (await latestCheckpoint(this.storage));
+    let target = prefix ?? (await latestCheckpoint(this.storage));
     if (target === null || target === this.syncedCheckpoint) return target;
-    const { manifest, tensors } = await readCheckpoint(this.storage, target);
+    let read: Awaited<ReturnType<typeof readCheckpoint>>;
+    try {
+      read = await readCheckpoint(this.storage, target);
+    } catch (e) {
+      // A trainer's retention deleted the latest checkpoint while we read it: take the one that replaced it.
+      if (prefix !== undefined || !(e instanceof CheckpointError) || e.code !== 'CHECKPOINT_NOT_FOUND') throw e;
+      target = await latestCheckpoint(this.storage);
+      if (target === null || target === this.syncedCheckpoint) return target;
+      read = await readCheckpoint(this.storage, target);
+    }
+    const { manifest, tensors } = read;
     const step = tensors[GLOBAL_STEP];
     const model: tf.NamedTensorMap = {};
     const opt: tf.NamedTensorMap = {};

@@ -31,6 +31,7 @@ import type { LoopDeps } from './loop-deps.js';
 import type { ModelState } from './model-state.js';
 import { readValues } from './read-values.js';
 import { type StepOutput, trainStep } from './train-step.js';
+import { settleChecks } from './value-checks.js';
 
 /** What the loop needs from its Estimator. */
 export interface TrainLoopDeps<P> extends LoopDeps<P> {
@@ -118,7 +119,10 @@ export async function runTrainLoop<P>(
           ['global_step', model.globalStep],
           ['learning_rate', out.learningRate],
         ]);
-        const values = await readValues(out.fetched, plain);
+        const [values] = await Promise.all([
+          readValues(out.fetched, plain),
+          settleChecks(out.checks, model.globalStep),
+        ]);
         lastValues = values;
         const after = runContext();
         await hooks.afterRun(after, values);

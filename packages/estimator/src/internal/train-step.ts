@@ -3,10 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import type { TrainSpec } from '../estimator-spec.js';
 import { validateSpec } from '../estimator-spec.js';
+import type { ValueCheck } from '../model-fn-context.js';
 import { type ModelFnContext, runInContext } from '../model-fn-context.js';
 import type { ModelSummary } from '../model-summaries.js';
 import { learningRateAt } from '../optimizers.js';
 import type { ModelState } from './model-state.js';
+import { keepChecks } from './value-checks.js';
 
 /** What one training step leaves for the loop; every tensor here is owned by the caller. */
 export interface StepOutput {
@@ -17,6 +19,8 @@ export interface StepOutput {
   readonly summaries: ModelSummary[];
   /** The kernels of this step with their variable scopes, when the graph was captured. */
   readonly graph: TracedKernel[] | null;
+  /** Deferred value checks (labels in range, …) to settle with the step's values. */
+  readonly checks: ValueCheck[];
 }
 
 interface TapeNode {
@@ -40,6 +44,7 @@ export function trainStep(
   const fetched = new Map<string, tf.Tensor>();
   const summaries: ModelSummary[] = [];
   let graph: TracedKernel[] | null = null;
+  let checks: ValueCheck[] = [];
   const vars = model.store.trainable();
   if (vars.length === 0) {
     throw new ModelFnError(
@@ -55,6 +60,7 @@ export function trainStep(
     }
     for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
     if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
+    checks = keepChecks(ctx.checks);
     return spec.trainOp.loss;
   }, vars);
   const op = spec!.trainOp;
@@ -74,7 +80,7 @@ export function trainStep(
   tf.dispose(grads);
   if (wanted.has('loss')) fetched.set('loss', value);
   else value.dispose();
-  return { fetched, learningRate: lr, globalNorm, summaries, graph };
+  return { fetched, learningRate: lr, globalNorm, summaries, graph, checks };
 }
 
 /** The global L2 norm of a set of gradients (TF's `tf.global_norm`). */

@@ -65,6 +65,24 @@ class FileStorage implements ModelDirStorage {
     }
   }
 
+  isSameDirectory(dir: string): boolean {
+    return resolve(dir) === this.dir;
+  }
+
+  /** Deletes `.<name>.tmp-<pid>-<hex>` files whose writer process no longer exists (killed mid-write). */
+  async sweep(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const m = /^\..+\.tmp-(\d+)-[0-9a-f]+$/.exec(n);
+      if (m && !isAlive(Number(m[1]))) await rm(join(this.dir, n), { force: true });
+    }
+  }
+
   async remove(name: string): Promise<void> {
     checkFileName('fileStorage.remove()', name);
     await rm(join(this.dir, name), { force: true });
@@ -75,4 +93,14 @@ function ioError(op: string, path: string, e: unknown): CheckpointError {
   const err = e as NodeJS.ErrnoException;
   const hint = err.code === 'ENOSPC' ? ' (the disk is full)' : err.code === 'EACCES' ? ' (permission denied)' : '';
   return new CheckpointError('STORAGE_IO', `Could not ${op} ${path}${hint}: ${err.message}`, { cause: e });
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -218,10 +218,8 @@ describe('fuzzing the readers with random and mutated bytes', () => {
     });
   });
 
-  // Known gap (estimator, checkpoint-state.ts): parseCheckpointState() unescapes each quoted path with JSON.parse,
-  // so a control character or an escape JSON does not know (`\q`) inside the quotes throws a bare SyntaxError
-  // instead of CheckpointError('CORRUPT_STATE_FILE') naming the file and line. Remove `.fails` when fixed.
-  it.fails('checkpoint state files (readCheckpointState on a MemoryStorage)', async () => {
+  // parseCheckpointState() must turn every malformed quoted path into a CORRUPT_STATE_FILE error.
+  it('checkpoint state files (readCheckpointState on a MemoryStorage)', async () => {
     const corpus = [
       enc('model_checkpoint_path: "model.ckpt-7"\nall_model_checkpoint_paths: "model.ckpt-7"\n'),
       enc('model_checkpoint_path: "model.ckpt-7"\nall_model_checkpoint_paths: "model.ckpt-\\u0037"\n'),
