@@ -7,12 +7,6 @@ const CONFIG_NAMES = {
   'wasm-ours': 'wasm + @estimatorjs/backends',
 };
 const MODEL_NAMES = { mlp: 'MLP 784-256-10', cnn: 'CNN (examples/mnist)' };
-const VARIANT_NAMES = {
-  core: 'hand-written tfjs-core loop',
-  'core-data': 'same loop on our Dataset',
-  estimator: 'Estimator.train',
-  layers: 'tfjs-layers model.fit',
-};
 
 export const median = (xs) => {
   const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
@@ -31,9 +25,7 @@ function summarize(training, model, config) {
     runs[0].variants[name]?.error ? null : median(runs.map((r) => r.variants[name]?.[field]));
   const perRep = (a, b) =>
     median(
-      runs.map(
-        (r) => (r.variants[a]?.[`steadyExPerSec`] ?? Number.NaN) / (r.variants[b]?.steadyExPerSec ?? Number.NaN),
-      ),
+      runs.map((r) => (r.variants[a]?.steadyExPerSec ?? Number.NaN) / (r.variants[b]?.steadyExPerSec ?? Number.NaN)),
     );
   const errors = Object.fromEntries(Object.entries(runs[0].variants).map(([k, x]) => [k, x.error]));
   return {
