@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -5,9 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint, listVariables, loadVariable } from './checkpoint/checkpoint-io.js';
 import { MemoryStorage } from './checkpoint/storage.js';
 import { Estimator, type ModelFn } from './estimator.js';
-import { losses } from './losses.js';
-import { metrics } from './metrics/index.js';
-import { AdamOptimizer } from './optimizers.js';
+import { AdamOptimizer, layers, losses, ModeKeys, metrics } from './index.js';
 import { RunConfig } from './run-config.js';
 import { useLayer } from './tfjs-layers-adapter.js';
 
@@ -170,5 +169,124 @@ describe('useLayer() with @tensorflow/tfjs-layers', () => {
     );
     first.dispose();
     second.dispose();
+  });
+});
+
+// The two model_fns of docs/estimator.md, verbatim (a test below checks the docs still hold exactly this code).
+// #region docs:cnn-functional
+interface MnistParams {
+  readonly learning_rate: number;
+  readonly dropout_rate: number;
+}
+
+const cnnModelFn: ModelFn<MnistParams> = (features, labels, mode, params) => {
+  const training = mode === ModeKeys.TRAIN;
+  const x = tf.reshape(features as tf.Tensor, [-1, 28, 28, 1]);
+  const conv1 = layers.conv2d(x, 20, 5, { padding: 'same', activation: 'relu', name: 'conv1' });
+  const pool1 = layers.maxPooling2d(conv1, 2, 2);
+  const conv2 = layers.conv2d(pool1, 40, 5, { padding: 'same', activation: 'relu', name: 'conv2' });
+  const pool2 = layers.maxPooling2d(conv2, 2, 2);
+  const fc1 = layers.dense(layers.flatten(pool2), 256, { activation: 'relu', name: 'fc1' });
+  const fc2 = layers.dense(layers.dropout(fc1, { rate: params.dropout_rate, training }), 256, {
+    activation: 'relu',
+    name: 'fc2',
+  });
+  const logits = layers.dense(layers.dropout(fc2, { rate: params.dropout_rate, training }), 10, { name: 'logits' });
+  const classes = tf.argMax(logits, 1);
+  if (mode === ModeKeys.PREDICT) return { mode, predictions: { classes, probabilities: tf.softmax(logits) } };
+  const loss = losses.sparseSoftmaxCrossEntropy({ labels: labels as tf.Tensor, logits });
+  if (mode === ModeKeys.EVAL) {
+    return {
+      mode,
+      loss,
+      evalMetricOps: {
+        accuracy: metrics.accuracy(labels as tf.Tensor, classes),
+        top3_accuracy: metrics.recallAtK(labels as tf.Tensor, logits, 3),
+      },
+    };
+  }
+  return { mode, loss, trainOp: new AdamOptimizer({ learningRate: params.learning_rate }).minimize(loss) };
+};
+// #endregion
+// #region docs:cnn-tfjs-layers
+const cnnLayersModelFn: ModelFn<MnistParams> = (features, labels, mode, params) => {
+  const conv = (filters: number) => () =>
+    tfl.layers.conv2d({ filters, kernelSize: 5, padding: 'same', activation: 'relu' });
+  const pool = () => tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 });
+  const drop = () => tfl.layers.dropout({ rate: params.dropout_rate });
+  const x = tf.reshape(features as tf.Tensor, [-1, 28, 28, 1]);
+  const pool1 = useLayer('pool1', pool)(useLayer('conv1', conv(20))(x));
+  const pool2 = useLayer('pool2', pool)(useLayer('conv2', conv(40))(pool1));
+  const flat = useLayer('flatten', () => tfl.layers.flatten())(pool2);
+  const fc1 = useLayer('fc1', () => tfl.layers.dense({ units: 256, activation: 'relu' }))(flat);
+  const fc2 = useLayer('fc2', () => tfl.layers.dense({ units: 256, activation: 'relu' }))(useLayer('drop1', drop)(fc1));
+  const logits = useLayer('logits', () => tfl.layers.dense({ units: 10 }))(useLayer('drop2', drop)(fc2));
+  const classes = tf.argMax(logits, 1);
+  if (mode === ModeKeys.PREDICT) return { mode, predictions: { classes, probabilities: tf.softmax(logits) } };
+  const loss = losses.sparseSoftmaxCrossEntropy({ labels: labels as tf.Tensor, logits });
+  if (mode === ModeKeys.EVAL) {
+    return { mode, loss, evalMetricOps: { accuracy: metrics.accuracy(labels as tf.Tensor, classes) } };
+  }
+  return { mode, loss, trainOp: new AdamOptimizer({ learningRate: params.learning_rate }).minimize(loss) };
+};
+// #endregion
+
+const mnistLike = (batches: number, size = 2) =>
+  async function* () {
+    for (let i = 0; i < batches; i++) {
+      const y = Int32Array.from({ length: size }, (_, k) => (i * size + k) % 10);
+      const x = new Float32Array(size * 784);
+      y.forEach((c, k) => {
+        for (let p = 0; p < 784; p++) x[k * 784 + p] = ((p * (c + 3) + k) % 17) / 17;
+      });
+      yield [tf.tensor2d(x, [size, 784]), tf.tensor1d(y, 'int32')] as const;
+    }
+  };
+
+describe('the reference CNN of docs/estimator.md', () => {
+  const params = { learning_rate: 0.002, dropout_rate: 0.5 };
+
+  it('docs/estimator.md shows exactly the model_fns tested here', () => {
+    const md = readFileSync(new URL('../../../docs/estimator.md', import.meta.url), 'utf8');
+    const self = readFileSync(new URL(import.meta.url), 'utf8');
+    for (const name of ['docs:cnn-functional', 'docs:cnn-tfjs-layers']) {
+      const region = self.split(`// #region ${name}\n`)[1]!.split('// #endregion')[0]!;
+      const start = md.indexOf('```ts', md.indexOf(`<!-- ${name} -->`));
+      const block = md.slice(start, md.indexOf('```\n', start + 5));
+      expect(block, name).toContain(region.trim());
+    }
+  });
+
+  it('trains the tfjs-layers version 2 steps, and evaluates it', async () => {
+    const est = new Estimator({
+      modelFn: cnnLayersModelFn,
+      params,
+      config: new RunConfig({ storage: new MemoryStorage('cnn'), randomSeed: 1 }),
+      log: () => {},
+    });
+    await est.train(mnistLike(2), { steps: 2 });
+    expect(est.globalStep).toBe(2);
+    const r = await est.evaluate(mnistLike(1));
+    expect(Number.isFinite(r.loss)).toBe(true);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0);
+    est.dispose();
+  });
+
+  it('a checkpoint of the functional CNN restores into the tfjs-layers CNN (same variable names)', async () => {
+    const storage = new MemoryStorage('shared');
+    const config = new RunConfig({ modelDir: 'shared', storage, randomSeed: 5 });
+    const functional = new Estimator({ modelFn: cnnModelFn, params, config, log: () => {} });
+    await functional.train(mnistLike(1), { steps: 1 });
+    const layered = new Estimator({ modelFn: cnnLayersModelFn, params, config, log: () => {} });
+    const a: Float32Array[] = [];
+    const b: Float32Array[] = [];
+    for await (const p of functional.predict(mnistLike(1, 3)))
+      a.push((p as { probabilities: Float32Array }).probabilities);
+    for await (const p of layered.predict(mnistLike(1, 3)))
+      b.push((p as { probabilities: Float32Array }).probabilities);
+    expect(b).toHaveLength(3);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 10; j++) expect(b[i]![j]).toBeCloseTo(a[i]![j]!, 5);
+    functional.dispose();
+    layered.dispose();
   });
 });
