@@ -1,12 +1,13 @@
 import { BackendError } from '../backend-error.js';
 import { defineProvider, type InternalProvider } from '../internal/define-provider.js';
 import { loadPackage, probe } from '../internal/load-package.js';
+import { raiseStorageBufferLimit } from '../internal/raise-storage-buffer-limit.js';
 
 const packageName = '@tensorflow/tfjs-backend-webgpu';
 const load = () => loadPackage('webgpu', packageName, () => import('@tensorflow/tfjs-backend-webgpu'));
 
 interface GpuLike {
-  requestAdapter(): Promise<unknown>;
+  requestAdapter(options?: unknown): Promise<unknown>;
 }
 
 /** The WebGPU entry point, when this environment has one (browsers; Node only when a Dawn binding installed it). */
@@ -34,7 +35,7 @@ export const webgpuProvider: InternalProvider = defineProvider({
     if (!gpu) {
       return new BackendError(
         'backend-unavailable',
-        "useBackend('webgpu'): navigator.gpu is missing here (WebGPU needs Chrome/Edge 113+ or another browser with WebGPU enabled; Node has none); use 'webgl' in older browsers, 'wasm' or 'cpu' in Node.",
+        "useBackend('webgpu'): navigator.gpu is missing here (WebGPU needs Chrome/Edge 113+ or another browser with WebGPU enabled; in Node, set navigator.gpu from the `webgpu` npm package first); use 'webgl' in older browsers, 'wasm' or 'cpu' in Node.",
       );
     }
     let adapter: unknown;
@@ -52,6 +53,7 @@ export const webgpuProvider: InternalProvider = defineProvider({
     return probe(load);
   },
   async prepare() {
+    raiseStorageBufferLimit(navigatorGpu());
     await load();
   },
 });
