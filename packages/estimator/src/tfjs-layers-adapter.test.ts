@@ -137,6 +137,38 @@ describe('useLayer() with @tensorflow/tfjs-layers', () => {
     est.dispose();
   });
 
+  it("keeps a tfjs-layers batchNormalization's moving statistics as non-trainable variables it updates in TRAIN", async () => {
+    const storage = new MemoryStorage('tflbn');
+    const bnFn: ModelFn = (features, labels, mode) => {
+      const flat = tf.reshape(features as tf.Tensor, [-1, 64]);
+      const h = useLayer('bn', () => tfl.layers.batchNormalization({ momentum: 0.5 }))(flat);
+      const out = useLayer('out', () => tfl.layers.dense({ units: 3 }))(h);
+      if (mode === 'infer') return { mode, predictions: out };
+      const loss = losses.sparseSoftmaxCrossEntropy({ labels: labels as tf.Tensor, logits: out });
+      if (mode === 'eval') return { mode, loss };
+      return { mode, loss, trainOp: new AdamOptimizer({ learningRate: 0.01 }).minimize(loss) };
+    };
+    const est = newEstimator(storage, bnFn);
+    await est.train(input(3), { steps: 3 });
+    const w = await snapshot(storage);
+    expect(Object.keys(w)).toEqual(
+      expect.arrayContaining(['bn/gamma', 'bn/beta', 'bn/moving_mean', 'bn/moving_variance']),
+    );
+    expect(Object.keys(w).filter((n) => n.startsWith('optimizer/bn/moving'))).toEqual([]);
+    // Exactly one update per step (none while building): m = ½(½(½·0 + ½μ0) + ½μ1) + ½μ2 per pixel.
+    const means = [0, 1, 2].map((i) => {
+      const [x, y] = batch(i);
+      const m = tf.tidy(() => Array.from(tf.mean(tf.reshape(x, [-1, 64]), 0).dataSync()));
+      tf.dispose([x, y]);
+      return m;
+    });
+    const want = means[0]!.map((_, p) => 0.125 * means[0]![p]! + 0.25 * means[1]![p]! + 0.5 * means[2]![p]!);
+    for (let p = 0; p < 64; p++) expect(w['bn/moving_mean']![p]).toBeCloseTo(want[p]!, 5);
+    const evalBefore = await est.evaluate(input(2, 50));
+    expect(await est.evaluate(input(2, 50))).toEqual(evalBefore);
+    est.dispose();
+  });
+
   it('train(), evaluate() and predict() leak nothing', async () => {
     const est = newEstimator(new MemoryStorage('leak'));
     await expectNoLeaks(() => est.train(input(2), { steps: 2 }), { warmup: true });
@@ -156,7 +188,7 @@ describe('useLayer() with @tensorflow/tfjs-layers', () => {
       /useLayer\(\): the factory for "x" must return a @tensorflow\/tfjs-layers layer/,
     );
     const shared = tfl.layers.dense({ units: 3 });
-    const sharing: ModelFn = (features, labels, mode) => {
+    const sharing: ModelFn = (features, labels) => {
       const out = useLayer('d', () => shared)(tf.reshape(features as tf.Tensor, [-1, 64]));
       const loss = losses.sparseSoftmaxCrossEntropy({ labels: labels as tf.Tensor, logits: out });
       return { mode: 'train', loss, trainOp: new AdamOptimizer().minimize(loss) };
