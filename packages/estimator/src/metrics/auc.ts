@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
+import { maybeActiveContext } from '../model-fn-context.js';
 import { flatPair, flatWeights, type MetricOp, type MetricOptions, metricOp } from './metric-op.js';
 
 /** How {@link auc} sums the area under the thresholded curve (TF's `summation_method`). */
@@ -52,15 +53,28 @@ export function auc(labels: tf.Tensor, predictions: tf.Tensor, options: AucOptio
   const update = tf.tidy(() => {
     const [l0, p] = flatPair(api, labels, predictions);
     const w = flatWeights(api, options.weights, l0);
+    if (maybeActiveContext()?.checkValues ?? true) checkProbabilities(api, p);
     const l = tf.cast(tf.notEqual(l0, 0), 'float32');
     const bucket = bucketOf(p, n);
     const wPos = tf.mul(w, l);
     return {
-      pos: tf.unsortedSegmentSum(wPos, bucket, n + 1),
-      neg: tf.unsortedSegmentSum(tf.sub(w, wPos), bucket, n + 1),
+      pos: tf.bincount(bucket, wPos as tf.Tensor1D, n + 1),
+      neg: tf.bincount(bucket, tf.sub(w, wPos) as tf.Tensor1D, n + 1),
     };
   });
   return metricOp(update, (t) => aucOf(confusionAtThresholds(t.pos, t.neg, n), curve, method));
+}
+
+/** Throws when a prediction is not a probability (a common slip: passing logits). Reads values: first batch only. */
+function checkProbabilities(api: string, p: tf.Tensor): void {
+  const values = p.dataSync();
+  const bad = values.findIndex((v) => !(v >= 0 && v <= 1));
+  if (bad >= 0) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `${api}: predictions must be probabilities in [0, 1] (e.g. tf.sigmoid(logits)). Received ${values[bad]} at flat position ${bad}.`,
+    );
+  }
 }
 
 /**

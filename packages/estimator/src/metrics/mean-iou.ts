@@ -31,7 +31,7 @@ export function meanIou(
     const valid = tf.logicalAnd(inRange(l), inRange(p));
     const cell = tf.where(valid, tf.cast(tf.add(tf.mul(l, numClasses), p), 'int32'), tf.zeros(l.shape, 'int32'));
     const wValid = tf.mul(w, tf.cast(valid, 'float32'));
-    return { confusion: tf.unsortedSegmentSum(wValid, cell as tf.Tensor1D, numClasses * numClasses) };
+    return { confusion: tf.bincount(cell as tf.Tensor1D, wValid as tf.Tensor1D, numClasses * numClasses) };
   });
   return metricOp(update, (t) => meanIouOf(t.confusion, numClasses));
 }
