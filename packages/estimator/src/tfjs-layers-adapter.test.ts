@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint, listVariables, loadVariable } from './checkpoint/checkpoint-io.js';
 import { MemoryStorage } from './checkpoint/storage.js';
 import { Estimator, type ModelFn } from './estimator.js';
-import { AdamOptimizer, layers, losses, ModeKeys, metrics } from './index.js';
+import { AdamOptimizer, layers, losses, ModeKeys, metrics, variableScope } from './index.js';
 import { RunConfig } from './run-config.js';
 import { useLayer } from './tfjs-layers-adapter.js';
 
@@ -111,16 +111,18 @@ describe('useLayer() with @tensorflow/tfjs-layers', () => {
     for (const k of Object.keys(w1)) expect(w2[k], k).toEqual(w1[k]);
   });
 
-  it('names the weights of a tf.sequential() by inner layer index', async () => {
+  it('names the weights of a tf.sequential() by inner layer index, under the variable scope', async () => {
     const storage = new MemoryStorage('seq');
     const seqFn: ModelFn = (features, labels, mode) => {
-      const mlp = useLayer('mlp', () =>
-        tfl.sequential({
-          layers: [
-            tfl.layers.dense({ units: 8, activation: 'relu', inputShape: [64] }),
-            tfl.layers.dense({ units: 3 }),
-          ],
-        }),
+      const mlp = variableScope('tower', () =>
+        useLayer('mlp', () =>
+          tfl.sequential({
+            layers: [
+              tfl.layers.dense({ units: 8, activation: 'relu', inputShape: [64] }),
+              tfl.layers.dense({ units: 3 }),
+            ],
+          }),
+        ),
       );
       const out = mlp(tf.reshape(features as tf.Tensor, [-1, 64]));
       if (mode === 'infer') return { mode, predictions: out };
@@ -132,7 +134,12 @@ describe('useLayer() with @tensorflow/tfjs-layers', () => {
     await est.train(input(2), { steps: 2 });
     const names = (await listVariables(storage, (await latestCheckpoint(storage))!)).map(([n]) => n);
     expect(names).toEqual(
-      expect.arrayContaining(['mlp/layer_0/kernel', 'mlp/layer_0/bias', 'mlp/layer_1/kernel', 'mlp/layer_1/bias']),
+      expect.arrayContaining([
+        'tower/mlp/layer_0/kernel',
+        'tower/mlp/layer_0/bias',
+        'tower/mlp/layer_1/kernel',
+        'tower/mlp/layer_1/bias',
+      ]),
     );
     est.dispose();
   });
