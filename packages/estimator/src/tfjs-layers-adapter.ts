@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from './errors.js';
+import { isTensor } from './metrics/metric-op.js';
 import { activeContext, deriveSeed, type ModelFnContext, scopedName } from './model-fn-context.js';
 import type { VariableStore } from './variable-store.js';
 
@@ -110,7 +111,7 @@ export function useLayer<L extends LayersLayer>(name: string, factory: () => L):
     const out = withSeededRandom(run, `${full}/step${run.globalStep}/${run.randomOps++}`, () =>
       e.layer.apply(inputs, { ...kwargs, training: mode }),
     );
-    if (!(out instanceof tf.Tensor)) {
+    if (!isTensor(out)) {
       throw new ModelFnError(
         'INVALID_ARGUMENT',
         `${api}: layer ${JSON.stringify(full)} must return one tensor when applied to tensors. Received ${describe(out)}.`,

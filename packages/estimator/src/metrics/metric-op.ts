@@ -49,9 +49,14 @@ export function flatPair(api: string, labels: tf.Tensor, predictions: tf.Tensor)
   return [tf.cast(tf.reshape(labels, [-1]), 'float32'), tf.cast(tf.reshape(predictions, [-1]), 'float32')];
 }
 
+/** A tensor, recognised by shape rather than class so a second copy of tfjs-core in a bundle still passes. */
+export function isTensor(x: unknown): x is tf.Tensor {
+  return typeof x === 'object' && x !== null && 'dataId' in x && 'shape' in x && 'dtype' in x;
+}
+
 /** Throws unless `x` is a tensor. */
 export function checkTensor(api: string, name: string, x: unknown): void {
-  if (!(x instanceof tf.Tensor)) {
+  if (!isTensor(x)) {
     throw new ModelFnError('INVALID_ARGUMENT', `${api}: ${name} must be a tensor. Received ${describe(x)}.`);
   }
 }
