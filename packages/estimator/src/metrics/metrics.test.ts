@@ -343,6 +343,26 @@ describe('metric ops', () => {
     tf.dispose([features, labels]);
   });
 
+  it('auc counts tied scores as half, like the exact pairwise area', () => {
+    // Scores on a coarse grid: many positive/negative pairs tie exactly.
+    const scores = Array.from({ length: 200 }, (_, i) => Math.round(((i * 37) % 101) / 10) / 10);
+    const labels = scores.map((s, i) => (s + ((i * 13) % 7) / 10 > 0.8 ? 1 : 0));
+    let num = 0;
+    let pairs = 0;
+    scores.forEach((si, i) => {
+      if (!labels[i]) return;
+      scores.forEach((sj, j) => {
+        if (labels[j]) return;
+        num += si > sj ? 1 : si === sj ? 0.5 : 0;
+        pairs += 1;
+      });
+    });
+    const op = build(() => metrics.auc(tf.tensor1d(labels), tf.tensor1d(scores)));
+    const totals = Object.fromEntries(Object.entries(op.update).map(([k, v]) => [k, v.dataSync() as Float32Array]));
+    expect(Math.abs(op.result(totals) - num / pairs)).toBeLessThan(1e-5);
+    tf.dispose(Object.values(op.update));
+  });
+
   it('give 0 before any data, as TF does', () => {
     const op = build(() => metrics.precision(tf.tensor1d([0, 0]), tf.tensor1d([0, 0])));
     expect(op.result({})).toBe(0);
