@@ -33,11 +33,12 @@ const input = (batches: number, from = 0) =>
     for (let i = from; i < from + batches; i++) yield batch(i);
   };
 
-const modelFn: ModelFn = (features, labels, mode) => {
+const modelFn: ModelFn<{ dropout?: number }> = (features, labels, mode, params) => {
   const conv1 = useLayer('conv1', () => tfl.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' }));
   const logits = useLayer('logits', () => tfl.layers.dense({ units: 3 }));
-  const h = conv1(features as tf.Tensor);
-  const out = logits(tf.reshape(h, [-1, 6 * 6 * 4]));
+  let h = tf.reshape(conv1(features as tf.Tensor), [-1, 6 * 6 * 4]);
+  if (params.dropout) h = useLayer('drop', () => tfl.layers.dropout({ rate: params.dropout! }))(h);
+  const out = logits(h);
   if (mode === 'infer') return { mode, predictions: { logits: out } };
   const loss = losses.sparseSoftmaxCrossEntropy({ labels: labels as tf.Tensor, logits: out });
   if (mode === 'eval')
@@ -45,9 +46,10 @@ const modelFn: ModelFn = (features, labels, mode) => {
   return { mode, loss, trainOp: new AdamOptimizer({ learningRate: 0.01 }).minimize(loss) };
 };
 
-function newEstimator(storage: MemoryStorage, fn: ModelFn = modelFn) {
+function newEstimator(storage: MemoryStorage, fn: ModelFn<{ dropout?: number }> = modelFn, dropout = 0) {
   return new Estimator({
     modelFn: fn,
+    params: { dropout },
     config: new RunConfig({ modelDir: 'tfl', storage, randomSeed: 7, saveCheckpointsSteps: 1000 }),
     log: () => {},
   });
@@ -93,16 +95,16 @@ describe('useLayer() with @tensorflow/tfjs-layers', () => {
     restored.dispose();
   });
 
-  it('is reproducible from RunConfig.randomSeed, and 3 + 3 steps with a restart equal 6 steps bit for bit', async () => {
+  it('is reproducible from RunConfig.randomSeed (dropout included): 3 + 3 steps with a restart equal 6 steps bit for bit', async () => {
     const once = new MemoryStorage('a');
-    const e1 = newEstimator(once);
+    const e1 = newEstimator(once, modelFn, 0.5);
     await e1.train(input(6), { steps: 6 });
     e1.dispose();
     const split = new MemoryStorage('b');
-    const e2 = newEstimator(split);
+    const e2 = newEstimator(split, modelFn, 0.5);
     await e2.train(input(3), { steps: 3 });
     e2.dispose();
-    const e3 = newEstimator(split);
+    const e3 = newEstimator(split, modelFn, 0.5);
     await e3.train(input(3, 3), { steps: 3 });
     e3.dispose();
     const w1 = await snapshot(once);
