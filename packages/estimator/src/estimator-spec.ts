@@ -1,7 +1,7 @@
 import type { Hook } from '@estimatorjs/hooks';
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from './errors.js';
-import type { MetricOp } from './metrics.js';
+import type { MetricOp } from './metrics/index.js';
 import type { TrainOp } from './optimizers.js';
 
 /** Predictions: one tensor, or a dict of tensors whose first axis is the batch. */

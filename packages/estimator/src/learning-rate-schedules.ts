@@ -98,7 +98,7 @@ function piecewiseConstant(options: PiecewiseConstantOptions): LearningRateSched
       );
     }
   });
-  values.forEach((v) => positive(api, 'each value', v));
+  for (const v of values) positive(api, 'each value', v);
   const bounds = [...boundaries];
   const vals = [...values];
   return (step) => {
