@@ -13,7 +13,7 @@ interface SpecBase {
 }
 
 /** TRAIN: a scalar `loss` and a `trainOp` (from `optimizer.minimize(loss)`). */
-export interface TrainSpec extends SpecBase {
+export interface TrainEstimatorSpec extends SpecBase {
   readonly mode: 'train';
   readonly loss: tf.Scalar;
   readonly trainOp: TrainOp;
@@ -22,7 +22,7 @@ export interface TrainSpec extends SpecBase {
 }
 
 /** EVAL: a scalar `loss` and optional streaming metrics. */
-export interface EvalSpec extends SpecBase {
+export interface EvalEstimatorSpec extends SpecBase {
   readonly mode: 'eval';
   readonly loss: tf.Scalar;
   readonly evalMetricOps?: Readonly<Record<string, MetricOp>>;
@@ -31,7 +31,7 @@ export interface EvalSpec extends SpecBase {
 }
 
 /** PREDICT (`'infer'`): the `predictions` to yield per example. */
-export interface PredictSpec extends SpecBase {
+export interface PredictEstimatorSpec extends SpecBase {
   readonly mode: 'infer';
   readonly predictions: Predictions;
   readonly predictionHooks?: readonly Hook[];
@@ -42,7 +42,7 @@ export interface PredictSpec extends SpecBase {
  * @example
  *   if (mode === ModeKeys.PREDICT) return { mode, predictions: { classes, probabilities } };
  */
-export type EstimatorSpec = TrainSpec | EvalSpec | PredictSpec;
+export type EstimatorSpec = TrainEstimatorSpec | EvalEstimatorSpec | PredictEstimatorSpec;
 
 function isTensor(x: unknown): x is tf.Tensor {
   return typeof x === 'object' && x !== null && 'dataId' in x && 'shape' in x && 'dtype' in x;

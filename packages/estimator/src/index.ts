@@ -24,7 +24,13 @@ export {
   type TrainOptions,
   type WarmStartFrom,
 } from './estimator.js';
-export type { EstimatorSpec, EvalSpec, Predictions, PredictSpec, TrainSpec } from './estimator-spec.js';
+export type {
+  EstimatorSpec,
+  EvalEstimatorSpec,
+  PredictEstimatorSpec,
+  Predictions,
+  TrainEstimatorSpec,
+} from './estimator-spec.js';
 export { validateSpec } from './estimator-spec.js';
 export { HParams, type HParamValue } from './hparams.js';
 export { type Initializer, initializers } from './initializers.js';

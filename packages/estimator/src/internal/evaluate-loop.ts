@@ -7,7 +7,7 @@ import { type FetchedValue, type Hook, HookList, type RunContext, type SessionCo
 import type { SummaryWriter } from '@estimatorjs/summary';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
-import { type EvalSpec, validateSpec } from '../estimator-spec.js';
+import { type EvalEstimatorSpec, validateSpec } from '../estimator-spec.js';
 import { runInContextAsync, type ValueCheck } from '../model-fn-context.js';
 import { disposeElement, type InputFn, openInput, splitElement } from './input.js';
 import type { LoopDeps } from './loop-deps.js';
@@ -69,7 +69,7 @@ export async function runEvaluation<P>(
         const spec = validateSpec(
           await runInContextAsync(mctx, () => deps.callModelFn(features, labels, 'eval')),
           'eval',
-        ) as EvalSpec;
+        ) as EvalEstimatorSpec;
         if (!specHooks && spec.evaluationHooks?.length) {
           specHooks = new HookList(spec.evaluationHooks);
           await specHooks.begin(session());

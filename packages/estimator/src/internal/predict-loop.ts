@@ -3,7 +3,7 @@
 import { type FetchedValue, type Hook, HookList, type SessionContext } from '@estimatorjs/hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
-import { type PredictSpec, validateSpec } from '../estimator-spec.js';
+import { type PredictEstimatorSpec, validateSpec } from '../estimator-spec.js';
 import { runInContextAsync } from '../model-fn-context.js';
 import { disposeElement, type InputFn, openInput, splitElement } from './input.js';
 import type { LoopDeps } from './loop-deps.js';
@@ -36,7 +36,7 @@ export async function* runPrediction<P>(
         const spec = validateSpec(
           await runInContextAsync(deps.newContext('infer'), () => deps.callModelFn(features, undefined, 'infer')),
           'infer',
-        ) as PredictSpec;
+        ) as PredictEstimatorSpec;
         const preds = spec.predictions;
         if (preds instanceof tf.Tensor) {
           single = true;

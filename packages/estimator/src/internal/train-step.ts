@@ -1,7 +1,7 @@
 import type { TracedKernel } from '@estimatorjs/summary';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
-import type { TrainSpec } from '../estimator-spec.js';
+import type { TrainEstimatorSpec } from '../estimator-spec.js';
 import { validateSpec } from '../estimator-spec.js';
 import type { ValueCheck } from '../model-fn-context.js';
 import { type ModelFnContext, runInContext } from '../model-fn-context.js';
@@ -40,7 +40,7 @@ export function trainStep(
   callModelFn: () => unknown,
   wanted: ReadonlySet<string>,
 ): StepOutput {
-  let spec: TrainSpec | undefined;
+  let spec: TrainEstimatorSpec | undefined;
   const fetched = new Map<string, tf.Tensor>();
   const summaries: ModelSummary[] = [];
   let graph: TracedKernel[] | null = null;
@@ -53,7 +53,7 @@ export function trainStep(
     );
   }
   const { value, grads } = tf.variableGrads(() => {
-    spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainSpec;
+    spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
     for (const name of wanted) {
       const t = ctx.named.get(name);
       if (t && name !== 'loss') fetched.set(name, tf.keep(t));
