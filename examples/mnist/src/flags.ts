@@ -18,7 +18,7 @@ export interface Flags {
 }
 
 /** Quick-start default: a few minutes on two cores. The original example's full schedule is 5000 steps. */
-export const QUICK_TRAIN_STEPS = 200;
+export const QUICK_TRAIN_STEPS = 500;
 
 /** The example's flags: the shared `--model_dir`, `--schedule`, `--hparams`, plus its own. */
 export const FLAGS = defineFlags(
