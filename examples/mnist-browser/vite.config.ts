@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { mnistDigits } from './mnist-digits-plugin.js';
+import { noNodeBuiltins } from './no-node-builtins-plugin.js';
 import { tfjsWasmThreads } from './tfjs-wasm-threads-plugin.js';
 
 /** Cross-origin isolation, so the page may use SharedArrayBuffer (multithreaded wasm). */
@@ -9,7 +10,7 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [mnistDigits(), tfjsWasmThreads()],
+  plugins: [noNodeBuiltins(), mnistDigits(), tfjsWasmThreads()],
   server: { headers: isolation },
   preview: { headers: isolation },
   build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 2048 },

@@ -4,8 +4,16 @@ import { browserBackends, pickedBackend, renderBackendPicker } from './backend-p
 import { StepChart } from './charts.js';
 import { loadDigits } from './digits.js';
 import { DrawPad } from './draw-pad.js';
-import { checkpointTar, deleteSavedTraining, eventFilesTar, MnistSession } from './mnist-session.js';
+import {
+  checkpointTar,
+  deleteSavedTraining,
+  eventFilesTar,
+  MnistSession,
+  MODEL_DIR,
+  type SessionSettings,
+} from './mnist-session.js';
 import { createPageState } from './page-state.js';
+import { readTrainingHistory } from './training-history.js';
 import { wasmPaths } from './wasm-paths.js';
 import './style.css';
 
@@ -95,7 +103,14 @@ async function main(): Promise<void> {
   setStatus('loading', 'Loading digits…');
   const digits = await loadDigits(`${import.meta.env.BASE_URL}mnist-digits.bin`);
   const log = (line: string) => console.log(line);
-  const settings = () => ({ batchSize: Math.floor(numberInput('batch', 32)), learningRate: numberInput('lr', 0.002) });
+  const settings = (): SessionSettings => {
+    const seed = $<HTMLInputElement>('seed').value.trim();
+    return {
+      batchSize: Math.floor(numberInput('batch', 32)),
+      learningRate: numberInput('lr', 0.002),
+      ...(seed !== '' && Number.isInteger(Number(seed)) ? { seed: Number(seed) } : {}),
+    };
+  };
   let session = new MnistSession(digits, settings(), log);
   let sessionSettings = JSON.stringify(settings());
   const lossChart = new StepChart($('loss-chart'), 'loss', '#2563eb');
@@ -107,6 +122,12 @@ async function main(): Promise<void> {
 
   state.restoredStep = await session.savedGlobalStep();
   showStep(state.restoredStep);
+  const history = await readTrainingHistory(MODEL_DIR);
+  for (const [step, loss] of history.losses) if (step <= state.restoredStep) lossChart.add(step, loss);
+  for (const [step, accuracy] of history.accuracies) accuracyChart.add(step, accuracy);
+  state.restoredHistory = { losses: lossChart.points().length, accuracies: history.accuracies.length };
+  const lastAccuracy = history.accuracies.at(-1);
+  if (lastAccuracy) $('accuracy').textContent = lastAccuracy[1].toFixed(4);
   setStatus(
     'ready',
     state.restoredStep > 0

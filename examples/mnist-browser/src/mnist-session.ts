@@ -17,6 +17,8 @@ export const MODEL_DIR = 'mnist-browser';
 export interface SessionSettings {
   readonly batchSize: number;
   readonly learningRate: number;
+  /** Seeds initializers, dropout and shuffling (TF's `tf_random_seed`); undefined for a different run each time. */
+  readonly seed?: number;
 }
 
 /** One training step as the charts see it. */
@@ -61,6 +63,7 @@ export class MnistSession {
       keepCheckpointMax: 3,
       saveSummarySteps: 1,
       logStepCountSteps: 5,
+      ...(settings.seed === undefined ? {} : { randomSeed: settings.seed }),
     });
     this.estimator = new Estimator({
       modelFn: mnistModelFn,
@@ -80,7 +83,7 @@ export class MnistSession {
 
   /** Trains `steps` more steps (fewer if {@link stop} is called), calling `onStep` after each. */
   async train(steps: number, onStep: (r: StepReport) => void): Promise<void> {
-    const [inputFn, inputHook] = getTrainInputs(this.digits.train, this.settings.batchSize);
+    const [inputFn, inputHook] = getTrainInputs(this.digits.train, this.settings.batchSize, this.settings.seed);
     this.hook = new PageHook(onStep);
     try {
       await this.estimator.train(inputFn, { steps, hooks: [inputHook, this.hook] });

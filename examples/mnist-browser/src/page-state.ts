@@ -10,6 +10,8 @@ export interface PageState {
   crossOriginIsolated: boolean;
   /** Global step of the latest checkpoint found when the page loaded. */
   restoredStep: number;
+  /** Points of loss and eval accuracy read back from IndexedDB's event files when the page loaded. */
+  restoredHistory: { losses: number; accuracies: number };
   globalStep: number;
   /** `[step, loss]` of every training step run in this page. */
   losses: [number, number][];
@@ -29,6 +31,7 @@ export function createPageState(): PageState {
     threads: 1,
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
     restoredStep: 0,
+    restoredHistory: { losses: 0, accuracies: 0 },
     globalStep: 0,
     losses: [],
     evals: [],
