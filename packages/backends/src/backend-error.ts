@@ -1,3 +1,5 @@
+import { EstimatorError } from '@estimatorjs/errors';
+
 /**
  * Stable machine-readable codes carried by {@link BackendError}.
  *
@@ -29,13 +31,12 @@ export type BackendErrorCode =
  * }
  * ```
  */
-export class BackendError extends Error {
+export class BackendError extends EstimatorError {
   /** Stable code for programmatic handling. */
-  readonly code: BackendErrorCode;
+  declare readonly code: BackendErrorCode;
 
   constructor(code: BackendErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'BackendError';
-    this.code = code;
   }
 }

@@ -1,16 +1,15 @@
+import { EstimatorError } from '@estimatorjs/errors';
+
 /**
  * Base class of every error `@estimatorjs/data` throws. `code` is stable across versions; match on it,
  * not on the message.
  * @example
  *   try { await it.getNext(); } catch (e) { if (e instanceof DataError && e.code === 'OUT_OF_RANGE') done = true; }
  */
-export class DataError extends Error {
-  /** A stable machine-readable code such as `INVALID_ARGUMENT`, `OUT_OF_RANGE`, `NOT_FOUND`, `DATA_LOSS`. */
-  readonly code: string;
+export class DataError extends EstimatorError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'DataError';
-    this.code = code;
   }
 }
 

@@ -1,21 +1,22 @@
-/** Base class of every error @estimatorjs/estimator throws; `code` is stable across versions. */
-export class EstimatorError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+import { EstimatorError } from '@estimatorjs/errors';
+
+/** Base class of every error the @estimatorjs packages throw (from `@estimatorjs/errors`); `code` is stable. */
+export { EstimatorError };
 
 /** A bad option or argument (RunConfig, HParams, train/evaluate/predict options). */
-export class ConfigError extends EstimatorError {}
+export class ConfigError extends EstimatorError {
+  override name = 'ConfigError';
+}
 
 /** The model_fn returned something the mode does not allow, or was called wrongly. */
-export class ModelFnError extends EstimatorError {}
+export class ModelFnError extends EstimatorError {
+  override name = 'ModelFnError';
+}
 
 /** A checkpoint could not be written, found or read. */
-export class CheckpointError extends EstimatorError {}
+export class CheckpointError extends EstimatorError {
+  override name = 'CheckpointError';
+}
 
 /** Describes a value for an error message: its type and, for short things, the value itself. */
 export function describe(value: unknown): string {

@@ -1,3 +1,4 @@
+export { isEstimatorError } from '@estimatorjs/errors';
 export {
   type CheckpointManifest,
   latestCheckpoint,

@@ -1,10 +1,10 @@
+import { EstimatorError } from '@estimatorjs/errors';
+
 /** Base class of every error @estimatorjs/experiment throws; `code` is stable across versions. */
-export class ExperimentError extends Error {
-  readonly code: string;
+export class ExperimentError extends EstimatorError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'ExperimentError';
-    this.code = code;
   }
 }
 

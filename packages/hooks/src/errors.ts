@@ -1,9 +1,9 @@
+import { EstimatorError } from '@estimatorjs/errors';
+
 /** Base class of every error this package throws; `code` is stable across versions. */
-export class HookError extends Error {
-  readonly code: string;
+export class HookError extends EstimatorError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'HookError';
-    this.code = code;
   }
 }

@@ -1,3 +1,5 @@
+import { EstimatorError } from '@estimatorjs/errors';
+
 /**
  * Base class of every error `@estimatorjs/summary` throws; `code` is stable across versions.
  *
@@ -8,13 +10,10 @@
  * @example
  *   try { writer.scalar('loss', NaN, -1); } catch (e) { if (e instanceof SummaryError) console.log(e.code); }
  */
-export class SummaryError extends Error {
-  /** Stable machine-readable code, e.g. `SUMMARY_ARGUMENT`. */
-  readonly code: string;
+export class SummaryError extends EstimatorError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'SummaryError';
-    this.code = code;
   }
 }
 

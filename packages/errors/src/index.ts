@@ -1,0 +1,1 @@
+export { EstimatorError, isEstimatorError } from './estimator-error.js';
