@@ -12,12 +12,15 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('packaging', () => {
   it('@estimatorjs/data packs, installs with npm outside the workspace and runs under plain Node', () => {
-    execFileSync('pnpm', ['--filter', '@estimatorjs/data', 'pack', '--pack-destination', scratch], {
-      cwd: repo,
-      stdio: 'pipe',
-    });
-    const tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
+    // @estimatorjs/data depends on @estimatorjs/errors: pack both, as the registry would serve them.
+    for (const pkg of ['@estimatorjs/errors', '@estimatorjs/data']) {
+      execFileSync('pnpm', ['--filter', pkg, 'pack', '--pack-destination', scratch], { cwd: repo, stdio: 'pipe' });
+    }
+    const tarballs = readdirSync(scratch).filter((f) => f.endsWith('.tgz'));
+    const tarball = tarballs.find((f) => f.startsWith('estimatorjs-data-'));
+    const errorsTarball = tarballs.find((f) => f.startsWith('estimatorjs-errors-'));
     expect(tarball).toMatch(/^estimatorjs-data-\d+\.\d+\.\d+\.tgz$/);
+    expect(errorsTarball).toMatch(/^estimatorjs-errors-\d+\.\d+\.\d+\.tgz$/);
     writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
     execFileSync(
       'npm',
@@ -27,6 +30,7 @@ describe('packaging', () => {
         '--no-fund',
         '--prefer-offline',
         '--loglevel=error',
+        `./${errorsTarball}`,
         `./${tarball}`,
         '@tensorflow/tfjs-core@4.22.0',
         '@tensorflow/tfjs-backend-cpu@4.22.0',
