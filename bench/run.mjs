@@ -141,6 +141,11 @@ const backendsTable = has('no-backends') || quick ? null : runTable('./backends/
 
 const summaryTable =
   has('no-data') || quick ? null : runTable('../packages/summary/bench/summary-bench.mjs', [], 'summary');
+// Issue 7's target: summaries written every step cost the reference CNN < 5% of its wasm throughput.
+const summaryOverhead =
+  has('no-data') || quick
+    ? null
+    : runTable('./train/summary-overhead.mjs', ['--steps', '25', '--rounds', '3'], 'summary overhead');
 
 let profile = null;
 if (has('profile')) {
@@ -163,7 +168,7 @@ const result = {
   torch: torchRuns,
   dataTable,
   backendsTable,
-  summaryTable,
+  summaryTable: [summaryTable, summaryOverhead?.split('\n')[0]].filter(Boolean).join('\n\n') || null,
   profile,
   failures,
 };
