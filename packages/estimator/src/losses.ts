@@ -43,17 +43,17 @@ function sparseSoftmaxCrossEntropy({ labels, logits }: { labels: tf.Tensor; logi
   const classes = logits.shape[1]!;
   const ctx = maybeActiveContext();
   if (ctx?.checkValues) checkLabelRange(api, flat, classes);
-  else if (ctx) {
-    ctx.checks.push({
-      violations: tf.tidy(() =>
-        tf.sum(tf.cast(tf.logicalOr(tf.less(flat, 0), tf.greaterEqual(flat, classes)), 'int32')),
-      ),
-      detail: tf.clone(flat),
-      explain: (labels) => labelRangeMessage(api, labels, classes) ?? `${api}: labels out of range.`,
-    });
-  }
   return tf.tidy(() => {
     const oneHot = tf.oneHot(tf.cast(flat, 'int32') as tf.Tensor1D, classes);
+    if (ctx && !ctx.checkValues) {
+      // A label outside [0, classes) gets an all-zero one-hot row, so the rows that sum to zero are the bad ones:
+      // one reduction per step, read with the step's loss (see internal/value-checks.ts).
+      ctx.checks.push({
+        violations: tf.keep(tf.sub(flat.shape[0]!, tf.sum(oneHot))),
+        detail: tf.keep(tf.clone(flat)),
+        explain: (values) => labelRangeMessage(api, values, classes) ?? `${api}: labels out of range.`,
+      });
+    }
     const perExample = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));
     return tf.mean(perExample) as tf.Scalar;
   });
