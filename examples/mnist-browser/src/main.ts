@@ -88,9 +88,14 @@ async function startBackend(): Promise<string> {
   const info = await useBackend(name, name === 'wasm' ? { wasmPaths, threads } : {});
   state.backend = info.name;
   state.threads = info.threads;
+  // tfjs-backend-wasm caps its pool at half of navigator.hardwareConcurrency (one thread on a 2-core machine).
+  const capped =
+    info.name === 'wasm' && info.threads < threads
+      ? `; tfjs uses at most half of the ${navigator.hardwareConcurrency} logical cores`
+      : '';
   const extra =
     info.name === 'wasm'
-      ? ` (${info.threads} thread${info.threads === 1 ? '' : 's'}, SIMD ${info.simd ? 'on' : 'off'})`
+      ? ` (${info.threads} thread${info.threads === 1 ? '' : 's'}, SIMD ${info.simd ? 'on' : 'off'}${capped})`
       : '';
   $('backend-status').textContent =
     `Running on ${info.name}${extra}${state.crossOriginIsolated ? '' : '; the page is not cross-origin isolated, so wasm uses one thread'}.`;

@@ -99,12 +99,14 @@ describe.skipIf(why !== null)('mnist-browser in Chromium', () => {
   for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu'] as const) {
     it(`${backend}: trains, resumes after a reload, predicts a drawn digit, exports valid event files`, async () => {
       const plan = { steps: STEPS, batch: BATCH, evalExamples: EVAL_EXAMPLES };
-      const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 1000 } });
+      const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 1400 } });
       const page = await context.newPage();
       page.on('console', (m) => {
         if (m.type() === 'error' || m.type() === 'warning') logs.push(`[${backend}] ${m.type()}: ${m.text()}`);
       });
       page.on('pageerror', (e) => logs.push(`[${backend}] pageerror: ${e.message}`));
+      const requested: string[] = [];
+      page.on('request', (r) => requested.push(r.url()));
       const t0 = Date.now();
       const lap = (what: string) => console.log(`${backend}: ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       try {
@@ -113,7 +115,11 @@ describe.skipIf(why !== null)('mnist-browser in Chromium', () => {
         expect(s.backend).toBe(backend);
         expect(s.crossOriginIsolated).toBe(true);
         expect(s.restoredStep).toBe(0);
-        if (backend === 'wasm') console.log(`wasm: ${s.threads} thread(s) in a cross-origin isolated page`);
+        if (backend === 'wasm') {
+          // Cross-origin isolated: tfjs loads its threaded binary (its pool holds hardwareConcurrency / 2 threads).
+          expect(requested.some((u) => u.includes('tfjs-backend-wasm-threaded-simd'))).toBe(true);
+          console.log(`wasm: threaded binary, ${s.threads} thread(s)`);
+        }
         lap('ready');
 
         // Train one step and evaluate, then a few more steps and evaluate again: the eval loss on the same
@@ -179,6 +185,7 @@ describe.skipIf(why !== null)('mnist-browser in Chromium', () => {
         lap(`stopped at step ${stoppedAt}`);
 
         // Draw a "1" on the canvas: estimator.predict gives class probabilities.
+        await page.locator('#pad').scrollIntoViewIfNeeded();
         const box = (await page.locator('#pad').boundingBox())!;
         await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
         await page.mouse.down();
@@ -186,13 +193,15 @@ describe.skipIf(why !== null)('mnist-browser in Chromium', () => {
           await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + i * 0.07));
         await page.mouse.up();
         await page.waitForFunction(
-          () => (globalThis as unknown as { mnistPage: PageState }).mnistPage.predictions > 0,
-          undefined,
-          {
-            timeout: 60_000,
+          () => {
+            const p = (globalThis as unknown as { mnistPage: PageState }).mnistPage;
+            return p.predictions > 0 || p.state === 'error';
           },
+          undefined,
+          { timeout: 60_000 },
         );
         s = await readState(page);
+        expect(s.error).toBeNull();
         const p = s.prediction!;
         expect(p.probabilities).toHaveLength(10);
         expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
