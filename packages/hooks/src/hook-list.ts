@@ -34,10 +34,12 @@ export class HookList {
   async beforeRun(ctx: RunContext): Promise<Set<string>> {
     const names = new Set<string>();
     this.requests = [];
+    // The per-step phases run every step: skip hooks without the method, and await only real promises.
     for (const h of this.hooks) {
-      const args = (await this.call(h, 'beforeRun', () => h.beforeRun?.(ctx))) as RunArgs | undefined;
+      let args: RunArgs | undefined;
+      if (h.beforeRun) args = (await this.call(h, 'beforeRun', () => h.beforeRun?.(ctx))) as RunArgs | undefined;
       this.requests.push(args?.fetch);
-      for (const name of Object.values(args?.fetch ?? {})) names.add(name);
+      if (args?.fetch) for (const name of Object.values(args.fetch)) names.add(name);
     }
     return names;
   }
@@ -45,11 +47,14 @@ export class HookList {
   /** Calls every `afterRun` with the values it asked for in `beforeRun`, keyed as it asked. */
   async afterRun(ctx: RunContext, byName: ReadonlyMap<string, FetchedValue>): Promise<void> {
     for (const [i, h] of this.hooks.entries()) {
+      if (!h.afterRun) continue;
       const request = this.requests[i];
       const values: Record<string, FetchedValue> = {};
-      for (const [key, name] of Object.entries(request ?? {})) {
-        const v = byName.get(name);
-        if (v !== undefined) values[key] = v;
+      if (request) {
+        for (const [key, name] of Object.entries(request)) {
+          const v = byName.get(name);
+          if (v !== undefined) values[key] = v;
+        }
       }
       await this.call(h, 'afterRun', () => h.afterRun?.(ctx, values as RunValues));
     }
@@ -72,7 +77,8 @@ export class HookList {
 
   private async call(h: Hook, phase: string, fn: () => unknown): Promise<unknown> {
     try {
-      return await fn();
+      const r = fn();
+      return r instanceof Promise ? await r : r;
     } catch (e) {
       if (e instanceof HookError && e.code === 'HOOK_FAILED') throw e;
       const msg = e instanceof Error ? e.message : String(e);
