@@ -293,8 +293,10 @@ export class Estimator<P = unknown> {
     }
   }
 
+  /** Event files go beside the checkpoints: nowhere lasting for an in-memory model directory, else the platform's. */
   private writerFor(logdir: string): SummaryWriter {
-    if (this.memoryOnly || this.config.storage) return new EventWriter(new MemoryEventSink(), { logdir });
+    if (this.memoryOnly || this.storage instanceof MemoryStorage)
+      return new EventWriter(new MemoryEventSink(), { logdir });
     return platform.summaryWriterFor(logdir);
   }
 
