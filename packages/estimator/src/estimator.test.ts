@@ -183,7 +183,7 @@ describe('Estimator', () => {
   it('keeps keepCheckpointMax checkpoints and a TF-style state file on disk', async () => {
     const { dir, cleanup } = tempModelDir();
     dirs.push(cleanup);
-    const est = newEstimator(fileStorage(dir), { keepCheckpointMax: 2 });
+    const est = newEstimator(fileStorage(dir), { keepCheckpointMax: 2, modelDir: dir });
     await est.train(inputFn(), { steps: 70 });
     const state = readFileSync(join(dir, 'checkpoint'), 'utf8');
     expect(state).toBe(
