@@ -87,6 +87,14 @@ export interface PredictOptions {
   readonly hooks?: readonly Hook[];
 }
 
+/**
+ * Closes a writer after another error, which must stay the one the caller sees: a full disk fails the checkpoint
+ * and the event file flush alike, and the checkpoint's error says more. `close()` is idempotent.
+ */
+async function closeQuietly(writer: SummaryWriter): Promise<void> {
+  await writer.close().catch(() => {});
+}
+
 function checkCount(api: string, name: string, v: number | undefined): void {
   if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
     throw new ConfigError('INVALID_ARGUMENT', `${api}: ${name} must be an integer > 0. Received ${String(v)}.`);
@@ -222,6 +230,9 @@ export class Estimator<P = unknown> {
         new HookList(hooks),
         writer,
       );
+    } catch (e) {
+      await closeQuietly(writer);
+      throw e;
     } finally {
       this.trainInput = null;
       await writer.close();
@@ -251,6 +262,9 @@ export class Estimator<P = unknown> {
     );
     try {
       return await runEvaluation(this.loopDeps(), inputFn, options, writer);
+    } catch (e) {
+      await closeQuietly(writer);
+      throw e;
     } finally {
       await writer.close();
     }
@@ -293,11 +307,15 @@ export class Estimator<P = unknown> {
     }
   }
 
-  /** Event files go beside the checkpoints: nowhere lasting for an in-memory model directory, else the platform's. */
+  /**
+   * Event files go beside the checkpoints: where the storage says (files, IndexedDB), the platform's default for a
+   * default storage, and memory for an in-memory model directory or a storage that names no place.
+   */
   private writerFor(logdir: string): SummaryWriter {
-    if (this.memoryOnly || this.storage instanceof MemoryStorage)
-      return new EventWriter(new MemoryEventSink(), { logdir });
-    return platform.summaryWriterFor(logdir);
+    if (this.memoryOnly) return new EventWriter(new MemoryEventSink(), { logdir });
+    if (this.storage.summaryWriterFor) return this.storage.summaryWriterFor(logdir);
+    if (this.config.storage === undefined) return platform.summaryWriterFor(logdir);
+    return new EventWriter(new MemoryEventSink(), { logdir });
   }
 
   private loopDeps(): LoopDeps<P> {

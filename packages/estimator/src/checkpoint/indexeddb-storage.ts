@@ -1,3 +1,4 @@
+import { createBrowserWriter, type SummaryWriter } from '@estimatorjs/summary';
 /**
  * IndexedDbStorage: model directories in the browser's IndexedDB.
  * Owns: the database layout (one record per file, keyed by `[modelDir, name]`). Does not own: the checkpoint format.
@@ -100,6 +101,11 @@ export class IndexedDbStorage implements ModelDirStorage {
       for (const k of keys) store.delete(k);
       return keys.length;
     });
+  }
+
+  /** Event files in IndexedDB too (TensorBoard files a page can download), through the same IndexedDB factory. */
+  summaryWriterFor(logdir: string): SummaryWriter {
+    return createBrowserWriter(logdir, { indexedDB: this.factory });
   }
 
   /** Closes the database connection (it reopens on the next call). */

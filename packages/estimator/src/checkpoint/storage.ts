@@ -1,3 +1,4 @@
+import type { SummaryWriter } from '@estimatorjs/summary';
 import { CheckpointError } from '../errors.js';
 
 /**
@@ -20,6 +21,11 @@ export interface ModelDirStorage {
   sweep?(): Promise<void>;
   /** True when `dir` names this same directory (TF writes absolute paths into `checkpoint` files). Optional. */
   isSameDirectory?(dir: string): boolean;
+  /**
+   * Where TensorBoard event files for `logdir` (the model directory or its `eval` subdirectory) go, beside the
+   * checkpoints. Optional: without it, event files of an explicitly given storage stay in memory.
+   */
+  summaryWriterFor?(logdir: string): SummaryWriter;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { SummaryWriter } from '@estimatorjs/summary';
+import { createFileWriter } from '@estimatorjs/summary/node';
 import { checkFileName, type ModelDirStorage } from '../checkpoint/storage.js';
 import { CheckpointError } from '../errors.js';
 
@@ -63,6 +65,10 @@ class FileStorage implements ModelDirStorage {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw ioError('list', this.location, e);
     }
+  }
+
+  summaryWriterFor(logdir: string): SummaryWriter {
+    return createFileWriter(logdir);
   }
 
   isSameDirectory(dir: string): boolean {
