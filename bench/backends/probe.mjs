@@ -1,4 +1,4 @@
-import { backends, tf } from './deps.mjs';
+import { backends } from './deps.mjs';
 
 const { useBackend } = backends;
 
