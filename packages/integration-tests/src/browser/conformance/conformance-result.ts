@@ -28,7 +28,7 @@ export interface ConformancePageState {
   threads: number;
   /** `tf.backend().floatPrecision()`: 32, or 16 where the backend computes in half precision. */
   floatPrecision: number | null;
-  /** `tf.backend().epsilon()`: the default epsilon of tfjs's Adam, Adamax, Adagrad and RMSProp optimizers. */
+  /** `tf.backend().epsilon()`: the default epsilon of tfjs's Adam, Adamax, Adadelta and RMSProp optimizers (Adagrad's always). */
   epsilon: number | null;
   /** The epsilon `?epsilon=` pinned for this page's optimizers, or null. */
   pinnedEpsilon: number | null;
