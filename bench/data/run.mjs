@@ -1,6 +1,8 @@
 // Benchmarks @estimatorjs/data against @tensorflow/tfjs-data 4.22.0 on the same pipelines, in the same run,
 // on the tfjs cpu backend. Prints a markdown table of ratios. Build first: pnpm turbo run build --filter=@estimatorjs/data
-// Usage: node bench/data/run.mjs [--batches 500] [--quick]
+// Every comparison runs R interleaved rounds (ours, theirs, then theirs, ours, ...) after a warm-up of both and
+// reports the median rate of each side and the median of the per-round ratios (the machine may be shared).
+// Usage: node bench/data/run.mjs [--batches 500] [--rounds 5] [--quick]
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +18,12 @@ await tf.ready();
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const BATCHES = Number(args[args.indexOf('--batches') + 1]) || (quick ? 100 : 500);
+const ROUNDS = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : quick ? 3 : 5;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const N = quick ? 10000 : 60000;
 const D = 784;
 const BATCH = 128;
@@ -28,7 +36,13 @@ for (let i = 0; i < N; i++) ys[i] = i % 10;
 const xsT = tf.tensor2d(xs, [N, D]);
 const ysT = tf.tensor1d(ys, 'int32');
 
+// each timed run starts from a collected heap, so neither side pays for the other's garbage
+const { setFlagsFromString } = await import('node:v8');
+const { runInNewContext } = await import('node:vm');
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
 async function time(name, fn) {
+  gc();
   const before = tf.memory().numTensors;
   const t0 = performance.now();
   const n = await fn();
@@ -50,6 +64,7 @@ async function drain(iterNext, count) {
 function oursA(normalize) {
   let ds = ours.Dataset.fromTensorSlices({ xs: xsT, ys: ysT });
   if (normalize === 'element') ds = ds.map(({ xs, ys }) => ({ xs: tf.div(xs, 255), ys }));
+  if (normalize === 'vectorized') ds = ds.map(({ xs, ys }) => ({ xs: tf.div(xs, 255), ys }), { vectorize: true });
   ds = ds.shuffle(BUFFER, { seed: 1 }).batch(BATCH).repeat();
   if (normalize === 'batch') ds = ds.map(({ xs, ys }) => ({ xs: tf.div(xs, 255), ys }));
   return ds;
@@ -60,7 +75,7 @@ function tfdA(normalize) {
       yield { xs: tf.tensor1d(xs.subarray(i * D, (i + 1) * D)), ys: tf.scalar(ys[i], 'int32') };
     }
   });
-  if (normalize === 'element') ds = ds.map(({ xs, ys }) => ({ xs: tf.div(xs, 255), ys }));
+  if (normalize === 'element' || normalize === 'vectorized') ds = ds.map(({ xs, ys }) => ({ xs: tf.div(xs, 255), ys }));
   ds = ds.shuffle(BUFFER, 'seed').batch(BATCH).repeat();
   if (normalize === 'batch') ds = ds.map(({ xs, ys }) => ({ xs: tf.div(xs, 255), ys }));
   return ds;
@@ -73,39 +88,90 @@ async function runOurs(ds, n) {
   return r;
 }
 async function runTfd(ds, n) {
-  const it = await ds.iterator();
-  return drain(() => it.next(), n);
+  // tfjs-data iterators cannot be closed: a scope frees the shuffle buffer the abandoned iterator still holds,
+  // so its tensors do not pile up across rounds (and slow the garbage collector for both sides)
+  tf.engine().startScope();
+  try {
+    const it = await ds.iterator();
+    const r = await drain(() => it.next(), n);
+    tfdHeld = Math.max(tfdHeld, tf.memory().numTensors - baseTensors);
+    return r;
+  } finally {
+    tf.engine().endScope();
+  }
 }
+const baseTensors = tf.memory().numTensors;
+let tfdHeld = 0;
 
 const rows = [];
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
+const want = (id) => !only || only.includes(id);
+/** R interleaved rounds of `oursRun` and `theirsRun` (each returns a timing with perSec); medians. */
+async function rounds(label, oursRun, theirsRun, unit) {
+  const os = [];
+  const ts = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      os.push(await oursRun());
+      ts.push(await theirsRun());
+    } else {
+      ts.push(await theirsRun());
+      os.push(await oursRun());
+    }
+  }
+  const pick = (xs) => ({
+    ...xs[0],
+    perSec: median(xs.map((x) => x.perSec)),
+    leaked: Math.max(...xs.map((x) => x.leaked)),
+  });
+  const ratio = median(os.map((o, i) => o.perSec / ts[i].perSec));
+  const o = pick(os);
+  const t = pick(ts);
+  rows.push({ label, o, t, ratio, unit });
+  console.error(
+    `${label}: ours ${o.perSec.toFixed(1)} ${unit}, tfjs-data ${t.perSec.toFixed(1)} ${unit}, median ratio ${ratio.toFixed(1)}× (rounds: ${os.map((x, i) => (x.perSec / ts[i].perSec).toFixed(1)).join(', ')})`,
+  );
+}
 async function compare(label, oursFn, theirsFn, n) {
-  // warm-up both (JIT, buffers), then the same number of batches each, shuffle-buffer fill included
+  // warm-up both (JIT, buffers); each timed run builds a fresh pipeline, shuffle-buffer fill included
   await runOurs(oursFn(), 5);
   await runTfd(theirsFn(), 5);
-  const o = await time('ours', () => runOurs(oursFn(), n));
-  const t = await time('tfjs-data', () => runTfd(theirsFn(), n));
-  rows.push({ label, o, t });
-  console.error(`${label}: ours ${o.perSec.toFixed(1)} batches/s, tfjs-data ${t.perSec.toFixed(1)} batches/s`);
+  await rounds(
+    label,
+    () => time('ours', () => runOurs(oursFn(), n)),
+    () => time('tfjs-data', () => runTfd(theirsFn(), n)),
+    'batches/s',
+  );
 }
 
-await compare(
-  `(a) ${N}x${D} f32 + labels → shuffle(${BUFFER}) → batch(${BATCH}) → repeat`,
-  () => oursA(),
-  () => tfdA(),
-  BATCHES,
-);
-await compare(
-  '(b) same + normalizing map per element',
-  () => oursA('element'),
-  () => tfdA('element'),
-  BATCHES,
-);
-await compare(
-  '(b′) same + normalizing map per batch',
-  () => oursA('batch'),
-  () => tfdA('batch'),
-  BATCHES,
-);
+if (want('a'))
+  await compare(
+    `(a) ${N}x${D} f32 + labels → shuffle(${BUFFER}) → batch(${BATCH}) → repeat`,
+    () => oursA(),
+    () => tfdA(),
+    BATCHES,
+  );
+if (want('b'))
+  await compare(
+    '(b) same + normalizing map per element, `map(fn, { vectorize: true })`',
+    () => oursA('vectorized'),
+    () => tfdA('vectorized'),
+    BATCHES,
+  );
+if (want('b-general'))
+  await compare(
+    '(b) same + normalizing map per element, plain `map(fn)` (general path)',
+    () => oursA('element'),
+    () => tfdA('element'),
+    BATCHES,
+  );
+if (want('b-batch'))
+  await compare(
+    '(b′) same + normalizing map per batch',
+    () => oursA('batch'),
+    () => tfdA('batch'),
+    BATCHES,
+  );
 
 // ---- (c) CSV: parse every row of a ~50 MB file into {column: number} objects
 const { mkdtempSync, writeFileSync, rmSync, statSync } = await import('node:fs');
@@ -115,84 +181,86 @@ const node = await import(new URL('../../packages/data/dist/node/index.js', impo
 const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
 const extra = [];
 try {
-  const COLS = 8;
-  const ROWS = quick ? 100000 : 1000000;
-  const lines = [Array.from({ length: COLS }, (_, c) => `c${c}`).join(',')];
-  for (let r = 0; r < ROWS; r++) {
-    let line = '';
-    for (let c = 0; c < COLS; c++) line += `${c ? ',' : ''}${((r * 31 + c * 17) % 100000) / 100}`;
-    lines.push(line);
-  }
-  const csvPath = join(dir, 'data.csv');
-  writeFileSync(csvPath, `${lines.join('\n')}\n`);
-  const mb = statSync(csvPath).size / 1e6;
-  const countRows = async (iterable) => {
-    let n = 0;
-    for await (const _ of iterable) n++;
-    return n;
-  };
-  const o = await time('ours', async () => countRows(ours.csvDataset(await node.fileSource(csvPath))));
-  const t = await time('tfjs-data', async () => {
-    const it = await tfd.csv(`file://${csvPath}`).iterator();
-    let n = 0;
-    for (let r = await it.next(); !r.done; r = await it.next()) n++;
-    return n;
-  });
-  rows.push({
-    label: `(c) CSV ${mb.toFixed(1)} MB, ${ROWS} rows × ${COLS} numeric columns → row objects`,
-    o: { ...o, perSec: mb / o.secs },
-    t: { ...t, perSec: mb / t.secs },
-    unit: 'MB/s',
-  });
-  console.error(
-    `(c) csv: ours ${(mb / o.secs).toFixed(1)} MB/s (${o.n} rows), tfjs-data ${(mb / t.secs).toFixed(1)} MB/s (${t.n} rows)`,
-  );
-
-  // ---- (d) TFRecord of 60,000 tf.train.Examples (784 raw bytes + int64 label): our reader only
-  const EX = quick ? 10000 : 60000;
-  const recs = [];
-  for (let i = 0; i < EX; i++) {
-    recs.push(
-      ours.encodeExample({
-        image: { bytesList: [Uint8Array.from(xs.subarray((i % N) * D, (i % N) * D + D))] },
-        label: { int64List: [ys[i % N]] },
-      }),
+  if (want('c')) {
+    const COLS = 8;
+    const ROWS = quick ? 100000 : 1000000;
+    const lines = [Array.from({ length: COLS }, (_, c) => `c${c}`).join(',')];
+    for (let r = 0; r < ROWS; r++) {
+      let line = '';
+      for (let c = 0; c < COLS; c++) line += `${c ? ',' : ''}${((r * 31 + c * 17) % 100000) / 100}`;
+      lines.push(line);
+    }
+    const csvPath = join(dir, 'data.csv');
+    writeFileSync(csvPath, `${lines.join('\n')}\n`);
+    const mb = statSync(csvPath).size / 1e6;
+    const countRows = async (iterable) => {
+      let n = 0;
+      for await (const _ of iterable) n++;
+      return n;
+    };
+    const mbps = (x) => ({ ...x, perSec: mb / x.secs });
+    await rounds(
+      `(c) CSV ${mb.toFixed(1)} MB, ${ROWS} rows × ${COLS} numeric columns → row objects`,
+      async () => mbps(await time('ours', async () => countRows(ours.csvDataset(await node.fileSource(csvPath))))),
+      async () =>
+        mbps(
+          await time('tfjs-data', async () => {
+            const it = await tfd.csv(`file://${csvPath}`).iterator();
+            let n = 0;
+            for (let r = await it.next(); !r.done; r = await it.next()) n++;
+            return n;
+          }),
+        ),
+      'MB/s',
     );
   }
-  const recPath = join(dir, 'data.tfrecord');
-  writeFileSync(recPath, ours.encodeTFRecords(recs));
-  const recMb = statSync(recPath).size / 1e6;
-  const r1 = await time('records', async () => countRows(ours.tfRecordDataset(await node.fileSource(recPath))));
-  const spec = { label: ours.fixedLenFeature([], 'int32') };
-  const r3 = await time('records → parseExample per 128', async () => {
-    let n = 0;
-    let buf = [];
-    for await (const rec of ours.tfRecordDataset(await node.fileSource(recPath))) {
-      buf.push(rec);
-      if (buf.length === 128) {
-        tf.dispose(ours.parseExample(buf, spec));
-        buf = [];
-        n++;
-      }
+  // ---- (d) TFRecord of 60,000 tf.train.Examples (784 raw bytes + int64 label): our reader only
+  if (want('d')) {
+    const EX = quick ? 10000 : 60000;
+    const recs = [];
+    for (let i = 0; i < EX; i++) {
+      recs.push(
+        ours.encodeExample({
+          image: { bytesList: [Uint8Array.from(xs.subarray((i % N) * D, (i % N) * D + D))] },
+          label: { int64List: [ys[i % N]] },
+        }),
+      );
     }
-    return n;
-  });
-  extra.push(
-    `(d) TFRecord ${recMb.toFixed(1)} MB, ${EX} Examples: read + CRC check ${(recMb / r1.secs).toFixed(0)} MB/s (${r1.n} records); + parseExample(label) per 128 ${(recMb / r3.secs).toFixed(0)} MB/s`,
-  );
+    const recPath = join(dir, 'data.tfrecord');
+    writeFileSync(recPath, ours.encodeTFRecords(recs));
+    const recMb = statSync(recPath).size / 1e6;
+    const r1 = await time('records', async () => countRows(ours.tfRecordDataset(await node.fileSource(recPath))));
+    const spec = { label: ours.fixedLenFeature([], 'int32') };
+    const r3 = await time('records → parseExample per 128', async () => {
+      let n = 0;
+      let buf = [];
+      for await (const rec of ours.tfRecordDataset(await node.fileSource(recPath))) {
+        buf.push(rec);
+        if (buf.length === 128) {
+          tf.dispose(ours.parseExample(buf, spec));
+          buf = [];
+          n++;
+        }
+      }
+      return n;
+    });
+    extra.push(
+      `(d) TFRecord ${recMb.toFixed(1)} MB, ${EX} Examples: read + CRC check ${(recMb / r1.secs).toFixed(0)} MB/s (${r1.n} records); + parseExample(label) per 128 ${(recMb / r3.secs).toFixed(0)} MB/s`,
+    );
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
 console.log(`\n### @estimatorjs/data vs @tensorflow/tfjs-data 4.22.0 (cpu backend, Node ${process.version})\n`);
-console.log('| pipeline | ours | tfjs-data | ratio | live tensors after (ours / tfjs-data) |');
+console.log('| pipeline | ours | tfjs-data | ratio | live tensors after a run (ours / tfjs-data) |');
 console.log('|---|---:|---:|---:|---|');
-for (const { label, o, t, unit = 'batches/s' } of rows) {
+for (const { label, o, t, ratio, unit } of rows) {
   console.log(
-    `| ${label} | ${o.perSec.toFixed(1)} ${unit} | ${t.perSec.toFixed(1)} ${unit} | **${(o.perSec / t.perSec).toFixed(1)}×** | ${o.leaked} / ${t.leaked} |`,
+    `| ${label} | ${o.perSec.toFixed(1)} ${unit} | ${t.perSec.toFixed(1)} ${unit} | **${ratio.toFixed(1)}×** | ${o.leaked} / ${t.leaked} |`,
   );
 }
 for (const line of extra) console.log(`\n${line}`);
 console.log(
-  `\n${BATCHES} batches per pipeline for (a)/(b); tfjs-data's "live tensors" is its shuffle buffer, still held by the unclosed iterator.`,
+  `\n${BATCHES} batches per timed run for (a)/(b), each run a fresh pipeline (shuffle-buffer fill included); medians of ${ROUNDS} interleaved rounds, ratio = median of per-round ratios. tfjs-data iterators cannot be closed: each of its runs is wrapped in an engine scope that frees the ${tfdHeld} tensors (its shuffle buffer) the abandoned iterator still held.`,
 );

@@ -16,9 +16,21 @@ import {
 } from './internal/basic.js';
 import { cacheProducer } from './internal/cache.js';
 import { freeze, thaw } from './internal/freeze.js';
-import { materialize, SliceRow } from './internal/lazy.js';
+import { materialize, type SliceSource } from './internal/lazy.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
 import { paddedBatchProducer } from './internal/padded-batch.js';
+import {
+  batchRowsProducer,
+  type RowPlan,
+  repeatPlan,
+  rowsProducer,
+  shardPlan,
+  shufflePlan,
+  skipPlan,
+  slicesPlan,
+  takePlan,
+  viewPlan,
+} from './internal/row-cursor.js';
 import { shuffleProducer } from './internal/shuffle.js';
 import { type FeedValue, type NumericArray, SliceSourceBuilder } from './internal/slice-source.js';
 import {
@@ -53,6 +65,14 @@ export interface MapOptions {
   readonly numParallelCalls?: number;
   /** Keep the input order (default true); false yields results as they complete. */
   readonly deterministic?: boolean;
+  /**
+   * Promise that `fn` is pure and acts on each row along dim 0 independently, so that `fn(batch)` is the
+   * batch of `fn(element)`s (elementwise math, per-row reductions over the last axes, casts). Rows from
+   * `fromTensorSlices` then reach `batch()` unmapped and `fn` runs once per batch instead of once per
+   * element. The first batch is checked against per-element application; a mismatch throws. Needs a
+   * synchronous `fn`; ignored (per-element map) where the input is not an in-memory slice pipeline.
+   */
+  readonly vectorize?: boolean;
 }
 
 /** Options of {@link Dataset.paddedBatch}. */
@@ -149,19 +169,32 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   readonly size: number | null;
   private readonly producer: Producer;
   private iterators = 0;
+  /** @internal The synchronous row-index plan of an in-memory slice pipeline, or null. */
+  readonly _rows: RowPlan | null;
   /** @internal The placeholders this pipeline reads (fed by `initialize()`). */
   readonly _placeholders: readonly Placeholder[];
 
   /** @internal Use the static factories (`fromTensorSlices`, ...) instead. */
-  constructor(producer: Producer, size: number | null, placeholders: readonly Placeholder[] = []) {
+  constructor(
+    producer: Producer,
+    size: number | null,
+    placeholders: readonly Placeholder[] = [],
+    rows: RowPlan | null = null,
+  ) {
     this.producer = producer;
     this.size = size;
     this._placeholders = placeholders;
+    this._rows = rows;
   }
 
   /** @internal A new dataset reading from this one. */
   private derive<O>(producer: Producer, size: number | null): Dataset<O> {
     return new Dataset<O>(producer, size, this._placeholders);
+  }
+
+  /** @internal A new row-plan dataset reading from this one. */
+  private deriveRows<O>(plan: RowPlan, size: number | null): Dataset<O> {
+    return new Dataset<O>(rowsProducer(plan), size, this._placeholders, plan);
   }
 
   /** @internal Produces this dataset's (possibly lazy) elements for one iteration. */
@@ -184,14 +217,8 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   static fromTensorSlices<const X extends SliceInput>(x: X): Dataset<Sliced<X>> {
     const api = 'Dataset.fromTensorSlices()';
     const builder = new SliceSourceBuilder(api, x);
-    return new Dataset<Sliced<X>>(
-      async function* slices(ctx) {
-        const source = builder.resolve(ctx.feed);
-        for (let i = 0; i < source.length; i++) yield new SliceRow(source, i);
-      },
-      builder.length,
-      builder.placeholders,
-    );
+    const plan = slicesPlan((ctx) => builder.resolve(ctx.feed));
+    return new Dataset<Sliced<X>>(rowsProducer(plan), builder.length, builder.placeholders, plan);
   }
 
   /**
@@ -205,6 +232,26 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     const par = opts.numParallelCalls === Dataset.AUTOTUNE ? 8 : (opts.numParallelCalls ?? 1);
     checkCount('Dataset.map()', 'numParallelCalls', par, 1);
     const f = fn as (x: unknown) => unknown;
+    if (opts.vectorize) {
+      if (fn.constructor?.name === 'AsyncFunction') {
+        throw invalidArgument(
+          'Dataset.map(fn, { vectorize: true }): expected a synchronous fn. Received an async function; drop vectorize.',
+        );
+      }
+      if (this._rows) {
+        const vm = { fn: f, checked: false };
+        const views = new WeakMap<SliceSource, SliceSource>();
+        const view = (s: SliceSource): SliceSource => {
+          let v = views.get(s);
+          if (!v) {
+            v = { ...s, maps: [...(s.maps ?? []), vm] };
+            views.set(s, v);
+          }
+          return v;
+        };
+        return this.deriveRows(viewPlan(this._rows, view), this.size);
+      }
+    }
     if (par === 1) return this.derive(mapProducer(this, f), this.size);
     return this.derive(parallelMapProducer(this, f, par, opts.deterministic ?? true), this.size);
   }
@@ -224,6 +271,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
         : drop
           ? Math.floor(this.size / n)
           : Math.ceil(this.size / n);
+    if (this._rows) return this.derive(batchRowsProducer(this._rows, n, drop), size);
     return this.derive(batchProducer(api, this, n, drop), size);
   }
 
@@ -235,6 +283,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   repeat(count?: number): Dataset<T> {
     const n = count === undefined || count === -1 ? Infinity : checkCount('Dataset.repeat()', 'count', count, 0);
     const size = this.size === null ? null : this.size === 0 || n === 0 ? 0 : this.size * n;
+    if (this._rows) return this.deriveRows(repeatPlan(this._rows, n), size);
     return this.derive(repeatProducer(this, n), size);
   }
 
@@ -257,7 +306,9 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     }
     const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 32);
     const reshuffle = opts.reshuffleEachIteration ?? true;
-    return this.derive(shuffleProducer(this, { bufferSize, seed, reshuffleEachIteration: reshuffle }), this.size);
+    const cfg = { bufferSize, seed, reshuffleEachIteration: reshuffle };
+    if (this._rows) return this.deriveRows(shufflePlan(this._rows, cfg, {}), this.size);
+    return this.derive(shuffleProducer(this, cfg), this.size);
   }
 
   /**
@@ -268,6 +319,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   take(n: number): Dataset<T> {
     const count = n === -1 ? Infinity : checkCount('Dataset.take()', 'count', n, 0);
     const size = this.size === null ? (count === Infinity ? null : null) : Math.min(this.size, count);
+    if (this._rows) return this.deriveRows(takePlan(this._rows, count), size);
     return this.derive(takeProducer(this, count), size);
   }
 
@@ -279,6 +331,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   skip(n: number): Dataset<T> {
     const count = checkCount('Dataset.skip()', 'count', n, 0);
     const size = this.size === null ? null : this.size === Infinity ? Infinity : Math.max(0, this.size - count);
+    if (this._rows) return this.deriveRows(skipPlan(this._rows, count), size);
     return this.derive(skipProducer(this, count), size);
   }
 
@@ -289,7 +342,8 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    */
   prefetch(n: number): Dataset<T> {
     const count = n === Dataset.AUTOTUNE ? 2 : checkCount('Dataset.prefetch()', 'bufferSize', n, 0);
-    if (count === 0) return this;
+    // pulling row indices ahead is pointless: they are produced synchronously on demand
+    if (count === 0 || this._rows) return this;
     return this.derive(prefetchProducer(this, count), this.size);
   }
 
@@ -465,6 +519,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
       this.size === null || this.size === Infinity
         ? this.size
         : Math.floor(this.size / numShards) + (index < this.size % numShards ? 1 : 0);
+    if (this._rows) return this.deriveRows(shardPlan(this._rows, numShards, index), size);
     return this.derive(shardProducer(this, numShards, index), size);
   }
 

@@ -5,7 +5,8 @@
  * The result is indistinguishable from creating one tensor per element.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mapStructure } from './structure.js';
+import { disposeElement, mapStructure } from './structure.js';
+import { applyVectorized, type VectorizedMap } from './vectorized-map.js';
 
 /** A typed array a column may hold. */
 export type ColumnArray = Float32Array | Int32Array | Uint8Array;
@@ -23,6 +24,8 @@ export interface SliceSource {
   readonly template: unknown;
   readonly columns: readonly Column[];
   readonly length: number;
+  /** Vectorized `map` functions still to apply, in order, to every materialized row or batch. */
+  readonly maps?: readonly VectorizedMap[];
 }
 
 /** Base of lazy elements. */
@@ -40,13 +43,14 @@ export class SliceRow extends LazyElement {
     super();
   }
   materialize(): unknown {
-    const { columns, template } = this.source;
+    const { columns, template, maps } = this.source;
     const row = this.row;
-    return mapStructure(template, (leaf) => {
+    const x = mapStructure(template, (leaf) => {
       const c = columns[leaf as number]!;
       const start = row * c.rowSize;
       return tf.tensor(c.data.slice(start, start + c.rowSize), c.rowShape as number[], c.dtype);
     });
+    return maps ? applyVectorized(maps, x) : x;
   }
 }
 
@@ -54,34 +58,52 @@ export class SliceRow extends LazyElement {
 export class SliceRows extends LazyElement {
   constructor(
     readonly source: SliceSource,
-    readonly rows: readonly number[],
+    readonly rows: ArrayLike<number>,
   ) {
     super();
   }
   materialize(): unknown {
-    const { columns, template } = this.source;
+    const x = gatherRows(this.source, this.rows);
+    const maps = this.source.maps;
+    if (!maps) return x;
     const rows = this.rows;
-    const n = rows.length;
-    return mapStructure(template, (leaf) => {
-      const c = columns[leaf as number]!;
-      const rs = c.rowSize;
-      const Ctor = c.data.constructor as new (n: number) => ColumnArray;
-      const out = new Ctor(n * rs);
-      const data = c.data;
-      if (rs < 16) {
-        for (let i = 0, o = 0; i < n; i++) {
-          const s = rows[i]! * rs;
-          for (let j = 0; j < rs; j++) out[o++] = data[s + j]!;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const s = rows[i]! * rs;
-          out.set(data.subarray(s, s + rs), i * rs);
-        }
+    const source = this.source;
+    return applyVectorized(maps, x, rows.length, (count) => {
+      const out: unknown[] = [];
+      try {
+        for (let k = 0; k < count; k++) out.push(new SliceRow(source, rows[k]!).materialize());
+      } catch (e) {
+        for (const o of out) disposeElement(o);
+        throw e;
       }
-      return tf.tensor(out, [n, ...c.rowShape], c.dtype);
+      return out;
     });
   }
+}
+
+/** One tensor per leaf holding `rows` of `source` stacked along dim 0 (no maps applied); one copy per leaf. */
+export function gatherRows(source: SliceSource, rows: ArrayLike<number>): unknown {
+  const { columns, template } = source;
+  const n = rows.length;
+  return mapStructure(template, (leaf) => {
+    const c = columns[leaf as number]!;
+    const rs = c.rowSize;
+    const Ctor = c.data.constructor as new (n: number) => ColumnArray;
+    const out = new Ctor(n * rs);
+    const data = c.data;
+    if (rs < 16) {
+      for (let i = 0, o = 0; i < n; i++) {
+        const s = rows[i]! * rs;
+        for (let j = 0; j < rs; j++) out[o++] = data[s + j]!;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const s = rows[i]! * rs;
+        out.set(data.subarray(s, s + rs), i * rs);
+      }
+    }
+    return tf.tensor(out, [n, ...c.rowShape], c.dtype);
+  });
 }
 
 /** Turns a possibly lazy element into its tensors (the caller owns them); other values pass through. */

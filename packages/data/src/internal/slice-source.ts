@@ -111,6 +111,7 @@ export class SliceSourceBuilder {
   private readonly specs: Spec[] = [];
   private readonly template: unknown;
   private readonly fixed: SliceSource | null;
+  private readonly perFeed = new WeakMap<object, SliceSource>();
   readonly placeholders: readonly Placeholder[];
 
   constructor(
@@ -150,7 +151,15 @@ export class SliceSourceBuilder {
 
   /** The source for `feed` (placeholders resolved). */
   resolve(feed: ReadonlyMap<string, FeedValue> | null): SliceSource {
-    return this.fixed ?? this.build(feed);
+    if (this.fixed) return this.fixed;
+    if (feed === null) return this.build(feed);
+    // one source per feed, so rows of every epoch of one initialized iterator batch together
+    let s = this.perFeed.get(feed);
+    if (!s) {
+      s = this.build(feed);
+      this.perFeed.set(feed, s);
+    }
+    return s;
   }
 
   private build(feed: ReadonlyMap<string, FeedValue> | null): SliceSource {

@@ -193,7 +193,7 @@ export function unbatchProducer(src: Node): Gen {
         const r = await it.next();
         if (r.done) return;
         if (r.value instanceof SliceRows) {
-          for (const row of r.value.rows) yield new SliceRow(r.value.source, row);
+          for (const row of Array.from(r.value.rows)) yield new SliceRow(r.value.source, row);
           continue;
         }
         const x = materialize(r.value);

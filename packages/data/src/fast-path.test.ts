@@ -1,0 +1,137 @@
+import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Dataset } from './dataset.js';
+import { DataError } from './errors.js';
+
+beforeAll(() => setupTestBackend('cpu'));
+
+async function collect(ds: AsyncIterable<unknown>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const x of ds) {
+    out.push(toJs(x));
+    tf.dispose(x as tf.TensorContainer);
+  }
+  return out;
+}
+
+function toJs(x: unknown): unknown {
+  if (x instanceof tf.Tensor) return x.arraySync();
+  if (Array.isArray(x)) return x.map(toJs);
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, toJs(v)]));
+  return x;
+}
+
+type Ds = Dataset<{ x: tf.Tensor; y: tf.Tensor }>;
+const rows = (n: number) => ({
+  x: tf.tensor2d(
+    Array.from({ length: n * 3 }, (_, i) => i),
+    [n, 3],
+  ),
+  y: new Int32Array(Array.from({ length: n }, (_, i) => i)),
+});
+
+describe('the row-index fast path', () => {
+  // an identity map() forces the general (one element at a time) path; both must agree element for element
+  const pipelines: [string, (d: Ds) => Dataset<unknown>][] = [
+    ['shuffle → repeat → batch', (d) => d.shuffle(7, { seed: 3 }).repeat(3).batch(4)],
+    [
+      'repeat → shuffle → take → batch(drop)',
+      (d) => d.repeat(2).shuffle(10, { seed: 1 }).take(13).batch(5, { dropRemainder: true }),
+    ],
+    ['skip → shard → shuffle → batch', (d) => d.skip(3).shard(3, 1).shuffle(4, { seed: 9 }).batch(2)],
+    [
+      'shuffle without reshuffling, repeated',
+      (d) => d.shuffle(23, { seed: 4, reshuffleEachIteration: false }).repeat(2).batch(8),
+    ],
+    ['per element, no batch', (d) => d.shuffle(5, { seed: 2 }).repeat(2).skip(1).take(30)],
+    ['take(0), repeat(0)', (d) => d.take(0).repeat(2).batch(3).concatenate(d.repeat(0).batch(2))],
+    ['prefetch → batch → unbatch', (d) => d.shuffle(6, { seed: 8 }).prefetch(4).batch(4).unbatch()],
+  ];
+  for (const [name, build] of pipelines) {
+    it(`matches the general path: ${name}`, async () => {
+      const src = rows(23);
+      const fast = build(Dataset.fromTensorSlices(src) as unknown as Ds);
+      const slow = build(Dataset.fromTensorSlices(src).map((e) => e) as unknown as Ds);
+      expect(fast.size).toBe(slow.size);
+      await expectNoLeaks(async () => {
+        expect(await collect(fast)).toEqual(await collect(slow));
+      });
+      tf.dispose(src.x);
+    });
+  }
+
+  it('a second iterator reshuffles on both paths alike', async () => {
+    const src = rows(12);
+    const fast = Dataset.fromTensorSlices(src).shuffle(12, { seed: 5 }).batch(12);
+    const slow = Dataset.fromTensorSlices(src)
+      .map((e) => e)
+      .shuffle(12, { seed: 5 })
+      .batch(12);
+    const f = [await collect(fast), await collect(fast)];
+    const s = [await collect(slow), await collect(slow)];
+    expect(f).toEqual(s);
+    expect(f[0]).not.toEqual(f[1]);
+    tf.dispose(src.x);
+  });
+});
+
+describe('map(fn, { vectorize: true })', () => {
+  const norm = ({ x, y }: { x: tf.Tensor; y: tf.Tensor }) => ({ x: tf.div(tf.add(x, 1), 10), y: tf.mul(y, 2) });
+
+  it('gives the same batches as the per-element map, and leaks nothing', async () => {
+    const src = rows(20);
+    const plain = Dataset.fromTensorSlices(src).map(norm).shuffle(8, { seed: 1 }).repeat(2).batch(6);
+    const vec = Dataset.fromTensorSlices(src).map(norm, { vectorize: true }).shuffle(8, { seed: 1 }).repeat(2).batch(6);
+    await expectNoLeaks(async () => {
+      expect(await collect(vec)).toEqual(await collect(plain));
+    });
+    tf.dispose(src.x);
+  });
+
+  it('applies fn to single elements when nothing batches them; chained maps run in order', async () => {
+    const ds = Dataset.fromTensorSlices(new Float32Array([1, 2, 3]))
+      .map((x) => tf.add(x, 1), { vectorize: true })
+      .map((x) => tf.mul(x, 10), { vectorize: true });
+    expect(await collect(ds)).toEqual([20, 30, 40]);
+    expect(await collect(ds.batch(2))).toEqual([[20, 30], [40]]);
+    expect(await collect(ds.map((x) => tf.neg(x)))).toEqual([-20, -30, -40]);
+  });
+
+  it('rejects a fn that mixes rows on the first batch, naming the API, and leaks nothing', async () => {
+    const src = rows(8);
+    const ds = Dataset.fromTensorSlices(src)
+      .map(({ x, y }) => ({ x: tf.sub(x, tf.mean(x)), y }), { vectorize: true })
+      .batch(4);
+    await expectNoLeaks(async () => {
+      const err = await collect(ds).catch((e) => e);
+      expect(err).toBeInstanceOf(DataError);
+      expect(String(err.message)).toMatch(/^Dataset\.map\(fn, \{ vectorize: true \}\): component 0 of row 0 differs/);
+    });
+    tf.dispose(src.x);
+  });
+
+  it('rejects a fn whose batch output has the wrong shape', async () => {
+    const ds = Dataset.fromTensorSlices(tf.ones([6, 2]))
+      .map((x) => tf.sum(x), { vectorize: true })
+      .batch(3);
+    await expect(collect(ds)).rejects.toThrow(/component 0 of a batch of 3 came out as \[\]; per element it is \[\]/);
+  });
+
+  it('rejects async functions up front', () => {
+    expect(() => Dataset.range(3).map(async (x) => x, { vectorize: true })).toThrow(/expected a synchronous fn/);
+  });
+
+  it('falls back to a per-element map off the fast path', async () => {
+    expect(
+      await collect(
+        Dataset.range(4)
+          .map((x) => x * 2, { vectorize: true })
+          .batch(2),
+      ),
+    ).toEqual([
+      [0, 2],
+      [4, 6],
+    ]);
+  });
+});
