@@ -5,6 +5,8 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
+import { defaultCacheStorage } from '#platform';
+import type { CacheStorage } from './cache-storage.js';
 import { invalidArgument } from './errors.js';
 import {
   batchProducer,
@@ -19,6 +21,7 @@ import { freeze, thaw } from './internal/freeze.js';
 import { materialize, type SliceSource } from './internal/lazy.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
 import { paddedBatchProducer } from './internal/padded-batch.js';
+import { persistentCacheProducer } from './internal/persistent-cache.js';
 import {
   batchRowsProducer,
   type RowPlan,
@@ -93,6 +96,12 @@ export interface InterleaveOptions {
   readonly blockLength?: number;
   /** Accepted for tf.data compatibility; the order is always deterministic. */
   readonly numParallelCalls?: number;
+}
+
+/** Options of {@link Dataset.cache}. */
+export interface CacheOptions {
+  /** Where a `cache(path)` lives (default: files in Node, IndexedDB in the browser). */
+  readonly storage?: CacheStorage;
 }
 
 /** Options of {@link Dataset.window}. */
@@ -496,12 +505,26 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   }
 
   /**
-   * Records the elements of the first complete iteration in memory and replays them afterwards.
+   * Records the elements of the first complete iteration and replays them afterwards. Without a path (or
+   * with `''`) the record is kept in memory; with a path it is written to storage — a file in Node, IndexedDB
+   * in the browser, or `opts.storage` — atomically when the first pass completes, and any later iteration,
+   * in this process or another, reads it instead of running the input. Delete the file to rebuild it.
    * @example
    *   const ds = expensive.cache().repeat();
+   *   const onDisk = decoded.cache('/tmp/train.cache').repeat();
    */
-  cache(): Dataset<T> {
-    return this.derive(cacheProducer(this), this.size);
+  cache(path = '', opts: CacheOptions = {}): Dataset<T> {
+    if (typeof path !== 'string') {
+      throw invalidArgument(
+        `Dataset.cache(): expected a path string (or nothing for memory). Received ${typeof path}.`,
+      );
+    }
+    if (path === '') return this.derive(cacheProducer(this), this.size);
+    const storage = opts.storage;
+    return this.derive(
+      persistentCacheProducer(this, path, () => storage ?? defaultCacheStorage()),
+      this.size,
+    );
   }
 
   /**

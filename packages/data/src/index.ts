@@ -1,14 +1,23 @@
+export type { CacheStorage, CacheWriter } from './cache-storage.js';
 export type { CsvDefault, CsvOptions } from './csv.js';
 export { csvDataset, textLineDataset } from './csv.js';
 export type {
   Batched,
   BatchOptions,
+  CacheOptions,
   FeedValue,
+  GeneratorOptions,
+  InterleaveOptions,
+  MapOptions,
   NumericArray,
+  PaddedBatchOptions,
+  PaddedShape,
   ShuffleOptions,
   Sliced,
   SliceInput,
   SliceLeaf,
+  TensorSpec,
+  WindowOptions,
 } from './dataset.js';
 export { Dataset } from './dataset.js';
 export { DataError, OutOfRangeError } from './errors.js';
@@ -16,6 +25,8 @@ export type { Feature, FeatureDtype, FixedLenFeature, SparseValues, VarLenFeatur
 export { encodeExample, fixedLenFeature, parseExample, parseSingleExample, varLenFeature } from './example.js';
 export type { IdxData, IdxDtype } from './idx.js';
 export { decodeIdx, parseIdx } from './idx.js';
+export type { IndexedDbCacheOptions } from './indexed-db-cache-storage.js';
+export { indexedDbCacheStorage } from './indexed-db-cache-storage.js';
 export type { Feed, IterableSource, IteratorState } from './iterator.js';
 export { DatasetIterator, InitializableIterator } from './iterator.js';
 export type { PlaceholderDtype, PlaceholderOptions } from './placeholder.js';
