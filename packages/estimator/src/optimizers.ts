@@ -118,12 +118,15 @@ export class RMSPropOptimizer extends Optimizer {
   }
 }
 
-/** Adagrad (TF's `AdagradOptimizer`, initial accumulator 0.1). */
+/**
+ * Adagrad (TF's `AdagradOptimizer`, initial accumulator 0.1). tfjs' Adagrad takes no epsilon and uses the backend's
+ * (1e-7, but 1e-4 on webgl), so webgl's updates differ slightly from other backends'.
+ */
 export const AdagradOptimizer = simple('Adagrad', (lr) => tf.train.adagrad(lr, 0.1));
 /** Adadelta (TF's `AdadeltaOptimizer`). */
 export const AdadeltaOptimizer = simple('Adadelta', (lr) => tf.train.adadelta(lr, 0.95, 1e-8));
-/** Adamax. */
-export const AdamaxOptimizer = simple('Adamax', (lr) => tf.train.adamax(lr));
+/** Adamax (epsilon 1e-8 given explicitly: tfjs' default is the backend's epsilon, 1e-4 on webgl). */
+export const AdamaxOptimizer = simple('Adamax', (lr) => tf.train.adamax(lr, 0.9, 0.999, 1e-8));
 
 /** The learning rate at `globalStep`. */
 export function learningRateAt(lr: LearningRate, globalStep: number): number {

@@ -1,3 +1,4 @@
+import { EstimatorError } from '@estimatorjs/errors';
 import type { ReferenceRun } from './train-reference.js';
 
 /** Tolerances of {@link compareRuns}: |a − b| ≤ atol + rtol·|a|. */
@@ -9,12 +10,11 @@ export interface CompareTolerance {
 }
 
 /** Thrown by {@link compareRuns} with every mismatch it found (first 10 in the message). */
-export class ConformanceError extends Error {
-  readonly code = 'conformance-mismatch';
+export class ConformanceError extends EstimatorError {
   readonly mismatches: string[];
 
   constructor(message: string, mismatches: string[]) {
-    super(message);
+    super('conformance-mismatch', message);
     this.name = 'ConformanceError';
     this.mismatches = mismatches;
   }
