@@ -21,6 +21,7 @@ import { freeze, thaw } from './internal/freeze.js';
 import { materialize, type SliceSource } from './internal/lazy.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
 import { paddedBatchProducer } from './internal/padded-batch.js';
+import { parallelInterleaveProducer } from './internal/parallel-interleave.js';
 import { persistentCacheProducer } from './internal/persistent-cache.js';
 import {
   batchRowsProducer,
@@ -90,12 +91,17 @@ export interface PaddedBatchOptions {
 
 /** Options of {@link Dataset.interleave}. */
 export interface InterleaveOptions {
-  /** How many input elements are processed at once (default 1... as TF's default of one per core; here 1). */
+  /** How many input elements are processed at once (default 1). */
   readonly cycleLength?: number;
   /** How many consecutive elements to take from each before moving on (default 1). */
   readonly blockLength?: number;
-  /** Accepted for tf.data compatibility; the order is always deterministic. */
+  /**
+   * Read the `cycleLength` sub-datasets concurrently with up to this many pulls in flight (default 1:
+   * sequential; `Dataset.AUTOTUNE` = `cycleLength`). Useful when sub-datasets wait on I/O (files, fetch).
+   */
   readonly numParallelCalls?: number;
+  /** With `numParallelCalls`, keep the sequential order (default true); false takes whichever is ready. */
+  readonly deterministic?: boolean;
 }
 
 /** Options of {@link Dataset.cache}. */
@@ -468,7 +474,14 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     if (typeof fn !== 'function') throw invalidArgument(`${api}: expected a function. Received ${typeof fn}.`);
     const cycle = checkCount(api, 'cycleLength', opts.cycleLength ?? 1, 1);
     const block = checkCount(api, 'blockLength', opts.blockLength ?? 1, 1);
-    return this.derive(interleaveProducer(this, fn as (x: unknown) => Dataset<unknown>, cycle, block), null);
+    const par = opts.numParallelCalls === Dataset.AUTOTUNE ? cycle : (opts.numParallelCalls ?? 1);
+    checkCount(api, 'numParallelCalls', par, 1);
+    const f = fn as (x: unknown) => Dataset<unknown>;
+    if (par > 1 || opts.deterministic === false) {
+      const det = opts.deterministic ?? true;
+      return this.derive(parallelInterleaveProducer(this, f, cycle, block, par, det), null);
+    }
+    return this.derive(interleaveProducer(this, f, cycle, block), null);
   }
 
   /**
