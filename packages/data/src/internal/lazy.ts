@@ -4,7 +4,9 @@
  * move elements around pass these through; anything that looks at values calls {@link materialize}.
  * The result is indistinguishable from creating one tensor per element.
  */
+
 import * as tf from '@tensorflow/tfjs-core';
+import { allocUninitialized } from '#platform';
 import { disposeElement, mapStructure } from './structure.js';
 import { applyVectorized, type VectorizedMap } from './vectorized-map.js';
 
@@ -88,8 +90,8 @@ export function gatherRows(source: SliceSource, rows: ArrayLike<number>): unknow
   return mapStructure(template, (leaf) => {
     const c = columns[leaf as number]!;
     const rs = c.rowSize;
-    const Ctor = c.data.constructor as new (n: number) => ColumnArray;
-    const out = new Ctor(n * rs);
+    const Ctor = c.data.constructor as new (b: ArrayBuffer, o: number, n: number) => ColumnArray;
+    const out = allocUninitialized(Ctor, c.data.BYTES_PER_ELEMENT, n * rs);
     const data = c.data;
     if (rs < 16) {
       for (let i = 0, o = 0; i < n; i++) {

@@ -1,5 +1,7 @@
 /** Stacks materialized elements leaf by leaf along a new dim 0 (the slow path of `batch`). */
+
 import * as tf from '@tensorflow/tfjs-core';
+import { allocUninitialized } from '#platform';
 import { invalidArgument } from '../errors.js';
 import { LazyElement, materialize, SliceRow, SliceRows } from './lazy.js';
 import { describeStructure, disposeElement, leaves, unflatten } from './structure.js';
@@ -65,7 +67,8 @@ function stackLeaf(api: string, col: unknown[], j: number): tf.Tensor {
       // on CPU-memory backends reading values is free: one copy into the batch instead of stack's kernels
       const size = f.size;
       const first = f.dataSync() as tf.TypedArray;
-      const out = new (first.constructor as new (n: number) => tf.TypedArray)(size * ts.length);
+      const Ctor = first.constructor as new (b: ArrayBuffer, o: number, n: number) => tf.TypedArray;
+      const out = allocUninitialized(Ctor, first.BYTES_PER_ELEMENT, size * ts.length);
       for (let i = 0; i < ts.length; i++) out.set(ts[i]!.dataSync() as tf.TypedArray, i * size);
       return tf.tensor(out, [ts.length, ...f.shape], f.dtype);
     }

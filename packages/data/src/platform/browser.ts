@@ -9,3 +9,12 @@ export function defaultCacheStorage(): CacheStorage {
   storage ??= indexedDbCacheStorage();
   return storage;
 }
+
+/** A typed array of `n` elements whose contents are unspecified (the caller overwrites every element). */
+export function allocUninitialized<A extends ArrayBufferView>(
+  ctor: new (buffer: ArrayBuffer, byteOffset: number, length: number) => A,
+  bytesPerElement: number,
+  n: number,
+): A {
+  return new ctor(new ArrayBuffer(n * bytesPerElement), 0, n);
+}
