@@ -5,6 +5,7 @@
 import { Dataset } from './dataset.js';
 import { DataError, invalidArgument } from './errors.js';
 import { type ByteSource, readBytes, sourceName } from './internal/bytes.js';
+import { CsvScanner, parseNumber } from './internal/csv-scan.js';
 import { gunzip, isGzip } from './internal/gunzip.js';
 
 async function readText(api: string, src: ByteSource): Promise<string> {
@@ -75,17 +76,18 @@ export function csvDataset(
   const header = opts.header ?? true;
   if (!header && !opts.columnNames) throw invalidArgument(`${api}: without a header row, pass columnNames.`);
   const na = opts.naValue ?? '';
-  return Dataset.fromGenerator(async function* rows() {
+  // a direct producer: one async step per row (fromGenerator would add a wrapper's)
+  return new Dataset(async function* rows() {
     for (const src of list) {
       const name = sourceName(src);
       const text = await readText(api, src);
-      const records = parseCsv(text, delim, name);
-      let first = records.next();
+      const rec = new CsvScanner(text, delim, name);
+      let more = rec.next();
       let names: string[];
       if (header) {
-        if (first.done) continue;
-        names = opts.columnNames ? [...opts.columnNames] : first.value.fields;
-        first = records.next();
+        if (!more) continue;
+        names = opts.columnNames ? [...opts.columnNames] : Array.from({ length: rec.count }, (_, k) => rec.field(k));
+        more = rec.next();
       } else names = [...opts.columnNames!];
       const defaults = names.map((n, i) => {
         const d = opts.columnDefaults;
@@ -101,104 +103,50 @@ export function csvDataset(
           );
         return i;
       });
-      for (let r = first; !r.done; r = records.next()) {
-        const { fields, line } = r.value;
-        if (fields.length === 1 && fields[0] === '') continue; // blank line
-        if (fields.length !== names.length) {
+      const pickNames = picks.map((i) => names[i]!);
+      const pickDefaults = picks.map((i) => defaults[i]);
+      for (; more; more = rec.next()) {
+        const line = rec.line;
+        if (rec.count === 1 && rec.quoted[0] === null && rec.starts[0] === rec.ends[0]) continue; // blank line
+        if (rec.count !== names.length) {
           throw new DataError(
             'INVALID_ARGUMENT',
-            `${api}: ${name} line ${line}: expected ${names.length} fields (${names.join(', ')}), found ${fields.length}.`,
+            `${api}: ${name} line ${line}: expected ${names.length} fields (${names.join(', ')}), found ${rec.count}.`,
           );
         }
         const row: Record<string, number | string> = {};
-        for (const i of picks) {
-          const raw = fields[i]!;
-          const def = defaults[i];
-          const empty = raw === na || raw === '';
-          if (typeof def === 'string') row[names[i]!] = empty ? def : raw;
+        for (let p = 0; p < picks.length; p++) {
+          const i = picks[p]!;
+          const key = pickNames[p]!;
+          const def = pickDefaults[p];
+          const q = rec.quoted[i];
+          const a = rec.starts[i]!;
+          const b = rec.ends[i]!;
+          const empty = q === null ? a === b || (na !== '' && rec.fieldIs(i, na)) : q === '' || q === na;
+          if (typeof def === 'string') row[key] = empty ? def : rec.field(i);
           else if (empty) {
             if (def === null || def === undefined)
               throw new DataError(
                 'INVALID_ARGUMENT',
-                `${api}: ${name} line ${line}: column '${names[i]}' is empty and has no default. Expected a number, or set columnDefaults.`,
+                `${api}: ${name} line ${line}: column '${key}' is empty and has no default. Expected a number, or set columnDefaults.`,
               );
-            row[names[i]!] = def;
+            row[key] = def;
           } else {
-            const v = Number(raw);
-            if (Number.isNaN(v) && raw.trim().toLowerCase() !== 'nan') {
-              throw new DataError(
-                'INVALID_ARGUMENT',
-                `${api}: ${name} line ${line}: column '${names[i]}' expected a number, received ${JSON.stringify(raw)}. Give it a string default to read text.`,
-              );
+            const v = q === null ? parseNumber(text, a, b) : Number(q);
+            if (Number.isNaN(v)) {
+              const raw = rec.field(i);
+              if (raw.trim().toLowerCase() !== 'nan') {
+                throw new DataError(
+                  'INVALID_ARGUMENT',
+                  `${api}: ${name} line ${line}: column '${key}' expected a number, received ${JSON.stringify(raw)}. Give it a string default to read text.`,
+                );
+              }
             }
-            row[names[i]!] = v;
+            row[key] = v;
           }
         }
         yield row;
       }
     }
-  });
-}
-
-/** Splits CSV text into records (RFC 4180: quoted fields may hold delimiters, newlines and `""`). */
-export function* parseCsv(text: string, delim: string, name: string): Generator<{ fields: string[]; line: number }> {
-  const d = delim.charCodeAt(0);
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  while (i < n) {
-    const fields: string[] = [];
-    const startLine = line;
-    for (;;) {
-      if (text.charCodeAt(i) === 34) {
-        // quoted field
-        let out = '';
-        let j = i + 1;
-        for (;;) {
-          const q = text.indexOf('"', j);
-          if (q === -1)
-            throw new DataError(
-              'INVALID_ARGUMENT',
-              `csvDataset(): ${name} line ${startLine}: unterminated quoted field. Expected a closing '"'.`,
-            );
-          out += text.slice(j, q);
-          if (text.charCodeAt(q + 1) === 34) {
-            out += '"';
-            j = q + 2;
-          } else {
-            j = q + 1;
-            break;
-          }
-        }
-        for (let k = i; k < j; k++) if (text.charCodeAt(k) === 10) line++;
-        fields.push(out);
-        i = j;
-        const c = text.charCodeAt(i);
-        if (i < n && c !== d && c !== 10 && c !== 13) {
-          throw new DataError(
-            'INVALID_ARGUMENT',
-            `csvDataset(): ${name} line ${line}: unexpected character ${JSON.stringify(text[i])} after a quoted field. Expected '${delim}' or a line end.`,
-          );
-        }
-      } else {
-        let j = i;
-        while (j < n) {
-          const c = text.charCodeAt(j);
-          if (c === d || c === 10 || c === 13) break;
-          j++;
-        }
-        fields.push(text.slice(i, j));
-        i = j;
-      }
-      if (i < n && text.charCodeAt(i) === d) {
-        i++;
-        continue;
-      }
-      break;
-    }
-    if (text.charCodeAt(i) === 13) i++;
-    if (text.charCodeAt(i) === 10) i++;
-    line++;
-    yield { fields, line: startLine };
-  }
+  }, null);
 }

@@ -627,17 +627,41 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   }
 
   /** Iterates from the start; breaking out of the loop releases everything the pipeline holds. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    // a plain iterator object, not an async generator: one promise per element instead of a generator's several
     const it = this._iterate(this._newContext(null));
-    try {
-      for (;;) {
-        const r = await it.next();
-        if (r.done) return;
-        yield materialize(r.value) as T;
+    let closed = false;
+    const close = async (): Promise<IteratorResult<T>> => {
+      if (!closed) {
+        closed = true;
+        await it.return?.();
       }
-    } finally {
-      await it.return?.();
-    }
+      return { done: true, value: undefined };
+    };
+    const self: AsyncIterableIterator<T> = {
+      next: async () => {
+        if (closed) return { done: true, value: undefined };
+        let r: IteratorResult<unknown>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          closed = true;
+          throw e;
+        }
+        if (r.done) {
+          closed = true;
+          return { done: true, value: undefined };
+        }
+        return { done: false, value: materialize(r.value) as T };
+      },
+      return: close,
+      throw: async (e?: unknown) => {
+        await close();
+        throw e;
+      },
+      [Symbol.asyncIterator]: () => self,
+    };
+    return self;
   }
 
   /**
