@@ -180,6 +180,11 @@ const { join } = await import('node:path');
 const node = await import(new URL('../../packages/data/dist/node/index.js', import.meta.url).href);
 const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
 const extra = [];
+const countRows = async (iterable) => {
+  let n = 0;
+  for await (const _ of iterable) n++;
+  return n;
+};
 try {
   if (want('c')) {
     const COLS = 8;
@@ -193,11 +198,6 @@ try {
     const csvPath = join(dir, 'data.csv');
     writeFileSync(csvPath, `${lines.join('\n')}\n`);
     const mb = statSync(csvPath).size / 1e6;
-    const countRows = async (iterable) => {
-      let n = 0;
-      for await (const _ of iterable) n++;
-      return n;
-    };
     const mbps = (x) => ({ ...x, perSec: mb / x.secs });
     await rounds(
       `(c) CSV ${mb.toFixed(1)} MB, ${ROWS} rows × ${COLS} numeric columns → row objects`,

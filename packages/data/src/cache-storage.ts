@@ -4,7 +4,13 @@
  * cache anywhere else.
  */
 
-/** A cache being written; nothing is visible under its key until `commit()` (atomic: all or nothing). */
+/**
+ * A cache being written; nothing is visible under its key until `commit()` (atomic: all or nothing).
+ * @example
+ *   const w = await storage.create('train.cache');
+ *   await w.append(bytes);
+ *   await w.commit(); // or w.abort() to leave the previous cache in place
+ */
 export interface CacheWriter {
   /** Appends bytes. */
   append(bytes: Uint8Array): Promise<void>;
