@@ -4,14 +4,20 @@
 // reports the median rate of each side and the median of the per-round ratios (the machine may be shared).
 // Usage: node bench/data/run.mjs [--batches 500] [--rounds 5] [--quick]
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const pkgJson = fileURLToPath(new URL('../../packages/data/package.json', import.meta.url));
 const require = createRequire(pkgJson);
 const tf = await import(require.resolve('@tensorflow/tfjs-core'));
 await import(require.resolve('@tensorflow/tfjs-backend-cpu'));
 const tfd = await import(require.resolve('@tensorflow/tfjs-data'));
-const ours = await import(new URL('../../packages/data/dist/index.js', import.meta.url).href);
+// --ours <dist dir> benchmarks another build of @estimatorjs/data (e.g. an older commit's) in our place
+const argv = process.argv.slice(2);
+const oursDist = argv.includes('--ours')
+  ? pathToFileURL(`${resolvePath(argv[argv.indexOf('--ours') + 1])}/`)
+  : new URL('../../packages/data/dist/', import.meta.url);
+const ours = await import(new URL('index.js', oursDist).href);
 await tf.setBackend('cpu');
 await tf.ready();
 
@@ -179,7 +185,7 @@ if (want('b-batch'))
 const { mkdtempSync, writeFileSync, rmSync, statSync } = await import('node:fs');
 const { tmpdir } = await import('node:os');
 const { join } = await import('node:path');
-const node = await import(new URL('../../packages/data/dist/node/index.js', import.meta.url).href);
+const node = await import(new URL('node/index.js', oursDist).href);
 const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
 const extra = [];
 const countRows = async (iterable) => {
