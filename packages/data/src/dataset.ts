@@ -5,7 +5,7 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultCacheStorage } from '#platform';
+import { defaultCacheStorage } from '#data-platform';
 import type {
   Batched,
   BatchOptions,

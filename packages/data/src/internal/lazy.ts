@@ -6,7 +6,7 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { allocUninitialized } from '#platform';
+import { allocUninitialized } from '#data-platform';
 import { disposeElement, mapStructure } from './structure.js';
 import { applyVectorized, type VectorizedMap } from './vectorized-map.js';
 

@@ -1,7 +1,7 @@
 /** Stacks materialized elements leaf by leaf along a new dim 0 (the slow path of `batch`). */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { allocUninitialized } from '#platform';
+import { allocUninitialized } from '#data-platform';
 import { invalidArgument } from '../errors.js';
 import { LazyElement, materialize, SliceRow, SliceRows } from './lazy.js';
 import { describeStructure, disposeElement, leaves, unflatten } from './structure.js';
