@@ -10,7 +10,7 @@ import { useBackend } from '@estimatorjs/backends';
 import { Estimator, HParams, RunConfig } from '@estimatorjs/estimator';
 import { Experiment, learnRunner } from '@estimatorjs/experiment';
 import { ProgressBarHook } from '@estimatorjs/hooks';
-import { type Flags, parseFlags, QUICK_TRAIN_STEPS, usage } from './flags.js';
+import { type Flags, parseFlags, usage } from './flags.js';
 import { getEvalInputs, getTrainInputs } from './inputs.js';
 import { loadMnist, type MnistData } from './mnist-data.js';
 import { type MnistParams, mnistModelFn } from './model.js';
@@ -118,5 +118,3 @@ main().catch((e: unknown) => {
   if (process.env.ESTIMATORJS_DEBUG) console.error(err?.stack ?? e);
   process.exitCode = (e as { code?: string })?.code === 'BAD_FLAG' ? 2 : 1;
 });
-
-export { QUICK_TRAIN_STEPS };

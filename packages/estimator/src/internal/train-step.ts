@@ -98,11 +98,6 @@ function scaleTo(grads: tf.NamedTensorMap, norm: tf.Tensor, clipNorm: number): t
   return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
 }
 
-/** Scales gradients so their global L2 norm is at most `clipNorm` (TF's `tf.clip_by_global_norm`). */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
-  return scaleTo(grads, globalNormOf(grads), clipNorm);
-}
-
 /** The kernels on the active tape, with logical variable names and the innermost variable scope of each. */
 function traceTape(model: ModelState, spans: readonly { scope: string; start: number; end: number }[]): TracedKernel[] {
   const tape = (tf.engine() as unknown as { state: { activeTape?: TapeNode[] | null } }).state.activeTape ?? [];
