@@ -6,12 +6,11 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { allocUninitialized } from '#data-platform';
 import { disposeElement, mapStructure } from './structure.js';
 import { applyVectorized, type VectorizedMap } from './vectorized-map.js';
+import { type ColumnArray, fillNewTensor } from './writable-tensor.js';
 
-/** A typed array a column may hold. */
-export type ColumnArray = Float32Array | Int32Array | Uint8Array;
+export type { ColumnArray };
 
 /** One leaf of a slice source: N rows of `rowShape`, stored flat. */
 export interface Column {
@@ -90,21 +89,20 @@ export function gatherRows(source: SliceSource, rows: ArrayLike<number>): unknow
   return mapStructure(template, (leaf) => {
     const c = columns[leaf as number]!;
     const rs = c.rowSize;
-    const Ctor = c.data.constructor as new (b: ArrayBuffer, o: number, n: number) => ColumnArray;
-    const out = allocUninitialized(Ctor, c.data.BYTES_PER_ELEMENT, n * rs);
     const data = c.data;
-    if (rs < 16) {
-      for (let i = 0, o = 0; i < n; i++) {
-        const s = rows[i]! * rs;
-        for (let j = 0; j < rs; j++) out[o++] = data[s + j]!;
+    return fillNewTensor([n, ...c.rowShape], c.dtype, (out) => {
+      if (rs < 16) {
+        for (let i = 0, o = 0; i < n; i++) {
+          const s = rows[i]! * rs;
+          for (let j = 0; j < rs; j++) out[o++] = data[s + j]!;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const s = rows[i]! * rs;
+          out.set(data.subarray(s, s + rs), i * rs);
+        }
       }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const s = rows[i]! * rs;
-        out.set(data.subarray(s, s + rs), i * rs);
-      }
-    }
-    return tf.tensor(out, [n, ...c.rowShape], c.dtype);
+    });
   });
 }
 
