@@ -46,10 +46,11 @@ function sparseSoftmaxCrossEntropy({ labels, logits }: { labels: tf.Tensor; logi
   return tf.tidy(() => {
     const oneHot = tf.oneHot(tf.cast(flat, 'int32') as tf.Tensor1D, classes);
     if (ctx && !ctx.checkValues) {
-      // A label outside [0, classes) gets an all-zero one-hot row, so the rows that sum to zero are the bad ones:
-      // one reduction per step, read with the step's loss (see internal/value-checks.ts).
+      // A label outside [0, classes) gets an all-zero one-hot row, so the one-hot sums to the batch size exactly
+      // when every label is in range: one reduction per step, read with the step's loss (internal/value-checks.ts).
       ctx.checks.push({
-        violations: tf.keep(tf.sub(flat.shape[0]!, tf.sum(oneHot))),
+        value: tf.keep(tf.sum(oneHot)),
+        expected: flat.shape[0]!,
         detail: tf.keep(tf.clone(flat)),
         explain: (values) => labelRangeMessage(api, values, classes) ?? `${api}: labels out of range.`,
       });

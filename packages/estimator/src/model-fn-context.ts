@@ -24,8 +24,8 @@ export interface ModelFnContext {
    */
   readonly checkValues: boolean;
   /**
-   * Checks on values that later batches leave to the loop: each has a tensor counting violations, read with the
-   * step's other values (no extra sync), and the tensor to explain them from when the count is not zero.
+   * Checks on values that later batches leave to the loop: each has a scalar read with the step's other values
+   * (no extra sync) and the value it must equal, and the tensor to explain a failure from.
    */
   readonly checks: ValueCheck[];
   readonly scopes: string[];
@@ -41,7 +41,9 @@ export interface ModelFnContext {
 
 /** A deferred check on batch values (see {@link ModelFnContext.checks}). */
 export interface ValueCheck {
-  readonly violations: tf.Tensor;
+  /** A scalar read with the step's values; the check passes when it equals `expected`. */
+  readonly value: tf.Tensor;
+  readonly expected: number;
   readonly detail: tf.Tensor;
   readonly explain: (detail: ArrayLike<number>) => string;
 }

@@ -37,7 +37,10 @@ export class HookList {
     // The per-step phases run every step: skip hooks without the method, and await only real promises.
     for (const h of this.hooks) {
       let args: RunArgs | undefined;
-      if (h.beforeRun) args = (await this.call(h, 'beforeRun', () => h.beforeRun?.(ctx))) as RunArgs | undefined;
+      if (h.beforeRun) {
+        const r = this.call(h, 'beforeRun', () => h.beforeRun?.(ctx));
+        args = (r instanceof Promise ? await r : r) as RunArgs | undefined;
+      }
       this.requests.push(args?.fetch);
       if (args?.fetch) for (const name of Object.values(args.fetch)) names.add(name);
     }
@@ -56,7 +59,8 @@ export class HookList {
           if (v !== undefined) values[key] = v;
         }
       }
-      await this.call(h, 'afterRun', () => h.afterRun?.(ctx, values as RunValues));
+      const r = this.call(h, 'afterRun', () => h.afterRun?.(ctx, values as RunValues));
+      if (r instanceof Promise) await r;
     }
   }
 
@@ -75,16 +79,24 @@ export class HookList {
     }
   }
 
-  private async call(h: Hook, phase: string, fn: () => unknown): Promise<unknown> {
+  /**
+   * Calls one hook method, naming the hook in its errors. Returns a promise only when the method did: the
+   * per-step phases of synchronous hooks then cost no promise and no microtask.
+   */
+  private call(h: Hook, phase: string, fn: () => unknown): unknown {
     try {
       const r = fn();
-      return r instanceof Promise ? await r : r;
+      return r instanceof Promise ? r.catch((e: unknown) => Promise.reject(hookFailed(h, phase, e))) : r;
     } catch (e) {
-      if (e instanceof HookError && e.code === 'HOOK_FAILED') throw e;
-      const msg = e instanceof Error ? e.message : String(e);
-      throw new HookError('HOOK_FAILED', `${hookName(h)}.${phase}() failed: ${msg}`, { cause: e });
+      throw hookFailed(h, phase, e);
     }
   }
+}
+
+function hookFailed(h: Hook, phase: string, e: unknown): unknown {
+  if (e instanceof HookError && e.code === 'HOOK_FAILED') return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new HookError('HOOK_FAILED', `${hookName(h)}.${phase}() failed: ${msg}`, { cause: e });
 }
 
 /** The name a hook is reported under. */

@@ -56,16 +56,8 @@ export async function runTrainLoop<P>(
     summaryWriter: writer,
     lastValues: Object.fromEntries(lastValues),
   });
-  let stopReason: string | null = null;
-  const runContext = (): RunContext => ({
-    ...session(),
-    requestStop: (r) => {
-      stopReason ??= r ?? 'stop requested';
-    },
-    get stopRequested() {
-      return stopReason !== null;
-    },
-  });
+  const stop = new StopFlag();
+  const runContext = (): RunContext => new StepContext(model.globalStep, deps.modelDir, writer, lastValues, stop);
   const summaryTimer = new EveryN({ steps: deps.config.saveSummarySteps });
   let specHooks: HookList | null = null;
   let opened: OpenedInput | null = null;
@@ -77,7 +69,7 @@ export async function runTrainLoop<P>(
     await restoreInputPosition(model, opened, deps.config.saveInputState, log);
     let built = false;
     let graphWritten = false;
-    while (stopReason === null) {
+    while (stop.reason === null) {
       const next = await opened.iterator.next();
       if (next.done) {
         log(`${api}: the input ended at global step ${model.globalStep}.`);
@@ -140,7 +132,7 @@ export async function runTrainLoop<P>(
     await specHooks?.end(session());
     await hooks.end(session());
     log(
-      `Loss for final step: training stopped at global step ${model.globalStep}${stopReason ? ` (${stopReason})` : ''}.`,
+      `Loss for final step: training stopped at global step ${model.globalStep}${stop.reason ? ` (${stop.reason})` : ''}.`,
     );
   } catch (e) {
     await specHooks?.onError(session(), e);
@@ -148,6 +140,38 @@ export async function runTrainLoop<P>(
     throw e;
   } finally {
     await opened?.iterator.return?.();
+  }
+}
+
+/** Whether a hook asked the loop to stop, and why (the first reason wins). */
+class StopFlag {
+  reason: string | null = null;
+}
+
+/**
+ * The RunContext of one step. A class with lazy `lastValues` rather than an object literal with a spread and a
+ * getter: two are made every step, and few hooks look at the previous step's values.
+ */
+class StepContext implements RunContext {
+  readonly mode = 'train' as const;
+  private values: Readonly<Record<string, FetchedValue>> | null = null;
+  constructor(
+    readonly globalStep: number,
+    readonly modelDir: string,
+    readonly summaryWriter: SummaryWriter,
+    private readonly lastValuesByName: ReadonlyMap<string, FetchedValue>,
+    private readonly stop: StopFlag,
+  ) {}
+  get lastValues(): Readonly<Record<string, FetchedValue>> {
+    this.values ??= Object.fromEntries(this.lastValuesByName);
+    return this.values;
+  }
+  // a property, so hooks may pass it around unbound
+  readonly requestStop = (reason?: string): void => {
+    this.stop.reason ??= reason ?? 'stop requested';
+  };
+  get stopRequested(): boolean {
+    return this.stop.reason !== null;
   }
 }
 

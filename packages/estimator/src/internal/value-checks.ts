@@ -4,18 +4,18 @@ import type { ValueCheck } from '../model-fn-context.js';
 
 /** Keeps the check tensors a model_fn call registered, so they outlive the step's tidy scope. */
 export function keepChecks(checks: readonly ValueCheck[]): ValueCheck[] {
-  return checks.map((c) => ({ ...c, violations: tf.keep(c.violations), detail: tf.keep(c.detail) }));
+  return checks.map((c) => ({ ...c, value: tf.keep(c.value), detail: tf.keep(c.detail) }));
 }
 
 /**
- * Reads the violation counts (meant to be awaited together with the step's other values) and throws the first
+ * Reads the checks' values (meant to be awaited together with the step's other values) and throws the first
  * failed check's message, naming the global step. Disposes every check tensor.
  */
 export async function settleChecks(checks: readonly ValueCheck[], step: number): Promise<void> {
   if (checks.length === 0) return;
   try {
-    const counts = await Promise.all(checks.map((c) => c.violations.data()));
-    const failed = checks.findIndex((_, i) => (counts[i]![0] ?? 0) > 0);
+    const values = await Promise.all(checks.map((c) => c.value.data()));
+    const failed = checks.findIndex((c, i) => values[i]![0] !== c.expected);
     if (failed >= 0) {
       const check = checks[failed]!;
       const detail = await check.detail.data();
@@ -25,6 +25,6 @@ export async function settleChecks(checks: readonly ValueCheck[], step: number):
       );
     }
   } finally {
-    tf.dispose(checks.flatMap((c) => [c.violations, c.detail]));
+    tf.dispose(checks.flatMap((c) => [c.value, c.detail]));
   }
 }
