@@ -147,7 +147,7 @@ export function renderReport(result) {
   }
   if (result.dataTable) {
     p();
-    p(result.dataTable.replace(/^###/m, '### Input pipelines:'));
+    p(result.dataTable.replace(/^###/gm, '### Input pipelines:'));
   }
   if (result.backendsTable) {
     p();

@@ -136,7 +136,20 @@ function runTable(script, argv, label) {
   }
   return r.stdout.trim();
 }
-const dataTable = has('no-data') || smoke ? null : runTable('./data/run.mjs', quick ? ['--quick'] : [], 'data');
+// Input pipelines on cpu (all four) and on wasm, the backend the Estimator trains on in Node ((a) and (b) only:
+// (c) and (d) make no tensors).
+const dataTables =
+  has('no-data') || smoke
+    ? []
+    : [
+        runTable('./data/run.mjs', [...(quick ? ['--quick'] : []), '--backend', 'cpu'], 'data (cpu)'),
+        runTable(
+          './data/run.mjs',
+          [...(quick ? ['--quick'] : []), '--backend', 'wasm', '--only', 'a,b,b-general'],
+          'data (wasm)',
+        ),
+      ].filter(Boolean);
+const dataTable = dataTables.length > 0 ? dataTables.join('\n\n') : null;
 const backendsTable = has('no-backends') || quick ? null : runTable('./backends/run.mjs', ['--secs', '3'], 'backends');
 
 const summaryTable =

@@ -1,8 +1,9 @@
 // Benchmarks @estimatorjs/data against @tensorflow/tfjs-data 4.22.0 on the same pipelines, in the same run,
-// on the tfjs cpu backend. Prints a markdown table of ratios. Build first: pnpm turbo run build --filter=@estimatorjs/data
+// on one tfjs backend for both (--backend cpu, the default, or wasm: the backend the Estimator trains on in Node).
+// Prints a markdown table of ratios. Build first: pnpm turbo run build --filter=@estimatorjs/data
 // Every comparison runs R interleaved rounds (ours, theirs, then theirs, ours, ...) after a warm-up of both and
 // reports the median rate of each side and the median of the per-round ratios (the machine may be shared).
-// Usage: node bench/data/run.mjs [--batches 500] [--rounds 5] [--quick]
+// Usage: node bench/data/run.mjs [--backend cpu|wasm] [--batches 500] [--rounds 5] [--quick] [--only a,b,c,d]
 import { createRequire } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,7 +19,16 @@ const oursDist = argv.includes('--ours')
   ? pathToFileURL(`${resolvePath(argv[argv.indexOf('--ours') + 1])}/`)
   : new URL('../../packages/data/dist/', import.meta.url);
 const ours = await import(new URL('index.js', oursDist).href);
-await tf.setBackend('cpu');
+const BACKEND = argv.includes('--backend') ? argv[argv.indexOf('--backend') + 1] : 'cpu';
+if (BACKEND === 'wasm') {
+  // through @estimatorjs/backends, which finds the .wasm files in Node; both sides get the same stock kernels
+  const { backends } = await import('../backends/deps.mjs');
+  await backends.useBackend('wasm');
+} else if (BACKEND === 'cpu') {
+  await tf.setBackend('cpu');
+} else {
+  throw new Error(`bench/data: --backend must be cpu or wasm, got '${BACKEND}'.`);
+}
 await tf.ready();
 
 const args = process.argv.slice(2);
@@ -260,7 +270,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`\n### @estimatorjs/data vs @tensorflow/tfjs-data 4.22.0 (cpu backend, Node ${process.version})\n`);
+console.log(`\n### @estimatorjs/data vs @tensorflow/tfjs-data 4.22.0 (${BACKEND} backend, Node ${process.version})\n`);
 console.log('| pipeline | ours | tfjs-data | ratio | live tensors after a run (ours / tfjs-data) |');
 console.log('|---|---:|---:|---:|---|');
 for (const { label, o, t, ratio, unit } of rows) {
