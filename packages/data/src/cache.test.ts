@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import { collectPlain, expectNoLeaks, setupTestBackend, type TensorView } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,20 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function collect(ds: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const x of ds) {
-    out.push(toJs(x));
-    tf.dispose(x as tf.TensorContainer);
-  }
-  return out;
-}
-function toJs(x: unknown): unknown {
-  if (x instanceof tf.Tensor) return { dtype: x.dtype, v: x.arraySync() };
-  if (Array.isArray(x)) return x.map(toJs);
-  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, toJs(v)]));
-  return x;
-}
+// dtypes matter here: a cache must give back int32 as int32
+const withDtype: TensorView = (t) => ({ dtype: t.dtype, v: t.arraySync() });
+const collect = (ds: AsyncIterable<unknown>) => collectPlain(ds, withDtype);
 
 /** A source that counts how many times it was run. */
 function counted() {

@@ -1,4 +1,4 @@
-import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import { collectPlain, expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from './dataset.js';
@@ -7,22 +7,6 @@ import { DataError } from './errors.js';
 beforeAll(() => setupTestBackend('cpu'));
 
 /** Reads every element as plain JS values and disposes it. */
-async function collect(ds: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const x of ds) {
-    out.push(toJs(x));
-    tf.dispose(x as tf.TensorContainer);
-  }
-  return out;
-}
-
-function toJs(x: unknown): unknown {
-  if (x instanceof tf.Tensor) return x.arraySync();
-  if (Array.isArray(x)) return x.map(toJs);
-  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, toJs(v)]));
-  return x;
-}
-
 describe('Dataset.fromTensorSlices', () => {
   it('slices a tensor along dim 0', async () => {
     const t = tf.tensor2d([
@@ -32,20 +16,20 @@ describe('Dataset.fromTensorSlices', () => {
     ]);
     const ds = Dataset.fromTensorSlices(t);
     expect(ds.size).toBe(3);
-    expect(await collect(ds)).toEqual([
+    expect(await collectPlain(ds)).toEqual([
       [1, 2],
       [3, 4],
       [5, 6],
     ]);
     // re-iterable, and the user's tensor is never disposed
-    expect(await collect(ds)).toHaveLength(3);
+    expect(await collectPlain(ds)).toHaveLength(3);
     expect(t.isDisposed).toBe(false);
     t.dispose();
   });
 
   it('slices nested objects and tuples of typed arrays and number[]', async () => {
     const ds = Dataset.fromTensorSlices({ a: new Int32Array([1, 2]), b: [[0.5, 1.5], new Float32Array([7, 8])] });
-    expect(await collect(ds)).toEqual([
+    expect(await collectPlain(ds)).toEqual([
       { a: 1, b: [0.5, 7] },
       { a: 2, b: [1.5, 8] },
     ]);
@@ -64,7 +48,7 @@ describe('Dataset.fromTensorSlices', () => {
     const t = tf.tensor1d([1, 2, 3]);
     const ds = Dataset.fromTensorSlices(t);
     for await (const x of ds) x.dispose();
-    expect(await collect(ds)).toEqual([1, 2, 3]);
+    expect(await collectPlain(ds)).toEqual([1, 2, 3]);
     t.dispose();
   });
 
@@ -87,8 +71,8 @@ describe('transformations', () => {
   const range = (n: number) => Dataset.fromTensorSlices(Float32Array.from({ length: n }, (_, i) => i));
 
   it('batch stacks and keeps the remainder unless dropRemainder', async () => {
-    expect(await collect(range(7).batch(3))).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
-    expect(await collect(range(7).batch(3, { dropRemainder: true }))).toEqual([
+    expect(await collectPlain(range(7).batch(3))).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    expect(await collectPlain(range(7).batch(3, { dropRemainder: true }))).toEqual([
       [0, 1, 2],
       [3, 4, 5],
     ]);
@@ -103,7 +87,7 @@ describe('transformations', () => {
       [5, 6],
     ]);
     const ds = Dataset.fromTensorSlices({ x, y: new Int32Array([7, 8, 9]) }).batch(2);
-    const out = await collect(ds);
+    const out = await collectPlain(ds);
     expect(out).toEqual([
       {
         x: [
@@ -121,7 +105,7 @@ describe('transformations', () => {
     const ds = range(5)
       .map((v) => tf.mul(v, 2))
       .batch(2);
-    expect(await collect(ds)).toEqual([[0, 2], [4, 6], [8]]);
+    expect(await collectPlain(ds)).toEqual([[0, 2], [4, 6], [8]]);
   });
 
   it('batch(0) and shuffle() say what they expected', () => {
@@ -133,8 +117,8 @@ describe('transformations', () => {
 
   it('map runs fn and disposes inputs not passed through', async () => {
     await expectNoLeaks(async () => {
-      expect(await collect(range(4).map((x) => tf.add(x, 1)))).toEqual([1, 2, 3, 4]);
-      expect(await collect(range(2).map((x) => ({ a: x, b: tf.neg(x) })))).toEqual([
+      expect(await collectPlain(range(4).map((x) => tf.add(x, 1)))).toEqual([1, 2, 3, 4]);
+      expect(await collectPlain(range(2).map((x) => ({ a: x, b: tf.neg(x) })))).toEqual([
         { a: 0, b: -0 },
         { a: 1, b: -1 },
       ]);
@@ -147,28 +131,28 @@ describe('transformations', () => {
       const y = tf.mul(x, 10);
       return y;
     });
-    await expectNoLeaks(async () => expect(await collect(ds)).toEqual([0, 10, 20]));
+    await expectNoLeaks(async () => expect(await collectPlain(ds)).toEqual([0, 10, 20]));
   });
 
   it('repeat, take, skip', async () => {
-    expect(await collect(range(3).repeat(2))).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(await collectPlain(range(3).repeat(2))).toEqual([0, 1, 2, 0, 1, 2]);
     expect(range(3).repeat().size).toBe(Infinity);
     expect(range(3).repeat(2).size).toBe(6);
-    expect(await collect(range(3).repeat().take(7))).toEqual([0, 1, 2, 0, 1, 2, 0]);
-    expect(await collect(range(5).skip(3))).toEqual([3, 4]);
+    expect(await collectPlain(range(3).repeat().take(7))).toEqual([0, 1, 2, 0, 1, 2, 0]);
+    expect(await collectPlain(range(5).skip(3))).toEqual([3, 4]);
     expect(range(5).take(2).size).toBe(2);
-    expect(await collect(range(0).repeat())).toEqual([]);
+    expect(await collectPlain(range(0).repeat())).toEqual([]);
   });
 
   it('prefetch keeps order', async () => {
-    expect(await collect(range(10).prefetch(3))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await collectPlain(range(10).prefetch(3))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('transformations never mutate their input dataset', async () => {
     const base = range(4);
     base.batch(2);
     base.take(1);
-    expect(await collect(base)).toEqual([0, 1, 2, 3]);
+    expect(await collectPlain(base)).toEqual([0, 1, 2, 3]);
   });
 });
 
@@ -176,16 +160,16 @@ describe('shuffle', () => {
   const range = (n: number) => Dataset.fromTensorSlices(Float32Array.from({ length: n }, (_, i) => i));
 
   it('yields a permutation, the same for the same seed', async () => {
-    const a = (await collect(range(100).shuffle(10, { seed: 7 }))) as number[];
-    const b = (await collect(range(100).shuffle(10, { seed: 7 }))) as number[];
+    const a = (await collectPlain(range(100).shuffle(10, { seed: 7 }))) as number[];
+    const b = (await collectPlain(range(100).shuffle(10, { seed: 7 }))) as number[];
     expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(a).toEqual(b);
     expect(a).not.toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 
   it('a buffer of 1 keeps the order; a small buffer only moves elements locally', async () => {
-    expect(await collect(range(5).shuffle(1, { seed: 1 }))).toEqual([0, 1, 2, 3, 4]);
-    const out = (await collect(range(50).shuffle(3, { seed: 3 }))) as number[];
+    expect(await collectPlain(range(5).shuffle(1, { seed: 1 }))).toEqual([0, 1, 2, 3, 4]);
+    const out = (await collectPlain(range(50).shuffle(3, { seed: 3 }))) as number[];
     // element i cannot appear before position i - (bufferSize - 1)
     out.forEach((v, pos) => {
       expect(pos).toBeGreaterThanOrEqual(v - 2);
@@ -193,23 +177,23 @@ describe('shuffle', () => {
   });
 
   it('reshuffles each epoch by default, and not when reshuffleEachIteration is false', async () => {
-    const epochs = (await collect(range(20).shuffle(20, { seed: 5 }).repeat(2))) as number[];
+    const epochs = (await collectPlain(range(20).shuffle(20, { seed: 5 }).repeat(2))) as number[];
     expect(epochs.slice(0, 20)).not.toEqual(epochs.slice(20));
     expect([...epochs.slice(20)].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    const same = (await collect(
+    const same = (await collectPlain(
       range(20).shuffle(20, { seed: 5, reshuffleEachIteration: false }).repeat(2),
     )) as number[];
     expect(same.slice(0, 20)).toEqual(same.slice(20));
   });
 
   it('repeat before shuffle mixes epochs; after shuffle keeps epoch boundaries', async () => {
-    const after = (await collect(range(10).shuffle(10, { seed: 2 }).repeat(3))) as number[];
+    const after = (await collectPlain(range(10).shuffle(10, { seed: 2 }).repeat(3))) as number[];
     for (let e = 0; e < 3; e++) {
       expect([...after.slice(e * 10, e * 10 + 10)].sort((x, y) => x - y)).toEqual(
         Array.from({ length: 10 }, (_, i) => i),
       );
     }
-    const before = (await collect(range(10).repeat(3).shuffle(10, { seed: 2 }))) as number[];
+    const before = (await collectPlain(range(10).repeat(3).shuffle(10, { seed: 2 }))) as number[];
     expect(before).toHaveLength(30);
     const firstEpochs = before.slice(0, 10);
     expect(new Set(firstEpochs).size).toBeLessThan(10); // some element appears twice before the first epoch ends
@@ -217,7 +201,7 @@ describe('shuffle', () => {
 
   it('each new iteration of the dataset draws a new order', async () => {
     const ds = range(30).shuffle(30, { seed: 9 });
-    expect(await collect(ds)).not.toEqual(await collect(ds));
+    expect(await collectPlain(ds)).not.toEqual(await collectPlain(ds));
   });
 });
 
@@ -266,6 +250,6 @@ describe('memory', () => {
     const ds = Dataset.fromTensorSlices(new Float32Array(5))
       .map((v) => tf.add(v, 1))
       .batch(2, { dropRemainder: true });
-    await expectNoLeaks(() => collect(ds));
+    await expectNoLeaks(() => collectPlain(ds));
   });
 });

@@ -1,4 +1,4 @@
-import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import { collectPlain, expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from './dataset.js';
@@ -6,22 +6,6 @@ import { DataError } from './errors.js';
 import { placeholder } from './placeholder.js';
 
 beforeAll(() => setupTestBackend('cpu'));
-
-async function collect(ds: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const x of ds) {
-    out.push(toJs(x));
-    tf.dispose(x as tf.TensorContainer);
-  }
-  return out;
-}
-
-function toJs(x: unknown): unknown {
-  if (x instanceof tf.Tensor) return x.arraySync();
-  if (Array.isArray(x)) return x.map(toJs);
-  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, toJs(v)]));
-  return x;
-}
 
 type Ds = Dataset<{ x: tf.Tensor; y: tf.Tensor }>;
 const rows = (n: number) => ({
@@ -56,7 +40,7 @@ describe('the row-index fast path', () => {
       const slow = build(Dataset.fromTensorSlices(src).map((e) => e) as unknown as Ds);
       expect(fast.size).toBe(slow.size);
       await expectNoLeaks(async () => {
-        expect(await collect(fast)).toEqual(await collect(slow));
+        expect(await collectPlain(fast)).toEqual(await collectPlain(slow));
       });
       tf.dispose(src.x);
     });
@@ -69,8 +53,8 @@ describe('the row-index fast path', () => {
       .map((e) => e)
       .shuffle(12, { seed: 5 })
       .batch(12);
-    const f = [await collect(fast), await collect(fast)];
-    const s = [await collect(slow), await collect(slow)];
+    const f = [await collectPlain(fast), await collectPlain(fast)];
+    const s = [await collectPlain(slow), await collectPlain(slow)];
     expect(f).toEqual(s);
     expect(f[0]).not.toEqual(f[1]);
     tf.dispose(src.x);
@@ -85,7 +69,7 @@ describe('map(fn, { vectorize: true })', () => {
     const plain = Dataset.fromTensorSlices(src).map(norm).shuffle(8, { seed: 1 }).repeat(2).batch(6);
     const vec = Dataset.fromTensorSlices(src).map(norm, { vectorize: true }).shuffle(8, { seed: 1 }).repeat(2).batch(6);
     await expectNoLeaks(async () => {
-      expect(await collect(vec)).toEqual(await collect(plain));
+      expect(await collectPlain(vec)).toEqual(await collectPlain(plain));
     });
     tf.dispose(src.x);
   });
@@ -94,9 +78,9 @@ describe('map(fn, { vectorize: true })', () => {
     const ds = Dataset.fromTensorSlices(new Float32Array([1, 2, 3]))
       .map((x) => tf.add(x, 1), { vectorize: true })
       .map((x) => tf.mul(x, 10), { vectorize: true });
-    expect(await collect(ds)).toEqual([20, 30, 40]);
-    expect(await collect(ds.batch(2))).toEqual([[20, 30], [40]]);
-    expect(await collect(ds.map((x) => tf.neg(x)))).toEqual([-20, -30, -40]);
+    expect(await collectPlain(ds)).toEqual([20, 30, 40]);
+    expect(await collectPlain(ds.batch(2))).toEqual([[20, 30], [40]]);
+    expect(await collectPlain(ds.map((x) => tf.neg(x)))).toEqual([-20, -30, -40]);
   });
 
   it('rejects a fn that mixes rows on the first batch, naming the API, and leaks nothing', async () => {
@@ -105,7 +89,7 @@ describe('map(fn, { vectorize: true })', () => {
       .map(({ x, y }) => ({ x: tf.sub(x, tf.mean(x)), y }), { vectorize: true })
       .batch(4);
     await expectNoLeaks(async () => {
-      const err = await collect(ds).catch((e) => e);
+      const err = await collectPlain(ds).catch((e) => e);
       expect(err).toBeInstanceOf(DataError);
       expect(String(err.message)).toMatch(/^Dataset\.map\(fn, \{ vectorize: true \}\): component 0 of row 0 differs/);
     });
@@ -116,7 +100,9 @@ describe('map(fn, { vectorize: true })', () => {
     const ds = Dataset.fromTensorSlices(tf.ones([6, 2]))
       .map((x) => tf.sum(x), { vectorize: true })
       .batch(3);
-    await expect(collect(ds)).rejects.toThrow(/component 0 of a batch of 3 came out as \[\]; per element it is \[\]/);
+    await expect(collectPlain(ds)).rejects.toThrow(
+      /component 0 of a batch of 3 came out as \[\]; per element it is \[\]/,
+    );
   });
 
   it('rejects async functions up front', () => {
@@ -125,7 +111,7 @@ describe('map(fn, { vectorize: true })', () => {
 
   it('falls back to a per-element map off the fast path', async () => {
     expect(
-      await collect(
+      await collectPlain(
         Dataset.range(4)
           .map((x) => x * 2, { vectorize: true })
           .batch(2),
@@ -148,7 +134,7 @@ describe('the fast path with placeholders and saved positions', () => {
     const read = async (general: boolean) => {
       const it = build(general).makeInitializableIterator();
       await it.initialize(feed);
-      const out = await collect(it);
+      const out = await collectPlain(it);
       await it.return();
       return out;
     };
@@ -168,11 +154,11 @@ describe('the fast path with placeholders and saved positions', () => {
     tf.dispose((await it.getNext()) as unknown as tf.TensorContainer);
     tf.dispose((await it.getNext()) as unknown as tf.TensorContainer);
     const state = it.saveState();
-    const rest = await collect(it);
+    const rest = await collectPlain(it);
     expect(rest.length).toBe(7); // 60 rows in batches of 7: 9, two already read
     const resumed = ds.makeOneShotIterator();
     await resumed.restoreState(state);
-    expect(await collect(resumed)).toEqual(rest);
+    expect(await collectPlain(resumed)).toEqual(rest);
     tf.dispose(src.x);
   });
 });

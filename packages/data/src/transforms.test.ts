@@ -1,38 +1,21 @@
-import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import { collectPlain, expectNoLeaks, setupTestBackend, toPlain } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from './dataset.js';
 
 beforeAll(() => setupTestBackend('cpu'));
 
-function toJs(x: unknown): unknown {
-  if (x instanceof tf.Tensor) return x.arraySync();
-  if (x instanceof Dataset) return '<dataset>';
-  if (Array.isArray(x)) return x.map(toJs);
-  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, toJs(v)]));
-  return x;
-}
-
-async function collect(ds: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const x of ds) {
-    out.push(toJs(x));
-    tf.dispose(x as tf.TensorContainer);
-  }
-  return out;
-}
-
-/** collect() inside expectNoLeaks: the documented outputs, and no tensor left behind. */
-const outputs = (ds: AsyncIterable<unknown>) => expectNoLeaks(() => collect(ds));
+/** collectPlain() inside expectNoLeaks: the documented outputs, and no tensor left behind. */
+const outputs = (ds: AsyncIterable<unknown>) => expectNoLeaks(() => collectPlain(ds));
 
 describe('sources (tf.data documented examples)', () => {
   it('range', async () => {
-    expect(await collect(Dataset.range(5))).toEqual([0, 1, 2, 3, 4]);
-    expect(await collect(Dataset.range(2, 5))).toEqual([2, 3, 4]);
-    expect(await collect(Dataset.range(1, 5, 2))).toEqual([1, 3]);
-    expect(await collect(Dataset.range(1, 5, -2))).toEqual([]);
-    expect(await collect(Dataset.range(5, 1))).toEqual([]);
-    expect(await collect(Dataset.range(5, 1, -2))).toEqual([5, 3]);
+    expect(await collectPlain(Dataset.range(5))).toEqual([0, 1, 2, 3, 4]);
+    expect(await collectPlain(Dataset.range(2, 5))).toEqual([2, 3, 4]);
+    expect(await collectPlain(Dataset.range(1, 5, 2))).toEqual([1, 3]);
+    expect(await collectPlain(Dataset.range(1, 5, -2))).toEqual([]);
+    expect(await collectPlain(Dataset.range(5, 1))).toEqual([]);
+    expect(await collectPlain(Dataset.range(5, 1, -2))).toEqual([5, 3]);
     expect(Dataset.range(5, 1, -2).size).toBe(2);
   });
 
@@ -50,7 +33,7 @@ describe('sources (tf.data documented examples)', () => {
       yield [1, 1];
       yield [2, 2];
     });
-    expect(await collect(ds)).toEqual([
+    expect(await collectPlain(ds)).toEqual([
       [1, 1],
       [2, 2],
     ]);
@@ -76,7 +59,7 @@ describe('sources (tf.data documented examples)', () => {
       },
       { outputSignature: { shape: [2] } },
     );
-    await expect(collect(bad)).rejects.toThrow(
+    await expect(collectPlain(bad)).rejects.toThrow(
       /element 0 at '\(element\)' has shape \[3\]; the outputSignature expects \[2\]/,
     );
   });
@@ -84,23 +67,23 @@ describe('sources (tf.data documented examples)', () => {
   it('zip and concatenate', async () => {
     const a = Dataset.range(1, 4);
     const b = Dataset.range(4, 7);
-    expect(await collect(Dataset.zip([a, b]))).toEqual([
+    expect(await collectPlain(Dataset.zip([a, b]))).toEqual([
       [1, 4],
       [2, 5],
       [3, 6],
     ]);
-    expect(await collect(Dataset.zip({ a, c: Dataset.range(13, 15) }))).toEqual([
+    expect(await collectPlain(Dataset.zip({ a, c: Dataset.range(13, 15) }))).toEqual([
       { a: 1, c: 13 },
       { a: 2, c: 14 },
     ]);
-    expect(await collect(a.concatenate(b))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await collectPlain(a.concatenate(b))).toEqual([1, 2, 3, 4, 5, 6]);
     expect(a.concatenate(b).size).toBe(6);
   });
 });
 
 describe('transformations (tf.data documented examples)', () => {
   it('filter', async () => {
-    expect(await collect(Dataset.range(1, 4).filter((x) => x < 3))).toEqual([1, 2]);
+    expect(await collectPlain(Dataset.range(1, 4).filter((x) => x < 3))).toEqual([1, 2]);
     const t = Dataset.fromTensorSlices([1, 2, 3]).filter((x) => tf.equal(x, 1));
     expect(await outputs(t)).toEqual([1]);
   });
@@ -121,7 +104,7 @@ describe('transformations (tf.data documented examples)', () => {
       cycleLength: 2,
       blockLength: 4,
     });
-    expect(await collect(ds)).toEqual([
+    expect(await collectPlain(ds)).toEqual([
       1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 4, 4, 5, 5, 5, 5, 5, 5,
     ]);
   });
@@ -207,9 +190,9 @@ describe('transformations (tf.data documented examples)', () => {
   });
 
   it('shard', async () => {
-    expect(await collect(Dataset.range(10).shard(3, 0))).toEqual([0, 3, 6, 9]);
-    expect(await collect(Dataset.range(10).shard(3, 1))).toEqual([1, 4, 7]);
-    expect(await collect(Dataset.range(10).shard(3, 2))).toEqual([2, 5, 8]);
+    expect(await collectPlain(Dataset.range(10).shard(3, 0))).toEqual([0, 3, 6, 9]);
+    expect(await collectPlain(Dataset.range(10).shard(3, 1))).toEqual([1, 4, 7]);
+    expect(await collectPlain(Dataset.range(10).shard(3, 2))).toEqual([2, 5, 8]);
     expect(Dataset.range(10).shard(3, 0).size).toBe(4);
     expect(Dataset.range(10).shard(3, 2).size).toBe(3);
     expect(() => Dataset.range(10).shard(3, 3)).toThrow(/expected index < numShards. Received index=3, numShards=3/);
@@ -218,7 +201,7 @@ describe('transformations (tf.data documented examples)', () => {
   it('window', async () => {
     const windows = async (ds: Dataset<Dataset<number>>) => {
       const out: unknown[] = [];
-      for await (const w of ds) out.push(await collect(w));
+      for await (const w of ds) out.push(await collectPlain(w));
       return out;
     };
     expect(await windows(Dataset.range(7).window(3))).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
@@ -252,12 +235,12 @@ describe('transformations (tf.data documented examples)', () => {
   });
 
   it('enumerate, apply, reduce, cardinality', async () => {
-    expect(await collect(Dataset.range(3).enumerate(5))).toEqual([
+    expect(await collectPlain(Dataset.range(3).enumerate(5))).toEqual([
       [5, 0],
       [6, 1],
       [7, 2],
     ]);
-    expect(await collect(Dataset.range(5).apply((ds) => ds.filter((x) => x > 2)))).toEqual([3, 4]);
+    expect(await collectPlain(Dataset.range(5).apply((ds) => ds.filter((x) => x > 2)))).toEqual([3, 4]);
     expect(await Dataset.range(5).reduce(0, (s, x) => s + x)).toBe(10);
     const sum = await expectNoLeaks(async () => {
       const zero = tf.scalar(0);
@@ -297,14 +280,14 @@ describe('transformations (tf.data documented examples)', () => {
       await new Promise((r) => setTimeout(r, delays[x]));
       return x;
     };
-    expect(await collect(Dataset.range(4).map(slow, { numParallelCalls: 4 }))).toEqual([0, 1, 2, 3]);
-    const unordered = (await collect(
+    expect(await collectPlain(Dataset.range(4).map(slow, { numParallelCalls: 4 }))).toEqual([0, 1, 2, 3]);
+    const unordered = (await collectPlain(
       Dataset.range(4).map(slow, { numParallelCalls: 4, deterministic: false }),
     )) as number[];
     expect([...unordered].sort()).toEqual([0, 1, 2, 3]);
     expect(unordered[0]).not.toBe(0);
     const t0 = performance.now();
-    await collect(
+    await collectPlain(
       Dataset.range(8).map(
         async (x) => {
           await new Promise((r) => setTimeout(r, 20));
@@ -340,7 +323,7 @@ describe('iterator save/restore', () => {
     const expected: unknown[] = [];
     for (let i = 0; i < 5; i++) {
       const b = await it.getNext();
-      expected.push(toJs(b));
+      expected.push(toPlain(b));
       tf.dispose(b);
     }
     await it.return();
@@ -350,7 +333,7 @@ describe('iterator save/restore', () => {
     const got: unknown[] = [];
     for (let i = 0; i < 5; i++) {
       const b = await other.getNext();
-      got.push(toJs(b));
+      got.push(toPlain(b));
       tf.dispose(b);
     }
     expect(got).toEqual(expected);

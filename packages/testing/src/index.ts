@@ -1,3 +1,4 @@
 export { describeBackends, setupTestBackend, type TestBackend } from './describe-backends.js';
 export { countTensors, expectNoLeaks } from './expect-no-leaks.js';
+export { collectPlain, type TensorView, toPlain } from './plain-values.js';
 export { tempModelDir } from './temp-model-dir.js';
