@@ -1,18 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { useBackend } from '../use-backend.js';
+import {
+  type Conv2DCase,
+  conv2dCaseTitle,
+  conv2dOutShape,
+  describeWasmVsCpu,
+  expectAllClose,
+  expectClose,
+  expectStepsLeakNothing,
+  NUMERIC_GRADIENT_TOLERANCE,
+  numericGradient,
+  onCpuAndWasm,
+  runKernel,
+  seeded,
+} from './kernel-parity.test-util.js';
 
-type Pad = 'valid' | 'same' | number;
-
-interface Case {
-  x: [number, number, number, number];
-  filter: [number, number, number, number];
-  strides: [number, number];
-  pad: Pad;
-  dataFormat?: 'NHWC' | 'NCHW';
-}
-
-const cases: Case[] = [
+const cases: Conv2DCase[] = [
   { x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: [1, 1], pad: 'same' },
   { x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: [1, 1], pad: 'valid' },
   { x: [1, 8, 9, 2], filter: [3, 2, 2, 5], strides: [2, 2], pad: 'same' },
@@ -23,70 +27,32 @@ const cases: Case[] = [
   { x: [2, 3, 7, 6], filter: [3, 3, 3, 2], strides: [1, 2], pad: 'same', dataFormat: 'NCHW' },
 ];
 
-function seeded(shape: number[], seed: number): Float32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    out[i] = s / 2147483648 - 0.5;
-  }
-  return out;
-}
-
-function outShape(c: Case): number[] {
-  const nhwc = c.dataFormat === 'NCHW' ? [c.x[0], c.x[2], c.x[3], c.x[1]] : c.x;
-  const info = tf.backend_util.computeConv2DInfo(
-    nhwc as [number, number, number, number],
-    c.filter,
-    c.strides,
-    1,
-    c.pad,
-  );
-  const [n, h, w, ch] = info.outShape;
-  return c.dataFormat === 'NCHW' ? [n, ch, h, w] : [n, h, w, ch];
-}
-
-async function backpropFilter(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array> {
-  await useBackend(backend);
+/** Conv2DBackpropFilter on the active backend. */
+async function backpropFilter(c: Conv2DCase): Promise<Float32Array> {
   const x = tf.tensor(seeded(c.x, 1), c.x);
-  const dy = tf.tensor(seeded(outShape(c), 2), outShape(c));
-  const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-    strides: c.strides,
-    pad: c.pad,
-    dataFormat: c.dataFormat ?? 'NHWC',
-    dimRoundingMode: undefined,
-    filterShape: c.filter,
-  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const dy = tf.tensor(seeded(conv2dOutShape(c), 2), conv2dOutShape(c));
+  const dw = runKernel(
+    'Conv2DBackpropFilter',
+    { x, dy },
+    {
+      strides: c.strides,
+      pad: c.pad,
+      dataFormat: c.dataFormat ?? 'NHWC',
+      dimRoundingMode: undefined,
+      filterShape: c.filter,
+    },
+  );
   expect(dw.shape).toEqual(c.filter);
   const data = (await dw.data()) as Float32Array;
   tf.dispose([x, dy, dw]);
   return data;
 }
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const e = expected[i] as number;
-    if (Math.abs(a - e) > atol + rtol * Math.abs(e)) {
-      throw new Error(`element ${i}: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})`);
-    }
-  }
-}
-
-describe('wasm Conv2DBackpropFilter', () => {
-  beforeAll(async () => {
-    await useBackend('cpu');
-    await useBackend('wasm');
-  });
-
+describeWasmVsCpu('wasm Conv2DBackpropFilter', () => {
   for (const c of cases) {
-    const title = `x=${c.x} filter=${c.filter} strides=${c.strides} pad=${c.pad} ${c.dataFormat ?? 'NHWC'}`;
-    it(`matches the cpu kernel: ${title}`, async () => {
-      const expected = await backpropFilter('cpu', c);
-      const actual = await backpropFilter('wasm', c);
-      expectClose(actual, expected, 1e-5, 1e-5);
+    it(`matches the cpu kernel: ${conv2dCaseTitle(c)}`, async () => {
+      const { cpu, wasm } = await onCpuAndWasm(() => backpropFilter(c));
+      expectClose(wasm, cpu, { rtol: 1e-5, atol: 1e-5 });
     });
   }
 
@@ -110,55 +76,35 @@ describe('wasm Conv2DBackpropFilter', () => {
           const y = tf.conv2d(tf.tensor4d(xs, xShape), tf.tensor4d(w, fShape), 1, pad, 'NHWC', dilations);
           return tf.sum(tf.mul(y, tf.tensor(dys, info.outShape))).dataSync()[0] as number;
         });
-      const numeric = new Float32Array(ws.length);
-      const eps = 0.5;
-      for (let i = 0; i < ws.length; i++) {
-        const plus = ws.slice();
-        const minus = ws.slice();
-        plus[i] = (plus[i] as number) + eps;
-        minus[i] = (minus[i] as number) - eps;
-        numeric[i] = (f(plus) - f(minus)) / (2 * eps);
-      }
       const analytic = tf.tidy(() =>
-        (
-          tf
-            .engine()
-            .runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xs, xShape), dy: tf.tensor(dys, info.outShape) }, {
-              strides: 1,
-              pad,
-              dataFormat: 'NHWC',
-              filterShape: fShape,
-              dilations,
-            } as unknown as tf.NamedAttrMap) as tf.Tensor
+        runKernel(
+          'Conv2DBackpropFilter',
+          { x: tf.tensor4d(xs, xShape), dy: tf.tensor(dys, info.outShape) },
+          { strides: 1, pad, dataFormat: 'NHWC', filterShape: fShape, dilations },
         ).dataSync(),
       );
-      expectClose(analytic, numeric, 1e-3, 1e-4);
+      expectClose(analytic, numericGradient(f, ws), NUMERIC_GRADIENT_TOLERANCE);
     });
   }
 
   it('gives conv2d gradients equal to cpu through tf.grads', async () => {
-    const grads = async (backend: 'cpu' | 'wasm') => {
-      await useBackend(backend);
+    const { cpu, wasm } = await onCpuAndWasm(async () => {
       const x = tf.tensor4d(seeded([2, 10, 10, 3], 6), [2, 10, 10, 3]);
       const w = tf.tensor4d(seeded([5, 5, 3, 4], 7), [5, 5, 3, 4]);
       const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
         tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))),
-      )([x, w]);
-      const out = [await (dx as tf.Tensor).data(), await (dw as tf.Tensor).data()];
-      tf.dispose([x, w, dx as tf.Tensor, dw as tf.Tensor]);
+      )([x, w]) as [tf.Tensor, tf.Tensor];
+      const out = [await dx.data(), await dw.data()];
+      tf.dispose([x, w, dx, dw]);
       return out;
-    };
-    const [cdx, cdw] = await grads('cpu');
-    const [wdx, wdw] = await grads('wasm');
-    expectClose(wdx as Float32Array, cdx as Float32Array, 1e-4, 1e-5);
-    expectClose(wdw as Float32Array, cdw as Float32Array, 1e-4, 1e-5);
+    });
+    expectAllClose(wasm, cpu, { rtol: 1e-4, atol: 1e-5 });
   });
 
   it('handles a large batch', async () => {
-    const big: Case = { x: [30, 28, 28, 8], filter: [5, 5, 8, 1], strides: [1, 1], pad: 'same' };
-    const expected = await backpropFilter('cpu', big);
-    const actual = await backpropFilter('wasm', big);
-    expectClose(actual, expected, 1e-4, 1e-4);
+    const big: Conv2DCase = { x: [30, 28, 28, 8], filter: [5, 5, 8, 1], strides: [1, 1], pad: 'same' };
+    const { cpu, wasm } = await onCpuAndWasm(() => backpropFilter(big));
+    expectClose(wasm, cpu, { rtol: 1e-4, atol: 1e-4 });
   });
 
   it('rejects strides and dilations both above 1, like tf.conv2d, without leaking', async () => {
@@ -167,13 +113,11 @@ describe('wasm Conv2DBackpropFilter', () => {
     const dy = tf.zeros([1, 5, 5, 1]);
     const before = tf.memory().numTensors;
     expect(() =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-        strides: 2,
-        pad: 'same',
-        dataFormat: 'NHWC',
-        filterShape: [3, 3, 1, 1],
-        dilations: 2,
-      } as unknown as tf.NamedAttrMap),
+      runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy },
+        { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, 1], dilations: 2 },
+      ),
     ).toThrow(/strides and dilations cannot both exceed 1/);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, dy]);
@@ -183,17 +127,10 @@ describe('wasm Conv2DBackpropFilter', () => {
     await useBackend('wasm');
     const x = tf.tensor4d(seeded([4, 12, 12, 3], 8), [4, 12, 12, 3]);
     const w = tf.tensor4d(seeded([3, 3, 3, 6], 9), [3, 3, 3, 6]);
-    const step = () => {
+    expectStepsLeakNothing(() => {
       const g = tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(x, b as tf.Tensor4D, 2, 'same')))(w);
       g.dispose();
-    };
-    step();
-    const before = tf.memory();
-    const backend = tf.backend() as unknown as { dataIdMap: { numDataIds(): number } };
-    const idsBefore = backend.dataIdMap.numDataIds();
-    for (let i = 0; i < 3; i++) step();
-    expect(tf.memory().numTensors).toBe(before.numTensors);
-    expect(backend.dataIdMap.numDataIds()).toBe(idsBefore);
+    });
     tf.dispose([x, w]);
   });
 });

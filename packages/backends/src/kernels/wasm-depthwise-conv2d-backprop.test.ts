@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { useBackend } from '../use-backend.js';
+import {
+  describeWasmVsCpu,
+  expectAllClose,
+  expectClose,
+  NUMERIC_GRADIENT_TOLERANCE,
+  numericGradient,
+  onCpuAndWasm,
+  runKernel,
+  seeded,
+} from './kernel-parity.test-util.js';
 
 interface Case {
   x: [number, number, number, number];
@@ -22,62 +32,36 @@ const dilated: Case[] = [
   { x: [1, 6, 6, 3], filter: [2, 3, 3, 1], strides: 1, pad: 'valid', dilations: 2 },
 ];
 
-function seeded(shape: number[], seed: number): Float32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    out[i] = s / 2147483648 - 0.5;
-  }
-  return out;
-}
-
-/** Both backprop kernels run directly (tf.grads of depthwiseConv2d refuses dilations > 1). */
-async function grads(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array[]> {
-  await useBackend(backend);
+/**
+ * dx and dw on the active backend. Both backprop kernels run directly (tf.grads of depthwiseConv2d refuses
+ * dilations > 1).
+ */
+async function grads(c: Case): Promise<[Float32Array, Float32Array]> {
   const x = tf.tensor4d(seeded(c.x, 1), c.x);
   const w = tf.tensor4d(seeded(c.filter, 2), c.filter);
   const y0 = tf.depthwiseConv2d(x, w, c.strides, c.pad, 'NHWC', c.dilations);
   const r = tf.tensor(seeded(y0.shape, 3), y0.shape);
   y0.dispose();
   const common = { strides: c.strides, pad: c.pad, dilations: c.dilations, dimRoundingMode: undefined };
-  const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: r, filter: w }, {
-    ...common,
-    inputShape: c.x,
-  } as unknown as tf.NamedAttrMap) as tf.Tensor;
-  const dw = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: r }, {
-    ...common,
-    filterShape: c.filter,
-  } as unknown as tf.NamedAttrMap) as tf.Tensor;
-  const out = [(await dx.data()) as Float32Array, (await dw.data()) as Float32Array];
+  const dx = runKernel('DepthwiseConv2dNativeBackpropInput', { dy: r, filter: w }, { ...common, inputShape: c.x });
+  const dw = runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: r }, { ...common, filterShape: c.filter });
+  const out: [Float32Array, Float32Array] = [(await dx.data()) as Float32Array, (await dw.data()) as Float32Array];
   tf.dispose([x, w, r, dx, dw]);
   return out;
 }
 
-describe('wasm depthwise conv2d backprop (filter and input)', () => {
-  beforeAll(async () => {
-    await useBackend('cpu');
-    await useBackend('wasm');
-  });
-
+describeWasmVsCpu('wasm depthwise conv2d backprop (filter and input)', () => {
   for (const c of cases) {
     it(`matches cpu: x=${c.x} filter=${c.filter} strides=${c.strides} pad=${c.pad} dilations=${c.dilations}`, async () => {
-      const expected = await grads('cpu', c);
-      const actual = await grads('wasm', c);
-      for (let k = 0; k < 2; k++) {
-        const e = expected[k] as Float32Array;
-        const a = actual[k] as Float32Array;
-        for (let i = 0; i < e.length; i++) {
-          expect(Math.abs((a[i] as number) - (e[i] as number))).toBeLessThan(1e-5 + 1e-5 * Math.abs(e[i] as number));
-        }
-      }
+      const { cpu, wasm } = await onCpuAndWasm(() => grads(c));
+      expectAllClose(wasm, cpu, { rtol: 1e-5, atol: 1e-5 });
     });
   }
 
   for (const c of dilated) {
     it(`matches numeric gradients: x=${c.x} filter=${c.filter} pad=${c.pad} dilations=${c.dilations}`, async () => {
-      const [dx, dw] = await grads('wasm', c);
+      await useBackend('wasm');
+      const [dx, dw] = await grads(c);
       const xs = seeded(c.x, 1);
       const ws = seeded(c.filter, 2);
       // f = sum(depthwiseConv2d(x, w) * r) is linear in x and in w: central differences are exact up to rounding.
@@ -93,26 +77,15 @@ describe('wasm depthwise conv2d backprop (filter and input)', () => {
           );
           return tf.sum(tf.mul(y, tf.tensor(seeded(y.shape, 3), y.shape))).dataSync()[0] as number;
         });
-      const eps = 0.5;
-      const check = (values: Float32Array, analytic: Float32Array, which: 'x' | 'w') => {
-        for (let i = 0; i < values.length; i++) {
-          const plus = values.slice();
-          const minus = values.slice();
-          plus[i] = (plus[i] as number) + eps;
-          minus[i] = (minus[i] as number) - eps;
-          const numeric =
-            which === 'x' ? (f(plus, ws) - f(minus, ws)) / (2 * eps) : (f(xs, plus) - f(xs, minus)) / (2 * eps);
-          expect(Math.abs((analytic[i] as number) - numeric)).toBeLessThan(1e-4 + 1e-3 * Math.abs(numeric));
-        }
-      };
-      check(xs, dx as Float32Array, 'x');
-      check(ws, dw as Float32Array, 'w');
+      const fx = (v: Float32Array) => f(v, ws);
+      const fw = (v: Float32Array) => f(xs, v);
+      expectClose(dx, numericGradient(fx, xs), NUMERIC_GRADIENT_TOLERANCE);
+      expectClose(dw, numericGradient(fw, ws), NUMERIC_GRADIENT_TOLERANCE);
     });
   }
 
   it('gives depthwiseConv2d gradients through tf.grads equal to cpu', async () => {
-    const run = async (backend: 'cpu' | 'wasm') => {
-      await useBackend(backend);
+    const { cpu, wasm } = await onCpuAndWasm(async () => {
       const x = tf.tensor4d(seeded([2, 8, 8, 3], 6), [2, 8, 8, 3]);
       const w = tf.tensor4d(seeded([3, 3, 3, 2], 7), [3, 3, 3, 2]);
       const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
@@ -121,14 +94,8 @@ describe('wasm depthwise conv2d backprop (filter and input)', () => {
       const out = [await dx.data(), await dw.data()];
       tf.dispose([x, w, dx, dw]);
       return out;
-    };
-    const expected = await run('cpu');
-    const actual = await run('wasm');
-    for (let k = 0; k < 2; k++) {
-      const e = expected[k] as Float32Array;
-      const a = actual[k] as Float32Array;
-      for (let i = 0; i < e.length; i++) expect(Math.abs((a[i] as number) - (e[i] as number))).toBeLessThan(1e-4);
-    }
+    });
+    expectAllClose(wasm, cpu, { atol: 1e-4 });
   });
 
   it('leaks nothing', async () => {

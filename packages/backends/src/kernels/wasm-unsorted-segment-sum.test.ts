@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { useBackend } from '../use-backend.js';
+import { describeWasmVsCpu } from './kernel-parity.test-util.js';
 
 async function segmentSum(backend: 'cpu' | 'wasm', dtype: 'float32' | 'int32'): Promise<number[]> {
   await useBackend(backend);
@@ -17,12 +18,7 @@ async function segmentSum(backend: 'cpu' | 'wasm', dtype: 'float32' | 'int32'): 
   return values;
 }
 
-describe('wasm UnsortedSegmentSum', () => {
-  beforeAll(async () => {
-    await useBackend('cpu');
-    await useBackend('wasm');
-  });
-
+describeWasmVsCpu('wasm UnsortedSegmentSum', () => {
   for (const dtype of ['float32', 'int32'] as const) {
     it(`matches cpu (${dtype}, negative ids dropped, empty segment zero)`, async () => {
       expect(await segmentSum('wasm', dtype)).toEqual(await segmentSum('cpu', dtype));
