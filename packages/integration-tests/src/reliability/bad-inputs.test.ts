@@ -7,32 +7,14 @@ import { EstimatorError } from '@estimatorjs/estimator';
 import { fileStorage } from '@estimatorjs/estimator/node';
 import { EventFileCorruptError, EventWriter, MemoryEventSink } from '@estimatorjs/summary';
 import { readEvents } from '@estimatorjs/summary/node';
-import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BATCH, batchValues, CLASSES, FEATURES, makeEstimator, makeInputFn } from './fixture.mjs';
+import { rejection, tempDirs } from './helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterAll(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const dir = tempDirs('estimatorjs-bad-');
 beforeAll(() => setupTestBackend('cpu'));
-
-function dir(): string {
-  const d = tempModelDir('estimatorjs-bad-');
-  cleanups.push(d.cleanup);
-  return d.dir;
-}
-
-/** The one error `run` rejects with. */
-async function rejection(run: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await run();
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-  throw new Error('expected an error, got none');
-}
 
 async function drain(ds: AsyncIterable<unknown>): Promise<number> {
   let n = 0;

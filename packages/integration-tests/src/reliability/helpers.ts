@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type ModelDirStorage, readCheckpoint, readCheckpointState } from '@estimatorjs/estimator';
+import { tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
+import { afterAll } from 'vitest';
 
 /** A small seeded PRNG (mulberry32) so a failing sequence of kills can be replayed. */
 export function seededRandom(seed: number): () => number {
@@ -13,6 +15,32 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A maker of fresh temporary directories named `<prefix>…`, all removed after the tests of the calling file. Call it
+ * once, at the top level of a test file (it registers an `afterAll`).
+ */
+export function tempDirs(prefix: string): () => string {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  return () => {
+    const d = tempModelDir(prefix);
+    cleanups.push(d.cleanup);
+    return d.dir;
+  };
+}
+
+/** The one error `run` rejects with; throws when it resolves instead. */
+export async function rejection(run: () => Promise<unknown>): Promise<Error & { code?: string }> {
+  try {
+    await run();
+  } catch (e) {
+    return e as Error & { code?: string };
+  }
+  throw new Error('expected an error, got none');
 }
 
 /** What a child process printed and how it ended. */

@@ -5,31 +5,14 @@ import { MemoryStorage, readCheckpoint } from '@estimatorjs/estimator';
 import { fileStorage } from '@estimatorjs/estimator/node';
 import { SummaryError } from '@estimatorjs/summary';
 import { createFileWriter } from '@estimatorjs/summary/node';
-import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BATCH, FEATURES, makeEstimator, makeInputFn } from './fixture.mjs';
+import { rejection, tempDirs } from './helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterAll(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const dir = tempDirs('estimatorjs-safety-');
 beforeAll(() => setupTestBackend('cpu'));
-
-function dir(): string {
-  const d = tempModelDir('estimatorjs-safety-');
-  cleanups.push(d.cleanup);
-  return d.dir;
-}
-
-async function rejection(run: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await run();
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-  throw new Error('expected an error, got none');
-}
 
 const evalInput = () =>
   Dataset.range(0, 2).map(() => [tf.zeros([BATCH, FEATURES]), tf.zeros([BATCH], 'int32')] as const);
