@@ -87,6 +87,24 @@ export function numericGradient(f: (v: Float32Array) => number, at: Float32Array
   return out;
 }
 
+/**
+ * The gradients of `sum(square(op(x, w)))` with respect to `x` and `w` through `tf.grads`, on the active backend, for
+ * seeded inputs (`x` seed 6, `w` seed 7).
+ */
+export async function gradsOfSquaredSum(
+  op: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor,
+  xShape: [number, number, number, number],
+  wShape: [number, number, number, number],
+): Promise<Float32Array[]> {
+  const x = tf.tensor4d(seeded(xShape, 6), xShape);
+  const w = tf.tensor4d(seeded(wShape, 7), wShape);
+  const f = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(op(a as tf.Tensor4D, b as tf.Tensor4D))));
+  const [dx, dw] = f([x, w]) as [tf.Tensor, tf.Tensor];
+  const out = [(await dx.data()) as Float32Array, (await dw.data()) as Float32Array];
+  tf.dispose([x, w, dx, dw]);
+  return out;
+}
+
 /** `tf.engine().runKernel` with untyped attributes, for kernels that have no op wrapper taking these attributes. */
 export function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown>): tf.Tensor {
   return tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;

@@ -9,6 +9,7 @@ import {
   expectAllClose,
   expectClose,
   expectStepsLeakNothing,
+  gradsOfSquaredSum,
   NUMERIC_GRADIENT_TOLERANCE,
   numericGradient,
   onCpuAndWasm,
@@ -88,16 +89,9 @@ describeWasmVsCpu('wasm Conv2DBackpropFilter', () => {
   }
 
   it('gives conv2d gradients equal to cpu through tf.grads', async () => {
-    const { cpu, wasm } = await onCpuAndWasm(async () => {
-      const x = tf.tensor4d(seeded([2, 10, 10, 3], 6), [2, 10, 10, 3]);
-      const w = tf.tensor4d(seeded([5, 5, 3, 4], 7), [5, 5, 3, 4]);
-      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))),
-      )([x, w]) as [tf.Tensor, tf.Tensor];
-      const out = [await dx.data(), await dw.data()];
-      tf.dispose([x, w, dx, dw]);
-      return out;
-    });
+    const { cpu, wasm } = await onCpuAndWasm(() =>
+      gradsOfSquaredSum((x, w) => tf.conv2d(x, w, 2, 'same'), [2, 10, 10, 3], [5, 5, 3, 4]),
+    );
     expectAllClose(wasm, cpu, { rtol: 1e-4, atol: 1e-5 });
   });
 

@@ -5,6 +5,7 @@ import {
   describeWasmVsCpu,
   expectAllClose,
   expectClose,
+  gradsOfSquaredSum,
   NUMERIC_GRADIENT_TOLERANCE,
   numericGradient,
   onCpuAndWasm,
@@ -85,16 +86,9 @@ describeWasmVsCpu('wasm depthwise conv2d backprop (filter and input)', () => {
   }
 
   it('gives depthwiseConv2d gradients through tf.grads equal to cpu', async () => {
-    const { cpu, wasm } = await onCpuAndWasm(async () => {
-      const x = tf.tensor4d(seeded([2, 8, 8, 3], 6), [2, 8, 8, 3]);
-      const w = tf.tensor4d(seeded([3, 3, 3, 2], 7), [3, 3, 3, 2]);
-      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))),
-      )([x, w]) as [tf.Tensor, tf.Tensor];
-      const out = [await dx.data(), await dw.data()];
-      tf.dispose([x, w, dx, dw]);
-      return out;
-    });
+    const { cpu, wasm } = await onCpuAndWasm(() =>
+      gradsOfSquaredSum((x, w) => tf.depthwiseConv2d(x, w, 2, 'same'), [2, 8, 8, 3], [3, 3, 3, 2]),
+    );
     expectAllClose(wasm, cpu, { atol: 1e-4 });
   });
 
