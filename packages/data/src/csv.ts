@@ -4,35 +4,45 @@
  */
 import { Dataset } from './dataset.js';
 import { DataError, invalidArgument } from './errors.js';
-import { type ByteSource, readBytes, sourceName } from './internal/bytes.js';
+import { byteChunks } from './internal/byte-stream.js';
+import { type ByteSource, sourceName } from './internal/bytes.js';
 import { CsvScanner, parseNumber } from './internal/csv-scan.js';
-import { gunzip, isGzip } from './internal/gunzip.js';
+import { Utf8Chunks } from './internal/utf8-chunks.js';
 
-async function readText(api: string, src: ByteSource): Promise<string> {
-  let bytes = await readBytes(api, src);
-  if (isGzip(bytes)) bytes = await gunzip(bytes, api, sourceName(src));
-  return new TextDecoder().decode(bytes);
-}
+const noCR = (line: string): string => (line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line);
 
 /**
- * The lines of one or more text sources (without line terminators; `\n` or `\r\n`), in order.
+ * The lines of one or more text sources (without line terminators; `\n` or `\r\n`), in order. Sources are streamed:
+ * memory stays bounded by a few chunks (plus the longest line) whatever the file size.
  * @example
  *   for await (const line of textLineDataset(await fileSource('words.txt'))) console.log(line);
  */
 export function textLineDataset(sources: ByteSource | readonly ByteSource[]): Dataset<string> {
   const list = Array.isArray(sources) ? [...sources] : [sources as ByteSource];
-  return Dataset.fromGenerator(async function* lines() {
+  // a direct producer: one async step per line (fromGenerator would add a wrapper's)
+  return new Dataset(async function* lines() {
     for (const src of list) {
-      const text = await readText('textLineDataset()', src);
-      let start = 0;
-      while (start < text.length) {
-        let end = text.indexOf('\n', start);
-        if (end === -1) end = text.length;
-        yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-        start = end + 1;
+      const utf8 = new Utf8Chunks();
+      let carry = ''; // the start of a line that continues in the next chunk
+      for await (const chunk of byteChunks('textLineDataset()', src)) {
+        const text = utf8.decode('', [chunk], false);
+        let end = text.indexOf('\n');
+        if (end === -1) {
+          carry += text;
+          continue;
+        }
+        yield noCR(carry + text.slice(0, end));
+        let start = end + 1;
+        for (end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+          yield noCR(text.slice(start, end));
+          start = end + 1;
+        }
+        carry = text.slice(start);
       }
+      carry += utf8.decode('', [], true);
+      if (carry.length > 0) yield noCR(carry);
     }
-  });
+  }, null);
 }
 
 /** A CSV column's type, given by its default: a number (float), `0n`-free int via `'int'`, or a string. */
@@ -80,72 +90,105 @@ export function csvDataset(
   return new Dataset(async function* rows() {
     for (const src of list) {
       const name = sourceName(src);
-      const text = await readText(api, src);
-      const rec = new CsvScanner(text, delim, name);
-      let more = rec.next();
-      let names: string[];
-      if (header) {
-        if (!more) continue;
-        names = opts.columnNames ? [...opts.columnNames] : Array.from({ length: rec.count }, (_, k) => rec.field(k));
-        more = rec.next();
-      } else names = [...opts.columnNames!];
-      const defaults = names.map((n, i) => {
-        const d = opts.columnDefaults;
-        if (d === undefined) return null;
-        if (Array.isArray(d)) return (d as CsvDefault[])[i] ?? null;
-        return n in (d as Record<string, CsvDefault>) ? (d as Record<string, CsvDefault>)[n]! : null;
-      });
-      const picks = (opts.selectColumns ?? names.map((_, i) => i)).map((c) => {
-        const i = typeof c === 'number' ? c : names.indexOf(c);
-        if (i < 0 || i >= names.length)
-          throw invalidArgument(
-            `${api}: ${name}: selected column ${JSON.stringify(c)} is not one of [${names.join(', ')}].`,
-          );
-        return i;
-      });
-      const pickNames = picks.map((i) => names[i]!);
-      const pickDefaults = picks.map((i) => defaults[i]);
-      for (; more; more = rec.next()) {
-        const line = rec.line;
-        if (rec.count === 1 && rec.quoted[0] === null && rec.starts[0] === rec.ends[0]) continue; // blank line
-        if (rec.count !== names.length) {
-          throw new DataError(
-            'INVALID_ARGUMENT',
-            `${api}: ${name} line ${line}: expected ${names.length} fields (${names.join(', ')}), found ${rec.count}.`,
-          );
+      const chunks = byteChunks(api, src);
+      const utf8 = new Utf8Chunks();
+      const rec = new CsvScanner('', delim, name, false);
+      /** Feeds the scanner at least as many new bytes as it holds unconsumed text (linear time for records of any length). */
+      const fill = async (): Promise<void> => {
+        const want = rec.pending;
+        const parts: Uint8Array[] = [];
+        let size = 0;
+        for (;;) {
+          const r = await chunks.next();
+          if (r.done) return rec.reset(utf8.decode(rec.rest(), parts, true), true);
+          parts.push(r.value);
+          size += r.value.length;
+          if (size > want) return rec.reset(utf8.decode(rec.rest(), parts, false), false);
         }
-        const row: Record<string, number | string> = {};
-        for (let p = 0; p < picks.length; p++) {
-          const i = picks[p]!;
-          const key = pickNames[p]!;
-          const def = pickDefaults[p];
-          const q = rec.quoted[i];
-          const a = rec.starts[i]!;
-          const b = rec.ends[i]!;
-          const empty = q === null ? a === b || (na !== '' && rec.fieldIs(i, na)) : q === '' || q === na;
-          if (typeof def === 'string') row[key] = empty ? def : rec.field(i);
-          else if (empty) {
-            if (def === null || def === undefined)
-              throw new DataError(
-                'INVALID_ARGUMENT',
-                `${api}: ${name} line ${line}: column '${key}' is empty and has no default. Expected a number, or set columnDefaults.`,
-              );
-            row[key] = def;
-          } else {
-            const v = q === null ? parseNumber(text, a, b) : Number(q);
-            if (Number.isNaN(v)) {
-              const raw = rec.field(i);
-              if (raw.trim().toLowerCase() !== 'nan') {
+      };
+      try {
+        let more = rec.next();
+        while (!more && !rec.final) {
+          await fill();
+          more = rec.next();
+        }
+        let names: string[];
+        if (header) {
+          if (!more) continue;
+          names = opts.columnNames ? [...opts.columnNames] : Array.from({ length: rec.count }, (_, k) => rec.field(k));
+        } else names = [...opts.columnNames!];
+        const defaults = names.map((n, i) => {
+          const d = opts.columnDefaults;
+          if (d === undefined) return null;
+          if (Array.isArray(d)) return (d as CsvDefault[])[i] ?? null;
+          return n in (d as Record<string, CsvDefault>) ? (d as Record<string, CsvDefault>)[n]! : null;
+        });
+        const picks = (opts.selectColumns ?? names.map((_, i) => i)).map((c) => {
+          const i = typeof c === 'number' ? c : names.indexOf(c);
+          if (i < 0 || i >= names.length)
+            throw invalidArgument(
+              `${api}: ${name}: selected column ${JSON.stringify(c)} is not one of [${names.join(', ')}].`,
+            );
+          return i;
+        });
+        const pickNames = picks.map((i) => names[i]!);
+        const pickDefaults = picks.map((i) => defaults[i]);
+        if (header) more = rec.next();
+        for (;;) {
+          if (!more) {
+            if (rec.final) break;
+            await fill();
+            more = rec.next();
+            continue;
+          }
+          const line = rec.line;
+          const text = rec.text;
+          if (rec.count === 1 && rec.quoted[0] === null && rec.starts[0] === rec.ends[0]) {
+            more = rec.next(); // a blank line
+            continue;
+          }
+          if (rec.count !== names.length) {
+            throw new DataError(
+              'INVALID_ARGUMENT',
+              `${api}: ${name} line ${line}: expected ${names.length} fields (${names.join(', ')}), found ${rec.count}.`,
+            );
+          }
+          const row: Record<string, number | string> = {};
+          for (let p = 0; p < picks.length; p++) {
+            const i = picks[p]!;
+            const key = pickNames[p]!;
+            const def = pickDefaults[p];
+            const q = rec.quoted[i];
+            const a = rec.starts[i]!;
+            const b = rec.ends[i]!;
+            const empty = q === null ? a === b || (na !== '' && rec.fieldIs(i, na)) : q === '' || q === na;
+            if (typeof def === 'string') row[key] = empty ? def : rec.field(i);
+            else if (empty) {
+              if (def === null || def === undefined)
                 throw new DataError(
                   'INVALID_ARGUMENT',
-                  `${api}: ${name} line ${line}: column '${key}' expected a number, received ${JSON.stringify(raw)}. Give it a string default to read text.`,
+                  `${api}: ${name} line ${line}: column '${key}' is empty and has no default. Expected a number, or set columnDefaults.`,
                 );
+              row[key] = def;
+            } else {
+              const v = q === null ? parseNumber(text, a, b) : Number(q);
+              if (Number.isNaN(v)) {
+                const raw = rec.field(i);
+                if (raw.trim().toLowerCase() !== 'nan') {
+                  throw new DataError(
+                    'INVALID_ARGUMENT',
+                    `${api}: ${name} line ${line}: column '${key}' expected a number, received ${JSON.stringify(raw)}. Give it a string default to read text.`,
+                  );
+                }
               }
+              row[key] = v;
             }
-            row[key] = v;
           }
+          yield row;
+          more = rec.next();
         }
-        yield row;
+      } finally {
+        await chunks.return(undefined);
       }
     }
   }, null);

@@ -3,10 +3,10 @@
  * little-endian. Reading checks both CRCs and reports the byte offset of a corrupted or truncated record.
  */
 import { Dataset } from './dataset.js';
-import { DataError } from './errors.js';
-import { type ByteSource, readBytes, sourceName } from './internal/bytes.js';
+import { byteChunks, type GzipMode } from './internal/byte-stream.js';
+import { type ByteSource, sourceName } from './internal/bytes.js';
 import { maskedCrc32c } from './internal/crc32c.js';
-import { gunzip, isGzip } from './internal/gunzip.js';
+import { TFRecordFramer } from './internal/tfrecord-framer.js';
 
 export type { ByteSource } from './internal/bytes.js';
 
@@ -16,47 +16,10 @@ export type { ByteSource } from './internal/bytes.js';
  *   for (const rec of decodeTFRecords(bytes)) console.log(rec.length);
  */
 export function* decodeTFRecords(bytes: Uint8Array, name = 'input'): Generator<Uint8Array> {
-  const api = 'decodeTFRecords()';
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let off = 0;
-  let index = 0;
-  while (off < bytes.length) {
-    if (off + 12 > bytes.length) {
-      throw new DataError(
-        'DATA_LOSS',
-        `${api}: ${name}: truncated record ${index} at byte offset ${off}: expected a 12-byte header, found ${bytes.length - off} bytes.`,
-      );
-    }
-    const lo = view.getUint32(off, true);
-    const hi = view.getUint32(off + 4, true);
-    const lenCrc = view.getUint32(off + 8, true);
-    const want = maskedCrc32c(bytes, off, off + 8);
-    if (lenCrc !== want) {
-      throw new DataError(
-        'DATA_LOSS',
-        `${api}: ${name}: corrupted record ${index} at byte offset ${off}: length CRC mismatch (stored 0x${lenCrc.toString(16)}, computed 0x${want.toString(16)}).`,
-      );
-    }
-    const len = hi * 4294967296 + lo;
-    const start = off + 12;
-    if (start + len + 4 > bytes.length) {
-      throw new DataError(
-        'DATA_LOSS',
-        `${api}: ${name}: truncated record ${index} at byte offset ${off}: expected ${len + 16} bytes, found ${bytes.length - off}.`,
-      );
-    }
-    const dataCrc = view.getUint32(start + len, true);
-    const got = maskedCrc32c(bytes, start, start + len);
-    if (dataCrc !== got) {
-      throw new DataError(
-        'DATA_LOSS',
-        `${api}: ${name}: corrupted record ${index} at byte offset ${off}: data CRC mismatch over bytes ${start}..${start + len} (stored 0x${dataCrc.toString(16)}, computed 0x${got.toString(16)}).`,
-      );
-    }
-    yield bytes.subarray(start, start + len);
-    off = start + len + 4;
-    index++;
-  }
+  const framer = new TFRecordFramer('decodeTFRecords()', name);
+  framer.feed(bytes);
+  for (let rec = framer.next(); rec !== null; rec = framer.next()) yield rec;
+  framer.end();
 }
 
 /**
@@ -88,7 +51,9 @@ export interface TFRecordOptions {
 }
 
 /**
- * The records of one or more TFRecord sources, in order, as `Uint8Array`s (TF's `TFRecordDataset`).
+ * The records of one or more TFRecord sources, in order, as `Uint8Array`s (TF's `TFRecordDataset`). Sources are
+ * streamed: memory stays bounded by a few chunks whatever the file size, and the first record arrives before the
+ * file is read through.
  * @example
  *   const examples = tfRecordDataset(await fileSource('train.tfrecord')).map((r) => parseSingleExample(r, spec));
  */
@@ -97,13 +62,17 @@ export function tfRecordDataset(
   opts: TFRecordOptions = {},
 ): Dataset<Uint8Array> {
   const list = Array.isArray(sources) ? [...sources] : [sources as ByteSource];
-  return Dataset.fromGenerator(async function* records() {
+  const type = opts.compressionType;
+  const gzip: GzipMode = type === 'GZIP' ? 'always' : type === undefined ? 'auto' : 'never';
+  // a direct producer: one async step per record (fromGenerator would add a wrapper's)
+  return new Dataset(async function* records() {
     for (const src of list) {
-      const name = sourceName(src);
-      let bytes = await readBytes('tfRecordDataset()', src);
-      if (opts.compressionType === 'GZIP' || (opts.compressionType === undefined && isGzip(bytes)))
-        bytes = await gunzip(bytes, 'tfRecordDataset()', name);
-      yield* decodeTFRecords(bytes, name);
+      const framer = new TFRecordFramer('decodeTFRecords()', sourceName(src));
+      for await (const chunk of byteChunks('tfRecordDataset()', src, gzip)) {
+        framer.feed(chunk);
+        for (let rec = framer.next(); rec !== null; rec = framer.next()) yield rec;
+      }
+      framer.end();
     }
-  });
+  }, null);
 }

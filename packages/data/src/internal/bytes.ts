@@ -1,4 +1,4 @@
-/** Turns the sources readers accept (bytes, Blob/File, Response, URL) into bytes, naming them for errors. */
+/** The sources readers accept (bytes, Blob/File, Response, URL): their names in errors, and opening URLs. */
 import { DataError } from '../errors.js';
 
 /** Where a reader's bytes come from: bytes, a `Blob`/`File`, a fetch `Response`, or a URL string. */
@@ -13,11 +13,8 @@ export function sourceName(src: ByteSource): string {
   return 'bytes';
 }
 
-/** Reads the whole source. */
-export async function readBytes(api: string, src: ByteSource): Promise<Uint8Array> {
-  if (src instanceof Uint8Array) return src;
-  if (src instanceof ArrayBuffer) return new Uint8Array(src);
-  if (typeof Blob !== 'undefined' && src instanceof Blob) return new Uint8Array(await src.arrayBuffer());
+/** The successful `Response` behind a Response or URL source (fetching the URL); throws for other sources. */
+export async function openResponse(api: string, src: ByteSource): Promise<Response> {
   let res: Response;
   if (typeof Response !== 'undefined' && src instanceof Response) res = src;
   else if (typeof src === 'string' || src instanceof URL) {
@@ -36,7 +33,10 @@ export async function readBytes(api: string, src: ByteSource): Promise<Uint8Arra
       `${api}: expected bytes, a Blob/File, a Response or a URL. Received ${Object.prototype.toString.call(src)}.`,
     );
   }
-  if (!res.ok)
+  if (!res.ok) {
+    // nobody reads this body: release the connection now rather than at garbage collection
+    res.body?.cancel().catch(() => {});
     throw new DataError('NOT_FOUND', `${api}: '${res.url || String(src)}' answered HTTP ${res.status}. Expected 200.`);
-  return new Uint8Array(await res.arrayBuffer());
+  }
+  return res;
 }

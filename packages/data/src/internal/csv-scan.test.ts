@@ -62,3 +62,21 @@ describe('CsvScanner', () => {
     ]);
   });
 });
+
+describe('CsvScanner fed in pieces', () => {
+  it('waits at a cut record (inside a field, a quote, "" or \\r\\n) and resumes with the same lines', () => {
+    const text = 'a,"b,1"\r\n"x\ny","say ""hi"""\nlast,\n';
+    const whole = new CsvScanner(text, ',', 't');
+    const want: [number, string[]][] = [];
+    while (whole.next()) want.push([whole.line, Array.from({ length: whole.count }, (_, k) => whole.field(k))]);
+    for (let cut = 0; cut <= text.length; cut++) {
+      const s = new CsvScanner(text.slice(0, cut), ',', 't', false);
+      const got: [number, string[]][] = [];
+      while (s.next()) got.push([s.line, Array.from({ length: s.count }, (_, k) => s.field(k))]);
+      expect(s.pending, `cut ${cut}`).toBe(s.rest().length);
+      s.reset(s.rest() + text.slice(cut), true);
+      while (s.next()) got.push([s.line, Array.from({ length: s.count }, (_, k) => s.field(k))]);
+      expect(got, `cut ${cut}`).toEqual(want);
+    }
+  });
+});

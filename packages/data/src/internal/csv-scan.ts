@@ -1,7 +1,8 @@
 /**
  * A CSV record scanner (RFC 4180: quoted fields may hold delimiters, newlines and `""`) that records field
- * boundaries instead of cutting strings, so numeric columns are parsed straight from the text. Owns: record
- * splitting and number parsing. Does not own: column types, defaults, errors about columns (csv.ts).
+ * boundaries instead of cutting strings, so numeric columns are parsed straight from the text. The text may come
+ * in pieces (`reset`): a record cut by the end of a piece waits for the next one. Owns: record splitting and number
+ * parsing. Does not own: decoding, column types, defaults, errors about columns (csv.ts).
  */
 import { DataError } from '../errors.js';
 
@@ -38,7 +39,10 @@ export function parseNumber(text: string, start: number, end: number): number {
   return neg ? -v : v;
 }
 
-/** Walks the records of `text`; after `next()` returns true, fields `0..count-1` describe the record. */
+/**
+ * Walks the records of `text`; after `next()` returns true, fields `0..count-1` describe the record. Unless
+ * `final`, more text follows through `reset()`.
+ */
 export class CsvScanner {
   /** Field starts and ends (exclusive) in `text`, for unquoted fields. */
   starts = new Int32Array(16);
@@ -53,11 +57,29 @@ export class CsvScanner {
   private readonly d: number;
 
   constructor(
-    readonly text: string,
+    public text: string,
     private readonly delim: string,
     private readonly name: string,
+    public final = true,
   ) {
     this.d = delim.charCodeAt(0);
+  }
+
+  /** The length of the text not yet consumed (a partial record, when `next()` just returned false). */
+  get pending(): number {
+    return this.text.length - this.i;
+  }
+
+  /** The text not yet consumed (a partial record, when `next()` just returned false). */
+  rest(): string {
+    return this.text.slice(this.i);
+  }
+
+  /** Continues with `text`, which must start with `rest()` (the current record's fields become invalid); `final` when no more follows. */
+  reset(text: string, final: boolean): void {
+    this.text = text;
+    this.i = 0;
+    this.final = final;
   }
 
   /** Field `k` of the current record as a string. */
@@ -87,9 +109,9 @@ export class CsvScanner {
     this.quoted[k] = q;
   }
 
-  /** Moves to the next record; false at the end of the text. */
+  /** Moves to the next record; false at the end of the text, or (unless final) before a record the text cuts short. */
   next(): boolean {
-    const { text, d } = this;
+    const { text, d, final } = this;
     const n = text.length;
     let i = this.i;
     if (i >= n) return false;
@@ -102,11 +124,13 @@ export class CsvScanner {
         let j = i + 1;
         for (;;) {
           const q = text.indexOf('"', j);
-          if (q === -1)
+          if (q === -1) {
+            if (!final) return false;
             throw new DataError(
               'INVALID_ARGUMENT',
               `csvDataset(): ${this.name} line ${this.line}: unterminated quoted field. Expected a closing '"'.`,
             );
+          }
           out += text.slice(j, q);
           if (text.charCodeAt(q + 1) === 34) {
             out += '"';
@@ -142,6 +166,8 @@ export class CsvScanner {
       }
       break;
     }
+    // the record's end must be in the text: a field may go on, `""` or `\r\n` may be cut in two
+    if (!final && (i >= n || (i + 1 === n && text.charCodeAt(i) === 13))) return false;
     if (text.charCodeAt(i) === 13) i++;
     if (text.charCodeAt(i) === 10) i++;
     this.i = i;
