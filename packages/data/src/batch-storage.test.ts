@@ -7,12 +7,17 @@ import { fillNewTensor } from './internal/writable-tensor.js';
 // Batches of slice pipelines are written straight into the backend's memory where the backend exposes it
 // (wasm) and into a fresh array elsewhere (cpu). Both must give exactly the per-element result.
 const N = 50;
-const D = 7;
+const D = 20; // rows of 16+ values take the block-copy path
 const xs = Float32Array.from({ length: N * D }, (_, i) => i * 0.5 - 3);
 const ys = Int32Array.from({ length: N }, (_, i) => (i * 7) % 10);
 const flags = Uint8Array.from({ length: N }, (_, i) => i % 3);
 
-async function batchesOn(backend: 'cpu' | 'wasm', general: boolean): Promise<unknown[]> {
+type Pipeline = (ds: Dataset<unknown>) => Dataset<unknown>;
+const shuffled: Pipeline = (ds) => ds.shuffle(20, { seed: 5 }).batch(8).repeat(2);
+// runs of consecutive rows, broken where an epoch wraps around (rows 48, 49, 0, 1, ...)
+const inOrder: Pipeline = (ds) => ds.skip(3).repeat(3).batch(8);
+
+async function batchesOn(backend: 'cpu' | 'wasm', general: boolean, pipeline = shuffled): Promise<unknown[]> {
   await setupTestBackend(backend);
   const x = tf.tensor2d(xs, [N, D]);
   const b = tf.tensor1d(flags, 'bool');
@@ -20,7 +25,7 @@ async function batchesOn(backend: 'cpu' | 'wasm', general: boolean): Promise<unk
   // an identity map forces the general path: one tensor per element, then a stack per batch
   if (general) ds = ds.map((e) => e);
   const out: unknown[] = [];
-  for await (const batch of ds.shuffle(20, { seed: 5 }).batch(8).repeat(2)) {
+  for await (const batch of pipeline(ds)) {
     const { x: bx, y: by, b: bb } = batch as Record<string, tf.Tensor>;
     expect(bx!.dtype).toBe('float32');
     expect(by!.dtype).toBe('int32');
@@ -38,6 +43,10 @@ describe('batch storage', () => {
     expect(reference).toHaveLength(14);
     expect(await batchesOn('cpu', false)).toEqual(reference);
     expect(await batchesOn('wasm', false)).toEqual(reference);
+    const ordered = await batchesOn('cpu', true, inOrder);
+    expect(ordered).toHaveLength(18);
+    expect(await batchesOn('cpu', false, inOrder)).toEqual(ordered);
+    expect(await batchesOn('wasm', false, inOrder)).toEqual(ordered);
   });
 
   it('leaks no tensor on wasm, including an early break', async () => {

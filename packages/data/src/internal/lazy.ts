@@ -97,9 +97,13 @@ export function gatherRows(source: SliceSource, rows: ArrayLike<number>): unknow
           for (let j = 0; j < rs; j++) out[o++] = data[s + j]!;
         }
       } else {
-        for (let i = 0; i < n; i++) {
-          const s = rows[i]! * rs;
-          out.set(data.subarray(s, s + rs), i * rs);
+        // one copy per run of consecutive rows (an unshuffled batch is a single run)
+        for (let i = 0; i < n; ) {
+          const first = rows[i]!;
+          let k = i + 1;
+          while (k < n && rows[k] === first + (k - i)) k++;
+          out.set(data.subarray(first * rs, (first + k - i) * rs), i * rs);
+          i = k;
         }
       }
     });
