@@ -23,9 +23,15 @@ function summarize(training, model, config) {
   if (runs.length === 0) return null;
   const v = (name, field = 'steadyExPerSec') =>
     runs[0].variants[name]?.error ? null : median(runs.map((r) => r.variants[name]?.[field]));
+  // a ÷ b per round (the two ran back to back in the same process), median over every round of every repetition:
+  // steadier than a ratio of medians when the machine's speed drifts during a run
   const perRep = (a, b) =>
     median(
-      runs.map((r) => (r.variants[a]?.steadyExPerSec ?? Number.NaN) / (r.variants[b]?.steadyExPerSec ?? Number.NaN)),
+      runs.flatMap((r) => {
+        const ra = r.variants[a]?.rounds ?? [];
+        const rb = r.variants[b]?.rounds ?? [];
+        return ra.map((x, i) => x.steadyExPerSec / (rb[i]?.steadyExPerSec ?? Number.NaN));
+      }),
     );
   const errors = Object.fromEntries(Object.entries(runs[0].variants).map(([k, x]) => [k, x.error]));
   return {
@@ -34,11 +40,13 @@ function summarize(training, model, config) {
     core: v('core'),
     coreData: v('core-data'),
     estimator: v('estimator'),
+    estimatorBatches: v('estimator-batches'),
     estimatorWall: v('estimator', 'wallExPerSec'),
     estimatorFixedMs: v('estimator', 'fixedMs'),
     layers: v('layers'),
     estOverCore: perRep('estimator', 'core'),
     estOverCoreData: perRep('estimator', 'core-data'),
+    estBatchesOverCore: perRep('estimator-batches', 'core'),
     estOverLayers: perRep('estimator', 'layers'),
     peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
     tensorsEnd: Math.max(...runs.map((r) => r.numTensorsEnd)),
@@ -66,9 +74,9 @@ export function renderReport(result) {
   );
   p();
   p(
-    '| model | backend | hand-written tfjs-core loop | same loop on our Dataset | Estimator.train | tfjs-layers model.fit | Estimator ÷ hand-written | Estimator ÷ model.fit | train() fixed cost | peak RSS | tensors left |',
+    "| model | backend | hand-written tfjs-core loop | same loop on our Dataset | Estimator.train on our Dataset | Estimator.train on the loop's batches | tfjs-layers model.fit | Estimator ÷ hand-written (Dataset ÷ pre-sliced) | Estimator ÷ model.fit | train() fixed cost | peak RSS | tensors left |",
   );
-  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const s = {};
   for (const model of ['mlp', 'cnn']) {
     for (const config of ['cpu-stock', 'wasm-stock', 'wasm-ours']) {
@@ -77,13 +85,13 @@ export function renderReport(result) {
       s[`${model}/${config}`] = x;
       const cell = (name, v) => (x.errors[name] ? `fails (${x.errors[name].slice(0, 60)})` : num(v));
       p(
-        `| ${MODEL_NAMES[model]} | ${CONFIG_NAMES[config]} | ${cell('core', x.core)} | ${cell('core-data', x.coreData)} | ${cell('estimator', x.estimator)} | ${cell('layers', x.layers)} | ${ratio(x.estOverCore)} | ${ratio(x.estOverLayers)} | ${x.estimatorFixedMs == null ? 'n/a' : `${x.estimatorFixedMs.toFixed(0)} ms`} | ${x.peakRssMB.toFixed(0)} MB | ${x.tensorsEnd}${x.growth ? ` (+${x.growth}/run)` : ''} |`,
+        `| ${MODEL_NAMES[model]} | ${CONFIG_NAMES[config]} | ${cell('core', x.core)} | ${cell('core-data', x.coreData)} | ${cell('estimator', x.estimator)} | ${cell('estimator-batches', x.estimatorBatches)} | ${cell('layers', x.layers)} | ${ratio(x.estOverCore)} | ${ratio(x.estOverLayers)} | ${x.estimatorFixedMs == null ? 'n/a' : `${x.estimatorFixedMs.toFixed(0)} ms`} | ${x.peakRssMB.toFixed(0)} MB | ${x.tensorsEnd}${x.growth ? ` (+${x.growth}/run)` : ''} |`,
       );
     }
   }
   p();
   p(
-    '"train() fixed cost": what one `Estimator.train({steps})` call costs beyond its steps (opening the input, the build pass, the final checkpoint). "tensors left": `tf.memory().numTensors` after the process disposed every model (tfjs-layers keeps one); "+k/run" would mean growth across rounds.',
+    'Ratios are medians of per-round ratios (the two loops ran back to back in the same process). "Estimator.train on the loop\'s batches": fed the hand-written loop\'s own pre-sliced batches, so it differs from the hand-written loop only by the Estimator. "train() fixed cost": what one `Estimator.train({steps})` call costs beyond its steps (opening the input, the build pass, the final checkpoint). "tensors left": `tf.memory().numTensors` after the process disposed every model (tfjs-layers keeps one); "+k/run" would mean growth across rounds.',
   );
 
   if (torch.length > 0) {
@@ -109,15 +117,22 @@ export function renderReport(result) {
   p();
   p('| target | measured | |');
   p('|---|---:|---|');
+  // The Estimator's overhead, measured twice with the same input on both sides: the hand-written loop's
+  // pre-sliced batches fed to Estimator.train, and our Dataset feeding both. Met when both are ≤ 3%.
   for (const model of ['mlp', 'cnn']) {
     for (const config of ['wasm-ours', 'wasm-stock', 'cpu-stock']) {
       const x = s[`${model}/${config}`];
-      if (!x || x.estOverCore == null) continue;
-      const overhead = 1 - x.estOverCore;
-      const ok = overhead <= 0.03;
-      checks.push({ target: `Estimator overhead ≤ 3% (${model}, ${config})`, value: overhead, ok });
+      if (!x || x.estBatchesOverCore == null || x.estOverCoreData == null) continue;
+      const sameBatches = 1 - x.estBatchesOverCore;
+      const sameDataset = 1 - x.estOverCoreData;
+      const ok = sameBatches <= 0.03 && sameDataset <= 0.03;
+      checks.push({
+        target: `Estimator overhead ≤ 3% (${model}, ${config})`,
+        value: Math.max(sameBatches, sameDataset),
+        ok,
+      });
       p(
-        `| Estimator overhead vs hand-written loop ≤ 3%, ${MODEL_NAMES[model]}, ${CONFIG_NAMES[config]} | ${pct(overhead)} (Estimator ÷ the same loop on our Dataset: ${ratio(x.estOverCoreData)}) | ${ok ? 'met' : 'MISSED'} |`,
+        `| Estimator overhead vs the hand-written loop on the same input ≤ 3%, ${MODEL_NAMES[model]}, ${CONFIG_NAMES[config]} | ${pct(sameBatches)} on the loop's pre-sliced batches, ${pct(sameDataset)} on our Dataset (Estimator on our Dataset vs the loop on pre-sliced batches: ${pct(1 - x.estOverCore)}) | ${ok ? 'met' : 'MISSED'} |`,
       );
     }
   }

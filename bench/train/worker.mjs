@@ -2,13 +2,13 @@
 // interleaved rounds after a warm-up, so the ratios between variants come from the same process and minute.
 // Prints one JSON line. Run by bench/run.mjs; by hand:
 //   node bench/train/worker.mjs --config wasm-ours --model mlp [--rounds 5] [--steps 40]
-//        [--variants core,core-data,estimator,layers]
+//        [--variants core,core-data,estimator,estimator-batches,layers]
 // Kernel registration is global, so each backend configuration needs its own process.
 import { backends, data, est, loadCpu, loadLayers, loadWasm, tf } from './deps.mjs';
 import { MODELS, makeCoreModel, makeData, makeLayersModel, modelFnFor } from './models.mjs';
 
 export const CONFIGS = ['cpu-stock', 'wasm-stock', 'wasm-ours'];
-export const VARIANTS = ['core', 'core-data', 'estimator', 'layers'];
+export const VARIANTS = ['core', 'core-data', 'estimator', 'estimator-batches', 'layers'];
 
 function flag(args, name, fallback) {
   const i = args.indexOf(`--${name}`);
@@ -88,20 +88,32 @@ async function makeRunners(model, variants, steps, tfl) {
     }
   }
 
-  if (variants.includes('estimator')) {
+  // Estimator.train on our Dataset (what users write), and fed the hand-written loop's own pre-sliced batches:
+  // the second isolates the Estimator from the input pipeline. The Estimator disposes each element it is given,
+  // so it gets reshape views (they share the batch's memory on every backend: no copy).
+  const sameBatches = async function* () {
+    for (let i = 0; ; i = (i + 1) % steps) {
+      yield [tf.reshape(batches[i].x, batches[i].x.shape), tf.reshape(batches[i].labels, batches[i].labels.shape)];
+    }
+  };
+  for (const [variant, input] of [
+    ['estimator', dataset],
+    ['estimator-batches', sameBatches],
+  ]) {
+    if (!variants.includes(variant)) continue;
     const { modelFn, params } = modelFnFor(model);
     const estimator = new est.Estimator({
       modelFn,
       params,
-      config: new est.RunConfig({ storage: new est.MemoryStorage('bench'), randomSeed: 1 }),
+      config: new est.RunConfig({ storage: new est.MemoryStorage(`bench-${variant}`), randomSeed: 1 }),
       log: () => {},
     });
     cleanups.push(() => estimator.dispose());
-    runners.estimator = async () => {
+    runners[variant] = async () => {
       const stamps = [];
       const timer = { afterRun: () => void stamps.push(performance.now()) };
       const t0 = performance.now();
-      await estimator.train(dataset, { steps, hooks: [timer] });
+      await estimator.train(input, { steps, hooks: [timer] });
       return { wallMs: performance.now() - t0, stamps };
     };
   }
