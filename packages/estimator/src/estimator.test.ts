@@ -297,7 +297,7 @@ describe('Estimator', () => {
       };
     const est = newEstimator();
     await expect(est.train(badLabels(), { steps: 1 })).rejects.toThrow(
-      'losses.sparseSoftmaxCrossEntropy(): labels must be integers in [0, 3) for logits with 3 classes. Received label 3 at index 5 of the batch.',
+      'losses.sparseSoftmaxCrossEntropy(): labels must be integers in [0, 3) for logits with 3 classes. Received label 3 at index 5 of the batch (global step 1).',
     );
     await est.train(inputFn(), { steps: 1 });
     await expect(est.evaluate(badLabels())).rejects.toThrow(/Received label 3 at index 5/);

@@ -30,6 +30,7 @@ import type { LoopDeps } from './internal/loop-deps.js';
 import { ModelState } from './internal/model-state.js';
 import { type Prediction, runPrediction } from './internal/predict-loop.js';
 import { runTrainLoop } from './internal/train-loop.js';
+import { valueReadsAreCheap } from './internal/value-reads.js';
 import { type WarmStartFrom, warmStart } from './internal/warm-start.js';
 import type { ModelFnContext } from './model-fn-context.js';
 import { RunConfig } from './run-config.js';
@@ -338,7 +339,7 @@ export class Estimator<P = unknown> {
       store: this.model.store,
       mode,
       building: o.building ?? false,
-      checkValues: o.checkValues ?? o.building ?? false,
+      checkValues: (o.checkValues ?? o.building ?? false) || valueReadsAreCheap(),
       globalStep: this.model.globalStep,
       randomSeed: this.config.randomSeed,
       scopes: [],

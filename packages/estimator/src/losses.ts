@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from './errors.js';
-import { maybeActiveContext } from './model-fn-context.js';
+import { type ModelFnContext, maybeActiveContext } from './model-fn-context.js';
 
 /** The message for the first label outside [0, classes), or null when all fit. */
 function labelRangeMessage(api: string, values: ArrayLike<number>, classes: number): string | null {
@@ -13,10 +13,16 @@ function labelRangeMessage(api: string, values: ArrayLike<number>, classes: numb
   return null;
 }
 
-/** Throws when an integer label is outside [0, classes): tfjs' oneHot would silently give it a zero row. */
-function checkLabelRange(api: string, labels: tf.Tensor, classes: number): void {
+/**
+ * Throws when an integer label is outside [0, classes): tfjs' oneHot would silently give it a zero row. Names the
+ * global step as the deferred check does (the step this batch trains, or the step of the evaluated model).
+ */
+function checkLabelRange(api: string, labels: tf.Tensor, classes: number, ctx: ModelFnContext): void {
   const message = labelRangeMessage(api, labels.dataSync(), classes);
-  if (message) throw new ModelFnError('LABEL_OUT_OF_RANGE', message);
+  if (message) {
+    const step = ctx.mode === 'train' ? ctx.globalStep + 1 : ctx.globalStep;
+    throw new ModelFnError('LABEL_OUT_OF_RANGE', `${message.replace(/\.$/, '')} (global step ${step}).`);
+  }
 }
 
 /**
@@ -42,7 +48,7 @@ function sparseSoftmaxCrossEntropy({ labels, logits }: { labels: tf.Tensor; logi
   }
   const classes = logits.shape[1]!;
   const ctx = maybeActiveContext();
-  if (ctx?.checkValues) checkLabelRange(api, flat, classes);
+  if (ctx?.checkValues) checkLabelRange(api, flat, classes, ctx);
   return tf.tidy(() => {
     const oneHot = tf.oneHot(tf.cast(flat, 'int32') as tf.Tensor1D, classes);
     if (ctx && !ctx.checkValues) {

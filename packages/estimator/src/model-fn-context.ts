@@ -19,8 +19,10 @@ export interface ModelFnContext {
    */
   readonly building: boolean;
   /**
-   * True on the first batch of each train/evaluate call: losses and metrics may then read values (a sync point)
-   * to check them, e.g. that labels fit the logits. Later batches skip such checks to keep the step fast.
+   * True when losses and metrics may read values to check them (e.g. that labels fit the logits): on the first
+   * batch of each train/evaluate call, and on every batch on backends that keep tensors in CPU memory (cpu, wasm,
+   * tfjs-node), where a read is a copy rather than a device sync. Otherwise checks go to `checks`, read with the
+   * step's other values.
    */
   readonly checkValues: boolean;
   /**

@@ -86,7 +86,14 @@ export class ModelState {
       if ((HIDDEN_OPTIMIZER_STATE as readonly string[]).includes(name)) continue;
       weights.push({ name: name === 'iter' ? name : `${this.store.engineScope}/${name}`, tensor: t });
     }
+    // tfjs optimizers' setWeights replaces their slot variables without disposing the old ones (Adam's m and v
+    // after a reload from a checkpoint): free every slot that is not in use afterwards, and the `iter` scalars
+    // that getWeights makes.
+    const before = await opt.getWeights();
     await opt.setWeights(weights);
+    const after = await opt.getWeights();
+    const live = new Set(after.filter((w) => w.tensor instanceof tf.Variable).map((w) => w.tensor));
+    tf.dispose([...before, ...after].map((w) => w.tensor).filter((t) => !live.has(t)));
     for (const key of HIDDEN_OPTIMIZER_STATE) {
       const saved = pending[key];
       if (saved && hidden[key] instanceof tf.Variable) hidden[key].assign(saved);

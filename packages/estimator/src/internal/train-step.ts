@@ -52,7 +52,7 @@ export function trainStep(
       'Estimator.train(): the model_fn created no trainable variables; use getVariable() or layers such as dense().',
     );
   }
-  const { value, grads } = tf.variableGrads(() => {
+  const { value, grads } = variableGradsFreeingOnError(() => {
     spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
     for (const name of wanted) {
       const t = ctx.named.get(name);
@@ -81,6 +81,25 @@ export function trainStep(
   if (wanted.has('loss')) fetched.set('loss', value);
   else value.dispose();
   return { fetched, learningRate: lr, globalNorm, summaries, graph, checks };
+}
+
+/**
+ * `tf.variableGrads`, except that a throwing `f` leaks nothing: tfjs keeps the tensors its gradient functions
+ * will need (`saved` on the tape) and frees them only after a successful backward pass.
+ */
+function variableGradsFreeingOnError(
+  f: () => tf.Scalar,
+  vars: tf.Variable[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  try {
+    return tf.variableGrads(f, vars);
+  } catch (e) {
+    const state = (
+      tf.engine() as unknown as { state: { activeTape?: { saved?: tf.Tensor[] }[] | null; gradientDepth: number } }
+    ).state;
+    if (state.gradientDepth === 0) for (const node of state.activeTape ?? []) tf.dispose(node.saved ?? []);
+    throw e;
+  }
 }
 
 /** The global L2 norm of a set of gradients (TF's `tf.global_norm`). */
