@@ -67,7 +67,7 @@ export function tfRecordDataset(
   // a direct producer: one async step per record (fromGenerator would add a wrapper's)
   return new Dataset(async function* records() {
     for (const src of list) {
-      const framer = new TFRecordFramer('decodeTFRecords()', sourceName(src));
+      const framer = new TFRecordFramer('tfRecordDataset()', sourceName(src));
       for await (const chunk of byteChunks('tfRecordDataset()', src, gzip)) {
         framer.feed(chunk);
         for (let rec = framer.next(); rec !== null; rec = framer.next()) yield rec;
