@@ -29,8 +29,8 @@ import {
   takeProducer,
 } from './internal/basic.js';
 import { cacheProducer } from './internal/cache.js';
+import { batchedSize, repeatedSize, shardedSize, skippedSize, takenSize } from './internal/cardinality.js';
 import { freeze, thaw } from './internal/freeze.js';
-import { materialize, type SliceSource } from './internal/lazy.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
 import { paddedBatchProducer } from './internal/padded-batch.js';
 import { parallelInterleaveProducer } from './internal/parallel-interleave.js';
@@ -60,27 +60,10 @@ import {
   shardProducer,
   unbatchProducer,
 } from './internal/transforms.js';
+import { withVectorizedMap } from './internal/vectorized-map.js';
 import { windowProducer } from './internal/window.js';
-import { DatasetIterator, InitializableIterator } from './iterator.js';
+import { DatasetIterator, elementIterator, InitializableIterator } from './iterator.js';
 import type { Placeholder } from './placeholder.js';
-
-export type {
-  Batched,
-  BatchOptions,
-  CacheOptions,
-  GeneratorOptions,
-  InterleaveOptions,
-  MapOptions,
-  PaddedBatchOptions,
-  ShuffleOptions,
-  Sliced,
-  SliceInput,
-  SliceLeaf,
-  WindowOptions,
-} from './dataset-types.js';
-export type { PaddedShape } from './internal/padded-batch.js';
-export type { FeedValue, NumericArray } from './internal/slice-source.js';
-export type { TensorSpec } from './internal/sources.js';
 
 function checkCount(api: string, name: string, n: unknown, min: number): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
@@ -171,19 +154,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
           'Dataset.map(fn, { vectorize: true }): expected a synchronous fn. Received an async function; drop vectorize.',
         );
       }
-      if (this._rows) {
-        const vm = { fn: f, checked: false };
-        const views = new WeakMap<SliceSource, SliceSource>();
-        const view = (s: SliceSource): SliceSource => {
-          let v = views.get(s);
-          if (!v) {
-            v = { ...s, maps: [...(s.maps ?? []), vm] };
-            views.set(s, v);
-          }
-          return v;
-        };
-        return this.deriveRows(viewPlan(this._rows, view), this.size);
-      }
+      if (this._rows) return this.deriveRows(viewPlan(this._rows, withVectorizedMap(f)), this.size);
     }
     if (par === 1) return this.derive(mapProducer(this, f), this.size);
     return this.derive(parallelMapProducer(this, f, par, opts.deterministic ?? true), this.size);
@@ -198,12 +169,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     const api = 'Dataset.batch()';
     checkCount(api, 'batchSize', n, 1);
     const drop = opts.dropRemainder ?? false;
-    const size =
-      this.size === null || this.size === Infinity
-        ? this.size
-        : drop
-          ? Math.floor(this.size / n)
-          : Math.ceil(this.size / n);
+    const size = batchedSize(this.size, n, drop);
     if (this._rows) return this.derive(batchRowsProducer(this._rows, n, drop), size);
     return this.derive(batchProducer(api, this, n, drop), size);
   }
@@ -215,7 +181,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    */
   repeat(count?: number): Dataset<T> {
     const n = count === undefined || count === -1 ? Infinity : checkCount('Dataset.repeat()', 'count', count, 0);
-    const size = this.size === null ? null : this.size === 0 || n === 0 ? 0 : this.size * n;
+    const size = repeatedSize(this.size, n);
     if (this._rows) return this.deriveRows(repeatPlan(this._rows, n), size);
     return this.derive(repeatProducer(this, n), size);
   }
@@ -251,7 +217,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    */
   take(n: number): Dataset<T> {
     const count = n === -1 ? Infinity : checkCount('Dataset.take()', 'count', n, 0);
-    const size = this.size === null ? (count === Infinity ? null : null) : Math.min(this.size, count);
+    const size = takenSize(this.size, count);
     if (this._rows) return this.deriveRows(takePlan(this._rows, count), size);
     return this.derive(takeProducer(this, count), size);
   }
@@ -263,7 +229,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    */
   skip(n: number): Dataset<T> {
     const count = checkCount('Dataset.skip()', 'count', n, 0);
-    const size = this.size === null ? null : this.size === Infinity ? Infinity : Math.max(0, this.size - count);
+    const size = skippedSize(this.size, count);
     if (this._rows) return this.deriveRows(skipPlan(this._rows, count), size);
     return this.derive(skipProducer(this, count), size);
   }
@@ -410,12 +376,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   paddedBatch(n: number, opts: PaddedBatchOptions = {}): Dataset<Batched<T>> {
     checkCount('Dataset.paddedBatch()', 'batchSize', n, 1);
     const drop = opts.dropRemainder ?? false;
-    const size =
-      this.size === null || this.size === Infinity
-        ? this.size
-        : drop
-          ? Math.floor(this.size / n)
-          : Math.ceil(this.size / n);
+    const size = batchedSize(this.size, n, drop);
     return this.derive(
       paddedBatchProducer(this, n, {
         paddedShapes: opts.paddedShapes,
@@ -469,10 +430,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     checkCount(api, 'index', index, 0);
     if (index >= numShards)
       throw invalidArgument(`${api}: expected index < numShards. Received index=${index}, numShards=${numShards}.`);
-    const size =
-      this.size === null || this.size === Infinity
-        ? this.size
-        : Math.floor(this.size / numShards) + (index < this.size % numShards ? 1 : 0);
+    const size = shardedSize(this.size, numShards, index);
     if (this._rows) return this.deriveRows(shardPlan(this._rows, numShards, index), size);
     return this.derive(shardProducer(this, numShards, index), size);
   }
@@ -546,40 +504,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
 
   /** Iterates from the start; breaking out of the loop releases everything the pipeline holds. */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    // a plain iterator object, not an async generator: one promise per element instead of a generator's several
-    const it = this._iterate(this._newContext(null));
-    let closed = false;
-    const close = async (): Promise<IteratorResult<T>> => {
-      if (!closed) {
-        closed = true;
-        await it.return?.();
-      }
-      return { done: true, value: undefined };
-    };
-    const self: AsyncIterableIterator<T> = {
-      next: async () => {
-        if (closed) return { done: true, value: undefined };
-        let r: IteratorResult<unknown>;
-        try {
-          r = await it.next();
-        } catch (e) {
-          closed = true;
-          throw e;
-        }
-        if (r.done) {
-          closed = true;
-          return { done: true, value: undefined };
-        }
-        return { done: false, value: materialize(r.value) as T };
-      },
-      return: close,
-      throw: async (e?: unknown) => {
-        await close();
-        throw e;
-      },
-      [Symbol.asyncIterator]: () => self,
-    };
-    return self;
+    return elementIterator<T>(this._iterate(this._newContext(null)));
   }
 
   /**

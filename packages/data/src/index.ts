@@ -1,25 +1,21 @@
 export type { CacheStorage, CacheWriter } from './cache-storage.js';
 export type { CsvDefault, CsvOptions } from './csv.js';
 export { csvDataset, textLineDataset } from './csv.js';
+export { Dataset } from './dataset.js';
 export type {
   Batched,
   BatchOptions,
   CacheOptions,
-  FeedValue,
   GeneratorOptions,
   InterleaveOptions,
   MapOptions,
-  NumericArray,
   PaddedBatchOptions,
-  PaddedShape,
   ShuffleOptions,
   Sliced,
   SliceInput,
   SliceLeaf,
-  TensorSpec,
   WindowOptions,
-} from './dataset.js';
-export { Dataset } from './dataset.js';
+} from './dataset-types.js';
 export { DataError, OutOfRangeError } from './errors.js';
 export type { Feature, FeatureDtype, FixedLenFeature, SparseValues, VarLenFeature } from './example.js';
 export { encodeExample, fixedLenFeature, parseExample, parseSingleExample, varLenFeature } from './example.js';
@@ -27,6 +23,9 @@ export type { IdxData, IdxDtype } from './idx.js';
 export { decodeIdx, parseIdx } from './idx.js';
 export type { IndexedDbCacheOptions } from './indexed-db-cache-storage.js';
 export { indexedDbCacheStorage } from './indexed-db-cache-storage.js';
+export type { PaddedShape } from './internal/padded-batch.js';
+export type { FeedValue, NumericArray } from './internal/slice-source.js';
+export type { TensorSpec } from './internal/sources.js';
 export type { Feed, IterableSource, IteratorState } from './iterator.js';
 export { DatasetIterator, InitializableIterator } from './iterator.js';
 export type { PlaceholderDtype, PlaceholderOptions } from './placeholder.js';

@@ -8,6 +8,45 @@ import type { IterContext } from './internal/node.js';
 import type { FeedValue } from './internal/slice-source.js';
 import { disposeElement } from './internal/structure.js';
 
+/**
+ * The iterator behind `for await (… of dataset)`: turns lazy elements into tensors and closes the pipeline on
+ * `break`. A plain object, not an async generator: one promise per element instead of a generator's several.
+ */
+export function elementIterator<T>(it: AsyncIterator<unknown>): AsyncIterableIterator<T> {
+  let closed = false;
+  const close = async (): Promise<IteratorResult<T>> => {
+    if (!closed) {
+      closed = true;
+      await it.return?.();
+    }
+    return { done: true, value: undefined };
+  };
+  const self: AsyncIterableIterator<T> = {
+    next: async () => {
+      if (closed) return { done: true, value: undefined };
+      let r: IteratorResult<unknown>;
+      try {
+        r = await it.next();
+      } catch (e) {
+        closed = true;
+        throw e;
+      }
+      if (r.done) {
+        closed = true;
+        return { done: true, value: undefined };
+      }
+      return { done: false, value: materialize(r.value) as T };
+    },
+    return: close,
+    throw: async (e?: unknown) => {
+      await close();
+      throw e;
+    },
+    [Symbol.asyncIterator]: () => self,
+  };
+  return self;
+}
+
 /** What an iterator needs from its dataset (a {@link Dataset}). */
 export interface IterableSource {
   _iterate(ctx: IterContext): AsyncIterator<unknown>;

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidArgument } from '../errors.js';
+import type { SliceSource } from './lazy.js';
 import { disposeElement, disposeExcept, leaves } from './structure.js';
 
 /** A pending vectorized map function; `checked` once a batch matched per-element application. */
@@ -112,4 +113,21 @@ function check(batch: unknown, n: number, perElement: (count: number) => unknown
   } finally {
     for (const r of rows) disposeElement(r);
   }
+}
+
+/**
+ * A row-plan view that adds `fn` to the vectorized maps of every slice source it sees (one view per source, so
+ * the plan's sources stay comparable by identity across iterations).
+ */
+export function withVectorizedMap(fn: (x: unknown) => unknown): (s: SliceSource) => SliceSource {
+  const vm: VectorizedMap = { fn, checked: false };
+  const views = new WeakMap<SliceSource, SliceSource>();
+  return (s) => {
+    let v = views.get(s);
+    if (!v) {
+      v = { ...s, maps: [...(s.maps ?? []), vm] };
+      views.set(s, v);
+    }
+    return v;
+  };
 }
