@@ -12,6 +12,7 @@ import { runInContextAsync, type ValueCheck } from '../model-fn-context.js';
 import { disposeElement, type InputFn, openInput, splitElement } from './input.js';
 import type { LoopDeps } from './loop-deps.js';
 import { readValues } from './read-values.js';
+import { StepContext, StopFlag } from './step-context.js';
 import { keepChecks, settleChecks } from './value-checks.js';
 
 /** Evaluation results: each metric, the mean loss, and the global step of the evaluated checkpoint. */
@@ -40,22 +41,14 @@ export async function runEvaluation<P>(
     summaryWriter: writer,
     lastValues: Object.fromEntries(lastValues),
   });
-  let stop: string | null = null;
-  const runContext = (): RunContext => ({
-    ...session(),
-    requestStop: (r) => {
-      stop ??= r ?? 'stop requested';
-    },
-    get stopRequested() {
-      return stop !== null;
-    },
-  });
+  const stop = new StopFlag();
+  const runContext = (): RunContext => new StepContext('eval', step, deps.modelDir, writer, lastValues, stop);
   let input: AsyncIterator<unknown> | null = null;
   try {
     await hooks.begin(session());
     input = (await openInput(api, inputFn, deps.params)).iterator;
     await hooks.afterCreateSession(session());
-    while (stop === null && (options.steps === undefined || batches < options.steps)) {
+    while (stop.reason === null && (options.steps === undefined || batches < options.steps)) {
       const next = await input.next();
       if (next.done) break;
       const { features, labels } = splitElement(api, next.value);

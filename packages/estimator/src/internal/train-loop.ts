@@ -30,6 +30,7 @@ import {
 import type { LoopDeps } from './loop-deps.js';
 import type { ModelState } from './model-state.js';
 import { readValues } from './read-values.js';
+import { StepContext, StopFlag } from './step-context.js';
 import { type StepOutput, trainStep } from './train-step.js';
 import { settleChecks } from './value-checks.js';
 
@@ -57,7 +58,8 @@ export async function runTrainLoop<P>(
     lastValues: Object.fromEntries(lastValues),
   });
   const stop = new StopFlag();
-  const runContext = (): RunContext => new StepContext(model.globalStep, deps.modelDir, writer, lastValues, stop);
+  const runContext = (): RunContext =>
+    new StepContext('train', model.globalStep, deps.modelDir, writer, lastValues, stop);
   const summaryTimer = new EveryN({ steps: deps.config.saveSummarySteps });
   let specHooks: HookList | null = null;
   let opened: OpenedInput | null = null;
@@ -140,38 +142,6 @@ export async function runTrainLoop<P>(
     throw e;
   } finally {
     await opened?.iterator.return?.();
-  }
-}
-
-/** Whether a hook asked the loop to stop, and why (the first reason wins). */
-class StopFlag {
-  reason: string | null = null;
-}
-
-/**
- * The RunContext of one step. A class with lazy `lastValues` rather than an object literal with a spread and a
- * getter: two are made every step, and few hooks look at the previous step's values.
- */
-class StepContext implements RunContext {
-  readonly mode = 'train' as const;
-  private values: Readonly<Record<string, FetchedValue>> | null = null;
-  constructor(
-    readonly globalStep: number,
-    readonly modelDir: string,
-    readonly summaryWriter: SummaryWriter,
-    private readonly lastValuesByName: ReadonlyMap<string, FetchedValue>,
-    private readonly stop: StopFlag,
-  ) {}
-  get lastValues(): Readonly<Record<string, FetchedValue>> {
-    this.values ??= Object.fromEntries(this.lastValuesByName);
-    return this.values;
-  }
-  // a property, so hooks may pass it around unbound
-  readonly requestStop = (reason?: string): void => {
-    this.stop.reason ??= reason ?? 'stop requested';
-  };
-  get stopRequested(): boolean {
-    return this.stop.reason !== null;
   }
 }
 
