@@ -38,11 +38,12 @@ async function batchesOn(backend: 'cpu' | 'wasm', general: boolean, pipeline = s
 }
 
 describe('batch storage', () => {
-  it('gives the same batches on wasm (written in place) and cpu, fast path and general path alike', async () => {
+  it('gives the same batches on wasm (written in place) and cpu, fast path and general (stacking) path alike', async () => {
     const reference = await batchesOn('cpu', true);
     expect(reference).toHaveLength(14);
     expect(await batchesOn('cpu', false)).toEqual(reference);
     expect(await batchesOn('wasm', false)).toEqual(reference);
+    expect(await batchesOn('wasm', true)).toEqual(reference);
     const ordered = await batchesOn('cpu', true, inOrder);
     expect(ordered).toHaveLength(18);
     expect(await batchesOn('cpu', false, inOrder)).toEqual(ordered);

@@ -1,13 +1,15 @@
 /** Stacks materialized elements leaf by leaf along a new dim 0 (the slow path of `batch`). */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { allocUninitialized } from '#data-platform';
 import { invalidArgument } from '../errors.js';
 import { LazyElement, materialize, SliceRow, SliceRows } from './lazy.js';
 import { describeStructure, disposeElement, leaves, unflatten } from './structure.js';
+import { fillNewTensor } from './writable-tensor.js';
 
 /** Backends whose tensors live in CPU memory, so `dataSync()` costs no device readback. */
 const CPU_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+/** The dtypes {@link fillNewTensor} makes. */
+const FILLABLE = new Set(['float32', 'int32', 'bool']);
 
 /** Combines `elements` (which this call consumes) into one batch element. */
 export function combineBatch(api: string, elements: unknown[]): unknown {
@@ -63,14 +65,13 @@ function stackLeaf(api: string, col: unknown[], j: number): tf.Tensor {
       }
     });
     const ts = col as tf.Tensor[];
-    if (CPU_BACKENDS.has(tf.getBackend()) && f.dtype !== 'string' && ts.every((t) => t.dtype === f.dtype)) {
-      // on CPU-memory backends reading values is free: one copy into the batch instead of stack's kernels
+    const dtype = f.dtype;
+    if (CPU_BACKENDS.has(tf.getBackend()) && FILLABLE.has(dtype) && ts.every((t) => t.dtype === dtype)) {
+      // on CPU-memory backends reading values is cheap: one copy into the batch instead of stack's kernels
       const size = f.size;
-      const first = f.dataSync() as tf.TypedArray;
-      const Ctor = first.constructor as new (b: ArrayBuffer, o: number, n: number) => tf.TypedArray;
-      const out = allocUninitialized(Ctor, first.BYTES_PER_ELEMENT, size * ts.length);
-      for (let i = 0; i < ts.length; i++) out.set(ts[i]!.dataSync() as tf.TypedArray, i * size);
-      return tf.tensor(out, [ts.length, ...f.shape], f.dtype);
+      return fillNewTensor([ts.length, ...f.shape], dtype as 'float32' | 'int32' | 'bool', (out) => {
+        for (let i = 0; i < ts.length; i++) out.set(ts[i]!.dataSync() as tf.TypedArray, i * size);
+      });
     }
     return tf.stack(ts);
   }
