@@ -130,24 +130,31 @@ describe('StepCounterHook and SummarySaverHook', () => {
   it('write global_step/sec and loss scalars to the run writer', async () => {
     const written: [string, number, number][] = [];
     const writer = { scalar: (t: string, v: number, s: number) => void written.push([t, v, s]) };
+    let now = 0; // each step takes 0.5 s on this clock
     await runLoop(
       [
-        new StepCounterHook({ every: { steps: 5 }, log: null }),
+        new StepCounterHook({ every: { steps: 5 }, log: null, batchSize: 8, now: () => now }),
         new SummarySaverHook({ every: { steps: 5 } }),
         new StopAtStepHook({ numSteps: 10 }),
       ],
       {
         writer,
         valuesAt: (s) => ({ loss: s }),
+        onStep: () => {
+          now += 0.5;
+        },
       },
     );
     expect(written.filter(([t]) => t === 'loss').map(([, v, s]) => [v, s])).toEqual([
       [0, 1],
       [5, 6],
     ]);
-    const rates = written.filter(([t]) => t === 'global_step/sec');
-    expect(rates.map(([, , s]) => s)).toEqual([5, 10]);
-    for (const [, v] of rates) expect(v).toBeGreaterThan(0);
+    // 5 steps in 2.5 s: 2 steps/s, 16 examples/s with 8 per batch.
+    expect(written.filter(([t]) => t === 'global_step/sec')).toEqual([
+      ['global_step/sec', 2, 5],
+      ['global_step/sec', 2, 10],
+    ]);
+    expect(written.filter(([t]) => t === 'examples/sec').map(([, v]) => v)).toEqual([16, 16]);
   });
 });
 

@@ -54,6 +54,8 @@ export async function runEvaluation<P>(
       const { features, labels } = splitElement(api, next.value);
       const ctx = runContext();
       const wanted = await hooks.beforeRun(ctx);
+      // The spec's hooks come from the first batch's model_fn call; from the second batch on they go before it.
+      for (const n of (await specHooks?.beforeRun(ctx)) ?? []) wanted.add(n);
       const fetched = new Map<string, tf.Tensor>();
       let checks: ValueCheck[] = [];
       tf.engine().startScope();
@@ -63,9 +65,11 @@ export async function runEvaluation<P>(
           await runInContextAsync(mctx, () => deps.callModelFn(features, labels, 'eval')),
           'eval',
         ) as EvalEstimatorSpec;
-        if (!specHooks && spec.evaluationHooks?.length) {
+        if (batches === 0 && spec.evaluationHooks?.length) {
           specHooks = new HookList(spec.evaluationHooks);
           await specHooks.begin(session());
+          await specHooks.afterCreateSession(session());
+          for (const n of await specHooks.beforeRun(ctx)) wanted.add(n);
         }
         const newLoss = tf.keep(tf.add(lossSum, spec.loss));
         lossSum.dispose();

@@ -80,6 +80,10 @@ export async function runTrainLoop<P>(
       const { features, labels } = splitElement(api, next.value);
       let out: StepOutput | null = null;
       try {
+        const ctx = runContext();
+        // The caller's hooks run first, before the build pass too: what a FeedFnHook feeds (or a waiter waits for)
+        // must hold for every model_fn call of the step, as a TF feed holds for the whole session.run.
+        const wanted = await hooks.beforeRun(ctx);
         if (!built) {
           specHooks = await buildForTraining(deps, features, labels);
           if (specHooks) {
@@ -88,8 +92,6 @@ export async function runTrainLoop<P>(
           }
           built = true;
         }
-        const ctx = runContext();
-        const wanted = await hooks.beforeRun(ctx);
         for (const n of (await specHooks?.beforeRun(ctx)) ?? []) wanted.add(n);
         const summarize = summaryTimer.shouldTrigger(model.globalStep);
         const trace = !graphWritten && typeof writer.graph === 'function';
