@@ -53,7 +53,7 @@ describe('FeedFnHook in a real Estimator', () => {
     expect(seen).toEqual([1, 1, 2, 3]);
     const hand = handTrained(3, [1, 2, 3]);
     expect(recorder.losses).toHaveLength(3);
-    recorder.losses.forEach((l, i) => expect(l).toBeCloseTo(hand[i]!.loss, 4));
+    for (const [i, l] of recorder.losses.entries()) expect(l).toBeCloseTo(hand[i]!.loss, 4);
     // The checkpoint holds the weights that the fed scales produced (and not those of scale 1 throughout).
     const w = await loadVariable(fileStorage(est.modelDir), 'model.ckpt-3', 'linear/w');
     expect((await w.data())[0]).toBeCloseTo(hand[2]!.w, 5);

@@ -2,8 +2,8 @@ import { FinalOpsHook, type Hook } from '@estimatorjs/hooks';
 import { expectNoLeaks, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Estimator, type ModelFn } from './estimator.js';
-import { RunConfig } from './index.js';
 import { readScalars } from './event-scalars.test-util.js';
+import { RunConfig } from './index.js';
 import { lifecycleRecorder } from './lifecycle-recorder.test-util.js';
 import { handLoss, handTrained, linearInput, linearModelFn } from './linear-model.test-util.js';
 

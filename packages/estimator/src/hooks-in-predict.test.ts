@@ -115,7 +115,8 @@ describe('hooks in Estimator.predict()', () => {
     } finally {
       failAtCall = null;
     }
-    for (const r of [user, fromSpec]) expect([r.count('afterRun'), r.count('onError'), r.count('end')]).toEqual([1, 1, 0]);
+    for (const r of [user, fromSpec])
+      expect([r.count('afterRun'), r.count('onError'), r.count('end')]).toEqual([1, 1, 0]);
   });
 
   it('leak no tensors, also when the consumer breaks early', async () => {

@@ -22,6 +22,8 @@ export interface LinearModelOptions {
   readonly onCall?: (mode: string) => void;
   /** A factor the loss is multiplied by (read from a FeedFnHook in tests); default 1. */
   readonly lossScale?: () => number;
+  /** Runs inside the model_fn with its variables (to name more tensors). */
+  readonly extra?: (vars: { readonly w: tf.Variable; readonly b: tf.Variable }) => void;
 }
 
 /**
@@ -38,11 +40,15 @@ export function linearModelFn(options: LinearModelOptions = {}): ModelFn {
     ]);
     nameTensor('w', tf.reshape(w, []));
     nameTensor('b', tf.reshape(b, []));
+    options.extra?.({ w, b });
     const pred = tf.add(tf.matMul(x, w), b);
     nameTensor('prediction_mean', tf.mean(pred));
     if (mode === 'infer') return { mode, predictions: { y: pred }, predictionHooks: options.predictionHooks };
     const scale = options.lossScale?.() ?? 1;
-    const loss = tf.mul(losses.meanSquaredError({ labels: labels as tf.Tensor, predictions: pred }), scale) as tf.Scalar;
+    const loss = tf.mul(
+      losses.meanSquaredError({ labels: labels as tf.Tensor, predictions: pred }),
+      scale,
+    ) as tf.Scalar;
     if (mode === 'eval') return { mode, loss, evaluationHooks: options.evaluationHooks };
     return {
       mode,

@@ -4,13 +4,7 @@
  * batch of predictions into per-example values. Does not own: restoring the model (the Estimator does).
  */
 
-import {
-  type FetchedValue,
-  type Hook,
-  HookList,
-  type RunContext,
-  type SessionContext,
-} from '@estimatorjs/hooks';
+import { type FetchedValue, type Hook, HookList, type RunContext, type SessionContext } from '@estimatorjs/hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
 import { type PredictEstimatorSpec, validateSpec } from '../estimator-spec.js';
