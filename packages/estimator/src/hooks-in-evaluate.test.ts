@@ -1,9 +1,10 @@
 import { FinalOpsHook, type Hook } from '@estimatorjs/hooks';
 import { expectNoLeaks, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Estimator, type ModelFn } from './estimator.js';
 import { readScalars } from './event-scalars.test-util.js';
-import { RunConfig } from './index.js';
+import { metrics, RunConfig } from './index.js';
 import { lifecycleRecorder } from './lifecycle-recorder.test-util.js';
 import { handLoss, handTrained, linearInput, linearModelFn } from './linear-model.test-util.js';
 
@@ -12,9 +13,13 @@ import { handLoss, handTrained, linearInput, linearModelFn } from './linear-mode
 const { dir, cleanup } = tempModelDir();
 let specHooks: readonly Hook[] = [];
 const base = linearModelFn();
+// A metric whose running value changes per batch: the mean of the batch numbers 0, 1, 2, … seen so far.
+let evalBatch = 0;
 const modelFn: ModelFn = (f, l, mode, p, c) => {
   const spec = base(f, l, mode, p, c);
-  return mode === 'eval' && !(spec instanceof Promise) ? { ...spec, evaluationHooks: specHooks } : spec;
+  if (mode !== 'eval' || spec instanceof Promise || spec.mode !== 'eval') return spec;
+  const evalMetricOps = { batch_mean: metrics.mean(tf.scalar(evalBatch++)) };
+  return { ...spec, evalMetricOps, evaluationHooks: specHooks };
 };
 let est: Estimator;
 const [, , trained] = handTrained(3);
@@ -57,6 +62,15 @@ describe('hooks in Estimator.evaluate()', () => {
     expect(results.loss).toBeCloseTo(lossAtCheckpoint, 4);
   });
 
+  it('give a metric by name as its value over the batches so far', async () => {
+    specHooks = [];
+    evalBatch = 0;
+    const user = lifecycleRecorder('user', [], { m: 'batch_mean' });
+    const results = await est.evaluate(linearInput(4), { hooks: [user.hook] });
+    expect(user.values.map((v) => v.m)).toEqual([0, 0.5, 1, 1.5]);
+    expect(results.batch_mean).toBe(1.5);
+  });
+
   it('honour steps and a requested stop: the results cover the batches that ran', async () => {
     specHooks = [];
     const counted = lifecycleRecorder('counted', []);
@@ -80,7 +94,7 @@ describe('hooks in Estimator.evaluate()', () => {
     expect(values.loss).toBeCloseTo(lossAtCheckpoint, 4);
     expect(values.w).toBeCloseTo(trained!.w, 5);
     expect(values.step).toBe(3);
-    const written = await readScalars(`${dir}/eval_final_ops`);
+    const written = await readScalars(`${dir}/eval_final_ops`, ['loss']);
     expect(written.map((w) => [w.tag, w.step])).toEqual([['loss', 3]]);
     expect(written[0]!.value).toBeCloseTo(lossAtCheckpoint, 4);
   });

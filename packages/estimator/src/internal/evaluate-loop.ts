@@ -87,6 +87,11 @@ export async function runEvaluation<P>(
         for (const n of wanted) {
           const t = n === 'loss' ? spec.loss : mctx.named.get(n);
           if (t) fetched.set(n, tf.keep(tf.clone(t)));
+          else if (resultFns.has(n)) {
+            // A metric by name: its value over the batches so far, from the running totals read with the rest.
+            for (const [key, total] of totals)
+              if (key.startsWith(`${n}\u0000`)) fetched.set(key, tf.keep(tf.clone(total)));
+          }
         }
       } finally {
         tf.engine().endScope();
@@ -97,6 +102,7 @@ export async function runEvaluation<P>(
         readValues(fetched, new Map([['global_step', step]])),
         settleChecks(checks, step),
       ]);
+      metricValues(values, wanted, resultFns);
       lastValues = values;
       await hooks.afterRun(ctx, values);
       await specHooks?.afterRun(ctx, values);
@@ -137,5 +143,24 @@ export async function runEvaluation<P>(
     lossSum.dispose();
     tf.dispose([...totals.values()]);
     await input?.return?.();
+  }
+}
+
+/** Replaces the running totals read for each requested metric by the metric's value computed from them. */
+function metricValues(
+  values: Map<string, FetchedValue>,
+  wanted: ReadonlySet<string>,
+  resultFns: ReadonlyMap<string, (t: Record<string, Float32Array>) => number>,
+): void {
+  for (const name of wanted) {
+    const result = resultFns.get(name);
+    if (!result || values.has(name)) continue;
+    const parts: Record<string, Float32Array> = {};
+    for (const [key, v] of values) {
+      if (!key.startsWith(`${name}\u0000`)) continue;
+      parts[key.slice(name.length + 1)] = typeof v === 'number' ? Float32Array.of(v) : Float32Array.from(v);
+      values.delete(key);
+    }
+    values.set(name, result(parts));
   }
 }
