@@ -226,7 +226,11 @@ export class Estimator<P = unknown> {
     const writer = this.writerFor(this.modelDir);
     try {
       await runTrainLoop(
-        { ...this.loopDeps(), onInputOpened: (input) => (this.trainInput = input) },
+        {
+          ...this.loopDeps(),
+          onInputOpened: (input) => (this.trainInput = input),
+          stopAtStep: maxSteps ?? (steps === undefined ? undefined : startStep + steps),
+        },
         inputFn,
         new HookList(hooks),
         writer,

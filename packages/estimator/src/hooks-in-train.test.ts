@@ -116,12 +116,11 @@ describe('hooks in Estimator.train()', () => {
     est.dispose();
   });
 
-  it('ProgressBarHook writes lines with the step, the loss and the speed on an injected clock and stream', async () => {
+  it('ProgressBarHook writes lines with the step of maxSteps, the loss and the speed on an injected clock and stream', async () => {
     let clock = 0;
     const chunks: string[] = [];
     const est = estimator();
     const bar = new ProgressBarHook({
-      lastStep: 4,
       output: { write: (t) => chunks.push(t), isTTY: false },
       every: { steps: 2 },
       now: () => clock,
@@ -134,6 +133,17 @@ describe('hooks in Estimator.train()', () => {
     const losses = chunks.map((c) => Number(/loss ([\d.]+)/.exec(c)![1]));
     expect(losses[0]).toBeCloseTo(hand[1]!.loss, 4);
     expect(losses[1]).toBeCloseTo(hand[3]!.loss, 4);
+    // Resumed with { steps: 2 }, the bar runs from 4 to 6.
+    chunks.length = 0;
+    const again = new ProgressBarHook({
+      output: { write: (t) => chunks.push(t) },
+      every: { steps: 2 },
+      now: () => clock,
+    });
+    await est.train(linearInput(100, { onBatch: () => (clock += 0.25) }), { steps: 2, hooks: [again] });
+    expect(chunks.map((c) => c.replace(/loss [\d.]+/, 'loss L'))).toEqual([
+      'step 6/6  100%  loss L  4.00 steps/s  done in 1s\n',
+    ]);
     est.dispose();
   });
 

@@ -49,6 +49,8 @@ export interface SessionContext {
   readonly modelDir: string;
   /** Where scalar summaries go for this run (`modelDir` in TRAIN, `modelDir/eval` in EVAL), if any. */
   readonly summaryWriter?: ScalarWriter;
+  /** The global step this run stops at, when the caller said (`train({ steps })` or `{ maxSteps }`). */
+  readonly stopAtStep?: number;
   /** Named values known at the end of the run (for `end`): the last step's fetches. */
   readonly lastValues?: Readonly<Record<string, FetchedValue>>;
 }

@@ -38,6 +38,8 @@ import { settleChecks } from './value-checks.js';
 export interface TrainLoopDeps<P> extends LoopDeps<P> {
   /** Called with the opened input so checkpoints can save its position. */
   readonly onInputOpened: (input: OpenedInput) => void;
+  /** The global step the caller asked to stop at (`steps` or `maxSteps`), for hooks that show progress. */
+  readonly stopAtStep?: number;
 }
 
 /** Runs training until a hook stops it or the input ends. */
@@ -55,6 +57,7 @@ export async function runTrainLoop<P>(
     globalStep: model.globalStep,
     modelDir: deps.modelDir,
     summaryWriter: writer,
+    stopAtStep: deps.stopAtStep,
     lastValues: Object.fromEntries(lastValues),
   });
   const stop = new StopFlag();
