@@ -1,9 +1,9 @@
 import { FeedFnHook, type Hook, type RunValues } from '@estimatorjs/hooks';
-import { expectNoLeaks, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Estimator, type ModelFn } from './estimator.js';
-import { loadVariable, RunConfig } from './index.js';
-import { handLoss, handTrained, linearInput, linearModelFn } from './linear-model.test-util.js';
+import type { ModelFn } from './estimator.js';
+import { loadVariable } from './index.js';
+import { handLoss, handTrained, linearEstimator, linearInput, linearModelFn } from './linear-model.test-util.js';
 import { fileStorage } from './node/file-storage.js';
 
 beforeAll(() => setupTestBackend('cpu'));
@@ -11,18 +11,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-
-function estimator(modelFn: ModelFn): Estimator {
-  const { dir, cleanup } = tempModelDir();
-  cleanups.push(cleanup);
-  const config = new RunConfig({
-    modelDir: dir,
-    saveCheckpointsSteps: 1000,
-    saveSummarySteps: 1000,
-    logStepCountSteps: 1000,
-  });
-  return new Estimator({ modelFn, config, log: () => {} });
-}
 
 /** Records the loss of every step (or batch). */
 function lossRecorder(): Hook & { losses: number[] } {
@@ -45,7 +33,7 @@ describe('FeedFnHook in a real Estimator', () => {
         return feeds.values.scale;
       },
     });
-    const est = estimator(modelFn);
+    const est = linearEstimator(cleanups, { modelFn });
     const recorder = lossRecorder();
     await est.train(linearInput(100), { steps: 3, hooks: [feeds, recorder] });
     // The first step runs the model_fn twice (a build pass that creates the variables, then the step under the
@@ -71,7 +59,7 @@ describe('FeedFnHook in a real Estimator', () => {
       if (mode !== 'train') seen.push(feeds.values.scale);
       return base(f, l, mode, p, c);
     };
-    const est = estimator(modelFn);
+    const est = linearEstimator(cleanups, { modelFn });
     await est.train(linearInput(2), { steps: 2, hooks: [feeds] });
     const [, after2] = handTrained(2, [1, 2]);
 
@@ -93,7 +81,7 @@ describe('FeedFnHook in a real Estimator', () => {
 
   it('train() with a FeedFnHook leaks no tensors', async () => {
     const feeds = new FeedFnHook(() => ({ scale: 0.5 }));
-    const est = estimator(linearModelFn({ lossScale: () => feeds.values.scale }));
+    const est = linearEstimator(cleanups, { modelFn: linearModelFn({ lossScale: () => feeds.values.scale }) });
     await expectNoLeaks(() => est.train(linearInput(100), { steps: 3, hooks: [feeds] }), { warmup: true });
     est.dispose();
   });

@@ -10,37 +10,17 @@ import {
   SummarySaverHook,
 } from '@estimatorjs/hooks';
 import { fileTraceWriter } from '@estimatorjs/hooks/node';
-import { expectNoLeaks, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Estimator, type ModelFn } from './estimator.js';
 import { readScalars } from './event-scalars.test-util.js';
-import { RunConfig, type RunConfigOptions } from './index.js';
 import { lifecycleRecorder } from './lifecycle-recorder.test-util.js';
-import { handTrained, linearInput, linearModelFn } from './linear-model.test-util.js';
+import { handTrained, linearEstimator, linearInput, linearModelFn } from './linear-model.test-util.js';
 
 beforeAll(() => setupTestBackend('cpu'));
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-
-/** An Estimator on a fresh temp model dir; the built-in hooks fire rarely unless `config` says otherwise. */
-function estimator(
-  modelFn: ModelFn = linearModelFn(),
-  config: Partial<RunConfigOptions> = {},
-  log = (_: string) => {},
-) {
-  const { dir, cleanup } = tempModelDir();
-  cleanups.push(cleanup);
-  const runConfig = new RunConfig({
-    modelDir: dir,
-    saveCheckpointsSteps: 1000,
-    saveSummarySteps: 1000,
-    logStepCountSteps: 1000,
-    ...config,
-  });
-  return new Estimator({ modelFn, config: runConfig, log });
-}
 
 /** `name = 1.234` fields of a log line. */
 function fields(line: string): Record<string, number> {
@@ -53,7 +33,7 @@ describe('hooks in Estimator.train()', () => {
   it('LoggingTensorHook logs the loss of each step: the loss by hand, and the loss the Estimator reports', async () => {
     const ours: string[] = [];
     const estimatorLog: string[] = [];
-    const est = estimator(linearModelFn(), { logStepCountSteps: 1 }, (l) => estimatorLog.push(l));
+    const est = linearEstimator(cleanups, { config: { logStepCountSteps: 1 }, log: (l) => estimatorLog.push(l) });
     const logging = new LoggingTensorHook({
       tensors: { loss: 'loss', w: 'w' },
       every: { steps: 1 },
@@ -75,7 +55,7 @@ describe('hooks in Estimator.train()', () => {
   });
 
   it('SummarySaverHook writes the fetched scalars into the event file, read back at the right steps', async () => {
-    const est = estimator();
+    const est = linearEstimator(cleanups);
     const saver = new SummarySaverHook({ scalars: { my_loss: 'loss', weight: 'w' }, every: { steps: 2 } });
     await est.train(linearInput(100), { steps: 5, hooks: [saver] });
     const written = await readScalars(est.modelDir, ['my_loss', 'weight']);
@@ -90,7 +70,7 @@ describe('hooks in Estimator.train()', () => {
 
   it('StepCounterHook writes global_step/sec and examples/sec measured on an injected clock', async () => {
     let clock = 0; // every batch takes 0.25 s on this clock
-    const est = estimator();
+    const est = linearEstimator(cleanups);
     const counter = new StepCounterHook({ every: { steps: 2 }, batchSize: 4, log: null, now: () => clock });
     await est.train(linearInput(100, { onBatch: () => (clock += 0.25) }), { steps: 6, hooks: [counter] });
     const written = await readScalars(est.modelDir, ['global_step/sec', 'examples/sec']);
@@ -106,7 +86,7 @@ describe('hooks in Estimator.train()', () => {
   });
 
   it('FinalOpsHook keeps the values of the last step', async () => {
-    const est = estimator();
+    const est = linearEstimator(cleanups);
     const final = new FinalOpsHook({ tensors: { loss: 'loss', step: 'global_step', w: 'w' } });
     await est.train(linearInput(100), { steps: 3, hooks: [final] });
     const v = final.finalOpsValues!;
@@ -119,7 +99,7 @@ describe('hooks in Estimator.train()', () => {
   it('ProgressBarHook writes lines with the step of maxSteps, the loss and the speed on an injected clock and stream', async () => {
     let clock = 0;
     const chunks: string[] = [];
-    const est = estimator();
+    const est = linearEstimator(cleanups);
     const bar = new ProgressBarHook({
       output: { write: (t) => chunks.push(t), isTTY: false },
       every: { steps: 2 },
@@ -148,7 +128,7 @@ describe('hooks in Estimator.train()', () => {
   });
 
   it('ProfilerHook writes a Chrome trace of the traced steps into the model dir', async () => {
-    const est = estimator();
+    const est = linearEstimator(cleanups);
     const profiler = new ProfilerHook({ every: { steps: 2 }, write: fileTraceWriter(est.modelDir) });
     await est.train(linearInput(100), { steps: 3, hooks: [profiler] });
     for (const step of [1, 3]) {
@@ -167,7 +147,7 @@ describe('hooks in Estimator.train()', () => {
     const log: string[] = [];
     const user = lifecycleRecorder('user', log, { loss: 'loss' });
     const fromSpec = lifecycleRecorder('spec', log, { step: 'global_step', loss: 'loss' });
-    const est = estimator(linearModelFn({ trainingHooks: [fromSpec.hook] }));
+    const est = linearEstimator(cleanups, { modelFn: linearModelFn({ trainingHooks: [fromSpec.hook] }) });
     await est.train(linearInput(100), { steps: 3, hooks: [user.hook] });
     const step = ['user.beforeRun', 'spec.beforeRun', 'user.afterRun', 'spec.afterRun'];
     expect(log).toEqual([
@@ -193,7 +173,9 @@ describe('hooks in Estimator.train()', () => {
 
   it('leaks no tensors with every reading hook attached', async () => {
     let clock = 0;
-    const est = estimator(linearModelFn({ trainingHooks: [lifecycleRecorder('spec', [], { b: 'b' }).hook] }));
+    const est = linearEstimator(cleanups, {
+      modelFn: linearModelFn({ trainingHooks: [lifecycleRecorder('spec', [], { b: 'b' }).hook] }),
+    });
     const hooks = () => [
       new LoggingTensorHook({ tensors: ['loss', 'w'], every: { steps: 1 }, log: () => {} }),
       new SummarySaverHook({ scalars: ['loss', 'w'], every: { steps: 1 } }),

@@ -4,9 +4,19 @@
  * ({@link handTrained}) and compared with what the hooks saw, the event files and the checkpoints.
  */
 import type { Hook } from '@estimatorjs/hooks';
+import { tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelFn } from './estimator.js';
-import { GradientDescentOptimizer, getVariable, initializers, losses, nameTensor, variableScope } from './index.js';
+import { Estimator, type ModelFn } from './estimator.js';
+import {
+  GradientDescentOptimizer,
+  getVariable,
+  initializers,
+  losses,
+  nameTensor,
+  RunConfig,
+  type RunConfigOptions,
+  variableScope,
+} from './index.js';
 
 /** The one batch every step sees: y = 2x + 1. */
 export const XS = [1, 2, 3, 4];
@@ -109,4 +119,36 @@ export function handTrained(steps: number, scales: readonly number[] = []): Hand
     out.push({ loss, w, b });
   }
   return out;
+}
+
+/** Options of {@link linearEstimator}. */
+export interface LinearEstimatorOptions {
+  /** Default {@link linearModelFn}(). */
+  readonly modelFn?: ModelFn;
+  /** Default: a fresh temp dir. */
+  readonly modelDir?: string;
+  readonly config?: Partial<RunConfigOptions>;
+  /** Where the Estimator's lines go; default nowhere. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * An Estimator for hook tests, on a fresh temp model dir (its remover pushed onto `cleanups`) unless `modelDir` is
+ * given. Its own hooks (checkpoints, summaries, step counter, loss lines) fire every 1000 steps unless `config` says.
+ */
+export function linearEstimator(cleanups: (() => void)[], o: LinearEstimatorOptions = {}): Estimator {
+  let modelDir = o.modelDir;
+  if (modelDir === undefined) {
+    const temp = tempModelDir();
+    cleanups.push(temp.cleanup);
+    modelDir = temp.dir;
+  }
+  const config = new RunConfig({
+    modelDir,
+    saveCheckpointsSteps: 1000,
+    saveSummarySteps: 1000,
+    logStepCountSteps: 1000,
+    ...o.config,
+  });
+  return new Estimator({ modelFn: o.modelFn ?? linearModelFn(), config, log: o.log ?? (() => {}) });
 }

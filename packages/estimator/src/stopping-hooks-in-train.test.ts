@@ -2,16 +2,8 @@ import { type CheckpointSaverListener, GlobalStepWaiterHook, NanTensorHook, Stop
 import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Estimator, type ModelFn } from './estimator.js';
-import {
-  latestCheckpoint,
-  loadVariable,
-  nameTensor,
-  RunConfig,
-  type RunConfigOptions,
-  readCheckpointState,
-} from './index.js';
-import { handTrained, linearInput, linearModelFn } from './linear-model.test-util.js';
+import { latestCheckpoint, loadVariable, nameTensor, readCheckpointState } from './index.js';
+import { handTrained, linearEstimator, linearInput, linearModelFn } from './linear-model.test-util.js';
 import { fileStorage } from './node/file-storage.js';
 
 beforeAll(() => setupTestBackend('cpu'));
@@ -26,17 +18,6 @@ function newDir(): string {
   return dir;
 }
 
-function estimator(dir: string, config: Partial<RunConfigOptions> = {}, modelFn: ModelFn = linearModelFn()) {
-  const runConfig = new RunConfig({
-    modelDir: dir,
-    saveCheckpointsSteps: 1000,
-    saveSummarySteps: 1000,
-    logStepCountSteps: 1000,
-    ...config,
-  });
-  return new Estimator({ modelFn, config: runConfig, log: () => {} });
-}
-
 /** The global step of the newest checkpoint on disk in `dir` (0 when there is none). */
 async function stepOnDisk(dir: string): Promise<number> {
   const prefix = await latestCheckpoint(fileStorage(dir));
@@ -48,12 +29,12 @@ const hand = handTrained(6);
 describe('hooks that stop or gate Estimator.train()', () => {
   it('StopAtStepHook stops at the exact global step, also after a restart', async () => {
     const dir = newDir();
-    const first = estimator(dir);
+    const first = linearEstimator(cleanups, { modelDir: dir });
     await first.train(linearInput(100), { steps: 50, hooks: [new StopAtStepHook({ lastStep: 4 })] });
     expect(first.globalStep).toBe(4);
     expect(await latestCheckpoint(fileStorage(dir))).toBe('model.ckpt-4');
     first.dispose();
-    const second = estimator(dir);
+    const second = linearEstimator(cleanups, { modelDir: dir });
     await second.train(linearInput(100), { hooks: [new StopAtStepHook({ numSteps: 2 })] });
     expect(second.globalStep).toBe(6);
     const w = await loadVariable(fileStorage(dir), 'model.ckpt-6', 'linear/w');
@@ -64,7 +45,7 @@ describe('hooks that stop or gate Estimator.train()', () => {
 
   it('NanTensorHook (the Estimator’s own) fails the step whose loss is NaN, before it is checkpointed', async () => {
     const dir = newDir();
-    const est = estimator(dir, { saveCheckpointsSteps: 1 });
+    const est = linearEstimator(cleanups, { modelDir: dir, config: { saveCheckpointsSteps: 1 } });
     // The third batch carries a NaN feature, so the third step's loss is NaN.
     const err = await est.train(linearInput(100, { nanAt: [2] }), { steps: 10 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'HOOK_FAILED', cause: { code: 'NAN_LOSS' } });
@@ -81,7 +62,7 @@ describe('hooks that stop or gate Estimator.train()', () => {
     const modelFn = linearModelFn({
       extra: ({ b }) => void nameTensor('sqrt_minus_b', tf.sqrt(tf.neg(tf.reshape(b, [])))),
     });
-    const est = estimator(dir, {}, modelFn);
+    const est = linearEstimator(cleanups, { modelDir: dir, modelFn });
     const watch = new NanTensorHook({ tensor: 'sqrt_minus_b', failOnNanLoss: false });
     await est.train(linearInput(100), { steps: 10, hooks: [watch] });
     expect(est.globalStep).toBe(2);
@@ -107,7 +88,7 @@ describe('hooks that stop or gate Estimator.train()', () => {
       },
       end: (step) => void seen.push(`end ${step}`),
     };
-    const est = estimator(dir, { saveCheckpointsSteps: 2 });
+    const est = linearEstimator(cleanups, { modelDir: dir, config: { saveCheckpointsSteps: 2 } });
     await est.train(linearInput(100), { steps: 5, savingListeners: [listener] });
     expect(seen).toEqual([
       'begin',
@@ -156,8 +137,8 @@ describe('hooks that stop or gate Estimator.train()', () => {
       log: (l) => waitLog.push(l),
     });
     const workerFn = linearModelFn({ onCall: (mode) => void (mode === 'train' && events.push('worker model_fn')) });
-    const chief = estimator(chiefDir, { saveCheckpointsSteps: 2 });
-    const worker = estimator(newDir(), {}, workerFn);
+    const chief = linearEstimator(cleanups, { modelDir: chiefDir, config: { saveCheckpointsSteps: 2 } });
+    const worker = linearEstimator(cleanups, { modelFn: workerFn });
     await Promise.all([
       chief.train(linearInput(100), { steps: 6, savingListeners: [onSave] }),
       worker.train(linearInput(100), { steps: 2, hooks: [waiter] }),
