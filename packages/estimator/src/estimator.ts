@@ -85,6 +85,7 @@ export interface PredictOptions {
   readonly checkpointPath?: string;
   /** Yield one result per example (default) or one per batch. */
   readonly yieldSingleExamples?: boolean;
+  /** Run once per batch, before its predictions are yielded; `end` also runs when the consumer stops early. */
   readonly hooks?: readonly Hook[];
 }
 
