@@ -55,8 +55,10 @@ function tarballProblems(tarball: string, pkg: Manifest): string[] {
     if (!entries.includes(required)) problems.push(`${pkg.name}: no ${required}`);
   }
   for (const e of entries) if (/\.test[.-]|test-util/.test(e)) problems.push(`${pkg.name}: ships test file ${e}`);
-  for (const [dep, range] of Object.entries({ ...packed.dependencies, ...packed.peerDependencies })) {
-    if (String(range).startsWith('workspace:')) problems.push(`${pkg.name}: ${dep}@${range} left in package.json`);
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
+    for (const [dep, range] of Object.entries<string>(packed[field] ?? {})) {
+      if (range.startsWith('workspace:')) problems.push(`${pkg.name}: ${field} ${dep}@${range} left in package.json`);
+    }
   }
   if (!Object.keys(packed.exports ?? {}).includes('./package.json'))
     problems.push(`${pkg.name}: no ./package.json export`);
