@@ -1,12 +1,11 @@
 import { FeedFnHook, type Hook, type RunValues } from '@estimatorjs/hooks';
-import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import { describeBackends, expectNoLeaks } from '@estimatorjs/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFn } from './estimator.js';
 import { loadVariable } from './index.js';
 import { handLoss, handTrained, linearEstimator, linearInput, linearModelFn } from './linear-model.test-util.js';
 import { fileStorage } from './node/file-storage.js';
 
-beforeAll(() => setupTestBackend('cpu'));
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
@@ -22,7 +21,8 @@ function lossRecorder(): Hook & { losses: number[] } {
   };
 }
 
-describe('FeedFnHook in a real Estimator', () => {
+// The wasm backend too: the feeds change what the step computes, so both backends must agree with the hand values.
+describeBackends('FeedFnHook in a real Estimator', { describe, beforeAll }, () => {
   it('train(): the model_fn reads the fed values on every step, the first included', async () => {
     // Step k (global step k-1 before it) is fed scale = k; the scale multiplies the loss and so the gradients.
     const feeds = new FeedFnHook(({ globalStep }) => ({ scale: globalStep + 1 }));
