@@ -39,7 +39,6 @@ export async function* runPrediction<P>(
     lastValues: Object.fromEntries(lastValues),
   });
   const stop = new StopFlag();
-  const writer = { scalar: () => {} };
   let specHooks: HookList | null = null;
   let input: AsyncIterator<unknown> | null = null;
   let begun = false;
@@ -54,7 +53,7 @@ export async function* runPrediction<P>(
       const next = await input.next();
       if (next.done) break;
       const { features } = splitElement(api, next.value);
-      const ctx: RunContext = new StepContext('infer', step, deps.modelDir, writer, lastValues, stop);
+      const ctx: RunContext = new StepContext('infer', step, deps.modelDir, undefined, lastValues, stop);
       const wanted = await hooks.beforeRun(ctx);
       // The spec's hooks come from the first batch's model_fn call; from the second batch on they go before it.
       for (const n of (await specHooks?.beforeRun(ctx)) ?? []) wanted.add(n);

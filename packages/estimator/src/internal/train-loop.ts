@@ -62,7 +62,7 @@ export async function runTrainLoop<P>(
   });
   const stop = new StopFlag();
   const runContext = (): RunContext =>
-    new StepContext('train', model.globalStep, deps.modelDir, writer, lastValues, stop);
+    new StepContext('train', model.globalStep, deps.modelDir, writer, lastValues, stop, deps.stopAtStep);
   const summaryTimer = new EveryN({ steps: deps.config.saveSummarySteps });
   let specHooks: HookList | null = null;
   let opened: OpenedInput | null = null;
