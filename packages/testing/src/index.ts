@@ -1,4 +1,16 @@
+export {
+  type CheckEventFilesOptions,
+  checkEventFiles,
+  describeEventFileReport,
+  type EventFileIssue,
+  type EventFileReport,
+  expectEventFiles,
+  type RunReport,
+  type TagPoint,
+  type TagSeries,
+} from './check-event-files.js';
 export { describeBackends, setupTestBackend, type TestBackend } from './describe-backends.js';
 export { countTensors, expectNoLeaks } from './expect-no-leaks.js';
+export { type WireField, wireFields } from './internal/oracle-wire.js';
 export { collectPlain, type TensorView, toPlain } from './plain-values.js';
 export { tempModelDir } from './temp-model-dir.js';
