@@ -13,4 +13,14 @@ export { describeBackends, setupTestBackend, type TestBackend } from './describe
 export { countTensors, expectNoLeaks } from './expect-no-leaks.js';
 export { type WireField, wireFields } from './internal/oracle-wire.js';
 export { collectPlain, type TensorView, toPlain } from './plain-values.js';
+export {
+  describeWithTool,
+  itWithTool,
+  runningInCi,
+  type TestApi,
+  type Tool,
+  type ToolPlan,
+  toolPlan,
+} from './require-tool.js';
 export { tempModelDir } from './temp-model-dir.js';
+export { fashionMnistTool, pythonEventCheckerTool, tfEventFixtures } from './tools.js';
