@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { expectEventFiles, itWithTool, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventFileCorruptError } from '../errors.js';
 import { scalarValue } from '../event-decoder.js';
-import { haveChecker, runChecker } from './checker.test-util.js';
+import { pythonChecker, runChecker } from './checker.test-util.js';
 import { createFileWriter } from './create-file-writer.js';
 import { readEvents } from './read-events.js';
 
@@ -59,71 +59,81 @@ describe('createFileWriter', () => {
     await w.close();
   });
 
-  it.skipIf(!haveChecker)(
-    'writes files tfevents_check.py --strict accepts: scalars, histograms, images, text, graph',
-    async () => {
-      const logdir = tmp();
-      const train = createFileWriter(logdir);
-      const evalW = createFileWriter(join(logdir, 'eval'));
-      const kernel = tf.randomNormal([8, 4], 0, 1, 'float32', 1);
-      const rgb = tf.randomUniform([2, 5, 6, 3], 0, 1, 'float32', 2);
-      const gray = tf.randomUniform([7, 9, 1], 0, 255, 'int32', 3);
-      const before = tf.memory().numTensors;
-      train.graph([
-        { name: 'features', op: 'Placeholder', dtype: 'float32', outputShapes: [[-1, 8]] },
-        { name: 'dense/kernel', op: 'VariableV2', dtype: 'float32', outputShapes: [[8, 4]] },
-        { name: 'dense/MatMul', op: 'MatMul', inputs: ['features', 'dense/kernel'], dtype: 'float32' },
-        { name: 'loss', op: 'Mean', inputs: ['dense/MatMul'], dtype: 'float32', outputShapes: [[]] },
-      ]);
-      for (let step = 1; step <= 3; step++) {
-        train.scalar('loss', 1 / step, step);
-        train.scalar('global_step/sec', 10 + step, step);
-        train.histogram('dense/kernel', kernel, step);
-      }
-      train.histogram('empty', [], 3);
-      train.histogram('constant', [2, 2, 2], 3);
-      train.image('inputs', rgb, 3);
-      train.image('gray', gray, 3);
-      train.text('notes', 'hello **TensorBoard**', 3);
-      evalW.scalar('accuracy', 0.9, 3);
-      evalW.scalar('loss', 0.4, 3);
-      await Promise.all([train.close(), evalW.close()]);
-      expect(tf.memory().numTensors).toBe(before);
-      tf.dispose([kernel, rgb, gray]);
+  /** Writes one of every kind of summary into `logdir` (training) and `logdir/eval`. */
+  async function writeEveryKind(logdir: string): Promise<void> {
+    const train = createFileWriter(logdir);
+    const evalW = createFileWriter(join(logdir, 'eval'));
+    const kernel = tf.randomNormal([8, 4], 0, 1, 'float32', 1);
+    const rgb = tf.randomUniform([2, 5, 6, 3], 0, 1, 'float32', 2);
+    const gray = tf.randomUniform([7, 9, 1], 0, 255, 'int32', 3);
+    const before = tf.memory().numTensors;
+    train.graph([
+      { name: 'features', op: 'Placeholder', dtype: 'float32', outputShapes: [[-1, 8]] },
+      { name: 'dense/kernel', op: 'VariableV2', dtype: 'float32', outputShapes: [[8, 4]] },
+      { name: 'dense/MatMul', op: 'MatMul', inputs: ['features', 'dense/kernel'], dtype: 'float32' },
+      { name: 'loss', op: 'Mean', inputs: ['dense/MatMul'], dtype: 'float32', outputShapes: [[]] },
+    ]);
+    for (let step = 1; step <= 3; step++) {
+      train.scalar('loss', 1 / step, step);
+      train.scalar('global_step/sec', 10 + step, step);
+      train.histogram('dense/kernel', kernel, step);
+    }
+    train.histogram('empty', [], 3);
+    train.histogram('constant', [2, 2, 2], 3);
+    train.image('inputs', rgb, 3);
+    train.image('gray', gray, 3);
+    train.text('notes', 'hello **TensorBoard**', 3);
+    evalW.scalar('accuracy', 0.9, 3);
+    evalW.scalar('loss', 0.4, 3);
+    await Promise.all([train.close(), evalW.close()]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([kernel, rgb, gray]);
+  }
 
-      const r = runChecker(
-        logdir,
-        '--strict',
-        '--expect',
-        './loss@scalar',
-        '--expect',
-        './global_step/sec@scalar',
-        '--expect',
-        './dense/kernel@histogram',
-        '--expect',
-        './inputs/image/0@image',
-        '--expect',
-        './inputs/image/1@image',
-        '--expect',
-        './gray/image@image',
-        '--expect',
-        './notes@text',
-        '--expect',
-        'eval/accuracy@scalar',
-        '--expect',
-        'eval/loss@scalar',
-      );
-      expect(r.report.issues).toEqual([]);
-      expect(r.status).toBe(0);
-      expect(r.report.ok).toBe(true);
-      expect(r.report.warnings).toBe(0);
-      const run = r.report.runs['.']!;
-      expect(run.graph_def_events).toBe(1);
-      expect(run.tags['dense/kernel']!.last_value).toMatchObject({ buckets: 30, count: 32 });
-      expect(run.tags.loss!.count).toBe(3);
-      expect(run.tags['inputs/image/0']!.last_value).toMatchObject({ width: 6, height: 5, format: 'png' });
-    },
-  );
+  const everyKind = [
+    './loss@scalar',
+    './global_step/sec@scalar',
+    './dense/kernel@histogram',
+    './inputs/image/0@image',
+    './inputs/image/1@image',
+    './gray/image@image',
+    './notes@text',
+    'eval/accuracy@scalar',
+    'eval/loss@scalar',
+  ];
+
+  it('writes files the independent oracle accepts strictly: scalars, histograms, images, text, graph', async () => {
+    const logdir = tmp();
+    await writeEveryKind(logdir);
+    const report = expectEventFiles(logdir, { strict: true, expect: everyKind });
+    expect(report.issues).toEqual([]);
+    const run = report.runs['.']!;
+    expect(run.graphDefs).toHaveLength(1);
+    expect(run.tags['dense/kernel']!.points.at(-1)!.value).toMatchObject({ buckets: 30, count: 32 });
+    expect(run.tags.loss!.points.map((p) => [p.step, p.value])).toEqual([
+      [1, 1],
+      [2, 0.5],
+      [3, Math.fround(1 / 3)],
+    ]);
+    expect(run.tags['inputs/image/0']!.points[0]!.value).toMatchObject({ width: 6, height: 5, format: 'png' });
+    expect(run.tags.notes!.points[0]!.value).toBe('hello **TensorBoard**');
+    expect(report.runs.eval!.tags.accuracy!.points[0]!.value).toBe(Math.fround(0.9));
+  });
+
+  itWithTool({ describe, it }, pythonChecker, 'writes files tfevents_check.py --strict accepts too', async () => {
+    const logdir = tmp();
+    await writeEveryKind(logdir);
+    const r = runChecker(logdir, '--strict', ...everyKind.flatMap((e) => ['--expect', e]));
+    expect(r.report.issues).toEqual([]);
+    expect(r.status).toBe(0);
+    expect(r.report.ok).toBe(true);
+    expect(r.report.warnings).toBe(0);
+    const run = r.report.runs['.']!;
+    expect(run.graph_def_events).toBe(1);
+    expect(run.tags['dense/kernel']!.last_value).toMatchObject({ buckets: 30, count: 32 });
+    expect(run.tags.loss!.count).toBe(3);
+    expect(run.tags['inputs/image/0']!.last_value).toMatchObject({ width: 6, height: 5, format: 'png' });
+  });
 
   it('flushes buffered events when the process exits without close()', async () => {
     const logdir = tmp();
