@@ -4,27 +4,24 @@
  * reload resumes from the saved global step, a drawn digit gets a prediction, and the downloaded event files pass
  * the independent TensorBoard checker. Screenshots go to test-artifacts/.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeWithTool, expectEventFiles } from '@estimatorjs/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  browserTools,
   buildPage,
   bytesOf,
   launchChromium,
   type PreviewServer,
   previewPage,
   REPO,
-  skipReason,
 } from './page-server.js';
 
-const why = skipReason();
-if (why) console.warn(`mnist-browser suite skipped: ${why}`);
-
 const ARTIFACTS = join(REPO, 'test-artifacts');
-const TFEVENTS_CHECK = join(REPO, '../shared/tools/tfevents_check.py');
 
 /**
  * Every backend trains the same seeded run (the page's default seed 1 and learning rate 0.002, batch 16), so cpu,
@@ -67,7 +64,7 @@ async function waitReady(page: Page, timeout: number): Promise<PageState> {
   return s;
 }
 
-describe.skipIf(why !== null)('mnist-browser in Chromium', () => {
+describeWithTool({ describe, it }, browserTools(), 'mnist-browser in Chromium', () => {
   let outDir: string;
   let server: PreviewServer;
   let browser: Browser;
@@ -222,25 +219,12 @@ describe.skipIf(why !== null)('mnist-browser in Chromium', () => {
           const listing = execFileSync('tar', ['-tf', join(dir, 'checkpoint.tar')], { encoding: 'utf8' });
           expect(listing).toContain('mnist-browser/checkpoint');
           expect(listing).toContain(`mnist-browser/model.ckpt-${stoppedAt}.`);
-          if (existsSync(TFEVENTS_CHECK)) {
-            const r = spawnSync(
-              'python3',
-              [
-                TFEVENTS_CHECK,
-                join(dir, 'mnist-browser'),
-                '--expect',
-                './loss',
-                '--expect',
-                'eval/accuracy',
-                '--expect',
-                'eval/loss',
-              ],
-              { encoding: 'utf8' },
-            );
-            expect(r.status, `tfevents_check.py:\n${r.stdout}\n${r.stderr}`).toBe(0);
-          } else {
-            console.warn(`tfevents check skipped on ${backend}: ${TFEVENTS_CHECK} is missing`);
-          }
+          // eval/ is its own run, as TensorBoard shows an Estimator's evaluation beside its training.
+          const report = expectEventFiles(join(dir, 'mnist-browser'), {
+            expect: ['./loss@scalar', 'eval/accuracy@scalar', 'eval/loss@scalar'],
+          });
+          expect(report.runs['.']!.tags.loss!.points.length).toBeGreaterThanOrEqual(plan.steps - 1);
+          expect(report.runs.eval!.tags.accuracy!.points.map((p) => p.step)).toEqual([1, plan.steps]);
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
