@@ -13,6 +13,7 @@ export { describeBackends, setupTestBackend, type TestBackend } from './describe
 export { countTensors, expectNoLeaks } from './expect-no-leaks.js';
 export { type WireField, wireFields } from './internal/oracle-wire.js';
 export { eventually, isSettled, ManualCalls, nextTurn } from './manual-calls.js';
+export { ManualClock } from './manual-clock.js';
 export { collectPlain, type TensorView, toPlain } from './plain-values.js';
 export {
   describeWithTool,
