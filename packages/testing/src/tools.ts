@@ -20,7 +20,7 @@ export function fashionMnistTool(): Tool & { readonly dir: string | null } {
   ];
   const dir = candidates.find((d) => existsSync(join(d, 'train-labels-idx1-ubyte.gz'))) ?? null;
   return {
-    name: 'Fashion-MNIST IDX files',
+    name: "Debian's Fashion-MNIST (dataset-fashion-mnist)",
     missing: dir === null ? `none of ${candidates.join(', ')} holds train-labels-idx1-ubyte.gz` : null,
     install: 'apt-get install dataset-fashion-mnist',
     dir,
