@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkEventFiles, describeEventFileReport, expectEventFiles } from './check-event-files.js';
-import { oracleCrc32c, oracleMaskedCrc32c } from './internal/oracle-crc32c.js';
+import { oracleCrc32c, oracleMaskedCrc32c } from './internal/oracle-castagnoli.js';
 import { tempModelDir } from './temp-model-dir.js';
 
 const TESTDATA = join(__dirname, '..', 'testdata');
@@ -95,7 +95,7 @@ describe('the CRC-32C oracle', () => {
   });
 
   it('masks as TFRecord does, reproducing the CRCs TensorFlow wrote into a record header', () => {
-    // crc32c('') = 0, so the mask (rotate right 15, add 0xa282ead8) leaves just the constant.
+    // CRC-32C of no bytes is 0, so the mask (rotate right 15, add 0xa282ead8) leaves just the constant.
     expect(oracleMaskedCrc32c(new Uint8Array(0))).toBe(0xa282ead8);
     const tf = new Uint8Array(readFileSync(TF1));
     const view = new DataView(tf.buffer, tf.byteOffset, tf.byteLength);

@@ -14,7 +14,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { oracleMaskedCrc32c } from './internal/oracle-crc32c.js';
+import { oracleMaskedCrc32c } from './internal/oracle-castagnoli.js';
 import { decodeOracleEvent } from './internal/oracle-event.js';
 import { addValue, type EventFileIssue, type TagSeries } from './internal/oracle-tags.js';
 import { WireError } from './internal/oracle-wire.js';

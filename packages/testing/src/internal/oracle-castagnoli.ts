@@ -9,7 +9,7 @@
 
 const POLY = 0x82f63b78;
 
-/** CRC-32C of `bytes[start, end)`. `crc32c('123456789')` is 0xE3069283 (RFC 3720, B.4). */
+/** CRC-32C of `bytes[start, end)`. The CRC-32C of "123456789" is 0xE3069283 (RFC 3720, B.4). */
 export function oracleCrc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let crc = 0xffffffff;
   for (let i = start; i < end; i++) {
@@ -19,7 +19,7 @@ export function oracleCrc32c(bytes: Uint8Array, start = 0, end = bytes.length): 
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** TFRecord's mask: rotate right by 15 bits, add 0xA282EAD8 (tensorflow/core/lib/hash/crc32c.h). */
+/** TFRecord's mask: rotate right by 15 bits, add 0xA282EAD8 (TensorFlow's lib/hash, `Mask()`). */
 export function oracleMaskedCrc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
   const c = oracleCrc32c(bytes, start, end);
   return ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;
