@@ -428,7 +428,7 @@ describe('memory', () => {
     expect(bytes).toBe(payload.length * 256 * 50);
     expect(live).toBeLessThan(size / 8); // measured ≈9 MB
     expect(rss).toBeLessThan(size / 4); // measured ≈6-40 MB
-  }, 30000);
+  }, 120_000);
 
   it('stays bounded while reading an 84 MB gzip TFRecord file (the compressed bytes are not buffered either)', async () => {
     const path = join(tmp.dir, 'large.tfrecord.gz');
@@ -440,5 +440,5 @@ describe('memory', () => {
     expect(count).toBe(2560);
     expect(live).toBeLessThan(gz.length / 4); // measured ≈12 MB; the whole .gz when Node buffers it
     expect(rss).toBeLessThan(gz.length / 2);
-  }, 30000);
+  }, 120_000);
 });

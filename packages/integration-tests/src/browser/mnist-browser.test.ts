@@ -243,6 +243,6 @@ describeWithTool({ describe, it }, browserTools(), 'mnist-browser in Chromium', 
       } finally {
         await context.close();
       }
-    }, 180_000);
+    }, 480_000);
   }
 });
