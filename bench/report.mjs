@@ -94,9 +94,20 @@ export function renderReport(result) {
     'Ratios are medians of per-round ratios (the two loops ran back to back in the same process). "Estimator.train on the loop\'s batches": fed the hand-written loop\'s own pre-sliced batches, so it differs from the hand-written loop only by the Estimator. "train() fixed cost": what one `Estimator.train({steps})` call costs beyond its steps (opening the input, the build pass, the final checkpoint). "tensors left": `tf.memory().numTensors` after the process disposed every model (tfjs-layers keeps one); "+k/run" would mean growth across rounds.',
   );
 
+  if (machine.torchRefused) {
+    p();
+    p('### PyTorch on the same CPU: no ratio reported');
+    p();
+    p(`Not timed: ${machine.torchRefused}`);
+  }
   if (torch.length > 0) {
     p();
     p('### PyTorch on the same CPU (same models, batch 128, Adam, `torch.set_num_threads`)');
+    p();
+    const blas = machine.torchBlas;
+    p(
+      `PyTorch's BLAS, as loaded in its process: **${blas?.name ?? 'unknown'}**${blas?.coreName ? ` (kernel ${blas.coreName})` : ''}; mapped: ${(blas?.libraries ?? []).map((l) => `\`${l}\``).join(', ') || 'none'}; \`torch.__config__.show()\` BLAS_INFO=${blas?.buildInfo ?? '?'} (Debian's build string: the generic libblas.so.3 interface, whichever library the alternatives system puts behind it). OpenBLAS's pool is sized to torch's thread count (OPENBLAS_NUM_THREADS) and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for that process.`,
+    );
     p();
     p(
       '| model | PyTorch 1 thread | PyTorch 2 threads | Estimator.train, wasm (1 thread) | ours ÷ PyTorch 1 thread | ours ÷ PyTorch 2 threads |',
