@@ -15,12 +15,24 @@ export interface ThreadedWasmDeps {
   };
 }
 
-type PthreadWorker = { ref(): void; unref(): void };
+type PthreadWorker = { ref(): void; unref(): void; terminate(): unknown };
 type EmscriptenModule = {
   cwrap(name: string, ret: string | null, args: string[]): (...a: unknown[]) => unknown;
   tfjs?: unknown;
   PThread?: { unusedWorkers: PthreadWorker[]; runningWorkers: PthreadWorker[] };
 };
+
+/**
+ * Ends the pthread workers nobody runs on. The binary preloads 8 (each a V8 isolate with its own copy of the
+ * compiled module, ~10 MB of memory) while XNNPACK's pool, created with the backend, runs `threads - 1` of
+ * them for the life of the module and never starts another. Emscripten would load a fresh worker if a
+ * pthread were ever created later.
+ */
+function dropIdleWorkers(module: EmscriptenModule): void {
+  const pool = module.PThread;
+  if (!pool) return;
+  for (const worker of pool.unusedWorkers.splice(0)) worker.terminate();
+}
 
 /**
  * Lets the process exit while XNNPACK's pool threads live. Emscripten `ref()`s a Node worker while it runs a
@@ -110,6 +122,7 @@ export function installThreadedWasm(deps: ThreadedWasmDeps, threads: number): bo
         neverHoldTheProcess(module);
         const backend = new deps.wasm.BackendWasm(module as never);
         neverHoldTheProcess(module);
+        dropIdleWorkers(module);
         return backend;
       } finally {
         os.cpus = cpus;
