@@ -24,10 +24,16 @@ const plan = {
   reps: Number(opt('reps', smoke || quick ? 1 : 3)),
   rounds: Number(opt('rounds', smoke ? 1 : quick ? 3 : 5)),
   steps: { mlp: smoke ? 3 : quick ? 25 : 60, cnn: smoke ? 2 : quick ? 4 : 10 },
+  // wasm-ours: useBackend('wasm', { threads: 1 }); wasm-ours-auto: the default threads: 'auto' (Estimator.train
+  // only: its rate, and the peak RSS of a process that trains nothing else). Quick mode leaves stock cpu out.
   configs: {
-    mlp: smoke ? ['wasm-ours'] : ['cpu-stock', 'wasm-stock', 'wasm-ours'],
+    mlp: smoke
+      ? ['wasm-ours', 'wasm-ours-auto']
+      : [...(quick ? [] : ['cpu-stock']), 'wasm-stock', 'wasm-ours', 'wasm-ours-auto'],
     // Stock cpu trains the CNN at ~1 example/sec (a 128-batch step takes minutes): only with --cpu-cnn.
-    cnn: smoke ? ['wasm-ours'] : ['wasm-stock', 'wasm-ours', ...(has('cpu-cnn') ? ['cpu-stock'] : [])],
+    cnn: smoke
+      ? ['wasm-ours', 'wasm-ours-auto']
+      : ['wasm-stock', 'wasm-ours', 'wasm-ours-auto', ...(has('cpu-cnn') ? ['cpu-stock'] : [])],
   },
   torchThreads: [1, 2],
 };
@@ -96,6 +102,7 @@ for (let rep = 0; rep < plan.reps; rep++) {
         '--steps',
         // Stock cpu is ~20× slower than wasm: fewer steps keep its rounds about as long in time.
         String(config === 'cpu-stock' ? Math.max(3, Math.ceil(plan.steps[model] / 5)) : plan.steps[model]),
+        ...(config === 'wasm-ours-auto' ? ['--variants', 'estimator'] : []),
       ];
       const r = spawnJson(process.execPath, argv, `train ${model} ${config}`);
       if (r) {

@@ -114,12 +114,21 @@ def main():
         w, s = one_round()
         wall.append(a.steps * BATCH / w)
         steady.append(BATCH / ((s[-1] - s[0]) / (len(s) - 1)) if len(s) > 1 else a.steps * BATCH / w)
+    # the BLAS's best matmul rate on square products at this thread count: the peak the model's GFLOP/s is set against
+    peak = 0.0
+    for n in (256, 512, 1024):
+        ma, mb = torch.rand(n, n), torch.rand(n, n)
+        ma @ mb
+        for _ in range(3):
+            t0 = time.perf_counter()
+            ma @ mb
+            peak = max(peak, 2 * n ** 3 / (time.perf_counter() - t0) / 1e9)
     print(json.dumps({
         "model": a.model, "threads": torch.get_num_threads(), "batch": BATCH, "steps": a.steps,
         "rounds": a.rounds, "torch": torch.__version__, "blas": blas, "refused": None,
         "steadyExPerSec": statistics.median(steady), "wallExPerSec": statistics.median(wall),
         "roundsSteady": steady,
-        "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "matmulGflops": peak,
     }))
 
 
