@@ -26,7 +26,7 @@ const cases: Conv2DCase[] = [
   { x: [1, 9, 9, 2], filter: [2, 2, 2, 3], strides: [3, 3], pad: 1 },
   { x: [2, 5, 5, 3], filter: [1, 1, 3, 2], strides: [1, 1], pad: 'valid' },
   { x: [2, 3, 7, 6], filter: [3, 3, 3, 2], strides: [1, 2], pad: 'same', dataFormat: 'NCHW' },
-  // more than 4 input channels: the XNNPACK Conv2D form (up to 4: the patch-matrix form)
+  // more input channels, strided and NCHW: the shapes of real layers beyond the first
   { x: [2, 7, 7, 6], filter: [3, 3, 6, 4], strides: [1, 1], pad: 'same' },
   { x: [1, 8, 9, 5], filter: [3, 2, 5, 3], strides: [2, 3], pad: 'valid' },
   { x: [2, 6, 7, 8], filter: [2, 2, 6, 3], strides: [2, 1], pad: 'same', dataFormat: 'NCHW' },
@@ -103,7 +103,7 @@ describeWasmVsCpu('wasm Conv2DBackpropFilter', () => {
 
   for (const big of [
     { x: [30, 28, 28, 8], filter: [5, 5, 8, 1], strides: [1, 1], pad: 'same' },
-    { x: [30, 28, 28, 1], filter: [5, 5, 1, 20], strides: [1, 1], pad: 'same' }, // the reference CNN's conv1
+    { x: [30, 28, 28, 1], filter: [5, 5, 1, 20], strides: [1, 1], pad: 'same' }, // the reference CNN's first layer
   ] as Conv2DCase[]) {
     it(`handles a large batch: ${conv2dCaseTitle(big)}`, async () => {
       const { cpu, wasm } = await onCpuAndWasm(() => backpropFilter(big));

@@ -13,8 +13,8 @@ function wasmMemory(): { heapBytes: number; buffers: number } {
 
 describeWasmVsCpu('wasm training kernels over 1,000 steps', () => {
   it('a small CNN through every kernel of this package grows neither the wasm heap nor its buffers', async () => {
-    // conv 1→6 channels (patch-matrix filter gradient), conv 6→4 stride 2 (XNNPACK-conv filter gradient and the
-    // input gradient), max-pool gradient, relu (same-dtype Cast), dense with transposed matmuls, Adam.
+    // conv 1→6 channels and conv 6→4 stride 2 (filter and input gradients), max-pool gradient, relu (same-dtype
+    // Cast), dense with transposed matmuls, Adam.
     const v = {
       c1: tf.variable(tf.tensor4d(seeded([3, 3, 1, 6], 1), [3, 3, 1, 6])),
       c2: tf.variable(tf.tensor4d(seeded([3, 3, 6, 4], 2), [3, 3, 6, 4])),
