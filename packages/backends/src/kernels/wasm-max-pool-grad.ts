@@ -36,8 +36,6 @@ export function wasmMaxPoolGrad(args: {
   const { top, left } = info.padInfo;
   const { out, outValues: dx, inValues } = heapViews(args.backend, [dy, input], input.shape, 'float32');
   const [dyv, xv] = inValues as [Float32Array, Float32Array];
-  const best = new Float32Array(ch);
-  const where = new Int32Array(ch);
   for (let b = 0; b < batchSize; b++) {
     const xBatch = b * inHeight * inWidth * ch;
     for (let oy = 0; oy < outHeight; oy++) {
@@ -48,24 +46,21 @@ export function wasmMaxPoolGrad(args: {
         const x0 = ox * strideWidth - left;
         const xMin = Math.max(0, x0);
         const xMax = Math.min(inWidth, x0 + filterWidth);
-        best.fill(Number.NEGATIVE_INFINITY);
-        where.fill(-1);
-        for (let y = yMin; y < yMax; y++) {
-          for (let x = xMin; x < xMax; x++) {
-            const at = xBatch + (y * inWidth + x) * ch;
-            for (let c = 0; c < ch; c++) {
-              const v = xv[at + c] as number;
-              if (v > (best[c] as number)) {
-                best[c] = v;
-                where[c] = at + c;
+        const g = ((b * outHeight + oy) * outWidth + ox) * ch;
+        // channel by channel, the window's few taps in registers: no per-window scratch arrays
+        for (let c = 0; c < ch; c++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let where = -1;
+          for (let y = yMin; y < yMax; y++) {
+            for (let x = xMin, at = xBatch + (y * inWidth + xMin) * ch + c; x < xMax; x++, at += ch) {
+              const v = xv[at] as number;
+              if (v > best) {
+                best = v;
+                where = at;
               }
             }
           }
-        }
-        const g = ((b * outHeight + oy) * outWidth + ox) * ch;
-        for (let c = 0; c < ch; c++) {
-          const w = where[c] as number;
-          if (w >= 0) dx[w] = (dx[w] as number) + (dyv[g + c] as number);
+          if (where >= 0) dx[where] = (dx[where] as number) + (dyv[g + c] as number);
         }
       }
     }
