@@ -103,8 +103,11 @@ async function main(): Promise<void> {
     log(usage());
     return;
   }
-  const backend = await useBackend(flags.backend);
-  log(`Backend: ${backend.name}`);
+  // --threads is a wasm option; other backends ignore it
+  const backend = await useBackend(flags.backend, { threads: flags.threads });
+  log(
+    `Backend: ${backend.name}${backend.name === 'wasm' ? ` (${backend.threads} thread${backend.threads === 1 ? '' : 's'})` : ''}`,
+  );
   const data = await loadMnist(flags.dataDir);
   log(`Data: ${data.source}.`);
   if (flags.command === 'predict') await predict(flags, data);

@@ -9,6 +9,8 @@ export interface Flags {
   readonly modelDir: string;
   readonly dataDir: string;
   readonly backend: string;
+  /** wasm threads: `'auto'` (every core this process may use) or a count. */
+  readonly threads: number | 'auto';
   readonly trainSteps: number;
   readonly batchSize: number;
   readonly seed: number | undefined;
@@ -31,6 +33,11 @@ export const FLAGS = defineFlags(
       default: './mnist_data',
     },
     backend: { type: 'string', help: 'tfjs backend: wasm | cpu | webgl | webgpu | tensorflow', default: 'wasm' },
+    threads: {
+      type: 'string',
+      help: 'wasm threads: auto (every core this process may use) or a count; fewer can be faster on a busy machine',
+      default: 'auto',
+    },
     train_steps: {
       type: 'int',
       min: 1,
@@ -54,6 +61,14 @@ export function usage(): string {
   return FLAGS.usage();
 }
 
+function parseThreads(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  if (!/^[1-9][0-9]*$/.test(value)) {
+    throw new FlagError(`--threads must be auto or an integer >= 1; received "${value}".`);
+  }
+  return Number(value);
+}
+
 /** Parses argv (without node and script); relative paths resolve against `cwd`. */
 export function parseFlags(argv: readonly string[], cwd: string): Flags {
   const { command, help, values: v } = FLAGS.parse(argv, { cwd });
@@ -63,6 +78,7 @@ export function parseFlags(argv: readonly string[], cwd: string): Flags {
     modelDir: v.model_dir,
     dataDir: v.data_dir,
     backend: v.backend,
+    threads: parseThreads(v.threads),
     trainSteps: v.train_steps,
     batchSize: v.batch_size,
     seed: v.seed,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BackendError } from './backend-error.js';
@@ -20,14 +21,16 @@ async function codeOf(p: Promise<unknown>): Promise<{ code: string; message: str
 }
 
 describe('useBackend', () => {
-  it('activates cpu and wasm, with gradients registered', async () => {
+  it("activates cpu and wasm, with gradients registered; wasm defaults to threads: 'auto', every core", async () => {
     const cpu = await useBackend('cpu');
     expect(cpu).toMatchObject({ name: 'cpu', simd: false, threads: 1 });
     expect(tf.getBackend()).toBe('cpu');
     const wasm = await useBackend('wasm');
     expect(wasm.name).toBe('wasm');
     expect(wasm.simd).toBe(true);
-    expect(wasm.threads).toBeGreaterThanOrEqual(1);
+    // 'auto' in Node: os.availableParallelism() (the threaded binary itself would stop at half the cores)
+    expect(wasm.threads).toBe(availableParallelism());
+    expect((await useBackend('wasm', { threads: 'auto' })).threads).toBe(availableParallelism());
     expect(tf.getBackend()).toBe('wasm');
     const x = tf.tensor1d([1, 2, 3]);
     const g = tf.grad((a: tf.Tensor) => tf.sum(tf.square(a)))(x);
@@ -59,6 +62,9 @@ describe('useBackend', () => {
   it('validates threads', async () => {
     expect((await codeOf(useBackend('wasm', { threads: 0 }))).code).toBe('INVALID_OPTIONS');
     expect((await codeOf(useBackend('wasm', { threads: 1.5 }))).code).toBe('INVALID_OPTIONS');
+    const many = await codeOf(useBackend('wasm', { threads: 'many' as never }));
+    expect(many).toMatchObject({ code: 'INVALID_OPTIONS' });
+    expect(many.message).toContain("threads must be 'auto' or a whole number >= 1. Received threads='many'.");
   });
 });
 
