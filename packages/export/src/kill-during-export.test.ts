@@ -6,12 +6,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Estimator, RunConfig } from '@estimatorjs/estimator';
-import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { loadGraphModelFromDir, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMP_EXPORT_PREFIX } from './export-saved-model.js';
 import { makeRows, rowsInputFn } from './test/data.test-util.js';
-import { loadGraphModelFromDir } from './test/load-graph-model.test-util.js';
 import { mlpModelFn } from './test/models.test-util.js';
 
 const entry = new URL('../dist/index.js', import.meta.url).pathname;
