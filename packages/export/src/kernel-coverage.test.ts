@@ -29,7 +29,7 @@ const EXPECTED_OPS =
   );
 
 /** Each output exercises a group of kernels on x [batch, 8] (values in [0, 1)) and ids [batch]. */
-const zooModelFn: ModelFn = (features, labels, mode) => {
+const zooModelFn: ModelFn = (features, _labels, mode) => {
   const f = features as Record<string, tf.Tensor>;
   const x = f.x as tf.Tensor2D;
   const ids = f.id!;
