@@ -23,7 +23,7 @@ afterAll(() => tmp.cleanup());
 
 /** x [batch, 4] → flatten-by-hand reshape → dense (kernel + bias) → softmax; exportOutputs chosen by `outputs`. */
 function modelFn(outputs: 'none' | 'all' | 'one'): ModelFn {
-  return (features, labels, mode) => {
+  return (features, _labels, mode) => {
     const x = features as tf.Tensor;
     const logits = variableScope('dense', () => {
       const w = getVariable('kernel', { shape: [4, 3] });
