@@ -12,6 +12,7 @@ export {
 export { describeBackends, setupTestBackend, type TestBackend } from './describe-backends.js';
 export { countTensors, expectNoLeaks } from './expect-no-leaks.js';
 export { type WireField, wireFields } from './internal/oracle-wire.js';
+export { loadGraphModelFromDir } from './load-graph-model.js';
 export { eventually, isSettled, ManualCalls, nextTurn } from './manual-calls.js';
 export { ManualClock } from './manual-clock.js';
 export { collectPlain, type TensorView, toPlain } from './plain-values.js';
