@@ -3,7 +3,7 @@
  * AttributeProto, TensorProto, ValueInfoProto, OperatorSetIdProto), as plain objects and their wire encoding.
  * Owns: field numbers and enum values. Does not own: which nodes a graph holds (see the op mappers).
  */
-import { ProtoWriter } from '../internal/proto-writer.js';
+import { ProtoWriter } from '@estimatorjs/io';
 
 /** onnx.proto's `TensorProto.DataType` values used here. */
 export const OnnxDataType = {
