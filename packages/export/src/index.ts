@@ -1,4 +1,6 @@
 export type {
+  ServingInputReceiver,
+  ServingInputReceiverFn,
   TracedAttrValue,
   TracedConstant,
   TracedDType,
@@ -9,3 +11,26 @@ export type {
   TracedTensor,
   TracedValues,
 } from '@estimatorjs/estimator';
+export {
+  ClassificationOutput,
+  ExportError,
+  PredictOutput,
+  placeholder,
+  RegressionOutput,
+} from '@estimatorjs/estimator';
+export type { ExportManifest, ManifestTensor } from './export-manifest.js';
+export { type ExportSavedModelOptions, exportSavedModel, TEMP_EXPORT_PREFIX } from './export-saved-model.js';
+export {
+  type GraphModelArtifacts,
+  type GraphModelJson,
+  type TensorInfo,
+  type WeightSpec,
+  type WriteGraphModelOptions,
+  writeGraphModel,
+} from './graph-model/write-graph-model.js';
+export {
+  buildParsingServingInputReceiverFn,
+  buildRawServingInputReceiverFn,
+  type RawFeatureSpec,
+} from './serving-input-receivers.js';
+export { type ExportFormat, type ExportOutput, type FormatWriter, WRITERS } from './writers.js';

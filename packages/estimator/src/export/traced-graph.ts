@@ -49,8 +49,13 @@ export interface TracedNode {
   readonly name: string;
   /** The tfjs kernel name (see the invariants above). */
   readonly kernel: string;
-  /** Input tensor ids, in the kernel's input order (tfjs-core's `*Inputs` order, e.g. `_FusedMatMul`: a, b, bias). */
+  /** Input tensor ids, in the order the op passed them to the kernel (e.g. `_FusedMatMul`: a, b, bias). */
   readonly inputs: readonly number[];
+  /**
+   * The kernel's input names, parallel to `inputs` (`['a', 'b', 'bias']`; `['0', '1', …]` for list inputs such as
+   * Concat's). Optional inputs the op left out are absent from both.
+   */
+  readonly inputNames: readonly string[];
   /** Output tensor ids, in the kernel's output order. */
   readonly outputs: readonly number[];
   /** The tfjs kernel attrs (undefined entries dropped), batch-dependent numbers as -1. */
