@@ -51,7 +51,12 @@ export class GraphFixture {
   /** A frozen constant (same value in both runs). */
   constant(name: string, value: tf.Tensor, isVariable = true): number {
     const id = this.record([value, value]);
-    this.constants.push({ name, tensor: id, values: value.dataSync() as Float32Array | Int32Array | Uint8Array, isVariable });
+    this.constants.push({
+      name,
+      tensor: id,
+      values: value.dataSync() as Float32Array | Int32Array | Uint8Array,
+      isVariable,
+    });
     return id;
   }
 
@@ -83,6 +88,7 @@ export class GraphFixture {
       name: `${scope ? `${scope}/` : ''}${kernel}_${this.nodes.length}`,
       kernel,
       inputs: ids,
+      inputNames: Array.isArray(inputs) ? ids.map((_, i) => String(i)) : Object.keys(inputs),
       outputs: outs,
       attrs,
       scope,
@@ -101,7 +107,13 @@ export class GraphFixture {
       inputs: this.inputs,
       constants: this.constants,
       nodes: this.nodes,
-      signatures: { serving_default: { inputs: Object.fromEntries(this.inputs.map((i) => [i.name, i.tensor])), outputs, methodName: 'tensorflow/serving/predict' } },
+      signatures: {
+        serving_default: {
+          inputs: Object.fromEntries(this.inputs.map((i) => [i.name, i.tensor])),
+          outputs,
+          methodName: 'tensorflow/serving/predict',
+        },
+      },
       globalStep: 7,
       checkpointPath: 'model.ckpt-7',
     };
@@ -124,7 +136,10 @@ export class GraphFixture {
 const ortType = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
 
 /** Runs model bytes in onnxruntime-node (CPU) on tfjs feeds; returns outputs by name. */
-export async function runOnnx(model: Uint8Array, feeds: Record<string, tf.Tensor>): Promise<Record<string, ort.Tensor>> {
+export async function runOnnx(
+  model: Uint8Array,
+  feeds: Record<string, tf.Tensor>,
+): Promise<Record<string, ort.Tensor>> {
   const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], logSeverityLevel: 3 });
   try {
     const ortFeeds: Record<string, ort.Tensor> = {};
@@ -139,8 +154,11 @@ export async function runOnnx(model: Uint8Array, feeds: Record<string, tf.Tensor
   }
 }
 
-/** Largest |a − b| over two equally shaped arrays (Infinity when the shapes or a NaN position differ). */
-export function maxAbsDiff(a: ArrayLike<number | bigint>, b: ArrayLike<number | bigint>): number {
+/**
+ * Largest |a − b| over two equally long arrays (Infinity when the lengths or a NaN position differ); `relative`
+ * divides each difference by max(1, |b|).
+ */
+export function maxAbsDiff(a: ArrayLike<number | bigint>, b: ArrayLike<number | bigint>, relative = false): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let m = 0;
   for (let i = 0; i < a.length; i++) {
@@ -150,7 +168,8 @@ export function maxAbsDiff(a: ArrayLike<number | bigint>, b: ArrayLike<number | 
       if (Number.isNaN(x) !== Number.isNaN(y)) return Number.POSITIVE_INFINITY;
       continue;
     }
-    m = Math.max(m, x === y ? 0 : Math.abs(x - y));
+    const d = x === y ? 0 : Math.abs(x - y);
+    m = Math.max(m, relative ? d / Math.max(1, Math.abs(y)) : d);
   }
   return m;
 }

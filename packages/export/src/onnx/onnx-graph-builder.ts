@@ -4,7 +4,7 @@
  * Owns: naming and constants. Does not own: what a kernel becomes (ops/*.ts) or the wire format (onnx-proto.ts).
  */
 import type { TracedConstant, TracedDType, TracedGraph, TracedNode, TracedTensor } from '@estimatorjs/estimator';
-import { ExportError } from '../errors.js';
+import { ExportError, unsupportedOp } from '../export-error.js';
 import { type OnnxAttribute, OnnxDataType, type OnnxInitializer, type OnnxNode } from './onnx-proto.js';
 
 /** The ONNX element type of a tfjs dtype. */
@@ -57,7 +57,8 @@ export class OnnxGraphBuilder {
 
   tensor(id: number): TracedTensor {
     const t = this.graph.tensors.get(id);
-    if (!t) throw new ExportError('EXPORT_INVALID_GRAPH', `writeOnnx(): tensor ${id} is not in the traced graph's tensors.`);
+    if (!t)
+      throw new ExportError('EXPORT_INVALID_GRAPH', `writeOnnx(): tensor ${id} is not in the traced graph's tensors.`);
     return t;
   }
 
@@ -85,14 +86,22 @@ export class OnnxGraphBuilder {
   private emitConstant(id: number): void {
     const c = this.constants.get(id)!;
     const t = this.tensor(id);
-    if (t.dtype === 'string' || !(c.values instanceof Float32Array || c.values instanceof Int32Array || c.values instanceof Uint8Array)) {
+    if (
+      t.dtype === 'string' ||
+      !(c.values instanceof Float32Array || c.values instanceof Int32Array || c.values instanceof Uint8Array)
+    ) {
       throw new ExportError(
         'EXPORT_UNSUPPORTED_OP',
         `writeOnnx(): the string constant "${c.name}" is read by the graph; ONNX export takes numeric constants only.`,
       );
     }
     this.emittedConstants.add(id);
-    this.initializers.push({ name: this.names.get(id)!, dataType: onnxDataType(t.dtype), dims: t.shape, raw: bytesOf(c.values) });
+    this.initializers.push({
+      name: this.names.get(id)!,
+      dataType: onnxDataType(t.dtype),
+      dims: t.shape,
+      raw: bytesOf(c.values),
+    });
   }
 
   /** Adds an initializer for values computed at export time (folded weights, shapes, scalars). */
@@ -118,7 +127,11 @@ export class OnnxGraphBuilder {
 
   /** A 1-D int64 initializer (shapes, axes, slice bounds). */
   int64s(base: string, values: readonly (number | bigint)[]): string {
-    return this.addInitializer(base, [values.length], BigInt64Array.from(values, (v) => BigInt(v)));
+    return this.addInitializer(
+      base,
+      [values.length],
+      BigInt64Array.from(values, (v) => BigInt(v)),
+    );
   }
 
   /** A scalar initializer of the given tfjs dtype. */
@@ -160,6 +173,12 @@ export class OpContext {
   /** The ONNX name of input `i`. */
   input(i: number): string {
     return this.builder.valueName(this.inputId(i));
+  }
+
+  /** The position of the input tfjs calls `name` (`bias`, `scale`, ...), or undefined when the op left it out. */
+  named(name: string): number | undefined {
+    const i = this.node.inputNames.indexOf(name);
+    return i < 0 ? undefined : i;
   }
 
   inputId(i: number): number {
@@ -210,7 +229,12 @@ export class OpContext {
   }
 
   /** Adds an ONNX node; returns its first output name (a fresh one unless `outputs` is given). */
-  emit(opType: string, inputs: readonly string[], attributes: readonly OnnxAttribute[] = [], outputs?: readonly string[]): string {
+  emit(
+    opType: string,
+    inputs: readonly string[],
+    attributes: readonly OnnxAttribute[] = [],
+    outputs?: readonly string[],
+  ): string {
     const outs = outputs ?? [this.temp(opType)];
     const name = this.builder.fresh(this.count++ === 0 ? this.node.name : `${this.node.name}/${opType}`);
     this.builder.addNode({
@@ -230,11 +254,7 @@ export class OpContext {
   }
 }
 
+/** `EXPORT_UNSUPPORTED_OP` for a traced node (the op, its layer scope and why), as every writer words it. */
 export function unsupported(node: TracedNode, reason?: string): ExportError {
-  const scope = node.scope === '' ? 'the top level' : `scope "${node.scope}"`;
-  const why = reason ? `: ${reason}` : '; no ONNX mapping exists for this kernel';
-  return new ExportError(
-    'EXPORT_UNSUPPORTED_OP',
-    `writeOnnx(): cannot export op "${node.kernel}" (node "${node.name}", ${scope})${why}. Replace it in the model_fn's PREDICT path or export the GraphModel format only.`,
-  );
+  return unsupportedOp('onnx', node.kernel, node.scope, reason ?? 'no ONNX mapping exists for this kernel');
 }

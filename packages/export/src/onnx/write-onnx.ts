@@ -5,7 +5,7 @@
  * Does not own: per-kernel mappings (ops/*.ts), the wire format (onnx-proto.ts), files on disk (the exporter).
  */
 import { DEFAULT_SERVING_SIGNATURE_KEY, type TracedGraph, type TracedNode } from '@estimatorjs/estimator';
-import { ExportError } from '../errors.js';
+import { ExportError } from '../export-error.js';
 import { OnnxGraphBuilder, OpContext, onnxDataType, unsupported } from './onnx-graph-builder.js';
 import { encodeOnnxModel, type OnnxModel, type OnnxValueInfo } from './onnx-proto.js';
 import { elementwiseMappers } from './ops/elementwise.js';
@@ -41,7 +41,12 @@ export interface WriteOnnxOptions {
 function pickSignature(graph: TracedGraph, requested: string | undefined): string {
   const keys = Object.keys(graph.signatures);
   const key =
-    requested ?? (keys.includes(DEFAULT_SERVING_SIGNATURE_KEY) ? DEFAULT_SERVING_SIGNATURE_KEY : keys.length === 1 ? keys[0] : undefined);
+    requested ??
+    (keys.includes(DEFAULT_SERVING_SIGNATURE_KEY)
+      ? DEFAULT_SERVING_SIGNATURE_KEY
+      : keys.length === 1
+        ? keys[0]
+        : undefined);
   if (key === undefined || !keys.includes(key)) {
     throw new ExportError(
       'EXPORT_INVALID_SIGNATURE',
@@ -90,7 +95,10 @@ export function buildOnnxModel(graph: TracedGraph, options: WriteOnnxOptions = {
   const outputKeys = Object.keys(signature.outputs);
   for (const k of outputKeys) {
     if (builder.fresh(k) !== k) {
-      throw new ExportError('EXPORT_INVALID_SIGNATURE', `writeOnnx(): output "${k}" of signature "${key}" has the name of an input; rename one.`);
+      throw new ExportError(
+        'EXPORT_INVALID_SIGNATURE',
+        `writeOnnx(): output "${k}" of signature "${key}" has the name of an input; rename one.`,
+      );
     }
   }
 
@@ -104,9 +112,18 @@ export function buildOnnxModel(graph: TracedGraph, options: WriteOnnxOptions = {
   for (const k of outputKeys) {
     const id = signature.outputs[k]!;
     if (builder.tensor(id).dtype === 'string') {
-      throw new ExportError('EXPORT_UNSUPPORTED_INPUT', `writeOnnx(): output "${k}" holds strings; ONNX export takes numeric outputs only.`);
+      throw new ExportError(
+        'EXPORT_UNSUPPORTED_INPUT',
+        `writeOnnx(): output "${k}" holds strings; ONNX export takes numeric outputs only.`,
+      );
     }
-    builder.addNode({ name: `${k}/Identity`, opType: 'Identity', inputs: [builder.valueName(id)], outputs: [k], attributes: [] });
+    builder.addNode({
+      name: `${k}/Identity`,
+      opType: 'Identity',
+      inputs: [builder.valueName(id)],
+      outputs: [k],
+      attributes: [],
+    });
     outputs.push(valueInfo(k, id));
   }
 

@@ -48,7 +48,12 @@ export function fusedActivation(ctx: OpContext, x: string, output: string | unde
     case 'sigmoid':
       return ctx.emit('Sigmoid', [x], [], out);
     case 'leakyrelu':
-      return ctx.emit('LeakyRelu', [x], [attr.float('alpha', (ctx.attr('leakyreluAlpha') as number | undefined) ?? 0.2)], out);
+      return ctx.emit(
+        'LeakyRelu',
+        [x],
+        [attr.float('alpha', (ctx.attr('leakyreluAlpha') as number | undefined) ?? 0.2)],
+        out,
+      );
     case 'prelu':
       if (preluWeights === undefined) ctx.refuse('activation "prelu" without its weights input');
       return ctx.emit('PRelu', [x, preluWeights], [], out);
@@ -80,7 +85,12 @@ export const elementwiseMappers: Record<string, OpMapper> = {
     ctx.emit('Elu', [ctx.input(0)], [attr.float('alpha', 1)], [ctx.output()]);
   },
   Selu: (ctx) => {
-    ctx.emit('Selu', [ctx.input(0)], [attr.float('alpha', SELU_ALPHA), attr.float('gamma', SELU_SCALE)], [ctx.output()]);
+    ctx.emit(
+      'Selu',
+      [ctx.input(0)],
+      [attr.float('alpha', SELU_ALPHA), attr.float('gamma', SELU_SCALE)],
+      [ctx.output()],
+    );
   },
   Relu6: (ctx) => {
     clip(ctx, ctx.input(0), 0, 6, ctx.output());
@@ -127,6 +137,11 @@ export const elementwiseMappers: Record<string, OpMapper> = {
     ctx.emit('Where', [ctx.input(0), ctx.input(1), ctx.input(2)], [], [ctx.output()]);
   },
   AddN: (ctx) => {
-    ctx.emit('Sum', ctx.node.inputs.map((_, i) => ctx.input(i)), [], [ctx.output()]);
+    ctx.emit(
+      'Sum',
+      ctx.node.inputs.map((_, i) => ctx.input(i)),
+      [],
+      [ctx.output()],
+    );
   },
 };

@@ -5,16 +5,21 @@
 import { attr, type OpContext } from '../onnx-graph-builder.js';
 import { fusedActivation } from './elementwise.js';
 import type { OpMapper } from './op-mapper.js';
-import { checkOutputHW, NCHW_TO_NHWC, NHWC_TO_NCHW, onnxPads, pair, transposedInput, transposeValues } from './spatial.js';
+import {
+  checkOutputHW,
+  NCHW_TO_NHWC,
+  NHWC_TO_NCHW,
+  onnxPads,
+  pair,
+  transposedInput,
+  transposeValues,
+} from './spatial.js';
 
-/** How many of a fused kernel's optional inputs (bias, prelu weights) are present, from the input count. */
+/** Positions of a fused kernel's optional inputs (bias, prelu weights), by their tfjs input names. */
 function fusedExtras(ctx: OpContext): { bias?: number; prelu?: number } {
-  const prelu = ctx.attr('activation') === 'prelu';
-  const extras = ctx.inputCount - 2;
-  if (extras === 2) return { bias: 2, prelu: 3 };
-  if (extras === 1) return prelu ? { prelu: 2 } : { bias: 2 };
-  if (extras === 0) return {};
-  return ctx.refuse(`expected 2 to 4 inputs, got ${ctx.inputCount}`);
+  const bias = ctx.named('bias');
+  const prelu = ctx.named('preluActivationWeights');
+  return { ...(bias === undefined ? {} : { bias }), ...(prelu === undefined ? {} : { prelu }) };
 }
 
 function swapLast(rank: number): number[] {
@@ -33,8 +38,10 @@ function matMul(fused: boolean): OpMapper {
     const activation = fused ? ((ctx.attr('activation') as string | undefined) ?? 'linear') : 'linear';
     const last = bias === undefined && activation === 'linear';
     let y = ctx.emit('MatMul', [a, b], [], last ? [ctx.output()] : undefined);
-    if (bias !== undefined) y = ctx.emit('Add', [y, ctx.input(bias)], [], activation === 'linear' ? [ctx.output()] : undefined);
-    if (activation !== 'linear') fusedActivation(ctx, y, ctx.output(), prelu === undefined ? undefined : ctx.input(prelu));
+    if (bias !== undefined)
+      y = ctx.emit('Add', [y, ctx.input(bias)], [], activation === 'linear' ? [ctx.output()] : undefined);
+    if (activation !== 'linear')
+      fusedActivation(ctx, y, ctx.output(), prelu === undefined ? undefined : ctx.input(prelu));
   };
 }
 
@@ -46,7 +53,11 @@ function convWeights(ctx: OpContext, depthwise: boolean): string {
   // Output channel c·M + m of TF's depthwise conv reads filter[:, :, c, m]; ONNX's group c holds channels c·M..c·M+M-1.
   if (values) {
     const name = ctx.builder.constantOf(ctx.inputId(1))!.name;
-    return ctx.builder.addInitializer(`${name}/OIHW`, [c * m, 1, h, w], transposeValues(values, [h, w, c, m], [2, 3, 0, 1]));
+    return ctx.builder.addInitializer(
+      `${name}/OIHW`,
+      [c * m, 1, h, w],
+      transposeValues(values, [h, w, c, m], [2, 3, 0, 1]),
+    );
   }
   const t = ctx.emit('Transpose', [ctx.input(1)], [attr.ints('perm', [2, 3, 0, 1])]);
   return ctx.emit('Reshape', [t, ctx.builder.int64s(`${ctx.node.name}/weights_shape`, [c * m, 1, h, w])]);
@@ -88,7 +99,8 @@ function conv(depthwise: boolean, fused: boolean): OpMapper {
     let y = ctx.emit('Conv', inputs, attributes, last && !nhwc ? [ctx.output()] : undefined);
     if (nhwc) y = ctx.emit('Transpose', [y], [attr.ints('perm', NCHW_TO_NHWC)], last ? [ctx.output()] : undefined);
     if (addBias) y = ctx.emit('Add', [y, ctx.input(bias!)], [], activation === 'linear' ? [ctx.output()] : undefined);
-    if (activation !== 'linear') fusedActivation(ctx, y, ctx.output(), prelu === undefined ? undefined : ctx.input(prelu));
+    if (activation !== 'linear')
+      fusedActivation(ctx, y, ctx.output(), prelu === undefined ? undefined : ctx.input(prelu));
   };
 }
 
@@ -114,21 +126,20 @@ function pool(opType: 'MaxPool' | 'AveragePool'): OpMapper {
 }
 
 /**
- * tfjs FusedBatchNorm (inputs x, scale?, offset?, mean, variance in tfjs-core's order; NHWC, channels last, so
+ * tfjs FusedBatchNorm (inputs x, mean, variance, scale?, offset? by name; NHWC, channels last, so
  * per-channel parameters broadcast without a transpose): y = (x − mean) · scale / √(variance + ε) + offset, with
  * the factor folded into one constant when the parameters are frozen.
  */
 const fusedBatchNorm: OpMapper = (ctx) => {
-  let idx: { scale?: number; offset?: number; mean: number; variance: number };
-  if (ctx.inputCount === 5) idx = { scale: 1, offset: 2, mean: 3, variance: 4 };
-  else if (ctx.inputCount === 3) idx = { mean: 1, variance: 2 };
-  else return ctx.refuse('4 inputs: cannot tell whether scale or offset is the missing one');
+  const mean = ctx.named('mean');
+  const variance_ = ctx.named('variance');
+  if (mean === undefined || variance_ === undefined) return ctx.refuse('no mean or variance input');
+  const idx = { scale: ctx.named('scale'), offset: ctx.named('offset'), mean, variance: variance_ };
   const eps = (ctx.attr('varianceEpsilon') as number | undefined) ?? 0.001;
   const variance = ctx.constantInput(idx.variance);
   const scale = idx.scale === undefined ? undefined : ctx.constantInput(idx.scale);
   const varShape = ctx.inTensor(idx.variance).shape;
-  const sameShape =
-    idx.scale === undefined || ctx.inTensor(idx.scale).shape.join() === varShape.join();
+  const sameShape = idx.scale === undefined || ctx.inTensor(idx.scale).shape.join() === varShape.join();
   let factor: string;
   if (variance && (idx.scale === undefined || scale) && sameShape) {
     const f = new Float32Array(variance.length);

@@ -3,7 +3,7 @@
  * ArgMax/ArgMin. Opset 13 takes shapes, axes and slice bounds as int64 inputs, written as initializers.
  */
 import type { TracedDType } from '@estimatorjs/estimator';
-import { attr, onnxDataType, type OpContext } from '../onnx-graph-builder.js';
+import { attr, type OpContext, onnxDataType } from '../onnx-graph-builder.js';
 import type { OpMapper } from './op-mapper.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
@@ -40,9 +40,12 @@ const slice: OpMapper = (ctx) => {
   });
   const b = ctx.builder;
   const n = ctx.node.name;
-  ctx.emit('Slice', [ctx.input(0), b.int64s(`${n}/starts`, starts), b.int64s(`${n}/ends`, ends), b.int64s(`${n}/axes`, axes)], [], [
-    ctx.output(),
-  ]);
+  ctx.emit(
+    'Slice',
+    [ctx.input(0), b.int64s(`${n}/starts`, starts), b.int64s(`${n}/ends`, ends), b.int64s(`${n}/axes`, axes)],
+    [],
+    [ctx.output()],
+  );
 };
 
 /**
@@ -84,7 +87,9 @@ const stridedSlice: OpMapper = (ctx) => {
     const bv = begin[i] ?? 0;
     const ev = end[i] ?? 0;
     if (dynamic && ((!bit('beginMask', i) && bv === -1) || (!bit('endMask', i) && ev === -1))) {
-      ctx.refuse(`a bound of -1 on the dynamic batch axis (begin [${begin}], end [${end}]) may stand for the batch size`);
+      ctx.refuse(
+        `a bound of -1 on the dynamic batch axis (begin [${begin}], end [${end}]) may stand for the batch size`,
+      );
     }
     let s = bit('beginMask', i) ? (stride > 0 ? 0n : INT64_MAX) : BigInt(bv);
     let e = bit('endMask', i) ? (stride > 0 ? INT64_MAX : INT64_MIN) : BigInt(ev);
@@ -101,7 +106,12 @@ const stridedSlice: OpMapper = (ctx) => {
   }
   const b = ctx.builder;
   const name = ctx.node.name;
-  const inputs = [ctx.input(0), b.int64s(`${name}/starts`, starts), b.int64s(`${name}/ends`, ends), b.int64s(`${name}/axes`, axes)];
+  const inputs = [
+    ctx.input(0),
+    b.int64s(`${name}/starts`, starts),
+    b.int64s(`${name}/ends`, ends),
+    b.int64s(`${name}/axes`, axes),
+  ];
   inputs.push(b.int64s(`${name}/steps`, steps));
   if (axes.length === 0) {
     if (reshape) reshapeTo(ctx, ctx.input(0), ctx.output());
@@ -125,9 +135,14 @@ const unpack: OpMapper = (ctx) => {
   const count = ctx.node.outputs.length;
   const b = ctx.builder;
   const parts = Array.from({ length: count }, (_, i) => ctx.temp(`split_${i}`));
-  ctx.emit('Split', [ctx.input(0), b.int64s(`${ctx.node.name}/split`, new Array(count).fill(1))], [attr.int('axis', axis)], parts);
+  ctx.emit(
+    'Split',
+    [ctx.input(0), b.int64s(`${ctx.node.name}/split`, new Array(count).fill(1))],
+    [attr.int('axis', axis)],
+    parts,
+  );
   const axes = b.int64s(`${ctx.node.name}/axes`, [axis]);
-  parts.forEach((p, i) => ctx.emit('Squeeze', [p, axes], [], [ctx.output(i)]));
+  for (const [i, p] of parts.entries()) ctx.emit('Squeeze', [p, axes], [], [ctx.output(i)]);
 };
 
 function arg(opType: 'ArgMax' | 'ArgMin'): OpMapper {

@@ -11,7 +11,8 @@ export const NCHW_TO_NHWC = [0, 2, 3, 1];
 export function pair(ctx: OpContext, name: string, fallback?: number): [number, number] {
   const v = ctx.attr(name) ?? fallback;
   if (typeof v === 'number') return [v, v];
-  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) return [v[0] as number, v[1] as number];
+  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'))
+    return [v[0] as number, v[1] as number];
   return ctx.refuse(`attribute ${name}=${JSON.stringify(v)} is not a number or a pair of numbers`);
 }
 
@@ -46,7 +47,8 @@ export function onnxPads(
   if (Array.isArray(pad) && pad.length === 4) {
     // tfjs ExplicitPadding for NHWC: [[0, 0], [top, bottom], [left, right], [0, 0]]
     const [n, h, w, c] = pad as [number, number][];
-    if (n?.[0] !== 0 || n?.[1] !== 0 || c?.[0] !== 0 || c?.[1] !== 0) ctx.refuse('explicit padding on the batch or channel axis');
+    if (n?.[0] !== 0 || n?.[1] !== 0 || c?.[0] !== 0 || c?.[1] !== 0)
+      ctx.refuse('explicit padding on the batch or channel axis');
     return [h![0], w![0], h![1], w![1]];
   }
   return ctx.refuse(`pad=${JSON.stringify(pad)} is not 'valid', 'same', a number or explicit NHWC padding`);
