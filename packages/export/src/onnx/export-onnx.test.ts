@@ -1,0 +1,175 @@
+/**
+ * End to end: train each test model a few steps, exportSavedModel(..., { formats: ['onnx'] }), run model.onnx in
+ * onnxruntime-node and compare with estimator.predict on 100 inputs (max abs difference ≤ 1e-5), at two batch
+ * sizes (the batch dim is symbolic), with the estimator on the cpu and the wasm backend.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerWasmTrainingKernels } from '@estimatorjs/backends';
+import { Estimator, type ModelFn, RunConfig } from '@estimatorjs/estimator';
+import { describeBackends, tempModelDir } from '@estimatorjs/testing';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportSavedModel } from '../export-saved-model.js';
+import { buildParsingServingInputReceiverFn, buildRawServingInputReceiverFn } from '../serving-input-receivers.js';
+import { makeRows, rowsInputFn } from '../test/data.test-util.js';
+import { bnEmbeddingModelFn, cnnModelFn, layersModelFn, mlpModelFn } from '../test/models.test-util.js';
+import { maxAbsDiff } from './graph-fixture.test-util.js';
+
+interface Case {
+  name: string;
+  modelFn: ModelFn;
+  width: number;
+  receiver: Parameters<typeof buildRawServingInputReceiverFn>[0];
+  /** The ONNX output holding the class probabilities (a ClassificationOutput names them `scores`). */
+  probabilities: string;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'MLP',
+    modelFn: mlpModelFn,
+    width: 20,
+    receiver: { x: { dtype: 'float32', shape: [null, 20] } },
+    probabilities: 'probabilities',
+  },
+  {
+    name: 'MNIST-shaped CNN',
+    modelFn: cnnModelFn,
+    width: 784,
+    receiver: { image: { dtype: 'float32', shape: [null, 784] } },
+    probabilities: 'scores',
+  },
+  {
+    name: 'batch norm + embedding',
+    modelFn: bnEmbeddingModelFn,
+    width: 6,
+    receiver: { x: { dtype: 'float32', shape: [null, 6] }, id: { dtype: 'int32', shape: [null] } },
+    probabilities: 'probabilities',
+  },
+  {
+    name: 'tfjs-layers (useLayer)',
+    modelFn: layersModelFn,
+    width: 12,
+    receiver: { x: { dtype: 'float32', shape: [null, 12] } },
+    probabilities: 'probabilities',
+  },
+];
+
+const N = 100;
+
+async function predictAll(est: Estimator, rows: ReturnType<typeof makeRows>, width: number): Promise<Float32Array> {
+  const probs: number[] = [];
+  for await (const p of est.predict(rowsInputFn(rows, width, 25, false))) {
+    probs.push(...((p as Record<string, Float32Array>).probabilities as Float32Array));
+  }
+  return Float32Array.from(probs);
+}
+
+/** The ONNX feeds for rows [from, to): every receiver key the case declares. */
+function feeds(c: Case, rows: ReturnType<typeof makeRows>, from: number, to: number): Record<string, ort.Tensor> {
+  const out: Record<string, ort.Tensor> = {};
+  const n = to - from;
+  for (const key of Object.keys(c.receiver)) {
+    out[key] =
+      key === 'id'
+        ? new ort.Tensor('int32', rows.id.slice(from, to), [n])
+        : new ort.Tensor('float32', rows.x.slice(from * c.width, to * c.width), [n, c.width]);
+  }
+  return out;
+}
+
+describeBackends('exportSavedModel({ formats: [onnx] }) → onnxruntime-node', { describe, beforeAll }, (backend) => {
+  for (const c of CASES) {
+    describe(c.name, () => {
+      const tmp = tempModelDir('export-onnx-');
+      afterAll(() => tmp.cleanup());
+      let est: Estimator;
+      let exportDir: string;
+      let session: ort.InferenceSession;
+      const rows = makeRows(N, c.width, 11);
+
+      beforeAll(async () => {
+        if (backend === 'wasm') registerWasmTrainingKernels();
+        est = new Estimator({
+          modelFn: c.modelFn,
+          config: new RunConfig({ modelDir: join(tmp.dir, 'model'), randomSeed: 3 }),
+          log: () => {},
+        });
+        await est.train(rowsInputFn(makeRows(64, c.width, 5), c.width, 16), { steps: 4 });
+        exportDir = await exportSavedModel(est, join(tmp.dir, 'export'), buildRawServingInputReceiverFn(c.receiver), {
+          formats: ['onnx'],
+        });
+        session = await ort.InferenceSession.create(readFileSync(join(exportDir, 'model.onnx')), {
+          executionProviders: ['cpu'],
+          logSeverityLevel: 3,
+        });
+      });
+      afterAll(async () => {
+        await session?.release();
+        est?.dispose();
+      });
+
+      it('writes model.onnx and export.json only (no graph_model when not asked for)', () => {
+        expect(readdirSync(exportDir).sort()).toEqual(['export.json', 'model.onnx']);
+        expect(existsSync(join(exportDir, 'graph_model'))).toBe(false);
+      });
+
+      it('names the inputs by the receiver keys and gives them a symbolic batch dim', () => {
+        expect([...session.inputNames].sort()).toEqual(Object.keys(c.receiver).sort());
+        expect(session.outputNames).toContain(c.probabilities);
+      });
+
+      it(`reproduces estimator.predict on ${N} inputs within 1e-5, at batch ${N} and batch 7 [${backend}]`, async () => {
+        const expected = await predictAll(est, rows, c.width);
+        const all = await session.run(feeds(c, rows, 0, N));
+        const probs = all[c.probabilities]!;
+        expect(probs.dims).toEqual([N, 10]);
+        expect(maxAbsDiff(probs.data as Float32Array, expected)).toBeLessThanOrEqual(1e-5);
+        // the same model at another batch size: the rows 30..37 alone
+        const some = await session.run(feeds(c, rows, 30, 37));
+        expect(some[c.probabilities]!.dims).toEqual([7, 10]);
+        expect(
+          maxAbsDiff(some[c.probabilities]!.data as Float32Array, expected.subarray(300, 370)),
+        ).toBeLessThanOrEqual(1e-5);
+        if (all.classes) {
+          expect(all.classes.type).toBe('int32');
+          const argmax = Array.from({ length: N }, (_, i) => {
+            const row = Array.from(expected.subarray(i * 10, i * 10 + 10));
+            return row.indexOf(Math.max(...row));
+          });
+          expect(Array.from(all.classes.data as Int32Array)).toEqual(argmax);
+        }
+      });
+    });
+  }
+});
+
+describe('exportSavedModel({ formats: [onnx] }) refusals', () => {
+  beforeAll(async () => {
+    const { setupTestBackend } = await import('@estimatorjs/testing');
+    await setupTestBackend('cpu');
+  });
+
+  it('a parsing serving input receiver (serialized tf.Example) is refused for ONNX and leaves no export directory', async () => {
+    const tmp = tempModelDir('export-onnx-parse-');
+    const est = new Estimator({
+      modelFn: mlpModelFn,
+      config: new RunConfig({ modelDir: join(tmp.dir, 'model') }),
+      log: () => {},
+    });
+    try {
+      await est.train(rowsInputFn(makeRows(16, 20, 5), 20, 16), { steps: 1 });
+      const receiver = buildParsingServingInputReceiverFn({ x: { dtype: 'float32', shape: [20] } });
+      await expect(
+        exportSavedModel(est, join(tmp.dir, 'export'), receiver, { formats: ['onnx'] }),
+      ).rejects.toMatchObject({
+        code: expect.stringMatching(/^EXPORT_UNSUPPORTED_(INPUT|OP)$/),
+      });
+      expect(existsSync(join(tmp.dir, 'export')) ? readdirSync(join(tmp.dir, 'export')) : []).toEqual([]);
+    } finally {
+      est.dispose();
+      tmp.cleanup();
+    }
+  });
+});
