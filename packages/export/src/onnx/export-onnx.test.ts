@@ -1,7 +1,8 @@
 /**
  * End to end: train each test model a few steps, exportSavedModel(..., { formats: ['onnx'] }), run model.onnx in
  * onnxruntime-node and compare with estimator.predict on 100 inputs (max abs difference ≤ 1e-5), at two batch
- * sizes (the batch dim is symbolic), with the estimator on the cpu and the wasm backend.
+ * sizes (the batch dim is symbolic), with the estimator on the cpu and the wasm backend. onnxruntime-web (its wasm
+ * execution provider, in Node) loads the same file and gives the same numbers.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { registerWasmTrainingKernels } from '@estimatorjs/backends';
 import { Estimator, type ModelFn, RunConfig } from '@estimatorjs/estimator';
 import { describeBackends, tempModelDir } from '@estimatorjs/testing';
 import * as ort from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSavedModel } from '../export-saved-model.js';
 import { buildParsingServingInputReceiverFn, buildRawServingInputReceiverFn } from '../serving-input-receivers.js';
@@ -108,6 +110,24 @@ describeBackends('exportSavedModel({ formats: [onnx] }) → onnxruntime-node', {
       afterAll(async () => {
         await session?.release();
         est?.dispose();
+      });
+
+      it(`onnxruntime-web (wasm, in Node) loads model.onnx and reproduces estimator.predict within 1e-5 [${backend}]`, async () => {
+        const expected = await predictAll(est, rows, c.width);
+        ortWeb.env.wasm.numThreads = 1;
+        const web = await ortWeb.InferenceSession.create(readFileSync(join(exportDir, 'model.onnx')), {
+          executionProviders: ['wasm'],
+        });
+        try {
+          const webFeeds: Record<string, ortWeb.Tensor> = {};
+          for (const [k, t] of Object.entries(feeds(c, rows, 0, N))) {
+            webFeeds[k] = new ortWeb.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+          }
+          const out = await web.run(webFeeds);
+          expect(maxAbsDiff(out[c.probabilities]!.data as Float32Array, expected)).toBeLessThanOrEqual(1e-5);
+        } finally {
+          await web.release();
+        }
       });
 
       it('writes model.onnx and export.json only (no graph_model when not asked for)', () => {
