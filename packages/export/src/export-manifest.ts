@@ -10,8 +10,12 @@ export interface ManifestTensor {
   readonly shape: readonly number[];
 }
 
+/** The manifest's file name in every export directory. */
+export const EXPORT_MANIFEST_FILE = 'export.json';
+
 /** `export.json`: what an export holds, for serving code and the exporters. */
 export interface ExportManifest {
+  readonly format: 'estimatorjs-export';
   readonly version: 1;
   readonly globalStep: number;
   /** The checkpoint the weights came from. */
@@ -40,5 +44,12 @@ export function buildManifest(graph: TracedGraph, files: Partial<Record<ExportFo
       outputs: Object.entries(s.outputs).map(([k, id]) => tensor(k, id)),
     };
   }
-  return { version: 1, globalStep: graph.globalStep, checkpointPath: graph.checkpointPath, files, signatures };
+  return {
+    format: 'estimatorjs-export',
+    version: 1,
+    globalStep: graph.globalStep,
+    checkpointPath: graph.checkpointPath,
+    files,
+    signatures,
+  };
 }

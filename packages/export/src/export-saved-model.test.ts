@@ -2,13 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerWasmTrainingKernels } from '@estimatorjs/backends';
 import { Estimator, type ModelFn, RunConfig } from '@estimatorjs/estimator';
-import { describeBackends, tempModelDir } from '@estimatorjs/testing';
+import { describeBackends, loadGraphModelFromDir, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSavedModel } from './export-saved-model.js';
 import { buildRawServingInputReceiverFn } from './serving-input-receivers.js';
 import { makeRows, rowsInputFn } from './test/data.test-util.js';
-import { loadGraphModelFromDir } from './test/load-graph-model.test-util.js';
 import { bnEmbeddingModelFn, cnnModelFn, layersModelFn, mlpModelFn } from './test/models.test-util.js';
 
 const RANDOM_OPS = ['RandomUniform', 'RandomStandardNormal', 'RandomUniformInt', 'TruncatedNormal', 'Multinomial'];

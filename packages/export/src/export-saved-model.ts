@@ -6,7 +6,7 @@
 import { DEFAULT_SERVING_SIGNATURE_KEY, type Estimator, type ServingInputReceiverFn } from '@estimatorjs/estimator';
 import { fileSystem } from '#export-fs';
 import { ExportError } from './export-error.js';
-import { buildManifest, type ExportManifest } from './export-manifest.js';
+import { buildManifest, EXPORT_MANIFEST_FILE, type ExportManifest } from './export-manifest.js';
 import { type ExportFormat, WRITERS } from './writers.js';
 
 /** Options of {@link exportSavedModel}. */
@@ -31,6 +31,57 @@ export const TEMP_EXPORT_PREFIX = 'temp-';
 
 const API = 'exportSavedModel()';
 
+/** An export in memory: its files (paths relative to the export directory) and manifest. */
+export interface BuiltExport {
+  readonly files: ReadonlyMap<string, Uint8Array | string>;
+  readonly manifest: ExportManifest;
+}
+
+/** Options of {@link buildExport}. */
+export type BuildExportOptions = Pick<ExportSavedModelOptions, 'formats' | 'checkpointPath' | 'signatureKey'> & {
+  /** Extra fields for export.json (the exporters add their name and eval results). */
+  readonly extra?: Readonly<Record<string, unknown>>;
+};
+
+/**
+ * Traces the estimator and runs every format's writer into memory: what {@link exportSavedModel} writes, for
+ * callers with their own storage (the experiment's exporters write it through an ExportStore).
+ */
+export async function buildExport(
+  estimator: Estimator<never> | Estimator<unknown>,
+  servingInputReceiverFn: ServingInputReceiverFn,
+  options: BuildExportOptions = {},
+): Promise<BuiltExport> {
+  if (typeof (estimator as { traceForExport?: unknown })?.traceForExport !== 'function') {
+    throw new ExportError(
+      'EXPORT_INVALID_ARGUMENT',
+      `${API}: the first argument must be an Estimator. Received ${typeof estimator}.`,
+    );
+  }
+  const formats: readonly ExportFormat[] = options.formats ?? ['graph_model'];
+  if (!Array.isArray(formats as unknown) || formats.length === 0 || !formats.every((f) => f in WRITERS)) {
+    throw new ExportError(
+      'EXPORT_INVALID_ARGUMENT',
+      `${API}: formats must be a non-empty list of ${Object.keys(WRITERS).join(', ')}. Received ${JSON.stringify(formats)}.`,
+    );
+  }
+  const signatureKey = options.signatureKey ?? DEFAULT_SERVING_SIGNATURE_KEY;
+  const graph = await (estimator as Estimator<unknown>).traceForExport(servingInputReceiverFn, {
+    ...(options.checkpointPath === undefined ? {} : { checkpointPath: options.checkpointPath }),
+  });
+  const files = new Map<string, Uint8Array | string>();
+  const out = {
+    writeFile: async (rel: string, data: Uint8Array | string) => {
+      files.set(rel, data);
+    },
+  };
+  const mains: Partial<Record<ExportFormat, string>> = {};
+  for (const format of formats) mains[format] = await WRITERS[format](graph, out, { signatureKey });
+  const manifest = { ...buildManifest(graph, mains), ...(options.extra ?? {}) } as ExportManifest;
+  files.set(EXPORT_MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
+  return { files, manifest };
+}
+
 /**
  * Exports the estimator's latest checkpoint (or `checkpointPath`) for serving and returns the new export
  * directory `exportDirBase/<unix seconds>` holding `graph_model/model.json` + shards and `export.json`.
@@ -46,29 +97,14 @@ export async function exportSavedModel(
   servingInputReceiverFn: ServingInputReceiverFn,
   options: ExportSavedModelOptions = {},
 ): Promise<string> {
-  if (typeof (estimator as { traceForExport?: unknown })?.traceForExport !== 'function') {
-    throw new ExportError(
-      'EXPORT_INVALID_ARGUMENT',
-      `${API}: the first argument must be an Estimator. Received ${typeof estimator}.`,
-    );
-  }
   if (typeof exportDirBase !== 'string' || exportDirBase === '') {
     throw new ExportError(
       'EXPORT_INVALID_ARGUMENT',
       `${API}: exportDirBase must be a non-empty directory path. Received ${JSON.stringify(exportDirBase)}.`,
     );
   }
-  const formats: readonly ExportFormat[] = options.formats ?? ['graph_model'];
-  if (!Array.isArray(formats as unknown) || formats.length === 0 || !formats.every((f) => f in WRITERS)) {
-    throw new ExportError(
-      'EXPORT_INVALID_ARGUMENT',
-      `${API}: formats must be a non-empty list of ${Object.keys(WRITERS).join(', ')}. Received ${JSON.stringify(formats)}.`,
-    );
-  }
-  const signatureKey = options.signatureKey ?? DEFAULT_SERVING_SIGNATURE_KEY;
-  const graph = await (estimator as Estimator<unknown>).traceForExport(servingInputReceiverFn, {
-    ...(options.checkpointPath === undefined ? {} : { checkpointPath: options.checkpointPath }),
-  });
+  // Everything that can fail on the model (tracing, an op with no mapping) fails here, before any directory exists.
+  const { files } = await buildExport(estimator, servingInputReceiverFn, options);
   const fs = fileSystem;
   await fs.mkdirs(exportDirBase);
   const now = options.now ?? (() => Date.now() / 1000);
@@ -76,11 +112,9 @@ export async function exportSavedModel(
   while (await fs.exists(fs.join(exportDirBase, String(secs)))) secs++;
   const temp = fs.join(exportDirBase, `${TEMP_EXPORT_PREFIX}${secs}-${Math.random().toString(36).slice(2, 8)}`);
   try {
-    const out = { writeFile: (rel: string, data: Uint8Array | string) => fs.writeFile(fs.join(temp, rel), data) };
-    const files: Partial<Record<ExportFormat, string>> = {};
-    for (const format of formats) files[format] = await WRITERS[format](graph, out, { signatureKey });
-    const manifest: ExportManifest = buildManifest(graph, files);
-    await out.writeFile('export.json', `${JSON.stringify(manifest, null, 2)}\n`);
+    // export.json last: a directory with it is complete even before the rename.
+    for (const [rel, data] of files) if (rel !== EXPORT_MANIFEST_FILE) await fs.writeFile(fs.join(temp, rel), data);
+    await fs.writeFile(fs.join(temp, EXPORT_MANIFEST_FILE), files.get(EXPORT_MANIFEST_FILE)!);
     await options.onStage?.('written', temp);
     // Another export may have taken this second meanwhile: move on to the next free one.
     while (await fs.exists(fs.join(exportDirBase, String(secs)))) secs++;

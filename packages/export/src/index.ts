@@ -18,8 +18,15 @@ export {
   placeholder,
   RegressionOutput,
 } from '@estimatorjs/estimator';
-export type { ExportManifest, ManifestTensor } from './export-manifest.js';
-export { type ExportSavedModelOptions, exportSavedModel, TEMP_EXPORT_PREFIX } from './export-saved-model.js';
+export { EXPORT_MANIFEST_FILE, type ExportManifest, type ManifestTensor } from './export-manifest.js';
+export {
+  type BuildExportOptions,
+  type BuiltExport,
+  buildExport,
+  type ExportSavedModelOptions,
+  exportSavedModel,
+  TEMP_EXPORT_PREFIX,
+} from './export-saved-model.js';
 export {
   type GraphModelArtifacts,
   type GraphModelJson,

@@ -187,16 +187,16 @@ function merge(a: OneTrace, b: OneTrace): Omit<TracedGraph, 'globalStep' | 'chec
     const d = b.rec.constants[i]!;
     const shape = tensors.get(c.tensor)!.shape;
     if (d.name !== c.name || d.tensor !== c.tensor) throw differ(`constant ${c.name} does not match`);
-    if (shape.includes(-1)) {
-      throw new ExportError(
-        'EXPORT_BATCH_DEPENDENT_CONSTANT',
-        `${API}: a constant in scope "${c.scope}" has a shape that depends on the batch size (made with tf.zeros/tf.fill/tf.tensor from a batch-sized shape?); derive it from the input instead (tf.zerosLike, tf.onesLike).`,
-      );
-    }
-    if (!sameValues(c.values, d.values)) {
+    if (!shape.includes(-1) && !sameValues(c.values, d.values)) {
       throw new ExportError(
         'EXPORT_RANDOM_OP',
         `${API}: constant ${c.name} in scope "${c.scope}" has different values in two traces: a random op (dropout, noise) or a value read from the input ran in PREDICT mode. Make the PREDICT path deterministic.`,
+      );
+    }
+    if (shape.includes(-1)) {
+      throw new ExportError(
+        'EXPORT_BATCH_DEPENDENT_CONSTANT',
+        `${API}: a constant in scope "${c.scope}" has a shape that depends on the batch size: a seeded dropout or random mask running in PREDICT mode, or tf.zeros/tf.fill/tf.tensor with a batch-sized shape. Turn dropout off unless mode is TRAIN, and derive fills from the input (tf.zerosLike, tf.onesLike).`,
       );
     }
     return { name: c.name, tensor: c.tensor, values: c.values, isVariable: c.isVariable };
@@ -264,5 +264,15 @@ export async function traceModelFn(deps: TraceDeps, receiverFn: ServingInputRece
   }
   const first = await traceOnce(deps, receiverFn, TRACE_BATCH_SIZES[0]);
   const second = await traceOnce(deps, receiverFn, TRACE_BATCH_SIZES[1]);
-  return { ...prune(merge(first, second)), globalStep: deps.globalStep, checkpointPath: deps.checkpointPath };
+  let merged: ReturnType<typeof merge>;
+  try {
+    merged = merge(first, second);
+  } catch (e) {
+    // A batch-sized constant is either random (a mask) or a deterministic fill: a third trace at the first batch
+    // size tells them apart, so the error names the real cause.
+    if (!(e instanceof ExportError) || e.code !== 'EXPORT_BATCH_DEPENDENT_CONSTANT') throw e;
+    merge(first, await traceOnce(deps, receiverFn, TRACE_BATCH_SIZES[0]));
+    throw e;
+  }
+  return { ...prune(merged), globalStep: deps.globalStep, checkpointPath: deps.checkpointPath };
 }
