@@ -308,6 +308,56 @@ describe('writeOnnx() — reductions and batch norm', () => {
     }));
 });
 
+describe('writeOnnx() — the kernels the GraphModel writer also maps', () => {
+  it('OnesLike/ZerosLike, Tile, PadV2, OneHot (negative index → all off, as tfjs), FloorDiv/Mod (floor semantics), All/Any, ExpandDims, Sin/Cos', () =>
+    withFixture(async (f) => {
+      const x = f.input('x', (b) => tf.mul(ramp([b, 3, 4]), 5));
+      const y = f.input('y', (b) => tf.add(tf.mul(ramp([b, 3, 4], 19), 3), 0.05));
+      const i = f.input('i', (b) =>
+        tf.tensor2d(
+          Array.from({ length: b * 3 }, (_, k) => ((k * 5) % 9) - 4),
+          [b, 3],
+          'int32',
+        ),
+      );
+      const j = f.input('j', (b) =>
+        tf.tensor2d(
+          Array.from({ length: b * 3 }, (_, k) => ((k % 2) * 2 - 1) * (2 + (k % 3))),
+          [b, 3],
+          'int32',
+        ),
+      );
+      const pos = f.op1('Greater', { a: x, b: y });
+      await expectOnnxMatches(f, {
+        ones: f.op1('OnesLike', { x }),
+        zeros: f.op1('ZerosLike', { x: i }),
+        tile: f.op1('Tile', { x }, { reps: [1, 2, 1] }),
+        pad: f.op1(
+          'PadV2',
+          { x },
+          {
+            paddings: [
+              [0, 0],
+              [1, 2],
+              [0, 1],
+            ],
+            constantValue: 0.5,
+          },
+        ),
+        oneHot: f.op1('OneHot', { indices: i }, { depth: 4, onValue: 2, offValue: -1, dtype: 'float32' }),
+        floorDiv: f.op1('FloorDiv', { a: x, b: y }),
+        floorDivInt: f.op1('FloorDiv', { a: i, b: j }),
+        mod: f.op1('Mod', { a: x, b: y }),
+        modInt: f.op1('Mod', { a: i, b: j }),
+        all: f.op1('All', { x: pos }, { axis: [2], keepDims: false }),
+        any: f.op1('Any', { x: pos }, { axis: null, keepDims: true }),
+        expanded: f.op1('ExpandDims', { input: x }, { dim: 1 }, { reference: ([t]) => tf.expandDims(t!, 1) }),
+        sin: f.op1('Sin', { x }),
+        cos: f.op1('Cos', { x }),
+      });
+    }));
+});
+
 describe('writeOnnx() — the model around the nodes', () => {
   it('declares the batch dim as the symbol "batch", opset 13, inputs and outputs by their signature names', () =>
     withFixture(async (f) => {
@@ -331,7 +381,7 @@ describe('writeOnnx() — the model around the nodes', () => {
   it('writes only what the outputs need: an unmapped kernel off the output path is not an error', () =>
     withFixture(async (f) => {
       const x = f.input('x', (b) => ramp([b, 4]));
-      f.op1('Cos', { x }); // not mapped, not needed
+      f.op1('Atan', { x }); // not mapped, not needed
       const y = f.op1('Relu', { x });
       await expectOnnxMatches(f, { y });
     }));
@@ -339,11 +389,11 @@ describe('writeOnnx() — the model around the nodes', () => {
   it('refuses an unmapped kernel with EXPORT_UNSUPPORTED_OP naming the op and the layer scope', () =>
     withFixture(async (f) => {
       const x = f.input('x', (b) => ramp([b, 4]));
-      const y = f.op1('Cos', { x }, {}, { scope: 'head/logits' });
+      const y = f.op1('Atan', { x }, {}, { scope: 'head/logits' });
       expect(() => writeOnnx(f.graph({ y }))).toThrowError(
         expect.objectContaining({
           code: 'EXPORT_UNSUPPORTED_OP',
-          message: expect.stringMatching(/onnx writer cannot export kernel Cos \(layer scope "head\/logits"\)/),
+          message: expect.stringMatching(/onnx writer cannot export kernel Atan \(layer scope "head\/logits"\)/),
         }),
       );
     }));

@@ -9,6 +9,7 @@ import { ExportError } from '../export-error.js';
 import { OnnxGraphBuilder, OpContext, onnxDataType, unsupported } from './onnx-graph-builder.js';
 import { encodeOnnxModel, type OnnxModel, type OnnxValueInfo } from './onnx-proto.js';
 import { elementwiseMappers } from './ops/elementwise.js';
+import { extraMappers } from './ops/extra.js';
 import { nnMappers } from './ops/nn.js';
 import type { OpMapper } from './ops/op-mapper.js';
 import { reduceMappers } from './ops/reduce.js';
@@ -26,6 +27,7 @@ const mappers: Readonly<Record<string, OpMapper>> = {
   ...nnMappers,
   ...shapeMappers,
   ...reduceMappers,
+  ...extraMappers,
 };
 
 /** The tfjs kernels `writeOnnx` can write. */
