@@ -6,6 +6,7 @@ import { loadGraphModelFromDir, setupTestBackend, tempModelDir } from '@estimato
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BestExporter } from './best-exporter.js';
+import { Experiment } from './experiment.js';
 import type { ExportContext, Exporter } from './exporter.js';
 import { FinalExporter } from './final-exporter.js';
 import { LatestExporter } from './latest-exporter.js';
@@ -121,6 +122,35 @@ describe('serving exports from trainAndEvaluate (exporters with a servingInputRe
       JSON.parse(readFileSync(join(modelDir, 'export', 'final', finals[0]!, 'export.json'), 'utf8')).globalStep,
     ).toBe(40);
     expect(existsSync(join(modelDir, 'export', 'final', finals[0]!, 'graph_model', 'model.json'))).toBe(true);
+    estimator.dispose();
+  });
+
+  it('Experiment runs its exportStrategies after each evaluation', async () => {
+    const modelDir = join(tmp.dir, 'experiment');
+    const estimator = new Estimator({
+      modelFn: toyModelFn,
+      config: new RunConfig({ modelDir, saveCheckpointsSteps: 5, randomSeed: 1, logStepCountSteps: 1000 }),
+      log: () => {},
+    });
+    const experiment = new Experiment({
+      estimator,
+      trainInputFn: toyInputFn(1_000_000),
+      evalInputFn: toyInputFn(1),
+      trainSteps: 10,
+      exportStrategies: [
+        new LatestExporter({ name: 'serving', exportsToKeep: 5, servingInputReceiverFn: receiver }),
+        new FinalExporter({ name: 'final', servingInputReceiverFn: receiver }),
+      ],
+      exportStore: fileExportStore,
+      log: () => {},
+    });
+    await experiment.trainAndEvaluate();
+    const dirs = readdirSync(join(modelDir, 'export', 'serving')).sort();
+    const steps = dirs.map(
+      (d) => JSON.parse(readFileSync(join(modelDir, 'export', 'serving', d, 'export.json'), 'utf8')).globalStep,
+    );
+    expect(steps).toEqual([5, 10]);
+    expect(readdirSync(join(modelDir, 'export', 'final'))).toHaveLength(1);
     estimator.dispose();
   });
 });
