@@ -5,7 +5,7 @@ export { FlagError };
 
 /** Parsed and validated flags. */
 export interface Flags {
-  readonly command: 'train' | 'predict';
+  readonly command: 'train' | 'predict' | 'export';
   readonly modelDir: string;
   readonly dataDir: string;
   readonly backend: string;
@@ -14,6 +14,8 @@ export interface Flags {
   readonly seed: number | undefined;
   readonly hparams: string;
   readonly schedule: Schedule;
+  readonly exportDir: string;
+  readonly formats: readonly ('graph_model' | 'onnx')[];
   readonly help: boolean;
 }
 
@@ -45,8 +47,18 @@ export const FLAGS = defineFlags(
       default: 1,
     },
     hparams: { ...STANDARD_FLAGS.hparams, help: 'overrides, e.g. "learning_rate=0.001,dropout_rate=0.4"' },
+    export_dir: {
+      type: 'path',
+      help: 'export: where graph_model/model.json (+ shards) and model.onnx go',
+      default: './mnist_export',
+    },
+    formats: {
+      type: 'string',
+      help: 'export: comma-separated formats, graph_model and/or onnx',
+      default: 'graph_model',
+    },
   },
-  { program: 'pnpm mnist', commands: ['train', 'predict'] },
+  { program: 'pnpm mnist', commands: ['train', 'predict', 'export'] },
 );
 
 /** The `--help` text. */
@@ -58,7 +70,7 @@ export function usage(): string {
 export function parseFlags(argv: readonly string[], cwd: string): Flags {
   const { command, help, values: v } = FLAGS.parse(argv, { cwd });
   return {
-    command: command === 'predict' ? 'predict' : 'train',
+    command: command === 'predict' || command === 'export' ? command : 'train',
     help,
     modelDir: v.model_dir,
     dataDir: v.data_dir,
@@ -68,5 +80,22 @@ export function parseFlags(argv: readonly string[], cwd: string): Flags {
     seed: v.seed,
     hparams: v.hparams,
     schedule: v.schedule,
+    exportDir: v.export_dir,
+    formats: parseFormats(v.formats),
   };
+}
+
+/** `--formats graph_model,onnx` → the list; anything else is a flag error naming the choices. */
+function parseFormats(text: string): ('graph_model' | 'onnx')[] {
+  const list = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  const bad = list.filter((f) => f !== 'graph_model' && f !== 'onnx');
+  if (list.length === 0 || bad.length > 0) {
+    throw new FlagError(
+      `--formats must be graph_model, onnx or both (comma-separated); received ${JSON.stringify(text)}.`,
+    );
+  }
+  return [...new Set(list)] as ('graph_model' | 'onnx')[];
 }

@@ -47,8 +47,8 @@ export type BuildExportOptions = Pick<ExportSavedModelOptions, 'formats' | 'chec
  * Traces the estimator and runs every format's writer into memory: what {@link exportSavedModel} writes, for
  * callers with their own storage (the experiment's exporters write it through an ExportStore).
  */
-export async function buildExport(
-  estimator: Estimator<never> | Estimator<unknown>,
+export async function buildExport<P>(
+  estimator: Estimator<P>,
   servingInputReceiverFn: ServingInputReceiverFn,
   options: BuildExportOptions = {},
 ): Promise<BuiltExport> {
@@ -66,7 +66,7 @@ export async function buildExport(
     );
   }
   const signatureKey = options.signatureKey ?? DEFAULT_SERVING_SIGNATURE_KEY;
-  const graph = await (estimator as Estimator<unknown>).traceForExport(servingInputReceiverFn, {
+  const graph = await estimator.traceForExport(servingInputReceiverFn, {
     ...(options.checkpointPath === undefined ? {} : { checkpointPath: options.checkpointPath }),
   });
   const files = new Map<string, Uint8Array | string>();
@@ -91,8 +91,8 @@ export async function buildExport(
  *   }));
  *   const model = await tf.loadGraphModel(`file://${dir}/graph_model/model.json`); // tfjs-node
  */
-export async function exportSavedModel(
-  estimator: Estimator<never> | Estimator<unknown>,
+export async function exportSavedModel<P>(
+  estimator: Estimator<P>,
   exportDirBase: string,
   servingInputReceiverFn: ServingInputReceiverFn,
   options: ExportSavedModelOptions = {},
