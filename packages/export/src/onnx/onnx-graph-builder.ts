@@ -32,7 +32,6 @@ export class OnnxGraphBuilder {
   private readonly used = new Set<string>();
   private readonly names = new Map<number, string>();
   private readonly constants = new Map<number, TracedConstant>();
-  private readonly emittedConstants = new Set<number>();
 
   constructor(readonly graph: TracedGraph) {
     for (const c of graph.constants) this.constants.set(c.tensor, c);
@@ -70,20 +69,17 @@ export class OnnxGraphBuilder {
   /** The ONNX value name of a traced tensor; a constant becomes an initializer the first time it is read. */
   valueName(id: number): string {
     const bound = this.names.get(id);
-    if (bound !== undefined) {
-      if (this.constants.has(id) && !this.emittedConstants.has(id)) this.emitConstant(id);
-      return bound;
-    }
+    if (bound !== undefined) return bound;
     const c = this.constants.get(id);
     if (!c) {
       throw new ExportError('EXPORT_INVALID_GRAPH', `writeOnnx(): tensor ${id} is read before any node produces it.`);
     }
-    this.bind(id, c.name);
-    this.emitConstant(id);
-    return this.names.get(id)!;
+    const name = this.bind(id, c.name);
+    this.emitConstant(id, name);
+    return name;
   }
 
-  private emitConstant(id: number): void {
+  private emitConstant(id: number, name: string): void {
     const c = this.constants.get(id)!;
     const t = this.tensor(id);
     if (
@@ -95,9 +91,8 @@ export class OnnxGraphBuilder {
         `writeOnnx(): the string constant "${c.name}" is read by the graph; ONNX export takes numeric constants only.`,
       );
     }
-    this.emittedConstants.add(id);
     this.initializers.push({
-      name: this.names.get(id)!,
+      name,
       dataType: onnxDataType(t.dtype),
       dims: t.shape,
       raw: bytesOf(c.values),

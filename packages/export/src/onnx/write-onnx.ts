@@ -30,9 +30,6 @@ const mappers: Readonly<Record<string, OpMapper>> = {
   ...extraMappers,
 };
 
-/** The tfjs kernels `writeOnnx` can write. */
-export const ONNX_SUPPORTED_KERNELS: readonly string[] = Object.keys(mappers).sort();
-
 export interface WriteOnnxOptions {
   /** The signature whose outputs become the model's outputs; default `serving_default`, else the only one. */
   readonly signature?: string;
