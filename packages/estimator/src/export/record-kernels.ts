@@ -122,6 +122,8 @@ export async function recordKernels(
     varByDataId.set(v.dataId, { name, v });
   }
   const varIds = new Map<string, number>();
+  /** Tensors known before any input is fed: frozen variables, literals and what kernels computed from them only. */
+  const constantIds = new Set<number>();
   let nextId = 0;
 
   const uniqueName = (base: string): string => {
@@ -160,6 +162,7 @@ export async function recordKernels(
       }
       const id = newId(t);
       varIds.set(v, id);
+      constantIds.add(id);
       constants.push({ name: v, tensor: id, values: copyValues(t), isVariable: true, scope });
       return id;
     }
@@ -172,6 +175,7 @@ export async function recordKernels(
       return alias;
     }
     const id = newId(t);
+    constantIds.add(id);
     constants.push({
       name: uniqueName(scope ? `${scope}/Const` : 'Const'),
       tensor: id,
@@ -213,6 +217,17 @@ export async function recordKernels(
       depth--;
     }
     const outs = Array.isArray(out) ? out : [out];
+    if (inIds.every((id) => constantIds.has(id))) {
+      // Constant folding (as TF's grappler does): a kernel that reads no input is a constant of the export, so
+      // tf.fill, tf.range, a transposed weight, … need no mapping. A batch-sized result is refused at the merge.
+      for (const t of outs) {
+        const id = newId(t);
+        constantIds.add(id);
+        const name = uniqueName(scope ? `${scope}/${kernelName}` : kernelName);
+        constants.push({ name, tensor: id, values: copyValues(t), isVariable: false, scope });
+      }
+      return out;
+    }
     nodes.push({
       name: uniqueName(scope ? `${scope}/${kernelName}` : kernelName),
       kernel: kernelName,

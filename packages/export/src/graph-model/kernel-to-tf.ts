@@ -129,7 +129,9 @@ const reduction =
   (op: string): Mapping =>
   (c) => {
     const rank = c.inputTensor('x').shape.length;
-    const axis = c.node.attrs.axis == null ? Array.from({ length: rank }, (_, i) => i) : nums(c.node.attrs.axis);
+    // tfjs' Max names its axes reductionIndices; the other reductions say axis. null means every axis.
+    const given = c.node.attrs.reductionIndices ?? c.node.attrs.axis;
+    const axis = given == null ? Array.from({ length: rank }, (_, i) => i) : nums(given);
     const axisConst = c.constant('reduction_indices', 'int32', [axis.length], axis);
     return c.emit(
       op,
