@@ -86,13 +86,14 @@ const stridedSlice: OpMapper = (ctx) => {
     const dynamic = x[axis]! < 0;
     const bv = begin[i] ?? 0;
     const ev = end[i] ?? 0;
-    if (dynamic && ((!bit('beginMask', i) && bv === -1) || (!bit('endMask', i) && ev === -1))) {
-      ctx.refuse(
-        `a bound of -1 on the dynamic batch axis (begin [${begin}], end [${end}]) may stand for the batch size`,
-      );
+    if (dynamic && !bit('beginMask', i) && bv === -1) {
+      ctx.refuse(`begin [${begin}] depends on the batch size on the dynamic batch axis`);
     }
+    // An end the tracer marked -1 on the dynamic axis followed the batch size (`x.shape[0]`): the whole axis, as the
+    // GraphModel writer reads it too. (A literal -1 there would read the same: the IR cannot tell them apart.)
+    const toEnd = bit('endMask', i) || (dynamic && ev === -1 && stride > 0);
     let s = bit('beginMask', i) ? (stride > 0 ? 0n : INT64_MAX) : BigInt(bv);
-    let e = bit('endMask', i) ? (stride > 0 ? INT64_MAX : INT64_MIN) : BigInt(ev);
+    let e = toEnd ? (stride > 0 ? INT64_MAX : INT64_MIN) : BigInt(ev);
     if (bit('shrinkAxisMask', i)) {
       reshape = true;
       s = BigInt(bv);
