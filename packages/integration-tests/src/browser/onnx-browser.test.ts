@@ -1,0 +1,138 @@
+/**
+ * An ONNX export run by onnxruntime-web in headless Chromium: the MNIST model_fn trained 2 steps in Node, exported
+ * with formats ['onnx'], served beside a bare page that imports onnxruntime-web (its wasm execution provider, one
+ * thread) and runs model.onnx on 100 inputs; the page's probabilities are compared with estimator.predict in Node.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Estimator, RunConfig } from '@estimatorjs/estimator';
+import { exportSavedModel, placeholder } from '@estimatorjs/export';
+import { setupTestBackend } from '@estimatorjs/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { mnistModelFn } from 'mnist-example';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type PreviewServer, previewPage, skipReason } from './page-server.js';
+
+const why = skipReason();
+if (why) console.warn(`ONNX browser suite skipped: ${why}`);
+
+const N = 100;
+// onnxruntime-web's wasm build: the ES module, its emscripten glue and the binary it fetches (no network: all local).
+const ORT_DIST = dirname(fileURLToPath(import.meta.resolve('onnxruntime-web')));
+const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>onnxruntime-web probe</title>
+<script type="module">
+  import * as ort from './ort.wasm.min.mjs';
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.wasmPaths = new URL('./', location.href).href;
+  try {
+    const model = new Uint8Array(await (await fetch('model.onnx')).arrayBuffer());
+    const probe = new Float32Array(await (await fetch('probe.bin')).arrayBuffer());
+    const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+    const out = await session.run({ image: new ort.Tensor('float32', probe, [probe.length / 784, 784]) });
+    window.onnxResult = { probabilities: Array.from(out.probabilities.data), dims: out.probabilities.dims };
+  } catch (e) {
+    window.onnxResult = { error: String(e) };
+  }
+</script>`;
+
+function pixels(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n * 784 }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  });
+}
+
+describe.skipIf(why !== null)('an ONNX export in Chromium (onnxruntime-web, wasm)', () => {
+  let work: string;
+  let server: PreviewServer;
+  let browser: Browser;
+  let expected: Float32Array;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'onnx-browser-'));
+    await setupTestBackend('cpu');
+    const estimator = new Estimator({
+      modelFn: mnistModelFn,
+      config: new RunConfig({ modelDir: join(work, 'model'), randomSeed: 1 }),
+      params: { learning_rate: 0.002, dropout_rate: 0.5 },
+      log: () => {},
+    });
+    const train = pixels(16, 5);
+    await estimator.train(
+      async function* () {
+        for (let i = 0; i < 2; i++) {
+          yield [
+            tf.tensor4d(train.subarray(i * 8 * 784, (i + 1) * 8 * 784), [8, 28, 28, 1]),
+            tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'),
+          ] as const;
+        }
+      },
+      { steps: 2 },
+    );
+    const dir = await exportSavedModel(
+      estimator,
+      join(work, 'export'),
+      () => {
+        const image = placeholder({ dtype: 'float32', shape: [null, 784] });
+        return { features: image, receiverTensors: { image } };
+      },
+      { formats: ['onnx'] },
+    );
+    const probe = pixels(N, 9);
+    const got: number[] = [];
+    for await (const p of estimator.predict(async function* () {
+      yield tf.tensor2d(probe, [N, 784]);
+    })) {
+      got.push(...(p as { probabilities: Float32Array }).probabilities);
+    }
+    expected = Float32Array.from(got);
+    estimator.dispose();
+
+    const site = join(work, 'site');
+    mkdirSync(site);
+    for (const f of ORT_FILES) copyFileSync(join(ORT_DIST, f), join(site, f));
+    copyFileSync(join(dir, 'model.onnx'), join(site, 'model.onnx'));
+    writeFileSync(join(site, 'probe.bin'), new Uint8Array(probe.buffer));
+    writeFileSync(join(site, 'index.html'), PAGE);
+    server = await previewPage(site);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it(`reproduces estimator.predict on ${N} inputs within 1e-5`, async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url);
+      await page.waitForFunction(() => (window as { onnxResult?: unknown }).onnxResult !== undefined, null, {
+        timeout: 60_000,
+      });
+      const result = (await page.evaluate(() => (window as { onnxResult?: unknown }).onnxResult)) as {
+        probabilities?: number[];
+        dims?: number[];
+        error?: string;
+      };
+      expect(result.error).toBeUndefined();
+      expect(result.dims).toEqual([N, 10]);
+      let maxDiff = 0;
+      for (let i = 0; i < expected.length; i++)
+        maxDiff = Math.max(maxDiff, Math.abs(result.probabilities![i]! - expected[i]!));
+      expect(result.probabilities!.length).toBe(expected.length);
+      expect(maxDiff).toBeLessThanOrEqual(1e-5);
+    } finally {
+      await page.close();
+    }
+  });
+});
