@@ -26,7 +26,7 @@ import { DEFAULTS } from './defaults.js';
 import { CheckpointError, ConfigError, describe } from './errors.js';
 import type { EstimatorSpec } from './estimator-spec.js';
 import type { ServingInputReceiverFn } from './export/serving-input-receiver.js';
-import { traceModelFn } from './export/trace-model-fn.js';
+import { assertNotTracing, traceModelFn } from './export/trace-model-fn.js';
 import type { TracedGraph } from './export/traced-graph.js';
 import { checkpointPrefix } from './internal/checkpoint-path.js';
 import { type EvalResults, runEvaluation } from './internal/evaluate-loop.js';
@@ -203,6 +203,7 @@ export class Estimator<P = unknown> {
     options: { readonly checkpointPath?: string } = {},
   ): Promise<TracedGraph> {
     const api = 'exportSavedModel()';
+    assertNotTracing();
     await this.requireModel(api, options.checkpointPath);
     const prefix = this.model.syncedCheckpoint;
     if (prefix === null) {

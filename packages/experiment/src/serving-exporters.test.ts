@@ -6,6 +6,7 @@ import { loadGraphModelFromDir, setupTestBackend, tempModelDir } from '@estimato
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BestExporter } from './best-exporter.js';
+import { continuousEvaluate } from './continuous-evaluate.js';
 import { Experiment } from './experiment.js';
 import type { ExportContext, Exporter } from './exporter.js';
 import { FinalExporter } from './final-exporter.js';
@@ -151,6 +152,35 @@ describe('serving exports from trainAndEvaluate (exporters with a servingInputRe
     );
     expect(steps).toEqual([5, 10]);
     expect(readdirSync(join(modelDir, 'export', 'final'))).toHaveLength(1);
+    estimator.dispose();
+  });
+
+  it('continuousEvaluate exports the checkpoint it found on disk (checkpoint copies and serving exports)', async () => {
+    const modelDir = join(tmp.dir, 'continuous');
+    const estimator = new Estimator({
+      modelFn: toyModelFn,
+      config: new RunConfig({ modelDir, saveCheckpointsSteps: 100, randomSeed: 1, logStepCountSteps: 1000 }),
+      log: () => {},
+    });
+    await estimator.train(toyInputFn(1_000_000), { maxSteps: 6 });
+    const result = await continuousEvaluate(
+      estimator,
+      new EvalSpec({
+        inputFn: toyInputFn(1),
+        startDelaySecs: 0,
+        throttleSecs: 0,
+        exporters: [
+          new LatestExporter({ name: 'copy' }),
+          new LatestExporter({ name: 'serving', servingInputReceiverFn: receiver }),
+        ],
+      }),
+      { maxSteps: 6, exportStore: fileExportStore, log: () => {} },
+    );
+    expect(result!.evalResult.globalStep).toBe(6);
+    expect(readdirSync(join(modelDir, 'export', 'copy'))).toEqual(['6']);
+    expect(existsSync(join(modelDir, 'export', 'copy', '6', 'model.ckpt-6.index.json'))).toBe(true);
+    const [serving] = readdirSync(join(modelDir, 'export', 'serving'));
+    expect(existsSync(join(modelDir, 'export', 'serving', serving!, 'graph_model', 'model.json'))).toBe(true);
     estimator.dispose();
   });
 });

@@ -136,6 +136,14 @@ describe('Estimator.traceForExport()', () => {
       code: 'EXPORT_INVALID_RECEIVER',
     });
     expect(() => placeholder({ dtype: 'float32', shape: [null, 4] })).toThrow(/inside a serving input receiver fn/);
+    // An export started while another traces (here from inside its receiver fn) fails at once.
+    let nested: Promise<unknown> | null = null;
+    await est.traceForExport(() => {
+      nested ??= est.traceForExport(receiver);
+      return receiver();
+    });
+    await expect(nested).rejects.toMatchObject({ code: 'EXPORT_BUSY' });
+    expect(Object.hasOwn(tf.engine(), 'runKernel')).toBe(false);
     est.dispose();
     const branchy: ModelFn = (features, labels, mode, params, config) => {
       const spec = modelFn('none')(features, labels, mode, params, config) as unknown as {

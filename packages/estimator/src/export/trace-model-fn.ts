@@ -22,6 +22,19 @@ import {
   type TracedTensor,
 } from './traced-graph.js';
 
+/** True while a trace runs: two traces in one process would record each other's kernels. */
+let tracing = false;
+
+/** Throws EXPORT_BUSY when a trace is running (checked before any await, so a nested call fails at once). */
+export function assertNotTracing(): void {
+  if (tracing) {
+    throw new ExportError(
+      'EXPORT_BUSY',
+      'exportSavedModel(): another export is tracing in this process; run exports one after another (await each).',
+    );
+  }
+}
+
 /** The two batch sizes traced: any dim or attr that differs between them depends on the batch. */
 export const TRACE_BATCH_SIZES = [3, 5] as const;
 
@@ -254,6 +267,16 @@ export async function traceModelFn(deps: TraceDeps, receiverFn: ServingInputRece
       `${API}: servingInputReceiverFn must be a function returning { features, receiverTensors } (see buildRawServingInputReceiverFn). Received ${describe(receiverFn)}.`,
     );
   }
+  assertNotTracing();
+  tracing = true;
+  try {
+    return await traceLocked(deps, receiverFn);
+  } finally {
+    tracing = false;
+  }
+}
+
+async function traceLocked(deps: TraceDeps, receiverFn: ServingInputReceiverFn): Promise<TracedGraph> {
   tf.engine().startScope();
   try {
     const scope = { batchSize: 1, placeholders: [] as tf.Tensor[] };

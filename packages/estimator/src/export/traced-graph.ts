@@ -17,7 +17,9 @@
  *   meaningful for the op (Reshape's shape, Slice's size) and refuse otherwise.
  * - In `shape`, -1 is the dynamic batch dimension (it differed between the two traces); every other dim is static.
  * - No random kernel (dropout, `RandomUniform`, ...) is ever in `nodes`: the trace runs PREDICT mode and refuses them.
- * - Nodes with no data dependence on an input (e.g. a computed constant) are kept as nodes; writers need not fold.
+ * - Kernels that read no graph input (only variables and literals) are folded: their outputs are constants, not
+ *   nodes (tf.fill, a transposed weight, …), so writers never see them.
+ * - Only what a signature output needs is kept (nodes, constants); every receiver input is kept.
  */
 
 /** Element types a traced tensor can have (tfjs-core's dtypes minus complex64). */
