@@ -6,7 +6,6 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { registerWasmTrainingKernels } from '@estimatorjs/backends';
 import { Estimator, type ModelFn, RunConfig } from '@estimatorjs/estimator';
 import { describeBackends, tempModelDir } from '@estimatorjs/testing';
 import * as ort from 'onnxruntime-node';
@@ -16,6 +15,7 @@ import { exportSavedModel } from '../export-saved-model.js';
 import { buildParsingServingInputReceiverFn, buildRawServingInputReceiverFn } from '../serving-input-receivers.js';
 import { makeRows, rowsInputFn } from '../test/data.test-util.js';
 import { bnEmbeddingModelFn, cnnModelFn, layersModelFn, mlpModelFn } from '../test/models.test-util.js';
+import { trainTestModel } from '../test/trained.test-util.js';
 import { maxAbsDiff } from './graph-fixture.test-util.js';
 
 interface Case {
@@ -92,13 +92,7 @@ describeBackends('exportSavedModel({ formats: [onnx] }) → onnxruntime-node', {
       const rows = makeRows(N, c.width, 11);
 
       beforeAll(async () => {
-        if (backend === 'wasm') registerWasmTrainingKernels();
-        est = new Estimator({
-          modelFn: c.modelFn,
-          config: new RunConfig({ modelDir: join(tmp.dir, 'model'), randomSeed: 3 }),
-          log: () => {},
-        });
-        await est.train(rowsInputFn(makeRows(64, c.width, 5), c.width, 16), { steps: 4 });
+        est = await trainTestModel(c.modelFn, join(tmp.dir, 'model'), c.width, backend);
         exportDir = await exportSavedModel(est, join(tmp.dir, 'export'), buildRawServingInputReceiverFn(c.receiver), {
           formats: ['onnx'],
         });
