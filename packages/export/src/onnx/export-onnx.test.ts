@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Estimator, type ModelFn, RunConfig } from '@estimatorjs/estimator';
+import { ProtoReader } from '@estimatorjs/io';
 import { describeBackends, tempModelDir } from '@estimatorjs/testing';
 import * as ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
@@ -59,6 +60,29 @@ const CASES: Case[] = [
 ];
 
 const N = 100;
+const RANDOM_OPS = [
+  'RandomUniform',
+  'RandomNormal',
+  'RandomUniformLike',
+  'RandomNormalLike',
+  'Multinomial',
+  'Dropout',
+  'Bernoulli',
+];
+const text = new TextDecoder();
+
+/** The op_type of every node of model.onnx (ModelProto.graph = 7 → GraphProto.node = 1 → NodeProto.op_type = 4). */
+function onnxOpTypes(bytes: Uint8Array): string[] {
+  const ops: string[] = [];
+  for (const g of new ProtoReader(bytes, 'ModelProto').fields()) {
+    if (g.field !== 7) continue;
+    for (const n of new ProtoReader(g.bytes, 'GraphProto').fields()) {
+      if (n.field !== 1) continue;
+      for (const f of new ProtoReader(n.bytes, 'NodeProto').fields()) if (f.field === 4) ops.push(text.decode(f.bytes));
+    }
+  }
+  return ops;
+}
 
 async function predictAll(est: Estimator, rows: ReturnType<typeof makeRows>, width: number): Promise<Float32Array> {
   const probs: number[] = [];
@@ -127,6 +151,18 @@ describeBackends('exportSavedModel({ formats: [onnx] }) → onnxruntime-node', {
       it('writes model.onnx and export.json only (no graph_model when not asked for)', () => {
         expect(readdirSync(exportDir).sort()).toEqual(['export.json', 'model.onnx']);
         expect(existsSync(join(exportDir, 'graph_model'))).toBe(false);
+      });
+
+      it('holds no random op, and the CNN its convolutions as NCHW Conv between Transposes', () => {
+        const ops = onnxOpTypes(readFileSync(join(exportDir, 'model.onnx')));
+        expect(ops.length).toBeGreaterThan(3);
+        for (const r of RANDOM_OPS) expect(ops).not.toContain(r);
+        if (c.name === 'MNIST-shaped CNN') {
+          expect(ops.filter((o) => o === 'Conv')).toHaveLength(2);
+          expect(ops).toContain('MaxPool');
+          expect(ops).toContain('AveragePool');
+          expect(ops.filter((o) => o === 'Transpose').length).toBeGreaterThanOrEqual(8);
+        }
       });
 
       it('names the inputs by the receiver keys and gives them a symbolic batch dim', () => {
