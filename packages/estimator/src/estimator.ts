@@ -90,6 +90,7 @@ export interface PredictOptions {
   readonly checkpointPath?: string;
   /** Yield one result per example (default) or one per batch. */
   readonly yieldSingleExamples?: boolean;
+  /** Run once per batch, before its predictions are yielded; `end` also runs when the consumer stops early. */
   readonly hooks?: readonly Hook[];
 }
 
@@ -295,7 +296,11 @@ export class Estimator<P = unknown> {
     const writer = this.writerFor(this.modelDir);
     try {
       await runTrainLoop(
-        { ...this.loopDeps(), onInputOpened: (input) => (this.trainInput = input) },
+        {
+          ...this.loopDeps(),
+          onInputOpened: (input) => (this.trainInput = input),
+          stopAtStep: maxSteps ?? (steps === undefined ? undefined : startStep + steps),
+        },
         inputFn,
         new HookList(hooks),
         writer,

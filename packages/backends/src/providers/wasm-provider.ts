@@ -16,7 +16,7 @@ function validateThreads(threads: number | undefined): void {
   if (threads === undefined) return;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new BackendError(
-      'invalid-options',
+      'INVALID_OPTIONS',
       `useBackend('wasm'): threads must be a whole number >= 1. Received threads=${String(threads)}.`,
     );
   }
@@ -42,7 +42,7 @@ export const wasmProvider: InternalProvider = defineProvider({
     validateThreads(options.threads);
     if (typeof WebAssembly !== 'object') {
       return new BackendError(
-        'backend-unavailable',
+        'BACKEND_UNAVAILABLE',
         "useBackend('wasm'): this JavaScript engine has no WebAssembly; use 'cpu'.",
       );
     }
@@ -66,7 +66,7 @@ export const wasmProvider: InternalProvider = defineProvider({
       (options.threads !== undefined && options.threads !== applied?.threads)
     ) {
       throw new BackendError(
-        'invalid-options',
+        'INVALID_OPTIONS',
         "useBackend('wasm'): wasmPaths and threads apply only before the wasm backend first initialises, and it already has; pass them on the first useBackend('wasm') call.",
       );
     }
