@@ -7,13 +7,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeWithTool } from '@estimatorjs/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainedMnistExport } from './mnist-export.js';
-import { launchChromium, type PreviewServer, previewPage, skipReason } from './page-server.js';
-
-const why = skipReason();
-if (why) console.warn(`ONNX browser suite skipped: ${why}`);
+import { browserTools, launchChromium, type PreviewServer, previewPage } from './page-server.js';
 
 const N = 100;
 // onnxruntime-web's wasm build: the ES module, its emscripten glue and the binary it fetches (no network: all local).
@@ -38,7 +36,7 @@ const PAGE = `<!doctype html>
   }
 </script>`;
 
-describe.skipIf(why !== null)('an ONNX export in Chromium (onnxruntime-web, wasm)', () => {
+describeWithTool({ describe, it }, browserTools(), 'an ONNX export in Chromium (onnxruntime-web, wasm)', () => {
   let work: string;
   let server: PreviewServer;
   let browser: Browser;
