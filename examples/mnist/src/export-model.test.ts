@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Estimator, RunConfig } from '@estimatorjs/estimator';
-import { loadGraphModelFromDir, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { describeWithTool, loadGraphModelFromDir, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEvalInputs, getTrainInputs } from './inputs.js';
@@ -12,13 +12,17 @@ import { mnistModelFn } from './model.js';
 
 const run = promisify(execFile);
 const cli = resolve(__dirname, '..', 'dist', 'cli.js');
-// CI builds before testing: there a missing CLI is a failure, not a skip.
-const skip = !existsSync(cli) && process.env.CI !== 'true';
+/** The test runs the built CLI (CI builds before testing: there a missing dist fails, not skips). */
+const builtCli = {
+  name: 'the mnist CLI (dist/cli.js)',
+  missing: existsSync(cli) ? null : `${cli} does not exist`,
+  install: 'pnpm build',
+};
 const { dir, cleanup } = tempModelDir('mnist-export-');
 afterAll(cleanup);
 const params = { learning_rate: 0.002, dropout_rate: 0.5 };
 
-describe.skipIf(skip)('pnpm mnist:export (needs examples/mnist/dist: run pnpm build)', () => {
+describeWithTool({ describe, it }, builtCli, 'pnpm mnist:export', () => {
   let data: MnistData;
   let estimator: Estimator<typeof params>;
   beforeAll(async () => {

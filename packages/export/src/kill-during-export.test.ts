@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Estimator, RunConfig } from '@estimatorjs/estimator';
-import { loadGraphModelFromDir, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { describeWithTool, loadGraphModelFromDir, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMP_EXPORT_PREFIX } from './export-saved-model.js';
@@ -14,9 +14,12 @@ import { makeRows, rowsInputFn } from './test/data.test-util.js';
 import { mlpModelFn } from './test/models.test-util.js';
 
 const entry = new URL('../dist/index.js', import.meta.url).pathname;
-const built = existsSync(entry);
-// CI builds every package before testing: there a missing dist is a failure, not a skip.
-const skip = !built && process.env.CI !== 'true';
+/** The child imports the built package (CI builds before testing: there a missing dist fails, not skips). */
+const builtExport = {
+  name: '@estimatorjs/export dist',
+  missing: existsSync(entry) ? null : `${entry} does not exist`,
+  install: 'pnpm build',
+};
 
 const tmp = tempModelDir('export-kill-');
 afterAll(() => tmp.cleanup());
@@ -70,7 +73,7 @@ async function killAt(stage: 'written' | 'renamed'): Promise<string> {
   return base;
 }
 
-describe.skipIf(skip)('kill -9 during exportSavedModel() (needs packages/export/dist: run pnpm build)', () => {
+describeWithTool({ describe, it }, builtExport, 'kill -9 during exportSavedModel()', () => {
   it('killed after writing, before the rename: no export directory (only a temp- one)', async () => {
     const base = await killAt('written');
     const entries = readdirSync(base);
