@@ -95,12 +95,17 @@ describe('exportSavedModel() errors', () => {
     est.dispose();
   });
 
-  it("'onnx' fails clearly until its writer lands, and leaves no directory", async () => {
-    const est = await trained('onnx', mlpModelFn);
+  it("an op the 'onnx' writer cannot map fails the export with EXPORT_UNSUPPORTED_OP naming the writer, op and scope, and leaves no directory", async () => {
+    const est = await trained(
+      'onnx',
+      withPredictExtra((p) => tf.atan(p)),
+    );
     const base = join(tmp.dir, 'onnx-export');
-    await expect(exportSavedModel(est, base, receiver, { formats: ['graph_model', 'onnx'] })).rejects.toMatchObject({
-      code: 'EXPORT_FORMAT_UNAVAILABLE',
-    });
+    const err = (await exportSavedModel(est, base, receiver, { formats: ['onnx'] }).catch((e: unknown) => e)) as {
+      message: string;
+    };
+    expect(err).toMatchObject({ code: 'EXPORT_UNSUPPORTED_OP' });
+    expect(err.message).toMatch(/onnx writer cannot export kernel Atan \(layer scope "head"\)/);
     expect(existsSync(base) ? readdirSync(base) : []).toEqual([]);
     est.dispose();
   });

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { registerWasmTrainingKernels } from '@estimatorjs/backends';
-import { Estimator, type ModelFn, RunConfig } from '@estimatorjs/estimator';
+import type { Estimator, ModelFn } from '@estimatorjs/estimator';
 import { describeBackends, loadGraphModelFromDir, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { exportSavedModel } from './export-saved-model.js';
 import { buildRawServingInputReceiverFn } from './serving-input-receivers.js';
 import { makeRows, rowsInputFn } from './test/data.test-util.js';
 import { bnEmbeddingModelFn, cnnModelFn, layersModelFn, mlpModelFn } from './test/models.test-util.js';
+import { trainTestModel } from './test/trained.test-util.js';
 
 const RANDOM_OPS = ['RandomUniform', 'RandomStandardNormal', 'RandomUniformInt', 'TruncatedNormal', 'Multinomial'];
 
@@ -72,13 +72,7 @@ describeBackends('exportSavedModel() → tfjs-converter loadGraphModel', { descr
       const rows = makeRows(100, c.width, 11);
 
       beforeAll(async () => {
-        if (backend === 'wasm') registerWasmTrainingKernels();
-        est = new Estimator({
-          modelFn: c.modelFn,
-          config: new RunConfig({ modelDir: join(tmp.dir, 'model'), randomSeed: 3 }),
-          log: () => {},
-        });
-        await est.train(rowsInputFn(makeRows(64, c.width, 5), c.width, 16), { steps: 4 });
+        est = await trainTestModel(c.modelFn, join(tmp.dir, 'model'), c.width, backend);
         exportDir = await exportSavedModel(est, join(tmp.dir, 'export'), buildRawServingInputReceiverFn(c.receiver));
       });
       afterAll(() => est?.dispose());

@@ -35,6 +35,7 @@ export {
   type WriteGraphModelOptions,
   writeGraphModel,
 } from './graph-model/write-graph-model.js';
+export { ONNX_OPSET, type WriteOnnxOptions, writeOnnx } from './onnx/write-onnx.js';
 export {
   buildParsingServingInputReceiverFn,
   buildRawServingInputReceiverFn,

@@ -16,6 +16,7 @@ import {
 } from '@estimatorjs/estimator';
 import { describeBackends, loadGraphModelFromDir, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSavedModel } from './export-saved-model.js';
 import { buildRawServingInputReceiverFn } from './serving-input-receivers.js';
@@ -135,6 +136,7 @@ describeBackends('every mapped kernel survives export → tfjs-converter', { des
         x: { dtype: 'float32', shape: [null, W] },
         id: { dtype: 'int32', shape: [null] },
       }),
+      { formats: ['graph_model', 'onnx'] },
     );
   });
   afterAll(() => est?.dispose());
@@ -168,5 +170,34 @@ describeBackends('every mapped kernel survives export → tfjs-converter', { des
     }
     tf.dispose([x, id, ...outs]);
     model.dispose();
+  });
+
+  it('model.onnx in onnxruntime-node matches estimator.predict within 1e-5 for every output group, at batch 100 and 3', async () => {
+    const expected = new Map<string, Float32Array>();
+    const input = async function* () {
+      yield { x: tf.tensor2d(rows.x, [100, W]), id: tf.tensor1d(rows.id, 'int32') };
+    };
+    for await (const p of est.predict(input, { yieldSingleExamples: false })) {
+      for (const [k, v] of Object.entries(p as Record<string, Float32Array>)) expected.set(k, v);
+    }
+    const session = await ort.InferenceSession.create(readFileSync(join(dir, 'model.onnx')), { logSeverityLevel: 3 });
+    try {
+      for (const n of [100, 3]) {
+        const out = await session.run({
+          x: new ort.Tensor('float32', rows.x.slice(0, n * W), [n, W]),
+          id: new ort.Tensor('int32', rows.id.slice(0, n), [n]),
+        });
+        for (const [k, want] of expected) {
+          const got = out[k]!.data as Float32Array;
+          const part = want.subarray(0, (want.length / 100) * n);
+          expect(got.length, k).toBe(part.length);
+          let maxDiff = 0;
+          for (let j = 0; j < part.length; j++) maxDiff = Math.max(maxDiff, Math.abs(got[j]! - part[j]!));
+          expect(maxDiff, `${k} at batch ${n}`).toBeLessThanOrEqual(1e-5);
+        }
+      }
+    } finally {
+      await session.release();
+    }
   });
 });

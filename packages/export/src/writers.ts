@@ -3,8 +3,8 @@
  * throw before writing anything it cannot map: the exporter removes the temporary directory on any error.
  */
 import type { TracedGraph } from '@estimatorjs/estimator';
-import { ExportError } from './export-error.js';
 import { writeGraphModel } from './graph-model/write-graph-model.js';
+import { writeOnnx } from './onnx/write-onnx.js';
 
 /** Export formats: a tfjs GraphModel (`graph_model/`) and ONNX (`model.onnx`). */
 export type ExportFormat = 'graph_model' | 'onnx';
@@ -38,12 +38,9 @@ const graphModelWriter: FormatWriter = async (graph, out, { signatureKey }) => {
   return 'graph_model/model.json';
 };
 
-/** The ONNX writer (src/onnx/) plugs in here; until it lands, asking for 'onnx' fails clearly. */
-const onnxWriter: FormatWriter = async () => {
-  throw new ExportError(
-    'EXPORT_FORMAT_UNAVAILABLE',
-    "exportSavedModel(): the 'onnx' format is not available in this build yet. Received formats including 'onnx'; export with formats: ['graph_model'].",
-  );
+const onnxWriter: FormatWriter = async (graph, out, { signatureKey }) => {
+  await out.writeFile('model.onnx', writeOnnx(graph, { signature: signatureKey }));
+  return 'model.onnx';
 };
 
 export const WRITERS: Readonly<Record<ExportFormat, FormatWriter>> = {

@@ -7,26 +7,15 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Estimator, RunConfig } from '@estimatorjs/estimator';
-import { exportSavedModel, placeholder } from '@estimatorjs/export';
-import { describeWithTool, setupTestBackend } from '@estimatorjs/testing';
-import * as tf from '@tensorflow/tfjs-core';
-import { mnistModelFn } from 'mnist-example';
+import { describeWithTool } from '@estimatorjs/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainedMnistExport } from './mnist-export.js';
 import { browserTools, buildPage, launchChromium, type PreviewServer, previewPage } from './page-server.js';
 
 const N = 100;
 /** The bound on both (measured 7.5e-8 on wasm and on WebGL over SwiftShader). */
 const TOLERANCE = { wasm: 1e-5, webgl: 1e-5 } as const;
-
-function pixels(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n * 784 }, () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  });
-}
 
 describeWithTool(
   { describe, it },
@@ -41,39 +30,8 @@ describeWithTool(
 
     beforeAll(async () => {
       work = mkdtempSync(join(tmpdir(), 'graph-model-browser-'));
-      await setupTestBackend('cpu');
-      const params = { learning_rate: 0.002, dropout_rate: 0.5 };
-      const estimator = new Estimator({
-        modelFn: mnistModelFn,
-        config: new RunConfig({ modelDir: join(work, 'model'), randomSeed: 1 }),
-        params,
-        log: () => {},
-      });
-      const train = pixels(16, 5);
-      await estimator.train(
-        async function* () {
-          for (let i = 0; i < 2; i++) {
-            yield [
-              tf.tensor4d(train.subarray(i * 8 * 784, (i + 1) * 8 * 784), [8, 28, 28, 1]),
-              tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'),
-            ] as const;
-          }
-        },
-        { steps: 2 },
-      );
-      const dir = await exportSavedModel(estimator, join(work, 'export'), () => {
-        const image = placeholder({ dtype: 'float32', shape: [null, 784] });
-        return { features: image, receiverTensors: { image } };
-      });
-      const probe = pixels(N, 9);
-      const got: number[] = [];
-      for await (const p of estimator.predict(async function* () {
-        yield tf.tensor2d(probe, [N, 784]);
-      })) {
-        got.push(...(p as { probabilities: Float32Array }).probabilities);
-      }
-      expected = Float32Array.from(got);
-      estimator.dispose();
+      const { dir, probe, expected: reference } = await trainedMnistExport(work, ['graph_model'], N);
+      expected = reference;
 
       outDir = join(work, 'page');
       buildPage(outDir);
