@@ -147,7 +147,10 @@ export class Estimator<P = unknown> {
     this.modelDir = this.config.modelDir ?? `estimator-${Math.random().toString(36).slice(2, 10)}`;
     this.storage =
       this.config.storage ?? (this.memoryOnly ? new MemoryStorage(this.modelDir) : platform.storageFor(this.modelDir));
-    this.model = new ModelState(this.storage);
+    this.model = new ModelState(this.storage, {
+      rebuildCheckpointState: this.config.rebuildCheckpointState,
+      log: this.log,
+    });
     if (this.memoryOnly) {
       this.log(
         `Using a temporary in-memory model directory ${this.storage.location}; pass RunConfig({ modelDir }) to keep checkpoints.`,
@@ -185,7 +188,7 @@ export class Estimator<P = unknown> {
         `${api}: pass {steps} or {maxSteps}, not both. Received steps=${steps}, maxSteps=${maxSteps}.`,
       );
     }
-    const restored = await this.prepare();
+    const restored = await this.prepare(undefined, api);
     const startStep = this.model.globalStep;
     if (maxSteps !== undefined && startStep >= maxSteps) {
       this.log(`Skipping training: the global step ${startStep} has already reached maxSteps ${maxSteps}.`);
@@ -281,8 +284,8 @@ export class Estimator<P = unknown> {
   }
 
   /** Syncs memory with the newest checkpoint; warm-starts a fresh model once. Returns the restored prefix or null. */
-  private async prepare(checkpointPath?: string): Promise<string | null> {
-    const restored = await this.model.sync(checkpointPath);
+  private async prepare(checkpointPath?: string, api?: string): Promise<string | null> {
+    const restored = await this.model.sync(checkpointPath, api);
     if (
       restored === null &&
       this.warmStartFrom !== undefined &&
@@ -299,7 +302,7 @@ export class Estimator<P = unknown> {
   }
 
   private async requireModel(api: string, checkpointPath: string | undefined): Promise<void> {
-    const prefix = await this.prepare(checkpointPath);
+    const prefix = await this.prepare(checkpointPath, api);
     if (prefix === null && this.model.store.variables.size === 0 && this.model.store.pending.size === 0) {
       throw new CheckpointError(
         'NO_CHECKPOINT',

@@ -10,6 +10,7 @@ export {
   writeCheckpoint,
 } from './checkpoint/checkpoint-io.js';
 export { CheckpointManager, type RetentionPolicy } from './checkpoint/checkpoint-manager.js';
+export { rebuildCheckpointState } from './checkpoint/checkpoint-recovery.js';
 export { type CheckpointState, formatCheckpointState, parseCheckpointState } from './checkpoint/checkpoint-state.js';
 export { DEFAULT_MODEL_DB, IndexedDbStorage, type IndexedDbStorageOptions } from './checkpoint/indexeddb-storage.js';
 export { MemoryStorage, type ModelDirStorage } from './checkpoint/storage.js';

@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { latestCheckpoint, readCheckpoint } from '../checkpoint/checkpoint-io.js';
 import type { CheckpointManager } from '../checkpoint/checkpoint-manager.js';
+import {
+  checkpointsOnDisk,
+  rebuildCheckpointState,
+  untrackedCheckpointsError,
+} from '../checkpoint/checkpoint-recovery.js';
+import { CHECKPOINT_STATE_FILE } from '../checkpoint/checkpoint-state.js';
 import type { ModelDirStorage } from '../checkpoint/storage.js';
 import { CheckpointError } from '../errors.js';
 import type { Optimizer } from '../optimizers.js';
@@ -26,14 +32,34 @@ export class ModelState {
   private optimizer: { key: string; tfOptimizer: tf.Optimizer } | null = null;
   private pendingOptimizer: tf.NamedTensorMap | null = null;
 
-  constructor(private readonly storage: ModelDirStorage) {}
+  constructor(
+    private readonly storage: ModelDirStorage,
+    private readonly options: { rebuildCheckpointState?: boolean; log?: (line: string) => void } = {},
+  ) {}
+
+  /**
+   * The latest checkpoint the state file names. Without a state file, checkpoints on disk are either adopted
+   * (`rebuildCheckpointState`) or an error: never silently trained over.
+   */
+  private async latest(api: string): Promise<string | null> {
+    const latest = await latestCheckpoint(this.storage);
+    if (latest !== null) return latest;
+    const found = await checkpointsOnDisk(this.storage);
+    if (found.length === 0) return null;
+    if (!this.options.rebuildCheckpointState) throw untrackedCheckpointsError(api, this.storage, found);
+    const rebuilt = await rebuildCheckpointState(this.storage);
+    this.options.log?.(
+      `Rebuilt the missing '${CHECKPOINT_STATE_FILE}' state file of ${this.storage.location} (RunConfig.rebuildCheckpointState): latest ${rebuilt ?? 'none'}.`,
+    );
+    return rebuilt;
+  }
 
   /**
    * Makes memory match the newest checkpoint (or `prefix`) unless it already does. Returns the prefix in effect,
    * or null when the directory has no checkpoint.
    */
-  async sync(prefix?: string): Promise<string | null> {
-    let target = prefix ?? (await latestCheckpoint(this.storage));
+  async sync(prefix?: string, api = 'Estimator'): Promise<string | null> {
+    let target = prefix ?? (await this.latest(api));
     if (target === null || target === this.syncedCheckpoint) return target;
     let read: Awaited<ReturnType<typeof readCheckpoint>>;
     try {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SummaryWriter } from '@estimatorjs/summary';
@@ -72,7 +73,13 @@ class FileStorage implements ModelDirStorage {
   }
 
   isSameDirectory(dir: string): boolean {
-    return resolve(dir) === this.dir;
+    if (resolve(dir) === this.dir) return true;
+    // The same directory spelled through a symlink (TF writes the path it was given, e.g. /data/run → /mnt/x/run).
+    try {
+      return realpathSync(dir) === realpathSync(this.dir);
+    } catch {
+      return false;
+    }
   }
 
   /** Deletes `.<name>.tmp-<pid>-<hex>` files whose writer process no longer exists (killed mid-write). */
