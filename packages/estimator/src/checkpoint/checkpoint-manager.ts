@@ -2,17 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS } from '../defaults.js';
 import { checkpointFiles, readCheckpointState, readManifest, writeCheckpoint } from './checkpoint-io.js';
 import { CHECKPOINT_STATE_FILE, formatCheckpointState } from './checkpoint-state.js';
-import { checkFileName, type ModelDirStorage } from './storage.js';
-
-/** A state file may name checkpoints elsewhere (absolute paths of another directory): never ours to delete. */
-function isPlainName(prefix: string): boolean {
-  try {
-    checkFileName('CheckpointManager', prefix);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isPlainFileName, type ModelDirStorage } from './storage.js';
 
 /** How many checkpoints to keep: the newest `keepMax`, plus one every `keepEveryNHours` (TF's two settings). */
 export interface RetentionPolicy {
@@ -55,7 +45,8 @@ export class CheckpointManager {
       CHECKPOINT_STATE_FILE,
       formatCheckpointState({ modelCheckpointPath: prefix, allModelCheckpointPaths: listed }),
     );
-    for (const old of removable) if (isPlainName(old)) await this.removeCheckpoint(old);
+    // A state file may name checkpoints elsewhere (absolute paths of another directory): never ours to delete.
+    for (const old of removable) if (isPlainFileName(old)) await this.removeCheckpoint(old);
     await this.storage.sweep?.();
     return prefix;
   }

@@ -4,9 +4,9 @@
  */
 import { DEFAULTS } from '../defaults.js';
 import { CheckpointError } from '../errors.js';
-import { readCheckpoint } from './checkpoint-io.js';
+import { readCheckpoint, readCheckpointState } from './checkpoint-io.js';
 import { CHECKPOINT_STATE_FILE, formatCheckpointState } from './checkpoint-state.js';
-import type { ModelDirStorage } from './storage.js';
+import { isPlainFileName, type ModelDirStorage } from './storage.js';
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -76,4 +76,30 @@ export async function rebuildCheckpointState(storage: ModelDirStorage): Promise<
     formatCheckpointState({ modelCheckpointPath: latest, allModelCheckpointPaths: good }),
   );
   return latest;
+}
+
+/**
+ * The newest checkpoint older than `prefix` that loads and verifies (state file entries and files on disk), or
+ * null: what to point a user at when `prefix` is corrupt.
+ */
+export async function newestVerifiedBefore(storage: ModelDirStorage, prefix: string): Promise<string | null> {
+  const stepOf = (p: string) => Number(/-(\d+)$/.exec(p)?.[1] ?? Number.NaN);
+  const limit = stepOf(prefix);
+  const candidates = new Set<string>();
+  const state = await readCheckpointState(storage).catch(() => null);
+  for (const p of state?.allModelCheckpointPaths ?? []) candidates.add(p);
+  for (const { prefix: p } of await checkpointsOnDisk(storage).catch(() => [])) candidates.add(p);
+  const older = [...candidates]
+    .filter((p) => p !== prefix && isPlainFileName(p) && (Number.isNaN(limit) || stepOf(p) < limit))
+    .sort((a, b) => stepOf(b) - stepOf(a));
+  for (const p of older) {
+    try {
+      const { tensors } = await readCheckpoint(storage, p);
+      for (const t of Object.values(tensors)) t.dispose();
+      return p;
+    } catch (e) {
+      if (!(e instanceof CheckpointError)) throw e;
+    }
+  }
+  return null;
 }

@@ -48,6 +48,16 @@ export function checkFileName(api: string, name: string): void {
   }
 }
 
+/** True for a name {@link checkFileName} accepts (a state file may name checkpoints in other directories). */
+export function isPlainFileName(name: string): boolean {
+  try {
+    checkFileName('isPlainFileName()', name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A model directory kept in memory (tests, throwaway runs). Shared by name within the process, so two
  * estimators given `new MemoryStorage('x')` twice do not see each other; pass the same instance instead.
