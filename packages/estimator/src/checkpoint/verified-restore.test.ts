@@ -24,7 +24,8 @@ function dir(): string {
 
 const xs = Float32Array.from({ length: 32 }, (_, i) => Math.sin(i));
 const ys = Int32Array.from([0, 1, 1, 0, 1, 0, 0, 1]);
-const inputFn = () => Dataset.range(0, 1e6).map(() => [tf.tensor2d(xs, [8, 4]), tf.tensor1d(ys, 'int32')]);
+const inputFn = () =>
+  Dataset.range(0, 1e6).map(() => [tf.tensor2d(xs, [8, 4]), tf.tensor1d(ys, 'int32')] as [tf.Tensor, tf.Tensor]);
 
 /** A two-layer MLP whose first layer is named `hiddenName` (or left out). */
 function mlp(hiddenName: string | null): ModelFn {
