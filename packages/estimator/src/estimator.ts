@@ -208,9 +208,14 @@ export class Estimator<P = unknown> {
       keepMax: cfg.keepCheckpointMax,
       keepEveryNHours: cfg.keepCheckpointEveryNHours,
     });
-    const save = () => {
+    const writer = this.writerFor(this.modelDir);
+    const save = async () => {
       const inputState = cfg.saveInputState ? this.trainInput?.stateful?.saveState() : undefined;
-      return this.model.save(manager, inputState === undefined ? undefined : { inputState });
+      const prefix = await this.model.save(manager, inputState === undefined ? undefined : { inputState });
+      // An event file that stopped being written (a full disk) surfaces here, with the checkpoint safe, not at
+      // close() hours later.
+      await writer.flush();
+      return prefix;
     };
     const hooks: Hook[] = [
       ...(options.hooks ?? []),
@@ -226,7 +231,7 @@ export class Estimator<P = unknown> {
     ];
     if (steps !== undefined) hooks.push(new StopAtStepHook({ numSteps: steps }));
     if (maxSteps !== undefined) hooks.push(new StopAtStepHook({ lastStep: maxSteps }));
-    const writer = this.writerFor(this.modelDir);
+    let failed = false;
     try {
       await runTrainLoop(
         { ...this.loopDeps(), onInputOpened: (input) => (this.trainInput = input) },
@@ -235,11 +240,13 @@ export class Estimator<P = unknown> {
         writer,
       );
     } catch (e) {
+      failed = true;
       await closeQuietly(writer);
       throw e;
     } finally {
       this.trainInput = null;
-      await writer.close();
+      // After an error, the first error is the one reported (close() would re-throw the writer's own failure).
+      if (!failed) await writer.close();
     }
     return this;
   }
@@ -264,14 +271,15 @@ export class Estimator<P = unknown> {
         options.name ? `${DEFAULTS.evalDirPrefix}_${options.name}` : DEFAULTS.evalDirPrefix,
       ),
     );
+    let results: EvalResults;
     try {
-      return await runEvaluation(this.loopDeps(), inputFn, options, writer);
+      results = await runEvaluation(this.loopDeps(), inputFn, options, writer);
     } catch (e) {
       await closeQuietly(writer);
       throw e;
-    } finally {
-      await writer.close();
     }
+    await writer.close();
+    return results;
   }
 
   /**

@@ -96,7 +96,7 @@ describe('EventWriter', () => {
     void w.close();
   });
 
-  it('reports a failing sink on the next flush, then recovers', async () => {
+  it('reports a failing sink on the next flush and every later one, and stops appending to it', async () => {
     let fail = true;
     const chunks: Uint8Array[] = [];
     const sink: EventSink = {
@@ -113,11 +113,13 @@ describe('EventWriter', () => {
       code: 'SUMMARY_IO',
       message: expect.stringMatching(/flaky.*disk full/),
     });
+    // Appending after a lost (or torn) record would leave a file whose later events are unreadable or headerless.
     fail = false;
     w.scalar('x', 2, 2);
-    await w.flush();
-    await w.close();
-    expect(chunks).toHaveLength(1);
+    await expect(w.flush()).rejects.toThrow(/flaky.*disk full/);
+    await expect(w.close()).rejects.toThrow(/flaky.*disk full/);
+    expect(chunks).toHaveLength(0);
+    expect(w.flushSync()).toBe(0);
   });
 
   it('writes TF2 [k, 3] histograms from arrays and tensors, without leaking', async () => {

@@ -47,6 +47,11 @@ export class EventWriter implements SummaryWriter {
   private pending: Pending[] = [];
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
+  /**
+   * Set by a failed append: nothing more goes to that sink. A torn record followed by good ones would make every
+   * later event unreadable, and a full disk would fail each append again; the first error is what gets reported.
+   */
+  private broken = false;
   private closing: Promise<void> | undefined;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   private readonly maxQueue: number;
@@ -163,7 +168,10 @@ export class EventWriter implements SummaryWriter {
     this.push(this.encode(now(), step, { graphDef }, graphDef.length + 32));
   }
 
-  /** Writes everything buffered so far; rejects with the error of an earlier failed background flush. */
+  /**
+   * Writes everything buffered so far; rejects with the error of an earlier failed background flush. After a
+   * failed append the writer stops appending, so later flushes and `close()` report that first error.
+   */
   flush(): Promise<void> {
     this.schedule();
     return this.chain.then(() => this.takeFailure());
@@ -174,7 +182,7 @@ export class EventWriter implements SummaryWriter {
    * being prepared (tensor reads, PNG encoding) are skipped. Returns the number of bytes written.
    */
   flushSync(): number {
-    if (!this.sink.appendSync) return 0;
+    if (!this.sink.appendSync || this.broken) return 0;
     const ready = this.pending.filter((p): p is Uint8Array => p instanceof Uint8Array);
     this.pending = [];
     const bytes = concat(ready);
@@ -198,7 +206,8 @@ export class EventWriter implements SummaryWriter {
   private takeFailure(): void {
     if (this.failure === undefined) return;
     const e = this.failure;
-    this.failure = undefined;
+    // A failed tensor read loses one event and is reported once; a failed append is reported until the end.
+    if (!this.broken) this.failure = undefined;
     throw e instanceof SummaryError
       ? e
       : new SummaryError('SUMMARY_IO', `EventWriter: writing to '${this.sink.name}' failed: ${String(e)}`, {
@@ -258,10 +267,12 @@ export class EventWriter implements SummaryWriter {
         if (s.status === 'fulfilled') ready.push(s.value);
         else this.failure ??= s.reason;
       }
+      if (this.broken) return;
       try {
         if (ready.length) await this.sink.append(concat(ready));
         await this.sink.flush?.();
       } catch (e) {
+        this.broken = true;
         this.failure ??= e;
       }
     });

@@ -41,10 +41,16 @@ export class CheckpointManager {
     const removable = await this.notPreservedByAge(dropped);
     // Checkpoints kept for their age stay listed, oldest first, so tools can still find them.
     const listed = [...dropped.filter((p) => !removable.includes(p)), ...keep];
-    await this.storage.writeAtomic(
-      CHECKPOINT_STATE_FILE,
-      formatCheckpointState({ modelCheckpointPath: prefix, allModelCheckpointPaths: listed }),
-    );
+    try {
+      await this.storage.writeAtomic(
+        CHECKPOINT_STATE_FILE,
+        formatCheckpointState({ modelCheckpointPath: prefix, allModelCheckpointPaths: listed }),
+      );
+    } catch (e) {
+      // The checkpoint just written is ours and no state file names it: free its space (the disk is likely full).
+      if (!state?.allModelCheckpointPaths.includes(prefix)) await this.removeCheckpoint(prefix).catch(() => {});
+      throw e;
+    }
     // A state file may name checkpoints elsewhere (absolute paths of another directory): never ours to delete.
     for (const old of removable) if (isPlainFileName(old)) await this.removeCheckpoint(old);
     await this.storage.sweep?.();

@@ -233,9 +233,10 @@ export class ModelState {
       this.syncedCheckpoint = prefix;
       return prefix;
     } catch (e) {
-      if (e instanceof CheckpointError) throw e;
+      // Errors that already say which checkpoint they were saving pass through; storage errors get the step.
+      if (e instanceof CheckpointError && e.code !== 'STORAGE_IO') throw e;
       throw new CheckpointError(
-        'SAVE_FAILED',
+        e instanceof CheckpointError ? e.code : 'SAVE_FAILED',
         `Saving a checkpoint at step ${this.globalStep} failed: ${(e as Error).message}`,
         { cause: e },
       );
