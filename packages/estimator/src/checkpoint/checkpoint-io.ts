@@ -3,7 +3,7 @@ import { crc32c } from '@estimatorjs/summary';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.js';
 import { CHECKPOINT_STATE_FILE, type CheckpointState, parseCheckpointState } from './checkpoint-state.js';
-import { checkFileName, type ModelDirStorage } from './storage.js';
+import { checkFileName, type ModelDirStorage, tooLargeError } from './storage.js';
 
 /**
  * The manifest format version written today. 2 added `crc32c` (one checksum per weight entry); version 1
@@ -46,6 +46,18 @@ function firstNonFinite(bytes: Uint8Array, start: number, end: number): { index:
     if (!Number.isFinite(v)) return { index: i, value: v };
   }
   return null;
+}
+
+/** Read caps: nothing read from a model directory is trusted to be small, or to be a regular file. */
+const MAX_STATE_FILE_BYTES = 4 << 20;
+const MAX_MANIFEST_BYTES = 64 << 20;
+
+/** `storage.read` with a cap, enforced here too for storages that hold the bytes already (memory, IndexedDB). */
+async function readCapped(storage: ModelDirStorage, name: string, maxBytes: number): Promise<Uint8Array | null> {
+  const bytes = await storage.read(name, { maxBytes });
+  if (bytes !== null && bytes.length > maxBytes)
+    throw tooLargeError(`${storage.location}/${name}`, bytes.length, maxBytes);
+  return bytes;
 }
 
 /** The manifest and weights file names of a checkpoint prefix such as `model.ckpt-300`. */
@@ -107,7 +119,7 @@ export async function writeCheckpoint(
 export async function readManifest(storage: ModelDirStorage, prefix: string): Promise<CheckpointManifest> {
   checkFileName('readManifest()', prefix);
   const files = checkpointFiles(prefix);
-  const bytes = await storage.read(files.manifest);
+  const bytes = await readCapped(storage, files.manifest, MAX_MANIFEST_BYTES);
   const where = `${storage.location}/${files.manifest}`;
   if (bytes === null)
     throw new CheckpointError('CHECKPOINT_NOT_FOUND', `Checkpoint ${prefix}: ${where} does not exist.`);
@@ -193,8 +205,18 @@ export async function readCheckpoint(
   prefix: string,
 ): Promise<{ manifest: CheckpointManifest; tensors: tf.NamedTensorMap; verified: boolean }> {
   const manifest = await readManifest(storage, prefix);
-  const bytes = await storage.read(manifest.weightsFile);
   const where = `${storage.location}/${manifest.weightsFile}`;
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await readCapped(storage, manifest.weightsFile, manifest.byteLength);
+  } catch (e) {
+    if (!(e instanceof CheckpointError) || e.code !== 'FILE_TOO_LARGE') throw e;
+    throw new CheckpointError(
+      'CORRUPT_CHECKPOINT',
+      `Checkpoint ${prefix}: weights file ${where} is larger than the ${manifest.byteLength} bytes its manifest expects.`,
+      { cause: e },
+    );
+  }
   if (bytes === null) {
     // Retention may have deleted the checkpoint between the two reads (it removes the manifest first): then the
     // checkpoint is gone, not corrupt.
@@ -266,7 +288,7 @@ function checkGlobalStep(
 
 /** Reads the `checkpoint` state file, or null when the directory has none. */
 export async function readCheckpointState(storage: ModelDirStorage): Promise<CheckpointState | null> {
-  const bytes = await storage.read(CHECKPOINT_STATE_FILE);
+  const bytes = await readCapped(storage, CHECKPOINT_STATE_FILE, MAX_STATE_FILE_BYTES);
   if (bytes === null) return null;
   const state = parseCheckpointState(new TextDecoder().decode(bytes), `${storage.location}/${CHECKPOINT_STATE_FILE}`);
   // TF often writes absolute paths; those that point into this very directory are plain names here.

@@ -1,6 +1,20 @@
 import type { SummaryWriter } from '@estimatorjs/summary';
 import { CheckpointError } from '../errors.js';
 
+/** Options of {@link ModelDirStorage.read}. */
+export interface ReadOptions {
+  /** Refuse files larger than this many bytes. */
+  readonly maxBytes?: number;
+}
+
+/** The error for a file over a read cap; `where` names it. */
+export function tooLargeError(where: string, size: number | string, maxBytes: number): CheckpointError {
+  return new CheckpointError(
+    'FILE_TOO_LARGE',
+    `${where} has ${size} bytes; at most ${maxBytes} are expected there, so it is not read. Is it the right file?`,
+  );
+}
+
 /**
  * A model directory: a flat namespace of files that checkpoints are written to.
  * Implementations: the file system (`fileStorage` from `@estimatorjs/estimator/node`), memory ({@link MemoryStorage}),
@@ -9,8 +23,11 @@ import { CheckpointError } from '../errors.js';
 export interface ModelDirStorage {
   /** A human-readable location, for messages (a path, or `memory://name`). */
   readonly location: string;
-  /** The file's bytes, or null if it does not exist. */
-  read(name: string): Promise<Uint8Array | null>;
+  /**
+   * The file's bytes, or null if it does not exist. With `maxBytes`, a larger file is an error (`FILE_TOO_LARGE`)
+   * raised before reading it whole; file systems also refuse anything but a regular file (a FIFO, a device).
+   */
+  read(name: string, options?: ReadOptions): Promise<Uint8Array | null>;
   /** Writes the whole file atomically (write aside, then rename). */
   writeAtomic(name: string, data: Uint8Array | string): Promise<void>;
   /** The names of the files in the directory (no subdirectories). */
@@ -72,9 +89,11 @@ export class MemoryStorage implements ModelDirStorage {
     this.location = `memory://${name}`;
   }
 
-  async read(name: string): Promise<Uint8Array | null> {
+  async read(name: string, options: ReadOptions = {}): Promise<Uint8Array | null> {
     checkFileName('MemoryStorage.read()', name);
     const f = this.files.get(name);
+    if (f && options.maxBytes !== undefined && f.length > options.maxBytes)
+      throw tooLargeError(`${this.location}/${name}`, f.length, options.maxBytes);
     return f ? f.slice() : null;
   }
 

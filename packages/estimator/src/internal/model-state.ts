@@ -234,7 +234,7 @@ export class ModelState {
       return prefix;
     } catch (e) {
       // Errors that already say which checkpoint they were saving pass through; storage errors get the step.
-      if (e instanceof CheckpointError && e.code !== 'STORAGE_IO') throw e;
+      if (e instanceof CheckpointError && e.message.startsWith('Saving')) throw e;
       throw new CheckpointError(
         e instanceof CheckpointError ? e.code : 'SAVE_FAILED',
         `Saving a checkpoint at step ${this.globalStep} failed: ${(e as Error).message}`,
