@@ -188,6 +188,17 @@ export class Estimator<P = unknown> {
         `${api}: pass {steps} or {maxSteps}, not both. Received steps=${steps}, maxSteps=${maxSteps}.`,
       );
     }
+    // One trainer per model directory (TF relies on the cluster for this): the lock is held until train() returns.
+    const unlock = this.memoryOnly ? undefined : await this.storage.lockForTraining?.(api);
+    try {
+      return await this.trainLocked(api, inputFn, options);
+    } finally {
+      await unlock?.();
+    }
+  }
+
+  private async trainLocked(api: string, inputFn: InputFn<P>, options: TrainOptions): Promise<this> {
+    const { steps, maxSteps } = options;
     const restored = await this.prepare(undefined, api);
     const startStep = this.model.globalStep;
     if (maxSteps !== undefined && startStep >= maxSteps) {

@@ -36,6 +36,11 @@ export interface ModelDirStorage {
   remove(name: string): Promise<void>;
   /** Removes what interrupted writes left behind (temporary files of dead processes). Optional. */
   sweep?(): Promise<void>;
+  /**
+   * Takes the directory's trainer lock, or fails with `MODEL_DIR_LOCKED` naming its live owner; resolves to the
+   * release function. Optional: storages without it do not guard against two trainers.
+   */
+  lockForTraining?(api: string): Promise<() => Promise<void>>;
   /** True when `dir` names this same directory (TF writes absolute paths into `checkpoint` files). Optional. */
   isSameDirectory?(dir: string): boolean;
   /**

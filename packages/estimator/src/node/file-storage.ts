@@ -6,6 +6,7 @@ import type { SummaryWriter } from '@estimatorjs/summary';
 import { createFileWriter } from '@estimatorjs/summary/node';
 import { checkFileName, type ModelDirStorage, type ReadOptions, tooLargeError } from '../checkpoint/storage.js';
 import { CheckpointError } from '../errors.js';
+import { acquireTrainerLock } from './trainer-lock.js';
 
 /**
  * A model directory on the file system. Writes go to a temporary file beside the target, are flushed to disk,
@@ -101,6 +102,10 @@ class FileStorage implements ModelDirStorage {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw ioError('list', this.location, e);
     }
+  }
+
+  lockForTraining(api: string): Promise<() => Promise<void>> {
+    return acquireTrainerLock(api, this.dir, this.location);
   }
 
   summaryWriterFor(logdir: string): SummaryWriter {

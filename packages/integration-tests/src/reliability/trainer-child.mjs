@@ -39,6 +39,7 @@ const storage = {
   list: () => inner.list(),
   writeAtomic: (name, data) => guarded('write', name, () => inner.writeAtomic(name, data)),
   remove: (name) => guarded('remove', name, () => inner.remove(name)),
+  lockForTraining: (api) => inner.lockForTraining(api),
 };
 
 const log = (line) => {
