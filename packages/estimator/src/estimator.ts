@@ -242,6 +242,9 @@ export class Estimator<P = unknown> {
     ];
     if (steps !== undefined) hooks.push(new StopAtStepHook({ numSteps: steps }));
     if (maxSteps !== undefined) hooks.push(new StopAtStepHook({ lastStep: maxSteps }));
+    // As TF's Supervisor does on every session start: TensorBoard drops events past this step that a crashed run
+    // wrote after its last checkpoint, so replayed steps are not drawn twice.
+    writer.sessionLog?.('start', startStep, restored ? { checkpointPath: restored } : {});
     let failed = false;
     try {
       await runTrainLoop(

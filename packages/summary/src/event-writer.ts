@@ -19,7 +19,15 @@ import {
 } from './internal/event-encoder.js';
 import { toPixels } from './internal/image-pixels.js';
 import { encodePng } from './png.js';
-import type { EventSink, HistogramInput, HistogramOptions, ImageOptions, SummaryWriter } from './summary-writer.js';
+import type {
+  EventSink,
+  HistogramInput,
+  HistogramOptions,
+  ImageOptions,
+  SessionLogOptions,
+  SessionStatus,
+  SummaryWriter,
+} from './summary-writer.js';
 
 /** Options of {@link EventWriter}. */
 export interface EventWriterOptions {
@@ -166,6 +174,22 @@ export class EventWriter implements SummaryWriter {
     this.check('graph', 'graph', step);
     const graphDef = encodeGraphDef(nodes);
     this.push(this.encode(now(), step, { graphDef }, graphDef.length + 32));
+  }
+
+  /**
+   * Buffers a `SessionLog` event. `start` at the resumed step makes TensorBoard drop the later events of the run
+   * that crashed, as TF's Supervisor does on every session start.
+   */
+  sessionLog(status: SessionStatus, step: number, options: SessionLogOptions = {}): void {
+    this.check('sessionLog', status, step);
+    const code = status === 'start' ? 1 : status === 'stop' ? 2 : status === 'checkpoint' ? 3 : undefined;
+    if (code === undefined) {
+      throw new SummaryError(
+        'SUMMARY_ARGUMENT',
+        `EventWriter.sessionLog(): status must be 'start', 'stop' or 'checkpoint', received ${JSON.stringify(status)}.`,
+      );
+    }
+    this.push(this.record(step, { sessionLog: { status: code, ...options } }));
   }
 
   /**
