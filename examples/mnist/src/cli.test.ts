@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +72,47 @@ describe('mnist CLI', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   });
+});
+
+/** Runs the CLI, sends `signal` once `when` matches a stdout line, and resolves with its output and exit code. */
+function interrupted(signal: NodeJS.Signals, when: RegExp, ...args: string[]) {
+  return new Promise<{ stdout: string; stderr: string; code: number | null }>((done, fail) => {
+    const child = spawn('node', [cli, ...args], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      if (!sent && when.test(stdout)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ stdout, stderr, code }));
+  });
+}
+
+describe('mnist CLI signals', () => {
+  it('SIGINT, then SIGTERM, during training: it stops at a step boundary, saves a checkpoint, exits 130 / 143', async () => {
+    const args = ['--train_steps', '100000', '--batch_size', '16', '--model_dir', 'signals'];
+    const modelDir = join(dir, 'signals');
+    const first = await interrupted('SIGINT', /step = 1\b/, ...args);
+    expect(first.code, first.stderr).toBe(130);
+    expect(first.stdout).toContain('Received SIGINT: stopping after this step and saving a checkpoint');
+    const saved = /model_checkpoint_path: "model\.ckpt-(\d+)"/.exec(readFileSync(join(modelDir, 'checkpoint'), 'utf8'));
+    expect(Number(saved?.[1])).toBeGreaterThanOrEqual(1);
+    // No evaluation or further training after the signal; the lock was released.
+    expect(first.stdout).not.toContain('Saving dict for global step');
+    expect(existsSync(join(modelDir, '.estimatorjs-trainer.lock'))).toBe(false);
+    // Before the training loop starts (nothing in flight): it exits at once.
+    const second = await interrupted('SIGTERM', /Restored model\.ckpt-\d+; resuming training/, ...args);
+    expect(second.code, second.stderr).toBe(143);
+    expect(second.stdout).toContain(`Restored model.ckpt-${saved?.[1]}; resuming training`);
+  }, 120_000);
 });
 
 describe('mnist CLI schedules', () => {

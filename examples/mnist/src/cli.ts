@@ -12,10 +12,12 @@ import { Experiment, learnRunner } from '@estimatorjs/experiment';
 import { ProgressBarHook } from '@estimatorjs/hooks';
 import { type Flags, parseFlags, usage } from './flags.js';
 import { getEvalInputs, getTrainInputs } from './inputs.js';
+import { handleInterrupts, InterruptedError } from './interrupt.js';
 import { loadMnist, type MnistData } from './mnist-data.js';
 import { type MnistParams, mnistModelFn } from './model.js';
 
 const log = (line: string) => console.log(line);
+const interrupts = handleInterrupts(log);
 
 function hyperparameters(flags: Flags) {
   return new HParams({
@@ -53,8 +55,8 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
       evalInputFn,
       trainSteps: hp.get('train_steps'),
       minEvalFrequency: hp.get('min_eval_frequency'),
-      trainMonitors: [trainInputHook, new ProgressBarHook({ lastStep: hp.get('train_steps') })],
-      evalHooks: [evalInputHook],
+      trainMonitors: [trainInputHook, new ProgressBarHook({ lastStep: hp.get('train_steps') }), interrupts.hook],
+      evalHooks: [evalInputHook, interrupts.hook],
       // continuous_eval: start at once and look for a new checkpoint every 2 seconds.
       evalDelaySecs: 0,
       continuousEvalThrottleSecs: 0,
@@ -111,10 +113,32 @@ async function main(): Promise<void> {
   else await runSchedule(flags, data);
 }
 
-main().catch((e: unknown) => {
+main().then(
+  () => {
+    const code = interrupts.exitCode();
+    if (code !== null) process.exitCode = code;
+  },
+  (e: unknown) => {
+    const code = interrupts.exitCode();
+    if (code !== null && causedBy(e, InterruptedError)) {
+      // Training stopped cleanly on the signal; a later train/evaluate call refused to start.
+      console.error('mnist: interrupted: training stopped at a step boundary and its last checkpoint was saved.');
+      process.exitCode = code;
+      return;
+    }
+    fail(e);
+  },
+);
+
+function causedBy(e: unknown, type: abstract new (...args: never[]) => Error): boolean {
+  for (let x = e; x; x = (x as { cause?: unknown }).cause) if (x instanceof type) return true;
+  return false;
+}
+
+function fail(e: unknown): void {
   const err = e as { message?: string; stack?: string; cause?: unknown };
   // One line a person can act on; the stack only on request.
   console.error(`mnist: error: ${String(err?.message ?? e).split('\n')[0]}`);
   if (process.env.ESTIMATORJS_DEBUG) console.error(err?.stack ?? e);
   process.exitCode = (e as { code?: string })?.code === 'BAD_FLAG' ? 2 : 1;
-});
+}
