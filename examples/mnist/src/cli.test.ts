@@ -64,6 +64,8 @@ describe('mnist CLI', () => {
     for (const [args, message, code] of [
       [['--batch_size', '0'], 'mnist: error: --batch_size must be an integer >= 1; received "0".', 2],
       [['--backend', 'nope'], "unknown backend 'nope'", 1],
+      [['--batch_size', '100000000'], 'mnist: error: --batch_size 100000000 needs about', 2],
+      [['--data_dir', 'no_such_dir'], 'no_such_dir does not exist. Expected a directory with the MNIST IDX files', 1],
     ] as const) {
       const r = await mnist(...args);
       expect(r.code).toBe(code);

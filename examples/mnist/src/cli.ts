@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { totalmem } from 'node:os';
 /**
  * The MNIST estimator example as a command line tool:
  *   pnpm mnist [train] --model_dir ./mnist_training --data_dir ./mnist_data --train_steps 300
@@ -13,6 +14,7 @@ import { ProgressBarHook } from '@estimatorjs/hooks';
 import { type Flags, parseFlags, usage } from './flags.js';
 import { getEvalInputs, getTrainInputs } from './inputs.js';
 import { handleInterrupts, InterruptedError } from './interrupt.js';
+import { allocationFailed, checkBatchMemory } from './memory-check.js';
 import { loadMnist, type MnistData } from './mnist-data.js';
 import { type MnistParams, mnistModelFn } from './model.js';
 
@@ -105,9 +107,10 @@ async function main(): Promise<void> {
     log(usage());
     return;
   }
+  checkBatchMemory(flags.batchSize, totalmem());
   const backend = await useBackend(flags.backend);
   log(`Backend: ${backend.name}`);
-  const data = await loadMnist(flags.dataDir);
+  const data = await loadMnist(flags.dataDir, { explicit: flags.dataDirGiven });
   log(`Data: ${data.source}.`);
   if (flags.command === 'predict') await predict(flags, data);
   else await runSchedule(flags, data);
@@ -137,6 +140,20 @@ function causedBy(e: unknown, type: abstract new (...args: never[]) => Error): b
 
 function fail(e: unknown): void {
   const err = e as { message?: string; stack?: string; cause?: unknown };
+  const flags = (() => {
+    try {
+      return parseFlags(process.argv.slice(2), process.cwd());
+    } catch {
+      return null;
+    }
+  })();
+  if (flags && allocationFailed(e)) {
+    console.error(
+      `mnist: error: out of memory with --batch_size ${flags.batchSize} (${String(err?.message).split('\n')[0]}); use a smaller --batch_size.`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   // One line a person can act on; the stack only on request.
   console.error(`mnist: error: ${String(err?.message ?? e).split('\n')[0]}`);
   if (process.env.ESTIMATORJS_DEBUG) console.error(err?.stack ?? e);

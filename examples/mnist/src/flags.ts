@@ -8,6 +8,8 @@ export interface Flags {
   readonly command: 'train' | 'predict';
   readonly modelDir: string;
   readonly dataDir: string;
+  /** True when `--data_dir` was given: then it must hold the IDX files (only the default falls back). */
+  readonly dataDirGiven: boolean;
   readonly backend: string;
   readonly trainSteps: number;
   readonly batchSize: number;
@@ -27,7 +29,7 @@ export const FLAGS = defineFlags(
     model_dir: { ...STANDARD_FLAGS.model_dir, default: './mnist_training' },
     data_dir: {
       type: 'path',
-      help: 'MNIST IDX files (train-images-idx3-ubyte[.gz], …); without them the embedded digits are used',
+      help: 'MNIST IDX files (train-images-idx3-ubyte[.gz], …); when the default directory lacks them the embedded digits are used',
       default: './mnist_data',
     },
     backend: { type: 'string', help: 'tfjs backend: wasm | cpu | webgl | webgpu | tensorflow', default: 'wasm' },
@@ -56,12 +58,13 @@ export function usage(): string {
 
 /** Parses argv (without node and script); relative paths resolve against `cwd`. */
 export function parseFlags(argv: readonly string[], cwd: string): Flags {
-  const { command, help, values: v } = FLAGS.parse(argv, { cwd });
+  const { command, help, values: v, given } = FLAGS.parse(argv, { cwd });
   return {
     command: command === 'predict' ? 'predict' : 'train',
     help,
     modelDir: v.model_dir,
     dataDir: v.data_dir,
+    dataDirGiven: given.has('data_dir'),
     backend: v.backend,
     trainSteps: v.train_steps,
     batchSize: v.batch_size,
