@@ -6,7 +6,7 @@ import type { SummaryWriter } from '@estimatorjs/summary';
 import { createFileWriter } from '@estimatorjs/summary/node';
 import { checkFileName, type ModelDirStorage, type ReadOptions, tooLargeError } from '../checkpoint/storage.js';
 import { CheckpointError } from '../errors.js';
-import { acquireTrainerLock } from './trainer-lock.js';
+import { acquireTrainerLock, isAlive } from './trainer-lock.js';
 
 /**
  * A model directory on the file system. Writes go to a temporary file beside the target, are flushed to disk,
@@ -206,14 +206,4 @@ function ioError(op: string, path: string, e: unknown): CheckpointError {
   const err = e as NodeJS.ErrnoException;
   const hint = err.code === 'ENOSPC' ? ' (the disk is full)' : err.code === 'EACCES' ? ' (permission denied)' : '';
   return new CheckpointError('STORAGE_IO', `Could not ${op} ${path}${hint}: ${err.message}`, { cause: e });
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -18,8 +18,9 @@ interface LockOwner {
   readonly since: string;
 }
 
-/** Whether process `pid` on this host still exists. */
-function isAlive(pid: number): boolean {
+/** Whether process `pid` on this host still exists (this process counts as alive). */
+export function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
