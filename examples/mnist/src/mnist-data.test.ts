@@ -74,7 +74,7 @@ describe('MNIST data', () => {
       floats[784 + 5] = 300;
       const bigEndian = new Uint8Array(floats.length * 4);
       const view = new DataView(bigEndian.buffer);
-      floats.forEach((v, i) => view.setFloat32(i * 4, v));
+      for (const [i, v] of floats.entries()) view.setFloat32(i * 4, v);
       const pixels = new Uint8Array(2 * 784);
       writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx(0x0d, [2, 28, 28], bigEndian));
       writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx(8, [2], new Uint8Array([1, 2])));
@@ -84,7 +84,7 @@ describe('MNIST data', () => {
         'train images hold 300 at value #789 (image #1); expected pixels in [0, 255] (the IDX file is float32).',
       );
       floats[784 + 5] = 255;
-      floats.forEach((v, i) => view.setFloat32(i * 4, v));
+      for (const [i, v] of floats.entries()) view.setFloat32(i * 4, v);
       writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx(0x0d, [2, 28, 28], bigEndian));
       expect((await readIdxDir(dir))?.train.images[789]).toBe(1);
       writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx(8, [2], new Uint8Array([4, 5, 6])));
