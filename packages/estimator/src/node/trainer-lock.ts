@@ -12,6 +12,9 @@ import { CheckpointError } from '../errors.js';
 /** The lock file's name: hidden, so `list()` and TF tools never see it. */
 export const TRAINER_LOCK_FILE = '.estimatorjs-trainer.lock';
 
+/** Lock files this process holds: a lock naming our pid that is not in here is a previous incarnation's. */
+const heldHere = new Set<string>();
+
 interface LockOwner {
   readonly pid: number;
   readonly host: string;
@@ -41,8 +44,9 @@ async function readOwner(path: string): Promise<LockOwner | null> {
 
 /**
  * Creates `<dir>/.estimatorjs-trainer.lock` holding `{ pid, host, since }`, exclusively. A lock whose owner is a
- * process of this host that no longer exists (killed, crashed) is stale and taken over; a live owner, or one on
- * another host, is a `MODEL_DIR_LOCKED` error. Resolves to the release function.
+ * process of this host that no longer exists (killed, crashed), or that names this process without being held by
+ * it (a restarted container reuses host name and pid), is stale and taken over; a live owner, or one on another
+ * host, is a `MODEL_DIR_LOCKED` error. Resolves to the release function.
  */
 export async function acquireTrainerLock(api: string, dir: string, location: string): Promise<() => Promise<void>> {
   const path = join(dir, TRAINER_LOCK_FILE);
@@ -57,10 +61,12 @@ export async function acquireTrainerLock(api: string, dir: string, location: str
       } finally {
         await fh.close();
       }
+      heldHere.add(path);
       let released = false;
       return async () => {
         if (released) return;
         released = true;
+        heldHere.delete(path);
         const owner = await readOwner(path);
         if (owner?.pid === me.pid && owner.host === me.host && owner.since === me.since)
           await rm(path, { force: true });
@@ -77,10 +83,12 @@ export async function acquireTrainerLock(api: string, dir: string, location: str
       }
     }
     const owner = await readOwner(path);
-    const stale = owner !== null && owner.host === me.host && owner.pid !== me.pid && !isAlive(owner.pid);
+    // Our own pid in a lock we do not hold: a restarted container (same host name, same small pid) after a crash.
+    const stale =
+      owner !== null && owner.host === me.host && (owner.pid === me.pid ? !heldHere.has(path) : !isAlive(owner.pid));
     if (!stale) {
       const who = owner
-        ? `process ${owner.pid} on host ${owner.host} (since ${owner.since})${owner.host === me.host && owner.pid === me.pid ? ', this very process' : ''}`
+        ? `process ${owner.pid} on host ${owner.host} (since ${owner.since})${owner.host === me.host && owner.pid === me.pid ? ', this very process (another Estimator is training on it)' : ''}`
         : 'an unknown owner (the lock file is unreadable)';
       throw new CheckpointError(
         'MODEL_DIR_LOCKED',
