@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { tempModelDir } from '@estimatorjs/testing';
@@ -60,6 +60,25 @@ describe('mnist CLI', () => {
     expect(r.stdout.match(/eval image #\d: label \d, predicted \d \(probability 0\.\d{4}\)/g)).toHaveLength(10);
   });
 
+  it('a corrupt latest checkpoint names the older one that verifies; --checkpoint_path evaluates and predicts with it', async () => {
+    const weights = join(dir, 'run', 'model.ckpt-6.weights.bin');
+    const bytes = readFileSync(weights);
+    bytes[bytes.length - 3]! ^= 0x40;
+    writeFileSync(weights, bytes);
+    const bad = await mnist('--schedule', 'evaluate', '--model_dir', 'run', '--batch_size', '16');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/CORRUPT|fails its CRC-32C check/);
+    expect(bad.stderr).toContain('model.ckpt-6');
+    expect(bad.stderr).toContain('--checkpoint_path=model.ckpt-4');
+    const older = ['--model_dir', 'run', '--batch_size', '16', '--checkpoint_path', 'model.ckpt-4'];
+    const evaluated = await mnist('--schedule', 'evaluate', ...older);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/Saving dict for global step 4: accuracy/);
+    const predicted = await mnist('predict', ...older);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(predicted.stdout.match(/eval image #\d/g)).toHaveLength(10);
+  });
+
   it('ends bad flags with one line, a non-zero exit and no stack trace', async () => {
     for (const [args, message, code] of [
       [['--batch_size', '0'], 'mnist: error: --batch_size must be an integer >= 1; received "0".', 2],
@@ -114,7 +133,7 @@ describe('mnist CLI signals', () => {
     const second = await interrupted('SIGTERM', /Restored model\.ckpt-\d+; resuming training/, ...args);
     expect(second.code, second.stderr).toBe(143);
     expect(second.stdout).toContain(`Restored model.ckpt-${saved?.[1]}; resuming training`);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('mnist CLI schedules', () => {

@@ -11,7 +11,7 @@ import { useBackend } from '@estimatorjs/backends';
 import { Estimator, HParams, RunConfig } from '@estimatorjs/estimator';
 import { Experiment, learnRunner } from '@estimatorjs/experiment';
 import { ProgressBarHook } from '@estimatorjs/hooks';
-import { type Flags, parseFlags, usage } from './flags.js';
+import { FlagError, type Flags, parseFlags, usage } from './flags.js';
 import { getEvalInputs, getTrainInputs } from './inputs.js';
 import { handleInterrupts, InterruptedError } from './interrupt.js';
 import { allocationFailed, checkBatchMemory } from './memory-check.js';
@@ -67,6 +67,23 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
     });
   };
   log(`Schedule: ${flags.schedule}.`);
+  if (flags.checkpointPath !== '') {
+    if (flags.schedule !== 'evaluate') {
+      throw new FlagError(
+        `--checkpoint_path applies to predict and --schedule evaluate; received --schedule ${flags.schedule}.`,
+      );
+    }
+    // One evaluation of the named checkpoint (e.g. an older one after the latest failed verification).
+    const params: MnistParams = {
+      learning_rate: hparams.get('learning_rate'),
+      dropout_rate: hparams.get('dropout_rate'),
+    };
+    const estimator = new Estimator({ modelFn: mnistModelFn, config: runConfigFor(flags), params, log });
+    const [evalInputFn, evalInputHook] = getEvalInputs(data.eval, hparams.get('batch_size'));
+    await estimator.evaluate(evalInputFn, { checkpointPath: flags.checkpointPath, hooks: [evalInputHook] });
+    estimator.dispose();
+    return;
+  }
   await learnRunner.run(experimentFn, { runConfig: runConfigFor(flags), schedule: flags.schedule, hparams });
   log('');
   log(`TensorBoard: tensorboard --logdir ${flags.modelDir}`);
@@ -90,7 +107,8 @@ async function predict(flags: Flags, data: MnistData): Promise<void> {
     count,
   );
   let i = 0;
-  for await (const p of estimator.predict(inputFn, { hooks: [hook] })) {
+  const checkpointPath = flags.checkpointPath === '' ? {} : { checkpointPath: flags.checkpointPath };
+  for await (const p of estimator.predict(inputFn, { hooks: [hook], ...checkpointPath })) {
     const { classes, probabilities } = p as { classes: number; probabilities: Float32Array };
     const label = data.eval.labels[i]!;
     log(

@@ -16,6 +16,8 @@ export interface Flags {
   readonly seed: number | undefined;
   readonly hparams: string;
   readonly schedule: Schedule;
+  /** A checkpoint prefix (`model.ckpt-200`) to evaluate or predict with instead of the latest; '' for the latest. */
+  readonly checkpointPath: string;
   readonly help: boolean;
 }
 
@@ -47,6 +49,11 @@ export const FLAGS = defineFlags(
       default: 1,
     },
     hparams: { ...STANDARD_FLAGS.hparams, help: 'overrides, e.g. "learning_rate=0.001,dropout_rate=0.4"' },
+    checkpoint_path: {
+      type: 'string',
+      help: 'predict, or --schedule evaluate, with this checkpoint of --model_dir (e.g. model.ckpt-200) instead of the latest',
+      default: '',
+    },
   },
   { program: 'pnpm mnist', commands: ['train', 'predict'] },
 );
@@ -71,5 +78,6 @@ export function parseFlags(argv: readonly string[], cwd: string): Flags {
     seed: v.seed,
     hparams: v.hparams,
     schedule: v.schedule,
+    checkpointPath: v.checkpoint_path,
   };
 }
