@@ -1,10 +1,10 @@
 /**
  * Dataset: a re-iterable, immutable description of an input pipeline (tf.data.Dataset).
- * Owns: the public transformation methods, cardinality, argument checks. Does not own: the stages
- * themselves (src/internal/*) or iterator bookkeeping (iterator.ts).
+ * Owns: the public transformation methods and cardinality. Does not own: the stages themselves (src/internal/*),
+ * argument checks (internal/arguments.ts) or iterator bookkeeping (iterator.ts).
  */
 
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { defaultCacheStorage } from '#data-platform';
 import type {
   Batched,
@@ -21,6 +21,17 @@ import type {
 } from './dataset-types.js';
 import { invalidArgument } from './errors.js';
 import {
+  checkCachePath,
+  checkCount,
+  checkFunction,
+  checkShard,
+  checkVectorizable,
+  interleaveArgs,
+  rangeBounds,
+  shuffleConfig,
+  windowArgs,
+} from './internal/arguments.js';
+import {
   batchProducer,
   mapProducer,
   prefetchProducer,
@@ -35,6 +46,7 @@ import type { IterContext, Node, Producer } from './internal/node.js';
 import { paddedBatchProducer } from './internal/padded-batch.js';
 import { parallelInterleaveProducer } from './internal/parallel-interleave.js';
 import { persistentCacheProducer } from './internal/persistent-cache.js';
+import { reduceElements } from './internal/reduce.js';
 import {
   batchRowsProducer,
   type RowPlan,
@@ -50,7 +62,6 @@ import {
 import { shuffleProducer } from './internal/shuffle.js';
 import { type FeedValue, SliceSourceBuilder } from './internal/slice-source.js';
 import { concatenateProducer, generatorProducer, rangeProducer, rangeSize, zipProducer } from './internal/sources.js';
-import { disposeExcept } from './internal/structure.js';
 import {
   enumerateProducer,
   filterProducer,
@@ -64,13 +75,6 @@ import { withVectorizedMap } from './internal/vectorized-map.js';
 import { windowProducer } from './internal/window.js';
 import { DatasetIterator, elementIterator, InitializableIterator } from './iterator.js';
 import type { Placeholder } from './placeholder.js';
-
-function checkCount(api: string, name: string, n: unknown, min: number): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
-    throw invalidArgument(`${api}: expected ${name} to be an integer >= ${min}. Received ${String(n)}.`);
-  }
-  return n;
-}
 
 /**
  * A sequence of elements (nested objects/arrays of tensors or plain values) that can be iterated any
@@ -144,16 +148,12 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const scaled = ds.map(({ x, y }) => ({ x: tf.div(x, 255), y }));
    */
   map<O>(fn: (x: T) => O, opts: MapOptions = {}): Dataset<Awaited<O>> {
-    if (typeof fn !== 'function') throw invalidArgument(`Dataset.map(): expected a function. Received ${typeof fn}.`);
+    checkFunction('Dataset.map()', fn);
     const par = opts.numParallelCalls === Dataset.AUTOTUNE ? 8 : (opts.numParallelCalls ?? 1);
     checkCount('Dataset.map()', 'numParallelCalls', par, 1);
     const f = fn as (x: unknown) => unknown;
     if (opts.vectorize) {
-      if (fn.constructor?.name === 'AsyncFunction') {
-        throw invalidArgument(
-          'Dataset.map(fn, { vectorize: true }): expected a synchronous fn. Received an async function; drop vectorize.',
-        );
-      }
+      checkVectorizable(fn);
       if (this._rows) return this.deriveRows(viewPlan(this._rows, withVectorizedMap(f)), this.size);
     }
     if (par === 1) return this.derive(mapProducer(this, f), this.size);
@@ -193,19 +193,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const shuffled = ds.shuffle(10000, { seed: 42 });
    */
   shuffle(bufferSize: number, opts: ShuffleOptions = {}): Dataset<T> {
-    const api = 'Dataset.shuffle()';
-    if (bufferSize === undefined) {
-      throw invalidArgument(
-        `${api}: expected a bufferSize (an integer >= 1), e.g. shuffle(10000). Received undefined.`,
-      );
-    }
-    checkCount(api, 'bufferSize', bufferSize, 1);
-    if (opts.seed !== undefined && !Number.isFinite(opts.seed)) {
-      throw invalidArgument(`${api}: expected seed to be a finite number. Received ${String(opts.seed)}.`);
-    }
-    const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 32);
-    const reshuffle = opts.reshuffleEachIteration ?? true;
-    const cfg = { bufferSize, seed, reshuffleEachIteration: reshuffle };
+    const cfg = shuffleConfig('Dataset.shuffle()', bufferSize, opts);
     if (this._rows) return this.deriveRows(shufflePlan(this._rows, cfg, {}), this.size);
     return this.derive(shuffleProducer(this, cfg), this.size);
   }
@@ -275,9 +263,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     gen: () => Iterator<X> | AsyncIterator<X> | Iterable<X> | AsyncIterable<X>,
     opts: GeneratorOptions = {},
   ): Dataset<X extends tf.Tensor ? X : X> {
-    if (typeof gen !== 'function') {
-      throw invalidArgument(`Dataset.fromGenerator(): expected a generator function. Received ${typeof gen}.`);
-    }
+    checkFunction('Dataset.fromGenerator()', gen, 'a generator function');
     return new Dataset(generatorProducer(gen, opts.outputSignature), null);
   }
 
@@ -287,13 +273,8 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(1, 6, 2); // 1, 3, 5
    */
   static range(start: number, stop?: number, step = 1): Dataset<number> {
-    if (stop === undefined) [start, stop] = [0, start];
-    if (![start, stop, step].every(Number.isFinite) || step === 0) {
-      throw invalidArgument(
-        `Dataset.range(): expected finite numbers and a non-zero step. Received (${start}, ${stop}, ${step}).`,
-      );
-    }
-    return new Dataset<number>(rangeProducer(start, stop, step), rangeSize(start, stop, step));
+    const [from, to, by] = rangeBounds(start, stop, step);
+    return new Dataset<number>(rangeProducer(from, to, by), rangeSize(from, to, by));
   }
 
   /**
@@ -332,8 +313,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(10).filter((x) => x % 2 === 0);
    */
   filter(pred: (x: T) => boolean | tf.Tensor | Promise<boolean>): Dataset<T> {
-    if (typeof pred !== 'function')
-      throw invalidArgument(`Dataset.filter(): expected a predicate function. Received ${typeof pred}.`);
+    checkFunction('Dataset.filter()', pred, 'a predicate function');
     return this.derive(filterProducer(this, pred as (x: unknown) => unknown), null);
   }
 
@@ -343,8 +323,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(1, 4).flatMap((x) => Dataset.range(x)); // 0, 0, 1, 0, 1, 2
    */
   flatMap<O>(fn: (x: T) => Dataset<O>): Dataset<O> {
-    if (typeof fn !== 'function')
-      throw invalidArgument(`Dataset.flatMap(): expected a function. Received ${typeof fn}.`);
+    checkFunction('Dataset.flatMap()', fn);
     return this.derive(flatMapProducer(this, fn as (x: unknown) => Dataset<unknown>), null);
   }
 
@@ -354,12 +333,9 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(1, 6).interleave((x) => Dataset.fromTensors(x).repeat(6), { cycleLength: 2, blockLength: 4 });
    */
   interleave<O>(fn: (x: T) => Dataset<O>, opts: InterleaveOptions = {}): Dataset<O> {
-    const api = 'Dataset.interleave()';
-    if (typeof fn !== 'function') throw invalidArgument(`${api}: expected a function. Received ${typeof fn}.`);
-    const cycle = checkCount(api, 'cycleLength', opts.cycleLength ?? 1, 1);
-    const block = checkCount(api, 'blockLength', opts.blockLength ?? 1, 1);
+    const { cycle, block } = interleaveArgs(fn, opts);
     const par = opts.numParallelCalls === Dataset.AUTOTUNE ? cycle : (opts.numParallelCalls ?? 1);
-    checkCount(api, 'numParallelCalls', par, 1);
+    checkCount('Dataset.interleave()', 'numParallelCalls', par, 1);
     const f = fn as (x: unknown) => Dataset<unknown>;
     if (par > 1 || opts.deterministic === false) {
       const det = opts.deterministic ?? true;
@@ -406,11 +382,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const onDisk = decoded.cache('/tmp/train.cache').repeat();
    */
   cache(path = '', opts: CacheOptions = {}): Dataset<T> {
-    if (typeof path !== 'string') {
-      throw invalidArgument(
-        `Dataset.cache(): expected a path string (or nothing for memory). Received ${typeof path}.`,
-      );
-    }
+    checkCachePath(path);
     if (path === '') return this.derive(cacheProducer(this), this.size);
     const storage = opts.storage;
     return this.derive(
@@ -425,11 +397,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(10).shard(3, 1); // 1, 4, 7
    */
   shard(numShards: number, index: number): Dataset<T> {
-    const api = 'Dataset.shard()';
-    checkCount(api, 'numShards', numShards, 1);
-    checkCount(api, 'index', index, 0);
-    if (index >= numShards)
-      throw invalidArgument(`${api}: expected index < numShards. Received index=${index}, numShards=${numShards}.`);
+    checkShard('Dataset.shard()', numShards, index);
     const size = shardedSize(this.size, numShards, index);
     if (this._rows) return this.deriveRows(shardPlan(this._rows, numShards, index), size);
     return this.derive(shardProducer(this, numShards, index), size);
@@ -441,10 +409,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(7).window(3, { shift: 2, dropRemainder: true }); // [0,1,2], [2,3,4], [4,5,6]
    */
   window(size: number, opts: WindowOptions = {}): Dataset<Dataset<T>> {
-    const api = 'Dataset.window()';
-    checkCount(api, 'size', size, 1);
-    const shift = checkCount(api, 'shift', opts.shift ?? size, 1);
-    const stride = checkCount(api, 'stride', opts.stride ?? 1, 1);
+    const { shift, stride } = windowArgs(size, opts);
     const make = (frozen: unknown[]) =>
       new Dataset<T>(async function* windowElements() {
         for (const f of frozen) yield thaw(f);
@@ -477,18 +442,8 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    * @example
    *   const total = await Dataset.range(5).reduce(0, (s, x) => s + x); // 10
    */
-  async reduce<S>(initial: S, fn: (state: S, x: T) => S): Promise<S> {
-    let state = initial;
-    for await (const x of this) {
-      const prev = state;
-      try {
-        state = tf.tidy(() => fn(prev, x) as unknown as tf.TensorContainer) as unknown as S;
-      } finally {
-        disposeExcept(x, state);
-      }
-      if (prev !== initial) disposeExcept(prev, state);
-    }
-    return state;
+  reduce<S>(initial: S, fn: (state: S, x: T) => S): Promise<S> {
+    return reduceElements(this, initial, fn);
   }
 
   /**

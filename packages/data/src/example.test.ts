@@ -24,3 +24,16 @@ describe('parsing a bad Example frees what it already built', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('malformed Example bytes', () => {
+  it('are a DataError (DATA_LOSS) naming the message and the byte, not a crash or a silent empty parse', () => {
+    // field 1 (features), length 5, but only 2 bytes follow
+    const bad = Uint8Array.from([0x0a, 0x05, 0x0a, 0x00]);
+    expect(() => parseSingleExample(bad, { a: fixedLenFeature([1], 'float32', 0) })).toThrow(
+      expect.objectContaining({ code: 'DATA_LOSS', name: 'DataError' }),
+    );
+    expect(() => parseExample([bad], { a: fixedLenFeature([1], 'float32', 0) })).toThrow(
+      /^parseExample\(\): tf\.train\.Example: malformed protobuf at byte 2: length 5 runs past the end\. Expected a serialized tf\.train\.Example\.$/,
+    );
+  });
+});

@@ -2,9 +2,9 @@
  * tf.train.Example: encode, and parse with FixedLen / VarLen feature specs (TF's `tf.io.parse_single_example`
  * and `tf.io.parse_example`). Protobuf is decoded by hand; no generated code.
  */
+import { ProtoDecodeError, ProtoReader, ProtoWriter, text, toInt64, varints } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { DataError, invalidArgument } from './errors.js';
-import { ProtoReader, ProtoWriter } from './internal/protobuf.js';
 
 /** One feature's values, as in tf.train.Feature. */
 export type Feature =
@@ -54,30 +54,28 @@ type Raw = { kind: 'float' | 'int64'; values: number[] } | { kind: 'bytes'; valu
 
 /** Decodes an Example's features to raw value lists. */
 export function decodeExample(bytes: Uint8Array): Map<string, Raw> {
+  try {
+    return readExample(bytes);
+  } catch (e) {
+    if (!(e instanceof ProtoDecodeError)) throw e;
+    throw new DataError('DATA_LOSS', `parseExample(): ${e.message} Expected a serialized tf.train.Example.`, {
+      cause: e,
+    });
+  }
+}
+
+function readExample(bytes: Uint8Array): Map<string, Raw> {
   const out = new Map<string, Raw>();
-  const ex = new ProtoReader(bytes);
-  const dec = new TextDecoder();
-  while (!ex.done) {
-    const tag = ex.varint();
-    if (tag >>> 3 !== 1 || (tag & 7) !== 2) {
-      ex.skip(tag & 7);
-      continue;
-    }
-    const feats = ex.sub();
-    while (!feats.done) {
-      const t = feats.varint();
-      if (t >>> 3 !== 1 || (t & 7) !== 2) {
-        feats.skip(t & 7);
-        continue;
-      }
-      const entry = feats.sub();
+  for (const ex of new ProtoReader(bytes, 'tf.train.Example').fields()) {
+    if (ex.field !== 1 || ex.wireType !== 2) continue;
+    for (const feats of new ProtoReader(ex.bytes, 'tf.train.Features').fields()) {
+      if (feats.field !== 1 || feats.wireType !== 2) continue;
       let key = '';
       let raw: Raw = { kind: 'bytes', values: [] };
-      while (!entry.done) {
-        const et = entry.varint();
-        if (et >>> 3 === 1 && (et & 7) === 2) key = dec.decode(entry.bytes());
-        else if (et >>> 3 === 2 && (et & 7) === 2) raw = decodeFeature(entry.sub());
-        else entry.skip(et & 7);
+      for (const entry of new ProtoReader(feats.bytes, 'tf.train.Features.FeatureEntry').fields()) {
+        if (entry.wireType !== 2) continue;
+        if (entry.field === 1) key = text(entry.bytes);
+        else if (entry.field === 2) raw = readFeature(entry.bytes);
       }
       out.set(key, raw);
     }
@@ -85,36 +83,26 @@ export function decodeExample(bytes: Uint8Array): Map<string, Raw> {
   return out;
 }
 
-function decodeFeature(r: ProtoReader): Raw {
+const LISTS = ['', 'tf.train.BytesList', 'tf.train.FloatList', 'tf.train.Int64List'] as const;
+
+function readFeature(bytes: Uint8Array): Raw {
   let raw: Raw = { kind: 'bytes', values: [] };
-  while (!r.done) {
-    const t = r.varint();
-    const field = t >>> 3;
-    if ((t & 7) !== 2 || field < 1 || field > 3) {
-      r.skip(t & 7);
-      continue;
-    }
-    const list = r.sub();
-    if (field === 1) {
+  for (const f of new ProtoReader(bytes, 'tf.train.Feature').fields()) {
+    if (f.wireType !== 2 || f.field < 1 || f.field > 3) continue;
+    const list = new ProtoReader(f.bytes, LISTS[f.field]!);
+    if (f.field === 1) {
       const values: Uint8Array[] = [];
-      while (!list.done) {
-        const lt = list.varint();
-        if (lt === 0x0a) values.push(list.bytes());
-        else list.skip(lt & 7);
-      }
+      for (const v of list.fields()) if (v.field === 1 && v.wireType === 2) values.push(v.bytes);
       raw = { kind: 'bytes', values };
     } else {
       const values: number[] = [];
-      while (!list.done) {
-        const lt = list.varint();
-        const wire = lt & 7;
-        if (lt >>> 3 !== 1) list.skip(wire);
-        else if (wire === 2) {
-          const packed = list.sub();
-          while (!packed.done) values.push(field === 2 ? packed.float() : packed.int64());
-        } else values.push(field === 2 ? list.float() : list.int64());
+      for (const v of list.fields()) {
+        if (v.field !== 1) continue;
+        // packed (one field holding them all) or not (one field per value)
+        const got = f.field === 2 ? list.floats(v) : varints(v, 'tf.train.Int64List.value');
+        for (const x of got) values.push(f.field === 2 ? x : toInt64(x));
       }
-      raw = { kind: field === 2 ? 'float' : 'int64', values };
+      raw = { kind: f.field === 2 ? 'float' : 'int64', values };
     }
   }
   return raw;
@@ -126,35 +114,33 @@ function decodeFeature(r: ProtoReader): Raw {
  *   const rec = encodeExample({ image: { floatList: pixels }, label: { int64List: [3] } });
  */
 export function encodeExample(features: Readonly<Record<string, Feature>>): Uint8Array {
-  const enc = new TextEncoder();
-  const feats = new ProtoWriter();
-  for (const [key, f] of Object.entries(features)) {
-    const list = new ProtoWriter();
-    let field: number;
-    if ('floatList' in f) {
-      field = 2;
-      const b = new Uint8Array(f.floatList.length * 4);
-      const v = new DataView(b.buffer);
-      for (let i = 0; i < f.floatList.length; i++) v.setFloat32(i * 4, f.floatList[i]!, true);
-      list.bytes(1, b);
-    } else if ('int64List' in f) {
-      field = 3;
-      const packed = new ProtoWriter();
-      for (let i = 0; i < f.int64List.length; i++) packed.varint(f.int64List[i]!);
-      list.bytes(1, packed.finish());
-    } else if ('bytesList' in f) {
-      field = 1;
-      for (const x of f.bytesList) list.bytes(1, typeof x === 'string' ? enc.encode(x) : x);
-    } else {
-      throw invalidArgument(
-        `encodeExample(): feature '${key}' must be {floatList}, {int64List} or {bytesList}. Received keys [${Object.keys(f).join(', ')}].`,
-      );
+  const w = new ProtoWriter(256);
+  // Example { Features features = 1 { map<string, Feature> feature = 1 } }
+  w.message(1, (feats) => {
+    for (const [key, f] of Object.entries(features)) {
+      if (!('floatList' in f) && !('int64List' in f) && !('bytesList' in f)) {
+        throw invalidArgument(
+          `encodeExample(): feature '${key}' must be {floatList}, {int64List} or {bytesList}. Received keys [${Object.keys(f).join(', ')}].`,
+        );
+      }
+      feats.message(1, (entry) => {
+        entry.string(1, key);
+        entry.message(2, (feature) => {
+          // Feature { BytesList bytes_list = 1; FloatList float_list = 2; Int64List int64_list = 3 }, values packed
+          if ('floatList' in f) feature.message(2, (list) => list.packedFloat(1, f.floatList));
+          else if ('int64List' in f) feature.message(3, (list) => list.packedVarint(1, f.int64List));
+          else
+            feature.message(1, (list) => {
+              for (const x of f.bytesList) {
+                if (typeof x === 'string') list.string(1, x);
+                else list.bytes(1, x);
+              }
+            });
+        });
+      });
     }
-    const feature = new ProtoWriter().bytes(field, list.finish()).finish();
-    const entry = new ProtoWriter().bytes(1, enc.encode(key)).bytes(2, feature).finish();
-    feats.bytes(1, entry);
-  }
-  return new ProtoWriter().bytes(1, feats.finish()).finish();
+  });
+  return w.finish().slice();
 }
 
 function rawValues(api: string, key: string, raw: Raw | undefined, dtype: FeatureDtype): (number | string)[] | null {

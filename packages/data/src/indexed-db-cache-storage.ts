@@ -3,6 +3,7 @@
  * chunks; `commit()` swaps the entry to it and deletes the old generation in one transaction, so a
  * reader sees the old cache or the new one, never a mix.
  */
+import { idbRequest, idbTransactionDone, indexedDbFactory, openIdb } from '@estimatorjs/io';
 import type { CacheStorage, CacheWriter } from './cache-storage.js';
 import { DataError } from './errors.js';
 
@@ -16,21 +17,6 @@ export interface IndexedDbCacheOptions {
 
 const ENTRIES = 'caches';
 const CHUNKS = 'chunks';
-
-function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-  });
-}
 
 interface Entry {
   readonly generation: string;
@@ -47,19 +33,17 @@ export function indexedDbCacheStorage(opts: IndexedDbCacheOptions = {}): CacheSt
   let db: Promise<IDBDatabase> | null = null;
   const connect = (): Promise<IDBDatabase> => {
     if (db) return db;
-    const factory = opts.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    const factory = indexedDbFactory(opts.indexedDB);
     if (!factory) {
       throw new DataError(
         'UNAVAILABLE',
         "Dataset.cache(): IndexedDB is not available here. Expected a browser; in Node pass { storage: fileCacheStorage() } from '@estimatorjs/data/node'.",
       );
     }
-    const open = factory.open(dbName, 1);
-    open.onupgradeneeded = () => {
-      open.result.createObjectStore(ENTRIES);
-      open.result.createObjectStore(CHUNKS);
-    };
-    db = req(open);
+    db = openIdb(factory, dbName, 1, (d) => {
+      d.createObjectStore(ENTRIES);
+      d.createObjectStore(CHUNKS);
+    });
     return db;
   };
   const deleteChunks = (store: IDBObjectStore, generation: string, count: number) => {
@@ -70,12 +54,12 @@ export function indexedDbCacheStorage(opts: IndexedDbCacheOptions = {}): CacheSt
     async open(key) {
       const d = await connect();
       const tx = d.transaction(ENTRIES, 'readonly');
-      const entry = (await req(tx.objectStore(ENTRIES).get(key))) as Entry | undefined;
+      const entry = (await idbRequest(tx.objectStore(ENTRIES).get(key))) as Entry | undefined;
       if (!entry) return null;
       return (async function* chunks() {
         for (let i = 0; i < entry.chunks; i++) {
           const t = d.transaction(CHUNKS, 'readonly');
-          const c = (await req(t.objectStore(CHUNKS).get([entry.generation, i]))) as Uint8Array | undefined;
+          const c = (await idbRequest(t.objectStore(CHUNKS).get([entry.generation, i]))) as Uint8Array | undefined;
           if (!c) {
             throw new DataError(
               'DATA_LOSS',
@@ -94,7 +78,7 @@ export function indexedDbCacheStorage(opts: IndexedDbCacheOptions = {}): CacheSt
         async append(bytes) {
           const tx = d.transaction(CHUNKS, 'readwrite');
           tx.objectStore(CHUNKS).put(bytes, [generation, n++]);
-          await done(tx);
+          await idbTransactionDone(tx);
         },
         async commit() {
           const tx = d.transaction([ENTRIES, CHUNKS], 'readwrite');
@@ -105,12 +89,12 @@ export function indexedDbCacheStorage(opts: IndexedDbCacheOptions = {}): CacheSt
             if (prev) deleteChunks(tx.objectStore(CHUNKS), prev.generation, prev.chunks);
             entries.put({ generation, chunks: n } satisfies Entry, key);
           };
-          await done(tx);
+          await idbTransactionDone(tx);
         },
         async abort() {
           const tx = d.transaction(CHUNKS, 'readwrite');
           deleteChunks(tx.objectStore(CHUNKS), generation, n);
-          await done(tx);
+          await idbTransactionDone(tx);
         },
       };
     },

@@ -1,14 +1,16 @@
 /**
  * TFRecord files: each record is `uint64 length | uint32 masked_crc32c(length) | data | uint32 masked_crc32c(data)`,
  * little-endian. Reading checks both CRCs and reports the byte offset of a corrupted or truncated record.
+ * Owns: sources, gzip and this package's errors. Does not own: the framing (@estimatorjs/io's).
  */
+import { encodeTFRecords, readTFRecords, TFRecordCorruptError, TFRecordFramer } from '@estimatorjs/io';
 import { Dataset } from './dataset.js';
+import { DataError } from './errors.js';
 import { byteChunks, type GzipMode } from './internal/byte-stream.js';
 import { type ByteSource, sourceName } from './internal/bytes.js';
-import { maskedCrc32c } from './internal/crc32c.js';
-import { TFRecordFramer } from './internal/tfrecord-framer.js';
 
 export type { ByteSource } from './internal/bytes.js';
+export { encodeTFRecords };
 
 /**
  * Splits TFRecord bytes into records (views into `bytes`), checking CRCs.
@@ -16,32 +18,16 @@ export type { ByteSource } from './internal/bytes.js';
  *   for (const rec of decodeTFRecords(bytes)) console.log(rec.length);
  */
 export function* decodeTFRecords(bytes: Uint8Array, name = 'input'): Generator<Uint8Array> {
-  const framer = new TFRecordFramer('decodeTFRecords()', name);
-  framer.feed(bytes);
-  for (let rec = framer.next(); rec !== null; rec = framer.next()) yield rec;
-  framer.end();
+  try {
+    for (const rec of readTFRecords(bytes, { api: 'decodeTFRecords()', source: name })) yield rec.data;
+  } catch (e) {
+    throw dataLoss(e);
+  }
 }
 
-/**
- * Frames records as one TFRecord byte buffer.
- * @example
- *   const bytes = encodeTFRecords([encodeExample({ x: { floatList: [1, 2] } })]);
- */
-export function encodeTFRecords(records: Iterable<Uint8Array | string>): Uint8Array {
-  const enc = new TextEncoder();
-  const list = Array.from(records, (r) => (typeof r === 'string' ? enc.encode(r) : r));
-  const out = new Uint8Array(list.reduce((n, r) => n + r.length + 16, 0));
-  const view = new DataView(out.buffer);
-  let off = 0;
-  for (const r of list) {
-    view.setUint32(off, r.length >>> 0, true);
-    view.setUint32(off + 4, Math.floor(r.length / 4294967296), true);
-    view.setUint32(off + 8, maskedCrc32c(out, off, off + 8), true);
-    out.set(r, off + 12);
-    view.setUint32(off + 12 + r.length, maskedCrc32c(r), true);
-    off += r.length + 16;
-  }
-  return out;
+/** io's framing error as this package's `DataError` (code `DATA_LOSS`, same message); anything else unchanged. */
+function dataLoss(e: unknown): unknown {
+  return e instanceof TFRecordCorruptError ? new DataError('DATA_LOSS', e.message, { cause: e }) : e;
 }
 
 /** Options of {@link tfRecordDataset}. */
@@ -68,11 +54,15 @@ export function tfRecordDataset(
   return new Dataset(async function* records() {
     for (const src of list) {
       const framer = new TFRecordFramer('tfRecordDataset()', sourceName(src));
-      for await (const chunk of byteChunks('tfRecordDataset()', src, gzip)) {
-        framer.feed(chunk);
-        for (let rec = framer.next(); rec !== null; rec = framer.next()) yield rec;
+      try {
+        for await (const chunk of byteChunks('tfRecordDataset()', src, gzip)) {
+          framer.feed(chunk);
+          for (let rec = framer.next(); rec !== null; rec = framer.next()) yield rec;
+        }
+        framer.end();
+      } catch (e) {
+        throw dataLoss(e);
       }
-      framer.end();
     }
   }, null);
 }

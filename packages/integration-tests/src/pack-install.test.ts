@@ -12,15 +12,17 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('packaging', () => {
   it('@estimatorjs/data packs, installs with npm outside the workspace and runs under plain Node', () => {
-    // @estimatorjs/data depends on @estimatorjs/errors: pack both, as the registry would serve them.
-    for (const pkg of ['@estimatorjs/errors', '@estimatorjs/data']) {
+    // @estimatorjs/data depends on @estimatorjs/errors and @estimatorjs/io: pack all three, as the registry would serve them.
+    for (const pkg of ['@estimatorjs/errors', '@estimatorjs/io', '@estimatorjs/data']) {
       execFileSync('pnpm', ['--filter', pkg, 'pack', '--pack-destination', scratch], { cwd: repo, stdio: 'pipe' });
     }
     const tarballs = readdirSync(scratch).filter((f) => f.endsWith('.tgz'));
     const tarball = tarballs.find((f) => f.startsWith('estimatorjs-data-'));
     const errorsTarball = tarballs.find((f) => f.startsWith('estimatorjs-errors-'));
+    const ioTarball = tarballs.find((f) => f.startsWith('estimatorjs-io-'));
     expect(tarball).toMatch(/^estimatorjs-data-\d+\.\d+\.\d+\.tgz$/);
     expect(errorsTarball).toMatch(/^estimatorjs-errors-\d+\.\d+\.\d+\.tgz$/);
+    expect(ioTarball).toMatch(/^estimatorjs-io-\d+\.\d+\.\d+\.tgz$/);
     writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
     execFileSync(
       'npm',
@@ -31,6 +33,7 @@ describe('packaging', () => {
         '--prefer-offline',
         '--loglevel=error',
         `./${errorsTarball}`,
+        `./${ioTarball}`,
         `./${tarball}`,
         '@tensorflow/tfjs-core@4.22.0',
         '@tensorflow/tfjs-backend-cpu@4.22.0',

@@ -1,7 +1,8 @@
 /** Decodes `Event` protos (and the messages inside them) into plain objects. */
+import { type ProtoField, ProtoReader, text, toInt32, toInt64, varints } from '@estimatorjs/io';
 import type { Event, HistogramValue, ImageValue, SummaryMetadata, SummaryValue, TensorValue } from './event.js';
+import { badProtoAsSummaryError } from './internal/bad-proto.js';
 import { dtypeName } from './internal/dtypes.js';
-import { type ProtoField, ProtoReader, text, toInt32, toInt64, varints } from './internal/proto-reader.js';
 
 function packedFixed(r: ProtoReader, f: ProtoField, size: 4 | 8): number[] {
   if (f.wireType === 5) return [r.float(f)];
@@ -32,6 +33,10 @@ function decodeShape(bytes: Uint8Array): number[] {
  *   const t = decodeTensor(bytes); console.log(t.dtypeName, t.shape);
  */
 export function decodeTensor(bytes: Uint8Array): TensorValue {
+  return badProtoAsSummaryError(() => readTensor(bytes));
+}
+
+function readTensor(bytes: Uint8Array): TensorValue {
   const r = new ProtoReader(bytes, 'TensorProto');
   let dtype = 0;
   let shape: number[] = [];
@@ -228,7 +233,7 @@ function decodeValue(bytes: Uint8Array): SummaryValue {
     else if (f.field === 4 && f.wireType === 2) v.image = decodeImage(f.bytes);
     else if (f.field === 5 && f.wireType === 2) v.histo = decodeHisto(f.bytes);
     else if (f.field === 7 && f.wireType === 2) v.nodeName = text(f.bytes);
-    else if (f.field === 8 && f.wireType === 2) v.tensor = decodeTensor(f.bytes);
+    else if (f.field === 8 && f.wireType === 2) v.tensor = readTensor(f.bytes);
     else if (f.field === 9 && f.wireType === 2) v.metadata = decodeMetadata(f.bytes);
   }
   if (!v.tag && v.nodeName) v.tag = v.nodeName;
@@ -242,6 +247,10 @@ function decodeValue(bytes: Uint8Array): SummaryValue {
  *   const ev = decodeEvent(record.data); if (ev.summary) console.log(ev.step, ev.summary.value[0]?.tag);
  */
 export function decodeEvent(bytes: Uint8Array): Event {
+  return badProtoAsSummaryError(() => readEvent(bytes));
+}
+
+function readEvent(bytes: Uint8Array): Event {
   const r = new ProtoReader(bytes, 'Event');
   const ev: {
     wallTime: number;

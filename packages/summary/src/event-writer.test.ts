@@ -267,7 +267,7 @@ describe('readEventRecords', () => {
       readEventRecords(bytes, { source: 'f' });
     } catch (e) {
       expect(e).toMatchObject({ kind: 'data-crc', offset: offsets[1], code: 'SUMMARY_CORRUPT', source: 'f' });
-      expect((e as Error).message).toMatch(new RegExp(`at byte ${offsets[1]} of f`));
+      expect((e as Error).message).toMatch(new RegExp(`f: corrupted record 1 at byte offset ${offsets[1]}: data CRC`));
     }
   });
 
@@ -280,6 +280,6 @@ describe('readEventRecords', () => {
     const cut = bytes.subarray(0, bytes.length - 3);
     expect(() => readEventRecords(cut)).toThrow(expect.objectContaining({ kind: 'truncated', offset: offsets[2] }));
     expect(readEventRecords(cut, { onTruncated: 'stop' })).toHaveLength(2);
-    expect(() => readEventRecords(bytes.subarray(0, offsets[1]! + 5))).toThrow(/truncated record header/);
+    expect(() => readEventRecords(bytes.subarray(0, offsets[1]! + 5))).toThrow(/expected a 12-byte header/);
   });
 });

@@ -1,8 +1,8 @@
 /** A `GraphDef` (the model graph TensorBoard's Graphs tab draws) from a plain list of nodes, and back. */
+import { ProtoReader, ProtoWriter, text, toInt64, varints } from '@estimatorjs/io';
 import { SummaryError } from './errors.js';
+import { badProtoAsSummaryError } from './internal/bad-proto.js';
 import { dtypeName } from './internal/dtypes.js';
-import { ProtoReader, text, toInt64, varints } from './internal/proto-reader.js';
-import { ProtoWriter } from './internal/proto-writer.js';
 
 /**
  * The value of a node attribute (TF's `AttrValue`). Types take tfjs names (`'float32'`) or TF names
@@ -206,6 +206,10 @@ function readAttr(bytes: Uint8Array): GraphAttr {
  *   const { nodes } = decodeGraphDef(event.graphDef!); console.log(nodes.map((n) => n.name));
  */
 export function decodeGraphDef(bytes: Uint8Array): DecodedGraph {
+  return badProtoAsSummaryError(() => readGraphDef(bytes));
+}
+
+function readGraphDef(bytes: Uint8Array): DecodedGraph {
   const nodes: DecodedGraph['nodes'][number][] = [];
   for (const f of new ProtoReader(bytes, 'GraphDef').fields()) {
     if (f.field !== 1 || f.wireType !== 2) continue;

@@ -1,4 +1,4 @@
-export { crc32c, maskCrc32c } from './crc32c.js';
+export { crc32c, maskCrc32c } from '@estimatorjs/io';
 export { type BrowserWriterOptions, createBrowserWriter } from './create-browser-writer.js';
 export {
   DEFAULT_FLUSH_SECS,

@@ -2,9 +2,15 @@
  * Event files in IndexedDB (browser): an append-only sink, and functions to list, download and delete the files.
  * Owns: the database layout (one record per file, one record per appended chunk). Does not own: encoding.
  */
+import { idbRequest, idbTransactionDone, indexedDbFactory, openIdb } from '@estimatorjs/io';
 import { SummaryError } from './errors.js';
-import { CHUNKS, done, FILES, openDb, request, resolveFactory } from './internal/idb.js';
 import type { EventSink } from './summary-writer.js';
+
+/** Object store of file records `{ name, logdir, created, size }`, keyed by name. */
+const FILES = 'files';
+/** Object store of appended chunks `{ file, bytes }`, auto-increment keys (append order), indexed by file. */
+const CHUNKS = 'chunks';
+const DB_VERSION = 1;
 
 /** Default IndexedDB database name for event files. */
 export const DEFAULT_SUMMARY_DB = 'estimatorjs-summaries';
@@ -67,8 +73,8 @@ export class IndexedDbEventSink implements EventSink {
         const tx = db.transaction(FILES, 'readwrite');
         const rec: FileRecord = { name, logdir: this.logdir, created: Date.now(), size: 0 };
         try {
-          await request(tx.objectStore(FILES).add(rec));
-          await done(tx);
+          await idbRequest(tx.objectStore(FILES).add(rec));
+          await idbTransactionDone(tx);
           this.fileName = name;
           return db;
         } catch (e) {
@@ -88,7 +94,7 @@ export class IndexedDbEventSink implements EventSink {
     this.size += bytes.length;
     tx.objectStore(CHUNKS).add({ file: this.fileName, bytes: bytes.slice() });
     tx.objectStore(FILES).put({ name: this.fileName, logdir: this.logdir, created: Date.now(), size: this.size });
-    await done(tx);
+    await idbTransactionDone(tx);
   }
 
   async close(): Promise<void> {
@@ -117,7 +123,7 @@ export function listIndexedDbEventFiles(
   options: IndexedDbOptions & { readonly logdir?: string } = {},
 ): Promise<StoredEventFile[]> {
   return withDb(options, 'listIndexedDbEventFiles()', async (db) => {
-    const all = (await request(db.transaction(FILES).objectStore(FILES).getAll())) as FileRecord[];
+    const all = (await idbRequest(db.transaction(FILES).objectStore(FILES).getAll())) as FileRecord[];
     const dir = options.logdir?.replace(/\/+$/, '');
     return all
       .filter((f) => dir === undefined || f.logdir === dir || f.logdir.startsWith(`${dir}/`))
@@ -133,11 +139,11 @@ export function listIndexedDbEventFiles(
 export function readIndexedDbEventFile(name: string, options: IndexedDbOptions = {}): Promise<Uint8Array> {
   return withDb(options, 'readIndexedDbEventFile()', async (db) => {
     const tx = db.transaction([FILES, CHUNKS]);
-    const file = (await request(tx.objectStore(FILES).get(name))) as FileRecord | undefined;
+    const file = (await idbRequest(tx.objectStore(FILES).get(name))) as FileRecord | undefined;
     if (!file) {
       throw new SummaryError('SUMMARY_IO', `readIndexedDbEventFile(): no event file named '${name}' in IndexedDB.`);
     }
-    const chunks = (await request(tx.objectStore(CHUNKS).index('file').getAll(name))) as { bytes: Uint8Array }[];
+    const chunks = (await idbRequest(tx.objectStore(CHUNKS).index('file').getAll(name))) as { bytes: Uint8Array }[];
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.bytes.length, 0));
     let pos = 0;
     for (const c of chunks) {
@@ -195,10 +201,30 @@ export async function deleteIndexedDbEventFiles(
     const chunks = tx.objectStore(CHUNKS);
     for (const f of files) {
       tx.objectStore(FILES).delete(f.name);
-      const keys = await request(chunks.index('file').getAllKeys(f.name));
+      const keys = await idbRequest(chunks.index('file').getAllKeys(f.name));
       for (const k of keys) chunks.delete(k);
     }
-    await done(tx);
+    await idbTransactionDone(tx);
     return files.length;
+  });
+}
+
+function resolveFactory(api: string, factory: IDBFactory | undefined): IDBFactory {
+  const f = indexedDbFactory(factory);
+  if (!f) {
+    throw new SummaryError(
+      'SUMMARY_UNSUPPORTED',
+      `${api}: IndexedDB is not available here. In Node use createFileWriter() from '@estimatorjs/summary/node', or pass { indexedDB } (e.g. from fake-indexeddb).`,
+    );
+  }
+  return f;
+}
+
+function openDb(factory: IDBFactory, name: string): Promise<IDBDatabase> {
+  return openIdb(factory, name, DB_VERSION, (db) => {
+    if (!db.objectStoreNames.contains(FILES)) db.createObjectStore(FILES, { keyPath: 'name' });
+    if (!db.objectStoreNames.contains(CHUNKS)) {
+      db.createObjectStore(CHUNKS, { autoIncrement: true }).createIndex('file', 'file');
+    }
   });
 }

@@ -10,9 +10,10 @@
  * tensors as `{t: 'string', s, b: [base64...]}`), other leaves as `{v: value}`. All integers little-endian.
  * Owns: encoding and decoding. Does not own: where the bytes live (CacheStorage).
  */
+
+import { maskedCrc32c } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { DataError } from '../errors.js';
-import { maskedCrc32c } from './crc32c.js';
 import { isPlainObject } from './structure.js';
 
 export const CACHE_MAGIC = 'EJSDCACH';

@@ -1,3 +1,4 @@
+import { idbRequest, idbTransactionDone, indexedDbFactory, openIdb } from '@estimatorjs/io';
 import { createBrowserWriter, type SummaryWriter } from '@estimatorjs/summary';
 /**
  * IndexedDbStorage: model directories in the browser's IndexedDB.
@@ -53,7 +54,7 @@ export class IndexedDbStorage implements ModelDirStorage {
     this.modelDir = modelDir.replace(/\/+$/, '');
     this.dbName = options.dbName ?? DEFAULT_MODEL_DB;
     this.location = `indexeddb://${this.dbName}/${this.modelDir}`;
-    const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    const factory = indexedDbFactory(options.indexedDB);
     if (!factory) {
       throw new CheckpointError(
         'STORAGE_UNSUPPORTED',
@@ -66,7 +67,7 @@ export class IndexedDbStorage implements ModelDirStorage {
   async read(name: string): Promise<Uint8Array | null> {
     checkFileName('IndexedDbStorage.read()', name);
     return this.run('read', name, 'readonly', async (store) => {
-      const rec = (await request(store.get([this.modelDir, name]))) as FileRecord | undefined;
+      const rec = (await idbRequest(store.get([this.modelDir, name]))) as FileRecord | undefined;
       return rec ? new Uint8Array(rec.data) : null;
     });
   }
@@ -82,7 +83,7 @@ export class IndexedDbStorage implements ModelDirStorage {
 
   async list(): Promise<string[]> {
     return this.run('list', '', 'readonly', async (store) => {
-      const keys = (await request(store.index(BY_DIR).getAllKeys(this.modelDir))) as unknown as [string, string][];
+      const keys = (await idbRequest(store.index(BY_DIR).getAllKeys(this.modelDir))) as unknown as [string, string][];
       return keys.map((k) => k[1]).sort();
     });
   }
@@ -97,7 +98,7 @@ export class IndexedDbStorage implements ModelDirStorage {
   /** Deletes every file of this model directory (one transaction). Returns how many were deleted. */
   async clear(): Promise<number> {
     return this.run('clear', '', 'readwrite', async (store) => {
-      const keys = await request(store.index(BY_DIR).getAllKeys(this.modelDir));
+      const keys = await idbRequest(store.index(BY_DIR).getAllKeys(this.modelDir));
       for (const k of keys) store.delete(k);
       return keys.length;
     });
@@ -138,7 +139,7 @@ export class IndexedDbStorage implements ModelDirStorage {
     try {
       const db = await this.open();
       const tx = db.transaction(FILES, mode);
-      const committed = done(tx);
+      const committed = idbTransactionDone(tx);
       let result: T;
       try {
         result = await fn(tx.objectStore(FILES));
@@ -166,31 +167,10 @@ export class IndexedDbStorage implements ModelDirStorage {
   }
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-  });
-}
-
 function openDb(factory: IDBFactory, name: string): Promise<IDBDatabase> {
-  const req = factory.open(name, DB_VERSION);
-  req.onupgradeneeded = () => {
-    const db = req.result;
+  return openIdb(factory, name, DB_VERSION, (db) => {
     if (!db.objectStoreNames.contains(FILES)) {
       db.createObjectStore(FILES, { keyPath: ['dir', 'name'] }).createIndex(BY_DIR, 'dir');
     }
-  };
-  req.onblocked = () => {
-    // Another tab holds an older version open; the open completes once it closes.
-  };
-  return request(req);
+  });
 }

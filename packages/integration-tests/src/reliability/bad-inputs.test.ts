@@ -97,7 +97,7 @@ describe('bad inputs give one clear error naming the file and the position', () 
     expect(e).toBeInstanceOf(EventFileCorruptError);
     expect(e.message).toContain(path);
     expect((e as EventFileCorruptError).kind).toBe('truncated');
-    expect(e.message).toContain(`byte ${(e as EventFileCorruptError).offset}`);
+    expect(e.message).toContain(`byte offset ${(e as EventFileCorruptError).offset}`);
     expect(events.length).toBe(5); // every complete record before the cut was read
   });
 

@@ -2,7 +2,7 @@
  * Encodes `Event` protos and the `Summary.Value`s this package writes (TF2 tensor-style summaries), framed as
  * TFRecords in one buffer. Field numbers follow TF's event.proto, summary.proto, tensor.proto and tensor_shape.proto.
  */
-import { crc32c, maskCrc32c } from '../crc32c.js';
+import { ProtoWriter, sealTFRecord } from '@estimatorjs/io';
 import {
   DATA_CLASS_BLOB_SEQUENCE,
   DATA_CLASS_SCALAR,
@@ -11,7 +11,6 @@ import {
   DT_FLOAT,
   DT_STRING,
 } from './dtypes.js';
-import { ProtoWriter } from './proto-writer.js';
 
 /** Writes the fields of one `Summary.Value`. */
 export type ValueFill = (w: ProtoWriter) => void;
@@ -42,15 +41,8 @@ export function encodeEventRecord(wallTime: number, step: number, payload: Event
     w.message(5, (s) => {
       for (const fill of payload.values) s.message(1, fill);
     });
-  const dataLen = w.length - 12;
-  const crcAt = w.reserve(4);
-  const out = w.finish();
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  view.setUint32(0, dataLen % 0x100000000, true);
-  view.setUint32(4, Math.floor(dataLen / 0x100000000), true);
-  view.setUint32(8, maskCrc32c(crc32c(out, 0, 8)), true);
-  view.setUint32(crcAt, maskCrc32c(crc32c(out, 12, 12 + dataLen)), true);
-  return out;
+  w.reserve(4);
+  return sealTFRecord(w.finish());
 }
 
 const utf8 = new TextEncoder();

@@ -1,4 +1,4 @@
-/** CRC-32C (Castagnoli) and the TFRecord CRC mask. */
+/** CRC-32C (Castagnoli) and the TFRecord CRC mask: the one implementation every package uses. */
 
 let tables: Uint32Array[] | undefined;
 
@@ -65,4 +65,13 @@ export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
  */
 export function maskCrc32c(crc: number): number {
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
+}
+
+/**
+ * The masked CRC-32C of `data[start, end)`, as TFRecord headers and footers store it.
+ * @example
+ *   view.setUint32(8, maskedCrc32c(record, 0, 8), true);
+ */
+export function maskedCrc32c(data: Uint8Array, start = 0, end = data.length): number {
+  return maskCrc32c(crc32c(data, start, end));
 }

@@ -1,8 +1,9 @@
 /**
- * A minimal protobuf wire-format decoder: iterate fields of one message.
- * Owns: byte layout. Does not own: message schemas (see event-decoder.ts).
+ * A minimal protobuf wire-format decoder: iterate the fields of one message.
+ * Owns: byte layout and its errors ({@link ProtoDecodeError}). Does not own: message schemas (summary's Event and
+ * GraphDef decoders, data's tf.train.Example parser).
  */
-import { SummaryError } from '../errors.js';
+import { ProtoDecodeError } from './errors.js';
 
 const utf8 = new TextDecoder('utf-8');
 const TWO_63 = 2 ** 63;
@@ -48,7 +49,12 @@ export interface ProtoField {
   readonly bytes: Uint8Array;
 }
 
-/** Reads the fields of one message from `buf`. `what` names the message in errors. */
+/**
+ * Reads the fields of one message from `buf`. `what` names the message in errors.
+ * @example
+ *   const r = new ProtoReader(bytes, 'Event');
+ *   for (const f of r.fields()) if (f.field === 1 && f.wireType === 1) wallTime = r.double(f);
+ */
 export class ProtoReader {
   private pos = 0;
   private readonly view: DataView;
@@ -61,7 +67,7 @@ export class ProtoReader {
   }
 
   private fail(why: string): never {
-    throw new SummaryError('SUMMARY_BAD_PROTO', `${this.what}: malformed protobuf at byte ${this.pos}: ${why}.`);
+    throw new ProtoDecodeError(`${this.what}: malformed protobuf at byte ${this.pos}: ${why}.`);
   }
 
   /** Varint as a number (see {@link readVarint}). */
@@ -120,6 +126,20 @@ export class ProtoReader {
   float(f: ProtoField): number {
     return this.view.getFloat32(f.at, true);
   }
+
+  /** Values of a repeated `float` field, packed (wire type 2) or not (wire type 5). */
+  floats(f: ProtoField): number[] {
+    if (f.wireType === 5) return [this.float(f)];
+    if (f.wireType !== 2 || f.bytes.length % 4 !== 0) {
+      throw new ProtoDecodeError(
+        `${this.what}: malformed protobuf at byte ${f.at}: a packed float field of ${f.bytes.length} bytes (expected a multiple of 4).`,
+      );
+    }
+    const view = new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+    const out = new Array<number>(f.bytes.length / 4);
+    for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+    return out;
+  }
 }
 
 const EMPTY = new Uint8Array(0);
@@ -146,7 +166,7 @@ export function varints(f: ProtoField, what: string): number[] {
   let pos = 0;
   while (pos < f.bytes.length) {
     const [v, next] = readVarint(f.bytes, pos);
-    if (next < 0) throw new SummaryError('SUMMARY_BAD_PROTO', `${what}: malformed packed varint at byte ${pos}.`);
+    if (next < 0) throw new ProtoDecodeError(`${what}: malformed packed varint at byte ${pos}.`);
     out.push(v);
     pos = next;
   }

@@ -2,12 +2,32 @@
  * Splits TFRecord bytes, fed chunk by chunk, into records, checking both CRCs. A record inside one chunk comes back
  * as a view into it; one that spans chunks is copied once into its own buffer. Errors give the record's byte
  * offset within the whole stream. Owns: framing and its errors. Does not own: where the chunks come from.
+ *
+ * The format (TF's `tensorflow/core/lib/io/record_writer.cc`), little-endian:
+ * `uint64 length | uint32 masked_crc32c(length) | data | uint32 masked_crc32c(data)`.
  */
-import { DataError } from '../errors.js';
 import { maskedCrc32c } from './crc32c.js';
+import { TFRecordCorruptError } from './errors.js';
 
 const EMPTY = new Uint8Array(0);
 
+/** Options of {@link TFRecordFramer}. */
+export interface TFRecordFramerOptions {
+  /** Verify each record's data CRC (default true; the length CRC is always verified). */
+  readonly checkDataCrc?: boolean;
+}
+
+/**
+ * A streaming TFRecord reader: `feed()` a chunk, take records with `next()` until it returns null, repeat; `end()`
+ * after the last chunk throws if the stream stopped inside a record.
+ * @example
+ *   const framer = new TFRecordFramer('tfRecordDataset()', 'train.tfrecord');
+ *   for await (const chunk of chunks) {
+ *     framer.feed(chunk);
+ *     for (let rec = framer.next(); rec !== null; rec = framer.next()) use(rec, framer.offset);
+ *   }
+ *   framer.end();
+ */
 export class TFRecordFramer {
   private buf: Uint8Array = EMPTY;
   private view: DataView = new DataView(EMPTY.buffer);
@@ -20,12 +40,22 @@ export class TFRecordFramer {
   private partBytes = 0;
   private partAt = 0;
   private need = -1;
+  private lastAt = 0;
+  private readonly checkDataCrc: boolean;
 
-  /** `api` and `name` start every error message. */
+  /** `api` and `name` (the file, URL or `bytes`) start every error message. */
   constructor(
     private readonly api: string,
     private readonly name: string,
-  ) {}
+    options: TFRecordFramerOptions = {},
+  ) {
+    this.checkDataCrc = options.checkDataCrc ?? true;
+  }
+
+  /** Stream offset of the header of the record `next()` returned last. */
+  get offset(): number {
+    return this.lastAt;
+  }
 
   /** The next chunk; call once `next()` has returned null. */
   feed(chunk: Uint8Array): void {
@@ -55,6 +85,7 @@ export class TFRecordFramer {
     }
     this.check(buf, start, end, view.getUint32(end, true), at);
     this.pos = end + 4;
+    this.lastAt = at;
     this.index++;
     return buf.subarray(start, end);
   }
@@ -63,8 +94,10 @@ export class TFRecordFramer {
   end(): void {
     if (this.partBytes === 0) return;
     const { api, name, index, partAt, partBytes, need } = this;
-    throw new DataError(
-      'DATA_LOSS',
+    throw new TFRecordCorruptError(
+      'truncated',
+      partAt,
+      index,
       need < 0
         ? `${api}: ${name}: truncated record ${index} at byte offset ${partAt}: expected a 12-byte header, found ${partBytes} bytes.`
         : `${api}: ${name}: truncated record ${index} at byte offset ${partAt}: expected ${need} bytes, found ${partBytes}.`,
@@ -106,6 +139,7 @@ export class TFRecordFramer {
     const rec = join(parts, buf, pos, this.need);
     const len = this.need - 16;
     this.check(rec, 12, 12 + len, new DataView(rec.buffer).getUint32(12 + len, true), this.partAt);
+    this.lastAt = this.partAt;
     this.pos = pos + missing;
     this.parts = [];
     this.partBytes = 0;
@@ -119,8 +153,10 @@ export class TFRecordFramer {
     const stored = view.getUint32(off + 8, true);
     const want = maskedCrc32c(bytes, off, off + 8);
     if (stored !== want) {
-      throw new DataError(
-        'DATA_LOSS',
+      throw new TFRecordCorruptError(
+        'length-crc',
+        at,
+        this.index,
         `${this.api}: ${this.name}: corrupted record ${this.index} at byte offset ${at}: length CRC mismatch (stored 0x${stored.toString(16)}, computed 0x${want.toString(16)}).`,
       );
     }
@@ -129,11 +165,14 @@ export class TFRecordFramer {
 
   /** Checks the data CRC of `bytes[start, end)`, a record at stream offset `at`. */
   private check(bytes: Uint8Array, start: number, end: number, stored: number, at: number): void {
+    if (!this.checkDataCrc) return;
     const got = maskedCrc32c(bytes, start, end);
     if (stored !== got) {
       const from = at + 12;
-      throw new DataError(
-        'DATA_LOSS',
+      throw new TFRecordCorruptError(
+        'data-crc',
+        at,
+        this.index,
         `${this.api}: ${this.name}: corrupted record ${this.index} at byte offset ${at}: data CRC mismatch over bytes ${from}..${from + end - start} (stored 0x${stored.toString(16)}, computed 0x${got.toString(16)}).`,
       );
     }

@@ -1,11 +1,15 @@
 /**
  * A minimal protobuf wire-format encoder (varint, 64-bit, length-delimited, 32-bit fields).
- * Owns: byte layout. Does not own: message schemas (see event-encoder.ts).
+ * Owns: byte layout. Does not own: message schemas (summary's Event and GraphDef encoders, data's tf.train.Example).
  */
 
 const utf8 = new TextEncoder();
 
-/** Growable byte buffer that appends protobuf fields. */
+/**
+ * Growable byte buffer that appends protobuf fields.
+ * @example
+ *   const bytes = new ProtoWriter().varint(1, 150).finish(); // 08 96 01
+ */
 export class ProtoWriter {
   private buf: Uint8Array;
   private view: DataView;

@@ -1,0 +1,85 @@
+/**
+ * Argument checks of {@link Dataset}'s public methods: each bad argument is one INVALID_ARGUMENT error that names
+ * the API, what was received and what was expected. Owns: validating arguments and filling their defaults.
+ * Does not own: the methods (dataset.ts) or the stages they build.
+ */
+import type { InterleaveOptions, ShuffleOptions, WindowOptions } from '../dataset-types.js';
+import { invalidArgument } from '../errors.js';
+import type { ShuffleConfig } from './shuffle.js';
+
+/** `n` when it is an integer >= `min`. */
+export function checkCount(api: string, name: string, n: unknown, min: number): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
+    throw invalidArgument(`${api}: expected ${name} to be an integer >= ${min}. Received ${String(n)}.`);
+  }
+  return n;
+}
+
+/** Throws unless `fn` is a function; `what` says which kind the API expects (`a predicate function`). */
+export function checkFunction(api: string, fn: unknown, what = 'a function'): void {
+  if (typeof fn !== 'function') throw invalidArgument(`${api}: expected ${what}. Received ${typeof fn}.`);
+}
+
+/** Throws unless `fn` can be vectorized: `map(fn, { vectorize: true })` calls it synchronously on whole batches. */
+export function checkVectorizable(fn: (...args: never) => unknown): void {
+  if (fn.constructor?.name === 'AsyncFunction') {
+    throw invalidArgument(
+      'Dataset.map(fn, { vectorize: true }): expected a synchronous fn. Received an async function; drop vectorize.',
+    );
+  }
+}
+
+/** `cache(path)`'s path: a string, `''` for memory. */
+export function checkCachePath(path: unknown): void {
+  if (typeof path !== 'string') {
+    throw invalidArgument(`Dataset.cache(): expected a path string (or nothing for memory). Received ${typeof path}.`);
+  }
+}
+
+/** `shuffle(bufferSize, opts)`'s configuration: a random seed unless one is given, reshuffled each iteration. */
+export function shuffleConfig(api: string, bufferSize: number, opts: ShuffleOptions): ShuffleConfig {
+  if (bufferSize === undefined) {
+    throw invalidArgument(`${api}: expected a bufferSize (an integer >= 1), e.g. shuffle(10000). Received undefined.`);
+  }
+  checkCount(api, 'bufferSize', bufferSize, 1);
+  if (opts.seed !== undefined && !Number.isFinite(opts.seed)) {
+    throw invalidArgument(`${api}: expected seed to be a finite number. Received ${String(opts.seed)}.`);
+  }
+  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 32);
+  return { bufferSize, seed, reshuffleEachIteration: opts.reshuffleEachIteration ?? true };
+}
+
+/** `range(start, stop?, step)`'s bounds: `range(n)` is `range(0, n)`; finite numbers and a non-zero step. */
+export function rangeBounds(start: number, stop: number | undefined, step: number): [number, number, number] {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (![start, stop, step].every(Number.isFinite) || step === 0) {
+    throw invalidArgument(
+      `Dataset.range(): expected finite numbers and a non-zero step. Received (${start}, ${stop}, ${step}).`,
+    );
+  }
+  return [start, stop, step];
+}
+
+/** Throws unless `numShards` >= 1 and 0 <= `index` < `numShards`. */
+export function checkShard(api: string, numShards: number, index: number): void {
+  checkCount(api, 'numShards', numShards, 1);
+  checkCount(api, 'index', index, 0);
+  if (index >= numShards)
+    throw invalidArgument(`${api}: expected index < numShards. Received index=${index}, numShards=${numShards}.`);
+}
+
+/** `interleave(fn, opts)`'s function and its cycle and block lengths (default 1 each). */
+export function interleaveArgs(fn: unknown, opts: InterleaveOptions): { cycle: number; block: number } {
+  const api = 'Dataset.interleave()';
+  checkFunction(api, fn);
+  const cycle = checkCount(api, 'cycleLength', opts.cycleLength ?? 1, 1);
+  return { cycle, block: checkCount(api, 'blockLength', opts.blockLength ?? 1, 1) };
+}
+
+/** `window(size, opts)`'s size, and its shift (default `size`) and stride (default 1). */
+export function windowArgs(size: number, opts: WindowOptions): { shift: number; stride: number } {
+  const api = 'Dataset.window()';
+  checkCount(api, 'size', size, 1);
+  const shift = checkCount(api, 'shift', opts.shift ?? size, 1);
+  return { shift, stride: checkCount(api, 'stride', opts.stride ?? 1, 1) };
+}

@@ -1,0 +1,15 @@
+export { crc32c, maskCrc32c, maskedCrc32c } from './crc32c.js';
+export { ProtoDecodeError, TFRecordCorruptError, type TFRecordCorruption } from './errors.js';
+export { idbRequest, idbTransactionDone, indexedDbFactory, openIdb } from './indexed-db.js';
+export { type ProtoField, ProtoReader, readVarint, text, toInt32, toInt64, varints } from './proto-reader.js';
+export { ProtoWriter } from './proto-writer.js';
+export {
+  encodeTFRecord,
+  encodeTFRecords,
+  type ReadTFRecordsOptions,
+  readTFRecords,
+  sealTFRecord,
+  TFRECORD_OVERHEAD,
+  type TFRecord,
+} from './tfrecord.js';
+export { TFRecordFramer, type TFRecordFramerOptions } from './tfrecord-framer.js';
