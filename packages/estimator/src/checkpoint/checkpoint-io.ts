@@ -1,5 +1,4 @@
-// TODO(io): import crc32c from @estimatorjs/io once packages/io lands (one CRC-32C implementation).
-import { crc32c } from '@estimatorjs/summary';
+import { crc32c } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.js';
 import { CHECKPOINT_STATE_FILE, type CheckpointState, parseCheckpointState } from './checkpoint-state.js';
