@@ -1,11 +1,15 @@
-// Turns the JSON of one bench/run.mjs run into the markdown report and the acceptance checks of issue #9.
+// Turns the JSON of one bench/run.mjs run into the markdown report and the acceptance checks of issues #9 and #16.
 // Every number is a median: over the rounds inside a process, then over the repetitions of that process.
 
 const CONFIG_NAMES = {
   'cpu-stock': 'tfjs cpu (stock)',
   'wasm-stock': 'tfjs wasm (stock)',
-  'wasm-ours': 'wasm + @estimatorjs/backends',
+  'wasm-ours': 'wasm + @estimatorjs/backends, 1 thread',
+  'wasm-ours-auto': "wasm + @estimatorjs/backends, threads 'auto'",
 };
+
+import { renderPeers } from './report-peers.mjs';
+
 const MODEL_NAMES = { mlp: 'MLP 784-256-10', cnn: 'CNN (examples/mnist)' };
 
 export const median = (xs) => {
@@ -55,12 +59,8 @@ function summarize(training, model, config) {
   };
 }
 
-function torchFor(torch, model, threads) {
-  return median(torch.filter((t) => t.model === model && t.threads === threads).map((t) => t.steadyExPerSec));
-}
-
 export function renderReport(result) {
-  const { machine, plan, training, torch } = result;
+  const { machine, plan, training } = result;
   const out = [];
   const checks = [];
   const p = (line = '') => out.push(line);
@@ -79,7 +79,7 @@ export function renderReport(result) {
   p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const s = {};
   for (const model of ['mlp', 'cnn']) {
-    for (const config of ['cpu-stock', 'wasm-stock', 'wasm-ours']) {
+    for (const config of ['cpu-stock', 'wasm-stock', 'wasm-ours', 'wasm-ours-auto']) {
       const x = summarize(training, model, config);
       if (!x) continue;
       s[`${model}/${config}`] = x;
@@ -94,24 +94,10 @@ export function renderReport(result) {
     'Ratios are medians of per-round ratios (the two loops ran back to back in the same process). "Estimator.train on the loop\'s batches": fed the hand-written loop\'s own pre-sliced batches, so it differs from the hand-written loop only by the Estimator. "train() fixed cost": what one `Estimator.train({steps})` call costs beyond its steps (opening the input, the build pass, the final checkpoint). "tensors left": `tf.memory().numTensors` after the process disposed every model (tfjs-layers keeps one); "+k/run" would mean growth across rounds.',
   );
 
-  if (torch.length > 0) {
-    p();
-    p('### PyTorch on the same CPU (same models, batch 128, Adam, `torch.set_num_threads`)');
-    p();
-    p(
-      '| model | PyTorch 1 thread | PyTorch 2 threads | Estimator.train, wasm (1 thread) | ours ÷ PyTorch 1 thread | ours ÷ PyTorch 2 threads |',
-    );
-    p('|---|---:|---:|---:|---:|---:|');
-    for (const model of ['mlp', 'cnn']) {
-      const t1 = torchFor(torch, model, 1);
-      const t2 = torchFor(torch, model, 2);
-      const ours = s[`${model}/wasm-ours`]?.estimator ?? null;
-      p(
-        `| ${MODEL_NAMES[model]} | ${num(t1)} | ${num(t2)} | ${num(ours)} | ${ratio(ours && t1 ? ours / t1 : null)} | ${ratio(ours && t2 ? ours / t2 : null)} |`,
-      );
-    }
-  }
-
+  const peers = renderPeers(result, s, { median, num, ratio });
+  checks.push(...peers.checks);
+  p();
+  p(peers.markdown);
   p();
   p('### Targets (issue #9), each a ratio from this run');
   p();
@@ -145,17 +131,6 @@ export function renderReport(result) {
       `| MLP: Estimator.train on our wasm ≥ 2.5× tfjs-layers model.fit on stock wasm | ${ratio(r)} | ${r >= 2.5 ? 'met' : 'MISSED'} |`,
     );
   }
-  for (const model of ['mlp', 'cnn']) {
-    const o = s[`${model}/wasm-ours`]?.estimator;
-    const t2 = torchFor(torch, model, 2);
-    if (!o || !t2) continue;
-    const r = o / t2;
-    checks.push({ target: `${model} within 3× of PyTorch (2 threads)`, value: r, ok: r >= 1 / 3 });
-    p(
-      `| ${MODEL_NAMES[model]}: within 3× of PyTorch on 2 threads (ratio ≥ 0.33×) | ${ratio(r)} | ${r >= 1 / 3 ? 'met' : 'MISSED'} |`,
-    );
-  }
-
   if (result.profile) {
     p();
     p(result.profile.markdown);

@@ -24,10 +24,16 @@ const plan = {
   reps: Number(opt('reps', smoke || quick ? 1 : 3)),
   rounds: Number(opt('rounds', smoke ? 1 : quick ? 3 : 5)),
   steps: { mlp: smoke ? 3 : quick ? 25 : 60, cnn: smoke ? 2 : quick ? 4 : 10 },
+  // wasm-ours: useBackend('wasm', { threads: 1 }); wasm-ours-auto: the default threads: 'auto' (Estimator.train
+  // only: its rate, and the peak RSS of a process that trains nothing else). Quick mode leaves stock cpu out.
   configs: {
-    mlp: smoke ? ['wasm-ours'] : ['cpu-stock', 'wasm-stock', 'wasm-ours'],
+    mlp: smoke
+      ? ['wasm-ours', 'wasm-ours-auto']
+      : [...(quick ? [] : ['cpu-stock']), 'wasm-stock', 'wasm-ours', 'wasm-ours-auto'],
     // Stock cpu trains the CNN at ~1 example/sec (a 128-batch step takes minutes): only with --cpu-cnn.
-    cnn: smoke ? ['wasm-ours'] : ['wasm-stock', 'wasm-ours', ...(has('cpu-cnn') ? ['cpu-stock'] : [])],
+    cnn: smoke
+      ? ['wasm-ours', 'wasm-ours-auto']
+      : ['wasm-stock', 'wasm-ours', 'wasm-ours-auto', ...(has('cpu-cnn') ? ['cpu-stock'] : [])],
   },
   torchThreads: [1, 2],
 };
@@ -35,8 +41,8 @@ const plan = {
 const log = (line) => process.stderr.write(`${line}\n`);
 const failures = [];
 
-function spawnJson(cmd, argv, label) {
-  const run = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+function spawnJson(cmd, argv, label, env = process.env) {
+  const run = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20, env });
   const line = (run.stdout ?? '').trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line);
@@ -67,6 +73,16 @@ const torch = has('no-torch') || smoke ? null : findPython();
 if (!torch && !has('no-torch') && !smoke)
   log('PyTorch not found (python3 -c "import torch" fails; apt-get install python3-torch): skipping it.');
 
+// The PyTorch process gets OpenBLAS's defaults: work-arounds for old OpenBLAS bugs some machines export
+// (OPENBLAS_CORETYPE pins a kernel, OPENBLAS_L2_SIZE a cache size) are dropped for it, and OpenBLAS's own pool is
+// sized like torch's, so "1 thread" means one thread in the BLAS too. Only that process; tests are unaffected.
+function torchEnv(threads) {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+let torchRefused = null;
 const training = [];
 const torchRuns = [];
 for (let rep = 0; rep < plan.reps; rep++) {
@@ -86,6 +102,7 @@ for (let rep = 0; rep < plan.reps; rep++) {
         '--steps',
         // Stock cpu is ~20× slower than wasm: fewer steps keep its rounds about as long in time.
         String(config === 'cpu-stock' ? Math.max(3, Math.ceil(plan.steps[model] / 5)) : plan.steps[model]),
+        ...(config === 'wasm-ours-auto' ? ['--variants', 'estimator'] : []),
       ];
       const r = spawnJson(process.execPath, argv, `train ${model} ${config}`);
       if (r) {
@@ -98,7 +115,7 @@ for (let rep = 0; rep < plan.reps; rep++) {
         );
       }
     }
-    for (const threads of torch ? plan.torchThreads : []) {
+    for (const threads of torch && !torchRefused ? plan.torchThreads : []) {
       const r = spawnJson(
         torch.python,
         [
@@ -113,8 +130,12 @@ for (let rep = 0; rep < plan.reps; rep++) {
           String(plan.steps[model]),
         ],
         `torch ${model} ${threads} threads`,
+        torchEnv(threads),
       );
-      if (r) {
+      if (r?.refused) {
+        torchRefused = r.refused;
+        log(`torch: NOT TIMED — ${r.refused}`);
+      } else if (r) {
         torchRuns.push({ rep, ...r });
         log(`torch ${model} ${threads} thread(s): ${r.steadyExPerSec.toFixed(0)} ex/s`);
       }
@@ -171,6 +192,9 @@ const machine = {
   nproc: cpus().length,
   cpu: cpus()[0]?.model ?? 'unknown',
   torch: torch?.version ?? null,
+  // which BLAS torch ran on (from its own process) and, if it was not an optimized one, why no ratio is reported
+  torchBlas: torchRuns[0]?.blas ?? null,
+  torchRefused,
   date: new Date().toISOString(),
 };
 const result = {

@@ -7,7 +7,7 @@
 import { backends, data, est, loadCpu, loadLayers, loadWasm, tf } from './deps.mjs';
 import { MODELS, makeCoreModel, makeData, makeLayersModel, modelFnFor } from './models.mjs';
 
-export const CONFIGS = ['cpu-stock', 'wasm-stock', 'wasm-ours'];
+export const CONFIGS = ['cpu-stock', 'wasm-stock', 'wasm-ours', 'wasm-ours-auto'];
 export const VARIANTS = ['core', 'core-data', 'estimator', 'estimator-batches', 'layers'];
 
 function flag(args, name, fallback) {
@@ -15,17 +15,42 @@ function flag(args, name, fallback) {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
 }
 
-/** Stock = the plain tfjs backend packages (gradients registered); ours = useBackend('wasm') with our kernels. */
+/**
+ * Stock = the plain tfjs backend packages (gradients registered, one thread); ours = useBackend('wasm') with our
+ * kernels, on one thread (`wasm-ours`) or on the default `threads: 'auto'` (`wasm-ours-auto`). Returns the threads.
+ */
 async function selectBackend(config) {
-  if (config === 'wasm-ours') {
-    await backends.useBackend('wasm');
-    return;
+  if (config.startsWith('wasm-ours')) {
+    return (await backends.useBackend('wasm', { threads: config === 'wasm-ours' ? 1 : 'auto' })).threads;
   }
   await backends.registerGradients();
   const name = config === 'cpu-stock' ? 'cpu' : 'wasm';
   await (name === 'cpu' ? loadCpu() : loadWasm());
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
   await tf.ready();
+  return 1;
+}
+
+/**
+ * The backend's best matmul rate (GFLOP/s) on square products, after the training rounds: the peak the models'
+ * own GFLOP/s are compared with. Best of 3 runs per size.
+ */
+async function matmulPeakGflops() {
+  let best = 0;
+  for (const n of [256, 512, 1024]) {
+    const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
+    const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
+    tf.tidy(() => tf.matMul(a, b)).dispose();
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      const c = tf.matMul(a, b);
+      await c.data();
+      best = Math.max(best, (2 * n ** 3) / ((performance.now() - t0) * 1e6));
+      c.dispose();
+    }
+    tf.dispose([a, b]);
+  }
+  return best;
 }
 
 const median = (xs) => {
@@ -153,7 +178,7 @@ export async function runWorker(args) {
       `bench/train/worker.mjs: unknown --config/--model/--variants. Received ${config}/${model}/${variants}; expected ${CONFIGS} / ${Object.keys(MODELS)} / ${VARIANTS}.`,
     );
   }
-  await selectBackend(config);
+  const threads = await selectBackend(config);
   const tfl = variants.includes('layers') ? await loadLayers() : null;
   const tensorsAtStart = tf.memory().numTensors;
   const { batch } = MODELS[model];
@@ -186,6 +211,8 @@ export async function runWorker(args) {
   }
   const tensorsAfterRounds = tf.memory().numTensors;
   await cleanup();
+  const peakRssMB = process.resourceUsage().maxRSS / 1024; // before the matmul probe's 1024² operands
+  const matmulGflops = config === 'cpu-stock' ? null : await matmulPeakGflops();
   const out = {
     config,
     model,
@@ -194,6 +221,8 @@ export async function runWorker(args) {
     rounds,
     seconds: (performance.now() - t0) / 1000,
     backend: tf.getBackend(),
+    threads,
+    matmulGflops,
     variants: Object.fromEntries(
       variants.map((v) => {
         const rs = results[v].rounds;
@@ -212,7 +241,7 @@ export async function runWorker(args) {
     // Tensors still alive while the models exist (variables, optimizer slots) and what is left after disposing.
     numTensors: { start: tensorsAtStart, afterWarmup: tensorsAfterWarmup, afterRounds: tensorsAfterRounds },
     numTensorsEnd: tf.memory().numTensors - tensorsAtStart,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakRssMB,
   };
   return out;
 }

@@ -4,6 +4,7 @@ import { browserBackends, pickedBackend, renderBackendPicker } from './backend-p
 import { StepChart } from './charts.js';
 import { loadDigits } from './digits.js';
 import { DrawPad } from './draw-pad.js';
+import { ExportedModel } from './exported-model.js';
 import {
   checkpointTar,
   deleteSavedTraining,
@@ -206,10 +207,42 @@ async function main(): Promise<void> {
     }),
   );
 
+  let exported: ExportedModel | null = null;
+  const useExported = async (load: () => Promise<ExportedModel>) => {
+    $('exported-status').textContent = 'loading…';
+    const next = await load();
+    exported?.dispose();
+    exported = next;
+    state.exported = { source: next.source, prediction: null };
+    $('exported-status').textContent = `loaded ${next.source}`;
+  };
+  $<HTMLInputElement>('model-files').addEventListener('change', (e) => {
+    const files = Array.from((e.target as HTMLInputElement).files ?? []);
+    if (files.length > 0) void exclusive(() => useExported(() => ExportedModel.fromFiles(files)));
+  });
+  const params = new URLSearchParams(location.search);
+  const modelUrl = params.get('model');
+  if (modelUrl) {
+    await exclusive(async () => {
+      await useExported(() => ExportedModel.fromUrl(modelUrl));
+      const probeUrl = params.get('probe');
+      if (probeUrl && exported) {
+        const pixels = new Float32Array(await (await fetch(probeUrl)).arrayBuffer());
+        state.probe = Array.from(await exported.predict(pixels, pixels.length / 784));
+      }
+    });
+  }
+
   const probabilities = $('probabilities');
   const pad = new DrawPad($<HTMLCanvasElement>('pad'), () =>
     exclusive(async () => {
       if (!pad.hasInk) return;
+      if (exported && state.exported) {
+        const p = await exported.predict(pad.toPixels());
+        const classes = p.indexOf(Math.max(...p));
+        state.exported.prediction = { classes, probabilities: Array.from(p) };
+        $('exported-prediction').textContent = `${classes} (${(p[classes]! * 100).toFixed(1)}%)`;
+      }
       if (state.globalStep === 0) {
         $('prediction').textContent = 'train first';
         return;

@@ -20,6 +20,13 @@ export interface PageState {
   /** Predicted class and probabilities of the last drawing. */
   prediction: { classes: number; probabilities: number[] } | null;
   predictions: number;
+  /** The exported GraphModel loaded with "Load an exported model" (or `?model=<url of model.json>`), if any. */
+  exported: { source: string; prediction: { classes: number; probabilities: number[] } | null } | null;
+  /**
+   * With `?model=…&probe=<url>`: the exported model's probabilities for the probe's images (raw float32, 784 per
+   * image), so a test can compare them with the estimator that wrote the export.
+   */
+  probe: number[] | null;
   error: string | null;
 }
 
@@ -37,6 +44,8 @@ export function createPageState(): PageState {
     evals: [],
     prediction: null,
     predictions: 0,
+    exported: null,
+    probe: null,
     error: null,
   };
   (globalThis as { mnistPage?: PageState }).mnistPage = s;

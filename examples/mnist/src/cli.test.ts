@@ -2,12 +2,11 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { tempModelDir } from '@estimatorjs/testing';
+import { expectEventFiles, tempModelDir } from '@estimatorjs/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const cli = resolve(__dirname, '..', 'dist', 'cli.js');
-const checker = resolve(__dirname, '..', '..', '..', '..', 'shared', 'tools', 'tfevents_check.py');
 const { dir, cleanup } = tempModelDir('mnist-cli-');
 afterAll(cleanup);
 
@@ -33,16 +32,10 @@ describe('mnist CLI', () => {
     expect(readFileSync(join(modelDir, 'checkpoint'), 'utf8')).toContain('model_checkpoint_path: "model.ckpt-4"');
     expect(existsSync(join(modelDir, 'model.ckpt-4.weights.bin'))).toBe(true);
     expect(readdirSync(join(modelDir, 'eval')).some((f) => f.startsWith('events.out.tfevents.'))).toBe(true);
-    await run('python3', [
-      checker,
-      modelDir,
-      '--expect',
-      './loss',
-      '--expect',
-      'eval/accuracy',
-      '--expect',
-      'eval/loss',
-    ]);
+    const report = expectEventFiles(modelDir, {
+      expect: ['./loss@scalar', 'eval/accuracy@scalar', 'eval/loss@scalar'],
+    });
+    expect(report.runs.eval!.tags.accuracy!.points.map((p) => p.step)).toEqual([4]);
   });
 
   it('resumes from the saved step, and trains no further when already there', async () => {

@@ -5,12 +5,14 @@ import { totalmem } from 'node:os';
  *   pnpm mnist [train] --model_dir ./mnist_training --data_dir ./mnist_data --train_steps 300
  *   pnpm mnist --schedule train | evaluate | train_and_evaluate | continuous_eval | test
  *   pnpm mnist:predict --model_dir ./mnist_training
+ *   pnpm mnist:export --model_dir ./mnist_training --export_dir ./mnist_export [--formats graph_model,onnx]
  * `--schedule continuous_eval` is meant to run as a second process beside `--schedule train` on the same model_dir.
  */
 import { useBackend } from '@estimatorjs/backends';
 import { Estimator, HParams, RunConfig } from '@estimatorjs/estimator';
 import { Experiment, learnRunner } from '@estimatorjs/experiment';
 import { ProgressBarHook } from '@estimatorjs/hooks';
+import { exportMnist } from './export-model.js';
 import { FlagError, type Flags, parseFlags, usage } from './flags.js';
 import { getEvalInputs, getTrainInputs } from './inputs.js';
 import { handleInterrupts, InterruptedError } from './interrupt.js';
@@ -119,6 +121,22 @@ async function predict(flags: Flags, data: MnistData): Promise<void> {
   estimator.dispose();
 }
 
+async function exportModel(flags: Flags): Promise<void> {
+  const estimator = new Estimator({
+    modelFn: mnistModelFn,
+    config: runConfigFor(flags),
+    params: { learning_rate: 0.002, dropout_rate: 0.5 },
+    log,
+  });
+  const versioned = await exportMnist(estimator, flags.exportDir, flags.formats);
+  estimator.dispose();
+  log(`Exported ${versioned} (formats: ${flags.formats.join(', ')}); newest copied to ${flags.exportDir}:`);
+  if (flags.formats.includes('graph_model'))
+    log(`  ${flags.exportDir}/graph_model/model.json  (tf.loadGraphModel; input "image" float32 [-1, 784] in [0, 1])`);
+  if (flags.formats.includes('onnx'))
+    log(`  ${flags.exportDir}/model.onnx  (onnxruntime; outputs "probabilities", "classes")`);
+}
+
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
   if (flags.help) {
@@ -126,8 +144,15 @@ async function main(): Promise<void> {
     return;
   }
   checkBatchMemory(flags.batchSize, totalmem());
-  const backend = await useBackend(flags.backend);
-  log(`Backend: ${backend.name}`);
+  // --threads is a wasm option; other backends ignore it
+  const backend = await useBackend(flags.backend, { threads: flags.threads });
+  log(
+    `Backend: ${backend.name}${backend.name === 'wasm' ? ` (${backend.threads} thread${backend.threads === 1 ? '' : 's'})` : ''}`,
+  );
+  if (flags.command === 'export') {
+    await exportModel(flags);
+    return;
+  }
   const data = await loadMnist(flags.dataDir, { explicit: flags.dataDirGiven });
   log(`Data: ${data.source}.`);
   if (flags.command === 'predict') await predict(flags, data);

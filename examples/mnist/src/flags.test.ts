@@ -9,6 +9,7 @@ describe('parseFlags', () => {
       modelDir: '/home/me/mnist_training',
       dataDir: '/home/me/mnist_data',
       backend: 'wasm',
+      threads: 'auto',
       trainSteps: QUICK_TRAIN_STEPS,
       batchSize: 128,
       seed: 1,
@@ -25,6 +26,8 @@ describe('parseFlags', () => {
         '64',
         '--hparams',
         'learning_rate=0.01',
+        '--threads',
+        '2',
       ],
       '/x',
     );
@@ -34,6 +37,7 @@ describe('parseFlags', () => {
       trainSteps: 300,
       batchSize: 64,
       hparams: 'learning_rate=0.01',
+      threads: 2,
     });
   });
   it('rejects bad values and unknown flags with one clear line', () => {
@@ -41,6 +45,10 @@ describe('parseFlags', () => {
     expect(() => parseFlags(['--train_steps', '1.5'], '/')).toThrow(/--train_steps must be an integer >= 1/);
     expect(() => parseFlags(['--modeldir', 'x'], '/')).toThrow(/unknown flag --modeldir; expected one of --model_dir/);
     expect(() => parseFlags(['--seed'], '/')).toThrow('--seed needs a value.');
+    expect(() => parseFlags(['--threads', '0'], '/')).toThrow(
+      '--threads must be auto or an integer >= 1; received "0".',
+    );
+    expect(() => parseFlags(['--threads', 'many'], '/')).toThrow(/--threads must be auto or an integer/);
     expect(() => parseFlags(['fly'], '/')).toThrow(/unexpected argument "fly"/);
   });
   it('documents every flag in --help', () => {
@@ -48,6 +56,7 @@ describe('parseFlags', () => {
       'model_dir',
       'data_dir',
       'backend',
+      'threads',
       'train_steps',
       'batch_size',
       'seed',

@@ -5,12 +5,14 @@ export { FlagError };
 
 /** Parsed and validated flags. */
 export interface Flags {
-  readonly command: 'train' | 'predict';
+  readonly command: 'train' | 'predict' | 'export';
   readonly modelDir: string;
   readonly dataDir: string;
   /** True when `--data_dir` was given: then it must hold the IDX files (only the default falls back). */
   readonly dataDirGiven: boolean;
   readonly backend: string;
+  /** wasm threads: `'auto'` (every core this process may use) or a count. */
+  readonly threads: number | 'auto';
   readonly trainSteps: number;
   readonly batchSize: number;
   readonly seed: number | undefined;
@@ -18,6 +20,8 @@ export interface Flags {
   readonly schedule: Schedule;
   /** A checkpoint prefix (`model.ckpt-200`) to evaluate or predict with instead of the latest; '' for the latest. */
   readonly checkpointPath: string;
+  readonly exportDir: string;
+  readonly formats: readonly ('graph_model' | 'onnx')[];
   readonly help: boolean;
 }
 
@@ -35,6 +39,11 @@ export const FLAGS = defineFlags(
       default: './mnist_data',
     },
     backend: { type: 'string', help: 'tfjs backend: wasm | cpu | webgl | webgpu | tensorflow', default: 'wasm' },
+    threads: {
+      type: 'string',
+      help: 'wasm threads: auto (every core this process may use) or a count; fewer can be faster on a busy machine',
+      default: 'auto',
+    },
     train_steps: {
       type: 'int',
       min: 1,
@@ -54,8 +63,18 @@ export const FLAGS = defineFlags(
       help: 'predict, or --schedule evaluate, with this checkpoint of --model_dir (e.g. model.ckpt-200) instead of the latest',
       default: '',
     },
+    export_dir: {
+      type: 'path',
+      help: 'export: where graph_model/model.json (+ shards) and model.onnx go',
+      default: './mnist_export',
+    },
+    formats: {
+      type: 'string',
+      help: 'export: comma-separated formats, graph_model and/or onnx',
+      default: 'graph_model',
+    },
   },
-  { program: 'pnpm mnist', commands: ['train', 'predict'] },
+  { program: 'pnpm mnist', commands: ['train', 'predict', 'export'] },
 );
 
 /** The `--help` text. */
@@ -63,21 +82,47 @@ export function usage(): string {
   return FLAGS.usage();
 }
 
+function parseThreads(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  if (!/^[1-9][0-9]*$/.test(value)) {
+    throw new FlagError(`--threads must be auto or an integer >= 1; received "${value}".`);
+  }
+  return Number(value);
+}
+
 /** Parses argv (without node and script); relative paths resolve against `cwd`. */
 export function parseFlags(argv: readonly string[], cwd: string): Flags {
   const { command, help, values: v, given } = FLAGS.parse(argv, { cwd });
   return {
-    command: command === 'predict' ? 'predict' : 'train',
+    command: command === 'predict' || command === 'export' ? command : 'train',
     help,
     modelDir: v.model_dir,
     dataDir: v.data_dir,
     dataDirGiven: given.has('data_dir'),
     backend: v.backend,
+    threads: parseThreads(v.threads),
     trainSteps: v.train_steps,
     batchSize: v.batch_size,
     seed: v.seed,
     hparams: v.hparams,
     schedule: v.schedule,
     checkpointPath: v.checkpoint_path,
+    exportDir: v.export_dir,
+    formats: parseFormats(v.formats),
   };
+}
+
+/** `--formats graph_model,onnx` → the list; anything else is a flag error naming the choices. */
+function parseFormats(text: string): ('graph_model' | 'onnx')[] {
+  const list = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  const bad = list.filter((f) => f !== 'graph_model' && f !== 'onnx');
+  if (list.length === 0 || bad.length > 0) {
+    throw new FlagError(
+      `--formats must be graph_model, onnx or both (comma-separated); received ${JSON.stringify(text)}.`,
+    );
+  }
+  return [...new Set(list)] as ('graph_model' | 'onnx')[];
 }

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fashionMnistTool, itWithTool } from '@estimatorjs/testing';
 import { describe, expect, it } from 'vitest';
 import { embeddedDigits, loadMnist, readIdxDir } from './mnist-data.js';
 
-const FASHION = '/usr/share/datasets/fashion-mnist';
+const fashion = fashionMnistTool();
 
 function idx(type: number, dims: number[], body: Uint8Array): Uint8Array {
   const header = new Uint8Array(4 + dims.length * 4);
@@ -94,12 +95,9 @@ describe('MNIST data', () => {
     }
   });
 
-  it.skipIf(!existsSync(FASHION))(
-    'reads Debian’s gzipped Fashion-MNIST IDX files (apt-get install dataset-fashion-mnist)',
-    async () => {
-      const d = await loadMnist(FASHION);
-      expect([d.train.count, d.eval.count]).toEqual([60000, 10000]);
-      expect(Array.from(d.train.labels.subarray(0, 5))).toEqual([9, 0, 0, 3, 0]);
-    },
-  );
+  itWithTool({ describe, it }, fashion, 'reads Debian’s gzipped Fashion-MNIST IDX files', async () => {
+    const d = await loadMnist(fashion.dir!);
+    expect([d.train.count, d.eval.count]).toEqual([60000, 10000]);
+    expect(Array.from(d.train.labels.subarray(0, 5))).toEqual([9, 0, 0, 3, 0]);
+  });
 });

@@ -3,18 +3,20 @@ import { EstimatorError } from '@estimatorjs/errors';
 /**
  * Stable machine-readable codes carried by {@link BackendError}.
  *
- * - `unknown-backend`: the name is not one of {@link BACKEND_NAMES}.
- * - `backend-not-installed`: the tfjs backend package is not installed.
- * - `backend-unavailable`: the package is there but cannot run on this platform.
- * - `backend-init-failed`: tfjs could not initialise the backend.
- * - `invalid-options`: an option passed to `useBackend()` is out of range.
+ * - `UNKNOWN_BACKEND`: the name is not one of {@link BACKEND_NAMES}.
+ * - `BACKEND_NOT_INSTALLED`: the tfjs backend package is not installed.
+ * - `BACKEND_UNAVAILABLE`: the package is there but cannot run on this platform.
+ * - `BACKEND_INIT_FAILED`: tfjs could not initialise the backend.
+ * - `INVALID_OPTIONS`: an option passed to `useBackend()` is out of range.
+ * - `GRADIENTS_NOT_INSTALLED`: in Node, `@tensorflow/tfjs-layers` (where the gradients come from) is not installed.
  */
 export type BackendErrorCode =
-  | 'unknown-backend'
-  | 'backend-not-installed'
-  | 'backend-unavailable'
-  | 'backend-init-failed'
-  | 'invalid-options';
+  | 'UNKNOWN_BACKEND'
+  | 'BACKEND_NOT_INSTALLED'
+  | 'BACKEND_UNAVAILABLE'
+  | 'BACKEND_INIT_FAILED'
+  | 'INVALID_OPTIONS'
+  | 'GRADIENTS_NOT_INSTALLED';
 
 /**
  * The one error type thrown by `@estimatorjs/backends`. The message is one line that says what was
@@ -26,7 +28,7 @@ export type BackendErrorCode =
  * try {
  *   await useBackend('tensorflow');
  * } catch (e) {
- *   if (e instanceof BackendError && e.code === 'backend-not-installed') await useBackend('wasm');
+ *   if (e instanceof BackendError && e.code === 'BACKEND_NOT_INSTALLED') await useBackend('wasm');
  *   else throw e;
  * }
  * ```

@@ -41,10 +41,13 @@ export interface BackendAvailability {
  */
 export interface BackendOptions {
   /**
-   * wasm: number of threads. Browser: needs a cross-origin-isolated page (COOP/COEP headers), else 1. Node: above 1
-   * runs tfjs's threaded-SIMD binary under `worker_threads` (see docs/backends.md, "Threads").
+   * wasm: number of threads, or `'auto'` (the default): every core this process may use — Node:
+   * `os.availableParallelism()`; browser: `navigator.hardwareConcurrency` in a cross-origin-isolated page
+   * (COOP/COEP headers), else 1. Node: above 1 runs tfjs's threaded-SIMD binary under `worker_threads` (see
+   * docs/backends.md, "Threads"). Results agree whatever the count (within float tolerance); on a machine busy
+   * with other jobs, fewer threads than cores can be faster: pass a number.
    */
-  readonly threads?: number;
+  readonly threads?: number | 'auto';
   /**
    * wasm: where the `.wasm` files are served from: a prefix (URL or folder ending in `/`) or a map from file name
    * (`tfjs-backend-wasm-simd.wasm`, …) to URL. Defaults to the installed package's files.

@@ -20,7 +20,7 @@ const providers: Readonly<Record<BackendName, InternalProvider>> = {
 export function internalProvider(name: string, api: string): InternalProvider {
   if (!isBackendName(name)) {
     throw new BackendError(
-      'unknown-backend',
+      'UNKNOWN_BACKEND',
       `${api}: unknown backend '${name}'; expected one of ${BACKEND_NAMES.join(', ')}.`,
     );
   }
@@ -28,7 +28,7 @@ export function internalProvider(name: string, api: string): InternalProvider {
 }
 
 /**
- * The provider for `name`; throws a {@link BackendError} (`unknown-backend`) for any other string.
+ * The provider for `name`; throws a {@link BackendError} (`UNKNOWN_BACKEND`) for any other string.
  *
  * @example
  * ```ts

@@ -7,9 +7,9 @@ import { registerGradients } from './register-gradients.js';
 /**
  * Picks the tfjs backend for this process, at startup: loads its package (an optional peer dependency), registers
  * gradients once, prepares it (wasm: `.wasm` paths, threads, the training kernels tfjs-backend-wasm lacks),
- * then `tf.setBackend(name)` + `tf.ready()`. Fails with one-line {@link BackendError}s: `unknown-backend`,
- * `backend-not-installed` (says what to install), `backend-unavailable` (says why), `backend-init-failed`,
- * `invalid-options`.
+ * then `tf.setBackend(name)` + `tf.ready()`. Fails with one-line {@link BackendError}s: `UNKNOWN_BACKEND`,
+ * `BACKEND_NOT_INSTALLED` (says what to install), `BACKEND_UNAVAILABLE` (says why), `BACKEND_INIT_FAILED`,
+ * `INVALID_OPTIONS`, and in Node `GRADIENTS_NOT_INSTALLED` (the optional peer `@tensorflow/tfjs-layers` is missing).
  *
  * @example
  * ```ts
@@ -28,13 +28,13 @@ export async function useBackend(name: string, options: BackendOptions = {}): Pr
     if (ok) await tf.ready();
   } catch (error) {
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new BackendError('backend-init-failed', `useBackend('${name}'): tfjs could not initialise it: ${why}`, {
+    throw new BackendError('BACKEND_INIT_FAILED', `useBackend('${name}'): tfjs could not initialise it: ${why}`, {
       cause: error,
     });
   }
   if (!ok) {
     throw new BackendError(
-      'backend-init-failed',
+      'BACKEND_INIT_FAILED',
       `useBackend('${name}'): tf.setBackend('${provider.name}') returned false (its initialisation failed; tfjs logged the cause above).`,
     );
   }

@@ -1,4 +1,4 @@
-import { collectPlain, expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import { collectPlain, expectNoLeaks, nextTurn, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from './dataset.js';
@@ -127,7 +127,7 @@ describe('transformations', () => {
 
   it('map accepts async functions', async () => {
     const ds = range(3).map(async (x) => {
-      await new Promise((r) => setTimeout(r, 1));
+      await nextTurn(); // really asynchronous: resumes on a later event-loop turn
       const y = tf.mul(x, 10);
       return y;
     });

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { tempModelDir } from '@estimatorjs/testing';
+import { describeWithTool, fashionMnistTool, tempModelDir } from '@estimatorjs/testing';
 import { describe, expect, it } from 'vitest';
 import { DataError } from './errors.js';
 import { decodeIdx, parseIdx } from './idx.js';
@@ -97,21 +96,15 @@ describe('readIdxFile', () => {
   });
 });
 
-const FASHION = [
-  '/usr/share/dataset-fashion-mnist',
-  '/usr/share/fashion-mnist',
-  '/usr/share/datasets/fashion-mnist',
-].find((d) => existsSync(join(d, 'train-labels-idx1-ubyte.gz')));
+const fashion = fashionMnistTool();
+const FASHION = fashion.dir;
 
-describe.skipIf(!FASHION)(
-  `Debian dataset-fashion-mnist (${FASHION ?? 'not installed: apt-get install dataset-fashion-mnist'})`,
-  () => {
-    it('reads the real Fashion-MNIST files', async () => {
-      const labels = await readIdxFile(join(FASHION!, 't10k-labels-idx1-ubyte.gz'));
-      expect(labels.shape).toEqual([10000]);
-      expect(Math.max(...labels.data)).toBe(9);
-      const images = await readIdxFile(join(FASHION!, 't10k-images-idx3-ubyte.gz'));
-      expect(images.shape).toEqual([10000, 28, 28]);
-    });
-  },
-);
+describeWithTool({ describe, it }, fashion, "Debian's dataset-fashion-mnist", () => {
+  it('reads the real Fashion-MNIST files', async () => {
+    const labels = await readIdxFile(join(FASHION!, 't10k-labels-idx1-ubyte.gz'));
+    expect(labels.shape).toEqual([10000]);
+    expect(Math.max(...labels.data)).toBe(9);
+    const images = await readIdxFile(join(FASHION!, 't10k-images-idx3-ubyte.gz'));
+    expect(images.shape).toEqual([10000, 28, 28]);
+  });
+});

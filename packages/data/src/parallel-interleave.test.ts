@@ -1,4 +1,4 @@
-import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import { expectNoLeaks, ManualCalls, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from './dataset.js';
@@ -14,16 +14,11 @@ async function collect(ds: AsyncIterable<unknown>): Promise<unknown[]> {
   return out;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A sub-dataset of `n` numbers from `base` whose pulls take `ms` each, counting concurrent pulls. */
-function slow(base: number, n: number, ms: number, gauge: { now: number; max: number }) {
+/** A sub-dataset of `n` numbers from `base` whose every pull is a call the test releases (key `base+i`). */
+function held(base: number, n: number, calls: ManualCalls) {
   return Dataset.fromGenerator(async function* () {
     for (let i = 0; i < n; i++) {
-      gauge.now++;
-      gauge.max = Math.max(gauge.max, gauge.now);
-      await sleep(ms);
-      gauge.now--;
+      await calls.start(String(base + i));
       yield base + i;
     }
   });
@@ -58,29 +53,39 @@ describe('interleave({ numParallelCalls })', () => {
   });
 
   it('really reads the sub-datasets concurrently, and in order', async () => {
-    const gauge = { now: 0, max: 0 };
-    const ds = Dataset.range(4).interleave((x) => slow(x * 10, 3, 15, gauge), { cycleLength: 4, numParallelCalls: 4 });
-    const t0 = performance.now();
-    const out = await collect(ds);
-    const ms = performance.now() - t0;
-    expect(out).toEqual([0, 10, 20, 30, 1, 11, 21, 31, 2, 12, 22, 32]);
-    expect(gauge.max).toBeGreaterThanOrEqual(3);
-    expect(ms).toBeLessThan(12 * 15); // sequential would take 12 pulls × 15 ms
-    const seqGauge = { now: 0, max: 0 };
-    await collect(Dataset.range(4).interleave((x) => slow(x * 10, 3, 1, seqGauge), { cycleLength: 4 }));
-    expect(seqGauge.max).toBe(1);
+    const calls = new ManualCalls();
+    const ds = Dataset.range(4).interleave((x) => held(x * 10, 3, calls), { cycleLength: 4, numParallelCalls: 4 });
+    const out = collect(ds);
+    // The first pull of every sub-dataset is in flight before any finishes.
+    await calls.whenStarted(4);
+    expect(calls.heldKeys.sort()).toEqual(['0', '10', '20', '30']);
+    // Finishing them in reverse does not change the output order.
+    for (const k of ['30', '20', '10', '0']) calls.release(k);
+    calls.releaseFrom();
+    expect(await out).toEqual([0, 10, 20, 30, 1, 11, 21, 31, 2, 12, 22, 32]);
+    expect(calls.maxInFlight).toBe(4);
+    const sequential = new ManualCalls();
+    sequential.releaseFrom();
+    await collect(Dataset.range(4).interleave((x) => held(x * 10, 3, sequential), { cycleLength: 4 }));
+    expect(sequential.maxInFlight).toBe(1);
   });
 
   it('deterministic: false lets a fast sub-dataset overtake a slow one', async () => {
-    const gauge = { now: 0, max: 0 };
-    const ds = Dataset.range(2).interleave((x) => slow(x * 100, 3, x === 0 ? 60 : 1, gauge), {
+    const calls = new ManualCalls();
+    calls.releaseFrom((key) => Number(key) >= 100); // sub-dataset 1 is fast; sub-dataset 0 waits for the test
+    const ds = Dataset.range(2).interleave((x) => held(x * 100, 3, calls), {
       cycleLength: 2,
       numParallelCalls: 2,
       deterministic: false,
     });
-    const out = (await collect(ds)) as number[];
-    expect(out.slice(0, 3)).toEqual([100, 101, 102]);
-    expect([...out].sort((a, b) => a - b)).toEqual([0, 1, 2, 100, 101, 102]);
+    const it = ds[Symbol.asyncIterator]();
+    const firstThree = [(await it.next()).value, (await it.next()).value, (await it.next()).value];
+    expect(firstThree).toEqual([100, 101, 102]);
+    expect(calls.heldKeys).toEqual(['0']);
+    calls.releaseFrom();
+    const rest: number[] = [];
+    for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value as number);
+    expect(rest).toEqual([0, 1, 2]);
   });
 
   it('releases buffered tensors and open sub-datasets on an early break', async () => {

@@ -1,4 +1,4 @@
-import { collectPlain, expectNoLeaks, setupTestBackend, toPlain } from '@estimatorjs/testing';
+import { collectPlain, expectNoLeaks, isSettled, ManualCalls, setupTestBackend, toPlain } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from './dataset.js';
@@ -274,29 +274,56 @@ describe('transformations (tf.data documented examples)', () => {
     expect(await outputs(ds.repeat(2))).toEqual([10, 20, 30, 10, 20, 30]);
   });
 
-  it('map with numParallelCalls keeps order, or not when deterministic is false', async () => {
-    const delays = [30, 1, 15, 1];
-    const slow = async (x: number) => {
-      await new Promise((r) => setTimeout(r, delays[x]));
-      return x;
+  it('map with numParallelCalls runs the calls at once and keeps order, or not when deterministic is false', async () => {
+    // Each call is held until the test releases it, so "slow" and "fast" are chosen, not timed.
+    const run = (deterministic: boolean) => {
+      const calls = new ManualCalls();
+      const ds = Dataset.range(4).map(
+        async (x) => {
+          await calls.start(String(x));
+          return x;
+        },
+        { numParallelCalls: 4, deterministic },
+      );
+      return { calls, it: ds[Symbol.asyncIterator]() };
     };
-    expect(await collectPlain(Dataset.range(4).map(slow, { numParallelCalls: 4 }))).toEqual([0, 1, 2, 3]);
-    const unordered = (await collectPlain(
-      Dataset.range(4).map(slow, { numParallelCalls: 4, deterministic: false }),
-    )) as number[];
-    expect([...unordered].sort()).toEqual([0, 1, 2, 3]);
-    expect(unordered[0]).not.toBe(0);
-    const t0 = performance.now();
-    await collectPlain(
+    const ordered = run(true);
+    const first = ordered.it.next();
+    await ordered.calls.whenStarted(4);
+    expect(ordered.calls.maxInFlight).toBe(4);
+    for (const k of ['3', '1', '2']) ordered.calls.release(k);
+    expect(await isSettled(first)).toBe(false); // element 0 is still running
+    ordered.calls.release('0');
+    expect((await first).value).toBe(0);
+    const rest = [(await ordered.it.next()).value, (await ordered.it.next()).value, (await ordered.it.next()).value];
+    expect(rest).toEqual([1, 2, 3]);
+    expect((await ordered.it.next()).done).toBe(true);
+
+    const unordered = run(false);
+    const firstDone = unordered.it.next();
+    await unordered.calls.whenStarted(4);
+    unordered.calls.release('2');
+    expect((await firstDone).value).toBe(2);
+    unordered.calls.releaseFrom();
+    const others: number[] = [];
+    for (let r = await unordered.it.next(); !r.done; r = await unordered.it.next()) others.push(r.value as number);
+    expect(others.sort()).toEqual([0, 1, 3]);
+
+    // Eight parallel calls are all in flight before any finishes.
+    const eight = new ManualCalls();
+    const all = collectPlain(
       Dataset.range(8).map(
         async (x) => {
-          await new Promise((r) => setTimeout(r, 20));
+          await eight.start(String(x));
           return x;
         },
         { numParallelCalls: 8 },
       ),
     );
-    expect(performance.now() - t0).toBeLessThan(8 * 20);
+    await eight.whenStarted(8);
+    expect(eight.maxInFlight).toBe(8);
+    eight.releaseFrom();
+    expect(await all).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     const tensors = Dataset.fromTensorSlices([1, 2, 3, 4]).map(async (x) => tf.mul(x, 2), {
       numParallelCalls: Dataset.AUTOTUNE,
     });

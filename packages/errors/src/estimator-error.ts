@@ -8,7 +8,7 @@ const brand = Symbol.for('estimatorjs.error');
  *   catch (e) { if (isEstimatorError(e)) console.error(`${e.code}: ${e.message}`); else throw e; }
  */
 export class EstimatorError extends Error {
-  /** A stable machine-readable code such as `INVALID_ARGUMENT` or `backend-not-installed`. */
+  /** A stable machine-readable code in UPPER_SNAKE_CASE, such as `INVALID_ARGUMENT` or `BACKEND_NOT_INSTALLED`. */
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {

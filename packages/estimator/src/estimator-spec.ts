@@ -1,6 +1,7 @@
 import type { Hook } from '@estimatorjs/hooks';
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from './errors.js';
+import type { ExportOutput } from './export/export-outputs.js';
 import type { MetricOp } from './metrics/index.js';
 import type { TrainOp } from './optimizers.js';
 
@@ -8,8 +9,11 @@ import type { TrainOp } from './optimizers.js';
 export type Predictions = tf.Tensor | Readonly<Record<string, tf.Tensor>>;
 
 interface SpecBase {
-  /** Outputs for serving exports (TF's `export_outputs`); kept for export tools. */
-  readonly exportOutputs?: Readonly<Record<string, Predictions>>;
+  /**
+   * Serving signatures for exports (TF's `export_outputs`): signature key → `ClassificationOutput`,
+   * `RegressionOutput` or `PredictOutput` (a plain tensor or dict is read as a `PredictOutput`).
+   */
+  readonly exportOutputs?: Readonly<Record<string, ExportOutput | Predictions>>;
 }
 
 /** TRAIN: a scalar `loss` and a `trainOp` (from `optimizer.minimize(loss)`). */

@@ -17,13 +17,18 @@ import {
   SummarySaverHook,
 } from '@estimatorjs/hooks';
 import { EventWriter, MemoryEventSink, type SummaryWriter } from '@estimatorjs/summary';
+import type * as tf from '@tensorflow/tfjs-core';
 import { platform } from '#platform';
-import { latestCheckpoint } from './checkpoint/checkpoint-io.js';
+import { latestCheckpoint, listVariables, loadVariable } from './checkpoint/checkpoint-io.js';
 import { CheckpointManager } from './checkpoint/checkpoint-manager.js';
 import { MemoryStorage, type ModelDirStorage } from './checkpoint/storage.js';
 import { DEFAULTS } from './defaults.js';
 import { CheckpointError, ConfigError, describe } from './errors.js';
 import type { EstimatorSpec } from './estimator-spec.js';
+import type { ServingInputReceiverFn } from './export/serving-input-receiver.js';
+import { assertNotTracing, traceModelFn } from './export/trace-model-fn.js';
+import type { TracedGraph } from './export/traced-graph.js';
+import { checkpointPrefix } from './internal/checkpoint-path.js';
 import { type EvalResults, runEvaluation } from './internal/evaluate-loop.js';
 import type { Features, InputFn, Labels, OpenedInput } from './internal/input.js';
 import type { LoopDeps } from './internal/loop-deps.js';
@@ -32,7 +37,7 @@ import { type Prediction, runPrediction } from './internal/predict-loop.js';
 import { runTrainLoop } from './internal/train-loop.js';
 import { valueReadsAreCheap } from './internal/value-reads.js';
 import { type WarmStartFrom, warmStart } from './internal/warm-start.js';
-import type { ModelFnContext } from './model-fn-context.js';
+import { type ModelFnContext, runInContextAsync } from './model-fn-context.js';
 import { RunConfig } from './run-config.js';
 
 export type { EvalResults, Prediction, WarmStartFrom };
@@ -85,6 +90,7 @@ export interface PredictOptions {
   readonly checkpointPath?: string;
   /** Yield one result per example (default) or one per batch. */
   readonly yieldSingleExamples?: boolean;
+  /** Run once per batch, before its predictions are yielded; `end` also runs when the consumer stops early. */
   readonly hooks?: readonly Hook[];
 }
 
@@ -163,9 +169,73 @@ export class Estimator<P = unknown> {
     return this.model.globalStep;
   }
 
-  /** The latest checkpoint prefix in the model directory, or null. */
-  latestCheckpoint(): Promise<string | null> {
-    return latestCheckpoint(this.storage);
+  /**
+   * The path of the latest checkpoint (`<modelDir>/model.ckpt-300`, TF's `latest_checkpoint`), or null. The
+   * `checkpointPath` option of evaluate/predict/export accepts it back.
+   */
+  async latestCheckpoint(): Promise<string | null> {
+    const prefix = await latestCheckpoint(this.storage);
+    return prefix === null ? null : platform.joinPath(this.modelDir, prefix);
+  }
+
+  /** The names of the variables in the latest checkpoint (TF's `get_variable_names`), model and optimizer. */
+  async getVariableNames(): Promise<string[]> {
+    const prefix = await this.requireCheckpoint('Estimator.getVariableNames()');
+    return (await listVariables(this.storage, prefix)).map(([name]) => name);
+  }
+
+  /** The value of a variable in the latest checkpoint (TF's `get_variable_value`). The caller owns the tensor. */
+  async getVariableValue(name: string): Promise<tf.Tensor> {
+    const api = 'Estimator.getVariableValue()';
+    const prefix = await this.requireCheckpoint(api);
+    const names = (await listVariables(this.storage, prefix)).map(([n]) => n);
+    if (!names.includes(name)) {
+      throw new ConfigError(
+        'UNKNOWN_VARIABLE',
+        `${api}: ${JSON.stringify(name)} is not in checkpoint ${prefix}. Its variables: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}.`,
+      );
+    }
+    return loadVariable(this.storage, prefix, name);
+  }
+
+  /**
+   * Restores the latest checkpoint (or `checkpointPath`) and traces the model_fn in PREDICT mode on the receiver's
+   * placeholders into a framework-neutral graph (what `@estimatorjs/export` writes). Used by `exportSavedModel()`.
+   */
+  async traceForExport(
+    servingInputReceiverFn: ServingInputReceiverFn,
+    options: { readonly checkpointPath?: string } = {},
+  ): Promise<TracedGraph> {
+    const api = 'exportSavedModel()';
+    assertNotTracing();
+    await this.requireModel(api, options.checkpointPath);
+    const prefix = this.model.syncedCheckpoint;
+    if (prefix === null) {
+      throw new CheckpointError(
+        'NO_CHECKPOINT',
+        `${api}: the model in memory was never saved to ${this.storage.location}; export needs a checkpoint. Train first (train() saves one at its end).`,
+      );
+    }
+    return traceModelFn(
+      {
+        variables: () => this.model.store.variables,
+        callModelFn: (features) =>
+          runInContextAsync(this.modelFnContext('infer', {}), () =>
+            this.modelFn(features, undefined, 'infer', this.params, this.config),
+          ),
+        globalStep: this.model.globalStep,
+        checkpointPath: platform.joinPath(this.modelDir, prefix),
+      },
+      servingInputReceiverFn,
+    );
+  }
+
+  private async requireCheckpoint(api: string): Promise<string> {
+    const prefix = await latestCheckpoint(this.storage);
+    if (prefix === null) {
+      throw new CheckpointError('NO_CHECKPOINT', `${api}: no checkpoint in ${this.storage.location}. Train first.`);
+    }
+    return prefix;
   }
 
   /** Frees the variables and optimizer state held in memory. */
@@ -248,7 +318,11 @@ export class Estimator<P = unknown> {
     let failed = false;
     try {
       await runTrainLoop(
-        { ...this.loopDeps(), onInputOpened: (input) => (this.trainInput = input) },
+        {
+          ...this.loopDeps(),
+          onInputOpened: (input) => (this.trainInput = input),
+          stopAtStep: maxSteps ?? (steps === undefined ? undefined : startStep + steps),
+        },
         inputFn,
         new HookList(hooks),
         writer,
@@ -307,7 +381,8 @@ export class Estimator<P = unknown> {
 
   /** Syncs memory with the newest checkpoint; warm-starts a fresh model once. Returns the restored prefix or null. */
   private async prepare(checkpointPath?: string, api?: string): Promise<string | null> {
-    const restored = await this.model.sync(checkpointPath, api);
+    const prefix = checkpointPrefix('checkpointPath', this.modelDir, checkpointPath, platform.joinPath);
+    const restored = await this.model.sync(prefix, api);
     if (
       restored === null &&
       this.warmStartFrom !== undefined &&

@@ -34,6 +34,29 @@ export type {
   TrainEstimatorSpec,
 } from './estimator-spec.js';
 export { validateSpec } from './estimator-spec.js';
+export { ExportError } from './export/export-error.js';
+export {
+  ClassificationOutput,
+  ExportOutput,
+  PredictOutput,
+  RegressionOutput,
+} from './export/export-outputs.js';
+export { placeholder } from './export/placeholder.js';
+export type { ServingInputReceiver, ServingInputReceiverFn } from './export/serving-input-receiver.js';
+export { TRACE_BATCH_SIZES } from './export/trace-model-fn.js';
+export {
+  DEFAULT_SERVING_SIGNATURE_KEY,
+  type SignatureMethod,
+  type TracedAttrValue,
+  type TracedConstant,
+  type TracedDType,
+  type TracedGraph,
+  type TracedInput,
+  type TracedNode,
+  type TracedSignature,
+  type TracedTensor,
+  type TracedValues,
+} from './export/traced-graph.js';
 export { HParams, type HParamValue } from './hparams.js';
 export { type Initializer, initializers } from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';

@@ -81,7 +81,7 @@ export class BestExporter implements Exporter {
     }
     const current = metricsOf(ctx.evalResult);
     if (this.best !== null && !this.better(this.best, current)) return null;
-    const dir = await writeExport(store, ctx, this.name, this.options.metadata);
+    const dir = await writeExport(store, ctx, this.name, this.options);
     this.best = current;
     await garbageCollectExports(store, ctx.exportPath, this.keep);
     return dir;

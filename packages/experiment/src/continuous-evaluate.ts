@@ -4,7 +4,7 @@
  * its own process. Reads only checkpoints named by the `checkpoint` state file, which the trainer rewrites only
  * after the checkpoint's files are complete, so it never sees a half-written one.
  */
-import { CheckpointError, type Estimator, readCheckpointState } from '@estimatorjs/estimator';
+import { CheckpointError, type Estimator, latestCheckpoint, readCheckpointState } from '@estimatorjs/estimator';
 import { ExperimentError } from './errors.js';
 import { type EvalAndExportResult, evaluateAndExport } from './evaluate-and-export.js';
 import type { ExportStore } from './export-store.js';
@@ -54,7 +54,8 @@ export async function continuousEvaluate<P>(
   let waitingLogged = false;
   while (!options.signal?.aborted) {
     const start = now();
-    const prefix = await estimator.latestCheckpoint();
+    // The prefix (model.ckpt-N) exporters name checkpoint files by, not the path Estimator.latestCheckpoint() gives.
+    const prefix = await latestCheckpoint(estimator.storage);
     let evaluated = false;
     if (prefix !== null && prefix !== previous) {
       previous = prefix;

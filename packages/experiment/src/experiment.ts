@@ -2,11 +2,13 @@
  * Experiment: owns when to train and when to evaluate (TF's `tf.contrib.learn.Experiment`). Does not own the
  * training or evaluation loops (the Estimator) or the hooks' behaviour (@estimatorjs/hooks).
  */
-import type { Estimator, EvalResults, InputFn } from '@estimatorjs/estimator';
+import { type Estimator, type EvalResults, type InputFn, latestCheckpoint } from '@estimatorjs/estimator';
 import type { CheckpointSaverListener, Hook } from '@estimatorjs/hooks';
 import { continuousEvaluate } from './continuous-evaluate.js';
 import { ExperimentError } from './errors.js';
 import { recordEvalResults } from './eval-history.js';
+import type { ExportStore } from './export-store.js';
+import type { Exporter } from './exporter.js';
 import { SCHEDULES, type Schedule } from './schedules.js';
 import { EvalSpec } from './specs.js';
 
@@ -35,6 +37,13 @@ export interface ExperimentOptions<P> {
   readonly continuousEvalPollSecs?: number;
   /** `continuous_eval`: give up when no new checkpoint appeared for this long (default: wait until `trainSteps`). */
   readonly continuousEvalTimeoutSecs?: number;
+  /**
+   * Exporters run after every evaluation (TF's `export_strategies`), writing into `modelDir/export/<name>/`; give
+   * them a `servingInputReceiverFn` for servable exports.
+   */
+  readonly exportStrategies?: readonly Exporter[];
+  /** Where the export strategies write (in Node: `fileExportStore` from `@estimatorjs/experiment/node`). */
+  readonly exportStore?: ExportStore;
   /** Where log lines go; default `console.log`. */
   readonly log?: (line: string) => void;
 }
@@ -104,12 +113,29 @@ export class Experiment<P = unknown> {
 
   /** Evaluates the latest checkpoint once (TF's `Experiment.evaluate`). */
   async evaluate(): Promise<EvalResults> {
+    const exporters = this.options.exportStrategies ?? [];
+    // Pin the checkpoint so the exports are of the model that was evaluated, even if training saves meanwhile.
+    const prefix = exporters.length > 0 ? await latestCheckpoint(this.estimator.storage) : null;
     const results = await this.estimator.evaluate(this.options.evalInputFn, {
       ...(this.options.evalSteps !== undefined ? { steps: this.options.evalSteps } : {}),
       hooks: this.options.evalHooks ?? [],
+      ...(prefix !== null ? { checkpointPath: prefix } : {}),
     });
     recordEvalResults(this.estimator, results);
     this.evalResults.push(results);
+    if (prefix !== null) {
+      const trainSteps = this.options.trainSteps;
+      for (const exporter of exporters) {
+        await exporter.export({
+          estimator: this.estimator as Estimator<unknown>,
+          exportPath: `${this.estimator.modelDir.replace(/[\\/]+$/, '')}/export/${exporter.name}`,
+          checkpointPath: prefix,
+          evalResult: results,
+          isTheFinalExport: trainSteps !== undefined && results.globalStep >= trainSteps,
+          ...(this.options.exportStore ? { store: this.options.exportStore } : {}),
+        });
+      }
+    }
     return results;
   }
 

@@ -4,13 +4,26 @@
  * from), and `export.json` describing it. Owns: the export layout and garbage collection. Does not own: when to
  * export (the exporters) or where bytes go (the ExportStore).
  */
-import { type EvalResults, formatCheckpointState, listVariables, type ModelDirStorage } from '@estimatorjs/estimator';
+import {
+  type Estimator,
+  type EvalResults,
+  formatCheckpointState,
+  listVariables,
+  type ModelDirStorage,
+  type ServingInputReceiverFn,
+} from '@estimatorjs/estimator';
+import { buildExport, type ExportFormat } from '@estimatorjs/export';
 import { ExperimentError } from './errors.js';
 import type { ExportStore } from './export-store.js';
 
 /** What an exporter gets after each evaluation. */
 export interface ExportContext {
-  readonly estimator: { readonly modelDir: string; readonly storage: ModelDirStorage };
+  readonly estimator: {
+    readonly modelDir: string;
+    readonly storage: ModelDirStorage;
+    /** Present on a real Estimator: serving exports trace it. */
+    readonly traceForExport?: Estimator<unknown>['traceForExport'];
+  };
   /** `modelDir/export/<exporter name>`. */
   readonly exportPath: string;
   /** The evaluated checkpoint's prefix, e.g. `model.ckpt-300`. */
@@ -57,6 +70,16 @@ export interface ExporterOptions {
   readonly store?: ExportStore;
   /** Extra JSON written into `export.json` (input and output names, shapes, preprocessing, ...). */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * TF's `serving_input_receiver_fn`: with it, each export is a servable model (`graph_model/model.json` + shards,
+   * `export.json` with the signatures) in `<exportPath>/<unix seconds>/`, written by `@estimatorjs/export`.
+   * Without it, an export is a copy of the evaluated checkpoint in `<exportPath>/<global step>/`.
+   */
+  readonly servingInputReceiverFn?: ServingInputReceiverFn;
+  /** Formats of a serving export; default `['graph_model']`. */
+  readonly formats?: readonly ExportFormat[];
+  /** The clock for serving export directory names (seconds); default `Date.now() / 1000`. */
+  readonly now?: () => number;
 }
 
 export function checkExporterName(api: string, name: unknown): void {
@@ -79,8 +102,66 @@ export function storeFor(api: string, own: ExportStore | undefined, ctx: ExportC
   return store;
 }
 
-/** Writes one export of `ctx.checkpointPath` into `<exportPath>/<global step>`; returns that directory. */
+/**
+ * Writes one export: a serving export when the exporter has a `servingInputReceiverFn`, else a checkpoint copy.
+ * Returns the export directory.
+ */
 export async function writeExport(
+  store: ExportStore,
+  ctx: ExportContext,
+  exporter: string,
+  options: Pick<ExporterOptions, 'metadata' | 'servingInputReceiverFn' | 'formats' | 'now'> = {},
+): Promise<string> {
+  return options.servingInputReceiverFn
+    ? writeServingExport(store, ctx, exporter, options.servingInputReceiverFn, options)
+    : writeCheckpointExport(store, ctx, exporter, options.metadata);
+}
+
+/**
+ * A servable export of `ctx.checkpointPath` in `<exportPath>/<unix seconds>` (TF's exporters call
+ * `export_savedmodel`). Names only ever increase, so the oldest export sorts first even within one second.
+ */
+async function writeServingExport(
+  store: ExportStore,
+  ctx: ExportContext,
+  exporter: string,
+  receiverFn: ServingInputReceiverFn,
+  options: Pick<ExporterOptions, 'metadata' | 'formats' | 'now'>,
+): Promise<string> {
+  if (typeof ctx.estimator.traceForExport !== 'function') {
+    throw new ExperimentError(
+      'INVALID_ARGUMENT',
+      `${exporter}: a serving export needs the Estimator itself (its traceForExport()); received an object without it.`,
+    );
+  }
+  const { globalStep, ...metrics } = ctx.evalResult;
+  const built = await buildExport(ctx.estimator as Estimator<unknown>, receiverFn, {
+    checkpointPath: ctx.checkpointPath,
+    ...(options.formats ? { formats: options.formats } : {}),
+    extra: {
+      exporter,
+      checkpoint: ctx.checkpointPath,
+      createdAt: Date.now(),
+      evalResult: metrics,
+      variables: await listVariables(ctx.estimator.storage, ctx.checkpointPath),
+      ...(options.metadata ? { metadata: options.metadata } : {}),
+    },
+  });
+  if (built.manifest.globalStep !== globalStep) {
+    throw new ExperimentError(
+      'CHECKPOINT_NOT_FOUND',
+      `${exporter}: evaluated step ${globalStep} but the export traced step ${built.manifest.globalStep}; the checkpoint changed during the export.`,
+    );
+  }
+  const existing = await listExports(store, ctx.exportPath);
+  const secs = Math.max(Math.floor((options.now ?? (() => Date.now() / 1000))()), (existing.at(-1) ?? 0) + 1);
+  const dir = `${ctx.exportPath}/${secs}`;
+  await store.writeDir(dir, built.files);
+  return dir;
+}
+
+/** Writes one checkpoint-copy export of `ctx.checkpointPath` into `<exportPath>/<global step>`. */
+async function writeCheckpointExport(
   store: ExportStore,
   ctx: ExportContext,
   exporter: string,

@@ -26,6 +26,6 @@ export class FinalExporter implements Exporter {
 
   async export(ctx: ExportContext): Promise<string | null> {
     if (!ctx.isTheFinalExport) return null;
-    return writeExport(storeFor('FinalExporter', this.store, ctx), ctx, this.name, this.options.metadata);
+    return writeExport(storeFor('FinalExporter', this.store, ctx), ctx, this.name, this.options);
   }
 }

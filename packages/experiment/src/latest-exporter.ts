@@ -36,7 +36,7 @@ export class LatestExporter implements Exporter {
 
   async export(ctx: ExportContext): Promise<string> {
     const store = storeFor('LatestExporter', this.store, ctx);
-    const dir = await writeExport(store, ctx, this.name, this.options.metadata);
+    const dir = await writeExport(store, ctx, this.name, this.options);
     await garbageCollectExports(store, ctx.exportPath, this.keep);
     return dir;
   }

@@ -4,7 +4,7 @@
  * runs the exporters after each evaluation. Owns: when to evaluate and export. Does not own: the loops.
  */
 
-import type { Estimator } from '@estimatorjs/estimator';
+import { type Estimator, latestCheckpoint } from '@estimatorjs/estimator';
 import type { CheckpointSaverListener } from '@estimatorjs/hooks';
 import { continuousEvaluate } from './continuous-evaluate.js';
 import { ExperimentError } from './errors.js';
@@ -102,7 +102,7 @@ export async function trainAndEvaluate<P>(
     },
     end: async (step) => {
       if (step === lastEvalStep) return;
-      const prefix = await estimator.latestCheckpoint();
+      const prefix = await latestCheckpoint(estimator.storage);
       if (prefix !== null) await evaluate(prefix, step, maxSteps === undefined || isFinalStep(step));
     },
   };
@@ -113,7 +113,7 @@ export async function trainAndEvaluate<P>(
   });
   // Training did not run (the model was already at maxSteps): evaluate what is there, as the final model.
   if (last === null || lastEvalStep !== estimator.globalStep) {
-    const prefix = await estimator.latestCheckpoint();
+    const prefix = await latestCheckpoint(estimator.storage);
     if (prefix === null) {
       throw new ExperimentError(
         'NO_CHECKPOINT',

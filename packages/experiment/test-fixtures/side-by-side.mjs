@@ -1,5 +1,10 @@
 // One process of the side-by-side test: `node side-by-side.mjs train|continuous_eval <modelDir> <trainSteps>`.
-// The trainer and the evaluator share nothing but the model directory.
+// The trainer and the evaluator share nothing but the model directory and, for the handshake, the working
+// directory: the evaluator leaves `evaluated-<step>` there after each evaluation, and the trainer does not start a
+// step while a checkpoint of the current step has not been evaluated. So the evaluator sees every checkpoint, on any
+// machine, without either process sleeping a guessed time.
+import { existsSync, watch, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AdamOptimizer, Estimator, layers, losses, metrics, RunConfig } from '@estimatorjs/estimator';
 import { setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
@@ -35,14 +40,39 @@ const config = new RunConfig({
   logStepCountSteps: 1000,
 });
 const estimator = new Estimator({ modelFn, config, log: () => {} });
-const slowStep = { afterRun: () => new Promise((r) => setTimeout(r, 40)) };
-const report = { end: (ctx) => console.log(`EVALUATED ${ctx.globalStep}`) };
+/** Resolves when `name` exists in the working directory (fs.watch event, or already there). */
+function whenExists(name) {
+  return new Promise((resolve) => {
+    const watcher = watch('.', () => {
+      if (existsSync(name)) {
+        watcher.close();
+        resolve();
+      }
+    });
+    if (existsSync(name)) {
+      watcher.close();
+      resolve();
+    }
+  });
+}
+const waitForEvaluator = {
+  async beforeRun(ctx) {
+    const step = ctx.globalStep;
+    if (existsSync(join(modelDir, `model.ckpt-${step}.index.json`))) await whenExists(`evaluated-${step}`);
+  },
+};
+const report = {
+  end: (ctx) => {
+    console.log(`EVALUATED ${ctx.globalStep}`);
+    writeFileSync(`evaluated-${ctx.globalStep}`, '');
+  },
+};
 const experiment = new Experiment({
   estimator,
   trainInputFn: inputFn(1_000_000),
   evalInputFn: inputFn(2),
   trainSteps,
-  trainMonitors: [slowStep],
+  trainMonitors: [waitForEvaluator],
   evalHooks: [report],
   evalDelaySecs: 0,
   continuousEvalThrottleSecs: 0,

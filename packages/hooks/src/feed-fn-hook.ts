@@ -4,7 +4,10 @@ import type { Hook, RunContext } from './hook.js';
 /**
  * Calls `feedFn` before every step and keeps its result in {@link FeedFnHook.values} (TF's `FeedFnHook`, which
  * returned a `feed_dict` from `before_run`). There are no placeholders in eager code: the model_fn reads the fed
- * values from the hook instead. The values are set before the step's model_fn call, so the step sees them.
+ * values from the hook instead. The Estimator runs the hooks given to `train`/`evaluate`/`predict` before every
+ * model_fn call of a step (in training also before the pass that builds the variables on the first step), so every
+ * step, the first included, sees its own values. Pass it there, not in the EstimatorSpec's hooks: those come from a
+ * model_fn call and so cannot feed it. For data fed once at the start, use an initializable iterator instead.
  * @example
  *   const feeds = new FeedFnHook(({ globalStep }) => ({ keep_prob: globalStep < 1000 ? 0.5 : 0.9 }));
  *   const modelFn = (features, labels, mode) => { const keepProb = feeds.values.keep_prob; ... };
@@ -28,7 +31,7 @@ export class FeedFnHook<T extends Record<string, unknown> = Record<string, unkno
     if (this.current === null) {
       throw new HookError(
         'NOT_FED',
-        'FeedFnHook.values: nothing has been fed yet; expected to be read during a step of a run that has this hook in its hooks list.',
+        'FeedFnHook.values: nothing has been fed yet; expected to be read during a step of a run that has this hook in its hooks (pass it to train/evaluate/predict({ hooks }), not in the EstimatorSpec).',
       );
     }
     return this.current;

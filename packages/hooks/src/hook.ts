@@ -25,6 +25,12 @@
  *   skipped, and every hook's `onError` is called before the error reaches the caller.
  *
  * Hooks run in the order given, except hooks with `runsLast` (checkpoint savers), which run after the others.
+ *
+ * In the Estimator: a step is one batch in all three modes (in `predict` the batch's predictions are yielded after
+ * `afterRun`, and `end` also runs when the consumer leaves the `for await` early). The hooks given to the call run
+ * `beforeRun` before every model_fn call of the step. The EstimatorSpec's hooks (`trainingHooks`, …) come from the
+ * first batch's model_fn call, so their `begin` and `afterCreateSession` run then, after the caller's hooks'
+ * first `beforeRun`; from then on they run every phase with the others.
  */
 
 /** What the loop is doing: TF's `ModeKeys` values. */
@@ -43,6 +49,8 @@ export interface SessionContext {
   readonly modelDir: string;
   /** Where scalar summaries go for this run (`modelDir` in TRAIN, `modelDir/eval` in EVAL), if any. */
   readonly summaryWriter?: ScalarWriter;
+  /** The global step this run stops at, when the caller said (`train({ steps })` or `{ maxSteps }`). */
+  readonly stopAtStep?: number;
   /** Named values known at the end of the run (for `end`): the last step's fetches. */
   readonly lastValues?: Readonly<Record<string, FetchedValue>>;
 }

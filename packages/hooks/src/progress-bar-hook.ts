@@ -14,7 +14,10 @@ export interface ProgressOutput {
 
 /** Options of {@link ProgressBarHook}. */
 export interface ProgressBarHookOptions {
-  /** The global step training stops at (for the bar and the ETA); without it only steps and speed are shown. */
+  /**
+   * The global step training stops at (for the bar and the ETA). Default: the run's own (`train({ steps })` or
+   * `{ maxSteps }`); without either only steps and speed are shown.
+   */
   readonly lastStep?: number;
   /** Or: how many steps this run takes, counted from the step at `begin`. */
   readonly numSteps?: number;
@@ -33,7 +36,7 @@ export interface ProgressBarHookOptions {
  * `[=========>          ] 450/1000  45%  loss 0.3412  31.2 steps/s  ETA 18s`. When the output is not a
  * terminal (a log file, CI) it writes one plain line every 10 seconds and one at the end instead.
  * @example
- *   await estimator.train(inputFn, { maxSteps: 1000, hooks: [new ProgressBarHook({ lastStep: 1000 })] });
+ *   await estimator.train(inputFn, { maxSteps: 1000, hooks: [new ProgressBarHook()] });
  */
 export class ProgressBarHook implements Hook {
   readonly key = 'ProgressBarHook';
@@ -56,7 +59,8 @@ export class ProgressBarHook implements Hook {
   begin(ctx: SessionContext): void {
     this.firstStep = ctx.globalStep;
     this.lastStep =
-      this.options.lastStep ?? (this.options.numSteps !== undefined ? ctx.globalStep + this.options.numSteps : null);
+      this.options.lastStep ??
+      (this.options.numSteps !== undefined ? ctx.globalStep + this.options.numSteps : (ctx.stopAtStep ?? null));
     this.startTime = this.now();
     this.timer.reset();
     this.timer.markTriggered(ctx.globalStep);

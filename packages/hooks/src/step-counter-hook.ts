@@ -10,6 +10,8 @@ export interface StepCounterHookOptions {
   readonly batchSize?: number;
   /** Where lines go; default `console.log`. Pass `null` to only write summaries. */
   readonly log?: ((line: string) => void) | null;
+  /** Clock in seconds; default `performance.now() / 1000`. Inject one to test rates without wall time. */
+  readonly now?: () => number;
 }
 
 /**
@@ -25,7 +27,7 @@ export class StepCounterHook implements Hook {
   lastStepsPerSec: number | null = null;
 
   constructor(private readonly options: StepCounterHookOptions = {}) {
-    this.timer = new EveryN(options.every ?? { steps: 100 });
+    this.timer = new EveryN(options.every ?? { steps: 100 }, options.now);
   }
 
   afterCreateSession(ctx: { globalStep: number }): void {

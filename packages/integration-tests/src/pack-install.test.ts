@@ -1,62 +1,174 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// Packs @estimatorjs/data as it would be published and installs it into a scratch project outside the
-// workspace with plain npm, proving a package installs and imports on its own.
+// Every public package (packages/*/package.json without "private": true — found, not listed, so a new package is
+// covered the day it appears) is packed as `pnpm publish` would pack it, its tarball checked as npm users get it,
+// and all of them installed with plain npm into a scratch project outside the workspace, where a 5-step training
+// run through Estimator must work under plain Node.
+//
+// Network: npm fetches the tfjs packages from the registry, `--prefer-offline` (the npm cache first, the registry
+// only for what the cache lacks). Not `--offline`: a fresh CI machine has an empty npm cache, and the tfjs
+// dependencies must come from somewhere outside the repository; the @estimatorjs packages never come from the
+// registry (each is a local tarball, and npm dedupes their internal dependencies onto those).
 const repo = resolve(__dirname, '..', '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'estimatorjs-pack-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe('packaging', () => {
-  it('@estimatorjs/data packs, installs with npm outside the workspace and runs under plain Node', () => {
-    // @estimatorjs/data depends on @estimatorjs/errors and @estimatorjs/io: pack all three, as the registry would serve them.
-    for (const pkg of ['@estimatorjs/errors', '@estimatorjs/io', '@estimatorjs/data']) {
-      execFileSync('pnpm', ['--filter', pkg, 'pack', '--pack-destination', scratch], { cwd: repo, stdio: 'pipe' });
+const TFJS = '4.22.0';
+
+interface Manifest {
+  name: string;
+  version: string;
+  private?: boolean;
+  exports?: Record<string, unknown>;
+  dependencies?: Record<string, string>;
+}
+
+function publicPackages(): { dir: string; pkg: Manifest }[] {
+  return readdirSync(join(repo, 'packages'))
+    .sort()
+    .map((name) => join(repo, 'packages', name))
+    .filter((dir) => existsSync(join(dir, 'package.json')))
+    .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest }))
+    .filter(({ pkg }) => pkg.private !== true);
+}
+
+/** Problems with one packed tarball, as npm users would get it; empty when there are none. */
+function tarballProblems(tarball: string, pkg: Manifest): string[] {
+  const entries = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const packed = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+  const problems: string[] = [];
+  for (const required of ['package/LICENSE', 'package/README.md', 'package/package.json']) {
+    if (!entries.includes(required)) problems.push(`${pkg.name}: no ${required}`);
+  }
+  for (const e of entries) if (/\.test[.-]|test-util/.test(e)) problems.push(`${pkg.name}: ships test file ${e}`);
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
+    for (const [dep, range] of Object.entries<string>(packed[field] ?? {})) {
+      if (range.startsWith('workspace:')) problems.push(`${pkg.name}: ${field} ${dep}@${range} left in package.json`);
     }
-    const tarballs = readdirSync(scratch).filter((f) => f.endsWith('.tgz'));
-    const tarball = tarballs.find((f) => f.startsWith('estimatorjs-data-'));
-    const errorsTarball = tarballs.find((f) => f.startsWith('estimatorjs-errors-'));
-    const ioTarball = tarballs.find((f) => f.startsWith('estimatorjs-io-'));
-    expect(tarball).toMatch(/^estimatorjs-data-\d+\.\d+\.\d+\.tgz$/);
-    expect(errorsTarball).toMatch(/^estimatorjs-errors-\d+\.\d+\.\d+\.tgz$/);
-    expect(ioTarball).toMatch(/^estimatorjs-io-\d+\.\d+\.\d+\.tgz$/);
-    writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        '--loglevel=error',
-        `./${errorsTarball}`,
-        `./${ioTarball}`,
-        `./${tarball}`,
-        '@tensorflow/tfjs-core@4.22.0',
-        '@tensorflow/tfjs-backend-cpu@4.22.0',
-      ],
-      { cwd: scratch, stdio: 'pipe' },
-    );
+  }
+  if (!Object.keys(packed.exports ?? {}).includes('./package.json'))
+    problems.push(`${pkg.name}: no ./package.json export`);
+  return problems;
+}
+
+/** Gradient descent on mean((w·x + b − y)²) from w = b = 0, in float64: [w, b] after each step, step 0 first. */
+function gradientDescent(x: number[], y: number[], learningRate: number, steps: number): [number, number][] {
+  const out: [number, number][] = [[0, 0]];
+  for (let s = 0; s < steps; s++) {
+    const [w, b] = out.at(-1)!;
+    const r = x.map((xi, i) => w * xi + b - y[i]!);
+    const gw = (2 / x.length) * r.reduce((a, ri, i) => a + ri * x[i]!, 0);
+    const gb = (2 / x.length) * r.reduce((a, ri) => a + ri, 0);
+    out.push([w - learningRate * gw, b - learningRate * gb]);
+  }
+  return out;
+}
+
+describe('packaging', () => {
+  it('every public package packs clean, installs with npm outside the workspace and trains 5 steps there', () => {
+    const packages = publicPackages();
+    expect(packages.length).toBeGreaterThanOrEqual(7);
+
+    // 1. Pack each package as the registry would serve it (pnpm rewrites workspace: ranges to versions).
+    const tarballs = join(scratch, 'tarballs');
+    mkdirSync(tarballs);
+    const problems: string[] = [];
+    const dependencies: Record<string, string> = {};
+    for (const { dir, pkg } of packages) {
+      if (!existsSync(join(dir, 'dist'))) {
+        problems.push(
+          `${pkg.name}: ${dir}/dist missing — add it to integration-tests' devDependencies so turbo builds it first`,
+        );
+        continue;
+      }
+      execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir, stdio: 'pipe' });
+      const file = `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`;
+      expect(readdirSync(tarballs)).toContain(file);
+      problems.push(...tarballProblems(join(tarballs, file), pkg));
+      dependencies[pkg.name] = `file:./tarballs/${file}`;
+    }
+    expect(problems).toEqual([]);
+
+    // 2. A project outside the workspace that depends on every tarball plus the tfjs packages it needs in Node
+    //    (tfjs-layers: the optional peer @estimatorjs/backends takes the Node gradients from).
+    for (const tf of ['tfjs-core', 'tfjs-backend-cpu', 'tfjs-layers']) dependencies[`@tensorflow/${tf}`] = TFJS;
     writeFileSync(
-      join(scratch, 'main.mjs'),
-      [
-        "import * as tf from '@tensorflow/tfjs-core';",
-        "import '@tensorflow/tfjs-backend-cpu';",
-        "import { Dataset } from '@estimatorjs/data';",
-        "await tf.setBackend('cpu');",
-        'const out = [];',
-        'for await (const b of Dataset.fromTensorSlices([1, 2, 3, 4, 5]).batch(2)) { out.push(Array.from(await b.data())); b.dispose(); }',
-        'console.log(JSON.stringify(out));',
-      ].join('\n'),
+      join(scratch, 'package.json'),
+      JSON.stringify({ name: 'scratch', private: true, type: 'module', dependencies }, null, 2),
     );
-    const stdout = execFileSync('node', ['main.mjs'], {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+      cwd: scratch,
+      stdio: 'pipe',
+    });
+    for (const { pkg } of packages) {
+      const installed = join(scratch, 'node_modules', pkg.name);
+      expect(existsSync(installed), `${pkg.name} installed`).toBe(true);
+      // npm installed our own tarball, not a registry copy, and nested no second copy of it anywhere.
+      expect(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version).toBe(pkg.version);
+    }
+    const nested = execFileSync('npm', ['ls', '--all', '--parseable'], { cwd: scratch, encoding: 'utf8' })
+      .split('\n')
+      .filter((p) => /node_modules\/.+\/node_modules\/@estimatorjs\//.test(p));
+    expect(nested).toEqual([]);
+
+    // 3. Train there under plain Node, every entry point of every package imported first.
+    const entryPoints = packages.flatMap(({ pkg }) =>
+      Object.keys(pkg.exports ?? { '.': '' })
+        .filter((k) => k !== './package.json')
+        .map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`)),
+    );
+    copyFileSync(join(__dirname, 'pack-install', 'train-five-steps.mjs'), join(scratch, 'train-five-steps.mjs'));
+    const modelDir = join(scratch, 'model');
+    const env = { ...process.env, NODE_OPTIONS: '' };
+    const stdout = execFileSync('node', ['train-five-steps.mjs', modelDir, JSON.stringify(entryPoints)], {
       cwd: scratch,
       encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
+      env,
     });
-    expect(stdout.trim().split('\n').at(-1)).toBe('[[1,2],[3,4],[5]]');
-  });
+    const run = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(run.imported).toEqual(entryPoints);
+    expect(run.globalStep).toBe(5);
+    expect(run.latest).toBe('model.ckpt-5');
+    // The checkpoint is on disk in TF's layout, read here with plain fs.
+    const state = readFileSync(join(modelDir, 'checkpoint'), 'utf8');
+    expect(state).toContain('model_checkpoint_path: "model.ckpt-5"');
+    expect(readdirSync(modelDir).filter((f) => f.startsWith('model.ckpt-5')).length).toBeGreaterThan(0);
+    // Real training: the weights are gradient descent's, computed here by hand from the same data.
+    const x = [1, 2, 3, 4];
+    const y = [3, 5, 7, 9];
+    const path = gradientDescent(x, y, 0.05, 5);
+    expect(run.w).toBeCloseTo(path[5]![0], 5);
+    expect(run.b).toBeCloseTo(path[5]![1], 5);
+    // The loss summary of step k is the loss before the k-th update, as in TF.
+    const mse = ([w, b]: [number, number]) => x.reduce((a, xi, i) => a + (w * xi + b - y[i]!) ** 2, 0) / x.length;
+    expect(run.loss.map(([step]: [number, number]) => step)).toEqual([1, 2, 3, 4, 5]);
+    const expected = path.slice(0, 5).map((wb) => expect.closeTo(mse(wb), 4));
+    expect(run.loss.map(([, value]: [number, number]) => value)).toEqual(expected);
+
+    // 4. Without the optional peer, Node training fails at startup with one line that says what to install.
+    renameSync(join(scratch, 'node_modules/@tensorflow/tfjs-layers'), join(scratch, 'tfjs-layers-aside'));
+    const probe = [
+      "import { useBackend } from '@estimatorjs/backends';",
+      "useBackend('cpu').then(() => console.log('no error'), (e) => console.log(e.code, e.message));",
+    ].join('\n');
+    writeFileSync(join(scratch, 'no-layers.mjs'), probe);
+    const line = execFileSync('node', ['no-layers.mjs'], { cwd: scratch, encoding: 'utf8', env }).trim();
+    expect(line).toMatch(
+      /^GRADIENTS_NOT_INSTALLED registerGradients\(\): .*install it with `pnpm add @tensorflow\/tfjs-layers`/,
+    );
+  }, 600_000);
 });

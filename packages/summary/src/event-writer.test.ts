@@ -1,4 +1,4 @@
-import { setupTestBackend } from '@estimatorjs/testing';
+import { eventually, ManualClock, nextTurn, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventFileCorruptError, SummaryError } from './errors.js';
@@ -19,9 +19,10 @@ describe('EventWriter', () => {
 
   it('starts with brain.Event:2, then scalars as TF2 tensor summaries', async () => {
     const sink = new MemoryEventSink();
-    const w = new EventWriter(sink, { flushSecs: 0 });
-    const before = Date.now() / 1000;
+    const clock = new ManualClock(1_700_000_000_250);
+    const w = new EventWriter(sink, { flushSecs: 0, clock });
     w.scalar('loss', 0.5, 1);
+    clock.advance(1500);
     w.scalar('loss', 0.25, 2);
     w.scalar('global_step/sec', 12.5, 2);
     await w.close();
@@ -39,8 +40,9 @@ describe('EventWriter', () => {
     expect(v.metadata?.dataClass).toBe(1);
     expect(v.tensor?.dtypeName).toBe('DT_FLOAT');
     expect(v.tensor?.shape).toEqual([]);
-    expect(s[0]!.wallTime).toBeGreaterThanOrEqual(before - 1);
-    expect(s[0]!.wallTime).toBeLessThan(before + 60); // seconds, not milliseconds
+    // wall_time is seconds since the epoch (a double), from the writer's clock.
+    expect(events[0]!.wallTime).toBe(1_700_000_000.25);
+    expect(s.map((x) => x.wallTime)).toEqual([1_700_000_000.25, 1_700_000_001.75, 1_700_000_001.75]);
     expect(sink.closed).toBe(true);
   });
 
@@ -82,15 +84,18 @@ describe('EventWriter', () => {
 
   it('flushes on its timer and when maxQueue events are buffered', async () => {
     const sink = new MemoryEventSink();
-    const w = new EventWriter(sink, { flushSecs: 0.05 });
+    const clock = new ManualClock();
+    const w = new EventWriter(sink, { flushSecs: 0.05, clock });
+    expect(clock.activeTimers).toEqual([50]);
     await w.flush();
     w.scalar('t', 1, 1);
-    const t0 = Date.now();
-    while (summaries(readEventRecords(sink.bytes())).length === 0 && Date.now() - t0 < 5000) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(summaries(readEventRecords(sink.bytes()))).toHaveLength(1);
+    clock.advance(49);
+    await nextTurn();
+    expect(summaries(readEventRecords(sink.bytes()))).toHaveLength(0);
+    clock.advance(1); // the timer fires: a background flush, with nobody awaiting it
+    await eventually(() => summaries(readEventRecords(sink.bytes())).length === 1, 'the timed flush');
     await w.close();
+    expect(clock.activeTimers).toEqual([]); // close() stops the timer
 
     const sink2 = new MemoryEventSink();
     const w2 = new EventWriter(sink2, { flushSecs: 0, maxQueue: 3 });

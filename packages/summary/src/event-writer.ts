@@ -37,7 +37,27 @@ export interface EventWriterOptions {
   readonly flushSecs?: number;
   /** A background flush starts when this many events are buffered (default 100). */
   readonly maxQueue?: number;
+  /** Where time comes from (default the system clock); tests pass a manual one instead of waiting. */
+  readonly clock?: WriterClock;
 }
+
+/** The time an {@link EventWriter} uses: its events' wall_time and its flush timer. */
+export interface WriterClock {
+  /** Milliseconds since the epoch, like `Date.now()`. */
+  now(): number;
+  /** Calls `fn` every `ms` milliseconds until the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+/** Date.now and a setInterval whose timer never keeps a Node process alive. */
+export const systemClock: WriterClock = {
+  now: () => Date.now(),
+  every(ms, fn) {
+    const timer = setInterval(fn, ms);
+    (timer as { unref?: () => void }).unref?.();
+    return () => clearInterval(timer);
+  },
+};
 
 type Pending = Uint8Array | Promise<Uint8Array>;
 
@@ -61,8 +81,9 @@ export class EventWriter implements SummaryWriter {
    */
   private broken = false;
   private closing: Promise<void> | undefined;
-  private readonly timer: ReturnType<typeof setInterval> | undefined;
+  private readonly stopTimer: (() => void) | undefined;
   private readonly maxQueue: number;
+  private readonly clock: WriterClock;
 
   constructor(
     private readonly sink: EventSink,
@@ -74,11 +95,9 @@ export class EventWriter implements SummaryWriter {
       throw new SummaryError('SUMMARY_ARGUMENT', `new EventWriter(): flushSecs must be >= 0, received ${flushSecs}.`);
     }
     this.maxQueue = Math.max(1, options.maxQueue ?? DEFAULT_MAX_QUEUE);
+    this.clock = options.clock ?? systemClock;
     this.push(this.record(0, { fileVersion: FILE_VERSION }));
-    if (flushSecs > 0) {
-      this.timer = setInterval(() => this.backgroundFlush(), flushSecs * 1000);
-      (this.timer as { unref?: () => void }).unref?.();
-    }
+    if (flushSecs > 0) this.stopTimer = this.clock.every(flushSecs * 1000, () => this.backgroundFlush());
     // The header reaches the sink right away, as TF's writers do.
     this.backgroundFlush();
   }
@@ -108,7 +127,7 @@ export class EventWriter implements SummaryWriter {
       if (values.isDisposed) {
         throw new SummaryError('SUMMARY_ARGUMENT', `EventWriter.histogram(): the tensor of '${tag}' is disposed.`);
       }
-      const wallTime = now();
+      const wallTime = this.now();
       const data = values.data();
       this.push(
         data.then((d) => this.encode(wallTime, step, { values: [hist(tag, d as ArrayLike<number>, buckets)] })),
@@ -144,7 +163,7 @@ export class EventWriter implements SummaryWriter {
     const [n, h, w, c] = shape.length === 3 ? [1, shape[0]!, shape[1]!, shape[2]!] : (shape as number[]);
     const count = Math.min(n!, maxOutputs);
     const isFloat = images.dtype === 'float32';
-    const wallTime = now();
+    const wallTime = this.now();
     const data = images.data();
     this.push(
       data.then(async (d) => {
@@ -173,7 +192,7 @@ export class EventWriter implements SummaryWriter {
   graph(nodes: readonly GraphNode[], step = 0): void {
     this.check('graph', 'graph', step);
     const graphDef = encodeGraphDef(nodes);
-    this.push(this.encode(now(), step, { graphDef }, graphDef.length + 32));
+    this.push(this.encode(this.now(), step, { graphDef }, graphDef.length + 32));
   }
 
   /**
@@ -217,7 +236,7 @@ export class EventWriter implements SummaryWriter {
   /** Flushes, stops the timer and closes the sink. Idempotent. */
   close(): Promise<void> {
     if (!this.closing) {
-      if (this.timer !== undefined) clearInterval(this.timer);
+      this.stopTimer?.();
       this.schedule();
       this.closing = this.chain.then(async () => {
         await this.sink.close();
@@ -260,12 +279,17 @@ export class EventWriter implements SummaryWriter {
     }
   }
 
+  /** Seconds since the epoch: TensorBoard's wall_time. */
+  private now(): number {
+    return this.clock.now() / 1000;
+  }
+
   private encode(wallTime: number, step: number, payload: EventPayload, sizeHint?: number): Uint8Array {
     return encodeEventRecord(wallTime, step, payload, sizeHint);
   }
 
   private record(step: number, payload: EventPayload): Uint8Array {
-    return this.encode(now(), step, payload);
+    return this.encode(this.now(), step, payload);
   }
 
   private push(p: Pending): void {
@@ -311,10 +335,6 @@ function isTensor(x: unknown): x is Tensor {
   return (
     typeof x === 'object' && x !== null && typeof (x as Tensor).data === 'function' && 'shape' in x && 'dtype' in x
   );
-}
-
-function now(): number {
-  return Date.now() / 1000;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

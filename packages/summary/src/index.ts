@@ -17,7 +17,7 @@ export type {
   TensorValue,
 } from './event.js';
 export { decodeEvent, decodeTensor, scalarValue, tensorValues } from './event-decoder.js';
-export { EventWriter, type EventWriterOptions } from './event-writer.js';
+export { EventWriter, type EventWriterOptions, type WriterClock } from './event-writer.js';
 export { type DecodedGraph, decodeGraphDef, encodeGraphDef, type GraphAttr, type GraphNode } from './graph-def.js';
 export {
   experimental_graphFromKernels,

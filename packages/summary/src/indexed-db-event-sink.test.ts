@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { tempModelDir } from '@estimatorjs/testing';
+import { expectEventFiles, itWithTool, tempModelDir } from '@estimatorjs/testing';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { createBrowserWriter } from './create-browser-writer.js';
@@ -11,7 +11,7 @@ import {
   listIndexedDbEventFiles,
   readIndexedDbEventFile,
 } from './indexed-db-event-sink.js';
-import { haveChecker, runChecker } from './node/checker.test-util.js';
+import { pythonChecker, runChecker } from './node/checker.test-util.js';
 import { readEventRecords } from './read-event-records.js';
 
 describe('IndexedDB event files', () => {
@@ -46,7 +46,8 @@ describe('IndexedDB event files', () => {
     await expect(readIndexedDbEventFile('runs/b/nope', { indexedDB })).rejects.toThrow(/no event file named/);
   });
 
-  it.skipIf(!haveChecker)('downloads Blobs that tfevents_check.py --strict accepts', async () => {
+  /** Writes a browser run into IndexedDB, downloads it as Blobs and saves them under a temp dir. */
+  async function downloadedRun(): Promise<{ dir: string; cleanup: () => void }> {
     const indexedDB = new IDBFactory();
     const train = createBrowserWriter('mnist', { indexedDB, flushSecs: 0 });
     const evalW = createBrowserWriter('mnist/eval', { indexedDB, flushSecs: 0 });
@@ -56,14 +57,34 @@ describe('IndexedDB event files', () => {
     evalW.scalar('accuracy', 0.8, 3);
     await Promise.all([train.close(), evalW.close()]);
     const { dir, cleanup } = tempModelDir('summary-idb-');
+    for (const { name, blob } of await eventFilesAsBlobs({ indexedDB, logdir: 'mnist' })) {
+      const path = join(dir, name);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, new Uint8Array(await blob.arrayBuffer()));
+    }
+    return { dir: join(dir, 'mnist'), cleanup };
+  }
+
+  it('downloads Blobs that the independent oracle accepts strictly, eval/ as its own run', async () => {
+    const { dir, cleanup } = await downloadedRun();
     try {
-      for (const { name, blob } of await eventFilesAsBlobs({ indexedDB, logdir: 'mnist' })) {
-        const path = join(dir, name);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, new Uint8Array(await blob.arrayBuffer()));
-      }
+      const report = expectEventFiles(dir, {
+        strict: true,
+        expect: ['./loss', 'eval/accuracy', './w@histogram', './notes@text'],
+      });
+      expect(report.issues).toEqual([]);
+      expect(report.runs['.']!.tags.loss!.points.map((p) => p.step)).toEqual([1, 2, 3]);
+      expect(report.runs.eval!.tags.accuracy!.points.map((p) => p.value)).toEqual([Math.fround(0.8)]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  itWithTool({ describe, it }, pythonChecker, 'downloads Blobs that tfevents_check.py --strict accepts', async () => {
+    const { dir, cleanup } = await downloadedRun();
+    try {
       const r = runChecker(
-        join(dir, 'mnist'),
+        dir,
         '--strict',
         '--expect',
         './loss',

@@ -14,7 +14,7 @@ export class ConformanceError extends EstimatorError {
   readonly mismatches: string[];
 
   constructor(message: string, mismatches: string[]) {
-    super('conformance-mismatch', message);
+    super('CONFORMANCE_MISMATCH', message);
     this.name = 'ConformanceError';
     this.mismatches = mismatches;
   }

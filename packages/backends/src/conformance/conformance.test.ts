@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { useTestWasm, wasmTestThreads } from '../kernels/kernel-parity.test-util.js';
 import { useBackend } from '../use-backend.js';
 import { ConformanceError, compareRuns } from './compare-runs.js';
 import {
@@ -13,14 +14,15 @@ import {
 const nodeBackends = ['wasm'] as const;
 
 async function runOn(backend: string, options: TrainReferenceOptions): Promise<ReferenceRun> {
-  await useBackend(backend);
+  if (backend === 'wasm') await useTestWasm();
+  else await useBackend(backend);
   const before = tf.memory().numTensors;
   const run = await trainReference(options);
   expect(tf.memory().numTensors).toBe(before);
   return run;
 }
 
-describe('conformance: 20 steps from the same seed match cpu', () => {
+describe(`conformance: 20 steps from the same seed match cpu (wasm, ${wasmTestThreads()} thread(s))`, () => {
   const cases: Array<[ReferenceModel, NonNullable<TrainReferenceOptions['optimizer']>]> = [
     ['cnn', 'momentum'],
     ['cnn', 'adam'],
@@ -40,7 +42,7 @@ describe('conformance: 20 steps from the same seed match cpu', () => {
   }
 
   it('the full-size reference CNN and a 784-256-10 MLP with dropout + batch norm train on wasm', async () => {
-    await useBackend('wasm');
+    await useTestWasm();
     const glorot = (shape: number[]) => tf.variable(tf.randomUniform(shape, -0.05, 0.05, 'float32', 3));
     const w = {
       c1: glorot([5, 5, 1, 20]),

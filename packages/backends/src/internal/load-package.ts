@@ -35,13 +35,13 @@ export async function loadPackage<T>(
   } catch (error) {
     if (isModuleNotFound(error, packageName)) {
       throw new BackendError(
-        'backend-not-installed',
+        'BACKEND_NOT_INSTALLED',
         `useBackend('${name}'): ${packageName} is not installed; ${installHint(packageName)}${notInstalledExtra}.`,
         { cause: error },
       );
     }
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new BackendError('backend-unavailable', `useBackend('${name}'): loading ${packageName} failed: ${why}`, {
+    throw new BackendError('BACKEND_UNAVAILABLE', `useBackend('${name}'): loading ${packageName} failed: ${why}`, {
       cause: error,
     });
   }

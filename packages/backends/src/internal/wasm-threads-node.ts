@@ -15,12 +15,46 @@ export interface ThreadedWasmDeps {
   };
 }
 
+type PthreadWorker = { ref(): void; unref(): void; terminate(): unknown };
 type EmscriptenModule = {
   cwrap(name: string, ret: string | null, args: string[]): (...a: unknown[]) => unknown;
   tfjs?: unknown;
+  PThread?: { unusedWorkers: PthreadWorker[]; runningWorkers: PthreadWorker[] };
 };
 
+/**
+ * Ends the pthread workers nobody runs on. The binary preloads 8 (each a V8 isolate with its own copy of the
+ * compiled module, ~10 MB of memory) while XNNPACK's pool, created with the backend, runs `threads - 1` of
+ * them for the life of the module and never starts another. Emscripten would load a fresh worker if a
+ * pthread were ever created later.
+ */
+function dropIdleWorkers(module: EmscriptenModule): void {
+  const pool = module.PThread;
+  if (!pool) return;
+  for (const worker of pool.unusedWorkers.splice(0)) worker.terminate();
+}
+
+/**
+ * Lets the process exit while XNNPACK's pool threads live. Emscripten `ref()`s a Node worker while it runs a
+ * pthread, and the pool's threads run (parked on a futex) for the life of the module, so a script that used
+ * threaded wasm never ended. Our workers only serve those blocking calls from the main thread, which do not
+ * need the event loop: they stay unref'd, and the process ends as it would single-threaded.
+ */
+function neverHoldTheProcess(module: EmscriptenModule): void {
+  const pool = module.PThread;
+  if (!pool) return;
+  for (const worker of [...pool.unusedWorkers, ...pool.runningWorkers]) {
+    worker.ref = () => {};
+    worker.unref();
+  }
+}
+
 const INIT_TIMEOUT_MS = 30_000;
+
+/** `threads: 'auto'` in Node: the cores this process may run on (affinity-aware), at least 1. */
+export function availableThreads(): number {
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+}
 
 /**
  * Node variant of `#wasm-threads`: replaces tfjs-backend-wasm's `wasm` factory with one that runs its
@@ -85,7 +119,11 @@ export function installThreadedWasm(deps: ThreadedWasmDeps, threads: number): bo
           disposeData: module.cwrap('dispose_data', null, ['number']),
           dispose: module.cwrap('dispose', null, []),
         };
-        return new deps.wasm.BackendWasm(module as never);
+        neverHoldTheProcess(module);
+        const backend = new deps.wasm.BackendWasm(module as never);
+        neverHoldTheProcess(module);
+        dropIdleWorkers(module);
+        return backend;
       } finally {
         os.cpus = cpus;
         clearInterval(keepAlive);

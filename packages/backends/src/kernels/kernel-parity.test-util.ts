@@ -4,8 +4,29 @@
  * check. Does not own: the cases (each `*.test.ts` states its own). Test-only: excluded from the build.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect, inject } from 'vitest';
 import { useBackend } from '../use-backend.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Threads the wasm backend starts with in this test run (vitest.config.ts runs the kernel suites at 1 and 2). */
+    wasmThreads: number;
+  }
+}
+
+/** The wasm thread count of this test run: 1 or 2 (vitest.config.ts projects), 1 when run outside them. */
+export function wasmTestThreads(): number {
+  return inject('wasmThreads') ?? 1;
+}
+
+/**
+ * `useBackend('wasm')` with this run's thread count, checked: the first call in a test file starts wasm with it,
+ * later calls reuse the running backend.
+ */
+export async function useTestWasm(): Promise<void> {
+  const info = await useBackend('wasm', { threads: wasmTestThreads() });
+  expect(info.threads).toBe(wasmTestThreads());
+}
 
 /** `|actual - expected| < atol + rtol * |expected|` for every element; `rtol` defaults to 0. */
 export interface Tolerance {
@@ -16,12 +37,15 @@ export interface Tolerance {
 /** How close an analytic gradient must be to its central-difference estimate. */
 export const NUMERIC_GRADIENT_TOLERANCE: Tolerance = { rtol: 1e-3, atol: 1e-4 };
 
-/** A `describe` block whose tests switch between cpu and wasm: both are set up once, before its tests. */
+/**
+ * A `describe` block whose tests switch between cpu and wasm: both are set up once, before its tests, wasm with
+ * this run's thread count ({@link wasmTestThreads}); the title says which.
+ */
 export function describeWasmVsCpu(name: string, suite: () => void): void {
-  describe(name, () => {
+  describe(`${name} (wasm, ${wasmTestThreads()} thread${wasmTestThreads() === 1 ? '' : 's'})`, () => {
     beforeAll(async () => {
       await useBackend('cpu');
-      await useBackend('wasm');
+      await useTestWasm();
     });
     suite();
   });

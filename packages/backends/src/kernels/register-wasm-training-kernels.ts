@@ -6,6 +6,8 @@ import {
   wasmDepthwiseConv2dBackpropInput,
 } from './wasm-depthwise-conv2d-backprop.js';
 import { withCorrectBatchedBias } from './wasm-fused-mat-mul.js';
+import { withSharedBuffer } from './wasm-identity-cast.js';
+import { wasmMaxPoolGrad } from './wasm-max-pool-grad.js';
 import { withMaterialisedTranspose } from './wasm-transposed-mat-mul.js';
 import { wasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
 
@@ -47,7 +49,8 @@ function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Kern
  * Registers, for the `wasm` backend, the training kernels tfjs-backend-wasm 4.22.0 lacks
  * (`Conv2DBackpropFilter`, `UnsortedSegmentSum`, the two depthwise backprops) and replaces its slow transposed matmuls (`BatchMatMul`, `_FusedMatMul` with
  * `transposeA`/`transposeB`) by a materialised transpose plus the fast path, runs `Conv2DBackpropInput` on
- * XNNPACK's `Conv2D` instead of its scalar loop, and fixes `_FusedMatMul`'s bias
+ * XNNPACK's `Conv2D` instead of its scalar loop, replaces its slow `MaxPoolGrad`, lets `Identity` and same-dtype
+ * `Cast` share their input's buffer instead of copying it, and fixes `_FusedMatMul`'s bias
  * with a batch dimension above 1. Idempotent; call it after
  * `@tensorflow/tfjs-backend-wasm` is imported. `useBackend('wasm')` calls it for you.
  *
@@ -63,6 +66,9 @@ export function registerWasmTrainingKernels(): void {
   addMissing('UnsortedSegmentSum', wasmUnsortedSegmentSum as unknown as tf.KernelFunc);
   addMissing('DepthwiseConv2dNativeBackpropFilter', wasmDepthwiseConv2dBackpropFilter as unknown as tf.KernelFunc);
   addMissing('DepthwiseConv2dNativeBackpropInput', wasmDepthwiseConv2dBackpropInput as unknown as tf.KernelFunc);
+  override('MaxPoolGrad', () => wasmMaxPoolGrad as unknown as tf.KernelFunc);
+  override('Identity', (k) => withSharedBuffer(k as never) as unknown as tf.KernelFunc);
+  override('Cast', (k) => withSharedBuffer(k as never) as unknown as tf.KernelFunc);
   override('Conv2DBackpropInput', (k) => withFastBackpropInput(k as never) as unknown as tf.KernelFunc);
   override('BatchMatMul', (k) => withMaterialisedTranspose(k as never) as unknown as tf.KernelFunc);
   override(

@@ -26,6 +26,10 @@ const cases: Conv2DCase[] = [
   { x: [1, 9, 9, 2], filter: [2, 2, 2, 3], strides: [3, 3], pad: 1 },
   { x: [2, 5, 5, 3], filter: [1, 1, 3, 2], strides: [1, 1], pad: 'valid' },
   { x: [2, 3, 7, 6], filter: [3, 3, 3, 2], strides: [1, 2], pad: 'same', dataFormat: 'NCHW' },
+  // more input channels, strided and NCHW: the shapes of real layers beyond the first
+  { x: [2, 7, 7, 6], filter: [3, 3, 6, 4], strides: [1, 1], pad: 'same' },
+  { x: [1, 8, 9, 5], filter: [3, 2, 5, 3], strides: [2, 3], pad: 'valid' },
+  { x: [2, 6, 7, 8], filter: [2, 2, 6, 3], strides: [2, 1], pad: 'same', dataFormat: 'NCHW' },
 ];
 
 /** Conv2DBackpropFilter on the active backend. */
@@ -57,15 +61,17 @@ describeWasmVsCpu('wasm Conv2DBackpropFilter', () => {
     });
   }
 
-  for (const dilations of [
-    [1, 1],
-    [2, 2],
-    [2, 1],
-  ] as [number, number][]) {
-    it(`matches the numeric gradient of conv2d, dilations=${dilations}`, async () => {
+  for (const [dilations, inC] of [
+    [[1, 1], 2],
+    [[2, 2], 2],
+    [[2, 1], 2],
+    [[1, 1], 6],
+    [[2, 1], 6],
+  ] as [[number, number], number][]) {
+    it(`matches the numeric gradient of conv2d, dilations=${dilations}, ${inC} input channels`, async () => {
       await useBackend('wasm');
-      const xShape: [number, number, number, number] = [1, 7, 8, 2];
-      const fShape: [number, number, number, number] = [3, 2, 2, 3];
+      const xShape: [number, number, number, number] = [1, 7, 8, inC];
+      const fShape: [number, number, number, number] = [3, 2, inC, 3];
       const pad = 'same';
       const xs = seeded(xShape, 3);
       const ws = seeded(fShape, 4);
@@ -95,11 +101,15 @@ describeWasmVsCpu('wasm Conv2DBackpropFilter', () => {
     expectAllClose(wasm, cpu, { rtol: 1e-4, atol: 1e-5 });
   });
 
-  it('handles a large batch', async () => {
-    const big: Conv2DCase = { x: [30, 28, 28, 8], filter: [5, 5, 8, 1], strides: [1, 1], pad: 'same' };
-    const { cpu, wasm } = await onCpuAndWasm(() => backpropFilter(big));
-    expectClose(wasm, cpu, { rtol: 1e-4, atol: 1e-4 });
-  });
+  for (const big of [
+    { x: [30, 28, 28, 8], filter: [5, 5, 8, 1], strides: [1, 1], pad: 'same' },
+    { x: [30, 28, 28, 1], filter: [5, 5, 1, 20], strides: [1, 1], pad: 'same' }, // the reference CNN's first layer
+  ] as Conv2DCase[]) {
+    it(`handles a large batch: ${conv2dCaseTitle(big)}`, async () => {
+      const { cpu, wasm } = await onCpuAndWasm(() => backpropFilter(big));
+      expectClose(wasm, cpu, { rtol: 1e-4, atol: 1e-4 });
+    });
+  }
 
   it('rejects strides and dilations both above 1, like tf.conv2d, without leaking', async () => {
     await useBackend('wasm');

@@ -12,9 +12,9 @@ interface Conv2DBackpropFilterAttrsLike {
 
 /**
  * `Conv2DBackpropFilter` for the wasm backend (missing in tfjs-backend-wasm 4.22.0), as one XNNPACK `Conv2D`:
- * the padded input transposed to [inC, H, W, batch] convolved with dy transposed to a [outH, outW, batch, outC]
- * filter, with the forward stride as dilation and the forward dilation as stride; the [inC, fh, fw, outC]
- * result is transposed to the filter layout.
+ * the input transposed to [inC, H, W, batch] convolved, with the forward padding, with dy transposed to a
+ * [outH, outW, batch, outC] filter, with the forward stride as dilation and the forward dilation as stride; the
+ * [inC, fh, fw, outC] result is transposed to the filter layout.
  */
 export function wasmConv2DBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -45,35 +45,23 @@ export function wasmConv2DBackpropFilter(args: {
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { top, bottom, left, right } = info.padInfo;
 
-  let padded = x;
-  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-    padded = callKernel(
-      backend,
-      'PadV2',
-      { x },
-      {
-        paddings: [
-          [0, 0],
-          [Math.max(top, 0), Math.max(bottom, 0)],
-          [Math.max(left, 0), Math.max(right, 0)],
-          [0, 0],
-        ],
-        constantValue: 0,
-      },
-    );
-    temps.push(padded);
-  }
-
   // dW[i, j, c, o] = Σ_b,y,x xpad[b, y·s + i·d, x·s + j·d, c] · dy[b, y, x, o] is a convolution of the input
-  // seen as [c, H, W, b] with dy seen as a [OH, OW, b, o] filter: stride d, dilation s (XNNPACK Conv2D).
+  // seen as [c, H, W, b] with dy seen as a [OH, OW, b, o] filter: stride d, dilation s (XNNPACK Conv2D). The
+  // forward padding becomes the convolution's own (XNNPACK pads on the fly), so the input is never copied padded.
   if ((sh === 1 || dh === 1) && (sw === 1 || dw === 1)) {
-    const xT = transposeInfo(backend, padded, [3, 1, 2, 0]);
+    const xT = transposeInfo(backend, x, [3, 1, 2, 0]);
     const dyF = transposeInfo(backend, dy, [1, 2, 0, 3]);
+    const pad = [
+      [0, 0],
+      [Math.max(top, 0), Math.max(bottom, 0)],
+      [Math.max(left, 0), Math.max(right, 0)],
+      [0, 0],
+    ];
     let conv = callKernel(
       backend,
       'Conv2D',
       { x: xT, filter: dyF },
-      { strides: [dh, dw], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined },
+      { strides: [dh, dw], pad, dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined },
     );
     release(backend, xT, dyF);
     if ((conv.shape[1] as number) !== fh || (conv.shape[2] as number) !== fw) {

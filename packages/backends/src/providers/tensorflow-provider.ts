@@ -48,7 +48,7 @@ export const tensorflowProvider: InternalProvider = defineProvider({
   async check(options) {
     if (!isNodeRuntime()) {
       return new BackendError(
-        'backend-unavailable',
+        'BACKEND_UNAVAILABLE',
         `useBackend('tensorflow'): ${packageFor(options)} runs only in Node; in a browser use 'webgpu', 'webgl' or 'wasm'.`,
       );
     }
@@ -56,7 +56,7 @@ export const tensorflowProvider: InternalProvider = defineProvider({
     if (error) return error;
     if (tf.findBackendFactory('tensorflow') == null) {
       return new BackendError(
-        'backend-unavailable',
+        'BACKEND_UNAVAILABLE',
         `useBackend('tensorflow'): ${packageFor(options)} registered its backend with another copy of @tensorflow/tfjs-core; install the same version of @tensorflow/tfjs-core as ${packageFor(options)} uses so there is one engine.`,
       );
     }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultWasmPaths } from '#wasm-paths';
-import { installThreadedWasm } from '#wasm-threads';
+import { availableThreads, installThreadedWasm } from '#wasm-threads';
 import { BackendError } from '../backend-error.js';
 import type { BackendOptions } from '../backend-provider.js';
 import { defineProvider, type InternalProvider } from '../internal/define-provider.js';
@@ -10,22 +10,28 @@ import { registerWasmTrainingKernels } from '../kernels/register-wasm-training-k
 const packageName = '@tensorflow/tfjs-backend-wasm';
 const load = () => loadPackage('wasm', packageName, () => import('@tensorflow/tfjs-backend-wasm'));
 
-let applied: { paths: string; threads: number | undefined } | undefined;
+let applied: { paths: string; threads: number } | undefined;
 
-function validateThreads(threads: number | undefined): void {
-  if (threads === undefined) return;
-  if (!Number.isInteger(threads) || threads < 1) {
+function validateThreads(threads: unknown): void {
+  if (threads === undefined || threads === 'auto') return;
+  if (!Number.isInteger(threads) || (threads as number) < 1) {
     throw new BackendError(
-      'invalid-options',
-      `useBackend('wasm'): threads must be a whole number >= 1. Received threads=${String(threads)}.`,
+      'INVALID_OPTIONS',
+      `useBackend('wasm'): threads must be 'auto' or a whole number >= 1. Received threads=${typeof threads === 'string' ? `'${threads}'` : String(threads)}.`,
     );
   }
+}
+
+/** The thread count an option asks for: `'auto'` (also the default) is every core this process may use. */
+function resolveThreads(threads: number | 'auto' | undefined): number {
+  return threads === undefined || threads === 'auto' ? availableThreads() : threads;
 }
 
 /**
  * The WebAssembly backend (`@tensorflow/tfjs-backend-wasm`, XNNPACK, SIMD), made a training backend: `create()`
  * finds the `.wasm` binaries of the installed package in Node (no `setWasmPaths` call needed), sets the thread
- * count (in Node, `threads > 1` runs tfjs's threaded binary under `worker_threads`, which tfjs itself cannot),
+ * count (default `'auto'`: every core this process may use; in Node, more than one thread runs tfjs's threaded
+ * binary under `worker_threads`, which tfjs itself cannot),
  * and registers this package's training kernels (`Conv2DBackpropFilter`, …) and fast transposed matmuls.
  *
  * @example
@@ -42,7 +48,7 @@ export const wasmProvider: InternalProvider = defineProvider({
     validateThreads(options.threads);
     if (typeof WebAssembly !== 'object') {
       return new BackendError(
-        'backend-unavailable',
+        'BACKEND_UNAVAILABLE',
         "useBackend('wasm'): this JavaScript engine has no WebAssembly; use 'cpu'.",
       );
     }
@@ -51,22 +57,20 @@ export const wasmProvider: InternalProvider = defineProvider({
   async prepare(options: BackendOptions) {
     const wasm = await load();
     const paths = options.wasmPaths ?? defaultWasmPaths();
-    const wanted = { paths: JSON.stringify(paths ?? null), threads: options.threads };
+    const wanted = { paths: JSON.stringify(paths ?? null), threads: resolveThreads(options.threads) };
     const initialised = (tf.engine().registry as Record<string, unknown>).wasm != null;
     if (!initialised) {
       if (paths !== undefined) wasm.setWasmPaths(paths as Parameters<typeof wasm.setWasmPaths>[0]);
-      if (options.threads !== undefined) wasm.setThreadsCount(options.threads);
+      wasm.setThreadsCount(wanted.threads);
       // Node: tfjs never loads its threaded binary there; run it ourselves when more than one thread is asked for.
-      if (options.threads !== undefined && options.threads > 1) {
-        installThreadedWasm({ tf, wasm: wasm as never }, options.threads);
-      }
+      if (wanted.threads > 1) installThreadedWasm({ tf, wasm: wasm as never }, wanted.threads);
       applied = wanted;
     } else if (
       (options.wasmPaths !== undefined && wanted.paths !== applied?.paths) ||
-      (options.threads !== undefined && options.threads !== applied?.threads)
+      (options.threads !== undefined && wanted.threads !== applied?.threads)
     ) {
       throw new BackendError(
-        'invalid-options',
+        'INVALID_OPTIONS',
         "useBackend('wasm'): wasmPaths and threads apply only before the wasm backend first initialises, and it already has; pass them on the first useBackend('wasm') call.",
       );
     }

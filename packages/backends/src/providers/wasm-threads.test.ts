@@ -19,7 +19,7 @@ describe("useBackend('wasm', { threads: 2 }) in Node", () => {
   });
 
   it('refuses to change the thread count once wasm has started', async () => {
-    await expect(useBackend('wasm', { threads: 3 })).rejects.toMatchObject({ code: 'invalid-options' });
+    await expect(useBackend('wasm', { threads: 3 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
     await expect(useBackend('wasm', { threads: 2 })).resolves.toMatchObject({ threads: 2 });
   });
 });

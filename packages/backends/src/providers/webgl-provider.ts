@@ -36,7 +36,7 @@ export const webglProvider: InternalProvider = defineProvider({
   async check() {
     if (!hasWebGL()) {
       return new BackendError(
-        'backend-unavailable',
+        'BACKEND_UNAVAILABLE',
         "useBackend('webgl'): no WebGL context here (WebGL needs a browser page or a worker with OffscreenCanvas; Node has none); in Node use 'wasm' or 'cpu'.",
       );
     }

@@ -34,7 +34,7 @@ export const webgpuProvider: InternalProvider = defineProvider({
     const gpu = navigatorGpu();
     if (!gpu) {
       return new BackendError(
-        'backend-unavailable',
+        'BACKEND_UNAVAILABLE',
         "useBackend('webgpu'): navigator.gpu is missing here (WebGPU needs Chrome/Edge 113+ or another browser with WebGPU enabled; in Node, set navigator.gpu from the `webgpu` npm package first); use 'webgl' in older browsers, 'wasm' or 'cpu' in Node.",
       );
     }
@@ -46,7 +46,7 @@ export const webgpuProvider: InternalProvider = defineProvider({
     }
     if (adapter == null) {
       return new BackendError(
-        'backend-unavailable',
+        'BACKEND_UNAVAILABLE',
         "useBackend('webgpu'): navigator.gpu.requestAdapter() returned no adapter (GPU blocklisted, disabled, or headless without --enable-unsafe-webgpu); use 'webgl' or 'wasm'.",
       );
     }

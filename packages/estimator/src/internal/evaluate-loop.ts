@@ -54,6 +54,8 @@ export async function runEvaluation<P>(
       const { features, labels } = splitElement(api, next.value);
       const ctx = runContext();
       const wanted = await hooks.beforeRun(ctx);
+      // The spec's hooks come from the first batch's model_fn call; from the second batch on they go before it.
+      for (const n of (await specHooks?.beforeRun(ctx)) ?? []) wanted.add(n);
       const fetched = new Map<string, tf.Tensor>();
       let checks: ValueCheck[] = [];
       tf.engine().startScope();
@@ -63,9 +65,11 @@ export async function runEvaluation<P>(
           await runInContextAsync(mctx, () => deps.callModelFn(features, labels, 'eval')),
           'eval',
         ) as EvalEstimatorSpec;
-        if (!specHooks && spec.evaluationHooks?.length) {
+        if (batches === 0 && spec.evaluationHooks?.length) {
           specHooks = new HookList(spec.evaluationHooks);
           await specHooks.begin(session());
+          await specHooks.afterCreateSession(session());
+          for (const n of await specHooks.beforeRun(ctx)) wanted.add(n);
         }
         const newLoss = tf.keep(tf.add(lossSum, spec.loss));
         lossSum.dispose();
@@ -83,6 +87,11 @@ export async function runEvaluation<P>(
         for (const n of wanted) {
           const t = n === 'loss' ? spec.loss : mctx.named.get(n);
           if (t) fetched.set(n, tf.keep(tf.clone(t)));
+          else if (resultFns.has(n)) {
+            // A metric by name: its value over the batches so far, from the running totals read with the rest.
+            for (const [key, total] of totals)
+              if (key.startsWith(`${n}\u0000`)) fetched.set(key, tf.keep(tf.clone(total)));
+          }
         }
       } finally {
         tf.engine().endScope();
@@ -93,6 +102,7 @@ export async function runEvaluation<P>(
         readValues(fetched, new Map([['global_step', step]])),
         settleChecks(checks, step),
       ]);
+      metricValues(values, wanted, resultFns);
       lastValues = values;
       await hooks.afterRun(ctx, values);
       await specHooks?.afterRun(ctx, values);
@@ -133,5 +143,24 @@ export async function runEvaluation<P>(
     lossSum.dispose();
     tf.dispose([...totals.values()]);
     await input?.return?.();
+  }
+}
+
+/** Replaces the running totals read for each requested metric by the metric's value computed from them. */
+function metricValues(
+  values: Map<string, FetchedValue>,
+  wanted: ReadonlySet<string>,
+  resultFns: ReadonlyMap<string, (t: Record<string, Float32Array>) => number>,
+): void {
+  for (const name of wanted) {
+    const result = resultFns.get(name);
+    if (!result || values.has(name)) continue;
+    const parts: Record<string, Float32Array> = {};
+    for (const [key, v] of values) {
+      if (!key.startsWith(`${name}\u0000`)) continue;
+      parts[key.slice(name.length + 1)] = typeof v === 'number' ? Float32Array.of(v) : Float32Array.from(v);
+      values.delete(key);
+    }
+    values.set(name, result(parts));
   }
 }

@@ -16,9 +16,10 @@ export class StepContext implements RunContext {
     readonly mode: Mode,
     readonly globalStep: number,
     readonly modelDir: string,
-    readonly summaryWriter: ScalarWriter,
+    readonly summaryWriter: ScalarWriter | undefined,
     private readonly lastValuesByName: ReadonlyMap<string, FetchedValue>,
     private readonly stop: StopFlag,
+    readonly stopAtStep?: number,
   ) {}
   get lastValues(): Readonly<Record<string, FetchedValue>> {
     this.values ??= Object.fromEntries(this.lastValuesByName);

@@ -38,6 +38,8 @@ import { settleChecks } from './value-checks.js';
 export interface TrainLoopDeps<P> extends LoopDeps<P> {
   /** Called with the opened input so checkpoints can save its position. */
   readonly onInputOpened: (input: OpenedInput) => void;
+  /** The global step the caller asked to stop at (`steps` or `maxSteps`), for hooks that show progress. */
+  readonly stopAtStep?: number;
 }
 
 /** Runs training until a hook stops it or the input ends. */
@@ -55,11 +57,12 @@ export async function runTrainLoop<P>(
     globalStep: model.globalStep,
     modelDir: deps.modelDir,
     summaryWriter: writer,
+    stopAtStep: deps.stopAtStep,
     lastValues: Object.fromEntries(lastValues),
   });
   const stop = new StopFlag();
   const runContext = (): RunContext =>
-    new StepContext('train', model.globalStep, deps.modelDir, writer, lastValues, stop);
+    new StepContext('train', model.globalStep, deps.modelDir, writer, lastValues, stop, deps.stopAtStep);
   const summaryTimer = new EveryN({ steps: deps.config.saveSummarySteps });
   let specHooks: HookList | null = null;
   let opened: OpenedInput | null = null;
@@ -80,6 +83,10 @@ export async function runTrainLoop<P>(
       const { features, labels } = splitElement(api, next.value);
       let out: StepOutput | null = null;
       try {
+        const ctx = runContext();
+        // The caller's hooks run first, before the build pass too: what a FeedFnHook feeds (or a waiter waits for)
+        // must hold for every model_fn call of the step, as a TF feed holds for the whole session.run.
+        const wanted = await hooks.beforeRun(ctx);
         if (!built) {
           specHooks = await buildForTraining(deps, features, labels);
           if (specHooks) {
@@ -88,8 +95,6 @@ export async function runTrainLoop<P>(
           }
           built = true;
         }
-        const ctx = runContext();
-        const wanted = await hooks.beforeRun(ctx);
         for (const n of (await specHooks?.beforeRun(ctx)) ?? []) wanted.add(n);
         const summarize = summaryTimer.shouldTrigger(model.globalStep);
         const trace = !graphWritten && typeof writer.graph === 'function';

@@ -17,7 +17,11 @@ export const fileExportStore: ExportStore = {
     const tmp = join(parent, `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       await mkdir(tmp);
-      for (const [name, data] of files) await writeFile(join(tmp, name), data);
+      for (const [name, data] of files) {
+        // Serving exports nest files (graph_model/model.json).
+        if (name.includes('/')) await mkdir(dirname(join(tmp, name)), { recursive: true });
+        await writeFile(join(tmp, name), data);
+      }
       await rm(target, { recursive: true, force: true });
       await rename(tmp, target);
     } catch (e) {

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Tool } from '@estimatorjs/testing';
 import type { Browser } from 'playwright-core';
 
 /** The repository root. */
@@ -115,11 +116,14 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
-/** Why the suite cannot run here, or null when it can. */
-export function skipReason(): string | null {
-  if (!existsSync(CHROMIUM)) {
-    return `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser suite`;
-  }
-  if (!existsSync(VITE)) return `${VITE} is missing: run pnpm install`;
-  return null;
+/** Debian's Chromium and the example's Vite: what the browser suites need (see describeWithTool). */
+export function browserTools(): Tool[] {
+  return [
+    {
+      name: `Chromium (${CHROMIUM})`,
+      missing: existsSync(CHROMIUM) ? null : `${CHROMIUM} does not exist`,
+      install: 'apt-get install chromium',
+    },
+    { name: 'Vite', missing: existsSync(VITE) ? null : `${VITE} does not exist`, install: 'pnpm install' },
+  ];
 }

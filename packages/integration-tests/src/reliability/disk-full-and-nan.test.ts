@@ -5,7 +5,7 @@ import { type ModelDirStorage, readCheckpointState } from '@estimatorjs/estimato
 import { fileStorage } from '@estimatorjs/estimator/node';
 import { type EventSink, EventWriter } from '@estimatorjs/summary';
 import { listEventFiles, readEvents } from '@estimatorjs/summary/node';
-import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { itWithTool, setupTestBackend, type Tool, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEstimator, makeInputFn } from './fixture.mjs';
@@ -174,8 +174,15 @@ describe('disk full', () => {
     why = String((e as { stderr?: Buffer }).stderr ?? e).trim();
     rmSync(mountPoint, { recursive: true, force: true });
   }
-  it.skipIf(!mounted)(
-    `a real full disk (a 48 KiB tmpfs) stops training with a clear error and keeps the last checkpoint${mounted ? '' : ` [skipped: mount -t tmpfs failed: ${why}]`}`,
+  const tmpfs: Tool = {
+    name: 'a 48 KiB tmpfs (mount -t tmpfs)',
+    missing: mounted ? null : `mount -t tmpfs failed: ${why}`,
+    install: 'run the tests as root (.ci/run does), or in a container with CAP_SYS_ADMIN',
+  };
+  itWithTool(
+    { describe, it },
+    tmpfs,
+    'a real full disk (a 48 KiB tmpfs) stops training with a clear error and keeps the last checkpoint',
     async () => {
       const path = join(mountPoint, 'model');
       mkdirSync(path);

@@ -53,15 +53,16 @@ export interface ChildResult {
 
 /**
  * Runs a script of this folder with a JSON argument. `onLine` sees each stdout line and gets a function that
- * SIGKILLs the child from outside.
+ * SIGKILLs the child from outside; the returned promise carries the same function as `kill`.
  */
 export function runChild(
   script: string,
   arg: unknown,
   onLine?: (line: string, kill: () => void) => void,
   nodeArgs: readonly string[] = [],
-): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
+): Promise<ChildResult> & { kill: () => void } {
+  let kill = () => {};
+  const done = new Promise<ChildResult>((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, join(__dirname, script), JSON.stringify(arg)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
@@ -69,7 +70,7 @@ export function runChild(
     const lines: string[] = [];
     let stderr = '';
     let pending = '';
-    const kill = () => child.kill('SIGKILL');
+    kill = () => child.kill('SIGKILL');
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       pending += chunk;
@@ -89,6 +90,7 @@ export function runChild(
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ lines, stderr, code, signal }));
   });
+  return Object.assign(done, { kill: () => kill() });
 }
 
 /** Every tensor of a checkpoint as plain arrays (name → values), freeing the tensors. */

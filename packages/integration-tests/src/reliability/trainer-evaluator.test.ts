@@ -33,43 +33,58 @@ describe('a trainer and an evaluator on one model directory', () => {
   it('the evaluator process never sees a partial checkpoint while the trainer saves and retires them', async () => {
     const d = tempModelDir('estimatorjs-pair-');
     cleanups.push(d.cleanup);
-    // Retention 20 keeps the race with deletion out of this test (see the next one); saving every 5 steps
-    // means the evaluator constantly reads while writes are in flight.
-    const trainer = runChild('trainer-child.mjs', { modelDir: d.dir, maxSteps: 800, saveEvery: 5, keepMax: 20 });
+    // The trainer aims at a step it never reaches and is killed once the evaluator has read CHECKPOINTS distinct
+    // checkpoints, so how many it sees does not depend on which process is faster. Retention 20 keeps the race
+    // with deletion out of this test (see the next one); saving every 5 steps means the evaluator constantly reads
+    // while writes are in flight. The evaluator waits for the trainer's next storage operation, never a timer.
+    const CHECKPOINTS = 6;
+    let wake: (() => void) | undefined;
+    const nextTrainerEvent = () => new Promise<void>((r) => (wake = r));
     let finished = false;
+    const trainer = runChild(
+      'trainer-child.mjs',
+      { modelDir: d.dir, maxSteps: 1_000_000, saveEvery: 5, keepMax: 20 },
+      () => wake?.(),
+    );
     void trainer.then(() => {
       finished = true;
+      wake?.();
     });
     const storage = fileStorage(d.dir);
     const seen = new Map<string, number>();
     const steps = new Set<number>();
     const est = makeEstimator({ modelDir: d.dir });
-    while (!finished) {
-      const prefix = await latestCheckpoint(storage);
-      if (prefix === null) {
-        await new Promise((r) => setTimeout(r, 5));
-        continue;
+    try {
+      let last: string | null = null;
+      while (steps.size < CHECKPOINTS && !finished) {
+        const prefix = await latestCheckpoint(storage);
+        if (prefix === null || prefix === last) {
+          await nextTrainerEvent();
+          continue;
+        }
+        last = prefix;
+        // The low-level read and a full Estimator.evaluate() of the latest checkpoint.
+        const read = await outcome(async () => {
+          const { tensors, manifest } = await readCheckpoint(storage, prefix);
+          steps.add(manifest.globalStep);
+          tf.dispose(tensors);
+        });
+        seen.set(`read ${read}`, (seen.get(`read ${read}`) ?? 0) + 1);
+        const evaluated = await outcome(async () => {
+          const r = await est.evaluate(evalInput);
+          expect(Number.isFinite(r.loss)).toBe(true);
+        });
+        seen.set(`evaluate ${evaluated}`, (seen.get(`evaluate ${evaluated}`) ?? 0) + 1);
       }
-      // The low-level read and a full Estimator.evaluate() of the latest checkpoint.
-      const read = await outcome(async () => {
-        const { tensors, manifest } = await readCheckpoint(storage, prefix);
-        steps.add(manifest.globalStep);
-        tf.dispose(tensors);
-      });
-      seen.set(`read ${read}`, (seen.get(`read ${read}`) ?? 0) + 1);
-      const evaluated = await outcome(async () => {
-        const r = await est.evaluate(evalInput);
-        expect(Number.isFinite(r.loss)).toBe(true);
-      });
-      seen.set(`evaluate ${evaluated}`, (seen.get(`evaluate ${evaluated}`) ?? 0) + 1);
+    } finally {
+      trainer.kill();
+      est.dispose();
     }
-    est.dispose();
     const result = await trainer;
-    expect(result.lines.at(-1), result.stderr).toBe('done 800');
-    console.log('trainer/evaluator outcomes:', Object.fromEntries(seen), `checkpoints seen: ${steps.size}`);
+    expect(result.signal, `the trainer ended on its own: ${result.lines.at(-1)} ${result.stderr}`).toBe('SIGKILL');
     expect([...seen.keys()].sort()).toEqual(['evaluate ok', 'read ok']);
-    expect(steps.size).toBeGreaterThan(3);
-  }, 60_000);
+    expect(steps.size).toBe(CHECKPOINTS);
+  }, 120_000);
 
   // Retention deleting the checkpoint mid-read must not look like corruption: the evaluator moves to the newer one.
   it('an evaluator whose checkpoint is retired mid-read is not told the checkpoint is corrupt', async () => {

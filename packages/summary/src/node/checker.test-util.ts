@@ -1,21 +1,13 @@
-/** Test helpers: locate and run the shared tfevents_check.py next to the repository. */
+/**
+ * Test helpers: run the external Python checker tfevents_check.py, when `$TFEVENTS_CHECK` names it (CI does).
+ * The checks every run makes use the in-repo oracle, `expectEventFiles` from @estimatorjs/testing; this is a
+ * further, optional cross-check against a third implementation of the format.
+ */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pythonEventCheckerTool } from '@estimatorjs/testing';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The repository root (packages/summary/src/node → ../../../..). */
-export const repoRoot = resolve(here, '..', '..', '..', '..');
-
-/** Path of tfevents_check.py: `$TFEVENTS_CHECK`, else `<repo>/../shared/tools/tfevents_check.py`. */
-export const checkerPath =
-  process.env.TFEVENTS_CHECK ?? resolve(repoRoot, '..', 'shared', 'tools', 'tfevents_check.py');
-
-/** The real TF-written event files shipped beside the checker. */
-export const testdataDir = join(dirname(checkerPath), 'testdata');
-
-export const haveChecker = existsSync(checkerPath) && spawnSync('python3', ['--version']).status === 0;
+/** The Python checker as a tool: suites that use it run through itWithTool/describeWithTool. */
+export const pythonChecker = pythonEventCheckerTool();
 
 export interface CheckResult {
   readonly status: number | null;
@@ -33,7 +25,8 @@ export interface CheckResult {
 
 /** Runs the checker with `--json` and the given extra arguments. */
 export function runChecker(path: string, ...args: string[]): CheckResult {
-  const r = spawnSync('python3', [checkerPath, path, '--json', ...args], { encoding: 'utf8' });
+  if (pythonChecker.path === null) throw new Error(`runChecker(): ${pythonChecker.missing}`);
+  const r = spawnSync('python3', [pythonChecker.path, path, '--json', ...args], { encoding: 'utf8' });
   let report: CheckResult['report'];
   try {
     report = JSON.parse(r.stdout);

@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
+import { expectEventFiles, itWithTool, ManualClock, setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventFileCorruptError } from '../errors.js';
 import { scalarValue } from '../event-decoder.js';
-import { haveChecker, runChecker } from './checker.test-util.js';
+import { pythonChecker, runChecker } from './checker.test-util.js';
 import { createFileWriter } from './create-file-writer.js';
 import { readEvents } from './read-events.js';
 
@@ -25,14 +25,13 @@ describe('createFileWriter', () => {
 
   it('creates logdir and names the file events.out.tfevents.<secs>.<host>[suffix]', async () => {
     const logdir = join(tmp(), 'a', 'b');
-    const before = Math.floor(Date.now() / 1000);
-    const w = createFileWriter(logdir, { filenameSuffix: '.v2' });
+    const w = createFileWriter(logdir, { filenameSuffix: '.v2', clock: new ManualClock(1_700_000_000_900) });
     expect(w.logdir).toBe(logdir);
     await w.close();
     const [name] = readdirSync(logdir);
     const m = /^events\.out\.tfevents\.(\d+)\.(.+)\.v2$/.exec(name!);
     expect(m).not.toBeNull();
-    expect(Number(m![1])).toBeGreaterThanOrEqual(before);
+    expect(m![1]).toBe('1700000000'); // whole seconds of the writer's clock
   });
 
   it('gives two writers in the same directory and second distinct files', async () => {
@@ -59,71 +58,81 @@ describe('createFileWriter', () => {
     await w.close();
   });
 
-  it.skipIf(!haveChecker)(
-    'writes files tfevents_check.py --strict accepts: scalars, histograms, images, text, graph',
-    async () => {
-      const logdir = tmp();
-      const train = createFileWriter(logdir);
-      const evalW = createFileWriter(join(logdir, 'eval'));
-      const kernel = tf.randomNormal([8, 4], 0, 1, 'float32', 1);
-      const rgb = tf.randomUniform([2, 5, 6, 3], 0, 1, 'float32', 2);
-      const gray = tf.randomUniform([7, 9, 1], 0, 255, 'int32', 3);
-      const before = tf.memory().numTensors;
-      train.graph([
-        { name: 'features', op: 'Placeholder', dtype: 'float32', outputShapes: [[-1, 8]] },
-        { name: 'dense/kernel', op: 'VariableV2', dtype: 'float32', outputShapes: [[8, 4]] },
-        { name: 'dense/MatMul', op: 'MatMul', inputs: ['features', 'dense/kernel'], dtype: 'float32' },
-        { name: 'loss', op: 'Mean', inputs: ['dense/MatMul'], dtype: 'float32', outputShapes: [[]] },
-      ]);
-      for (let step = 1; step <= 3; step++) {
-        train.scalar('loss', 1 / step, step);
-        train.scalar('global_step/sec', 10 + step, step);
-        train.histogram('dense/kernel', kernel, step);
-      }
-      train.histogram('empty', [], 3);
-      train.histogram('constant', [2, 2, 2], 3);
-      train.image('inputs', rgb, 3);
-      train.image('gray', gray, 3);
-      train.text('notes', 'hello **TensorBoard**', 3);
-      evalW.scalar('accuracy', 0.9, 3);
-      evalW.scalar('loss', 0.4, 3);
-      await Promise.all([train.close(), evalW.close()]);
-      expect(tf.memory().numTensors).toBe(before);
-      tf.dispose([kernel, rgb, gray]);
+  /** Writes one of every kind of summary into `logdir` (training) and `logdir/eval`. */
+  async function writeEveryKind(logdir: string): Promise<void> {
+    const train = createFileWriter(logdir);
+    const evalW = createFileWriter(join(logdir, 'eval'));
+    const kernel = tf.randomNormal([8, 4], 0, 1, 'float32', 1);
+    const rgb = tf.randomUniform([2, 5, 6, 3], 0, 1, 'float32', 2);
+    const gray = tf.randomUniform([7, 9, 1], 0, 255, 'int32', 3);
+    const before = tf.memory().numTensors;
+    train.graph([
+      { name: 'features', op: 'Placeholder', dtype: 'float32', outputShapes: [[-1, 8]] },
+      { name: 'dense/kernel', op: 'VariableV2', dtype: 'float32', outputShapes: [[8, 4]] },
+      { name: 'dense/MatMul', op: 'MatMul', inputs: ['features', 'dense/kernel'], dtype: 'float32' },
+      { name: 'loss', op: 'Mean', inputs: ['dense/MatMul'], dtype: 'float32', outputShapes: [[]] },
+    ]);
+    for (let step = 1; step <= 3; step++) {
+      train.scalar('loss', 1 / step, step);
+      train.scalar('global_step/sec', 10 + step, step);
+      train.histogram('dense/kernel', kernel, step);
+    }
+    train.histogram('empty', [], 3);
+    train.histogram('constant', [2, 2, 2], 3);
+    train.image('inputs', rgb, 3);
+    train.image('gray', gray, 3);
+    train.text('notes', 'hello **TensorBoard**', 3);
+    evalW.scalar('accuracy', 0.9, 3);
+    evalW.scalar('loss', 0.4, 3);
+    await Promise.all([train.close(), evalW.close()]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([kernel, rgb, gray]);
+  }
 
-      const r = runChecker(
-        logdir,
-        '--strict',
-        '--expect',
-        './loss@scalar',
-        '--expect',
-        './global_step/sec@scalar',
-        '--expect',
-        './dense/kernel@histogram',
-        '--expect',
-        './inputs/image/0@image',
-        '--expect',
-        './inputs/image/1@image',
-        '--expect',
-        './gray/image@image',
-        '--expect',
-        './notes@text',
-        '--expect',
-        'eval/accuracy@scalar',
-        '--expect',
-        'eval/loss@scalar',
-      );
-      expect(r.report.issues).toEqual([]);
-      expect(r.status).toBe(0);
-      expect(r.report.ok).toBe(true);
-      expect(r.report.warnings).toBe(0);
-      const run = r.report.runs['.']!;
-      expect(run.graph_def_events).toBe(1);
-      expect(run.tags['dense/kernel']!.last_value).toMatchObject({ buckets: 30, count: 32 });
-      expect(run.tags.loss!.count).toBe(3);
-      expect(run.tags['inputs/image/0']!.last_value).toMatchObject({ width: 6, height: 5, format: 'png' });
-    },
-  );
+  const everyKind = [
+    './loss@scalar',
+    './global_step/sec@scalar',
+    './dense/kernel@histogram',
+    './inputs/image/0@image',
+    './inputs/image/1@image',
+    './gray/image@image',
+    './notes@text',
+    'eval/accuracy@scalar',
+    'eval/loss@scalar',
+  ];
+
+  it('writes files the independent oracle accepts strictly: scalars, histograms, images, text, graph', async () => {
+    const logdir = tmp();
+    await writeEveryKind(logdir);
+    const report = expectEventFiles(logdir, { strict: true, expect: everyKind });
+    expect(report.issues).toEqual([]);
+    const run = report.runs['.']!;
+    expect(run.graphDefs).toHaveLength(1);
+    expect(run.tags['dense/kernel']!.points.at(-1)!.value).toMatchObject({ buckets: 30, count: 32 });
+    expect(run.tags.loss!.points.map((p) => [p.step, p.value])).toEqual([
+      [1, 1],
+      [2, 0.5],
+      [3, Math.fround(1 / 3)],
+    ]);
+    expect(run.tags['inputs/image/0']!.points[0]!.value).toMatchObject({ width: 6, height: 5, format: 'png' });
+    expect(run.tags.notes!.points[0]!.value).toBe('hello **TensorBoard**');
+    expect(report.runs.eval!.tags.accuracy!.points[0]!.value).toBe(Math.fround(0.9));
+  });
+
+  itWithTool({ describe, it }, pythonChecker, 'writes files tfevents_check.py --strict accepts too', async () => {
+    const logdir = tmp();
+    await writeEveryKind(logdir);
+    const r = runChecker(logdir, '--strict', ...everyKind.flatMap((e) => ['--expect', e]));
+    expect(r.report.issues).toEqual([]);
+    expect(r.status).toBe(0);
+    expect(r.report.ok).toBe(true);
+    expect(r.report.warnings).toBe(0);
+    const run = r.report.runs['.']!;
+    expect(run.graph_def_events).toBe(1);
+    expect(run.tags['dense/kernel']!.last_value).toMatchObject({ buckets: 30, count: 32 });
+    expect(run.tags.loss!.count).toBe(3);
+    expect(run.tags['inputs/image/0']!.last_value).toMatchObject({ width: 6, height: 5, format: 'png' });
+  });
 
   it('flushes buffered events when the process exits without close()', async () => {
     const logdir = tmp();
@@ -146,39 +155,36 @@ describe('createFileWriter', () => {
     const script = `import { createFileWriter } from ${JSON.stringify(entry)};
       const w = createFileWriter(${JSON.stringify(logdir)}, { flushSecs: 1 });
       w.scalar('loss', 1, 1);`;
-    const t0 = Date.now();
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20000 });
-    expect(r.status).toBe(0);
-    expect(Date.now() - t0).toBeLessThan(15000);
+    // A timer that held the process would end in the guard's SIGTERM (status null), not exit status 0.
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect([r.signal, r.status]).toEqual([null, 0]);
     const file = join(logdir, readdirSync(logdir)[0]!);
     expect(readFileSync(file).length).toBeGreaterThan(40); // header + the scalar, flushed on exit
   });
 
-  it('loses at most the last flush interval when the process is killed (SIGKILL)', async () => {
+  it('keeps every flushed event, whole, when the process is killed (SIGKILL); loses only what was not flushed', async () => {
     const logdir = tmp();
     const entry = new URL('../../dist/node/index.js', import.meta.url).pathname;
+    // No timer flush (flushSecs one hour): the test decides what is flushed and when the process dies.
     const script = `import { createFileWriter } from ${JSON.stringify(entry)};
-      const w = createFileWriter(${JSON.stringify(logdir)}, { flushSecs: 0.2 });
-      let step = 0;
-      setInterval(() => w.scalar('loss', step, step++), 5);
-      console.log('ready');`;
+      const w = createFileWriter(${JSON.stringify(logdir)}, { flushSecs: 3600 });
+      for (let step = 0; step < 40; step++) w.scalar('loss', step, step);
+      await w.flush();
+      for (let step = 40; step < 45; step++) w.scalar('loss', step, step);
+      console.log('flushed 40, buffered 5');
+      setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-    await new Promise((r) => setTimeout(r, 1500));
-    const killedAt = Date.now() / 1000;
+    const said = await new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d))));
+    expect(said.trim()).toBe('flushed 40, buffered 5');
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    const written: { step: number; wallTime: number; value: number }[] = [];
-    for await (const ev of readEvents(logdir)) {
-      for (const v of ev.summary?.value ?? [])
-        written.push({ step: ev.step, wallTime: ev.wallTime, value: scalarValue(v)! });
-    }
-    expect(written.length).toBeGreaterThan(10);
-    expect(written.every((x, i) => x.step === i && x.value === i)).toBe(true); // no gap, no partial record
-    // The newest surviving event was buffered less than a flush interval (+ scheduling slack) before the kill.
-    expect(killedAt - written[written.length - 1]!.wallTime).toBeLessThan(0.2 + 1.0);
+    await exited;
+    const written: number[] = [];
+    for await (const ev of readEvents(logdir)) for (const v of ev.summary?.value ?? []) written.push(scalarValue(v)!);
+    // Everything flushed before the kill, in order, no partial record; the buffered tail is what a crash loses.
+    expect(written).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
   it('readEvents names the file and offset of a damaged record', async () => {

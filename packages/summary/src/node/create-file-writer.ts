@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SummaryError } from '../errors.js';
-import { EventWriter } from '../event-writer.js';
+import { EventWriter, systemClock, type WriterClock } from '../event-writer.js';
 import { checkFileNamePart, safeHost } from '../internal/file-name-part.js';
 import type { SummaryWriter } from '../summary-writer.js';
 import { FileEventSink } from './file-event-sink.js';
@@ -19,6 +19,8 @@ export interface FileWriterOptions {
   readonly filenameSuffix?: string;
   /** A background flush starts when this many events are buffered (default 100). */
   readonly maxQueue?: number;
+  /** Where time comes from (file name, wall_time, flush timer); default the system clock. */
+  readonly clock?: WriterClock;
 }
 
 const open = new Set<EventWriter>();
@@ -64,11 +66,13 @@ export function createFileWriter(logdir: string, options: FileWriterOptions = {}
       },
     );
   }
-  const sink = openUnique(logdir, options.filenameSuffix ?? '');
+  const clock = options.clock ?? systemClock;
+  const sink = openUnique(logdir, options.filenameSuffix ?? '', clock);
   const writer = new TrackedEventWriter(sink, {
     logdir,
     ...(options.flushSecs !== undefined ? { flushSecs: options.flushSecs } : {}),
     ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
+    clock,
   });
   open.add(writer);
   if (!exitHandlerInstalled) {
@@ -92,8 +96,8 @@ class TrackedEventWriter extends EventWriter {
 
 let counter = 0;
 
-function openUnique(logdir: string, suffix: string): FileEventSink {
-  const secs = Math.floor(Date.now() / 1000);
+function openUnique(logdir: string, suffix: string, clock: WriterClock): FileEventSink {
+  const secs = Math.floor(clock.now() / 1000);
   const base = `events.out.tfevents.${secs}.${safeHost(hostname())}`;
   for (let attempt = 0; attempt < 100; attempt++) {
     const name = attempt === 0 ? `${base}${suffix}` : `${base}.${process.pid}.${++counter}${suffix}`;

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tfEventFixtures as testdataDir } from '@estimatorjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../event.js';
 import { scalarValue, tensorValues } from '../event-decoder.js';
 import { decodeGraphDef } from '../graph-def.js';
-import { testdataDir } from './checker.test-util.js';
 import { readEvents } from './read-events.js';
 
 async function all(path: string): Promise<Event[]> {
@@ -13,7 +12,7 @@ async function all(path: string): Promise<Event[]> {
   return out;
 }
 
-describe.skipIf(!existsSync(testdataDir))('readEvents on real TF-written files', () => {
+describe('readEvents on real TF-written files (@estimatorjs/testing testdata)', () => {
   it('reads TF2 tf.summary.scalar files', async () => {
     const events = await all(join(testdataDir, 'tf2_summary_scalar'));
     expect(events).toHaveLength(101);

@@ -8,17 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareRuns, type ReferenceRun, trainReference } from '@estimatorjs/backends/conformance';
-import { setupTestBackend } from '@estimatorjs/testing';
+import { describeWithTool, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, skipReason } from '../page-server.js';
+import { browserTools, launchChromium } from '../page-server.js';
 import { buildConformancePage, type ConformanceServer, serveConformancePage } from './conformance-page.js';
 import { type ConformanceCase, type ConformancePageState, formatCases, type PageRun } from './conformance-result.js';
 import { measureDifference, type RunDifference } from './measure-difference.js';
-
-const why = skipReason();
-if (why) console.warn(`Chromium conformance suite skipped: ${why}`);
 
 const STEPS = 20;
 const BATCH = 8;
@@ -73,7 +70,7 @@ interface Load {
 /** The page's state after its runs, plus every URL it requested. */
 type LoadedPage = ConformancePageState & { readonly requested: readonly string[] };
 
-describe.skipIf(why !== null)('backend conformance in Chromium (issue #4)', () => {
+describeWithTool({ describe, it }, browserTools(), 'backend conformance in Chromium (issue #4)', () => {
   let outDir: string;
   let server: ConformanceServer;
   let browser: Browser;
