@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expectEventFiles, tempModelDir } from '@estimatorjs/testing';
@@ -53,10 +53,31 @@ describe('mnist CLI', () => {
     expect(r.stdout.match(/eval image #\d: label \d, predicted \d \(probability 0\.\d{4}\)/g)).toHaveLength(10);
   });
 
+  it('a corrupt latest checkpoint names the older one that verifies; --checkpoint_path evaluates and predicts with it', async () => {
+    const weights = join(dir, 'run', 'model.ckpt-6.weights.bin');
+    const bytes = readFileSync(weights);
+    bytes[bytes.length - 3]! ^= 0x40;
+    writeFileSync(weights, bytes);
+    const bad = await mnist('--schedule', 'evaluate', '--model_dir', 'run', '--batch_size', '16');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/CORRUPT|fails its CRC-32C check/);
+    expect(bad.stderr).toContain('model.ckpt-6');
+    expect(bad.stderr).toContain('--checkpoint_path=model.ckpt-4');
+    const older = ['--model_dir', 'run', '--batch_size', '16', '--checkpoint_path', 'model.ckpt-4'];
+    const evaluated = await mnist('--schedule', 'evaluate', ...older);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/Saving dict for global step 4: accuracy/);
+    const predicted = await mnist('predict', ...older);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(predicted.stdout.match(/eval image #\d/g)).toHaveLength(10);
+  });
+
   it('ends bad flags with one line, a non-zero exit and no stack trace', async () => {
     for (const [args, message, code] of [
       [['--batch_size', '0'], 'mnist: error: --batch_size must be an integer >= 1; received "0".', 2],
       [['--backend', 'nope'], "unknown backend 'nope'", 1],
+      [['--batch_size', '100000000'], 'mnist: error: --batch_size 100000000 needs about', 2],
+      [['--data_dir', 'no_such_dir'], 'no_such_dir does not exist. Expected a directory with the MNIST IDX files', 1],
     ] as const) {
       const r = await mnist(...args);
       expect(r.code).toBe(code);
@@ -65,6 +86,47 @@ describe('mnist CLI', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   });
+});
+
+/** Runs the CLI, sends `signal` once `when` matches a stdout line, and resolves with its output and exit code. */
+function interrupted(signal: NodeJS.Signals, when: RegExp, ...args: string[]) {
+  return new Promise<{ stdout: string; stderr: string; code: number | null }>((done, fail) => {
+    const child = spawn('node', [cli, ...args], { cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      if (!sent && when.test(stdout)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ stdout, stderr, code }));
+  });
+}
+
+describe('mnist CLI signals', () => {
+  it('SIGINT, then SIGTERM, during training: it stops at a step boundary, saves a checkpoint, exits 130 / 143', async () => {
+    const args = ['--train_steps', '100000', '--batch_size', '16', '--model_dir', 'signals'];
+    const modelDir = join(dir, 'signals');
+    const first = await interrupted('SIGINT', /step = 1\b/, ...args);
+    expect(first.code, first.stderr).toBe(130);
+    expect(first.stdout).toContain('Received SIGINT: stopping after this step and saving a checkpoint');
+    const saved = /model_checkpoint_path: "model\.ckpt-(\d+)"/.exec(readFileSync(join(modelDir, 'checkpoint'), 'utf8'));
+    expect(Number(saved?.[1])).toBeGreaterThanOrEqual(1);
+    // No evaluation or further training after the signal; the lock was released.
+    expect(first.stdout).not.toContain('Saving dict for global step');
+    expect(existsSync(join(modelDir, '.estimatorjs-trainer.lock'))).toBe(false);
+    // Before the training loop starts (nothing in flight): it exits at once.
+    const second = await interrupted('SIGTERM', /Restored model\.ckpt-\d+; resuming training/, ...args);
+    expect(second.code, second.stderr).toBe(143);
+    expect(second.stdout).toContain(`Restored model.ckpt-${saved?.[1]}; resuming training`);
+  }, 300_000);
 });
 
 describe('mnist CLI schedules', () => {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { totalmem } from 'node:os';
 /**
  * The MNIST estimator example as a command line tool:
  *   pnpm mnist [train] --model_dir ./mnist_training --data_dir ./mnist_data --train_steps 300
@@ -12,12 +13,15 @@ import { Estimator, HParams, RunConfig } from '@estimatorjs/estimator';
 import { Experiment, learnRunner } from '@estimatorjs/experiment';
 import { ProgressBarHook } from '@estimatorjs/hooks';
 import { exportMnist } from './export-model.js';
-import { type Flags, parseFlags, usage } from './flags.js';
+import { FlagError, type Flags, parseFlags, usage } from './flags.js';
 import { getEvalInputs, getTrainInputs } from './inputs.js';
+import { handleInterrupts, InterruptedError } from './interrupt.js';
+import { allocationFailed, checkBatchMemory } from './memory-check.js';
 import { loadMnist, type MnistData } from './mnist-data.js';
 import { type MnistParams, mnistModelFn } from './model.js';
 
 const log = (line: string) => console.log(line);
+const interrupts = handleInterrupts(log);
 
 function hyperparameters(flags: Flags) {
   return new HParams({
@@ -55,8 +59,8 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
       evalInputFn,
       trainSteps: hp.get('train_steps'),
       minEvalFrequency: hp.get('min_eval_frequency'),
-      trainMonitors: [trainInputHook, new ProgressBarHook({ lastStep: hp.get('train_steps') })],
-      evalHooks: [evalInputHook],
+      trainMonitors: [trainInputHook, new ProgressBarHook({ lastStep: hp.get('train_steps') }), interrupts.hook],
+      evalHooks: [evalInputHook, interrupts.hook],
       // continuous_eval: start at once and look for a new checkpoint every 2 seconds.
       evalDelaySecs: 0,
       continuousEvalThrottleSecs: 0,
@@ -65,6 +69,23 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
     });
   };
   log(`Schedule: ${flags.schedule}.`);
+  if (flags.checkpointPath !== '') {
+    if (flags.schedule !== 'evaluate') {
+      throw new FlagError(
+        `--checkpoint_path applies to predict and --schedule evaluate; received --schedule ${flags.schedule}.`,
+      );
+    }
+    // One evaluation of the named checkpoint (e.g. an older one after the latest failed verification).
+    const params: MnistParams = {
+      learning_rate: hparams.get('learning_rate'),
+      dropout_rate: hparams.get('dropout_rate'),
+    };
+    const estimator = new Estimator({ modelFn: mnistModelFn, config: runConfigFor(flags), params, log });
+    const [evalInputFn, evalInputHook] = getEvalInputs(data.eval, hparams.get('batch_size'));
+    await estimator.evaluate(evalInputFn, { checkpointPath: flags.checkpointPath, hooks: [evalInputHook] });
+    estimator.dispose();
+    return;
+  }
   await learnRunner.run(experimentFn, { runConfig: runConfigFor(flags), schedule: flags.schedule, hparams });
   log('');
   log(`TensorBoard: tensorboard --logdir ${flags.modelDir}`);
@@ -88,7 +109,8 @@ async function predict(flags: Flags, data: MnistData): Promise<void> {
     count,
   );
   let i = 0;
-  for await (const p of estimator.predict(inputFn, { hooks: [hook] })) {
+  const checkpointPath = flags.checkpointPath === '' ? {} : { checkpointPath: flags.checkpointPath };
+  for await (const p of estimator.predict(inputFn, { hooks: [hook], ...checkpointPath })) {
     const { classes, probabilities } = p as { classes: number; probabilities: Float32Array };
     const label = data.eval.labels[i]!;
     log(
@@ -121,6 +143,7 @@ async function main(): Promise<void> {
     log(usage());
     return;
   }
+  checkBatchMemory(flags.batchSize, totalmem());
   // --threads is a wasm option; other backends ignore it
   const backend = await useBackend(flags.backend, { threads: flags.threads });
   log(
@@ -130,16 +153,52 @@ async function main(): Promise<void> {
     await exportModel(flags);
     return;
   }
-  const data = await loadMnist(flags.dataDir);
+  const data = await loadMnist(flags.dataDir, { explicit: flags.dataDirGiven });
   log(`Data: ${data.source}.`);
   if (flags.command === 'predict') await predict(flags, data);
   else await runSchedule(flags, data);
 }
 
-main().catch((e: unknown) => {
+main().then(
+  () => {
+    const code = interrupts.exitCode();
+    if (code !== null) process.exitCode = code;
+  },
+  (e: unknown) => {
+    const code = interrupts.exitCode();
+    if (code !== null && causedBy(e, InterruptedError)) {
+      // Training stopped cleanly on the signal; a later train/evaluate call refused to start.
+      console.error('mnist: interrupted: training stopped at a step boundary and its last checkpoint was saved.');
+      process.exitCode = code;
+      return;
+    }
+    fail(e);
+  },
+);
+
+function causedBy(e: unknown, type: abstract new (...args: never[]) => Error): boolean {
+  for (let x = e; x; x = (x as { cause?: unknown }).cause) if (x instanceof type) return true;
+  return false;
+}
+
+function fail(e: unknown): void {
   const err = e as { message?: string; stack?: string; cause?: unknown };
+  const flags = (() => {
+    try {
+      return parseFlags(process.argv.slice(2), process.cwd());
+    } catch {
+      return null;
+    }
+  })();
+  if (flags && allocationFailed(e)) {
+    console.error(
+      `mnist: error: out of memory with --batch_size ${flags.batchSize} (${String(err?.message).split('\n')[0]}); use a smaller --batch_size.`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   // One line a person can act on; the stack only on request.
   console.error(`mnist: error: ${String(err?.message ?? e).split('\n')[0]}`);
   if (process.env.ESTIMATORJS_DEBUG) console.error(err?.stack ?? e);
   process.exitCode = (e as { code?: string })?.code === 'BAD_FLAG' ? 2 : 1;
-});
+}

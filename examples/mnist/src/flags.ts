@@ -8,6 +8,8 @@ export interface Flags {
   readonly command: 'train' | 'predict' | 'export';
   readonly modelDir: string;
   readonly dataDir: string;
+  /** True when `--data_dir` was given: then it must hold the IDX files (only the default falls back). */
+  readonly dataDirGiven: boolean;
   readonly backend: string;
   /** wasm threads: `'auto'` (every core this process may use) or a count. */
   readonly threads: number | 'auto';
@@ -16,6 +18,8 @@ export interface Flags {
   readonly seed: number | undefined;
   readonly hparams: string;
   readonly schedule: Schedule;
+  /** A checkpoint prefix (`model.ckpt-200`) to evaluate or predict with instead of the latest; '' for the latest. */
+  readonly checkpointPath: string;
   readonly exportDir: string;
   readonly formats: readonly ('graph_model' | 'onnx')[];
   readonly help: boolean;
@@ -31,7 +35,7 @@ export const FLAGS = defineFlags(
     model_dir: { ...STANDARD_FLAGS.model_dir, default: './mnist_training' },
     data_dir: {
       type: 'path',
-      help: 'MNIST IDX files (train-images-idx3-ubyte[.gz], …); without them the embedded digits are used',
+      help: 'MNIST IDX files (train-images-idx3-ubyte[.gz], …); when the default directory lacks them the embedded digits are used',
       default: './mnist_data',
     },
     backend: { type: 'string', help: 'tfjs backend: wasm | cpu | webgl | webgpu | tensorflow', default: 'wasm' },
@@ -54,6 +58,11 @@ export const FLAGS = defineFlags(
       default: 1,
     },
     hparams: { ...STANDARD_FLAGS.hparams, help: 'overrides, e.g. "learning_rate=0.001,dropout_rate=0.4"' },
+    checkpoint_path: {
+      type: 'string',
+      help: 'predict, or --schedule evaluate, with this checkpoint of --model_dir (e.g. model.ckpt-200) instead of the latest',
+      default: '',
+    },
     export_dir: {
       type: 'path',
       help: 'export: where graph_model/model.json (+ shards) and model.onnx go',
@@ -83,12 +92,13 @@ function parseThreads(value: string): number | 'auto' {
 
 /** Parses argv (without node and script); relative paths resolve against `cwd`. */
 export function parseFlags(argv: readonly string[], cwd: string): Flags {
-  const { command, help, values: v } = FLAGS.parse(argv, { cwd });
+  const { command, help, values: v, given } = FLAGS.parse(argv, { cwd });
   return {
     command: command === 'predict' || command === 'export' ? command : 'train',
     help,
     modelDir: v.model_dir,
     dataDir: v.data_dir,
+    dataDirGiven: given.has('data_dir'),
     backend: v.backend,
     threads: parseThreads(v.threads),
     trainSteps: v.train_steps,
@@ -96,6 +106,7 @@ export function parseFlags(argv: readonly string[], cwd: string): Flags {
     seed: v.seed,
     hparams: v.hparams,
     schedule: v.schedule,
+    checkpointPath: v.checkpoint_path,
     exportDir: v.export_dir,
     formats: parseFormats(v.formats),
   };

@@ -53,9 +53,46 @@ describe('MNIST data', () => {
     }
   });
 
-  it('falls back to the embedded digits when --data_dir has no IDX files', async () => {
+  it('falls back to the embedded digits only when the default --data_dir has no IDX files', async () => {
     const d = await loadMnist('/nonexistent/dir');
     expect(d.source).toMatch(/embedded/);
+    // A --data_dir the user named must hold the files.
+    await expect(loadMnist('/nonexistent/dir', { explicit: true })).rejects.toThrow(
+      '--data_dir /nonexistent/dir does not exist. Expected a directory with the MNIST IDX files, or leave --data_dir out to use the embedded digits.',
+    );
+    const empty = mkdtempSync(join(tmpdir(), 'idx-'));
+    try {
+      await expect(loadMnist(empty, { explicit: true })).rejects.toThrow(/holds none of the MNIST IDX files/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects float images outside [0, 255] and IDX files with trailing bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idx-'));
+    try {
+      const floats = new Float32Array(2 * 784).fill(128);
+      floats[784 + 5] = 300;
+      const bigEndian = new Uint8Array(floats.length * 4);
+      const view = new DataView(bigEndian.buffer);
+      for (const [i, v] of floats.entries()) view.setFloat32(i * 4, v);
+      const pixels = new Uint8Array(2 * 784);
+      writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx(0x0d, [2, 28, 28], bigEndian));
+      writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx(8, [2], new Uint8Array([1, 2])));
+      writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idx(8, [2, 28, 28], pixels));
+      writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx(8, [2], new Uint8Array([4, 5])));
+      await expect(readIdxDir(dir)).rejects.toThrow(
+        'train images hold 300 at value #789 (image #1); expected pixels in [0, 255] (the IDX file is float32).',
+      );
+      floats[784 + 5] = 255;
+      for (const [i, v] of floats.entries()) view.setFloat32(i * 4, v);
+      writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx(0x0d, [2, 28, 28], bigEndian));
+      expect((await readIdxDir(dir))?.train.images[789]).toBe(1);
+      writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx(8, [2], new Uint8Array([4, 5, 6])));
+      await expect(readIdxDir(dir)).rejects.toThrow(/has 1 bytes after its data/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   itWithTool({ describe, it }, fashion, 'reads Debian’s gzipped Fashion-MNIST IDX files', async () => {

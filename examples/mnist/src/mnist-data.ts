@@ -52,7 +52,16 @@ function toSet(images: IdxData, labels: IdxData, what: string): DigitSet {
     );
   }
   const pixels = new Float32Array(images.data.length);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = (images.data[i] as number) / 255;
+  for (let i = 0; i < pixels.length; i++) {
+    const v = images.data[i] as number;
+    // uint8 files cannot leave [0, 255]; float or signed ones can, and would train on silently wrong pixels.
+    if (!(v >= 0 && v <= 255)) {
+      throw new MnistDataError(
+        `${what} images hold ${v} at value #${i} (image #${Math.floor(i / 784)}); expected pixels in [0, 255] (the IDX file is ${images.dtype}).`,
+      );
+    }
+    pixels[i] = v / 255;
+  }
   const lab = Int32Array.from(labels.data as ArrayLike<number>);
   for (let i = 0; i < lab.length; i++) {
     if (lab[i]! < 0 || lab[i]! > 9)
@@ -117,7 +126,19 @@ export function embeddedDigits(): MnistData {
   };
 }
 
-/** IDX files from `dataDir` when present, otherwise the embedded digits. */
-export async function loadMnist(dataDir: string): Promise<MnistData> {
-  return (await readIdxDir(dataDir)) ?? embeddedDigits();
+/**
+ * IDX files from `dataDir` when present, otherwise the embedded digits; but a `dataDir` the user named
+ * (`explicit`) must hold them: a typo in --data_dir is an error, not a silent switch to other data.
+ */
+export async function loadMnist(dataDir: string, options: { explicit?: boolean } = {}): Promise<MnistData> {
+  const data = await readIdxDir(dataDir);
+  if (data) return data;
+  if (options.explicit) {
+    throw new MnistDataError(
+      existsSync(dataDir)
+        ? `--data_dir ${dataDir} holds none of the MNIST IDX files (${Object.values(FILES).join(', ')}, plain or .gz). Put them there, or leave --data_dir out to use the embedded digits.`
+        : `--data_dir ${dataDir} does not exist. Expected a directory with the MNIST IDX files, or leave --data_dir out to use the embedded digits.`,
+    );
+  }
+  return embeddedDigits();
 }

@@ -117,11 +117,23 @@ export function csvDataset(
           if (!more) continue;
           names = opts.columnNames ? [...opts.columnNames] : Array.from({ length: rec.count }, (_, k) => rec.field(k));
         } else names = [...opts.columnNames!];
+        const seen = new Map<string, number>();
+        for (const [i, n] of names.entries()) {
+          const first = seen.get(n);
+          if (first !== undefined) {
+            throw new DataError(
+              'INVALID_ARGUMENT',
+              `${api}: ${name}: column name ${JSON.stringify(n)} appears twice (columns ${first + 1} and ${i + 1}); every column needs its own name. Rename one, or pass columnNames.`,
+            );
+          }
+          seen.set(n, i);
+        }
         const defaults = names.map((n, i) => {
           const d = opts.columnDefaults;
           if (d === undefined) return null;
           if (Array.isArray(d)) return (d as CsvDefault[])[i] ?? null;
-          return n in (d as Record<string, CsvDefault>) ? (d as Record<string, CsvDefault>)[n]! : null;
+          // Own keys only: a column called 'constructor' or 'toString' has no default from Object.prototype.
+          return Object.hasOwn(d, n) ? (d as Record<string, CsvDefault>)[n]! : null;
         });
         const picks = (opts.selectColumns ?? names.map((_, i) => i)).map((c) => {
           const i = typeof c === 'number' ? c : names.indexOf(c);
@@ -162,14 +174,14 @@ export function csvDataset(
             const a = rec.starts[i]!;
             const b = rec.ends[i]!;
             const empty = q === null ? a === b || (na !== '' && rec.fieldIs(i, na)) : q === '' || q === na;
-            if (typeof def === 'string') row[key] = empty ? def : rec.field(i);
+            if (typeof def === 'string') put(row, key, empty ? def : rec.field(i));
             else if (empty) {
               if (def === null || def === undefined)
                 throw new DataError(
                   'INVALID_ARGUMENT',
                   `${api}: ${name} line ${line}: column '${key}' is empty and has no default. Expected a number, or set columnDefaults.`,
                 );
-              row[key] = def;
+              put(row, key, def);
             } else {
               const v = q === null ? parseNumber(text, a, b) : Number(q);
               if (Number.isNaN(v)) {
@@ -181,7 +193,7 @@ export function csvDataset(
                   );
                 }
               }
-              row[key] = v;
+              put(row, key, v);
             }
           }
           yield row;
@@ -192,4 +204,11 @@ export function csvDataset(
       }
     }
   }, null);
+}
+
+/** `row[key] = value`, except that a column named `__proto__` becomes an own property instead of the prototype. */
+function put(row: Record<string, number | string>, key: string, value: number | string): void {
+  if (key === '__proto__')
+    Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
+  else row[key] = value;
 }

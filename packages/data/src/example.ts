@@ -167,6 +167,16 @@ function rawValues(api: string, key: string, raw: Raw | undefined, dtype: Featur
       `${api}: feature '${key}' holds a ${raw.kind}_list; the spec expects ${dtype === 'float32' ? 'float_list' : 'int64_list'}.`,
     );
   }
+  if (dtype === 'int32') {
+    // tfjs has no int64: a value outside int32 would wrap silently (2^40 → 0, a ms timestamp → negative).
+    const i = raw.values.findIndex((v) => !(v >= -2147483648 && v <= 2147483647));
+    if (i >= 0) {
+      throw new DataError(
+        'INVALID_ARGUMENT',
+        `${api}: feature '${key}' value ${raw.values[i]} (int64_list index ${i}) does not fit dtype 'int32' [-2147483648, 2147483647]. Expected int32-sized values; store larger ones (timestamps, ids) as bytes_list and parse them with dtype 'string'.`,
+      );
+    }
+  }
   return raw.values;
 }
 

@@ -3,7 +3,7 @@
  * dimensions, then the values big-endian. Optionally gzip-compressed (`decodeIdx`).
  */
 import { DataError } from './errors.js';
-import { gunzip, isGzip } from './internal/gunzip.js';
+import { type GunzipLimit, gunzip, isGzip } from './internal/gunzip.js';
 
 /** The dtype of an IDX file's values (type byte 08, 09, 0B, 0C, 0D, 0E). */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -66,6 +66,12 @@ export function parseIdx(bytes: Uint8Array, what = 'input'): IdxData {
       `${api}: ${what} is truncated: shape [${shape.join(', ')}] of ${type.dtype} needs ${headerBytes + bodyBytes} bytes, got ${bytes.length}.`,
     );
   }
+  if (bytes.length > headerBytes + bodyBytes) {
+    throw new DataError(
+      'INVALID_ARGUMENT',
+      `${api}: ${what} has ${bytes.length - headerBytes - bodyBytes} bytes after its data: shape [${shape.join(', ')}] of ${type.dtype} needs exactly ${headerBytes + bodyBytes} bytes, got ${bytes.length}. Expected one IDX file, not several concatenated or a damaged one.`,
+    );
+  }
   let data: IdxData['data'];
   const off = headerBytes;
   switch (type.dtype) {
@@ -108,6 +114,23 @@ export function parseIdx(bytes: Uint8Array, what = 'input'): IdxData {
  *   const images = await decodeIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()));
  */
 export async function decodeIdx(bytes: Uint8Array, what = 'input'): Promise<IdxData> {
-  const raw = isGzip(bytes) ? await gunzip(bytes, 'decodeIdx()', what) : bytes;
+  const raw = isGzip(bytes) ? await gunzip(bytes, 'decodeIdx()', what, idxSizeLimit) : bytes;
   return parseIdx(raw, what);
+}
+
+/**
+ * The size an IDX stream declares in its header, as a decompression cap. Past it the file is wrong (trailing
+ * bytes) or a gzip bomb. A stream that is not IDX stops at its magic so parseIdx() can say what it is.
+ */
+function idxSizeLimit(head: Uint8Array, done: boolean): GunzipLimit | null {
+  if (head.length < 4) return null;
+  const type = TYPES[head[2]!];
+  const rank = head[3]!;
+  if (head[0] !== 0 || head[1] !== 0 || !type || rank === 0) return { maxBytes: 4, declaredBy: '', truncate: true };
+  const headerBytes = 4 + 4 * rank;
+  if (head.length < headerBytes) return done ? { maxBytes: head.length, declaredBy: '', truncate: true } : null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let i = 0; i < rank; i++) count *= view.getUint32(4 + 4 * i, false);
+  return { maxBytes: headerBytes + count * type.bytes, declaredBy: `its IDX header (${type.dtype}, rank ${rank})` };
 }

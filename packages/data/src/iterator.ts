@@ -52,6 +52,8 @@ export interface IterableSource {
   _iterate(ctx: IterContext): AsyncIterator<unknown>;
   _newContext(feed: ReadonlyMap<string, FeedValue> | null, serial?: number): IterContext;
   readonly _placeholders: readonly { readonly name: string }[];
+  /** Elements per iteration when known (`Infinity` for repeat(), null when unknown). */
+  readonly size?: number | null;
 }
 
 /**
@@ -145,6 +147,20 @@ export class DatasetIterator<T> implements AsyncIterable<T> {
     if (state?.version !== 1 || !Number.isInteger(state.position) || state.position < 0) {
       throw invalidArgument(
         `${api}: expected a state from saveState() ({ version: 1, serial, position }). Received ${JSON.stringify(state)}.`,
+      );
+    }
+    if (state.serial !== null && !(Number.isSafeInteger(state.serial) && state.serial >= 0)) {
+      throw invalidArgument(
+        `${api}: serial must be null or an integer >= 0. Received ${JSON.stringify(state.serial)}.`,
+      );
+    }
+    // Restoring replays the pipeline: a position past the dataset's end (a crafted or foreign state) would spin
+    // through every element first. Refuse it before any replay.
+    const size = this.source.size;
+    if (typeof size === 'number' && Number.isFinite(size) && state.position > size) {
+      throw new DataError(
+        'OUT_OF_RANGE',
+        `${api}: the saved position ${state.position} is past the end of this dataset, which has ${size} elements. Expected a state saved from the same pipeline and data.`,
       );
     }
     await this.return();

@@ -58,7 +58,7 @@ describe('TFRecord', () => {
       const examples = Array.from({ length: 5 }, (_, i) =>
         encodeExample({
           image: { floatList: [i, i + 0.5, -i] },
-          label: { int64List: [i * 1000000007] },
+          label: { int64List: [i * 100000007] },
           tags: { bytesList: Array.from({ length: i }, (_, k) => `t${k}`) },
           ids: { int64List: Array.from({ length: i % 3 }, (_, k) => k - 1) },
         }),

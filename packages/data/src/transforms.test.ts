@@ -365,8 +365,18 @@ describe('iterator save/restore', () => {
     }
     expect(got).toEqual(expected);
     await other.return();
+    // Past a known end: refused before any replay (a crafted position of 1e15 must not spin).
     await expect(
-      Dataset.range(3).makeOneShotIterator().restoreState({ version: 1, serial: 0, position: 5 }),
+      Dataset.range(1e9).makeOneShotIterator().restoreState({ version: 1, serial: 0, position: 1e15 }),
+    ).rejects.toThrow(
+      /the saved position 1000000000000000 is past the end of this dataset, which has 1000000000 elements/,
+    );
+    // Unknown size: found out by the replay.
+    await expect(
+      Dataset.range(3)
+        .filter(() => true)
+        .makeOneShotIterator()
+        .restoreState({ version: 1, serial: 0, position: 5 }),
     ).rejects.toThrow(/ended after 3 elements; the saved position is 5/);
   });
 });

@@ -153,7 +153,10 @@ export class Estimator<P = unknown> {
     this.modelDir = this.config.modelDir ?? `estimator-${Math.random().toString(36).slice(2, 10)}`;
     this.storage =
       this.config.storage ?? (this.memoryOnly ? new MemoryStorage(this.modelDir) : platform.storageFor(this.modelDir));
-    this.model = new ModelState(this.storage);
+    this.model = new ModelState(this.storage, {
+      rebuildCheckpointState: this.config.rebuildCheckpointState,
+      log: this.log,
+    });
     if (this.memoryOnly) {
       this.log(
         `Using a temporary in-memory model directory ${this.storage.location}; pass RunConfig({ modelDir }) to keep checkpoints.`,
@@ -255,7 +258,18 @@ export class Estimator<P = unknown> {
         `${api}: pass {steps} or {maxSteps}, not both. Received steps=${steps}, maxSteps=${maxSteps}.`,
       );
     }
-    const restored = await this.prepare();
+    // One trainer per model directory (TF relies on the cluster for this): the lock is held until train() returns.
+    const unlock = this.memoryOnly ? undefined : await this.storage.lockForTraining?.(api);
+    try {
+      return await this.trainLocked(api, inputFn, options);
+    } finally {
+      await unlock?.();
+    }
+  }
+
+  private async trainLocked(api: string, inputFn: InputFn<P>, options: TrainOptions): Promise<this> {
+    const { steps, maxSteps } = options;
+    const restored = await this.prepare(undefined, api);
     const startStep = this.model.globalStep;
     if (maxSteps !== undefined && startStep >= maxSteps) {
       this.log(`Skipping training: the global step ${startStep} has already reached maxSteps ${maxSteps}.`);
@@ -275,9 +289,14 @@ export class Estimator<P = unknown> {
       keepMax: cfg.keepCheckpointMax,
       keepEveryNHours: cfg.keepCheckpointEveryNHours,
     });
-    const save = () => {
+    const writer = this.writerFor(this.modelDir);
+    const save = async () => {
       const inputState = cfg.saveInputState ? this.trainInput?.stateful?.saveState() : undefined;
-      return this.model.save(manager, inputState === undefined ? undefined : { inputState });
+      const prefix = await this.model.save(manager, inputState === undefined ? undefined : { inputState });
+      // An event file that stopped being written (a full disk) surfaces here, with the checkpoint safe, not at
+      // close() hours later.
+      await writer.flush();
+      return prefix;
     };
     const hooks: Hook[] = [
       ...(options.hooks ?? []),
@@ -293,7 +312,10 @@ export class Estimator<P = unknown> {
     ];
     if (steps !== undefined) hooks.push(new StopAtStepHook({ numSteps: steps }));
     if (maxSteps !== undefined) hooks.push(new StopAtStepHook({ lastStep: maxSteps }));
-    const writer = this.writerFor(this.modelDir);
+    // As TF's Supervisor does on every session start: TensorBoard drops events past this step that a crashed run
+    // wrote after its last checkpoint, so replayed steps are not drawn twice.
+    writer.sessionLog?.('start', startStep, restored ? { checkpointPath: restored } : {});
+    let failed = false;
     try {
       await runTrainLoop(
         {
@@ -306,11 +328,13 @@ export class Estimator<P = unknown> {
         writer,
       );
     } catch (e) {
+      failed = true;
       await closeQuietly(writer);
       throw e;
     } finally {
       this.trainInput = null;
-      await writer.close();
+      // After an error, the first error is the one reported (close() would re-throw the writer's own failure).
+      if (!failed) await writer.close();
     }
     return this;
   }
@@ -335,14 +359,15 @@ export class Estimator<P = unknown> {
         options.name ? `${DEFAULTS.evalDirPrefix}_${options.name}` : DEFAULTS.evalDirPrefix,
       ),
     );
+    let results: EvalResults;
     try {
-      return await runEvaluation(this.loopDeps(), inputFn, options, writer);
+      results = await runEvaluation(this.loopDeps(), inputFn, options, writer);
     } catch (e) {
       await closeQuietly(writer);
       throw e;
-    } finally {
-      await writer.close();
     }
+    await writer.close();
+    return results;
   }
 
   /**
@@ -355,9 +380,9 @@ export class Estimator<P = unknown> {
   }
 
   /** Syncs memory with the newest checkpoint; warm-starts a fresh model once. Returns the restored prefix or null. */
-  private async prepare(checkpointPath?: string): Promise<string | null> {
+  private async prepare(checkpointPath?: string, api?: string): Promise<string | null> {
     const prefix = checkpointPrefix('checkpointPath', this.modelDir, checkpointPath, platform.joinPath);
-    const restored = await this.model.sync(prefix);
+    const restored = await this.model.sync(prefix, api);
     if (
       restored === null &&
       this.warmStartFrom !== undefined &&
@@ -374,7 +399,7 @@ export class Estimator<P = unknown> {
   }
 
   private async requireModel(api: string, checkpointPath: string | undefined): Promise<void> {
-    const prefix = await this.prepare(checkpointPath);
+    const prefix = await this.prepare(checkpointPath, api);
     if (prefix === null && this.model.store.variables.size === 0 && this.model.store.pending.size === 0) {
       throw new CheckpointError(
         'NO_CHECKPOINT',

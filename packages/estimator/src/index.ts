@@ -10,9 +10,10 @@ export {
   writeCheckpoint,
 } from './checkpoint/checkpoint-io.js';
 export { CheckpointManager, type RetentionPolicy } from './checkpoint/checkpoint-manager.js';
+export { rebuildCheckpointState } from './checkpoint/checkpoint-recovery.js';
 export { type CheckpointState, formatCheckpointState, parseCheckpointState } from './checkpoint/checkpoint-state.js';
 export { DEFAULT_MODEL_DB, IndexedDbStorage, type IndexedDbStorageOptions } from './checkpoint/indexeddb-storage.js';
-export { MemoryStorage, type ModelDirStorage } from './checkpoint/storage.js';
+export { MemoryStorage, type ModelDirStorage, type ReadOptions } from './checkpoint/storage.js';
 export { CheckpointError, ConfigError, EstimatorError, ModelFnError } from './errors.js';
 export {
   Estimator,

@@ -27,6 +27,12 @@ export interface RunConfigOptions {
   readonly saveInputState?: boolean;
   /** Where the model directory lives; default: the file system in Node, memory in the browser. */
   readonly storage?: ModelDirStorage;
+  /**
+   * When `modelDir` holds checkpoints but its `checkpoint` state file is missing, write a new state file naming
+   * every checkpoint that loads and resume from the newest (default false: such a directory is an error, so a
+   * lost state file never makes training start over and overwrite the checkpoints).
+   */
+  readonly rebuildCheckpointState?: boolean;
 }
 
 /**
@@ -45,6 +51,7 @@ export class RunConfig {
   readonly logStepCountSteps: number;
   readonly saveInputState: boolean;
   readonly storage: ModelDirStorage | undefined;
+  readonly rebuildCheckpointState: boolean;
 
   constructor(options: RunConfigOptions = {}) {
     const o = options;
@@ -95,6 +102,7 @@ export class RunConfig {
     this.logStepCountSteps = o.logStepCountSteps ?? DEFAULTS.logStepCountSteps;
     this.saveInputState = o.saveInputState ?? true;
     this.storage = o.storage;
+    this.rebuildCheckpointState = o.rebuildCheckpointState ?? false;
   }
 
   /** A copy with some fields replaced (TF's `RunConfig.replace`). */
@@ -108,6 +116,7 @@ export class RunConfig {
       saveInputState: this.saveInputState,
       logStepCountSteps: this.logStepCountSteps,
       storage: this.storage,
+      rebuildCheckpointState: this.rebuildCheckpointState,
       ...(changes.saveCheckpointsSecs === undefined && changes.saveCheckpointsSteps === undefined
         ? this.saveCheckpointsSteps !== undefined
           ? { saveCheckpointsSteps: this.saveCheckpointsSteps }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelFnError } from './errors.js';
+import { CheckpointError, ModelFnError } from './errors.js';
 
 let nextStoreId = 0;
 
@@ -15,6 +15,11 @@ export class VariableStore {
   readonly pending = new Map<string, tf.Tensor>();
   /** Prefix that keeps tfjs engine names unique when several estimators live in one process. */
   readonly engineScope = `est${nextStoreId++}`;
+  /**
+   * The checkpoint the variables were restored from. While set, a variable the model_fn creates must come from it:
+   * a missing or renamed one is `VARIABLE_NOT_FOUND` (TF's NotFoundError), never a fresh initialization.
+   */
+  private restoredFrom: { prefix: string; names: readonly string[] } | null = null;
 
   /** Returns the variable `name`, creating it with `init()` (or a pending checkpoint value) the first time. */
   getOrCreate(
@@ -35,8 +40,21 @@ export class VariableStore {
       return existing;
     }
     const restored = this.pending.get(name);
+    if (!restored && this.restoredFrom) {
+      const { prefix, names } = this.restoredFrom;
+      throw new CheckpointError(
+        'VARIABLE_NOT_FOUND',
+        `getVariable(): the model_fn creates ${name}, which checkpoint ${prefix} does not hold (it holds ${listNames(names)}). The model changed since the checkpoint was written: use a new modelDir, or warm-start from it (warmStartFrom) to load the variables that still match.`,
+      );
+    }
     let initial: tf.Tensor;
     if (restored) {
+      if (restored.dtype !== dtype) {
+        throw new ModelFnError(
+          'CHECKPOINT_DTYPE_MISMATCH',
+          `getVariable(): the checkpoint holds ${name} as ${restored.dtype} but the model_fn asks for ${dtype}. The model changed since the checkpoint was written: use a new model_dir or warm-start.`,
+        );
+      }
       if (!sameShape(restored.shape, shape)) {
         throw new ModelFnError(
           'CHECKPOINT_SHAPE_MISMATCH',
@@ -65,16 +83,31 @@ export class VariableStore {
     return engineName.startsWith(p) ? engineName.slice(p.length) : engineName;
   }
 
-  /** Puts checkpoint values in place: assigns existing variables, keeps the rest pending. Takes ownership. */
-  restore(values: tf.NamedTensorMap): void {
-    for (const [name, t] of Object.entries(values)) {
+  /**
+   * Puts checkpoint values in place: assigns existing variables, keeps the rest pending. Takes ownership. With
+   * `from` (a full restore, not a warm start) every variable must be in `values`, now and when created later.
+   */
+  restore(values: tf.NamedTensorMap, from?: string): void {
+    if (from !== undefined) {
+      const missing = [...this.variables.keys()].filter((n) => !Object.hasOwn(values, n));
+      if (missing.length > 0) {
+        tf.dispose(values);
+        throw new CheckpointError(
+          'VARIABLE_NOT_FOUND',
+          `restore: the model has ${listNames(missing)}, which checkpoint ${from} does not hold (it holds ${listNames(Object.keys(values))}).`,
+        );
+      }
+      this.restoredFrom = { prefix: from, names: Object.keys(values) };
+    }
+    const entries = Object.entries(values);
+    for (const [i, [name, t]] of entries.entries()) {
       const v = this.variables.get(name);
       if (v) {
-        if (!sameShape(v.shape, t.shape)) {
-          t.dispose();
+        if (!sameShape(v.shape, t.shape) || v.dtype !== t.dtype) {
+          tf.dispose(entries.slice(i).map(([, x]) => x));
           throw new ModelFnError(
             'CHECKPOINT_SHAPE_MISMATCH',
-            `restore: the checkpoint holds ${name} with shape [${t.shape}] but the model has [${v.shape}].`,
+            `restore: the checkpoint holds ${name} as ${t.dtype} [${t.shape}] but the model has ${v.dtype} [${v.shape}].`,
           );
         }
         v.assign(t);
@@ -86,13 +119,31 @@ export class VariableStore {
     }
   }
 
+  /**
+   * After the model_fn built the whole model: checkpoint values no variable took are variables the model no longer
+   * has (renamed or removed), a `VARIABLE_NOT_FOUND` unless the values came from a warm start.
+   */
+  checkAllRestored(api: string): void {
+    if (!this.restoredFrom || this.pending.size === 0) return;
+    throw new CheckpointError(
+      'VARIABLE_NOT_FOUND',
+      `${api}: checkpoint ${this.restoredFrom.prefix} holds ${listNames([...this.pending.keys()])}, which the model_fn does not create (it creates ${listNames([...this.variables.keys()])}). The model changed since the checkpoint was written: use a new modelDir, or warm-start from it (warmStartFrom) to load the variables that still match.`,
+    );
+  }
+
   /** Frees every variable and pending value. */
   dispose(): void {
+    this.restoredFrom = null;
     for (const v of this.variables.values()) v.dispose();
     for (const t of this.pending.values()) t.dispose();
     this.variables.clear();
     this.pending.clear();
   }
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 8).join(', ');
+  return names.length > 8 ? `${shown} and ${names.length - 8} more` : shown || 'no variables';
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -36,6 +36,8 @@ export interface ParsedFlags<S extends Readonly<Record<string, FlagSpec>>> {
   /** True when `--help` or `-h` was given: print {@link FlagSet.usage} and exit. */
   readonly help: boolean;
   readonly values: FlagValues<S>;
+  /** The flags given on the command line (the others hold their defaults), e.g. to fall back only on a default. */
+  readonly given: ReadonlySet<string>;
 }
 
 /** Options of {@link defineFlags}. */
@@ -155,7 +157,7 @@ export class FlagSet<S extends Readonly<Record<string, FlagSpec>>> {
         values[name] = resolvePath(options.cwd, values[name] as string);
       }
     }
-    return { command, help, values: values as FlagValues<S> };
+    return { command, help, values: values as FlagValues<S>, given: new Set(raw.keys()) };
   }
 }
 

@@ -46,6 +46,20 @@ describe('EventWriter', () => {
     expect(sink.closed).toBe(true);
   });
 
+  it('writes SessionLog START as event.proto field 7 (bytes checked by hand)', async () => {
+    const sink = new MemoryEventSink();
+    const w = new EventWriter(sink, { flushSecs: 0 });
+    w.sessionLog('start', 10, { checkpointPath: 'model.ckpt-10' });
+    expect(() => w.sessionLog('bogus' as never, 1)).toThrow(/status must be 'start', 'stop' or 'checkpoint'/);
+    await w.close();
+    const events = readEventRecords(sink.bytes());
+    expect(events[1]).toMatchObject({ step: 10, sessionLog: { status: 1, checkpointPath: 'model.ckpt-10', msg: '' } });
+    // Field 7, length 17: status (field 1) = START (1), checkpoint_path (field 2) = 13 bytes.
+    const expected = [0x3a, 0x11, 0x08, 0x01, 0x12, 0x0d, ...new TextEncoder().encode('model.ckpt-10')];
+    const hexOf = (b: ArrayLike<number>) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    expect(hexOf(sink.bytes())).toContain(hexOf(expected));
+  });
+
   it('buffers until flush, keeps order, and close() is idempotent', async () => {
     const sink = new MemoryEventSink();
     const w = new EventWriter(sink, { flushSecs: 0 });
@@ -101,7 +115,7 @@ describe('EventWriter', () => {
     void w.close();
   });
 
-  it('reports a failing sink on the next flush, then recovers', async () => {
+  it('reports a failing sink on the next flush and every later one, and stops appending to it', async () => {
     let fail = true;
     const chunks: Uint8Array[] = [];
     const sink: EventSink = {
@@ -118,11 +132,13 @@ describe('EventWriter', () => {
       code: 'SUMMARY_IO',
       message: expect.stringMatching(/flaky.*disk full/),
     });
+    // Appending after a lost (or torn) record would leave a file whose later events are unreadable or headerless.
     fail = false;
     w.scalar('x', 2, 2);
-    await w.flush();
-    await w.close();
-    expect(chunks).toHaveLength(1);
+    await expect(w.flush()).rejects.toThrow(/flaky.*disk full/);
+    await expect(w.close()).rejects.toThrow(/flaky.*disk full/);
+    expect(chunks).toHaveLength(0);
+    expect(w.flushSync()).toBe(0);
   });
 
   it('writes TF2 [k, 3] histograms from arrays and tensors, without leaking', async () => {

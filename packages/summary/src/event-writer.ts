@@ -19,7 +19,15 @@ import {
 } from './internal/event-encoder.js';
 import { toPixels } from './internal/image-pixels.js';
 import { encodePng } from './png.js';
-import type { EventSink, HistogramInput, HistogramOptions, ImageOptions, SummaryWriter } from './summary-writer.js';
+import type {
+  EventSink,
+  HistogramInput,
+  HistogramOptions,
+  ImageOptions,
+  SessionLogOptions,
+  SessionStatus,
+  SummaryWriter,
+} from './summary-writer.js';
 
 /** Options of {@link EventWriter}. */
 export interface EventWriterOptions {
@@ -67,6 +75,11 @@ export class EventWriter implements SummaryWriter {
   private pending: Pending[] = [];
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
+  /**
+   * Set by a failed append: nothing more goes to that sink. A torn record followed by good ones would make every
+   * later event unreadable, and a full disk would fail each append again; the first error is what gets reported.
+   */
+  private broken = false;
   private closing: Promise<void> | undefined;
   private readonly stopTimer: (() => void) | undefined;
   private readonly maxQueue: number;
@@ -182,7 +195,26 @@ export class EventWriter implements SummaryWriter {
     this.push(this.encode(this.now(), step, { graphDef }, graphDef.length + 32));
   }
 
-  /** Writes everything buffered so far; rejects with the error of an earlier failed background flush. */
+  /**
+   * Buffers a `SessionLog` event. `start` at the resumed step makes TensorBoard drop the later events of the run
+   * that crashed, as TF's Supervisor does on every session start.
+   */
+  sessionLog(status: SessionStatus, step: number, options: SessionLogOptions = {}): void {
+    this.check('sessionLog', status, step);
+    const code = status === 'start' ? 1 : status === 'stop' ? 2 : status === 'checkpoint' ? 3 : undefined;
+    if (code === undefined) {
+      throw new SummaryError(
+        'SUMMARY_ARGUMENT',
+        `EventWriter.sessionLog(): status must be 'start', 'stop' or 'checkpoint', received ${JSON.stringify(status)}.`,
+      );
+    }
+    this.push(this.record(step, { sessionLog: { status: code, ...options } }));
+  }
+
+  /**
+   * Writes everything buffered so far; rejects with the error of an earlier failed background flush. After a
+   * failed append the writer stops appending, so later flushes and `close()` report that first error.
+   */
   flush(): Promise<void> {
     this.schedule();
     return this.chain.then(() => this.takeFailure());
@@ -193,7 +225,7 @@ export class EventWriter implements SummaryWriter {
    * being prepared (tensor reads, PNG encoding) are skipped. Returns the number of bytes written.
    */
   flushSync(): number {
-    if (!this.sink.appendSync) return 0;
+    if (!this.sink.appendSync || this.broken) return 0;
     const ready = this.pending.filter((p): p is Uint8Array => p instanceof Uint8Array);
     this.pending = [];
     const bytes = concat(ready);
@@ -217,7 +249,8 @@ export class EventWriter implements SummaryWriter {
   private takeFailure(): void {
     if (this.failure === undefined) return;
     const e = this.failure;
-    this.failure = undefined;
+    // A failed tensor read loses one event and is reported once; a failed append is reported until the end.
+    if (!this.broken) this.failure = undefined;
     throw e instanceof SummaryError
       ? e
       : new SummaryError('SUMMARY_IO', `EventWriter: writing to '${this.sink.name}' failed: ${String(e)}`, {
@@ -282,10 +315,12 @@ export class EventWriter implements SummaryWriter {
         if (s.status === 'fulfilled') ready.push(s.value);
         else this.failure ??= s.reason;
       }
+      if (this.broken) return;
       try {
         if (ready.length) await this.sink.append(concat(ready));
         await this.sink.flush?.();
       } catch (e) {
+        this.broken = true;
         this.failure ??= e;
       }
     });

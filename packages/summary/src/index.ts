@@ -39,5 +39,13 @@ export {
 export { MemoryEventSink } from './memory-event-sink.js';
 export { type EncodePngOptions, encodePng } from './png.js';
 export { readEventRecords } from './read-event-records.js';
-export type { EventSink, HistogramInput, HistogramOptions, ImageOptions, SummaryWriter } from './summary-writer.js';
+export type {
+  EventSink,
+  HistogramInput,
+  HistogramOptions,
+  ImageOptions,
+  SessionLogOptions,
+  SessionStatus,
+  SummaryWriter,
+} from './summary-writer.js';
 export { encodeTFRecord, type ReadTFRecordsOptions, readTFRecords, type TFRecord } from './tfrecord.js';

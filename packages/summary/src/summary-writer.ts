@@ -11,6 +11,16 @@ export interface HistogramOptions {
   readonly buckets?: number;
 }
 
+/** A `SessionLog` status (TF's `SessionLog.SessionStatus`). */
+export type SessionStatus = 'start' | 'stop' | 'checkpoint';
+
+/** Options of {@link SummaryWriter.sessionLog}. */
+export interface SessionLogOptions {
+  /** The checkpoint the session started from or saved. */
+  readonly checkpointPath?: string;
+  readonly msg?: string;
+}
+
 /** Options of {@link SummaryWriter.image}. */
 export interface ImageOptions {
   /** At most this many images of a batch are written (default 3, TF's `max_outputs`). */
@@ -44,6 +54,11 @@ export interface SummaryWriter {
   text(tag: string, text: string, step: number): void;
   /** Buffers a `GraphDef` event built from `nodes`, for TensorBoard's Graphs tab. */
   graph(nodes: readonly GraphNode[], step?: number): void;
+  /**
+   * Buffers a `SessionLog` event (TF's `add_session_log`). `start` at a step tells TensorBoard that a run restarted
+   * there, so it drops the events of later steps that the crashed run had written (no steps drawn twice). Optional.
+   */
+  sessionLog?(status: SessionStatus, step: number, options?: SessionLogOptions): void;
   /** Writes everything buffered so far to the sink. Rejects with the error of a failed background flush. */
   flush(): Promise<void>;
   /** Flushes and closes the sink. Idempotent: later calls return the same promise. */

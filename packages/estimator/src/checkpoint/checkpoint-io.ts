@@ -1,12 +1,19 @@
+import { crc32c } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.js';
 import { CHECKPOINT_STATE_FILE, type CheckpointState, parseCheckpointState } from './checkpoint-state.js';
-import { checkFileName, type ModelDirStorage } from './storage.js';
+import { checkFileName, type ModelDirStorage, tooLargeError } from './storage.js';
+
+/**
+ * The manifest format version written today. 2 added `crc32c` (one checksum per weight entry); version 1
+ * manifests (no checksums) still load, without verification.
+ */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 /** The manifest written beside each checkpoint's weights (JSON). */
 export interface CheckpointManifest {
   readonly format: 'estimatorjs-checkpoint';
-  readonly version: 1;
+  readonly version: 1 | 2;
   readonly globalStep: number;
   readonly weightsFile: string;
   readonly byteLength: number;
@@ -16,6 +23,40 @@ export interface CheckpointManifest {
   readonly weights: readonly tf.io.WeightsManifestEntry[];
   /** Small JSON state that is not a tensor (e.g. the input pipeline position). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** Version 2: the CRC-32C of each weight entry's bytes, in `weights` order (TF's index keeps one per tensor). */
+  readonly crc32c?: readonly number[];
+}
+
+/** Byte ranges of each weight entry in the weights file (every supported dtype is 4 bytes wide). */
+function entryRanges(weights: readonly tf.io.WeightsManifestEntry[]): { start: number; end: number }[] {
+  let offset = 0;
+  return weights.map((w) => {
+    const start = offset;
+    offset += w.shape.reduce((a, b) => a * b, 1) * 4;
+    return { start, end: offset };
+  });
+}
+
+/** The first non-finite value of a float32 entry, or null. */
+function firstNonFinite(bytes: Uint8Array, start: number, end: number): { index: number; value: number } | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, end - start);
+  for (let i = 0; i < (end - start) / 4; i++) {
+    const v = view.getFloat32(i * 4, true);
+    if (!Number.isFinite(v)) return { index: i, value: v };
+  }
+  return null;
+}
+
+/** Read caps: nothing read from a model directory is trusted to be small, or to be a regular file. */
+const MAX_STATE_FILE_BYTES = 4 << 20;
+const MAX_MANIFEST_BYTES = 64 << 20;
+
+/** `storage.read` with a cap, enforced here too for storages that hold the bytes already (memory, IndexedDB). */
+async function readCapped(storage: ModelDirStorage, name: string, maxBytes: number): Promise<Uint8Array | null> {
+  const bytes = await storage.read(name, { maxBytes });
+  if (bytes !== null && bytes.length > maxBytes)
+    throw tooLargeError(`${storage.location}/${name}`, bytes.length, maxBytes);
+  return bytes;
 }
 
 /** The manifest and weights file names of a checkpoint prefix such as `model.ckpt-300`. */
@@ -25,7 +66,8 @@ export function checkpointFiles(prefix: string): { manifest: string; weights: st
 
 /**
  * Writes a checkpoint: the weights file first, then the manifest that points to it, each atomically, so a crash
- * leaves either no manifest (the checkpoint does not exist) or a complete one.
+ * leaves either no manifest (the checkpoint does not exist) or a complete one. A NaN or infinite float value is
+ * refused before anything is written (`NON_FINITE_WEIGHTS`); a failed manifest write removes the weights file.
  */
 export async function writeCheckpoint(
   storage: ModelDirStorage,
@@ -37,25 +79,46 @@ export async function writeCheckpoint(
   checkFileName('writeCheckpoint()', prefix);
   const files = checkpointFiles(prefix);
   const { data, specs } = await tf.io.encodeWeights(tensors);
-  await storage.writeAtomic(files.weights, new Uint8Array(data));
+  const bytes = new Uint8Array(data);
+  const ranges = entryRanges(specs);
+  const checksums: number[] = [];
+  for (const [i, w] of specs.entries()) {
+    const { start, end } = ranges[i]!;
+    const bad = w.dtype === 'float32' ? firstNonFinite(bytes, start, end) : null;
+    if (bad) {
+      throw new CheckpointError(
+        'NON_FINITE_WEIGHTS',
+        `Saving checkpoint ${prefix}: ${w.name} holds ${bad.value} at flat index ${bad.index}; a model with non-finite values is never saved (the previous checkpoint stays the latest). Lower the learning rate or clip gradients.`,
+      );
+    }
+    checksums.push(crc32c(bytes, start, end));
+  }
+  await storage.writeAtomic(files.weights, bytes);
   const manifest: CheckpointManifest = {
     format: 'estimatorjs-checkpoint',
-    version: 1,
+    version: CHECKPOINT_FORMAT_VERSION,
     globalStep,
     weightsFile: files.weights,
     byteLength: data.byteLength,
     createdAt: Date.now(),
     weights: specs,
+    crc32c: checksums,
     ...(extra ? { extra } : {}),
   };
-  await storage.writeAtomic(files.manifest, JSON.stringify(manifest));
+  try {
+    await storage.writeAtomic(files.manifest, JSON.stringify(manifest));
+  } catch (e) {
+    // Without its manifest the weights file is nobody's: remove it rather than leave an orphan on a full disk.
+    await storage.remove(files.weights).catch(() => {});
+    throw e;
+  }
 }
 
 /** Reads and validates a checkpoint's manifest. */
 export async function readManifest(storage: ModelDirStorage, prefix: string): Promise<CheckpointManifest> {
   checkFileName('readManifest()', prefix);
   const files = checkpointFiles(prefix);
-  const bytes = await storage.read(files.manifest);
+  const bytes = await readCapped(storage, files.manifest, MAX_MANIFEST_BYTES);
   const where = `${storage.location}/${files.manifest}`;
   if (bytes === null)
     throw new CheckpointError('CHECKPOINT_NOT_FOUND', `Checkpoint ${prefix}: ${where} does not exist.`);
@@ -70,7 +133,7 @@ export async function readManifest(storage: ModelDirStorage, prefix: string): Pr
   }
   if (
     m?.format !== 'estimatorjs-checkpoint' ||
-    m.version !== 1 ||
+    (m.version !== 1 && m.version !== 2) ||
     !Array.isArray(m.weights) ||
     typeof m.weightsFile !== 'string' ||
     !Number.isSafeInteger(m.globalStep) ||
@@ -78,7 +141,7 @@ export async function readManifest(storage: ModelDirStorage, prefix: string): Pr
   ) {
     throw new CheckpointError(
       'CORRUPT_CHECKPOINT',
-      `Checkpoint manifest ${where}: expected format 'estimatorjs-checkpoint' version 1 with an integer globalStep >= 0, weights and weightsFile.`,
+      `Checkpoint manifest ${where}: expected format 'estimatorjs-checkpoint' version 1 or 2 with an integer globalStep >= 0, weights and weightsFile.`,
     );
   }
   checkFileName(`Checkpoint manifest ${where}`, m.weightsFile);
@@ -109,6 +172,19 @@ export async function readManifest(storage: ModelDirStorage, prefix: string): Pr
     }
     expected += size * 4;
   }
+  if (
+    m.version === 2 &&
+    !(
+      Array.isArray(m.crc32c) &&
+      m.crc32c.length === m.weights.length &&
+      m.crc32c.every((c) => Number.isInteger(c) && c >= 0 && c <= 0xffffffff)
+    )
+  ) {
+    throw new CheckpointError(
+      'CORRUPT_CHECKPOINT',
+      `Checkpoint manifest ${where}: version 2 needs crc32c, one unsigned 32-bit checksum per weight entry (${m.weights.length}).`,
+    );
+  }
   if (expected !== m.byteLength) {
     throw new CheckpointError(
       'CORRUPT_CHECKPOINT',
@@ -118,14 +194,28 @@ export async function readManifest(storage: ModelDirStorage, prefix: string): Pr
   return m;
 }
 
-/** Loads every tensor of a checkpoint. The caller owns the returned tensors. */
+/**
+ * Loads every tensor of a checkpoint, verifying each against its CRC-32C (version 2 manifests; `verified` is false
+ * for version 1) and the `global_step` tensor, when there is one, against the manifest and the prefix's number.
+ * The caller owns the returned tensors.
+ */
 export async function readCheckpoint(
   storage: ModelDirStorage,
   prefix: string,
-): Promise<{ manifest: CheckpointManifest; tensors: tf.NamedTensorMap }> {
+): Promise<{ manifest: CheckpointManifest; tensors: tf.NamedTensorMap; verified: boolean }> {
   const manifest = await readManifest(storage, prefix);
-  const bytes = await storage.read(manifest.weightsFile);
   const where = `${storage.location}/${manifest.weightsFile}`;
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await readCapped(storage, manifest.weightsFile, manifest.byteLength);
+  } catch (e) {
+    if (!(e instanceof CheckpointError) || e.code !== 'FILE_TOO_LARGE') throw e;
+    throw new CheckpointError(
+      'CORRUPT_CHECKPOINT',
+      `Checkpoint ${prefix}: weights file ${where} is larger than the ${manifest.byteLength} bytes its manifest expects.`,
+      { cause: e },
+    );
+  }
   if (bytes === null) {
     // Retention may have deleted the checkpoint between the two reads (it removes the manifest first): then the
     // checkpoint is gone, not corrupt.
@@ -143,14 +233,61 @@ export async function readCheckpoint(
       `Checkpoint ${prefix}: weights file ${where} has ${bytes.byteLength} bytes; its manifest expects ${manifest.byteLength}.`,
     );
   }
+  const ranges = entryRanges(manifest.weights);
+  if (manifest.crc32c) {
+    for (const [i, w] of manifest.weights.entries()) {
+      const { start, end } = ranges[i]!;
+      const actual = crc32c(bytes, start, end);
+      if (actual !== manifest.crc32c[i]) {
+        throw new CheckpointError(
+          'CORRUPT_CHECKPOINT',
+          `Checkpoint ${prefix}: tensor ${w.name} in ${where} (bytes ${start}-${end}) fails its CRC-32C check: the manifest says ${hex(manifest.crc32c[i]!)}, the bytes give ${hex(actual)}.`,
+        );
+      }
+    }
+  }
+  checkGlobalStep(prefix, manifest, bytes, ranges);
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const tensors = tf.io.decodeWeights(buffer, [...manifest.weights]);
-  return { manifest, tensors };
+  return { manifest, tensors, verified: manifest.crc32c !== undefined };
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
+
+/** The `global_step` tensor must be one finite integer >= 0, equal to the manifest's step and the prefix's number. */
+function checkGlobalStep(
+  prefix: string,
+  manifest: CheckpointManifest,
+  bytes: Uint8Array,
+  ranges: readonly { start: number; end: number }[],
+): void {
+  const i = manifest.weights.findIndex((w) => w.name === 'global_step');
+  const fromName = /-(\d+)$/.exec(prefix)?.[1];
+  const problems: string[] = [];
+  if (fromName !== undefined && Number(fromName) !== manifest.globalStep)
+    problems.push(`its name says step ${fromName} but its manifest says ${manifest.globalStep}`);
+  if (i >= 0) {
+    const { start, end } = ranges[i]!;
+    const w = manifest.weights[i]!;
+    const view = new DataView(bytes.buffer, bytes.byteOffset + start, end - start);
+    const value =
+      end - start !== 4 ? Number.NaN : w.dtype === 'int32' ? view.getInt32(0, true) : view.getFloat32(0, true);
+    if (!(Number.isSafeInteger(value) && value >= 0))
+      problems.push(
+        `its global_step tensor holds ${end - start === 4 ? value : `${(end - start) / 4} values`}, not one integer >= 0`,
+      );
+    else if (value !== manifest.globalStep)
+      problems.push(`its global_step tensor holds ${value} but its manifest says ${manifest.globalStep}`);
+  }
+  if (problems.length > 0)
+    throw new CheckpointError('CORRUPT_CHECKPOINT', `Checkpoint ${prefix}: ${problems.join('; ')}.`);
 }
 
 /** Reads the `checkpoint` state file, or null when the directory has none. */
 export async function readCheckpointState(storage: ModelDirStorage): Promise<CheckpointState | null> {
-  const bytes = await storage.read(CHECKPOINT_STATE_FILE);
+  const bytes = await readCapped(storage, CHECKPOINT_STATE_FILE, MAX_STATE_FILE_BYTES);
   if (bytes === null) return null;
   const state = parseCheckpointState(new TextDecoder().decode(bytes), `${storage.location}/${CHECKPOINT_STATE_FILE}`);
   // TF often writes absolute paths; those that point into this very directory are plain names here.

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS } from '../defaults.js';
 import { checkpointFiles, readCheckpointState, readManifest, writeCheckpoint } from './checkpoint-io.js';
 import { CHECKPOINT_STATE_FILE, formatCheckpointState } from './checkpoint-state.js';
-import type { ModelDirStorage } from './storage.js';
+import { isPlainFileName, type ModelDirStorage } from './storage.js';
 
 /** How many checkpoints to keep: the newest `keepMax`, plus one every `keepEveryNHours` (TF's two settings). */
 export interface RetentionPolicy {
@@ -13,7 +13,9 @@ export interface RetentionPolicy {
 /**
  * Writes numbered checkpoints into a model directory and keeps the `checkpoint` state file and the retained ones.
  * The state file is rewritten only after the new checkpoint is complete, and old files are deleted only after that,
- * so the state file always names checkpoints that exist.
+ * so the state file always names checkpoints that exist. Only checkpoints the state file tracked are ever deleted
+ * (as TF's Saver does): files it does not name — another run's, or what a crash between the state-file update and
+ * the deletions left — stay on disk.
  */
 export class CheckpointManager {
   private readonly policy: RetentionPolicy;
@@ -39,12 +41,18 @@ export class CheckpointManager {
     const removable = await this.notPreservedByAge(dropped);
     // Checkpoints kept for their age stay listed, oldest first, so tools can still find them.
     const listed = [...dropped.filter((p) => !removable.includes(p)), ...keep];
-    await this.storage.writeAtomic(
-      CHECKPOINT_STATE_FILE,
-      formatCheckpointState({ modelCheckpointPath: prefix, allModelCheckpointPaths: listed }),
-    );
-    for (const old of removable) await this.removeCheckpoint(old);
-    await this.removeOrphans(globalStep, new Set(listed));
+    try {
+      await this.storage.writeAtomic(
+        CHECKPOINT_STATE_FILE,
+        formatCheckpointState({ modelCheckpointPath: prefix, allModelCheckpointPaths: listed }),
+      );
+    } catch (e) {
+      // The checkpoint just written is ours and no state file names it: free its space (the disk is likely full).
+      if (!state?.allModelCheckpointPaths.includes(prefix)) await this.removeCheckpoint(prefix).catch(() => {});
+      throw e;
+    }
+    // A state file may name checkpoints elsewhere (absolute paths of another directory): never ours to delete.
+    for (const old of removable) if (isPlainFileName(old)) await this.removeCheckpoint(old);
     await this.storage.sweep?.();
     return prefix;
   }
@@ -54,24 +62,6 @@ export class CheckpointManager {
     // Manifest first: a manifest without its weights would look like a corrupt checkpoint.
     await this.storage.remove(files.manifest);
     await this.storage.remove(files.weights);
-  }
-
-  /**
-   * Deletes older checkpoint files that the state file no longer lists: what a crash between rewriting the state
-   * file and deleting the retired checkpoint leaves behind.
-   */
-  private async removeOrphans(current: number, listed: ReadonlySet<string>): Promise<void> {
-    const pattern = new RegExp(
-      `^${this.basename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)\\.(index\\.json|weights\\.bin)$`,
-    );
-    const orphans = new Set<string>();
-    for (const name of await this.storage.list()) {
-      const m = pattern.exec(name);
-      if (!m || Number(m[1]) >= current) continue;
-      const prefix = `${this.basename}-${m[1]}`;
-      if (!listed.has(prefix)) orphans.add(prefix);
-    }
-    for (const prefix of orphans) await this.removeCheckpoint(prefix);
   }
 
   /** Of the checkpoints falling out of the window, those not kept by `keepEveryNHours`. */

@@ -56,23 +56,28 @@ describe('checkpoint files', () => {
     expect(await latestCheckpoint(fileStorage(dir))).toBe('/elsewhere/model.ckpt-300');
   });
 
-  it('saving removes orphaned older checkpoints and temporary files of dead writers', async () => {
+  it('saving deletes only checkpoints the state file tracked; it sweeps temporary files of dead writers', async () => {
     const { dir, cleanup } = tempModelDir();
     cleanups.push(cleanup);
     const storage = fileStorage(dir);
-    const manager = new CheckpointManager(storage, 5);
+    const manager = new CheckpointManager(storage, 1);
     const t = tf.scalar(1);
     await manager.save(1, { w: t });
-    // What a kill between the state file update and the deletions, or in the middle of a write, leaves behind.
+    // Not tracked by the state file: another run's, or what a kill between the state-file update and the deletions
+    // leaves. Not ours to delete (TF's Saver keeps them too). Temporary files of a dead writer are ours.
     await writeCheckpoint(storage, 'model.ckpt-0', { w: t }, 0);
     writeFileSync(join(dir, '.model.ckpt-2.weights.bin.tmp-999999999-abcd'), 'partial');
     writeFileSync(join(dir, `.model.ckpt-2.index.json.tmp-${process.pid}-beef`), 'being written');
     await manager.save(2, { w: t });
     t.dispose();
     const files = readdirSync(dir).sort();
-    expect(files).not.toContain('model.ckpt-0.index.json');
+    expect(files).toContain('model.ckpt-0.index.json');
+    expect(files).toContain('model.ckpt-0.weights.bin');
+    // model.ckpt-1 was tracked and fell out of keepMax 1.
+    expect(files).not.toContain('model.ckpt-1.index.json');
+    expect(files).not.toContain('model.ckpt-1.weights.bin');
     expect(files).not.toContain('.model.ckpt-2.weights.bin.tmp-999999999-abcd');
     expect(files).toContain(`.model.ckpt-2.index.json.tmp-${process.pid}-beef`);
-    expect(existsSync(join(dir, 'model.ckpt-1.index.json'))).toBe(true);
+    expect(existsSync(join(dir, 'model.ckpt-2.index.json'))).toBe(true);
   });
 });

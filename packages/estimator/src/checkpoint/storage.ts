@@ -1,6 +1,20 @@
 import type { SummaryWriter } from '@estimatorjs/summary';
 import { CheckpointError } from '../errors.js';
 
+/** Options of {@link ModelDirStorage.read}. */
+export interface ReadOptions {
+  /** Refuse files larger than this many bytes. */
+  readonly maxBytes?: number;
+}
+
+/** The error for a file over a read cap; `where` names it. */
+export function tooLargeError(where: string, size: number | string, maxBytes: number): CheckpointError {
+  return new CheckpointError(
+    'FILE_TOO_LARGE',
+    `${where} has ${size} bytes; at most ${maxBytes} are expected there, so it is not read. Is it the right file?`,
+  );
+}
+
 /**
  * A model directory: a flat namespace of files that checkpoints are written to.
  * Implementations: the file system (`fileStorage` from `@estimatorjs/estimator/node`), memory ({@link MemoryStorage}),
@@ -9,8 +23,11 @@ import { CheckpointError } from '../errors.js';
 export interface ModelDirStorage {
   /** A human-readable location, for messages (a path, or `memory://name`). */
   readonly location: string;
-  /** The file's bytes, or null if it does not exist. */
-  read(name: string): Promise<Uint8Array | null>;
+  /**
+   * The file's bytes, or null if it does not exist. With `maxBytes`, a larger file is an error (`FILE_TOO_LARGE`)
+   * raised before reading it whole; file systems also refuse anything but a regular file (a FIFO, a device).
+   */
+  read(name: string, options?: ReadOptions): Promise<Uint8Array | null>;
   /** Writes the whole file atomically (write aside, then rename). */
   writeAtomic(name: string, data: Uint8Array | string): Promise<void>;
   /** The names of the files in the directory (no subdirectories). */
@@ -19,6 +36,11 @@ export interface ModelDirStorage {
   remove(name: string): Promise<void>;
   /** Removes what interrupted writes left behind (temporary files of dead processes). Optional. */
   sweep?(): Promise<void>;
+  /**
+   * Takes the directory's trainer lock, or fails with `MODEL_DIR_LOCKED` naming its live owner; resolves to the
+   * release function. Optional: storages without it do not guard against two trainers.
+   */
+  lockForTraining?(api: string): Promise<() => Promise<void>>;
   /** True when `dir` names this same directory (TF writes absolute paths into `checkpoint` files). Optional. */
   isSameDirectory?(dir: string): boolean;
   /**
@@ -48,6 +70,16 @@ export function checkFileName(api: string, name: string): void {
   }
 }
 
+/** True for a name {@link checkFileName} accepts (a state file may name checkpoints in other directories). */
+export function isPlainFileName(name: string): boolean {
+  try {
+    checkFileName('isPlainFileName()', name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A model directory kept in memory (tests, throwaway runs). Shared by name within the process, so two
  * estimators given `new MemoryStorage('x')` twice do not see each other; pass the same instance instead.
@@ -62,9 +94,11 @@ export class MemoryStorage implements ModelDirStorage {
     this.location = `memory://${name}`;
   }
 
-  async read(name: string): Promise<Uint8Array | null> {
+  async read(name: string, options: ReadOptions = {}): Promise<Uint8Array | null> {
     checkFileName('MemoryStorage.read()', name);
     const f = this.files.get(name);
+    if (f && options.maxBytes !== undefined && f.length > options.maxBytes)
+      throw tooLargeError(`${this.location}/${name}`, f.length, options.maxBytes);
     return f ? f.slice() : null;
   }
 

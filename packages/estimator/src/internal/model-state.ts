@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { latestCheckpoint, readCheckpoint } from '../checkpoint/checkpoint-io.js';
 import type { CheckpointManager } from '../checkpoint/checkpoint-manager.js';
+import {
+  checkpointsOnDisk,
+  newestVerifiedBefore,
+  rebuildCheckpointState,
+  untrackedCheckpointsError,
+} from '../checkpoint/checkpoint-recovery.js';
+import { CHECKPOINT_STATE_FILE } from '../checkpoint/checkpoint-state.js';
 import type { ModelDirStorage } from '../checkpoint/storage.js';
 import { CheckpointError } from '../errors.js';
 import type { Optimizer } from '../optimizers.js';
@@ -24,28 +31,55 @@ export class ModelState {
   /** The input position saved with the checkpoint that was restored last, if any. */
   restoredInputState: unknown = null;
   private optimizer: { key: string; tfOptimizer: tf.Optimizer } | null = null;
+  private warnedUnverified = false;
   private pendingOptimizer: tf.NamedTensorMap | null = null;
 
-  constructor(private readonly storage: ModelDirStorage) {}
+  constructor(
+    private readonly storage: ModelDirStorage,
+    private readonly options: { rebuildCheckpointState?: boolean; log?: (line: string) => void } = {},
+  ) {}
+
+  /**
+   * The latest checkpoint the state file names. Without a state file, checkpoints on disk are either adopted
+   * (`rebuildCheckpointState`) or an error: never silently trained over.
+   */
+  private async latest(api: string): Promise<string | null> {
+    const latest = await latestCheckpoint(this.storage);
+    if (latest !== null) return latest;
+    const found = await checkpointsOnDisk(this.storage);
+    if (found.length === 0) return null;
+    if (!this.options.rebuildCheckpointState) throw untrackedCheckpointsError(api, this.storage, found);
+    const rebuilt = await rebuildCheckpointState(this.storage);
+    this.options.log?.(
+      `Rebuilt the missing '${CHECKPOINT_STATE_FILE}' state file of ${this.storage.location} (RunConfig.rebuildCheckpointState): latest ${rebuilt ?? 'none'}.`,
+    );
+    return rebuilt;
+  }
 
   /**
    * Makes memory match the newest checkpoint (or `prefix`) unless it already does. Returns the prefix in effect,
    * or null when the directory has no checkpoint.
    */
-  async sync(prefix?: string): Promise<string | null> {
-    let target = prefix ?? (await latestCheckpoint(this.storage));
+  async sync(prefix?: string, api = 'Estimator'): Promise<string | null> {
+    let target = prefix ?? (await this.latest(api));
     if (target === null || target === this.syncedCheckpoint) return target;
     let read: Awaited<ReturnType<typeof readCheckpoint>>;
     try {
-      read = await readCheckpoint(this.storage, target);
+      read = await this.read(api, target);
     } catch (e) {
       // A trainer's retention deleted the latest checkpoint while we read it: take the one that replaced it.
       if (prefix !== undefined || !(e instanceof CheckpointError) || e.code !== 'CHECKPOINT_NOT_FOUND') throw e;
       target = await latestCheckpoint(this.storage);
       if (target === null || target === this.syncedCheckpoint) return target;
-      read = await readCheckpoint(this.storage, target);
+      read = await this.read(api, target);
     }
     const { manifest, tensors } = read;
+    if (!read.verified && !this.warnedUnverified) {
+      this.warnedUnverified = true;
+      this.options.log?.(
+        `Restoring ${target} without checksum verification: it was written in checkpoint format version ${manifest.version}, before per-tensor CRC-32C checksums. Checkpoints saved from now on carry them.`,
+      );
+    }
     const step = tensors[GLOBAL_STEP];
     const model: tf.NamedTensorMap = {};
     const opt: tf.NamedTensorMap = {};
@@ -57,12 +91,35 @@ export class ModelState {
     this.globalStep = step ? (await step.data())[0]! : manifest.globalStep;
     this.restoredInputState = manifest.extra?.inputState ?? null;
     step?.dispose();
-    this.store.restore(model);
+    try {
+      this.store.restore(model, target);
+    } catch (e) {
+      tf.dispose(opt);
+      throw e;
+    }
     tf.dispose(this.pendingOptimizer ?? {});
     this.pendingOptimizer = Object.keys(opt).length > 0 ? opt : null;
     if (this.optimizer && this.pendingOptimizer) await this.applyPendingOptimizer();
     this.syncedCheckpoint = target;
     return target;
+  }
+
+  /**
+   * Reads and verifies a checkpoint. A corrupt one is an error that also names the newest older checkpoint that
+   * verifies, so the user knows what to fall back to.
+   */
+  private async read(api: string, prefix: string): ReturnType<typeof readCheckpoint> {
+    try {
+      return await readCheckpoint(this.storage, prefix);
+    } catch (e) {
+      if (!(e instanceof CheckpointError) || e.code !== 'CORRUPT_CHECKPOINT') throw e;
+      const older = await newestVerifiedBefore(this.storage, prefix);
+      const advice =
+        older === null
+          ? 'No older checkpoint in the directory verifies.'
+          : `The newest older checkpoint that verifies is ${older}: evaluate or predict from it with checkpointPath: '${older}' (--checkpoint_path=${older}), or name it in model_checkpoint_path of the 'checkpoint' file to resume training from it.`;
+      throw new CheckpointError('CORRUPT_CHECKPOINT', `${api}: ${e.message} ${advice}`, { cause: e });
+    }
   }
 
   /** The tfjs optimizer for `desc`, created on first use (and whenever its configuration changes). */
@@ -81,10 +138,12 @@ export class ModelState {
     this.pendingOptimizer = null;
     const opt = this.optimizer.tfOptimizer;
     const hidden = opt as unknown as Record<string, tf.Variable | undefined>;
-    const weights: { name: string; tensor: tf.Tensor }[] = [];
-    for (const [name, t] of Object.entries(pending)) {
-      if ((HIDDEN_OPTIMIZER_STATE as readonly string[]).includes(name)) continue;
-      weights.push({ name: name === 'iter' ? name : `${this.store.engineScope}/${name}`, tensor: t });
+    let weights: { name: string; tensor: tf.Tensor }[];
+    try {
+      weights = this.slotsByName(pending);
+    } catch (e) {
+      tf.dispose(pending);
+      throw e;
     }
     // tfjs optimizers' setWeights replaces their slot variables without disposing the old ones (Adam's m and v
     // after a reload from a checkpoint): free every slot that is not in use afterwards, and the `iter` scalars
@@ -99,6 +158,50 @@ export class ModelState {
       if (saved && hidden[key] instanceof tf.Variable) hidden[key].assign(saved);
     }
     tf.dispose(pending);
+  }
+
+  /**
+   * The saved optimizer weights in the order the tfjs optimizer expects them: `iter`, then for each kind of slot
+   * (Adam's m, then v) one per trainable variable in the order gradients reach it. tfjs matches slots to variables
+   * by position; this matches them by name, so a model_fn that now creates its variables in another order still
+   * gets each variable's own slots.
+   */
+  private slotsByName(pending: tf.NamedTensorMap): { name: string; tensor: tf.Tensor }[] {
+    const vars = this.store.trainable().map((v) => this.store.logicalName(v.name));
+    const byKind = new Map<string, Map<string, tf.Tensor>>();
+    const weights: { name: string; tensor: tf.Tensor }[] = [];
+    for (const [name, t] of Object.entries(pending)) {
+      if ((HIDDEN_OPTIMIZER_STATE as readonly string[]).includes(name)) continue;
+      if (name === 'iter') {
+        weights.push({ name, tensor: t });
+        continue;
+      }
+      const owner = vars.filter((v) => name.startsWith(`${v}/`)).sort((a, b) => b.length - a.length)[0];
+      if (owner === undefined) {
+        throw new CheckpointError(
+          'VARIABLE_NOT_FOUND',
+          `restore: the checkpoint holds optimizer slot ${name}, which belongs to no trainable variable of the model (it has ${vars.slice(0, 8).join(', ')}${vars.length > 8 ? ', …' : ''}).`,
+        );
+      }
+      const kind = name.slice(owner.length + 1);
+      if (!byKind.has(kind)) byKind.set(kind, new Map());
+      byKind.get(kind)!.set(owner, t);
+    }
+    // A variable that gets no gradient has no slots; every variable that has one kind of slot has all of them.
+    const withSlots = vars.filter((v) => [...byKind.values()].some((m) => m.has(v)));
+    for (const [kind, slots] of byKind) {
+      for (const v of withSlots) {
+        const t = slots.get(v);
+        if (!t) {
+          throw new CheckpointError(
+            'VARIABLE_NOT_FOUND',
+            `restore: the checkpoint has no optimizer slot ${v}/${kind}, though it has other slots of ${v}.`,
+          );
+        }
+        weights.push({ name: `${this.store.engineScope}/${v}/${kind}`, tensor: t });
+      }
+    }
+    return weights;
   }
 
   /** Writes a checkpoint of everything at the current global step. */
@@ -130,9 +233,10 @@ export class ModelState {
       this.syncedCheckpoint = prefix;
       return prefix;
     } catch (e) {
-      if (e instanceof CheckpointError) throw e;
+      // Errors that already say which checkpoint they were saving pass through; storage errors get the step.
+      if (e instanceof CheckpointError && e.message.startsWith('Saving')) throw e;
       throw new CheckpointError(
-        'SAVE_FAILED',
+        e instanceof CheckpointError ? e.code : 'SAVE_FAILED',
         `Saving a checkpoint at step ${this.globalStep} failed: ${(e as Error).message}`,
         { cause: e },
       );

@@ -199,6 +199,7 @@ async function buildForTraining<P>(
       optimizer = spec.trainOp.optimizer;
     }
   });
+  deps.model.store.checkAllRestored('Estimator.train()');
   if (optimizer) {
     deps.model.optimizerFor(optimizer, learningRateAt(optimizer.learningRate, deps.model.globalStep));
     await deps.model.applyPendingOptimizer();

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { constants, realpathSync, type Stats } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import type { SummaryWriter } from '@estimatorjs/summary';
 import { createFileWriter } from '@estimatorjs/summary/node';
-import { checkFileName, type ModelDirStorage } from '../checkpoint/storage.js';
+import { checkFileName, type ModelDirStorage, type ReadOptions, tooLargeError } from '../checkpoint/storage.js';
 import { CheckpointError } from '../errors.js';
+import { acquireTrainerLock, isAlive } from './trainer-lock.js';
 
 /**
  * A model directory on the file system. Writes go to a temporary file beside the target, are flushed to disk,
@@ -25,19 +27,54 @@ class FileStorage implements ModelDirStorage {
     this.location = dir;
   }
 
-  async read(name: string): Promise<Uint8Array | null> {
+  async read(name: string, options: ReadOptions = {}): Promise<Uint8Array | null> {
     checkFileName('fileStorage.read()', name);
+    const where = join(this.location, name);
+    let fh: FileHandle;
     try {
-      return new Uint8Array(await readFile(join(this.dir, name)));
+      // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below like any non-regular file.
+      fh = await open(join(this.dir, name), constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw ioError('read', join(this.location, name), e);
+      throw ioError('read', where, e);
+    }
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) {
+        throw new CheckpointError(
+          'NOT_A_FILE',
+          `fileStorage.read(): ${where} is ${kindOf(st)}, not a regular file; a model directory holds only regular files (a symlink to a device or pipe is refused too).`,
+        );
+      }
+      const max = options.maxBytes ?? Number.POSITIVE_INFINITY;
+      if (st.size > max) throw tooLargeError(where, st.size, max);
+      // Read at most max + 1 bytes whatever stat said, in case the file grows while we read.
+      const limit = Math.min(max, Number.MAX_SAFE_INTEGER - 1) + 1;
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for (;;) {
+        const want = Math.min(Math.max(st.size - total, 0) + 65536, limit - total);
+        if (want <= 0) break;
+        const buf = new Uint8Array(want);
+        const { bytesRead } = await fh.read(buf, 0, want, null);
+        if (bytesRead === 0) break;
+        chunks.push(buf.subarray(0, bytesRead));
+        total += bytesRead;
+      }
+      if (total > max) throw tooLargeError(where, `more than ${max}`, max);
+      return concat(chunks, total);
+    } catch (e) {
+      if (e instanceof CheckpointError) throw e;
+      throw ioError('read', where, e);
+    } finally {
+      await fh.close();
     }
   }
 
   async writeAtomic(name: string, data: Uint8Array | string): Promise<void> {
     checkFileName('fileStorage.writeAtomic()', name);
     const target = join(this.dir, name);
+    await this.refuseOutsideLink('fileStorage.writeAtomic()', target);
     const tmp = join(this.dir, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       await mkdir(this.dir, { recursive: true });
@@ -67,12 +104,50 @@ class FileStorage implements ModelDirStorage {
     }
   }
 
+  lockForTraining(api: string): Promise<() => Promise<void>> {
+    return acquireTrainerLock(api, this.dir, this.location);
+  }
+
   summaryWriterFor(logdir: string): SummaryWriter {
+    // Event files go under the model directory (itself, or eval/): a symlinked eval/ pointing elsewhere is refused.
+    const inside = realOrNull(this.dir);
+    const target = realOrNull(logdir);
+    if (inside !== null && target !== null && !isWithin(target, inside)) {
+      throw new CheckpointError(
+        'UNSAFE_PATH',
+        `fileStorage.summaryWriterFor(): ${logdir} resolves to ${target}, outside the model directory ${inside}; event files are not written through symlinks that leave it. Remove the link or use another modelDir.`,
+      );
+    }
     return createFileWriter(logdir);
   }
 
+  /** Refuses to write through a symlink in the model directory that points outside it. */
+  private async refuseOutsideLink(api: string, path: string): Promise<void> {
+    let isLink = false;
+    try {
+      isLink = (await lstat(path)).isSymbolicLink();
+    } catch {
+      return;
+    }
+    if (!isLink) return;
+    const inside = realOrNull(this.dir);
+    const target: string = realOrNull(path) ?? resolve(this.dir, await readlink(path, 'utf8'));
+    if (inside === null || !isWithin(target, inside)) {
+      throw new CheckpointError(
+        'UNSAFE_PATH',
+        `${api}: ${path} is a symlink to ${target}, outside the model directory; model directory files are never written through such links. Remove the link.`,
+      );
+    }
+  }
+
   isSameDirectory(dir: string): boolean {
-    return resolve(dir) === this.dir;
+    if (resolve(dir) === this.dir) return true;
+    // The same directory spelled through a symlink (TF writes the path it was given, e.g. /data/run → /mnt/x/run).
+    try {
+      return realpathSync(dir) === realpathSync(this.dir);
+    } catch {
+      return false;
+    }
   }
 
   /** Deletes `.<name>.tmp-<pid>-<hex>` files whose writer process no longer exists (killed mid-write). */
@@ -95,18 +170,40 @@ class FileStorage implements ModelDirStorage {
   }
 }
 
+function realOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function isWithin(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isDirectory()) return 'a directory';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 function ioError(op: string, path: string, e: unknown): CheckpointError {
   const err = e as NodeJS.ErrnoException;
   const hint = err.code === 'ENOSPC' ? ' (the disk is full)' : err.code === 'EACCES' ? ' (permission denied)' : '';
   return new CheckpointError('STORAGE_IO', `Could not ${op} ${path}${hint}: ${err.message}`, { cause: e });
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -3,6 +3,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ModelDirStorage, readCheckpointState } from '@estimatorjs/estimator';
 import { fileStorage } from '@estimatorjs/estimator/node';
+import { type EventSink, EventWriter } from '@estimatorjs/summary';
+import { listEventFiles, readEvents } from '@estimatorjs/summary/node';
 import { itWithTool, setupTestBackend, type Tool, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +50,25 @@ function fillingDisk(path: string, okWrites: number): ModelDirStorage & { writes
   return s;
 }
 
+/**
+ * Event files on the same "disk": an in-memory sink whose appends fail with ENOSPC once `full()` says so. Records
+ * appended before stay in `chunks`.
+ */
+function eventSinkOn(full: () => boolean): EventSink & { chunks: Uint8Array[]; attempts: number } {
+  const sink = {
+    name: 'events.out.tfevents.full-disk',
+    chunks: [] as Uint8Array[],
+    attempts: 0,
+    async append(b: Uint8Array) {
+      sink.attempts += 1;
+      if (full()) throw enospc();
+      sink.chunks.push(b);
+    },
+    async close() {},
+  };
+  return sink;
+}
+
 /** The messages of an error and its causes, joined. */
 function messages(e: unknown): string {
   const out: string[] = [];
@@ -84,6 +105,8 @@ describe('disk full', () => {
       expect(err.code).toBeTypeOf('string');
       // Training stopped at the failed save, not later.
       expect(est.globalStep).toBe(30);
+      // The failed save left no file of model.ckpt-30 behind (no orphan weights file filling the disk further).
+      expect((await storage.list()).filter((f) => f.startsWith('model.ckpt-30.'))).toEqual([]);
       est.dispose();
       expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
       // The state file still names step 20, which loads.
@@ -97,6 +120,45 @@ describe('disk full', () => {
       again.dispose();
     });
   }
+
+  it("a full disk at the state-file write: the checkpoint's ENOSPC is the error shown, not the event file's", async () => {
+    const path = dir();
+    const disk = fillingDisk(path, 8);
+    const sink = eventSinkOn(() => disk.writes >= 8);
+    const storage: ModelDirStorage = { ...disk, summaryWriterFor: (logdir) => new EventWriter(sink, { logdir }) };
+    const est = makeEstimator({ modelDir: path, storage, saveEvery: 10, keepMax: 2, summarySteps: 1 });
+    const err = await caught(est.train(makeInputFn(), { maxSteps: 100 }));
+    est.dispose();
+    // The event sink failed too (summaries every step on the same full disk)…
+    expect(sink.attempts).toBeGreaterThan(sink.chunks.length);
+    // …but the error is the checkpoint's, naming the step.
+    expect(err.message).toMatch(/Saving a checkpoint at step 30 failed: ENOSPC/);
+    expect(messages(err)).not.toMatch(/EventWriter|tfevents/);
+    expect((await checkStateFile(fileStorage(path))).latest).toBe('model.ckpt-20');
+  });
+
+  it('an event file that stopped being written stops training at the next checkpoint, which is saved', async () => {
+    const path = dir();
+    const disk = fillingDisk(path, 1_000);
+    let eventsFull = false;
+    const sink = eventSinkOn(() => eventsFull);
+    const storage: ModelDirStorage = { ...disk, summaryWriterFor: (logdir) => new EventWriter(sink, { logdir }) };
+    const est = makeEstimator({ modelDir: path, storage, saveEvery: 10, keepMax: 2, summarySteps: 1 });
+    const hook = {
+      afterRun(ctx: { globalStep: number }) {
+        if (ctx.globalStep === 13) eventsFull = true;
+      },
+    };
+    const err = await caught(est.train(makeInputFn(), { maxSteps: 100, hooks: [hook] }));
+    est.dispose();
+    expect(messages(err)).toMatch(/events\.out\.tfevents\.full-disk.*ENOSPC/);
+    // Not at close() after step 100: at the first checkpoint after the failure, and that checkpoint is on disk.
+    expect(est.globalStep).toBe(20);
+    expect((await checkStateFile(fileStorage(path))).latest).toBe('model.ckpt-20');
+    // Nothing was appended after the failed append.
+    const appendsAfterFailure = sink.attempts - sink.chunks.length;
+    expect(appendsAfterFailure).toBe(1);
+  });
 
   const mountPoint = join(tempModelDir('estimatorjs-tmpfs-').dir);
   let mounted = false;
@@ -127,9 +189,13 @@ describe('disk full', () => {
       // keepMax null keeps every checkpoint, so the disk fills after a few saves.
       const est = makeEstimator({ modelDir: path, saveEvery: 5, keepMax: null, summarySteps: 1_000_000 });
       const err = await caught(est.train(makeInputFn(), { maxSteps: 10_000 }));
-      // Whichever write hits the full disk first (a checkpoint file or the event file) names its path.
+      // Whichever write hits the full disk first (a checkpoint file or the event file) names its path; a
+      // checkpoint's error names the step it was saving.
       expect(messages(err)).toMatch(/disk is full|ENOSPC/);
       expect(messages(err)).toContain(path);
+      if (!/tfevents/.test(err.message)) expect(err.message).toMatch(/Saving a checkpoint at step \d+ failed/);
+      // The event file holds whole records only: a torn append was cut back off.
+      for (const file of await listEventFiles(path)) for await (const _ of readEvents(file)) void _;
       expect(est.globalStep).toBeLessThan(10_000);
       est.dispose();
       const state = await readCheckpointState(fileStorage(path));

@@ -16,4 +16,5 @@ export declare function makeEstimator(options: {
   logSteps?: number;
   log?: (line: string) => void;
   params?: { lossShift?: 'max' };
+  rebuildCheckpointState?: boolean;
 }): Estimator;

@@ -58,7 +58,10 @@ export function modelFn(features, labels, mode, params) {
   return { mode, loss, trainOp: new AdamOptimizer({ learningRate: 0.01 }).minimize(loss) };
 }
 
-/** The MLP's Estimator. `options`: modelDir, storage, saveEvery, keepMax, summarySteps, logSteps, log, params. */
+/**
+ * The MLP's Estimator. `options`: modelDir, storage, saveEvery, keepMax, summarySteps, logSteps, log, params,
+ * rebuildCheckpointState.
+ */
 export function makeEstimator(options) {
   return new Estimator({
     modelFn,
@@ -71,6 +74,7 @@ export function makeEstimator(options) {
       keepCheckpointMax: 'keepMax' in options ? options.keepMax : 3,
       saveSummarySteps: options.summarySteps ?? 50,
       logStepCountSteps: options.logSteps ?? 1_000_000,
+      rebuildCheckpointState: options.rebuildCheckpointState ?? false,
     }),
     log: options.log ?? (() => {}),
   });

@@ -1,3 +1,4 @@
+import type { ModelDirStorage } from '@estimatorjs/estimator';
 import { fileStorage } from '@estimatorjs/estimator/node';
 import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,17 @@ const TARGETS = [
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20_240_610);
 
 const dirs: { cleanup: () => void }[] = [];
+
+/** The newest checkpoint whose manifest is on disk, for a directory without a state file. */
+async function newestOnDisk(storage: ModelDirStorage): Promise<{ latest: string; step: number } | null> {
+  const steps = (await storage.list())
+    .map((f) => /^model\.ckpt-(\d+)\.index\.json$/.exec(f)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number);
+  if (steps.length === 0) return null;
+  const step = Math.max(...steps);
+  return { latest: `model.ckpt-${step}`, step };
+}
 afterAll(() => {
   for (const d of dirs) d.cleanup();
 });
@@ -51,7 +63,7 @@ describe('kill -9 and resume', () => {
       const afterMs = 20 + Math.floor(random() * 250);
       const result = await runChild(
         'trainer-child.mjs',
-        { modelDir: killed, maxSteps: UNREACHABLE, saveEvery: SAVE_EVERY, kill },
+        { modelDir: killed, maxSteps: UNREACHABLE, saveEvery: SAVE_EVERY, kill, rebuildCheckpointState: true },
         (line, killNow) => {
           if (external && line.startsWith('restored ')) setTimeout(killNow, afterMs);
         },
@@ -63,6 +75,9 @@ describe('kill -9 and resume', () => {
       expect(restored, context).toBe(`restored ${expected.latest ?? 'none'} ${expected.step}`);
       // Whatever was interrupted, the state file names only checkpoints that exist and load.
       expected = await checkStateFile(storage);
+      // A kill between the very first checkpoint's manifest and the state file leaves a checkpoint no state file
+      // names: the restart (RunConfig.rebuildCheckpointState) adopts the newest one that loads.
+      if (expected.latest === null) expected = (await newestOnDisk(storage)) ?? expected;
       const kind = kill ? `${kill.op} ${kill.file} ${kill.delayMs ? '(during)' : '(before)'}` : 'external';
       if (kill)
         expect(
@@ -74,7 +89,12 @@ describe('kill -9 and resume', () => {
     expect(kinds.size).toBe(1 + TARGETS.length * 2);
 
     const MAX_STEPS = expected.step + 5 * SAVE_EVERY;
-    const last = await runChild('trainer-child.mjs', { modelDir: killed, maxSteps: MAX_STEPS, saveEvery: SAVE_EVERY });
+    const last = await runChild('trainer-child.mjs', {
+      modelDir: killed,
+      maxSteps: MAX_STEPS,
+      saveEvery: SAVE_EVERY,
+      rebuildCheckpointState: true,
+    });
     expect(
       last.lines.find((l) => l.startsWith('restored ')),
       last.stderr,

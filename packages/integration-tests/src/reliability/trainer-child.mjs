@@ -1,5 +1,5 @@
 // A trainer process for the kill -9 and trainer/evaluator tests. Usage: node trainer-child.mjs '<json options>'
-//   { modelDir, maxSteps, saveEvery?, keepMax?, kill?: { op, file, nth, delayMs } }
+//   { modelDir, maxSteps, saveEvery?, keepMax?, rebuildCheckpointState?, kill?: { op, file, nth, delayMs } }
 // With `kill` it SIGKILLs itself at its nth model-directory operation `op` ('write' | 'remove') on a `file` of kind
 // 'weights' | 'manifest' | 'state': `delayMs` after the real operation started (0: just before it starts), so
 // kills land inside the write, the fsync or the rename.
@@ -39,6 +39,7 @@ const storage = {
   list: () => inner.list(),
   writeAtomic: (name, data) => guarded('write', name, () => inner.writeAtomic(name, data)),
   remove: (name) => guarded('remove', name, () => inner.remove(name)),
+  lockForTraining: (api) => inner.lockForTraining(api),
 };
 
 const log = (line) => {
@@ -46,6 +47,13 @@ const log = (line) => {
   if (m) process.stdout.write(`restored ${m[1]} ${m[2]}\n`);
   else if (line.startsWith('Starting training from global step')) process.stdout.write('restored none 0\n');
 };
-const est = makeEstimator({ modelDir: opts.modelDir, storage, saveEvery: opts.saveEvery, keepMax: opts.keepMax, log });
+const est = makeEstimator({
+  modelDir: opts.modelDir,
+  storage,
+  saveEvery: opts.saveEvery,
+  keepMax: opts.keepMax,
+  log,
+  rebuildCheckpointState: opts.rebuildCheckpointState,
+});
 await est.train(makeInputFn(), { maxSteps: opts.maxSteps });
 process.stdout.write(`done ${est.globalStep}\n`);

@@ -19,6 +19,7 @@ export type ValueFill = (w: ProtoWriter) => void;
 export type EventPayload =
   | { readonly fileVersion: string }
   | { readonly graphDef: Uint8Array }
+  | { readonly sessionLog: { readonly status: number; readonly checkpointPath?: string; readonly msg?: string } }
   | { readonly values: readonly ValueFill[] };
 
 /** Serializes an Event and frames it as one TFRecord (length, masked CRCs). */
@@ -29,7 +30,14 @@ export function encodeEventRecord(wallTime: number, step: number, payload: Event
   if (step !== 0) w.varint(2, step);
   if ('fileVersion' in payload) w.string(3, payload.fileVersion);
   else if ('graphDef' in payload) w.bytes(4, payload.graphDef);
-  else
+  else if ('sessionLog' in payload) {
+    const sl = payload.sessionLog;
+    w.message(7, (m) => {
+      m.varint(1, sl.status);
+      if (sl.checkpointPath) m.string(2, sl.checkpointPath);
+      if (sl.msg) m.string(3, sl.msg);
+    });
+  } else
     w.message(5, (s) => {
       for (const fill of payload.values) s.message(1, fill);
     });

@@ -1,18 +1,21 @@
 /** An event file on the local file system (Node). */
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { SummaryError } from '../errors.js';
 import type { EventSink } from '../summary-writer.js';
 
 /**
  * Appends to one event file. The file is created when the sink is constructed, exclusively: an existing file is
  * never overwritten (code `SUMMARY_IO`, `cause.code === 'EEXIST'`). Writes are synchronous appends of a few
- * kilobytes per flush, so a process exit never interleaves a half-written record.
+ * kilobytes per flush, so a process exit never interleaves a half-written record; an append that fails part-way
+ * is cut back off the file.
  * @example
  *   const writer = new EventWriter(new FileEventSink('/tmp/run/events.out.tfevents.1.host'));
  */
 export class FileEventSink implements EventSink {
   readonly name: string;
   private fd: number | undefined;
+  /** Bytes of whole appends so far: where a failed append is cut back to. */
+  private size = 0;
 
   constructor(path: string) {
     this.name = path;
@@ -34,7 +37,21 @@ export class FileEventSink implements EventSink {
       throw new SummaryError('SUMMARY_CLOSED', `FileEventSink.append(): '${this.name}' is closed.`);
     }
     let off = 0;
-    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    try {
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      // A partial write (a full disk) leaves a torn record: cut the file back to the last whole append so readers
+      // see every complete record and no garbage.
+      if (off > 0) {
+        try {
+          ftruncateSync(this.fd, this.size);
+        } catch {
+          // the original error says more
+        }
+      }
+      throw e;
+    }
+    this.size += bytes.length;
   }
 
   async close(): Promise<void> {
