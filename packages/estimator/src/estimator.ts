@@ -381,7 +381,7 @@ export class Estimator<P = unknown> {
 
   /** Syncs memory with the newest checkpoint; warm-starts a fresh model once. Returns the restored prefix or null. */
   private async prepare(checkpointPath?: string, api?: string): Promise<string | null> {
-    const prefix = checkpointPrefix('checkpointPath', this.modelDir, checkpointPath, platform.joinPath);
+    const prefix = checkpointPrefix(api ?? 'Estimator', this.modelDir, checkpointPath, platform.joinPath);
     const restored = await this.model.sync(prefix, api);
     if (
       restored === null &&

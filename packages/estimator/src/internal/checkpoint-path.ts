@@ -23,7 +23,7 @@ export function checkpointPrefix(
   const prefix = path.slice(cut + 1);
   if (prefix !== '' && join(modelDir, prefix) === join(path.slice(0, cut) || '/', prefix)) return prefix;
   throw new ConfigError(
-    'INVALID_ARGUMENT',
+    'UNSAFE_NAME',
     `${api}: checkpointPath must name a checkpoint in the model directory ${modelDir} (e.g. "model.ckpt-300" or the path latestCheckpoint() returns). Received ${JSON.stringify(path)}.`,
   );
 }
