@@ -46,7 +46,7 @@ describe('Estimator accessors (TF get_variable_names / get_variable_value / late
     for await (const p of est.predict(inputFn, { checkpointPath: latest! })) preds.push(p);
     expect(preds).toHaveLength(6);
     await expect(est.evaluate(inputFn, { checkpointPath: '/elsewhere/model.ckpt-3' })).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
+      code: 'UNSAFE_NAME',
     });
   });
 
