@@ -46,7 +46,17 @@ export {
   type PiecewiseConstantOptions,
   type PolynomialDecayOptions,
 } from './learning-rate-schedules.js';
-export { losses } from './losses.js';
+export {
+  type LossOptions,
+  type LossWeights,
+  losses,
+  Reduction,
+  type ReductionKey,
+  type RegressionLossOptions,
+  type SigmoidCrossEntropyOptions,
+  type SoftmaxCrossEntropyOptions,
+  type SparseSoftmaxCrossEntropyOptions,
+} from './losses/index.js';
 export {
   type AucOptions,
   type AucSummationMethod,
