@@ -67,12 +67,28 @@ export {
 export { type Mode, ModeKeys } from './mode-keys.js';
 export { type ModelSummary, summary } from './model-summaries.js';
 export {
+  AdagradDAOptimizer,
+  type AdagradDAOptions,
+  AdamaxOptimizer,
+  type AdamaxOptions,
+  FtrlOptimizer,
+  type FtrlOptions,
+  group,
+  ProximalAdagradOptimizer,
+  type ProximalAdagradOptions,
+  ProximalGradientDescentOptimizer,
+  type ProximalGradientDescentOptions,
+} from './optimizers/index.js';
+export {
   AdadeltaOptimizer,
   AdagradOptimizer,
-  AdamaxOptimizer,
   AdamOptimizer,
+  type ApplyGradientsOp,
+  type GradAndVar,
   GradientDescentOptimizer,
+  type GroupOp,
   type LearningRate,
+  type MinimizeOp,
   MomentumOptimizer,
   Optimizer,
   RMSPropOptimizer,

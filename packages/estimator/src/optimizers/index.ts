@@ -1,0 +1,10 @@
+export { AdagradDAOptimizer, type AdagradDAOptions } from './adagrad-da-optimizer.js';
+export { AdamaxOptimizer, type AdamaxOptions } from './adamax-optimizer.js';
+export { FtrlOptimizer, type FtrlOptions } from './ftrl-optimizer.js';
+export {
+  ProximalAdagradOptimizer,
+  type ProximalAdagradOptions,
+  ProximalGradientDescentOptimizer,
+  type ProximalGradientDescentOptions,
+} from './proximal-optimizers.js';
+export { group } from './train-op.js';
