@@ -67,8 +67,10 @@ export {
 export { type Mode, ModeKeys } from './mode-keys.js';
 export { type ModelSummary, summary } from './model-summaries.js';
 export {
+  AdadeltaOptimizer,
   AdagradDAOptimizer,
   type AdagradDAOptions,
+  AdagradOptimizer,
   AdamaxOptimizer,
   type AdamaxOptions,
   FtrlOptimizer,
@@ -80,8 +82,6 @@ export {
   type ProximalGradientDescentOptions,
 } from './optimizers/index.js';
 export {
-  AdadeltaOptimizer,
-  AdagradOptimizer,
   AdamOptimizer,
   type ApplyGradientsOp,
   type GradAndVar,

@@ -227,51 +227,6 @@ export class RMSPropOptimizer extends Optimizer {
   }
 }
 
-/**
- * Adagrad (TF's `AdagradOptimizer`: `accum += g²; var -= lr * g / sqrt(accum)`, `initialAccumulatorValue` default
- * 0.1). tfjs' Adagrad adds the backend's epsilon inside the square root (1e-7, but 1e-4 on webgl), so updates differ
- * from TF's by that much.
- */
-export class AdagradOptimizer extends Optimizer {
-  readonly name = 'Adagrad';
-  private readonly initialAccumulatorValue: number;
-  constructor(options: { learningRate: LearningRate; initialAccumulatorValue?: number }) {
-    super(options?.learningRate, options, ['learningRate', 'initialAccumulatorValue']);
-    this.initialAccumulatorValue = numberOption(
-      'new AdagradOptimizer()',
-      'initialAccumulatorValue',
-      options.initialAccumulatorValue,
-      0.1,
-      0,
-      true,
-    );
-  }
-  create(lr: number): tf.Optimizer {
-    return tf.train.adagrad(lr, this.initialAccumulatorValue);
-  }
-  override configKey(): string {
-    return `Adagrad(${this.initialAccumulatorValue})`;
-  }
-}
-
-/** Adadelta (TF's `AdadeltaOptimizer`; defaults learningRate 0.001, rho 0.95, epsilon 1e-8 as in TF 1.x). */
-export class AdadeltaOptimizer extends Optimizer {
-  readonly name = 'Adadelta';
-  private readonly rho: number;
-  private readonly epsilon: number;
-  constructor(options: { learningRate?: LearningRate; rho?: number; epsilon?: number } = {}) {
-    super(options?.learningRate ?? 0.001, options, ['learningRate', 'rho', 'epsilon']);
-    this.rho = numberOption('new AdadeltaOptimizer()', 'rho', options.rho, 0.95, 0);
-    this.epsilon = numberOption('new AdadeltaOptimizer()', 'epsilon', options.epsilon, 1e-8, 0);
-  }
-  create(lr: number): tf.Optimizer {
-    return tf.train.adadelta(lr, this.rho, this.epsilon);
-  }
-  override configKey(): string {
-    return `Adadelta(${this.rho},${this.epsilon})`;
-  }
-}
-
 /** The learning rate at `globalStep`. */
 export function learningRateAt(lr: LearningRate, globalStep: number): number {
   return typeof lr === 'number' ? lr : lr(globalStep);

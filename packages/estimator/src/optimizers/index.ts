@@ -1,4 +1,5 @@
 export { AdagradDAOptimizer, type AdagradDAOptions } from './adagrad-da-optimizer.js';
+export { AdadeltaOptimizer, AdagradOptimizer } from './adagrad-optimizers.js';
 export { AdamaxOptimizer, type AdamaxOptions } from './adamax-optimizer.js';
 export { FtrlOptimizer, type FtrlOptions } from './ftrl-optimizer.js';
 export {

@@ -12,6 +12,11 @@ export interface UpdateRule {
   readonly name: string;
   /** Initial values of each slot for a variable (e.g. FTRL's accumulator, then its linear term). */
   readonly slots: readonly ((v: tf.Variable) => tf.Tensor)[];
+  /**
+   * Slot suffixes an earlier estimator-js release (tfjs' own optimizer) saved, by slot index, read so older
+   * checkpoints still resume (e.g. Adadelta's `accum_grad`, `accum_var`). tfjs' `iter` count is dropped on read.
+   */
+  readonly legacySlotSuffixes?: readonly string[];
   /** Non-slot scalars by TF name, with their initial values (e.g. AdaMax's `beta1_power`). */
   readonly nonSlots?: Readonly<Record<string, number>>;
   apply(args: {
@@ -105,7 +110,11 @@ export class SlotOptimizer extends tf.Optimizer {
   /** Takes TF-named slot values (with or without the Estimator's engine prefix); copies them, the caller keeps its tensors. */
   override async setWeights(weights: NamedTensor[]): Promise<void> {
     const slotPattern = new RegExp(`^(.+)/${escape(this.rule.name)}(?:_(\\d+))?$`);
-    for (const { name, tensor } of weights) {
+    const legacy = this.rule.legacySlotSuffixes ?? [];
+    for (const { name: saved, tensor } of weights) {
+      if (saved === 'iter') continue;
+      const old = legacy.findIndex((suffix) => saved.endsWith(`/${suffix}`));
+      const name = old >= 0 ? this.slotName(saved.slice(0, saved.length - legacy[old]!.length - 1), old) : saved;
       const bare = name.includes('/') && !slotPattern.test(name) ? name.slice(name.indexOf('/') + 1) : name;
       if (bare in this.nonSlots) {
         this.nonSlots[bare]!.assign(tensor);
