@@ -9,12 +9,8 @@ import {
   AdagradDAOptimizer,
   AdagradOptimizer,
   AdamaxOptimizer,
-  AdamOptimizer,
   FtrlOptimizer,
-  GradientDescentOptimizer,
   getVariable,
-  group,
-  MomentumOptimizer,
   type Optimizer,
   ProximalAdagradOptimizer,
   ProximalGradientDescentOptimizer,
@@ -122,7 +118,7 @@ describe('optimizers: 3 steps against TF update rules computed by hand', () => {
     const linear = fill(0);
     const expected = reference(
       (w, g) =>
-        w.map((x, i) => {
+        w.map((_x, i) => {
           linear[i] = linear[i]! + g[i]!; // accum^0 - accum^0 = 0
           const lin = linear[i]!;
           return Math.abs(lin) > l1 ? (sign(lin) * l1 - lin) / (1 / lr) : 0;

@@ -109,7 +109,7 @@ export class SlotOptimizer extends tf.Optimizer {
 
   /** Takes TF-named slot values (with or without the Estimator's engine prefix); copies them, the caller keeps its tensors. */
   override async setWeights(weights: NamedTensor[]): Promise<void> {
-    const slotPattern = new RegExp(`^(.+)/${escape(this.rule.name)}(?:_(\\d+))?$`);
+    const slotPattern = new RegExp(`^(.+)/${escapeRegExp(this.rule.name)}(?:_(\\d+))?$`);
     const legacy = this.rule.legacySlotSuffixes ?? [];
     for (const { name: saved, tensor } of weights) {
       if (saved === 'iter') continue;
@@ -159,7 +159,7 @@ export class SlotOptimizer extends tf.Optimizer {
   }
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
