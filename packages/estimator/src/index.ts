@@ -38,6 +38,7 @@ export { type Initializer, initializers } from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
 export type { WarmStartSettings } from './internal/warm-start.js';
 export * as layers from './layers/index.js';
+export { type Regularizer, regularizers } from './layers/regularizers.js';
 export {
   type CosineDecayOptions,
   type ExponentialDecayOptions,

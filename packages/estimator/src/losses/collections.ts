@@ -10,6 +10,8 @@ import { type ModelFnContext, maybeActiveContext } from '../model-fn-context.js'
 interface Collections {
   readonly losses: tf.Tensor[];
   readonly regularization: tf.Tensor[];
+  /** Variables already regularized in this call: a variable reused twice is penalized once, as TF adds it once. */
+  readonly regularized: Set<string>;
 }
 
 const byContext = new WeakMap<ModelFnContext, Collections>();
@@ -17,7 +19,7 @@ const byContext = new WeakMap<ModelFnContext, Collections>();
 function collectionsOf(ctx: ModelFnContext): Collections {
   let c = byContext.get(ctx);
   if (!c) {
-    c = { losses: [], regularization: [] };
+    c = { losses: [], regularization: [], regularized: new Set() };
     byContext.set(ctx, c);
   }
   return c;
@@ -60,6 +62,20 @@ export function addRegularizationLoss(loss: tf.Tensor): void {
   checkTensor('losses.addRegularizationLoss()', loss);
   const ctx = maybeActiveContext();
   if (ctx) collectionsOf(ctx).regularization.push(loss);
+}
+
+/**
+ * Adds `compute()`'s penalty for the variable `name` to the regularization collection, once per model_fn call
+ * (getVariable's `regularizer`). Outside a model_fn it does nothing.
+ */
+export function regularizeOnce(name: string, compute: () => tf.Tensor | null): void {
+  const ctx = maybeActiveContext();
+  if (!ctx) return;
+  const c = collectionsOf(ctx);
+  if (c.regularized.has(name)) return;
+  c.regularized.add(name);
+  const penalty = compute();
+  if (penalty) c.regularization.push(penalty);
 }
 
 /**
