@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from './errors.js';
+import { checkOptionKeys } from './internal/option-keys.js';
 import {
   type ApplyGradientsOp,
   checkLoss,
-  checkOptionKeys,
   checkVarList,
   computeGradients,
   type GradAndVar,

@@ -7,7 +7,7 @@ import type { ValueCheck } from '../model-fn-context.js';
 import { type ModelFnContext, runInContext } from '../model-fn-context.js';
 import type { ModelSummary } from '../model-summaries.js';
 import { SlotOptimizer } from '../optimizers/slot-optimizer.js';
-import { type ApplyGradientsOp, leafOps, type MinimizeOp } from '../optimizers/train-op.js';
+import { type ApplyGradientsOp, gradientsFor, leafOps, type MinimizeOp } from '../optimizers/train-op.js';
 import { learningRateAt } from '../optimizers.js';
 import type { ModelState } from './model-state.js';
 import { keepChecks } from './value-checks.js';
@@ -56,36 +56,47 @@ export function trainStep(
   }
   let learningRate = 0;
   let globalNorm: tf.Tensor | null = null;
-  tf.tidy(() => {
-    // The model_fn and every gradient the train op needs come from one recorded forward pass: computeGradients()
-    // inside the model_fn and minimize() ops after it differentiate through the same tape.
-    const updates = withTape(() => {
-      spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
-      for (const name of wanted) {
-        const t = name === 'loss' ? spec.loss : ctx.named.get(name);
-        if (t) fetched.set(name, tf.keep(t));
-      }
-      for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
-      if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
-      checks = keepChecks(ctx.checks);
-      return leafOps(spec.trainOp).map((op) => ({ op, grads: gradientsOf(op, vars) }));
-    });
-    const all = updates.flatMap((u) => Object.values(u.grads));
-    if (ctx.summaries) globalNorm = tf.keep(globalNormOf(all));
-    for (const [index, { op, grads }] of updates.entries()) {
-      const lr = learningRateAt(op.optimizer.learningRate, model.globalStep);
-      if (index === 0) learningRate = lr;
-      const { tfOptimizer } = model.optimizerFor(op.optimizer, lr, index);
-      if (typeof op.optimizer.learningRate === 'function') setLearningRate(tfOptimizer, lr);
-      if (tfOptimizer instanceof SlotOptimizer) tfOptimizer.globalStep = model.globalStep;
-      let g = grads;
-      if (op.kind === 'minimize' && op.clipGradientsByNorm !== undefined) {
-        g = scaleTo(grads, globalNormOf(Object.values(grads)), op.clipGradientsByNorm);
-      }
-      tfOptimizer.applyGradients(g);
-    }
-  });
+  try {
+    runStep();
+  } catch (e) {
+    // What was kept for the loop is ours to free when the step fails after keeping it (e.g. no gradients).
+    tf.dispose([...fetched.values(), ...summaries.map((s) => s.tensor), ...checks.flatMap((c) => [c.value, c.detail])]);
+    if (globalNorm) tf.dispose(globalNorm);
+    throw e;
+  }
   return { fetched, learningRate, globalNorm, summaries, graph, checks };
+
+  function runStep(): void {
+    tf.tidy(() => {
+      // The model_fn and every gradient the train op needs come from one recorded forward pass: computeGradients()
+      // inside the model_fn and minimize() ops after it differentiate through the same tape.
+      const updates = withTape(() => {
+        spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
+        for (const name of wanted) {
+          const t = name === 'loss' ? spec.loss : ctx.named.get(name);
+          if (t) fetched.set(name, tf.keep(t));
+        }
+        for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
+        if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
+        checks = keepChecks(ctx.checks);
+        return leafOps(spec.trainOp).map((op) => ({ op, grads: gradientsOf(op, vars) }));
+      });
+      const all = updates.flatMap((u) => Object.values(u.grads));
+      if (ctx.summaries) globalNorm = tf.keep(globalNormOf(all));
+      for (const [index, { op, grads }] of updates.entries()) {
+        const lr = learningRateAt(op.optimizer.learningRate, model.globalStep);
+        if (index === 0) learningRate = lr;
+        const { tfOptimizer } = model.optimizerFor(op.optimizer, lr, index);
+        if (typeof op.optimizer.learningRate === 'function') setLearningRate(tfOptimizer, lr);
+        if (tfOptimizer instanceof SlotOptimizer) tfOptimizer.globalStep = model.globalStep;
+        let g = grads;
+        if (op.kind === 'minimize' && op.clipGradientsByNorm !== undefined) {
+          g = scaleTo(grads, globalNormOf(Object.values(grads)), op.clipGradientsByNorm);
+        }
+        tfOptimizer.applyGradients(g);
+      }
+    });
+  }
 }
 
 /** The gradients one leaf op applies, by variable engine name. */
@@ -95,8 +106,7 @@ function gradientsOf(op: MinimizeOp | ApplyGradientsOp, trainable: tf.Variable[]
     for (const [g, v] of op.gradsAndVars) if (g) out[v.name] = g;
     return out;
   }
-  const varList = (op.varList ?? trainable).filter((v) => v.trainable);
-  return tf.variableGrads(() => op.loss, varList).grads;
+  return gradientsFor(`${op.optimizer.name}.minimize()`, op.loss, op.varList ?? trainable);
 }
 
 /**

@@ -140,16 +140,3 @@ export function safeDiv(numerator: tf.Tensor, denominator: tf.Tensor): tf.Tensor
     return tf.where(tf.broadcastTo(nonzero, q.shape), q, tf.zeros(q.shape));
   });
 }
-
-/** Throws unless `options` holds only known keys (a misspelled `weight` must not be ignored). */
-export function checkOptionKeys(api: string, options: object | undefined, known: readonly string[]): void {
-  if (options === undefined || options === null) return;
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ModelFnError(
-        'INVALID_ARGUMENT',
-        `${api}: unknown option ${JSON.stringify(key)}. Expected some of ${known.map((k) => JSON.stringify(k)).join(', ')}.`,
-      );
-    }
-  }
-}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from '../errors.js';
-import { checkOptionKeys, type LossOptions, type LossResult, safeDiv, weightedLoss } from './reduction.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
+import { type LossOptions, type LossResult, safeDiv, weightedLoss } from './reduction.js';
 
 /** Options of the losses that compare `predictions` with `labels` of the same shape. */
 export interface RegressionLossOptions extends LossOptions {

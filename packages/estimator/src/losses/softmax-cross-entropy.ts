@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from '../errors.js';
-import { checkOptionKeys, type LossOptions, type LossResult, weightedLoss } from './reduction.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
+import { type LossOptions, type LossResult, weightedLoss } from './reduction.js';
 
 /** Options of {@link softmaxCrossEntropy}. */
 export interface SoftmaxCrossEntropyOptions extends LossOptions {

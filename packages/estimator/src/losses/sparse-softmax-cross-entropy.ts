@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
 import { type ModelFnContext, maybeActiveContext } from '../model-fn-context.js';
-import { checkOptionKeys, type LossOptions, type LossResult, weightedLoss } from './reduction.js';
+import { type LossOptions, type LossResult, weightedLoss } from './reduction.js';
 
 /** The message for the first label outside [0, classes), or null when all fit. */
 function labelRangeMessage(api: string, values: ArrayLike<number>, classes: number): string | null {

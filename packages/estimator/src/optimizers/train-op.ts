@@ -109,9 +109,25 @@ export function computeGradients(api: string, loss: tf.Scalar, varList?: readonl
       `${api} needs the Estimator's TRAIN step, which records the forward pass; call it only when mode === ModeKeys.TRAIN. Received a call in ${ctx.mode.toUpperCase()} mode.`,
     );
   }
-  const trainable = vars.filter((v) => v.trainable);
-  const { grads } = tf.variableGrads(() => loss, trainable);
+  const grads = gradientsFor(api, loss, vars);
   return vars.map((v) => [grads[v.name] ?? null, v] as const);
+}
+
+/**
+ * The gradients of `loss` for the trainable ones of `vars`, by engine name, from the active gradient tape; one clear
+ * error when none is connected (TF's "No gradients provided for any variable").
+ */
+export function gradientsFor(api: string, loss: tf.Scalar, vars: readonly tf.Variable[]): tf.NamedTensorMap {
+  const trainable = vars.filter((v) => v.trainable);
+  try {
+    return tf.variableGrads(() => loss, trainable).grads;
+  } catch (e) {
+    if (!/Cannot find a connection|Cannot compute gradient of y=f\(x\)/.test((e as Error).message)) throw e;
+    throw new ModelFnError(
+      'NO_GRADIENTS',
+      `${api}: no gradients for any variable: the loss does not depend on ${trainable.map((v) => v.name.replace(/^est\d+\//, '')).join(', ')}. Pass the variables the loss is computed from (varList), or a loss computed from them.`,
+    );
+  }
 }
 
 export function checkLoss(api: string, loss: unknown): asserts loss is tf.Scalar {
@@ -133,20 +149,4 @@ export function checkVarList(api: string, varList: unknown): tf.Variable[] | und
     );
   }
   return varList;
-}
-
-/** Throws unless `options` holds only `known` keys: a misspelled option must never be ignored. */
-export function checkOptionKeys(api: string, options: unknown, known: readonly string[]): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null) {
-    throw new ModelFnError('INVALID_ARGUMENT', `${api}: options must be an object. Received ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ModelFnError(
-        'UNKNOWN_OPTION',
-        `${api}: unknown option ${JSON.stringify(key)}. Known options: ${known.map((k) => JSON.stringify(k)).join(', ')}.`,
-      );
-    }
-  }
 }

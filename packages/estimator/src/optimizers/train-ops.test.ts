@@ -196,3 +196,26 @@ describe('checkpoints of earlier releases', () => {
     );
   });
 });
+
+describe('gradients that do not exist', () => {
+  it('a loss that does not depend on the varList is one clear error naming the variables, and leaks nothing', async () => {
+    const modelFn: ModelFn = () => {
+      const a = scalarVar('a', 1);
+      const b = scalarVar('b', 1);
+      const loss = tf.square(a) as tf.Scalar;
+      return {
+        mode: 'train',
+        loss,
+        trainOp: new GradientDescentOptimizer({ learningRate: 0.1 }).minimize(loss, { varList: [b] }),
+      };
+    };
+    const est = estimator(modelFn);
+    await expectNoLeaks(
+      () =>
+        expect(est.train(inputFn(), { steps: 1 })).rejects.toThrow(
+          /GradientDescent\.minimize\(\): no gradients for any variable: the loss does not depend on b\/w/,
+        ),
+      { warmup: true },
+    );
+  });
+});
