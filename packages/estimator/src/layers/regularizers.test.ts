@@ -1,5 +1,5 @@
 import type { Hook } from '@estimatorjs/hooks';
-import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import { describeBackends, expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint, loadVariable } from '../checkpoint/checkpoint-io.js';
@@ -96,7 +96,7 @@ function reference(steps: number) {
   return { k, b, dataLosses };
 }
 
-describe('regularization', () => {
+describeBackends('regularization in training', { describe, beforeAll }, () => {
   it('trains on loss + regularization while the spec’s loss (the data loss) is what the Estimator reports', async () => {
     const storage = new MemoryStorage('reg');
     const { hook, seen } = lossRecorder();
@@ -108,6 +108,10 @@ describe('regularization', () => {
     expect(seen).toHaveLength(3);
     for (const [i, l] of seen.entries()) expect(l).toBeCloseTo(ref.dataLosses[i]!, 5);
   });
+});
+
+describe('regularization', () => {
+  beforeAll(() => setupTestBackend('cpu'));
 
   it('TF contrib formulas vs Keras formulas, and scale 0 disables a regularizer', () => {
     const w = tf.tensor1d([1, -2, 3]);

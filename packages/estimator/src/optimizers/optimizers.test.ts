@@ -1,4 +1,4 @@
-import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import { describeBackends, expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint, listVariables, loadVariable } from '../checkpoint/checkpoint-io.js';
@@ -74,7 +74,7 @@ function expectClose(actual: number[], expected: number[], digits = 5) {
   for (const [i, x] of actual.entries()) expect(x).toBeCloseTo(expected[i]!, digits);
 }
 
-describe('optimizers: 3 steps against TF update rules computed by hand', () => {
+describeBackends('optimizers: 3 steps against TF update rules computed by hand', { describe, beforeAll }, () => {
   it('FtrlOptimizer with l1, l2, l2 shrinkage and learningRatePower -0.5 (ApplyFtrlV2)', async () => {
     const [lr, p, l1, l2, shrink] = [0.5, -0.5, 0.05, 0.1, 0.02];
     const st = { accum: fill(0.2), linear: fill(0) };
@@ -278,6 +278,7 @@ describe('optimizers: 3 steps against TF update rules computed by hand', () => {
 });
 
 describe('optimizers: checkpoints resume bit-exactly', () => {
+  beforeAll(() => setupTestBackend('cpu'));
   const makers: [string, () => Optimizer][] = [
     [
       'Ftrl',
