@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from '../errors.js';
 import { addRegularizationLoss } from '../losses/collections.js';
+import { maybeActiveContext } from '../model-fn-context.js';
 
 /**
  * A regularizer: any function from a weight (or activation) tensor to a scalar penalty, or null for none, as
@@ -120,10 +121,10 @@ export function runRegularizer(api: string, what: string, regularizer: unknown, 
 
 /**
  * A layer's `activityRegularizer` on its output, divided by the batch size as TF 1.15's layers do ("batch-agnostic"),
- * added to the regularization losses. Does nothing when `regularizer` is undefined.
+ * added to the regularization losses. Does nothing when `regularizer` is undefined, and in PREDICT mode.
  */
 export function regularizeActivity(api: string, regularizer: unknown, output: tf.Tensor): void {
-  if (regularizer === undefined) return;
+  if (regularizer === undefined || maybeActiveContext()?.mode === 'infer') return;
   const penalty = runRegularizer(api, 'activityRegularizer', regularizer, output);
   if (!penalty) return;
   const batch = output.rank === 0 ? 1 : output.shape[0]!;

@@ -66,11 +66,12 @@ export function addRegularizationLoss(loss: tf.Tensor): void {
 
 /**
  * Adds `compute()`'s penalty for the variable `name` to the regularization collection, once per model_fn call
- * (getVariable's `regularizer`). Outside a model_fn it does nothing.
+ * (getVariable's `regularizer`). Outside a model_fn and in PREDICT mode it does nothing.
  */
 export function regularizeOnce(name: string, compute: () => tf.Tensor | null): void {
   const ctx = maybeActiveContext();
-  if (!ctx) return;
+  // PREDICT needs no penalties; skipping them keeps them out of traced export graphs.
+  if (!ctx || ctx.mode === 'infer') return;
   const c = collectionsOf(ctx);
   if (c.regularized.has(name)) return;
   c.regularized.add(name);
