@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listVariables, loadVariable } from './checkpoint/checkpoint-io.js';
 import { MemoryStorage } from './checkpoint/storage.js';
 import { Estimator, type ModelFn } from './estimator.js';
-import { layers, losses, MomentumOptimizer, metrics, Reduction, RunConfig, regularizers } from './index.js';
+import { layers, losses, MomentumOptimizer, metrics, RunConfig, regularizers } from './index.js';
 
 beforeAll(() => setupTestBackend('cpu'));
 
