@@ -94,6 +94,21 @@ describe('losses: TF 1.x documented values', () => {
     close(await value(smoothed), (400 * 0.1) / 3, 3);
   });
 
+  it('softmaxCrossEntropy with per-example weights [1.2, 3.4, 5.6] on wrong labels: (1.2 + 3.4 + 5.6) * 10 / 3', async () => {
+    const logits = t2([
+      [10, 0, 0],
+      [0, 10, 0],
+      [0, 0, 10],
+    ]);
+    const wrong = t2([
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    const loss = losses.softmaxCrossEntropy({ onehotLabels: wrong, logits, weights: tf.tensor1d([1.2, 3.4, 5.6]) });
+    close(await value(loss), ((1.2 + 3.4 + 5.6) * 10) / 3, 3);
+  });
+
   it('sigmoidCrossEntropy with labelSmoothing 0.1: (100 + 50 * 0.1) / 3', async () => {
     const loss = losses.sigmoidCrossEntropy({
       multiClassLabels: t2([[1, 0, 1]]),
@@ -174,6 +189,29 @@ describe('losses: hand-computed per-element formulas', () => {
     const w = tf.tensor1d([2, 0.5]);
     const weighted = losses.meanPairwiseSquaredError({ labels: t2(labels), predictions: t2(predictions), weights: w });
     close(await value(weighted), (2 * perTf[0]! + 0.5 * perTf[1]!) / 2, 3);
+  });
+
+  it('sigmoidCrossEntropy: y log σ(z) terms per element, weights [batch, 1], reduction NONE keeps the shape', async () => {
+    const z = [
+      [1, -1],
+      [0.5, 2],
+    ];
+    const y = [
+      [1, 0],
+      [0, 1],
+    ];
+    const per = z.map((row, i) =>
+      row.map((x, j) => {
+        const p = 1 / (1 + Math.exp(-x));
+        return -(y[i]![j]! * Math.log(p) + (1 - y[i]![j]!) * Math.log(1 - p));
+      }),
+    );
+    const args = { multiClassLabels: t2(y), logits: t2(z), weights: tf.tensor2d([[2], [0]]) };
+    close(await value(losses.sigmoidCrossEntropy({ ...args, reduction: Reduction.NONE })), [
+      [2 * per[0]![0]!, 2 * per[0]![1]!],
+      [0, 0],
+    ]);
+    close(await value(losses.sigmoidCrossEntropy(args)), (2 * (per[0]![0]! + per[0]![1]!)) / 2);
   });
 
   it('sparseSoftmaxCrossEntropy: -log softmax(logits)[label], weights [batch] or [batch, 1]', async () => {
