@@ -165,6 +165,36 @@ describe('regularization', () => {
     expect(seen[0]!.error).toMatch(/losses\.getTotalLoss\(\): no losses were collected/);
   });
 
+  it('conv2d and embedding add their penalties (kernel, bias, embeddings, activity / batch)', async () => {
+    const seen: number[][] = [];
+    const fn: ModelFn = () => {
+      const image = tf.ones([2, 3, 3, 1]);
+      const conv = layers.conv2d(image, 1, 2, {
+        name: 'conv',
+        kernelInitializer: () => tf.fill([2, 2, 1, 1], 0.5),
+        kernelRegularizer: regularizers.l1Regularizer(0.1),
+        biasRegularizer: regularizers.l2(1),
+        activityRegularizer: regularizers.l1(0.01),
+      });
+      const vectors = layers.embedding(tf.tensor1d([0, 2], 'int32'), {
+        inputDim: 3,
+        outputDim: 2,
+        name: 'emb',
+        embeddingsInitializer: () => tf.tensor2d([1, -1, 2, -2, 3, -3], [3, 2]),
+        embeddingsRegularizer: regularizers.l2Regularizer(0.5),
+      });
+      seen.push(losses.getRegularizationLosses().map((t) => t.dataSync()[0]!));
+      const loss = tf.add(tf.sum(conv), tf.sum(vectors)) as tf.Scalar;
+      return { mode: 'train', loss, trainOp: new GradientDescentOptimizer({ learningRate: 0.01 }).minimize(loss) };
+    };
+    await estimator(fn).train(inputFn(), { steps: 1 });
+    // conv output: 2 images of 2x2 positions, each 4 * 0.5 * 1 + bias 0 = 2 → activity 0.01 * 16 / batch 2.
+    const expected = [0.1 * 4 * 0.5, 0, (0.01 * 8 * 2) / 2, (0.5 * (1 + 1 + 4 + 4 + 9 + 9)) / 2];
+    const first = seen[0]!;
+    expect(first).toHaveLength(4);
+    for (const [i, x] of first.entries()) expect(x).toBeCloseTo(expected[i]!, 6);
+  });
+
   it('outside a model_fn the getters are one clear error', () => {
     expect(() => losses.getRegularizationLoss()).toThrow(
       /losses\.getRegularizationLoss\(\) must be called inside a model_fn/,
