@@ -82,7 +82,7 @@ describe('a TF 1.x script port: softmaxCrossEntropy + L2 regularization + Moment
     const wa = await snapshot(straight, 'model.ckpt-40');
     const wb = await snapshot(resumed, 'model.ckpt-40');
     expect([...wb.keys()].sort()).toEqual([...wa.keys()].sort());
-    expect(wa.has('optimizer/hidden/kernel/momentum')).toBe(true);
+    expect(wa.has('optimizer/hidden/kernel/Momentum')).toBe(true);
     for (const [name, values] of wa) expect(wb.get(name), name).toEqual(values);
     const results = await b2.evaluate(evalInputFn);
     expect(results.globalStep).toBe(40);

@@ -3,6 +3,7 @@ import { latestCheckpoint, readCheckpoint } from '../checkpoint/checkpoint-io.js
 import type { CheckpointManager } from '../checkpoint/checkpoint-manager.js';
 import type { ModelDirStorage } from '../checkpoint/storage.js';
 import { CheckpointError } from '../errors.js';
+import { SlotOptimizer } from '../optimizers/slot-optimizer.js';
 import type { Optimizer } from '../optimizers.js';
 import { VariableStore } from '../variable-store.js';
 
@@ -101,7 +102,8 @@ export class ModelState {
     const hidden = opt as unknown as Record<string, tf.Variable | undefined>;
     const weights: { name: string; tensor: tf.Tensor }[] = [];
     for (const [name, t] of Object.entries(pending)) {
-      if ((HIDDEN_OPTIMIZER_STATE as readonly string[]).includes(name)) continue;
+      // tfjs Adam's hidden state goes back through its properties below; our own optimizers read it by name.
+      if ((HIDDEN_OPTIMIZER_STATE as readonly string[]).includes(name) && !(opt instanceof SlotOptimizer)) continue;
       weights.push({ name: name === 'iter' ? name : `${this.store.engineScope}/${name}`, tensor: t });
     }
     // tfjs optimizers' setWeights replaces their slot variables without disposing the old ones (Adam's m and v

@@ -9,11 +9,14 @@ import {
   AdagradDAOptimizer,
   AdagradOptimizer,
   AdamaxOptimizer,
+  AdamOptimizer,
   FtrlOptimizer,
   getVariable,
+  MomentumOptimizer,
   type Optimizer,
   ProximalAdagradOptimizer,
   ProximalGradientDescentOptimizer,
+  RMSPropOptimizer,
   RunConfig,
   variableScope,
 } from '../index.js';
@@ -235,6 +238,82 @@ describeBackends('optimizers: 3 steps against TF update rules computed by hand',
     const power = await loadVariable(storage, prefix, 'optimizer/beta1_power');
     expect((await power.data())[0]).toBeCloseTo(b1 ** 4, 6);
     power.dispose();
+  });
+
+  it('AdamOptimizer with TF’s epsilon placement (ApplyAdam; a large epsilon shows it)', async () => {
+    const [lr, b1, b2, eps] = [0.1, 0.8, 0.9, 0.5];
+    const m = fill(0);
+    const v = fill(0);
+    const expected = reference(
+      (w, g, _s, t) =>
+        w.map((x, i) => {
+          const lrT = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+          m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
+          v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
+          return x - (lrT * m[i]!) / (Math.sqrt(v[i]!) + eps);
+        }),
+      3,
+    );
+    const { values, storage, prefix } = await trained(
+      () => new AdamOptimizer({ learningRate: lr, beta1: b1, beta2: b2, epsilon: eps }),
+      3,
+    );
+    expectClose(values, expected, 6);
+    const names = (await listVariables(storage, prefix)).map(([n]) => n);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'optimizer/dense/kernel/Adam',
+        'optimizer/dense/kernel/Adam_1',
+        'optimizer/beta1_power',
+        'optimizer/beta2_power',
+      ]),
+    );
+  });
+
+  for (const centered of [false, true]) {
+    it(`RMSPropOptimizer${centered ? ' centered' : ''} with the mean square starting at 1 as in TF 1.x`, async () => {
+      const [lr, decay, mom, eps] = [0.05, 0.8, 0.5, 1e-6];
+      const ms = fill(1);
+      const mg = fill(0);
+      const acc = fill(0);
+      const expected = reference(
+        (w, g) =>
+          w.map((x, i) => {
+            ms[i] = decay * ms[i]! + (1 - decay) * g[i]! ** 2;
+            mg[i] = decay * mg[i]! + (1 - decay) * g[i]!;
+            const denom = centered ? ms[i]! - mg[i]! ** 2 : ms[i]!;
+            acc[i] = mom * acc[i]! + (lr * g[i]!) / Math.sqrt(denom + eps);
+            return x - acc[i]!;
+          }),
+        3,
+      );
+      const { values, storage, prefix } = await trained(
+        () => new RMSPropOptimizer({ learningRate: lr, decay, momentum: mom, epsilon: eps, centered }),
+        3,
+      );
+      expectClose(values, expected, 6);
+      const names = (await listVariables(storage, prefix)).map(([n]) => n);
+      expect(names).toContain(`optimizer/dense/kernel/RMSProp_${centered ? 2 : 1}`);
+    });
+  }
+
+  it('MomentumOptimizer with useNesterov (ApplyMomentum)', async () => {
+    const [lr, mom] = [0.1, 0.9];
+    const acc = fill(0);
+    const expected = reference(
+      (w, g) =>
+        w.map((x, i) => {
+          acc[i] = mom * acc[i]! + g[i]!;
+          return x - lr * g[i]! - lr * mom * acc[i]!;
+        }),
+      3,
+    );
+    const { values, storage, prefix } = await trained(
+      () => new MomentumOptimizer({ learningRate: lr, momentum: mom, useNesterov: true }),
+      3,
+    );
+    expectClose(values, expected, 6);
+    expect((await listVariables(storage, prefix)).map(([n]) => n)).toContain('optimizer/dense/kernel/Momentum');
   });
 
   it('AdagradOptimizer honours initialAccumulatorValue', async () => {

@@ -17,6 +17,8 @@ export interface UpdateRule {
    * checkpoints still resume (e.g. Adadelta's `accum_grad`, `accum_var`). tfjs' `iter` count is dropped on read.
    */
   readonly legacySlotSuffixes?: readonly string[];
+  /** Non-slot names an earlier release saved, mapped to the TF names (tfjs Adam's `accBeta1` → `beta1_power`). */
+  readonly legacyNonSlots?: Readonly<Record<string, string>>;
   /** Non-slot scalars by TF name, with their initial values (e.g. AdaMax's `beta1_power`). */
   readonly nonSlots?: Readonly<Record<string, number>>;
   apply(args: {
@@ -115,7 +117,8 @@ export class SlotOptimizer extends tf.Optimizer {
       if (saved === 'iter') continue;
       const old = legacy.findIndex((suffix) => saved.endsWith(`/${suffix}`));
       const name = old >= 0 ? this.slotName(saved.slice(0, saved.length - legacy[old]!.length - 1), old) : saved;
-      const bare = name.includes('/') && !slotPattern.test(name) ? name.slice(name.indexOf('/') + 1) : name;
+      const stripped = name.includes('/') && !slotPattern.test(name) ? name.slice(name.indexOf('/') + 1) : name;
+      const bare = this.rule.legacyNonSlots?.[stripped] ?? stripped;
       if (bare in this.nonSlots) {
         this.nonSlots[bare]!.assign(tensor);
         continue;
