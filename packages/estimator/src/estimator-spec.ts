@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from './errors.js';
 import type { ExportOutput } from './export/export-outputs.js';
 import type { MetricOp } from './metrics/index.js';
+import { isTrainOp } from './optimizers/train-op.js';
 import type { TrainOp } from './optimizers.js';
 
 /** Predictions: one tensor, or a dict of tensors whose first axis is the batch. */
@@ -16,7 +17,10 @@ interface SpecBase {
   readonly exportOutputs?: Readonly<Record<string, ExportOutput | Predictions>>;
 }
 
-/** TRAIN: a scalar `loss` and a `trainOp` (from `optimizer.minimize(loss)`). */
+/**
+ * TRAIN: a scalar `loss` (what the Estimator reports) and a `trainOp` (from `optimizer.minimize(…)`,
+ * `applyGradients(…)` or `group(…)`), which may minimize another tensor, e.g. `loss` plus regularization.
+ */
 export interface TrainEstimatorSpec extends SpecBase {
   readonly mode: 'train';
   readonly loss: tf.Scalar;
@@ -97,17 +101,12 @@ export function validateSpec(spec: unknown, mode: 'train' | 'eval' | 'infer'): E
   }
   if (mode === 'train') {
     checkLoss(where, s.loss);
-    const op = s.trainOp as TrainOp | undefined;
-    if (op?.kind !== 'minimize') {
+    // As in TF, loss and trainOp are independent: the train op may minimize loss + regularization (or several losses,
+    // grouped) while `loss` is what the spec reports.
+    if (!isTrainOp(s.trainOp)) {
       throw new ModelFnError(
         'INVALID_SPEC',
-        `${where}: the spec needs \`trainOp\` from optimizer.minimize(loss), e.g. new AdamOptimizer({ learningRate }).minimize(loss). Received ${describe(op)}.`,
-      );
-    }
-    if (op.loss !== s.loss) {
-      throw new ModelFnError(
-        'INVALID_SPEC',
-        `${where}: trainOp minimizes a different tensor than spec.loss; pass the same loss to optimizer.minimize().`,
+        `${where}: the spec needs \`trainOp\` from optimizer.minimize(loss), optimizer.applyGradients(gradsAndVars) or group(...), e.g. new AdamOptimizer({ learningRate }).minimize(loss). Received ${describe(s.trainOp)}.`,
       );
     }
   } else if (mode === 'eval') {

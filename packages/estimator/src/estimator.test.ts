@@ -166,7 +166,7 @@ describe('Estimator', () => {
     const va = await listVariables(storageA, 'model.ckpt-40');
     const names = va.map(([n]) => n);
     expect(names).toContain('hidden/kernel');
-    expect(names).toContain('optimizer/hidden/kernel/m');
+    expect(names).toContain('optimizer/hidden/kernel/Adam');
     expect(names).toContain('global_step');
     const { loadVariable } = await import('./checkpoint/checkpoint-io.js');
     for (const name of names) {

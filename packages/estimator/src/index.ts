@@ -62,6 +62,7 @@ export { type Initializer, initializers } from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
 export type { WarmStartSettings } from './internal/warm-start.js';
 export * as layers from './layers/index.js';
+export { type Regularizer, regularizers } from './layers/regularizers.js';
 export {
   type CosineDecayOptions,
   type ExponentialDecayOptions,
@@ -70,7 +71,17 @@ export {
   type PiecewiseConstantOptions,
   type PolynomialDecayOptions,
 } from './learning-rate-schedules.js';
-export { losses } from './losses.js';
+export {
+  type LossOptions,
+  type LossWeights,
+  losses,
+  Reduction,
+  type ReductionKey,
+  type RegressionLossOptions,
+  type SigmoidCrossEntropyOptions,
+  type SoftmaxCrossEntropyOptions,
+  type SparseSoftmaxCrossEntropyOptions,
+} from './losses/index.js';
 export {
   type AucOptions,
   type AucSummationMethod,
@@ -82,14 +93,33 @@ export { type Mode, ModeKeys } from './mode-keys.js';
 export { type ModelSummary, summary } from './model-summaries.js';
 export {
   AdadeltaOptimizer,
+  AdagradDAOptimizer,
+  type AdagradDAOptions,
   AdagradOptimizer,
   AdamaxOptimizer,
+  type AdamaxOptions,
   AdamOptimizer,
-  GradientDescentOptimizer,
-  type LearningRate,
+  type AdamOptions,
+  FtrlOptimizer,
+  type FtrlOptions,
+  group,
   MomentumOptimizer,
-  Optimizer,
+  type MomentumOptions,
+  ProximalAdagradOptimizer,
+  type ProximalAdagradOptions,
+  ProximalGradientDescentOptimizer,
+  type ProximalGradientDescentOptions,
   RMSPropOptimizer,
+  type RMSPropOptions,
+} from './optimizers/index.js';
+export {
+  type ApplyGradientsOp,
+  type GradAndVar,
+  GradientDescentOptimizer,
+  type GroupOp,
+  type LearningRate,
+  type MinimizeOp,
+  Optimizer,
   type TrainOp,
 } from './optimizers.js';
 export { RunConfig, type RunConfigOptions } from './run-config.js';

@@ -5,7 +5,8 @@ import { MemoryStorage } from './checkpoint/storage.js';
 import { Estimator, type ModelFn } from './estimator.js';
 import { initializers } from './initializers.js';
 import { type LearningRateSchedule, learningRateSchedules } from './learning-rate-schedules.js';
-import { AdamOptimizer, GradientDescentOptimizer, type Optimizer } from './optimizers.js';
+import { AdamOptimizer } from './optimizers/adam-optimizer.js';
+import { GradientDescentOptimizer, type Optimizer } from './optimizers.js';
 import { RunConfig } from './run-config.js';
 import { getVariable } from './variables.js';
 

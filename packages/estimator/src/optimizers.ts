@@ -1,23 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelFnError } from './errors.js';
+import { describe, ModelFnError } from './errors.js';
+import { checkOptionKeys } from './internal/option-keys.js';
+import {
+  type ApplyGradientsOp,
+  checkLoss,
+  checkVarList,
+  computeGradients,
+  type GradAndVar,
+  type MinimizeOp,
+} from './optimizers/train-op.js';
+
+export type { ApplyGradientsOp, GradAndVar, GroupOp, MinimizeOp, TrainOp } from './optimizers/train-op.js';
 
 /** A learning rate: fixed, or a function of the global step (see `learningRateSchedules`). */
 export type LearningRate = number | ((globalStep: number) => number);
 
-/** What `optimizer.minimize(loss)` returns; put it in `EstimatorSpec.trainOp`. */
-export interface TrainOp {
-  readonly kind: 'minimize';
-  readonly optimizer: Optimizer;
-  readonly loss: tf.Scalar;
-  /** Clip the gradients' global norm to this value before applying them. */
-  readonly clipGradientsByNorm?: number;
-}
-
-type Factory = (learningRate: number) => tf.Optimizer;
-
 /**
  * A TF-style optimizer description. The Estimator creates the real tfjs optimizer once and reuses it on every step
- * (a model_fn runs once per batch, so the object you build in it is only a description).
+ * (a model_fn runs once per batch, so the object you build in it is only a description). Every constructor refuses
+ * options it does not know, naming the key.
  * @example
  *   const trainOp = new AdamOptimizer({ learningRate: 0.002 }).minimize(loss);
  */
@@ -25,7 +26,8 @@ export abstract class Optimizer {
   abstract readonly name: string;
   readonly learningRate: LearningRate;
 
-  protected constructor(learningRate: LearningRate) {
+  protected constructor(learningRate: LearningRate, options?: unknown, known: readonly string[] = ['learningRate']) {
+    checkOptionKeys(`new ${new.target.name}()`, options, known);
     if (
       typeof learningRate === 'number'
         ? !(Number.isFinite(learningRate) && learningRate > 0)
@@ -47,86 +49,118 @@ export abstract class Optimizer {
     return this.name;
   }
 
-  /** Describes minimizing `loss` (TF's `optimizer.minimize(loss, global_step)`); the Estimator runs it. */
-  minimize(loss: tf.Scalar, options: { clipGradientsByNorm?: number } = {}): TrainOp {
+  /**
+   * Describes minimizing `loss` over `varList` (default: every trainable variable), TF's
+   * `optimizer.minimize(loss, global_step, var_list)`; the Estimator runs it and advances the global step once per step.
+   * @example
+   *   const trainOp = new GradientDescentOptimizer({ learningRate: 0.1 }).minimize(loss, { varList: [w] });
+   */
+  minimize(
+    loss: tf.Scalar,
+    options: { varList?: readonly tf.Variable[]; clipGradientsByNorm?: number; globalStep?: boolean } = {},
+  ): MinimizeOp {
+    const api = `${this.name}.minimize()`;
+    checkOptionKeys(api, options, ['varList', 'clipGradientsByNorm', 'globalStep']);
+    checkLoss(api, loss);
+    const varList = checkVarList(api, options.varList);
     if (options.clipGradientsByNorm !== undefined && !(options.clipGradientsByNorm > 0)) {
       throw new ModelFnError(
         'INVALID_ARGUMENT',
-        `${this.name}.minimize(): clipGradientsByNorm must be > 0. Received ${String(options.clipGradientsByNorm)}.`,
+        `${api}: clipGradientsByNorm must be > 0. Received ${String(options.clipGradientsByNorm)}.`,
       );
     }
-    return { kind: 'minimize', optimizer: this, loss, ...options };
+    return {
+      kind: 'minimize',
+      optimizer: this,
+      loss,
+      ...(varList ? { varList } : {}),
+      ...(options.clipGradientsByNorm !== undefined ? { clipGradientsByNorm: options.clipGradientsByNorm } : {}),
+    };
+  }
+
+  /**
+   * The gradients of `loss` for `varList` (default: every trainable variable) as `[gradient, variable]` pairs, for
+   * clipping or editing before {@link applyGradients} (TF's `compute_gradients`). TRAIN mode only.
+   * @example
+   *   const clipped = opt.computeGradients(loss).map(([g, v]) => [g && tf.clipByValue(g, -1, 1), v] as const);
+   */
+  computeGradients(loss: tf.Scalar, options: { varList?: readonly tf.Variable[] } = {}): GradAndVar[] {
+    const api = `${this.name}.computeGradients()`;
+    checkOptionKeys(api, options, ['varList']);
+    return computeGradients(api, loss, options.varList);
+  }
+
+  /**
+   * Describes applying `gradsAndVars` (TF's `apply_gradients`); pairs with a null gradient are skipped, as in TF.
+   * `globalStep` is accepted for TF-shaped code: the Estimator advances the global step once per step either way.
+   * @example
+   *   const trainOp = opt.applyGradients(clipped, { globalStep: true });
+   */
+  applyGradients(gradsAndVars: readonly GradAndVar[], options: { globalStep?: boolean } = {}): ApplyGradientsOp {
+    const api = `${this.name}.applyGradients()`;
+    checkOptionKeys(api, options, ['globalStep']);
+    const ok =
+      Array.isArray(gradsAndVars) &&
+      gradsAndVars.every(
+        (p) =>
+          Array.isArray(p) &&
+          p.length === 2 &&
+          (p[0] === null || (typeof p[0] === 'object' && 'shape' in p[0])) &&
+          p[1] instanceof tf.Variable,
+      );
+    if (!ok) {
+      throw new ModelFnError(
+        'INVALID_ARGUMENT',
+        `${api}: gradsAndVars must be an array of [gradient | null, variable] pairs (as computeGradients() returns). Received ${describe(gradsAndVars)}.`,
+      );
+    }
+    if (!gradsAndVars.some(([g]) => g !== null)) {
+      throw new ModelFnError(
+        'NO_GRADIENTS',
+        `${api}: no gradients provided for any variable (${gradsAndVars.map(([, v]) => v.name).join(', ')}).`,
+      );
+    }
+    for (const [g, v] of gradsAndVars) {
+      if (g && !(g.shape.length === v.shape.length && g.shape.every((d: number, i: number) => d === v.shape[i]))) {
+        throw new ModelFnError(
+          'SHAPE_MISMATCH',
+          `${api}: the gradient for ${v.name} has shape [${g.shape}] but the variable has [${v.shape}].`,
+        );
+      }
+    }
+    return { kind: 'applyGradients', optimizer: this, gradsAndVars };
   }
 }
 
-function simple(name: string, factory: Factory) {
-  return class extends Optimizer {
-    readonly name = name;
-    constructor(options: { learningRate: LearningRate }) {
-      super(options?.learningRate);
-    }
-    create(lr: number): tf.Optimizer {
-      return factory(lr);
-    }
-  };
+/** Checks a numeric option: finite and within [min, ∞) (or (min, ∞) when `exclusive`). */
+export function numberOption(
+  api: string,
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  exclusive = false,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (exclusive ? value <= min : value < min)) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `${api}: ${name} must be a number ${exclusive ? '>' : '>='} ${min}. Received ${describe(value)}.`,
+    );
+  }
+  return value;
 }
 
 /** Plain SGD (TF's `GradientDescentOptimizer`). */
-export const GradientDescentOptimizer = simple('GradientDescent', (lr) => tf.train.sgd(lr));
-
-/** Adam (TF's `AdamOptimizer`; defaults beta1 0.9, beta2 0.999, epsilon 1e-8 as in TF 1.x). */
-export class AdamOptimizer extends Optimizer {
-  readonly name = 'Adam';
-  constructor(
-    private readonly options: { learningRate?: LearningRate; beta1?: number; beta2?: number; epsilon?: number } = {},
-  ) {
-    super(options.learningRate ?? 0.001);
+export class GradientDescentOptimizer extends Optimizer {
+  readonly name = 'GradientDescent';
+  constructor(options: { learningRate: LearningRate }) {
+    super(options?.learningRate, options);
   }
   create(lr: number): tf.Optimizer {
-    return tf.train.adam(lr, this.options.beta1 ?? 0.9, this.options.beta2 ?? 0.999, this.options.epsilon ?? 1e-8);
+    return tf.train.sgd(lr);
   }
 }
-
-/** Momentum SGD (TF's `MomentumOptimizer`). */
-export class MomentumOptimizer extends Optimizer {
-  readonly name = 'Momentum';
-  constructor(private readonly options: { learningRate: LearningRate; momentum: number; useNesterov?: boolean }) {
-    super(options?.learningRate);
-  }
-  create(lr: number): tf.Optimizer {
-    return tf.train.momentum(lr, this.options.momentum, this.options.useNesterov ?? false);
-  }
-}
-
-/** RMSProp (TF's `RMSPropOptimizer`; defaults decay 0.9, momentum 0, epsilon 1e-10 as in TF 1.x). */
-export class RMSPropOptimizer extends Optimizer {
-  readonly name = 'RMSProp';
-  constructor(
-    private readonly options: {
-      learningRate: LearningRate;
-      decay?: number;
-      momentum?: number;
-      epsilon?: number;
-      centered?: boolean;
-    },
-  ) {
-    super(options?.learningRate);
-  }
-  create(lr: number): tf.Optimizer {
-    const o = this.options;
-    return tf.train.rmsprop(lr, o.decay ?? 0.9, o.momentum ?? 0, o.epsilon ?? 1e-10, o.centered ?? false);
-  }
-}
-
-/**
- * Adagrad (TF's `AdagradOptimizer`, initial accumulator 0.1). tfjs' Adagrad takes no epsilon and uses the backend's
- * (1e-7, but 1e-4 on webgl), so webgl's updates differ slightly from other backends'.
- */
-export const AdagradOptimizer = simple('Adagrad', (lr) => tf.train.adagrad(lr, 0.1));
-/** Adadelta (TF's `AdadeltaOptimizer`). */
-export const AdadeltaOptimizer = simple('Adadelta', (lr) => tf.train.adadelta(lr, 0.95, 1e-8));
-/** Adamax (epsilon 1e-8 given explicitly: tfjs' default is the backend's epsilon, 1e-4 on webgl). */
-export const AdamaxOptimizer = simple('Adamax', (lr) => tf.train.adamax(lr, 0.9, 0.999, 1e-8));
 
 /** The learning rate at `globalStep`. */
 export function learningRateAt(lr: LearningRate, globalStep: number): number {

@@ -86,7 +86,7 @@ describe('exact resume', () => {
     const wa = await weights(a.dir, 'model.ckpt-60');
     const wb = await weights(b.dir, 'model.ckpt-60');
     expect([...wb.keys()].sort()).toEqual([...wa.keys()].sort());
-    expect(wa.has('optimizer/accBeta1')).toBe(true);
+    expect(wa.has('optimizer/beta1_power')).toBe(true);
     for (const [name, values] of wa) expect(wb.get(name), name).toEqual(values);
   });
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from './errors.js';
 import { type Initializer, initializers } from './initializers.js';
+import { type Regularizer, runRegularizer } from './layers/regularizers.js';
+import { regularizeOnce } from './losses/collections.js';
 import { activeContext, deriveSeed, scopedName } from './model-fn-context.js';
 
 /** Options of {@link getVariable}. */
@@ -10,6 +12,11 @@ export interface GetVariableOptions {
   /** Default: glorot uniform for float32 (TF's default), zeros for int32. */
   readonly initializer?: Initializer;
   readonly trainable?: boolean;
+  /**
+   * A penalty on the variable added to the model_fn call's regularization losses (TF's `get_variable(regularizer=…)`),
+   * e.g. `regularizers.l2Regularizer(1e-4)`; counted once per call however often the variable is reused.
+   */
+  readonly regularizer?: Regularizer;
 }
 
 /**
@@ -35,9 +42,14 @@ export function getVariable(name: string, options: GetVariableOptions): tf.Varia
   const full = scopedName(ctx, name);
   const dtype = options.dtype ?? 'float32';
   const init = options.initializer ?? (dtype === 'int32' ? initializers.zeros() : initializers.glorotUniform());
-  return ctx.store.getOrCreate(full, options.shape, dtype, options.trainable ?? true, () =>
+  const v = ctx.store.getOrCreate(full, options.shape, dtype, options.trainable ?? true, () =>
     init(options.shape, dtype, deriveSeed(ctx.randomSeed, full)),
   );
+  const regularizer = options.regularizer;
+  if (regularizer !== undefined) {
+    regularizeOnce(full, () => runRegularizer(`getVariable(${JSON.stringify(name)})`, 'regularizer', regularizer, v));
+  }
+  return v;
 }
 
 /**

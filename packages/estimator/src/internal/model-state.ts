@@ -10,11 +10,14 @@ import {
 import { CHECKPOINT_STATE_FILE } from '../checkpoint/checkpoint-state.js';
 import type { ModelDirStorage } from '../checkpoint/storage.js';
 import { CheckpointError } from '../errors.js';
+import { SlotOptimizer } from '../optimizers/slot-optimizer.js';
 import type { Optimizer } from '../optimizers.js';
 import { VariableStore } from '../variable-store.js';
 
 const GLOBAL_STEP = 'global_step';
-const OPT_PREFIX = 'optimizer/';
+/** Optimizer i's checkpoint section: `optimizer/…` for the first (as before there could be several), `optimizer_1/…`. */
+const OPT_SECTION = /^optimizer(?:_(\d+))?\//;
+const sectionPrefix = (i: number) => (i === 0 ? 'optimizer/' : `optimizer_${i}/`);
 
 /** Private optimizer state that tfjs' getWeights() leaves out but an exact resume needs. */
 const HIDDEN_OPTIMIZER_STATE = ['accBeta1', 'accBeta2'] as const;
@@ -30,9 +33,11 @@ export class ModelState {
   syncedCheckpoint: string | null = null;
   /** The input position saved with the checkpoint that was restored last, if any. */
   restoredInputState: unknown = null;
-  private optimizer: { key: string; tfOptimizer: tf.Optimizer } | null = null;
   private warnedUnverified = false;
-  private pendingOptimizer: tf.NamedTensorMap | null = null;
+  /** One tfjs optimizer per optimizer of the train op, by position (a GAN's two optimizers keep separate slots). */
+  private optimizers: ({ key: string; tfOptimizer: tf.Optimizer } | undefined)[] = [];
+  /** Checkpointed optimizer state waiting for its optimizer to be created, by position. */
+  private pendingOptimizer = new Map<number, tf.NamedTensorMap>();
 
   constructor(
     private readonly storage: ModelDirStorage,
@@ -82,11 +87,15 @@ export class ModelState {
     }
     const step = tensors[GLOBAL_STEP];
     const model: tf.NamedTensorMap = {};
-    const opt: tf.NamedTensorMap = {};
+    const opt = new Map<number, tf.NamedTensorMap>();
     for (const [name, t] of Object.entries(tensors)) {
       if (name === GLOBAL_STEP) continue;
-      if (name.startsWith(OPT_PREFIX)) opt[name.slice(OPT_PREFIX.length)] = t;
-      else model[name] = t;
+      const section = OPT_SECTION.exec(name);
+      if (section) {
+        const i = Number(section[1] ?? 0);
+        if (!opt.has(i)) opt.set(i, {});
+        opt.get(i)![name.slice(section[0].length)] = t;
+      } else model[name] = t;
     }
     this.globalStep = step ? (await step.data())[0]! : manifest.globalStep;
     this.restoredInputState = manifest.extra?.inputState ?? null;
@@ -94,12 +103,12 @@ export class ModelState {
     try {
       this.store.restore(model, target);
     } catch (e) {
-      tf.dispose(opt);
+      for (const p of opt.values()) tf.dispose(p);
       throw e;
     }
-    tf.dispose(this.pendingOptimizer ?? {});
-    this.pendingOptimizer = Object.keys(opt).length > 0 ? opt : null;
-    if (this.optimizer && this.pendingOptimizer) await this.applyPendingOptimizer();
+    for (const p of this.pendingOptimizer.values()) tf.dispose(p);
+    this.pendingOptimizer = opt;
+    if (this.optimizers.some((o) => o) && opt.size > 0) await this.applyPendingOptimizer();
     this.syncedCheckpoint = target;
     return target;
   }
@@ -122,25 +131,35 @@ export class ModelState {
     }
   }
 
-  /** The tfjs optimizer for `desc`, created on first use (and whenever its configuration changes). */
-  optimizerFor(desc: Optimizer, learningRate: number): { tfOptimizer: tf.Optimizer; created: boolean } {
+  /**
+   * The tfjs optimizer for `desc`, the `index`-th optimizer of the train op, created on first use (and whenever its
+   * configuration changes).
+   */
+  optimizerFor(desc: Optimizer, learningRate: number, index = 0): { tfOptimizer: tf.Optimizer; created: boolean } {
     const key = desc.configKey();
-    if (this.optimizer?.key === key) return { tfOptimizer: this.optimizer.tfOptimizer, created: false };
-    this.optimizer?.tfOptimizer.dispose();
-    this.optimizer = { key, tfOptimizer: desc.create(learningRate) };
-    return { tfOptimizer: this.optimizer.tfOptimizer, created: true };
+    const held = this.optimizers[index];
+    if (held?.key === key) return { tfOptimizer: held.tfOptimizer, created: false };
+    held?.tfOptimizer.dispose();
+    const created = { key, tfOptimizer: desc.create(learningRate) };
+    this.optimizers[index] = created;
+    return { tfOptimizer: created.tfOptimizer, created: true };
   }
 
   /** Gives a freshly created optimizer its saved slots (Adam's m and v, the iteration count, …). */
   async applyPendingOptimizer(): Promise<void> {
-    const pending = this.pendingOptimizer;
-    if (!this.optimizer || !pending) return;
-    this.pendingOptimizer = null;
-    const opt = this.optimizer.tfOptimizer;
+    for (const [index, held] of this.optimizers.entries()) {
+      const pending = this.pendingOptimizer.get(index);
+      if (!held || !pending) continue;
+      this.pendingOptimizer.delete(index);
+      await this.restoreOptimizer(held.tfOptimizer, pending);
+    }
+  }
+
+  private async restoreOptimizer(opt: tf.Optimizer, pending: tf.NamedTensorMap): Promise<void> {
     const hidden = opt as unknown as Record<string, tf.Variable | undefined>;
     let weights: { name: string; tensor: tf.Tensor }[];
     try {
-      weights = this.slotsByName(pending);
+      weights = opt instanceof SlotOptimizer ? this.slotsForSlotOptimizer(pending) : this.slotsByName(pending);
     } catch (e) {
       tf.dispose(pending);
       throw e;
@@ -158,6 +177,17 @@ export class ModelState {
       if (saved && hidden[key] instanceof tf.Variable) hidden[key].assign(saved);
     }
     tf.dispose(pending);
+  }
+
+  /**
+   * The saved state of one of our own optimizers (TF's slot names, `dense/kernel/Adam`, plus `beta1_power`-like
+   * scalars): they match slots to variables by name themselves, so names pass through, scoped like live variables.
+   */
+  private slotsForSlotOptimizer(pending: tf.NamedTensorMap): { name: string; tensor: tf.Tensor }[] {
+    return Object.entries(pending).map(([name, tensor]) => ({
+      name: name === 'iter' ? name : `${this.store.engineScope}/${name}`,
+      tensor,
+    }));
   }
 
   /**
@@ -212,21 +242,27 @@ export class ModelState {
     owned.push(step);
     tensors[GLOBAL_STEP] = step;
     for (const [name, v] of this.store.variables) tensors[name] = v;
-    if (this.optimizer) {
-      const opt = this.optimizer.tfOptimizer;
+    const sections = new Set([...this.optimizers.keys()].filter((i) => this.optimizers[i]));
+    for (const i of this.pendingOptimizer.keys()) sections.add(i);
+    for (const i of sections) {
+      const prefix = sectionPrefix(i);
+      const held = this.optimizers[i];
+      if (!held) {
+        for (const [name, t] of Object.entries(this.pendingOptimizer.get(i) ?? {})) tensors[`${prefix}${name}`] = t;
+        continue;
+      }
+      const opt = held.tfOptimizer;
       const weights = await opt.getWeights();
       for (const w of weights) {
         const name = w.name === 'iter' ? 'iter' : this.store.logicalName(w.name);
-        tensors[`${OPT_PREFIX}${name}`] = w.tensor;
+        tensors[`${prefix}${name}`] = w.tensor;
         if (w.name === 'iter') owned.push(w.tensor);
       }
       const hidden = opt as unknown as Record<string, tf.Variable | undefined>;
       for (const key of HIDDEN_OPTIMIZER_STATE) {
         const v = hidden[key];
-        if (v instanceof tf.Variable) tensors[`${OPT_PREFIX}${key}`] = v;
+        if (v instanceof tf.Variable) tensors[`${prefix}${key}`] = v;
       }
-    } else if (this.pendingOptimizer) {
-      for (const [name, t] of Object.entries(this.pendingOptimizer)) tensors[`${OPT_PREFIX}${name}`] = t;
     }
     try {
       const prefix = await manager.save(this.globalStep, tensors, extra);
@@ -247,9 +283,9 @@ export class ModelState {
 
   dispose(): void {
     this.store.dispose();
-    this.optimizer?.tfOptimizer.dispose();
-    this.optimizer = null;
-    tf.dispose(this.pendingOptimizer ?? {});
-    this.pendingOptimizer = null;
+    for (const held of this.optimizers) held?.tfOptimizer.dispose();
+    this.optimizers = [];
+    for (const p of this.pendingOptimizer.values()) tf.dispose(p);
+    this.pendingOptimizer.clear();
   }
 }

@@ -16,6 +16,7 @@ import { experimental_graphFromKernels, type SummaryWriter } from '@estimatorjs/
 import * as tf from '@tensorflow/tfjs-core';
 import { validateSpec } from '../estimator-spec.js';
 import { runInContext } from '../model-fn-context.js';
+import { optimizersOf } from '../optimizers/train-op.js';
 import type { Optimizer } from '../optimizers.js';
 import { learningRateAt } from '../optimizers.js';
 import {
@@ -188,7 +189,7 @@ async function buildForTraining<P>(
 ): Promise<HookList | null> {
   const ctx = deps.newContext('train', { building: true });
   let hooks: readonly Hook[] | undefined;
-  let optimizer: Optimizer | undefined;
+  let optimizers: Optimizer[] = [];
   tf.tidy(() => {
     const spec = validateSpec(
       runInContext(ctx, () => deps.callModelFn(features, labels, 'train')),
@@ -196,13 +197,13 @@ async function buildForTraining<P>(
     );
     if (spec.mode === 'train') {
       hooks = spec.trainingHooks;
-      optimizer = spec.trainOp.optimizer;
+      optimizers = optimizersOf(spec.trainOp);
     }
   });
   deps.model.store.checkAllRestored('Estimator.train()');
-  if (optimizer) {
-    deps.model.optimizerFor(optimizer, learningRateAt(optimizer.learningRate, deps.model.globalStep));
-    await deps.model.applyPendingOptimizer();
+  for (const [index, optimizer] of optimizers.entries()) {
+    deps.model.optimizerFor(optimizer, learningRateAt(optimizer.learningRate, deps.model.globalStep), index);
   }
+  if (optimizers.length > 0) await deps.model.applyPendingOptimizer();
   return hooks && hooks.length > 0 ? new HookList(hooks) : null;
 }

@@ -6,6 +6,8 @@ import { validateSpec } from '../estimator-spec.js';
 import type { ValueCheck } from '../model-fn-context.js';
 import { type ModelFnContext, runInContext } from '../model-fn-context.js';
 import type { ModelSummary } from '../model-summaries.js';
+import { SlotOptimizer } from '../optimizers/slot-optimizer.js';
+import { type ApplyGradientsOp, gradientsFor, leafOps, type MinimizeOp } from '../optimizers/train-op.js';
 import { learningRateAt } from '../optimizers.js';
 import type { ModelState } from './model-state.js';
 import { keepChecks } from './value-checks.js';
@@ -52,62 +54,90 @@ export function trainStep(
       'Estimator.train(): the model_fn created no trainable variables; use getVariable() or layers such as dense().',
     );
   }
-  const { value, grads } = variableGradsFreeingOnError(() => {
-    spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
-    for (const name of wanted) {
-      const t = ctx.named.get(name);
-      if (t && name !== 'loss') fetched.set(name, tf.keep(t));
-    }
-    for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
-    if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
-    checks = keepChecks(ctx.checks);
-    return spec.trainOp.loss;
-  }, vars);
-  const op = spec!.trainOp;
-  const lr = learningRateAt(op.optimizer.learningRate, model.globalStep);
-  const { tfOptimizer } = model.optimizerFor(op.optimizer, lr);
-  if (typeof op.optimizer.learningRate === 'function') setLearningRate(tfOptimizer, lr);
+  let learningRate = 0;
   let globalNorm: tf.Tensor | null = null;
-  tf.tidy(() => {
-    let g = grads;
-    if (op.clipGradientsByNorm !== undefined || ctx.summaries) {
-      const norm = globalNormOf(grads);
-      if (ctx.summaries) globalNorm = tf.keep(norm);
-      if (op.clipGradientsByNorm !== undefined) g = scaleTo(grads, norm, op.clipGradientsByNorm);
-    }
-    tfOptimizer.applyGradients(g);
-  });
-  tf.dispose(grads);
-  if (wanted.has('loss')) fetched.set('loss', value);
-  else value.dispose();
-  return { fetched, learningRate: lr, globalNorm, summaries, graph, checks };
+  try {
+    runStep();
+  } catch (e) {
+    // What was kept for the loop is ours to free when the step fails after keeping it (e.g. no gradients).
+    tf.dispose([...fetched.values(), ...summaries.map((s) => s.tensor), ...checks.flatMap((c) => [c.value, c.detail])]);
+    if (globalNorm) tf.dispose(globalNorm);
+    throw e;
+  }
+  return { fetched, learningRate, globalNorm, summaries, graph, checks };
+
+  function runStep(): void {
+    tf.tidy(() => {
+      // The model_fn and every gradient the train op needs come from one recorded forward pass: computeGradients()
+      // inside the model_fn and minimize() ops after it differentiate through the same tape.
+      const updates = withTape(() => {
+        spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
+        for (const name of wanted) {
+          const t = name === 'loss' ? spec.loss : ctx.named.get(name);
+          if (t) fetched.set(name, tf.keep(t));
+        }
+        for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
+        if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
+        checks = keepChecks(ctx.checks);
+        return leafOps(spec.trainOp).map((op) => ({ op, grads: gradientsOf(op, vars) }));
+      });
+      const all = updates.flatMap((u) => Object.values(u.grads));
+      if (ctx.summaries) globalNorm = tf.keep(globalNormOf(all));
+      for (const [index, { op, grads }] of updates.entries()) {
+        const lr = learningRateAt(op.optimizer.learningRate, model.globalStep);
+        if (index === 0) learningRate = lr;
+        const { tfOptimizer } = model.optimizerFor(op.optimizer, lr, index);
+        if (typeof op.optimizer.learningRate === 'function') setLearningRate(tfOptimizer, lr);
+        if (tfOptimizer instanceof SlotOptimizer) tfOptimizer.globalStep = model.globalStep;
+        let g = grads;
+        if (op.kind === 'minimize' && op.clipGradientsByNorm !== undefined) {
+          g = scaleTo(grads, globalNormOf(Object.values(grads)), op.clipGradientsByNorm);
+        }
+        tfOptimizer.applyGradients(g);
+      }
+    });
+  }
+}
+
+/** The gradients one leaf op applies, by variable engine name. */
+function gradientsOf(op: MinimizeOp | ApplyGradientsOp, trainable: tf.Variable[]): tf.NamedTensorMap {
+  if (op.kind === 'applyGradients') {
+    const out: tf.NamedTensorMap = {};
+    for (const [g, v] of op.gradsAndVars) if (g) out[v.name] = g;
+    return out;
+  }
+  return gradientsFor(`${op.optimizer.name}.minimize()`, op.loss, op.varList ?? trainable);
 }
 
 /**
- * `tf.variableGrads`, except that a throwing `f` leaks nothing: tfjs keeps the tensors its gradient functions
- * will need (`saved` on the tape) and frees them only after a successful backward pass.
+ * Runs `f` with a gradient tape recording (what `tf.variableGrads` does around its function), so gradients of any
+ * tensor computed inside can be taken inside. Frees what the tape saved for the backward pass afterwards, also when
+ * `f` throws: tfjs frees it only after a successful backward pass of the outermost tape.
  */
-function variableGradsFreeingOnError(
-  f: () => tf.Scalar,
-  vars: tf.Variable[],
-): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+function withTape<T>(f: () => T): T {
+  const engine = tf.engine() as unknown as {
+    startTape(): void;
+    endTape(): void;
+    state: { activeTape?: { saved?: tf.Tensor[] }[] | null; gradientDepth: number };
+  };
+  engine.startTape();
   try {
-    return tf.variableGrads(f, vars);
-  } catch (e) {
-    const state = (
-      tf.engine() as unknown as { state: { activeTape?: { saved?: tf.Tensor[] }[] | null; gradientDepth: number } }
-    ).state;
-    if (state.gradientDepth === 0) for (const node of state.activeTape ?? []) tf.dispose(node.saved ?? []);
-    throw e;
+    return f();
+  } finally {
+    engine.endTape();
+    if (engine.state.gradientDepth === 0) {
+      for (const node of engine.state.activeTape ?? []) tf.dispose(node.saved ?? []);
+      engine.state.activeTape = null;
+    }
   }
 }
 
 /** The global L2 norm of a set of gradients (TF's `tf.global_norm`). */
-export function globalNormOf(grads: tf.NamedTensorMap): tf.Scalar {
+export function globalNormOf(grads: tf.NamedTensorMap | readonly tf.Tensor[]): tf.Scalar {
   // Pairwise adds, not tf.addN: WebGPU's AddN binds one storage buffer per input and fails validation past the
   // device's maxStorageBuffersPerShaderStage (8 by default), which drops the whole command buffer (seen on an H100).
   return tf.tidy(() => {
-    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+    const squares = Object.values(grads).map((g: tf.Tensor) => tf.sum(tf.square(g)));
     return tf.sqrt(squares.reduce((acc, x) => tf.add(acc, x))) as tf.Scalar;
   });
 }

@@ -64,7 +64,7 @@ export async function warmStart(
   const used: string[] = [];
   const restore: tf.NamedTensorMap = {};
   for (const [name, t] of Object.entries(tensors)) {
-    const isModelVar = name !== 'global_step' && !name.startsWith('optimizer/');
+    const isModelVar = name !== 'global_step' && !/^optimizer(_\d+)?\//.test(name);
     const targets = prevToNew.get(name) ?? (Object.hasOwn(rename, name) ? [] : [name]);
     const chosen = isModelVar ? targets.filter((n) => pattern.test(n)) : [];
     if (chosen.length === 0) {

@@ -6,7 +6,7 @@ import { MemoryStorage } from '../checkpoint/storage.js';
 import { Estimator, type ModelFn } from '../estimator.js';
 import { initializers } from '../initializers.js';
 import { metrics } from '../metrics/index.js';
-import { AdamOptimizer } from '../optimizers.js';
+import { AdamOptimizer } from '../optimizers/adam-optimizer.js';
 import { RunConfig } from '../run-config.js';
 import { getVariable } from '../variables.js';
 import { batchNormalization } from './batch-normalization.js';

@@ -5,6 +5,7 @@ import { initializers } from '../initializers.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
+import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link conv2d}. */
 export interface Conv2dOptions {
@@ -15,6 +16,12 @@ export interface Conv2dOptions {
   readonly useBias?: boolean;
   readonly name?: string;
   readonly kernelInitializer?: Initializer;
+  /** A penalty on the kernel added to the regularization losses, e.g. `regularizers.l2Regularizer(1e-4)`. */
+  readonly kernelRegularizer?: Regularizer;
+  /** A penalty on the bias added to the regularization losses. */
+  readonly biasRegularizer?: Regularizer;
+  /** A penalty on the layer's output (divided by the batch size, as TF 1.15 does) added to the regularization losses. */
+  readonly activityRegularizer?: Regularizer;
 }
 
 /**
@@ -49,6 +56,7 @@ export function conv2d(
     const kernel = getVariable('kernel', {
       shape: [kh, kw, inChannels, filters],
       initializer: options.kernelInitializer,
+      regularizer: options.kernelRegularizer,
     });
     let y: tf.Tensor4D = tf.conv2d(
       inputs as tf.Tensor4D,
@@ -59,9 +67,15 @@ export function conv2d(
       options.dilationRate ?? 1,
     );
     if (options.useBias ?? true) {
-      const bias = getVariable('bias', { shape: [filters], initializer: initializers.zeros() });
+      const bias = getVariable('bias', {
+        shape: [filters],
+        initializer: initializers.zeros(),
+        regularizer: options.biasRegularizer,
+      });
       y = tf.add(y, bias);
     }
-    return applyActivation('conv2d()', y, options.activation) as tf.Tensor4D;
+    const out = applyActivation('conv2d()', y, options.activation) as tf.Tensor4D;
+    regularizeActivity('conv2d()', options.activityRegularizer, out);
+    return out;
   });
 }

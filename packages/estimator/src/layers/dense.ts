@@ -5,6 +5,7 @@ import { initializers } from '../initializers.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
+import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link dense}. */
 export interface DenseOptions {
@@ -13,6 +14,12 @@ export interface DenseOptions {
   readonly name?: string;
   readonly kernelInitializer?: Initializer;
   readonly biasInitializer?: Initializer;
+  /** A penalty on the kernel added to the regularization losses, e.g. `regularizers.l2Regularizer(1e-4)`. */
+  readonly kernelRegularizer?: Regularizer;
+  /** A penalty on the bias added to the regularization losses. */
+  readonly biasRegularizer?: Regularizer;
+  /** A penalty on the layer's output (divided by the batch size, as TF 1.15 does) added to the regularization losses. */
+  readonly activityRegularizer?: Regularizer;
 }
 
 /**
@@ -35,17 +42,24 @@ export function dense(inputs: tf.Tensor, units: number, options: DenseOptions = 
   const name = options.name ?? uniqueLayerName(ctx, 'dense');
   const inDim = inputs.shape[inputs.rank - 1]!;
   return variableScope(name, () => {
-    const kernel = getVariable('kernel', { shape: [inDim, units], initializer: options.kernelInitializer });
+    const kernel = getVariable('kernel', {
+      shape: [inDim, units],
+      initializer: options.kernelInitializer,
+      regularizer: options.kernelRegularizer,
+    });
     const flat = inputs.rank === 2 ? inputs : tf.reshape(inputs, [-1, inDim]);
     let y: tf.Tensor = tf.matMul(flat as tf.Tensor2D, kernel as tf.Tensor2D);
     if (options.useBias ?? true) {
       const bias = getVariable('bias', {
         shape: [units],
         initializer: options.biasInitializer ?? initializers.zeros(),
+        regularizer: options.biasRegularizer,
       });
       y = tf.add(y, bias);
     }
     if (inputs.rank !== 2) y = tf.reshape(y, [...inputs.shape.slice(0, -1), units]);
-    return applyActivation('dense()', y, options.activation);
+    const out = applyActivation('dense()', y, options.activation);
+    regularizeActivity('dense()', options.activityRegularizer, out);
+    return out;
   });
 }

@@ -3,6 +3,7 @@ import { ModelFnError } from '../errors.js';
 import { type Initializer, initializers } from '../initializers.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
+import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link embedding}. */
 export interface EmbeddingOptions {
@@ -13,6 +14,10 @@ export interface EmbeddingOptions {
   readonly name?: string;
   /** Default: uniform in [-0.05, 0.05] (Keras' default). */
   readonly embeddingsInitializer?: Initializer;
+  /** A penalty on the embedding table added to the regularization losses. */
+  readonly embeddingsRegularizer?: Regularizer;
+  /** A penalty on the looked-up vectors (divided by the batch size) added to the regularization losses. */
+  readonly activityRegularizer?: Regularizer;
 }
 
 /**
@@ -47,8 +52,11 @@ export function embedding(ids: tf.Tensor, options: EmbeddingOptions): tf.Tensor 
     const table = getVariable('embeddings', {
       shape: [inputDim, outputDim],
       initializer: options.embeddingsInitializer ?? initializers.randomUniform({ minval: -0.05, maxval: 0.05 }),
+      regularizer: options.embeddingsRegularizer,
     });
     const flat = tf.gather(table, tf.cast(tf.reshape(ids, [-1]), 'int32'));
-    return tf.reshape(flat, [...ids.shape, outputDim]);
+    const out = tf.reshape(flat, [...ids.shape, outputDim]);
+    regularizeActivity(api, options.activityRegularizer, out);
+    return out;
   });
 }

@@ -5,3 +5,4 @@ export { type DenseOptions, dense } from './dense.js';
 export { type DropoutOptions, dropout } from './dropout.js';
 export { type EmbeddingOptions, embedding } from './embedding.js';
 export { averagePooling2d, flatten, maxPooling2d } from './pooling.js';
+export { type Regularizer, regularizers } from './regularizers.js';

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelFnError } from './errors.js';
-import { type ModelFnContext, maybeActiveContext } from './model-fn-context.js';
+import { ModelFnError } from '../errors.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
+import { type ModelFnContext, maybeActiveContext } from '../model-fn-context.js';
+import { type LossOptions, type LossResult, weightedLoss } from './reduction.js';
 
 /** The message for the first label outside [0, classes), or null when all fit. */
 function labelRangeMessage(api: string, values: ArrayLike<number>, classes: number): string | null {
@@ -25,14 +27,25 @@ function checkLabelRange(api: string, labels: tf.Tensor, classes: number, ctx: M
   }
 }
 
+/** Options of {@link sparseSoftmaxCrossEntropy}. */
+export interface SparseSoftmaxCrossEntropyOptions extends LossOptions {
+  /** Integer class ids, `[batch]` or `[batch, 1]`. */
+  readonly labels: tf.Tensor;
+  /** Unscaled log probabilities, `[batch, classes]`. */
+  readonly logits: tf.Tensor;
+}
+
 /**
- * Mean sparse softmax cross-entropy between integer class `labels` ([batch] or [batch, 1]) and `logits`
- * ([batch, classes]) (TF's `tf.losses.sparse_softmax_cross_entropy`).
+ * Softmax cross-entropy between integer class `labels` and `logits` (TF's `tf.losses.sparse_softmax_cross_entropy`):
+ * weighted by `weights` (scalar, `[batch]` or `[batch, 1]`) and reduced by `reduction`
+ * (default `SUM_BY_NONZERO_WEIGHTS`, the mean when weights are 1).
  * @example
  *   const loss = losses.sparseSoftmaxCrossEntropy({ labels, logits });
  */
-function sparseSoftmaxCrossEntropy({ labels, logits }: { labels: tf.Tensor; logits: tf.Tensor }): tf.Scalar {
+export function sparseSoftmaxCrossEntropy<O extends SparseSoftmaxCrossEntropyOptions>(options: O): LossResult<O> {
   const api = 'losses.sparseSoftmaxCrossEntropy()';
+  checkOptionKeys(api, options, ['labels', 'logits', 'weights', 'reduction']);
+  const { labels, logits } = options;
   if (logits?.rank !== 2) {
     throw new ModelFnError(
       'SHAPE_MISMATCH',
@@ -46,10 +59,13 @@ function sparseSoftmaxCrossEntropy({ labels, logits }: { labels: tf.Tensor; logi
       `${api}: labels must have shape [batch] (or [batch, 1]) matching logits [${logits.shape}]. Received labels of shape [${labels?.shape}].`,
     );
   }
+  // TF squeezes weights whose rank is one more than the labels' ([batch, 1] → [batch]).
+  let weights = options.weights;
+  if (typeof weights === 'object' && weights.rank === 2 && weights.shape[1] === 1) weights = tf.reshape(weights, [-1]);
   const classes = logits.shape[1]!;
   const ctx = maybeActiveContext();
   if (ctx?.checkValues) checkLabelRange(api, flat, classes, ctx);
-  return tf.tidy(() => {
+  const perExample = tf.tidy(() => {
     const oneHot = tf.oneHot(tf.cast(flat, 'int32') as tf.Tensor1D, classes);
     if (ctx && !ctx.checkValues) {
       // A label outside [0, classes) gets an all-zero one-hot row, so the one-hot sums to the batch size exactly
@@ -61,25 +77,13 @@ function sparseSoftmaxCrossEntropy({ labels, logits }: { labels: tf.Tensor; logi
         explain: (values) => labelRangeMessage(api, values, classes) ?? `${api}: labels out of range.`,
       });
     }
-    const perExample = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));
-    return tf.mean(perExample) as tf.Scalar;
+    return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));
   });
-}
-
-/**
- * Mean squared error (TF's `tf.losses.mean_squared_error`).
- * @example
- *   const loss = losses.meanSquaredError({ labels, predictions });
- */
-function meanSquaredError({ labels, predictions }: { labels: tf.Tensor; predictions: tf.Tensor }): tf.Scalar {
-  if (labels.size !== predictions.size) {
-    throw new ModelFnError(
-      'SHAPE_MISMATCH',
-      `losses.meanSquaredError(): labels [${labels.shape}] and predictions [${predictions.shape}] differ in size.`,
-    );
+  try {
+    return weightedLoss(api, perExample, { weights, reduction: options.reduction });
+  } finally {
+    perExample.dispose();
+    if (flat !== labels) flat.dispose();
+    if (weights !== options.weights) (weights as tf.Tensor).dispose();
   }
-  return tf.tidy(() => tf.mean(tf.squaredDifference(tf.reshape(labels, predictions.shape), predictions)) as tf.Scalar);
 }
-
-/** Loss functions with TF's names. */
-export const losses = { sparseSoftmaxCrossEntropy, meanSquaredError } as const;
