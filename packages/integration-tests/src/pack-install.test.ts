@@ -142,7 +142,7 @@ describe('packaging', () => {
     const run = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(run.imported).toEqual(entryPoints);
     expect(run.globalStep).toBe(5);
-    expect(run.latest).toBe('model.ckpt-5');
+    expect(run.latest).toBe(join(modelDir, 'model.ckpt-5')); // TF's latest_checkpoint: a path in the model dir
     // The checkpoint is on disk in TF's layout, read here with plain fs.
     const state = readFileSync(join(modelDir, 'checkpoint'), 'utf8');
     expect(state).toContain('model_checkpoint_path: "model.ckpt-5"');

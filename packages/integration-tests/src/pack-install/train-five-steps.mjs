@@ -10,7 +10,6 @@ import {
   GradientDescentOptimizer,
   getVariable,
   initializers,
-  loadVariable,
   losses,
   RunConfig,
 } from '@estimatorjs/estimator';
@@ -47,7 +46,7 @@ await estimator.train(inputFn, { steps: 100, hooks: [new StopAtStepHook({ lastSt
 
 const latest = await estimator.latestCheckpoint();
 const read = async (name) => {
-  const t = await loadVariable(estimator.storage, latest, name);
+  const t = await estimator.getVariableValue(name);
   const [v] = await t.data();
   t.dispose();
   return v;
