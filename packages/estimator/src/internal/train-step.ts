@@ -21,6 +21,8 @@ export interface StepOutput {
   readonly graph: TracedKernel[] | null;
   /** Deferred value checks (labels in range, …) to settle with the step's values. */
   readonly checks: ValueCheck[];
+  /** The step's loss when no hook fetched it (then it is `fetched.get('loss')`), for the final log line. */
+  readonly loss: tf.Scalar | null;
 }
 
 interface TapeNode {
@@ -79,8 +81,7 @@ export function trainStep(
   });
   tf.dispose(grads);
   if (wanted.has('loss')) fetched.set('loss', value);
-  else value.dispose();
-  return { fetched, learningRate: lr, globalNorm, summaries, graph, checks };
+  return { fetched, learningRate: lr, globalNorm, summaries, graph, checks, loss: wanted.has('loss') ? null : value };
 }
 
 /**
