@@ -7,6 +7,7 @@
 import {
   EveryN,
   type FetchedValue,
+  formatValue,
   type Hook,
   HookList,
   type RunContext,
@@ -146,7 +147,7 @@ export async function runTrainLoop<P>(
     await hooks.end(session());
     const loss = finalLoss ? (await finalLoss.data())[0] : lastValues.get('loss');
     log(
-      `Loss for final step: ${loss === undefined ? 'none (no step ran)' : String(loss)}; training stopped at global step ${model.globalStep}${stop.reason ? ` (${stop.reason})` : ''}.`,
+      `Loss for final step: ${loss === undefined ? 'none (no step ran)' : formatValue(loss)}; training stopped at global step ${model.globalStep}${stop.reason ? ` (${stop.reason})` : ''}.`,
     );
   } catch (e) {
     await specHooks?.onError(session(), e);
