@@ -37,7 +37,8 @@ export function extractCodeBlocks(file: string, markdown: string): CodeBlock[] {
   const blocks: CodeBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const open = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)\s*(.*)$/.exec(lines[i]!);
-    if (!open) continue;
+    // CommonMark: a backtick fence's info string has no backticks (so ```` ```ts ```` in prose opens nothing)
+    if (!open || (open[2]![0] === '`' && open[4]!.includes('`'))) continue;
     const [, indent, fence, lang, rest] = open as unknown as [string, string, string, string, string];
     const closing = new RegExp(`^\\s*${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
     let end = i + 1;
