@@ -61,6 +61,32 @@ describe('Dataset.fromTensorSlices', () => {
     );
   });
 
+  it('reads a nested plain array as a tuple of columns and, when that makes the sizes disagree, hints tf.tensor2d', () => {
+    // 3 rows of 2 features: as a tuple that is 3 columns of 2 values each, beside 3 labels.
+    const rows = [
+      [0.1, 0.2],
+      [0.3, 0.4],
+      [0.5, 0.6],
+    ];
+    const message = (() => {
+      try {
+        Dataset.fromTensorSlices({ xs: rows, ys: [0, 1, 0] });
+      } catch (e) {
+        expect(e).toBeInstanceOf(DataError);
+        expect((e as DataError).code).toBe('INVALID_ARGUMENT');
+        return (e as Error).message;
+      }
+      return 'no error';
+    })();
+    expect(message).toBe(
+      "Dataset.fromTensorSlices(): 'xs' is a nested plain array (3 rows of 2), read as a tuple of 3 columns, not as rows; pass tf.tensor2d(rows) in its place to slice a matrix by rows. Components differ in size along dim 0 (xs[0]: 2, xs[1]: 2, xs[2]: 2, ys: 3).",
+    );
+    // tuple of (rows, labels) at the top level, as in the issue
+    expect(() => Dataset.fromTensorSlices([rows, [0, 1, 0]])).toThrow(
+      /'\[0\]' is a nested plain array .* tf\.tensor2d/,
+    );
+  });
+
   it('rejects scalars and unknown leaves', () => {
     expect(() => Dataset.fromTensorSlices(tf.scalar(1))).toThrow(/rank >= 1/);
     expect(() => Dataset.fromTensorSlices({ x: 'abc' as unknown as number[] })).toThrow(/'x' must be/);

@@ -12,7 +12,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { docPrograms, repositoryCodeBlocks } from './docs/code-blocks.js';
 
 // Every public package (packages/*/package.json without "private": true — found, not listed, so a new package is
 // covered the day it appears) is packed as `pnpm publish` would pack it, its tarball checked as npm users get it,
@@ -105,7 +107,9 @@ describe('packaging', () => {
 
     // 2. A project outside the workspace that depends on every tarball plus the tfjs packages it needs in Node
     //    (tfjs-layers: the optional peer @estimatorjs/backends takes the Node gradients from).
-    for (const tf of ['tfjs-core', 'tfjs-backend-cpu', 'tfjs-layers']) dependencies[`@tensorflow/${tf}`] = TFJS;
+    //    tfjs-backend-wasm: the backend docs/getting-started.md installs and picks.
+    for (const tf of ['tfjs-core', 'tfjs-backend-cpu', 'tfjs-backend-wasm', 'tfjs-layers'])
+      dependencies[`@tensorflow/${tf}`] = TFJS;
     writeFileSync(
       join(scratch, 'package.json'),
       JSON.stringify({ name: 'scratch', private: true, type: 'module', dependencies }, null, 2),
@@ -158,6 +162,18 @@ describe('packaging', () => {
     expect(run.loss.map(([step]: [number, number]) => step)).toEqual([1, 2, 3, 4, 5]);
     const expected = path.slice(0, 5).map((wb) => expect.closeTo(mse(wb), 4));
     expect(run.loss.map(([, value]: [number, number]) => value)).toEqual(expected);
+
+    // 3b. The getting-started guide's program (its `ts runnable` blocks), as a reader runs it in that project.
+    const guide = docPrograms(repositoryCodeBlocks(repo)).find(
+      (p) => p.runnable && p.file === 'docs/getting-started.md',
+    );
+    const program = ts.transpileModule(guide!.code, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    writeFileSync(join(scratch, 'getting-started.mjs'), program);
+    const guideOut = execFileSync('node', ['getting-started.mjs'], { cwd: scratch, encoding: 'utf8', env });
+    expect(Number(/accuracy ([\d.]+)/.exec(guideOut)?.[1])).toBeGreaterThan(0.85);
+    expect(readFileSync(join(scratch, 'circle_model', 'checkpoint'), 'utf8')).toContain('"model.ckpt-300"');
 
     // 4. Without the optional peer, Node training fails at startup with one line that says what to install.
     renameSync(join(scratch, 'node_modules/@tensorflow/tfjs-layers'), join(scratch, 'tfjs-layers-aside'));

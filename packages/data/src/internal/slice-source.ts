@@ -128,6 +128,8 @@ export class SliceSourceBuilder {
   private readonly fixed: SliceSource | null;
   private readonly perFeed = new WeakMap<object, SliceSource>();
   readonly placeholders: readonly Placeholder[];
+  /** Nested plain number arrays in the input (`number[][]`): read as tuples of columns, often meant as matrices. */
+  private readonly nestedArrays: { path: string; rows: number; width: number }[] = [];
 
   constructor(
     private readonly api: string,
@@ -141,6 +143,8 @@ export class SliceSourceBuilder {
         return i;
       }
       if (Array.isArray(x)) {
+        if (x.every((v) => Array.isArray(v) && v.every((n) => typeof n === 'number')))
+          this.nestedArrays.push({ path: path || '(input)', rows: x.length, width: (x[0] as number[]).length });
         if (x.length === 0)
           throw invalidArgument(`${api}: '${path || '(input)'}' is an empty tuple; expected columns.`);
         return x.map((v, i) => walk(v, `${path}[${i}]`));
@@ -204,6 +208,15 @@ export class SliceSourceBuilder {
     }
     const n = lengths[0]?.length ?? 0;
     if (lengths.some((l) => l.length !== n)) {
+      const nested = this.nestedArrays[0];
+      if (nested) {
+        // fromTensorSlices({ xs: rows, ys }) with rows a number[][]: TF would make rows a matrix; here a plain array
+        // is a tuple, so rows became `rows.length` columns of `width` values and the sizes disagree.
+        const shown = lengths.slice(0, 4).map((l) => `${l.path}: ${l.length}`);
+        throw invalidArgument(
+          `${this.api}: '${nested.path}' is a nested plain array (${nested.rows} rows of ${nested.width}), read as a tuple of ${nested.rows} columns, not as rows; pass tf.tensor2d(rows) in its place to slice a matrix by rows. Components differ in size along dim 0 (${shown.join(', ')}${lengths.length > 4 ? ', …' : ''}).`,
+        );
+      }
       throw invalidArgument(
         `${this.api}: all components must have the same size along dim 0. Received ${lengths.map((l) => `${l.path}: ${l.length}`).join(', ')}.`,
       );

@@ -51,7 +51,7 @@ export async function runEvaluation<P>(
     while (stop.reason === null && (options.steps === undefined || batches < options.steps)) {
       const next = await input.next();
       if (next.done) break;
-      const { features, labels } = splitElement(api, next.value);
+      const { features, labels } = splitElement(api, next.value, true);
       const ctx = runContext();
       const wanted = await hooks.beforeRun(ctx);
       // The spec's hooks come from the first batch's model_fn call; from the second batch on they go before it.

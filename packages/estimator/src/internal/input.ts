@@ -12,10 +12,20 @@ export type InputFnResult = AsyncIterable<InputElement>;
 /** TF's input_fn: called once per train/evaluate/predict call, gets the Estimator's params. */
 export type InputFn<P = unknown> = (params: P) => InputFnResult | Promise<InputFnResult>;
 
-/** Splits an input element into features and labels; `api` names the caller in errors. */
-export function splitElement(api: string, el: unknown): { features: Features; labels: Labels | undefined } {
+/**
+ * Splits an input element into features and labels; `api` names the caller in errors. With `labelsRequired`
+ * (TRAIN, EVAL) an element without labels is an error here, before the model_fn would fail on `undefined` labels
+ * (or on a dict of features given to a layer) with a TypeError far from the cause. An element this rejects is
+ * disposed: the loop owns it and drops it.
+ */
+export function splitElement(
+  api: string,
+  el: unknown,
+  labelsRequired = false,
+): { features: Features; labels: Labels | undefined } {
   if (Array.isArray(el)) {
     if (el.length !== 2) {
+      disposeElement(el);
       throw new ConfigError(
         'INVALID_INPUT',
         `${api}: an input element that is an array must be [features, labels]. Received an array of length ${el.length}.`,
@@ -23,8 +33,22 @@ export function splitElement(api: string, el: unknown): { features: Features; la
     }
     return { features: el[0] as Features, labels: el[1] as Labels };
   }
-  if (el instanceof tf.Tensor || (typeof el === 'object' && el !== null))
+  if (el instanceof tf.Tensor || (typeof el === 'object' && el !== null)) {
+    if (labelsRequired) {
+      disposeElement(el);
+      const keys = el instanceof tf.Tensor ? [] : Object.keys(el);
+      const hint =
+        keys.length === 2
+          ? ` For a dataset of {${keys.join(', ')}} use dataset.map(({ ${keys.join(', ')} }) => [${keys.join(', ')}]).`
+          : '';
+      throw new ConfigError(
+        'INPUT_WITHOUT_LABELS',
+        `${api}: the input_fn yielded features without labels (${describe(el)}); in TRAIN and EVAL it must yield [features, labels].${hint}`,
+      );
+    }
     return { features: el as Features, labels: undefined };
+  }
+  disposeElement(el);
   throw new ConfigError(
     'INVALID_INPUT',
     `${api}: input elements must be [features, labels] or features (tensors). Received ${describe(el)}.`,

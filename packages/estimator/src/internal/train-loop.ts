@@ -7,6 +7,7 @@
 import {
   EveryN,
   type FetchedValue,
+  formatValue,
   type Hook,
   HookList,
   type RunContext,
@@ -67,6 +68,9 @@ export async function runTrainLoop<P>(
   const summaryTimer = new EveryN({ steps: deps.config.saveSummarySteps });
   let specHooks: HookList | null = null;
   let opened: OpenedInput | null = null;
+  // The last step's loss stays on the device until training ends, so the final log line costs one read, not one
+  // per step (TF's "Loss for final step: 0.0123."); a step whose hooks fetched the loss has it in lastValues.
+  let finalLoss: tf.Scalar | null = null;
   try {
     await hooks.begin(session());
     opened = await openInput(api, inputFn, deps.params);
@@ -81,7 +85,7 @@ export async function runTrainLoop<P>(
         log(`${api}: the input ended at global step ${model.globalStep}.`);
         break;
       }
-      const { features, labels } = splitElement(api, next.value);
+      const { features, labels } = splitElement(api, next.value, true);
       let out: StepOutput | null = null;
       try {
         const ctx = runContext();
@@ -129,24 +133,29 @@ export async function runTrainLoop<P>(
         await specHooks?.afterRun(after, values);
       } finally {
         disposeElement(next.value);
-        if (out)
+        if (out) {
+          finalLoss?.dispose();
+          finalLoss = out.loss;
           tf.dispose([
             ...out.fetched.values(),
             ...out.summaries.map((s) => s.tensor),
             ...(out.globalNorm ? [out.globalNorm] : []),
           ]);
+        }
       }
     }
     await specHooks?.end(session());
     await hooks.end(session());
+    const loss = finalLoss ? (await finalLoss.data())[0] : lastValues.get('loss');
     log(
-      `Loss for final step: training stopped at global step ${model.globalStep}${stop.reason ? ` (${stop.reason})` : ''}.`,
+      `Loss for final step: ${loss === undefined ? 'none (no step ran)' : formatValue(loss)}; training stopped at global step ${model.globalStep}${stop.reason ? ` (${stop.reason})` : ''}.`,
     );
   } catch (e) {
     await specHooks?.onError(session(), e);
     await hooks.onError(session(), e);
     throw e;
   } finally {
+    finalLoss?.dispose();
     await opened?.iterator.return?.();
   }
 }

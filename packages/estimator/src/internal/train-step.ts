@@ -23,6 +23,8 @@ export interface StepOutput {
   readonly graph: TracedKernel[] | null;
   /** Deferred value checks (labels in range, …) to settle with the step's values. */
   readonly checks: ValueCheck[];
+  /** The step's loss when no hook fetched it (then it is `fetched.get('loss')`), for the final log line. */
+  readonly loss: tf.Scalar | null;
 }
 
 interface TapeNode {
@@ -56,15 +58,18 @@ export function trainStep(
   }
   let learningRate = 0;
   let globalNorm: tf.Tensor | null = null;
+  // The step's loss for the final log line when no hook fetched it (then it is fetched.get('loss')).
+  let loss: tf.Scalar | null = null;
   try {
     runStep();
   } catch (e) {
     // What was kept for the loop is ours to free when the step fails after keeping it (e.g. no gradients).
     tf.dispose([...fetched.values(), ...summaries.map((s) => s.tensor), ...checks.flatMap((c) => [c.value, c.detail])]);
+    if (loss) tf.dispose(loss);
     if (globalNorm) tf.dispose(globalNorm);
     throw e;
   }
-  return { fetched, learningRate, globalNorm, summaries, graph, checks };
+  return { fetched, learningRate, globalNorm, summaries, graph, checks, loss };
 
   function runStep(): void {
     tf.tidy(() => {
@@ -76,6 +81,7 @@ export function trainStep(
           const t = name === 'loss' ? spec.loss : ctx.named.get(name);
           if (t) fetched.set(name, tf.keep(t));
         }
+        if (!wanted.has('loss')) loss = tf.keep(spec.loss);
         for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
         if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
         checks = keepChecks(ctx.checks);

@@ -3,6 +3,7 @@ import { ModelFnError } from '../errors.js';
 import { type Initializer, initializers } from '../initializers.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
+import { checkTensorInput } from './check-input.js';
 
 /** Options of {@link batchNormalization}. */
 export interface BatchNormalizationOptions {
@@ -35,6 +36,7 @@ export interface BatchNormalizationOptions {
  */
 export function batchNormalization(inputs: tf.Tensor, options: BatchNormalizationOptions = {}): tf.Tensor {
   const api = 'batchNormalization()';
+  checkTensorInput(api, 'inputs', inputs);
   const ctx = activeContext(api);
   const rank = inputs.rank;
   const axis = options.axis ?? -1;

@@ -5,6 +5,7 @@ import { initializers } from '../initializers.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
+import { checkTensorInput } from './check-input.js';
 import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link conv2d}. */
@@ -36,6 +37,7 @@ export function conv2d(
   kernelSize: number | [number, number],
   options: Conv2dOptions = {},
 ): tf.Tensor4D {
+  checkTensorInput('conv2d()', 'inputs', inputs);
   const ctx = activeContext('conv2d()');
   if (inputs.rank !== 4) {
     throw new ModelFnError(

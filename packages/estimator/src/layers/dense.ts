@@ -5,6 +5,7 @@ import { initializers } from '../initializers.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
+import { checkTensorInput } from './check-input.js';
 import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link dense}. */
@@ -29,6 +30,7 @@ export interface DenseOptions {
  *   const logits = dense(hidden, 10, { name: 'logits' });
  */
 export function dense(inputs: tf.Tensor, units: number, options: DenseOptions = {}): tf.Tensor {
+  checkTensorInput('dense()', 'inputs', inputs);
   const ctx = activeContext('dense()');
   if (!Number.isInteger(units) || units <= 0) {
     throw new ModelFnError('INVALID_ARGUMENT', `dense(): units must be an integer > 0. Received ${String(units)}.`);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { activeContext, deriveSeed, maybeActiveContext } from '../model-fn-context.js';
+import { checkTensorInput } from './check-input.js';
 
 /** Options of {@link dropout}. */
 export interface DropoutOptions {
@@ -17,6 +18,7 @@ export interface DropoutOptions {
  *   const h = dropout(dense(x, 256, { activation: 'relu' }), { rate: 0.5 });
  */
 export function dropout(inputs: tf.Tensor, options: DropoutOptions = {}): tf.Tensor {
+  checkTensorInput('dropout()', 'inputs', inputs);
   const rate = options.rate ?? 0.5;
   if (!(rate >= 0 && rate < 1)) {
     throw new ModelFnError('INVALID_ARGUMENT', `dropout(): rate must be in [0, 1). Received ${String(rate)}.`);

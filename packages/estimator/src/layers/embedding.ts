@@ -3,6 +3,7 @@ import { ModelFnError } from '../errors.js';
 import { type Initializer, initializers } from '../initializers.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
+import { checkTensorInput } from './check-input.js';
 import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link embedding}. */
@@ -29,6 +30,7 @@ export interface EmbeddingOptions {
  */
 export function embedding(ids: tf.Tensor, options: EmbeddingOptions): tf.Tensor {
   const api = 'embedding()';
+  checkTensorInput(api, 'ids', ids);
   const ctx = activeContext(api);
   const { inputDim, outputDim } = options ?? ({} as EmbeddingOptions);
   if (!Number.isInteger(inputDim) || inputDim < 1 || !Number.isInteger(outputDim) || outputDim < 1) {

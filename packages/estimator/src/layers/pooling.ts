@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
+import { checkTensorInput } from './check-input.js';
 
 type Pair = number | [number, number];
 
 function check(api: string, inputs: tf.Tensor): void {
+  checkTensorInput(api, 'inputs', inputs);
   if (inputs.rank !== 4)
     throw new ModelFnError(
       'INVALID_ARGUMENT',
@@ -47,6 +49,7 @@ export function averagePooling2d(
  *   const flat = flatten(p2); // [batch, 7*7*40]
  */
 export function flatten(inputs: tf.Tensor): tf.Tensor2D {
+  checkTensorInput('flatten()', 'inputs', inputs);
   if (inputs.rank < 1)
     throw new ModelFnError('INVALID_ARGUMENT', `flatten(): inputs must have a batch axis. Received a scalar.`);
   const rest = inputs.shape.slice(1).reduce((a, b) => a * b, 1);
