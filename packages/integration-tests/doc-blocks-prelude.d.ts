@@ -19,6 +19,8 @@ declare const x: Tensor;
 declare const ids: Tensor;
 declare const logits: Tensor;
 declare const loss: Scalar;
+declare const onehotLabels: Tensor;
+declare const learningRate: number;
 declare const mode: import('@estimatorjs/estimator').Mode;
 declare const params: Params;
 declare const modelFn: import('@estimatorjs/estimator').ModelFn<Params>;
@@ -37,6 +39,9 @@ declare const evalInputFn: import('@estimatorjs/estimator').InputFn<unknown>;
 declare const predictInputFn: import('@estimatorjs/estimator').InputFn<unknown>;
 declare const ds: import('@estimatorjs/data').Dataset<readonly [Tensor, Tensor]>;
 declare const float32Pixels: Float32Array;
+/** n images of 784 pixels in [0, 1], as the exported MNIST model takes them (docs/export.md). */
+declare const pixels: Float32Array;
+declare const n: number;
 declare const int32Labels: Int32Array;
 declare function toFeatures(row: Record<string, number | string>): Record<string, number>;
 
