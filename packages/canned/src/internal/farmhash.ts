@@ -140,11 +140,7 @@ export function fingerprint64(s: Uint8Array): bigint {
   v = weakHashLen32(s, p, mul(v[1], m), add(x, w[0]));
   w = weakHashLen32(s, p + 32, add(z, w[1]), add(y, fetch64(s, p + 16)));
   [z, x] = [x, z];
-  return hashLen16(
-    add(hashLen16(v[0], w[0], m), mul(shiftMix(y), K0), z),
-    add(hashLen16(v[1], w[1], m), x),
-    m,
-  );
+  return hashLen16(add(hashLen16(v[0], w[0], m), mul(shiftMix(y), K0), z), add(hashLen16(v[1], w[1], m), x), m);
 }
 
 const encoder = new TextEncoder();
