@@ -44,7 +44,7 @@ export function bucketizedColumn(sourceColumn: NumericColumn, boundaries: readon
       });
       // A value's bucket is how many boundaries are <= it.
       const counts = tf.addN(boundaries.map((b) => tf.cast(tf.greaterEqual(x, b), 'int32')));
-      const offsets = tf.mul(tf.range(0, d, 1, 'int32'), perDim);
+      const offsets = tf.range(0, d * perDim, perDim, 'int32');
       return tf.add(counts, offsets) as tf.Tensor2D;
     });
   return {

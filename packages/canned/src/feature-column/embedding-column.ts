@@ -35,7 +35,7 @@ export function combineEmbeddings(
   return tf.tidy(() => {
     const present = tf.cast(tf.greaterEqual(ids, 0), 'float32');
     const w = weights ? tf.mul(present, weights) : present;
-    const vectors = tf.gather(table, tf.maximum(ids, 0)); // [batch, k, dim]
+    const vectors = tf.gather(table, tf.maximum(ids, tf.zerosLike(ids))); // [batch, k, dim]
     const sum = tf.sum(tf.mul(vectors, tf.expandDims(w, 2)), 1) as tf.Tensor2D;
     if (combiner === 'sum') return sum;
     const norm = combiner === 'mean' ? tf.sum(w, 1, true) : tf.sqrt(tf.sum(tf.square(w), 1, true));

@@ -13,7 +13,7 @@ export function multiHot(ids: tf.Tensor2D, weights: tf.Tensor2D | undefined, num
   return tf.tidy(() => {
     const present = tf.cast(tf.greaterEqual(ids, 0), 'float32');
     const w = weights ? tf.mul(present, weights) : present;
-    const oneHot = tf.oneHot(tf.maximum(ids, 0) as tf.Tensor2D, numBuckets);
+    const oneHot = tf.oneHot(tf.maximum(ids, tf.zerosLike(ids)) as tf.Tensor2D, numBuckets);
     return tf.sum(tf.mul(oneHot, tf.expandDims(w, 2)), 1) as tf.Tensor2D;
   });
 }

@@ -37,7 +37,7 @@ export function linearModel(
               return tf.tidy(() => {
                 const present = tf.cast(tf.greaterEqual(ids, 0), 'float32');
                 const m = weights ? tf.mul(present, weights) : present;
-                const rows = tf.gather(w, tf.maximum(ids, 0)); // [batch, k, units]
+                const rows = tf.gather(w, tf.maximum(ids, tf.zerosLike(ids))); // [batch, k, units]
                 return tf.sum(tf.mul(rows, tf.expandDims(m, 2)), 1) as tf.Tensor2D;
               });
             } finally {
