@@ -39,7 +39,9 @@ export function combineEmbeddings(
     const sum = tf.sum(tf.mul(vectors, tf.expandDims(w, 2)), 1) as tf.Tensor2D;
     if (combiner === 'sum') return sum;
     const norm = combiner === 'mean' ? tf.sum(w, 1, true) : tf.sqrt(tf.sum(tf.square(w), 1, true));
-    return tf.divNoNan(sum, norm) as tf.Tensor2D;
+    // An example with no ids has sum 0 and norm 0: divide by a tiny floor instead of divNoNan, whose Equal has no
+    // gradient in tfjs.
+    return tf.div(sum, tf.maximum(norm, 1e-12)) as tf.Tensor2D;
   });
 }
 

@@ -1,8 +1,8 @@
 import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as featureColumn from './index.js';
 import { combineEmbeddings } from './embedding-column.js';
+import * as featureColumn from './index.js';
 
 beforeAll(() => setupTestBackend('cpu'));
 
@@ -25,7 +25,17 @@ describe('bucketizedColumn', () => {
   it('offsets each dimension of a [2]-shaped source by boundaries.length + 1 (as TF)', () => {
     const col = featureColumn.bucketizedColumn(featureColumn.numericColumn('p', { shape: [2] }), [0, 10]);
     expect(col.numBuckets).toBe(6);
-    expect(idsOf(col, { p: tf.tensor2d([[-5, 5], [15, -1]]) })).toEqual([[0, 4], [2, 3]]);
+    expect(
+      idsOf(col, {
+        p: tf.tensor2d([
+          [-5, 5],
+          [15, -1],
+        ]),
+      }),
+    ).toEqual([
+      [0, 4],
+      [2, 3],
+    ]);
     const dense = col.dense({ p: tf.tensor2d([[-5, 5]]) });
     expect(dense.arraySync()).toEqual([[1, 0, 0, 0, 1, 0]]);
     dense.dispose();
@@ -96,7 +106,9 @@ describe('numericColumn', () => {
   it('names the missing feature and the keys the input has', () => {
     const col = featureColumn.numericColumn('age');
     const x = tf.tensor1d([1]);
-    expect(() => col.dense({ agee: x })).toThrow(/feature "age" is not in the features; the input_fn yields keys \[agee\]/);
+    expect(() => col.dense({ agee: x })).toThrow(
+      /feature "age" is not in the features; the input_fn yields keys \[agee\]/,
+    );
     x.dispose();
   });
 });
@@ -106,9 +118,19 @@ describe('indicatorColumn', () => {
     const cat = featureColumn.categoricalColumnWithVocabularyList('c', ['a', 'b', 'c']);
     const col = featureColumn.indicatorColumn(cat);
     expect(col.name).toBe('c_indicator');
-    const c = tf.tensor2d([['a', 'c', 'a'], ['b', '', 'zz']], [2, 3], 'string');
+    const c = tf.tensor2d(
+      [
+        ['a', 'c', 'a'],
+        ['b', '', 'zz'],
+      ],
+      [2, 3],
+      'string',
+    );
     const d = col.dense({ c });
-    expect(d.arraySync()).toEqual([[2, 0, 1], [0, 1, 0]]);
+    expect(d.arraySync()).toEqual([
+      [2, 0, 1],
+      [0, 1, 0],
+    ]);
     tf.dispose([c, d]);
   });
 });
@@ -116,13 +138,30 @@ describe('indicatorColumn', () => {
 describe('combineEmbeddings', () => {
   it('sum, mean and sqrtn by hand, ignoring absent ids', async () => {
     await expectNoLeaks(() => {
-      const table = tf.tensor2d([[1, 0], [0, 2], [3, 3]]);
-      const ids = tf.tensor2d([[0, 2, -1], [-1, -1, -1]], [2, 3], 'int32');
+      const table = tf.tensor2d([
+        [1, 0],
+        [0, 2],
+        [3, 3],
+      ]);
+      const ids = tf.tensor2d(
+        [
+          [0, 2, -1],
+          [-1, -1, -1],
+        ],
+        [2, 3],
+        'int32',
+      );
       const sum = combineEmbeddings(table, ids, undefined, 'sum');
       const mean = combineEmbeddings(table, ids, undefined, 'mean');
       const sqrtn = combineEmbeddings(table, ids, undefined, 'sqrtn');
-      expect(sum.arraySync()).toEqual([[4, 3], [0, 0]]);
-      expect(mean.arraySync()).toEqual([[2, 1.5], [0, 0]]);
+      expect(sum.arraySync()).toEqual([
+        [4, 3],
+        [0, 0],
+      ]);
+      expect(mean.arraySync()).toEqual([
+        [2, 1.5],
+        [0, 0],
+      ]);
       const r = sqrtn.arraySync();
       expect(r[0]![0]).toBeCloseTo(4 / Math.SQRT2, 5);
       expect(r[0]![1]).toBeCloseTo(3 / Math.SQRT2, 5);
