@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint64, stringToHashBucketFast } from './farmhash.js';
+import { DEFAULT_HASH_KEY, fingerprint64, hashedCross, stringToHashBucketFast } from './farmhash.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -37,5 +37,16 @@ describe('fingerprint64 (FarmHash farmhashna::Hash64)', () => {
   it("matches TF's documented StringToHashBucketFast example", () => {
     // tf.strings.to_hash_bucket_fast(["Hello", "TensorFlow", "2.x"], 3) → [0, 2, 2] (TF API docs).
     expect(['Hello', 'TensorFlow', '2.x'].map((s) => stringToHashBucketFast(s, 3))).toEqual([0, 2, 2]);
+  });
+});
+
+describe('hashedCross (TF SparseCrossHashed)', () => {
+  // TF's sparse_cross_op_test.py checks these outputs "to prevent unintentional hashing changes" (num_buckets 0).
+  const values = ['batch1-FC1-F1', 'batch1-FC2-F1', 'batch1-FC3-F1'];
+  it('matches TF with the default hash key', () => {
+    expect(hashedCross(values, 0)).toBe(1971693436396284976n);
+  });
+  it('matches TF with hash_key = default + 1', () => {
+    expect(hashedCross(values, 0, DEFAULT_HASH_KEY + 1n)).toBe(4847552627144134031n);
   });
 });

@@ -149,3 +149,33 @@ const encoder = new TextEncoder();
 export function stringToHashBucketFast(s: string, buckets: number): number {
   return Number(fingerprint64(encoder.encode(s)) % BigInt(buckets));
 }
+
+const KMUL = 0xc6a4a7935bd1e995n;
+
+/** TF's `FingerprintCat64(fp1, fp2)`: combines two fingerprints (what `SparseCrossHashed` chains per crossed value). */
+export function fingerprintCat64(fp1: bigint, fp2: bigint): bigint {
+  let r = fp1 ^ KMUL;
+  r ^= mul(shiftMix(mul(fp2, KMUL)), KMUL);
+  r = mul(r, KMUL);
+  r = mul(shiftMix(r), KMUL);
+  return shiftMix(r);
+}
+
+/** TF's `sparse_ops._DEFAULT_HASH_KEY`, the `hash_key` of crossed columns. */
+export const DEFAULT_HASH_KEY = 0xdecafcaffen;
+
+/** The fingerprint of one crossed value as TF's cross reads it: strings hashed, integers taken as their int64 bits. */
+export function crossValueFingerprint(v: string | number): bigint {
+  if (typeof v === 'string') return fingerprint64(encoder.encode(v));
+  return BigInt.asUintN(64, BigInt(v));
+}
+
+/**
+ * TF's `SparseCrossHashed` for one combination of values: `FingerprintCat64` chained from `hashKey` over the values'
+ * fingerprints, then `% buckets` (or `% int64 max` when `buckets` is 0, TF's way to keep it non-negative).
+ */
+export function hashedCross(values: readonly (string | number)[], buckets: number, hashKey = DEFAULT_HASH_KEY): bigint {
+  let h = hashKey;
+  for (const v of values) h = fingerprintCat64(h, crossValueFingerprint(v));
+  return buckets > 0 ? h % BigInt(buckets) : h % ((1n << 63n) - 1n);
+}
