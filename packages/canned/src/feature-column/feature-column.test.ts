@@ -1,6 +1,7 @@
 import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hashedCross } from '../internal/farmhash.js';
 import { combineEmbeddings } from './embedding-column.js';
 import * as featureColumn from './index.js';
 
@@ -167,5 +168,48 @@ describe('combineEmbeddings', () => {
       expect(r[0]![1]).toBeCloseTo(3 / Math.SQRT2, 5);
       tf.dispose([table, ids, sum, mean, sqrtn]);
     });
+  });
+});
+
+describe('crossedColumn', () => {
+  it("hashes a cross of three string features with TF's SparseCrossHashed chain", () => {
+    const col = featureColumn.crossedColumn(['a', 'b', 'c'], 1000);
+    expect(col.name).toBe('a_X_b_X_c');
+    const ids = idsOf(col, {
+      a: tf.tensor1d(['batch1-FC1-F1'], 'string'),
+      b: tf.tensor1d(['batch1-FC2-F1'], 'string'),
+      c: tf.tensor1d(['batch1-FC3-F1'], 'string'),
+    });
+    // The hash chain of these values is checked against TF's sparse_cross_op_test in farmhash.test.ts (TF reports
+    // it mod int64 max there); crossed_column takes the same 64-bit chain mod the bucket count.
+    expect(ids).toEqual([[Number(hashedCross(['batch1-FC1-F1', 'batch1-FC2-F1', 'batch1-FC3-F1'], 1000))]]);
+  });
+
+  it('crosses every value combination of multivalent inputs and skips absent values', () => {
+    const col = featureColumn.crossedColumn(['a', 'b'], 50);
+    const ids = idsOf(col, {
+      a: tf.tensor2d(
+        [
+          ['x', 'y'],
+          ['z', ''],
+        ],
+        [2, 2],
+        'string',
+      ),
+      b: tf.tensor2d([['u'], ['v']], [2, 1], 'string'),
+    });
+    expect(ids[0]!.every((v) => v >= 0 && v < 50)).toBe(true);
+    expect(ids[1]![1]).toBe(-1);
+    const single = idsOf(col, { a: tf.tensor1d(['y'], 'string'), b: tf.tensor1d(['u'], 'string') });
+    expect(ids[0]![1]).toBe(single[0]![0]);
+  });
+
+  it('crosses the ids of a bucketized column', () => {
+    const age = featureColumn.bucketizedColumn(featureColumn.numericColumn('age'), [18, 65]);
+    const col = featureColumn.crossedColumn([age, 'city'], 100);
+    expect(col.name).toBe('age_bucketized_X_city');
+    const a = idsOf(col, { age: tf.tensor1d([30]), city: tf.tensor1d(['Oslo'], 'string') });
+    const b = idsOf(col, { age: tf.tensor1d([40]), city: tf.tensor1d(['Oslo'], 'string') });
+    expect(a).toEqual(b); // 30 and 40 share bucket 1
   });
 });

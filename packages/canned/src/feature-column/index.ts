@@ -7,6 +7,7 @@ export {
   type KeyedCategoricalColumn,
   type VocabularyListOptions,
 } from './categorical-columns.js';
+export { type CrossedColumn, type CrossedColumnOptions, crossedColumn } from './crossed-column.js';
 export {
   type Combiner,
   type EmbeddingColumn,
