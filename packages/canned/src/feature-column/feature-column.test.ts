@@ -213,3 +213,16 @@ describe('crossedColumn', () => {
     expect(a).toEqual(b); // 30 and 40 share bucket 1
   });
 });
+
+describe('weightedCategoricalColumn', () => {
+  it('weights the ids: an indicator sums the weights of each id (TF)', () => {
+    const terms = featureColumn.categoricalColumnWithVocabularyList('term', ['a', 'b', 'c']);
+    const weighted = featureColumn.weightedCategoricalColumn(terms, 'tf');
+    expect(weighted.name).toBe('term_weighted_by_tf');
+    const term = tf.tensor2d([['a', 'c', 'a']], [1, 3], 'string');
+    const freq = tf.tensor2d([[0.5, 2, 0.25]]);
+    const d = featureColumn.indicatorColumn(weighted).dense({ term, tf: freq });
+    expect(d.arraySync()).toEqual([[0.75, 0, 2]]);
+    tf.dispose([term, freq, d]);
+  });
+});
