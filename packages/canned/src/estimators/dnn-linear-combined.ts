@@ -17,6 +17,7 @@ export interface DNNLinearCombinedOptions {
   readonly dnnHiddenUnits?: readonly number[];
   readonly dnnActivationFn?: layers.Activation;
   readonly dnnDropout?: number;
+  readonly batchNorm?: boolean;
   /**
    * TF trains the two parts with two optimizers (Ftrl for linear, Adagrad for dnn). The Estimator applies one
    * optimizer per train step, so here one optimizer trains both: `dnnOptimizer` if given, else `linearOptimizer`,
@@ -59,6 +60,7 @@ function setUp(api: string, o: DNNLinearCombinedOptions) {
           hiddenUnits: o.dnnHiddenUnits ?? [],
           activationFn: o.dnnActivationFn,
           dropout: o.dnnDropout,
+          batchNorm: o.batchNorm,
         }),
       );
     }

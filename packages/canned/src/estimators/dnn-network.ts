@@ -13,6 +13,8 @@ export interface DnnNetworkOptions {
   readonly activationFn?: layers.Activation;
   /** Probability of dropping a hidden unit while training (TF's `dropout`). */
   readonly dropout?: number;
+  /** Batch-normalize each hidden layer after its activation and dropout (TF's `batch_norm`, momentum 0.999). */
+  readonly batchNorm?: boolean;
 }
 
 /** Checks the DNN options once, at construction. */
@@ -34,7 +36,8 @@ export function checkDnnOptions(api: string, o: DnnNetworkOptions): void {
 
 /**
  * TF's `_DNNModel` under `scope`: `input_from_feature_columns/input_layer`, then `hiddenlayer_<i>` (dense +
- * activation, then dropout while training), then `logits`; variables `dnn/hiddenlayer_0/kernel`, `dnn/logits/bias`, …
+ * activation, then dropout while training, then `batchnorm_<i>` when asked), then `logits`; variables
+ * `dnn/hiddenlayer_0/kernel`, `dnn/hiddenlayer_0/batchnorm_0/gamma`, `dnn/logits/bias`, …
  */
 export function dnnLogits(
   features: Features,
@@ -48,6 +51,12 @@ export function dnnLogits(
     o.hiddenUnits.forEach((n, i) => {
       net = layers.dense(net, n, { activation: o.activationFn ?? 'relu', name: `hiddenlayer_${i}` });
       if (o.dropout && mode === 'train') net = layers.dropout(net, { rate: o.dropout, training: true });
+      if (o.batchNorm) {
+        const input = net;
+        net = variableScope(`hiddenlayer_${i}`, () =>
+          layers.batchNormalization(input, { momentum: 0.999, name: `batchnorm_${i}` }),
+        );
+      }
     });
     return layers.dense(net, units, { name: 'logits' }) as tf.Tensor2D;
   });

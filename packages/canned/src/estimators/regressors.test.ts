@@ -68,6 +68,29 @@ describe('DNNRegressor', () => {
     const r = await est.evaluate(tableInput(test, 'y'));
     expect(r.average_loss).toBeLessThan(0.05);
   });
+
+  it("names dropout + batch norm layers as TF (batch norm's moving averages need TF's many steps at momentum 0.999)", async () => {
+    const est = keep(
+      new DNNRegressor({
+        featureColumns: [x],
+        hiddenUnits: [4],
+        dropout: 0.1,
+        batchNorm: true,
+        config: quietConfig(),
+        log: silent,
+      }),
+    );
+    await est.train(tableInput(train, 'y'), { steps: 3 });
+    const r = await est.evaluate(tableInput(test, 'y'));
+    expect(Number.isFinite(r.average_loss)).toBe(true);
+    expect(await est.getVariableNames()).toEqual(
+      expect.arrayContaining([
+        'dnn/hiddenlayer_0/batchnorm_0/gamma',
+        'dnn/hiddenlayer_0/batchnorm_0/moving_mean',
+        'dnn/hiddenlayer_0/kernel',
+      ]),
+    );
+  });
 });
 
 describe('DNNLinearCombinedRegressor', () => {
