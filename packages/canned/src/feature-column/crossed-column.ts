@@ -97,7 +97,9 @@ export function crossedColumn(
       }
       const width = Math.max(1, ...rows.map((r) => r.length));
       const out = new Int32Array(batch * width).fill(-1);
-      rows.forEach((r, b) => out.set(r, b * width));
+      rows.forEach((r, b) => {
+        out.set(r, b * width);
+      });
       return { ids: tf.tensor2d(out, [batch, width], 'int32') };
     },
   };
