@@ -224,3 +224,26 @@ describe('BaselineClassifier', () => {
     expect(await est.getVariableNames()).toContain('baseline/bias');
   });
 });
+
+describe('sharedEmbeddingColumns', () => {
+  it("share one table named as TF's (<names>_shared_embedding/embedding_weights) in a DNN", async () => {
+    const other = featureColumn.categoricalColumnWithVocabularyList('color2', [...COLORS]);
+    const shared = featureColumn.sharedEmbeddingColumns([color, other], 2);
+    expect(shared.map((c) => c.name)).toEqual(['color_shared_embedding', 'color2_shared_embedding']);
+    const est = keep(
+      new DNNClassifier({ featureColumns: [x, ...shared], hiddenUnits: [4], config: quietConfig(), log: silent }),
+    );
+    const input = () =>
+      (async function* () {
+        for await (const el of tableInput(train, 'binary')({})) {
+          const [f, l] = el as [Record<string, import('@tensorflow/tfjs-core').Tensor>, unknown];
+          yield [{ ...f, color2: f.color!.clone() }, l] as never;
+        }
+      })();
+    await est.train(input, { steps: 2 });
+    const tables = (await est.getVariableNames()).filter((n) => n.endsWith('embedding_weights'));
+    expect(tables).toEqual([
+      'dnn/input_from_feature_columns/input_layer/color_color2_shared_embedding/embedding_weights',
+    ]);
+  });
+});

@@ -20,6 +20,7 @@ export interface EmbeddingColumnOptions {
 export interface EmbeddingColumn extends DenseColumn {
   readonly categoricalColumn: CategoricalColumn;
   readonly combiner: Combiner;
+  readonly initializer: Initializer;
 }
 
 /**
@@ -75,6 +76,7 @@ export function embeddingColumn(
   return {
     categoricalColumn,
     combiner,
+    initializer,
     name: `${categoricalColumn.name}_embedding`,
     dimension,
     dense(features: Features): tf.Tensor2D {

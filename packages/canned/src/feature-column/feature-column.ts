@@ -20,6 +20,8 @@ export interface CategoricalIds {
 export interface DenseColumn {
   readonly name: string;
   readonly dimension: number;
+  /** The variable scope of the column's variables when it is not `name` (shared embeddings share one scope). */
+  readonly varScopeName?: string;
   /** The `[batch, dimension]` block. May create variables (embeddings) in the current variable scope. */
   dense(features: Features): tf.Tensor2D;
 }

@@ -19,4 +19,5 @@ export { type IndicatorColumn, indicatorColumn } from './indicator-column.js';
 export { inputLayer } from './input-layer.js';
 export { type LinearModelOptions, linearModel } from './linear-model.js';
 export { type NumericColumn, type NumericColumnOptions, numericColumn } from './numeric-column.js';
+export { sharedEmbeddingColumns } from './shared-embedding-columns.js';
 export { type WeightedCategoricalColumn, weightedCategoricalColumn } from './weighted-categorical-column.js';

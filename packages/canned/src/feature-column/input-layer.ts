@@ -47,7 +47,9 @@ export function inputLayer(features: Features, featureColumns: readonly FeatureC
     }
   }
   return variableScope('input_layer', () => {
-    const blocks = (columns as DenseColumn[]).map((c) => variableScope(c.name, () => c.dense(features)));
+    const blocks = (columns as DenseColumn[]).map((c) =>
+      variableScope(c.varScopeName ?? c.name, () => c.dense(features)),
+    );
     if (blocks.length === 1) return blocks[0]!;
     const out = tf.concat(blocks, 1);
     tf.dispose(blocks);
