@@ -61,12 +61,21 @@ export function categoricalColumnWithVocabularyList(
   vocabularyList: readonly (string | number)[],
   options: VocabularyListOptions = {},
 ): KeyedCategoricalColumn {
-  const api = 'featureColumn.categoricalColumnWithVocabularyList()';
+  return vocabularyColumn('featureColumn.categoricalColumnWithVocabularyList()', key, vocabularyList, options);
+}
+
+/** A vocabulary column; `api` names the public function in errors (list or file). */
+export function vocabularyColumn(
+  api: string,
+  key: string,
+  vocabularyList: readonly (string | number)[],
+  options: VocabularyListOptions,
+): KeyedCategoricalColumn {
   checkKey(api, key);
   if (!Array.isArray(vocabularyList) || vocabularyList.length === 0) {
     throw new CannedError(
       'INVALID_ARGUMENT',
-      `${api}: vocabularyList of ${JSON.stringify(key)} must be a non-empty array. Received ${describe(vocabularyList)}.`,
+      `${api}: the vocabulary of ${JSON.stringify(key)} must be non-empty. Received ${describe(vocabularyList)}.`,
     );
   }
   const index = new Map<string, number>();
@@ -74,7 +83,7 @@ export function categoricalColumnWithVocabularyList(
     if (index.has(String(v))) {
       throw new CannedError(
         'INVALID_ARGUMENT',
-        `${api}: vocabularyList of ${JSON.stringify(key)} has ${JSON.stringify(v)} twice (positions ${index.get(String(v))} and ${i}); values must be unique.`,
+        `${api}: the vocabulary of ${JSON.stringify(key)} has ${JSON.stringify(v)} twice (positions ${index.get(String(v))} and ${i}); values must be unique.`,
       );
     }
     index.set(String(v), i);
