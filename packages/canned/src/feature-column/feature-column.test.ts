@@ -226,3 +226,12 @@ describe('weightedCategoricalColumn', () => {
     tf.dispose([term, freq, d]);
   });
 });
+
+describe('inputLayer', () => {
+  it('refuses a bare categorical column with the fix (wrap it in indicatorColumn or embeddingColumn)', () => {
+    const color = featureColumn.categoricalColumnWithVocabularyList('color', ['red']);
+    expect(() => featureColumn.inputLayer({}, [color])).toThrow(
+      /column "color" is categorical; wrap it in featureColumn\.indicatorColumn\(\) or featureColumn\.embeddingColumn\(\)/,
+    );
+  });
+});
