@@ -1,0 +1,64 @@
+import { Estimator, type Features, variableScope } from '@estimatorjs/estimator';
+import type * as tf from '@tensorflow/tfjs-core';
+import { DEFAULTS, linearLearningRate } from '../defaults.js';
+import type { FeatureColumn } from '../feature-column/feature-column.js';
+import { sortedColumns } from '../feature-column/input-layer.js';
+import { linearModel } from '../feature-column/linear-model.js';
+import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
+import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
+
+/** The linear part's options. */
+export interface LinearOptions {
+  readonly featureColumns: readonly FeatureColumn[];
+  /** Default `'Ftrl'` with learning rate `min(0.2, 1/sqrt(columns))` (TF's default). */
+  readonly optimizer?: OptimizerSpec;
+}
+
+/** TF's linear logits: `linear/linear_model/<column>/weights`, `linear/linear_model/bias_weights`. */
+export function linearLogits(features: Features, units: number, columns: readonly FeatureColumn[]): tf.Tensor2D {
+  return variableScope('linear', () => linearModel(features, columns, { units }));
+}
+
+function linearOptimizer(api: string, o: LinearOptions) {
+  sortedColumns(api, o.featureColumns);
+  const lr = linearLearningRate(DEFAULTS.linearLearningRate, o.featureColumns.length);
+  return resolveOptimizer(api, o.optimizer, 'Ftrl', lr);
+}
+
+/**
+ * A linear classifier (TF's `tf.estimator.LinearClassifier`): logistic regression for 2 classes, softmax above.
+ * @example
+ *   const est = new LinearClassifier({ featureColumns: [age, color], nClasses: 2 });
+ */
+export class LinearClassifier extends Estimator {
+  constructor(options: ClassifierOptions & LinearOptions) {
+    const api = 'new LinearClassifier()';
+    const optimizer = linearOptimizer(api, options);
+    const head = classifierHead(api, options);
+    super({
+      modelFn: headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
+      config: options.config,
+      warmStartFrom: options.warmStartFrom,
+      log: options.log,
+    });
+  }
+}
+
+/**
+ * A linear regressor (TF's `tf.estimator.LinearRegressor`).
+ * @example
+ *   const est = new LinearRegressor({ featureColumns: [featureColumn.numericColumn('x')] });
+ */
+export class LinearRegressor extends Estimator {
+  constructor(options: RegressorOptions & LinearOptions) {
+    const api = 'new LinearRegressor()';
+    const optimizer = linearOptimizer(api, options);
+    const head = regressorHead(options);
+    super({
+      modelFn: headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
+      config: options.config,
+      warmStartFrom: options.warmStartFrom,
+      log: options.log,
+    });
+  }
+}

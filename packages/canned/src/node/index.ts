@@ -1,0 +1,1 @@
+export { categoricalColumnWithVocabularyFile, type VocabularyFileOptions } from './vocabulary-file-column.js';
