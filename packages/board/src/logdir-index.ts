@@ -1,0 +1,190 @@
+/**
+ * LogdirIndex: what the board knows about a logdir, kept up to date incrementally.
+ * Owns: finding runs (every directory under the logdir holding event files: `.`, `eval`, `lr_0.1/eval`, …), one
+ * {@link EventFileTail} per event file, the scalar series of each run and tag, the problems met, and telling
+ * listeners what changed. Does not own: when to refresh (the watcher and the server decide) or HTTP.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { type Event, scalarValue } from '@estimatorjs/summary';
+import { EventFileTail, type ReadProblem } from './event-file-tail.js';
+
+/** One scalar point as the API sends it: `[step, wallTime (s), value]`. */
+export type ScalarPoint = readonly [step: number, wallTime: number, value: number];
+
+/** Scalars of every run: run → tag → points in file order. */
+export type ScalarsByRun = Record<string, Record<string, ScalarPoint[]>>;
+
+/** What one refresh added: new runs, new points per run and tag, new problems. */
+export interface IndexUpdate {
+  readonly runs: readonly string[];
+  readonly scalars: ScalarsByRun;
+  readonly problems: readonly ReadProblem[];
+}
+
+interface Run {
+  readonly name: string;
+  readonly files: Map<string, EventFileTail>;
+  readonly scalars: Map<string, ScalarPoint[]>;
+  /** The plugin each tag was first written with: TF 2 writes a tag's metadata on its first value only. */
+  readonly plugins: Map<string, string>;
+}
+
+/**
+ * Index of the event files under `logdir`. Call {@link refresh} whenever something may have changed; concurrent
+ * calls are coalesced into one more pass.
+ * @example
+ *   const index = new LogdirIndex('/tmp/model');
+ *   index.onUpdate((u) => console.log(u.scalars));
+ *   await index.refresh();
+ *   index.scalars(); // { '.': { loss: [[1, 1733.2, 0.7], …] }, eval: { … } }
+ */
+export class LogdirIndex {
+  readonly logdir: string;
+  private readonly runMap = new Map<string, Run>();
+  private readonly problemList: ReadProblem[] = [];
+  private readonly listeners = new Set<(u: IndexUpdate) => void>();
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(logdir: string) {
+    this.logdir = logdir;
+  }
+
+  /** Calls `listener` after each refresh that found something new; returns the unsubscribe function. */
+  onUpdate(listener: (u: IndexUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Run names, sorted (`.` is the logdir itself). */
+  runs(): string[] {
+    return [...this.runMap.keys()].sort();
+  }
+
+  /** Every scalar point read so far. */
+  scalars(): ScalarsByRun {
+    const out: ScalarsByRun = {};
+    for (const run of this.runs()) {
+      const tags: Record<string, ScalarPoint[]> = {};
+      for (const [tag, points] of this.runMap.get(run)!.scalars) tags[tag] = [...points];
+      out[run] = tags;
+    }
+    return out;
+  }
+
+  /** Tags of each run (scalar tags, sorted). */
+  tags(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const run of this.runs()) out[run] = [...this.runMap.get(run)!.scalars.keys()].sort();
+    return out;
+  }
+
+  /** Damaged event files met so far (each reported once). */
+  problems(): readonly ReadProblem[] {
+    return [...this.problemList];
+  }
+
+  /** Finds new runs and files and reads what was appended; resolves when the index reflects the disk as of now. */
+  refresh(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const newRuns: string[] = [];
+    for (const [dir, files] of await findEventDirs(this.logdir)) {
+      const name = runName(this.logdir, dir);
+      let run = this.runMap.get(name);
+      if (!run) {
+        run = { name, files: new Map(), scalars: new Map(), plugins: new Map() };
+        this.runMap.set(name, run);
+        newRuns.push(name);
+      }
+      for (const f of files) if (!run.files.has(f)) run.files.set(f, new EventFileTail(f));
+    }
+    const scalars: ScalarsByRun = {};
+    const problems: ReadProblem[] = [];
+    for (const run of this.runMap.values()) {
+      for (const tail of run.files.values()) {
+        let read: Awaited<ReturnType<EventFileTail['read']>>;
+        try {
+          read = await tail.read();
+        } catch {
+          continue; // deleted or unreadable between listing and reading: the next pass decides
+        }
+        for (const ev of read.events) addEvent(run, ev, scalars);
+        if (read.problem) problems.push(read.problem);
+      }
+    }
+    this.problemList.push(...problems);
+    if (newRuns.length === 0 && problems.length === 0 && Object.keys(scalars).length === 0) return;
+    const update: IndexUpdate = { runs: newRuns, scalars, problems };
+    for (const l of this.listeners) l(update);
+  }
+}
+
+function addEvent(run: Run, ev: Event, delta: ScalarsByRun): void {
+  for (const v of ev.summary?.value ?? []) {
+    const plugin = v.metadata?.pluginName;
+    if (plugin && !run.plugins.has(v.tag)) run.plugins.set(v.tag, plugin);
+    const owner = run.plugins.get(v.tag);
+    if (v.simpleValue === undefined && owner !== undefined && owner !== 'scalars') continue;
+    const value = scalarValue(v);
+    if (value === undefined) continue;
+    const point: ScalarPoint = [ev.step, ev.wallTime, value];
+    const series = run.scalars.get(v.tag) ?? [];
+    run.scalars.set(v.tag, series);
+    series.push(point);
+    const runDelta = delta[run.name] ?? {};
+    delta[run.name] = runDelta;
+    const added = runDelta[v.tag] ?? [];
+    runDelta[v.tag] = added;
+    added.push(point);
+  }
+}
+
+/** The run name of `dir`: its path relative to the logdir with `/` separators, `.` for the logdir itself. */
+function runName(logdir: string, dir: string): string {
+  const rel = relative(logdir, dir);
+  return rel === '' ? '.' : rel.split(sep).join('/');
+}
+
+/**
+ * Directories under `root` (itself included) that hold event files, with those files in name order. Symbolic
+ * links are not followed, so nothing outside the logdir is ever read.
+ */
+async function findEventDirs(root: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    const files: string[] = [];
+    for (const e of entries) {
+      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') stack.push(join(dir, e.name));
+      else if (e.isFile() && e.name.includes('tfevents')) files.push(join(dir, e.name));
+    }
+    if (files.length > 0) out.set(dir, files.sort());
+  }
+  return out;
+}
