@@ -3,7 +3,7 @@
  * towards 0 (as in TensorBoard's line chart). Non-finite values pass through unsmoothed and do not enter the
  * average; a constant series stays constant.
  * @example
- *   smooth([1, 2, 3], 0.6); // [1, 1.625, 2.2245…]
+ *   smooth([1, 2, 3], 0.6); // [1, 1.625, 2.3265…]
  */
 export function smooth(values: readonly number[], weight: number): number[] {
   if (!(weight >= 0 && weight <= 1)) throw new RangeError(`smooth(): weight must be in [0, 1], received ${weight}.`);
