@@ -106,7 +106,7 @@ function createChart(tag: string, series: RunSeries[], data: ChartData): { plot:
   title.append(buttons);
   el.append(title);
   const ySeries: uPlot.Series[] = series.flatMap((s) => [
-    { label: s.run, stroke: colorOf(s.run), width: 2, spanGaps: true, points: { show: false } },
+    { label: s.run, stroke: colorOf(s.run), width: 2, spanGaps: true },
     {
       label: `${s.run} (raw)`,
       stroke: `${colorOf(s.run)}44`,

@@ -1,0 +1,218 @@
+/**
+ * End to end: the board's page (built with Vite) served by startBoard over a logdir holding a training run, its
+ * eval run and TF-written event files, driven in Debian's Chromium by playwright-core. The charts' data is read
+ * back from uPlot (through `window.__board`), and an event appended while the page is open must show up without
+ * a reload. A screenshot goes to test-artifacts/board.png.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventWriter, MemoryEventSink } from '@estimatorjs/summary';
+import { createFileWriter } from '@estimatorjs/summary/node';
+import { describeWithTool, type Tool, tempModelDir, tfEventFixtures } from '@estimatorjs/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Board, startBoard } from './board-server.js';
+import { smooth } from './smoothing.js';
+
+const PACKAGE = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const REPO = resolve(PACKAGE, '../..');
+const VITE = join(PACKAGE, 'node_modules/vite/bin/vite.js');
+const CHROMIUM = '/usr/bin/chromium';
+/** As packages/integration-tests/src/browser/page-server.ts launches it. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const tools: Tool[] = [
+  {
+    name: `Chromium (${CHROMIUM})`,
+    missing: existsSync(CHROMIUM) ? null : `${CHROMIUM} does not exist`,
+    install: 'apt-get install chromium',
+  },
+  { name: 'Vite', missing: existsSync(VITE) ? null : `${VITE} does not exist`, install: 'pnpm install' },
+];
+
+const WALL_MS = 1_700_000_000_000;
+/** Wall time advances one second per event, so relative time = step - 1 in seconds. */
+function steppingClock() {
+  let t = WALL_MS;
+  return { now: () => (t += 1000), every: () => () => undefined };
+}
+
+const TRAIN_LOSS = [2.3, 1.7, 1.1, 0.9, 0.6];
+const STEPS_PER_SEC = [10, 12, 11, 13, 12];
+const EVAL = [
+  { step: 3, loss: 1.2, accuracy: 0.5 },
+  { step: 5, loss: 0.7, accuracy: 0.8125 },
+];
+
+interface ChartView {
+  series: string[];
+  data: (number | null)[][];
+}
+type BoardHook = {
+  __board: {
+    version: number;
+    connected: boolean;
+    chart(tag: string): ChartView | null;
+    tags(): string[];
+    runs(): string[];
+  };
+};
+
+const chart = (page: Page, tag: string) =>
+  page.evaluate((t) => (globalThis as unknown as BoardHook).__board.chart(t), tag);
+
+describeWithTool({ describe, it }, tools, 'board page in Chromium', () => {
+  let logdir: string;
+  let trainFile: string;
+  let board: Board;
+  let browser: Browser;
+  let page: Page;
+  const cleanups: (() => void)[] = [];
+
+  beforeAll(async () => {
+    const pageTemp = tempModelDir('board-page-');
+    cleanups.push(pageTemp.cleanup);
+    const built = spawnSync(
+      process.execPath,
+      [
+        VITE,
+        'build',
+        '--config',
+        'page/vite.config.ts',
+        '--outDir',
+        pageTemp.dir,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: PACKAGE, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    if (built.status !== 0) throw new Error(`vite build of the board page failed:\n${built.stdout}\n${built.stderr}`);
+
+    const logTemp = tempModelDir('board-logdir-');
+    cleanups.push(logTemp.cleanup);
+    logdir = logTemp.dir;
+    const train = createFileWriter(logdir, { flushSecs: 0, clock: steppingClock() });
+    TRAIN_LOSS.forEach((loss, i) => {
+      train.scalar('loss', loss, i + 1);
+      train.scalar('global_step/sec', STEPS_PER_SEC[i]!, i + 1);
+    });
+    await train.close();
+    const ev = createFileWriter(join(logdir, 'eval'), { flushSecs: 0, clock: steppingClock() });
+    for (const e of EVAL) {
+      ev.scalar('loss', e.loss, e.step);
+      ev.scalar('accuracy', e.accuracy, e.step);
+    }
+    await ev.close();
+    cpSync(tfEventFixtures, join(logdir, 'tf'), { recursive: true, filter: (src) => !src.endsWith('.md') });
+    trainFile = join(logdir, readdirSync(logdir).find((n) => n.includes('tfevents'))!);
+
+    board = await startBoard({ logdir, port: 0, pageDir: pageTemp.dir, pollMs: 200 });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(board.url);
+    await page.waitForFunction(
+      () => {
+        const b = (globalThis as unknown as Partial<BoardHook>).__board;
+        return b?.connected === true && b.chart('loss') !== null;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await board?.close();
+    for (const c of cleanups) c();
+  });
+
+  it('draws one chart per tag with the runs overlaid and the values of the events', async () => {
+    const runs = await page.evaluate(() => (globalThis as unknown as BoardHook).__board.runs());
+    expect(runs).toEqual([
+      '.',
+      'eval',
+      'tf/keras_tf2_prefix',
+      'tf/tf1_estimator_simple_value',
+      'tf/tf2_summary_scalar',
+    ]);
+
+    const loss = (await chart(page, 'loss'))!;
+    expect(loss.series).toEqual(['step', '.', '. (raw)', 'eval', 'eval (raw)']);
+    expect(loss.data[0]).toEqual([1, 2, 3, 4, 5]);
+    expect(loss.data[2]).toEqual(TRAIN_LOSS.map(Math.fround));
+    expect(loss.data[4]).toEqual([null, null, Math.fround(1.2), null, Math.fround(0.7)]);
+    const smoothed = smooth(TRAIN_LOSS.map(Math.fround), 0.6); // the page's default smoothing
+    loss.data[1]!.forEach((v, i) => expect(v).toBeCloseTo(smoothed[i]!, 6));
+
+    const rate = (await chart(page, 'global_step/sec'))!;
+    expect(rate.series).toEqual(['step', '.', '. (raw)']);
+    expect(rate.data[2]).toEqual(STEPS_PER_SEC);
+
+    const accuracy = (await chart(page, 'accuracy'))!;
+    expect(accuracy.series).toEqual(['step', 'eval', 'eval (raw)']);
+    expect(accuracy.data[0]).toEqual([3, 5]);
+    expect(accuracy.data[2]).toEqual([0.5, 0.8125]);
+
+    // TF-written files: tf.summary.scalar('my_metric', 0.5 * step), steps 0..99 (testdata/README.md).
+    const metric = (await chart(page, 'my_metric'))!;
+    expect(metric.data[0]).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(metric.data[2]).toEqual(Array.from({ length: 100 }, (_, i) => 0.5 * i));
+
+    const titles = await page.locator('.chart h3').allTextContents();
+    expect(titles.some((t) => t.startsWith('accuracy'))).toBe(true);
+  });
+
+  it('switches the x axis to relative time and the smoothing off', async () => {
+    await page.check('input[name=x][value=relative]');
+    await page.locator('#smoothing').fill('0');
+    await page.waitForFunction(
+      () => (globalThis as unknown as BoardHook).__board.chart('loss')?.series[0] === 'relative',
+    );
+    const loss = (await chart(page, 'loss'))!;
+    // one event per second per writer clock tick: loss and global_step/sec share a tick each step
+    expect(loss.data[0]!.slice(0, 5)).toEqual([0, 2, 4, 6, 8]);
+    expect(loss.data[1]!.slice(0, 5)).toEqual(TRAIN_LOSS.map(Math.fround));
+    await page.check('input[name=x][value=step]');
+  });
+
+  it('shows an event appended while the page is open, without a reload', async () => {
+    const before = await page.evaluate(() => (globalThis as unknown as BoardHook).__board.version);
+    const head = new MemoryEventSink();
+    await new EventWriter(head, { flushSecs: 0 }).close();
+    const sink = new MemoryEventSink();
+    const w = new EventWriter(sink, {
+      flushSecs: 0,
+      clock: { now: () => WALL_MS + 60_000, every: () => () => undefined },
+    });
+    w.scalar('loss', 0.25, 6);
+    await w.close();
+    appendFileSync(trainFile, sink.bytes().subarray(head.bytes().length)); // the record only, as a writer flush
+    await page.waitForFunction(
+      () => (globalThis as unknown as BoardHook).__board.chart('loss')?.data[0]?.includes(6) === true,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const loss = (await chart(page, 'loss'))!;
+    expect(loss.data[0]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(loss.data[1]![5]).toBe(0.25);
+    expect(await page.evaluate(() => (globalThis as unknown as BoardHook).__board.version)).toBeGreaterThan(before);
+    const artifacts = join(REPO, 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'board.png'), fullPage: false });
+  });
+});
