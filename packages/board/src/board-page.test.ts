@@ -157,7 +157,7 @@ describeWithTool({ describe, it }, tools, 'board page in Chromium', () => {
     expect(loss.data[2]).toEqual(TRAIN_LOSS.map(Math.fround));
     expect(loss.data[4]).toEqual([null, null, Math.fround(1.2), null, Math.fround(0.7)]);
     const smoothed = smooth(TRAIN_LOSS.map(Math.fround), 0.6); // the page's default smoothing
-    loss.data[1]!.forEach((v, i) => expect(v).toBeCloseTo(smoothed[i]!, 6));
+    for (const [i, v] of loss.data[1]!.entries()) expect(v).toBeCloseTo(smoothed[i]!, 6);
 
     const rate = (await chart(page, 'global_step/sec'))!;
     expect(rate.series).toEqual(['step', '.', '. (raw)']);
