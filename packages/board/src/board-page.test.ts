@@ -4,8 +4,9 @@
  * back from uPlot (through `window.__board`), and an event appended while the page is open must show up without
  * a reload. A screenshot goes to test-artifacts/board.png.
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventWriter, MemoryEventSink } from '@estimatorjs/summary';
@@ -13,12 +14,12 @@ import { createFileWriter } from '@estimatorjs/summary/node';
 import { describeWithTool, type Tool, tempModelDir, tfEventFixtures } from '@estimatorjs/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Board, startBoard } from './board-server.js';
 import { smooth } from './smoothing.js';
 
 const PACKAGE = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const REPO = resolve(PACKAGE, '../..');
-const VITE = join(PACKAGE, 'node_modules/vite/bin/vite.js');
+const CLI = join(PACKAGE, 'dist/cli.js');
+const PAGE = join(PACKAGE, 'dist/page/index.html');
 const CHROMIUM = '/usr/bin/chromium';
 /** As packages/integration-tests/src/browser/page-server.ts launches it. */
 const CHROMIUM_ARGS = [
@@ -37,7 +38,11 @@ const tools: Tool[] = [
     missing: existsSync(CHROMIUM) ? null : `${CHROMIUM} does not exist`,
     install: 'apt-get install chromium',
   },
-  { name: 'Vite', missing: existsSync(VITE) ? null : `${VITE} does not exist`, install: 'pnpm install' },
+  {
+    name: 'the built board (dist/cli.js, dist/page)',
+    missing: existsSync(CLI) && existsSync(PAGE) ? null : `${CLI} or ${PAGE} does not exist`,
+    install: 'pnpm --filter @estimatorjs/board build (turbo runs it before the tests)',
+  },
 ];
 
 const WALL_MS = 1_700_000_000_000;
@@ -53,6 +58,36 @@ const EVAL = [
   { step: 3, loss: 1.2, accuracy: 0.5 },
   { step: 5, loss: 0.7, accuracy: 0.8125 },
 ];
+
+/**
+ * Starts the bin as `pnpm board` does (`estimatorjs-board --logdir DIR`), on a free port, and waits for the URL it
+ * prints.
+ */
+async function startCli(logdir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [CLI, '--logdir', logdir, '--port', '0', '--poll-ms', '200'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((ok, fail) => {
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (m) ok(m[1]!);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`estimatorjs-board exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
 
 interface ChartView {
   series: string[];
@@ -74,31 +109,12 @@ const chart = (page: Page, tag: string) =>
 describeWithTool({ describe, it }, tools, 'board page in Chromium', () => {
   let logdir: string;
   let trainFile: string;
-  let board: Board;
+  let board: { url: string; stop: () => Promise<void> };
   let browser: Browser;
   let page: Page;
   const cleanups: (() => void)[] = [];
 
   beforeAll(async () => {
-    const pageTemp = tempModelDir('board-page-');
-    cleanups.push(pageTemp.cleanup);
-    const built = spawnSync(
-      process.execPath,
-      [
-        VITE,
-        'build',
-        '--config',
-        'page/vite.config.ts',
-        '--outDir',
-        pageTemp.dir,
-        '--emptyOutDir',
-        '--logLevel',
-        'warn',
-      ],
-      { cwd: PACKAGE, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-    );
-    if (built.status !== 0) throw new Error(`vite build of the board page failed:\n${built.stdout}\n${built.stderr}`);
-
     const logTemp = tempModelDir('board-logdir-');
     cleanups.push(logTemp.cleanup);
     logdir = logTemp.dir;
@@ -116,8 +132,12 @@ describeWithTool({ describe, it }, tools, 'board page in Chromium', () => {
     await ev.close();
     cpSync(tfEventFixtures, join(logdir, 'tf'), { recursive: true, filter: (src) => !src.endsWith('.md') });
     trainFile = join(logdir, readdirSync(logdir).find((n) => n.includes('tfevents'))!);
+    const outside = tempModelDir('board-outside-');
+    cleanups.push(outside.cleanup);
+    writeFileSync(join(outside.dir, 'secret.txt'), 'outside the logdir');
+    symlinkSync(outside.dir, join(logdir, 'outside'));
 
-    board = await startBoard({ logdir, port: 0, pageDir: pageTemp.dir, pollMs: 200 });
+    board = await startCli(logdir);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -137,7 +157,7 @@ describeWithTool({ describe, it }, tools, 'board page in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await board?.close();
+    await board?.stop();
     for (const c of cleanups) c();
   });
 
@@ -214,5 +234,26 @@ describeWithTool({ describe, it }, tools, 'board page in Chromium', () => {
     const artifacts = join(REPO, 'test-artifacts');
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'board.png'), fullPage: false });
+  });
+
+  it('answers 404 to path escapes: /../, %2e%2e%2f and a symlink leading outside', async () => {
+    const { port } = new URL(board.url);
+    const status = (path: string) =>
+      new Promise<number>((ok, fail) => {
+        const req = request({ host: '127.0.0.1', port: Number(port), path }, (res) => {
+          res.resume();
+          res.on('end', () => ok(res.statusCode ?? 0));
+        });
+        req.on('error', fail);
+        req.end();
+      });
+    const escapes = [
+      '/../secret.txt',
+      '/logdir/../../secret.txt',
+      '/logdir/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/logdir/outside/secret.txt',
+    ];
+    expect(await Promise.all(escapes.map(status))).toEqual([404, 404, 404, 404]);
+    expect(await status(`/logdir/${trainFile.slice(logdir.length + 1)}`)).toBe(200);
   });
 });
