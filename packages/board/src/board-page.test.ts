@@ -4,46 +4,24 @@
  * back from uPlot (through `window.__board`), and an event appended while the page is open must show up without
  * a reload. A screenshot goes to test-artifacts/board.png.
  */
-import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { EventWriter, MemoryEventSink } from '@estimatorjs/summary';
 import { createFileWriter } from '@estimatorjs/summary/node';
-import { describeWithTool, type Tool, tempModelDir, tfEventFixtures } from '@estimatorjs/testing';
+import { describeWithTool, tempModelDir, tfEventFixtures } from '@estimatorjs/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BoardHook,
+  chart,
+  launchChromium,
+  openBoard,
+  pageTools,
+  REPO,
+  startCli,
+} from './page-harness.test-util.js';
 import { smooth } from './smoothing.js';
-
-const PACKAGE = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-const REPO = resolve(PACKAGE, '../..');
-const CLI = join(PACKAGE, 'dist/cli.js');
-const PAGE = join(PACKAGE, 'dist/page/index.html');
-const CHROMIUM = '/usr/bin/chromium';
-/** As packages/integration-tests/src/browser/page-server.ts launches it. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const tools: Tool[] = [
-  {
-    name: `Chromium (${CHROMIUM})`,
-    missing: existsSync(CHROMIUM) ? null : `${CHROMIUM} does not exist`,
-    install: 'apt-get install chromium',
-  },
-  {
-    name: 'the built board (dist/cli.js, dist/page)',
-    missing: existsSync(CLI) && existsSync(PAGE) ? null : `${CLI} or ${PAGE} does not exist`,
-    install: 'pnpm --filter @estimatorjs/board build (turbo runs it before the tests)',
-  },
-];
 
 const WALL_MS = 1_700_000_000_000;
 /** Wall time advances one second per event, so relative time = step - 1 in seconds. */
@@ -59,54 +37,7 @@ const EVAL = [
   { step: 5, loss: 0.7, accuracy: 0.8125 },
 ];
 
-/**
- * Starts the bin as `pnpm board` does (`estimatorjs-board --logdir DIR`), on a free port, and waits for the URL it
- * prints.
- */
-async function startCli(logdir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, '--logdir', logdir, '--port', '0', '--poll-ms', '200'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((ok, fail) => {
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const m = /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (m) ok(m[1]!);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`estimatorjs-board exited with ${code}:\n${output}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-interface ChartView {
-  series: string[];
-  data: (number | null)[][];
-}
-type BoardHook = {
-  __board: {
-    version: number;
-    connected: boolean;
-    chart(tag: string): ChartView | null;
-    tags(): string[];
-    runs(): string[];
-  };
-};
-
-const chart = (page: Page, tag: string) =>
-  page.evaluate((t) => (globalThis as unknown as BoardHook).__board.chart(t), tag);
-
-describeWithTool({ describe, it }, tools, 'board page in Chromium', () => {
+describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
   let logdir: string;
   let trainFile: string;
   let board: { url: string; stop: () => Promise<void> };
@@ -138,20 +69,10 @@ describeWithTool({ describe, it }, tools, 'board page in Chromium', () => {
     symlinkSync(outside.dir, join(logdir, 'outside'));
 
     board = await startCli(logdir);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(board.url);
-    await page.waitForFunction(
-      () => {
-        const b = (globalThis as unknown as Partial<BoardHook>).__board;
-        return b?.connected === true && b.chart('loss') !== null;
-      },
-      undefined,
-      { timeout: 30_000 },
-    );
+    browser = await launchChromium();
+    const opened = await openBoard(browser, board.url, 'loss');
+    page = opened.page;
+    const errors = opened.errors;
     expect(errors).toEqual([]);
   }, 180_000);
 
