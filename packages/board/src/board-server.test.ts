@@ -121,6 +121,9 @@ describe('startBoard', () => {
     expect(await update).toEqual({
       runs: [],
       scalars: { eval: { accuracy: [[2, 1_700_000_000, 0.875]] } },
+      histograms: {},
+      images: {},
+      texts: {},
       problems: [],
     });
   });

@@ -14,7 +14,7 @@ import { BoardError } from './errors.js';
 import { listen } from './internal/listen.js';
 import { fileUnder } from './internal/safe-path.js';
 import { watchLogdir } from './internal/watch-logdir.js';
-import { type IndexUpdate, LogdirIndex } from './logdir-index.js';
+import { LogdirIndex } from './logdir-index.js';
 
 /** Options of {@link startBoard}. */
 export interface BoardOptions {
@@ -93,15 +93,33 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
     if (path === '/api/runs') return json(res, { logdir, runs: index.runs(), tags: index.tags() });
     if (path === '/api/scalars') return json(res, index.scalars());
     if (path === '/api/problems') return json(res, index.problems());
+    if (path === '/api/histograms') return json(res, index.histograms());
+    if (path === '/api/images') return json(res, index.images());
+    if (path === '/api/text') return json(res, index.texts());
+    if (path === '/api/image') return image(res, new URL(req.url ?? '/', 'http://board').searchParams);
     if (path === '/api/events') return stream(req, res);
     if (path.startsWith('/logdir/')) return file(res, await fileUnder(logdir, path.slice('/logdir'.length)));
     return file(res, await fileUnder(pageDir, path === '/' ? '/index.html' : path));
   }
 
+  function image(res: ServerResponse, q: URLSearchParams): void {
+    const bytes = index.imageBytes(
+      q.get('run') ?? '',
+      q.get('tag') ?? '',
+      Number(q.get('index')),
+      Number(q.get('k') ?? 0),
+    );
+    if (bytes === undefined) {
+      notFound(res);
+      return;
+    }
+    res.writeHead(200, { 'content-type': imageType(bytes), 'cache-control': 'max-age=3600' });
+    res.end(bytes);
+  }
+
   function stream(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const snapshot: IndexUpdate = { runs: index.runs(), scalars: index.scalars(), problems: index.problems() };
-    send(res, 'snapshot', snapshot);
+    send(res, 'snapshot', index.snapshot());
     streams.add(res);
     req.on('close', () => streams.delete(res));
   }
@@ -148,4 +166,12 @@ function file(res: ServerResponse, path: string | undefined): void {
   }
   res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
   createReadStream(path).pipe(res);
+}
+
+/** The image format from its magic bytes (PNG, JPEG, GIF), as the browser needs it. */
+function imageType(b: Uint8Array): string {
+  if (b[0] === 0x89 && b[1] === 0x50) return 'image/png';
+  if (b[0] === 0xff && b[1] === 0xd8) return 'image/jpeg';
+  if (b[0] === 0x47 && b[1] === 0x49) return 'image/gif';
+  return 'application/octet-stream';
 }

@@ -114,6 +114,9 @@ describe('LogdirIndex on files from the summary writer', () => {
     expect(updates[1]).toEqual({
       runs: [],
       scalars: { '.': { loss: [[2, 1_700_000_000, 0.5]], acc: [[2, 1_700_000_000, 0.25]] } },
+      histograms: {},
+      images: {},
+      texts: {},
       problems: [],
     });
     expect(index.scalars()['.']!.loss!.map((p) => p[2])).toEqual([1, 0.5]);

@@ -7,19 +7,38 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { type Event, scalarValue } from '@estimatorjs/summary';
+import type { Event } from '@estimatorjs/summary';
 import { EventFileTail, type ReadProblem } from './event-file-tail.js';
+import { boardValue, type HistogramRows } from './run-values.js';
 
 /** One scalar point as the API sends it: `[step, wallTime (s), value]`. */
 export type ScalarPoint = readonly [step: number, wallTime: number, value: number];
+/** One histogram: `[step, wallTime (s), [[left, right, count], …]]`. */
+export type HistogramPoint = readonly [step: number, wallTime: number, rows: HistogramRows];
+/** One text summary: `[step, wallTime (s), text]`. */
+export type TextPoint = readonly [step: number, wallTime: number, text: string];
+/** One image summary (the bytes are at `/api/image?run=&tag=&index=&k=`). */
+export interface ImagePoint {
+  readonly step: number;
+  readonly wallTime: number;
+  readonly width: number;
+  readonly height: number;
+  /** Images at this step (`max_outputs`). */
+  readonly count: number;
+}
 
+/** Points of every run: run → tag → points in file order. */
+export type ByRun<P> = Record<string, Record<string, P[]>>;
 /** Scalars of every run: run → tag → points in file order. */
-export type ScalarsByRun = Record<string, Record<string, ScalarPoint[]>>;
+export type ScalarsByRun = ByRun<ScalarPoint>;
 
-/** What one refresh added: new runs, new points per run and tag, new problems. */
+/** What one refresh added (or, in a snapshot, everything): new runs, new points per run and tag, new problems. */
 export interface IndexUpdate {
   readonly runs: readonly string[];
   readonly scalars: ScalarsByRun;
+  readonly histograms: ByRun<HistogramPoint>;
+  readonly images: ByRun<ImagePoint>;
+  readonly texts: ByRun<TextPoint>;
   readonly problems: readonly ReadProblem[];
 }
 
@@ -27,9 +46,15 @@ interface Run {
   readonly name: string;
   readonly files: Map<string, EventFileTail>;
   readonly scalars: Map<string, ScalarPoint[]>;
+  readonly histograms: Map<string, HistogramPoint[]>;
+  readonly images: Map<string, ImagePoint[]>;
+  readonly imageBytes: Map<string, Uint8Array[][]>;
+  readonly texts: Map<string, TextPoint[]>;
   /** The plugin each tag was first written with: TF 2 writes a tag's metadata on its first value only. */
   readonly plugins: Map<string, string>;
 }
+
+type Delta = Omit<IndexUpdate, 'runs' | 'problems'>;
 
 /**
  * Index of the event files under `logdir`. Call {@link refresh} whenever something may have changed; concurrent
@@ -65,10 +90,46 @@ export class LogdirIndex {
 
   /** Every scalar point read so far. */
   scalars(): ScalarsByRun {
-    const out: ScalarsByRun = {};
+    return this.collect((r) => r.scalars);
+  }
+
+  /** Every histogram read so far. */
+  histograms(): ByRun<HistogramPoint> {
+    return this.collect((r) => r.histograms);
+  }
+
+  /** Every image summary read so far (without the bytes; see {@link imageBytes}). */
+  images(): ByRun<ImagePoint> {
+    return this.collect((r) => r.images);
+  }
+
+  /** Every text summary read so far. */
+  texts(): ByRun<TextPoint> {
+    return this.collect((r) => r.texts);
+  }
+
+  /** The encoded bytes of image `k` of the `index`-th image summary of `run`/`tag`, or undefined. */
+  imageBytes(run: string, tag: string, index: number, k: number): Uint8Array | undefined {
+    return this.runMap.get(run)?.imageBytes.get(tag)?.[index]?.[k];
+  }
+
+  /** Everything read so far, as one update (what a page that just connected needs). */
+  snapshot(): IndexUpdate {
+    return {
+      runs: this.runs(),
+      scalars: this.scalars(),
+      histograms: this.histograms(),
+      images: this.images(),
+      texts: this.texts(),
+      problems: this.problems(),
+    };
+  }
+
+  private collect<P>(pick: (r: Run) => Map<string, P[]>): ByRun<P> {
+    const out: ByRun<P> = {};
     for (const run of this.runs()) {
-      const tags: Record<string, ScalarPoint[]> = {};
-      for (const [tag, points] of this.runMap.get(run)!.scalars) tags[tag] = [...points];
+      const tags: Record<string, P[]> = {};
+      for (const [tag, points] of pick(this.runMap.get(run)!)) tags[tag] = [...points];
       out[run] = tags;
     }
     return out;
@@ -111,13 +172,23 @@ export class LogdirIndex {
       const name = runName(this.logdir, dir);
       let run = this.runMap.get(name);
       if (!run) {
-        run = { name, files: new Map(), scalars: new Map(), plugins: new Map() };
+        run = {
+          name,
+          files: new Map(),
+          scalars: new Map(),
+          histograms: new Map(),
+          images: new Map(),
+          imageBytes: new Map(),
+          texts: new Map(),
+          plugins: new Map(),
+        };
         this.runMap.set(name, run);
         newRuns.push(name);
       }
       for (const f of files) if (!run.files.has(f)) run.files.set(f, new EventFileTail(f));
     }
-    const scalars: ScalarsByRun = {};
+    const delta: Delta = { scalars: {}, histograms: {}, images: {}, texts: {} };
+    let added = 0;
     const problems: ReadProblem[] = [];
     for (const run of this.runMap.values()) {
       for (const tail of run.files.values()) {
@@ -127,35 +198,51 @@ export class LogdirIndex {
         } catch {
           continue; // deleted or unreadable between listing and reading: the next pass decides
         }
-        for (const ev of read.events) addEvent(run, ev, scalars);
+        for (const ev of read.events) added += addEvent(run, ev, delta);
         if (read.problem) problems.push(read.problem);
       }
     }
     this.problemList.push(...problems);
-    if (newRuns.length === 0 && problems.length === 0 && Object.keys(scalars).length === 0) return;
-    const update: IndexUpdate = { runs: newRuns, scalars, problems };
+    if (newRuns.length === 0 && problems.length === 0 && added === 0) return;
+    const update: IndexUpdate = { runs: newRuns, ...delta, problems };
     for (const l of this.listeners) l(update);
   }
 }
 
-function addEvent(run: Run, ev: Event, delta: ScalarsByRun): void {
+/** Files the values of `ev` under its run and in `delta`; returns how many points it added. */
+function addEvent(run: Run, ev: Event, delta: Delta): number {
+  let added = 0;
   for (const v of ev.summary?.value ?? []) {
     const plugin = v.metadata?.pluginName;
     if (plugin && !run.plugins.has(v.tag)) run.plugins.set(v.tag, plugin);
-    const owner = run.plugins.get(v.tag);
-    if (v.simpleValue === undefined && owner !== undefined && owner !== 'scalars') continue;
-    const value = scalarValue(v);
+    const value = boardValue(v, run.plugins.get(v.tag));
     if (value === undefined) continue;
-    const point: ScalarPoint = [ev.step, ev.wallTime, value];
-    const series = run.scalars.get(v.tag) ?? [];
-    run.scalars.set(v.tag, series);
-    series.push(point);
-    const runDelta = delta[run.name] ?? {};
-    delta[run.name] = runDelta;
-    const added = runDelta[v.tag] ?? [];
-    runDelta[v.tag] = added;
-    added.push(point);
+    added += 1;
+    const at = [ev.step, ev.wallTime] as const;
+    if (value.kind === 'scalar') push(run.name, v.tag, [...at, value.value], run.scalars, delta.scalars);
+    else if (value.kind === 'histogram') push(run.name, v.tag, [...at, value.rows], run.histograms, delta.histograms);
+    else if (value.kind === 'text') push(run.name, v.tag, [...at, value.text], run.texts, delta.texts);
+    else {
+      const { width, height, images } = value;
+      const point: ImagePoint = { step: ev.step, wallTime: ev.wallTime, width, height, count: images.length };
+      push(run.name, v.tag, point, run.images, delta.images);
+      const bytes = run.imageBytes.get(v.tag) ?? [];
+      run.imageBytes.set(v.tag, bytes);
+      bytes.push(images);
+    }
   }
+  return added;
+}
+
+function push<P>(run: string, tag: string, point: P, into: Map<string, P[]>, delta: ByRun<P>): void {
+  const series = into.get(tag) ?? [];
+  into.set(tag, series);
+  series.push(point);
+  const runDelta = delta[run] ?? {};
+  delta[run] = runDelta;
+  const added = runDelta[tag] ?? [];
+  runDelta[tag] = added;
+  added.push(point);
 }
 
 /** The run name of `dir`: its path relative to the logdir with `/` separators, `.` for the logdir itself. */
