@@ -7,6 +7,15 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { type ChartData, chartData, type Point, type RunSeries, toCsv, type XAxis } from './chart-data.js';
+import {
+  type ByRun,
+  drawHistograms,
+  drawImages,
+  drawTexts,
+  type HistogramPoint,
+  type ImagePoint,
+  type TextPoint,
+} from './other-views.js';
 
 type Scalars = Record<string, Record<string, Point[]>>;
 interface Problem {
@@ -17,12 +26,24 @@ interface Problem {
 interface Update {
   readonly runs: string[];
   readonly scalars: Scalars;
+  readonly histograms: ByRun<HistogramPoint>;
+  readonly images: ByRun<ImagePoint>;
+  readonly texts: ByRun<TextPoint>;
   readonly problems: Problem[];
 }
+
+type View = 'charts' | 'histograms' | 'images' | 'texts';
 
 const PALETTE = ['#f57c00', '#1976d2', '#388e3c', '#d32f2f', '#7b1fa2', '#0097a7', '#5d4037', '#c2185b', '#455a64'];
 
 const store: Scalars = {};
+const histograms: ByRun<HistogramPoint> = {};
+const images: ByRun<ImagePoint> = {};
+const texts: ByRun<TextPoint> = {};
+let view: View = 'charts';
+let histogramPlots = new Map<string, uPlot>();
+/** Which of the other views have data they have not drawn yet. */
+const stale = new Set<View>();
 const problems: Problem[] = [];
 const hidden = new Set<string>();
 const settings = { xAxis: 'step' as XAxis, smoothing: 0.6, logScale: false };
@@ -67,9 +88,38 @@ function apply(update: Update): void {
       for (const p of points) series.push(p);
     }
   }
+  if (merge(histograms, update.histograms)) stale.add('histograms');
+  if (merge(images, update.images)) stale.add('images');
+  if (merge(texts, update.texts)) stale.add('texts');
   problems.push(...update.problems);
   version += 1;
   render();
+}
+
+/** Appends `from`'s points to `into`; true when there were any. */
+function merge<P>(into: ByRun<P>, from: ByRun<P> | undefined): boolean {
+  let any = false;
+  for (const [run, byTag] of Object.entries(from ?? {})) {
+    const target = into[run] ?? {};
+    into[run] = target;
+    for (const [tag, points] of Object.entries(byTag)) {
+      const series = target[tag] ?? [];
+      target[tag] = series;
+      for (const p of points) series.push(p);
+      any = any || points.length > 0;
+    }
+  }
+  return any;
+}
+
+function drawOtherView(): void {
+  if (view === 'charts' || !stale.has(view)) return;
+  stale.delete(view);
+  if (view === 'histograms') {
+    for (const p of histogramPlots.values()) p.destroy();
+    histogramPlots = drawHistograms($('histograms'), histograms, colorOf);
+  } else if (view === 'images') drawImages($('images'), images);
+  else drawTexts($('texts'), texts);
 }
 
 function download(name: string, text: string, type: string): void {
@@ -141,6 +191,7 @@ function render(): void {
 function draw(): void {
   drawRuns();
   drawProblems();
+  drawOtherView();
   const container = $('charts');
   for (const tag of tags()) {
     const series = seriesOf(tag);
@@ -200,6 +251,8 @@ function connect(): void {
   const source = new EventSource('api/events');
   source.addEventListener('snapshot', (e) => {
     for (const k of Object.keys(store)) delete store[k];
+    for (const m of [histograms, images, texts]) for (const k of Object.keys(m)) delete m[k];
+    for (const v of ['histograms', 'images', 'texts'] as const) stale.add(v);
     problems.length = 0;
     connected = true;
     apply(JSON.parse((e as MessageEvent).data) as Update);
@@ -208,6 +261,15 @@ function connect(): void {
   source.onerror = () => {
     connected = false;
     $('status').textContent = 'reconnecting…';
+  };
+}
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('nav button')) {
+  button.onclick = () => {
+    view = button.dataset.view as View;
+    for (const b of document.querySelectorAll('nav button')) b.classList.toggle('active', b === button);
+    for (const v of ['charts', 'histograms', 'images', 'texts']) $(v).hidden = v !== view;
+    draw();
   };
 }
 
@@ -237,6 +299,17 @@ const debug = {
   },
   settings,
   store,
+  histograms,
+  images,
+  texts,
+  get view() {
+    return view;
+  },
+  /** The uPlot data of the histogram overlay of `run/tag` (drawn once the Histograms view was opened). */
+  histogram(key: string): (number | null)[][] | null {
+    const p = histogramPlots.get(key);
+    return p ? p.data.map((col) => Array.from(col as ArrayLike<number | null>)) : null;
+  },
   problems,
   tags,
   runs,

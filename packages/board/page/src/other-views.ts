@@ -1,0 +1,137 @@
+/**
+ * The histograms, images and text views: one card per run and tag. Histograms are overlaid per step (the newest
+ * steps, older ones fainter), images have a step slider, text shows every step.
+ */
+import uPlot from 'uplot';
+
+/** `[left, right, count]` rows. */
+export type Rows = [number, number, number][];
+export type HistogramPoint = [number, number, Rows];
+export interface ImagePoint {
+  step: number;
+  wallTime: number;
+  width: number;
+  height: number;
+  count: number;
+}
+export type TextPoint = [number, number, string];
+export type ByRun<P> = Record<string, Record<string, P[]>>;
+
+/** How many of the newest steps a histogram overlay draws. */
+const OVERLAY_STEPS = 10;
+
+/** uPlot data of a histogram overlay: bucket centres, then one density column per step (oldest first). */
+export function histogramData(points: readonly HistogramPoint[]): { steps: number[]; data: (number | null)[][] } {
+  const shown = points.slice(-OVERLAY_STEPS);
+  const columns = shown.map(([, , rows]) => {
+    const m = new Map<number, number>();
+    for (const [l, r, c] of rows) m.set((l + r) / 2, r > l ? c / (r - l) : c);
+    return m;
+  });
+  const xs = [...new Set(columns.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+  return { steps: shown.map((p) => p[0]), data: [xs, ...columns.map((m) => xs.map((x) => m.get(x) ?? null))] };
+}
+
+function card(title: string): HTMLElement {
+  const el = document.createElement('div');
+  el.className = 'chart';
+  const h = document.createElement('h3');
+  h.textContent = title;
+  el.append(h);
+  return el;
+}
+
+/** Redraws the histograms view; returns each chart's plot by `run/tag` for the debug hook. */
+export function drawHistograms(container: HTMLElement, all: ByRun<HistogramPoint>, color: (run: string) => string) {
+  const plots = new Map<string, uPlot>();
+  for (const old of container.querySelectorAll('.chart')) old.remove();
+  for (const run of Object.keys(all).sort()) {
+    for (const tag of Object.keys(all[run]!).sort()) {
+      const { steps, data } = histogramData(all[run]![tag]!);
+      const el = card(`${tag} · ${run}`);
+      const base = color(run);
+      const series: uPlot.Series[] = steps.map((step, i) => {
+        const alpha = Math.round(64 + (191 * (i + 1)) / steps.length)
+          .toString(16)
+          .padStart(2, '0');
+        return {
+          label: `step ${step}`,
+          stroke: `${base}${alpha}`,
+          width: i === steps.length - 1 ? 2 : 1,
+          spanGaps: true,
+        };
+      });
+      const plot = new uPlot(
+        {
+          width: 460,
+          height: 220,
+          scales: { x: { time: false } },
+          series: [{ label: 'value' }, ...series],
+          axes: [{}, { size: 80 }],
+          legend: { show: false },
+        },
+        data as uPlot.AlignedData,
+        el,
+      );
+      plots.set(`${run}/${tag}`, plot);
+      container.append(el);
+    }
+  }
+  return plots;
+}
+
+/** Redraws the images view: each run/tag with a slider over its steps. */
+export function drawImages(container: HTMLElement, all: ByRun<ImagePoint>): void {
+  for (const old of container.querySelectorAll('.chart')) old.remove();
+  for (const run of Object.keys(all).sort()) {
+    for (const tag of Object.keys(all[run]!).sort()) {
+      const points = all[run]![tag]!;
+      const el = card(`${tag} · ${run}`);
+      const label = document.createElement('div');
+      const slider = document.createElement('input');
+      slider.type = 'range';
+      slider.min = '0';
+      slider.max = String(points.length - 1);
+      slider.value = String(points.length - 1);
+      const pictures = document.createElement('div');
+      const show = () => {
+        const index = Number(slider.value);
+        const p = points[index]!;
+        label.textContent = `step ${p.step} · ${p.width}×${p.height}`;
+        pictures.replaceChildren(
+          ...Array.from({ length: p.count }, (_, k) => {
+            const img = document.createElement('img');
+            const q = new URLSearchParams({ run, tag, index: String(index), k: String(k) });
+            img.src = `api/image?${q}`;
+            img.alt = `${tag} step ${p.step} #${k}`;
+            img.className = 'summary-image';
+            return img;
+          }),
+        );
+      };
+      slider.oninput = show;
+      show();
+      el.append(label, slider, pictures);
+      container.append(el);
+    }
+  }
+}
+
+/** Redraws the text view: every step of each run/tag, as written (markdown source, not rendered). */
+export function drawTexts(container: HTMLElement, all: ByRun<TextPoint>): void {
+  for (const old of container.querySelectorAll('.chart')) old.remove();
+  for (const run of Object.keys(all).sort()) {
+    for (const tag of Object.keys(all[run]!).sort()) {
+      const el = card(`${tag} · ${run}`);
+      for (const [step, , text] of all[run]![tag]!) {
+        const h = document.createElement('div');
+        h.className = 'text-step';
+        h.textContent = `step ${step}`;
+        const pre = document.createElement('pre');
+        pre.textContent = text;
+        el.append(h, pre);
+      }
+      container.append(el);
+    }
+  }
+}
