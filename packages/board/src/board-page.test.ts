@@ -37,6 +37,8 @@ const EVAL = [
   { step: 5, loss: 0.7, accuracy: 0.8125 },
 ];
 
+type HistogramHook = { __board: { histogram(key: string): (number | null)[][] | null } };
+
 describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
   let logdir: string;
   let trainFile: string;
@@ -176,5 +178,45 @@ describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
     ];
     expect(await Promise.all(escapes.map(status))).toEqual([404, 404, 404, 404]);
     expect(await status(`/logdir/${trainFile.slice(logdir.length + 1)}`)).toBe(200);
+  });
+
+  it('shows the Keras histograms as overlays and its images with their encoded size', async () => {
+    const run = 'tf/keras_tf2_prefix';
+    const tag = 'dense/bias_0/histogram';
+    const served = (await (await fetch(`${board.url}api/histograms`)).json()) as Record<
+      string,
+      Record<string, [number, number, [number, number, number][]][]>
+    >;
+    const [[, , rows]] = served[run]![tag]! as [[number, number, [number, number, number][]]];
+    expect(rows).toHaveLength(30);
+    await page.click('nav button[data-view=histograms]');
+    await page.waitForFunction(
+      (key) => (globalThis as unknown as HistogramHook).__board.histogram(key) !== null,
+      `${run}/${tag}`,
+    );
+    const data = await page.evaluate(
+      (key) => (globalThis as unknown as HistogramHook).__board.histogram(key),
+      `${run}/${tag}`,
+    );
+    // one step: bucket centres, then count / bucket width
+    expect(data![0]).toEqual(rows.map(([l, r]) => (l + r) / 2));
+    expect(data![1]).toEqual(rows.map(([l, r, c]) => c / (r - l)));
+
+    await page.click('nav button[data-view=images]');
+    const sizes = await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>('#images img')];
+      if (imgs.length === 0 || !imgs.every((i) => i.complete && i.naturalWidth > 0)) return null;
+      return imgs.map((i) => [i.alt, i.naturalWidth, i.naturalHeight]);
+    });
+    const loaded = (await sizes.jsonValue()) as [string, number, number][];
+    const kernel = loaded.find(([alt]) => alt.startsWith('dense/kernel_0/image'));
+    const images = (await (await fetch(`${board.url}api/images`)).json()) as Record<
+      string,
+      Record<string, { width: number; height: number }[]>
+    >;
+    const declared = images[run]!['dense/kernel_0/image']![0]!;
+    expect(kernel?.slice(1)).toEqual([declared.width, declared.height]); // the PNG decodes to the size the event says
+    expect(declared).toMatchObject({ width: 784, height: 512 });
+    await page.click('nav button[data-view=charts]');
   });
 });
