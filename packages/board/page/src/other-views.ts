@@ -20,12 +20,12 @@ export type ByRun<P> = Record<string, Record<string, P[]>>;
 /** How many of the newest steps a histogram overlay draws. */
 const OVERLAY_STEPS = 10;
 
-/** uPlot data of a histogram overlay: bucket centres, then one density column per step (oldest first). */
+/** uPlot data of a histogram overlay: bucket centres, then one count column per step (oldest first). */
 export function histogramData(points: readonly HistogramPoint[]): { steps: number[]; data: (number | null)[][] } {
   const shown = points.slice(-OVERLAY_STEPS);
   const columns = shown.map(([, , rows]) => {
     const m = new Map<number, number>();
-    for (const [l, r, c] of rows) m.set((l + r) / 2, r > l ? c / (r - l) : c);
+    for (const [l, r, c] of rows) m.set((l + r) / 2, c);
     return m;
   });
   const xs = [...new Set(columns.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
