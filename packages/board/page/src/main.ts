@@ -11,6 +11,7 @@ import {
   type ByRun,
   drawHistograms,
   drawImages,
+  drawRunTable,
   drawTexts,
   type HistogramPoint,
   type ImagePoint,
@@ -32,7 +33,7 @@ interface Update {
   readonly problems: Problem[];
 }
 
-type View = 'charts' | 'histograms' | 'images' | 'texts';
+type View = 'charts' | 'histograms' | 'images' | 'texts' | 'table';
 
 const PALETTE = ['#f57c00', '#1976d2', '#388e3c', '#d32f2f', '#7b1fa2', '#0097a7', '#5d4037', '#c2185b', '#455a64'];
 
@@ -113,7 +114,7 @@ function merge<P>(into: ByRun<P>, from: ByRun<P> | undefined): boolean {
 }
 
 function drawOtherView(): void {
-  if (view === 'charts' || !stale.has(view)) return;
+  if (view === 'charts' || (view !== 'table' && !stale.has(view))) return;
   stale.delete(view);
   if (view === 'histograms') {
     for (const p of histogramPlots.values()) p.destroy();
@@ -268,7 +269,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('nav button'))
   button.onclick = () => {
     view = button.dataset.view as View;
     for (const b of document.querySelectorAll('nav button')) b.classList.toggle('active', b === button);
-    for (const v of ['charts', 'histograms', 'images', 'texts']) $(v).hidden = v !== view;
+    for (const v of ['charts', 'histograms', 'images', 'texts', 'table']) $(v).hidden = v !== view;
     draw();
   };
 }

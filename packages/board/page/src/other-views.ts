@@ -4,33 +4,17 @@
  */
 import uPlot from 'uplot';
 
-/** `[left, right, count]` rows. */
-export type Rows = [number, number, number][];
-export type HistogramPoint = [number, number, Rows];
-export interface ImagePoint {
-  step: number;
-  wallTime: number;
-  width: number;
-  height: number;
-  count: number;
-}
-export type TextPoint = [number, number, string];
-export type ByRun<P> = Record<string, Record<string, P[]>>;
+import {
+  type ByRun,
+  type HistogramPoint,
+  histogramData,
+  type ImagePoint,
+  runTable,
+  type Scalars,
+  type TextPoint,
+} from './view-data.js';
 
-/** How many of the newest steps a histogram overlay draws. */
-const OVERLAY_STEPS = 10;
-
-/** uPlot data of a histogram overlay: bucket centres, then one count column per step (oldest first). */
-export function histogramData(points: readonly HistogramPoint[]): { steps: number[]; data: (number | null)[][] } {
-  const shown = points.slice(-OVERLAY_STEPS);
-  const columns = shown.map(([, , rows]) => {
-    const m = new Map<number, number>();
-    for (const [l, r, c] of rows) m.set((l + r) / 2, c);
-    return m;
-  });
-  const xs = [...new Set(columns.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
-  return { steps: shown.map((p) => p[0]), data: [xs, ...columns.map((m) => xs.map((x) => m.get(x) ?? null))] };
-}
+export type { ByRun, HistogramPoint, ImagePoint, TextPoint } from './view-data.js';
 
 function card(title: string): HTMLElement {
   const el = document.createElement('div');
@@ -134,4 +118,27 @@ export function drawTexts(container: HTMLElement, all: ByRun<TextPoint>): void {
       container.append(el);
     }
   }
+}
+
+/** Redraws the run table. */
+export function drawRunTable(container: HTMLElement, scalars: Scalars): void {
+  const { columns, rows } = runTable(scalars);
+  const table = document.createElement('table');
+  table.className = 'run-table';
+  const head = table.createTHead().insertRow();
+  for (const c of columns) {
+    const th = document.createElement('th');
+    th.textContent = c;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    for (const v of row) tr.insertCell().textContent = v === null ? '' : typeof v === 'number' ? formatNumber(v) : v;
+  }
+  container.replaceChildren(table);
+}
+
+function formatNumber(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(5);
 }
