@@ -107,6 +107,17 @@ describeWithTool({ describe, it }, pageTools, 'board page on a fresh Estimator r
     expect(accuracy[0]![1]).toBeGreaterThanOrEqual(0);
     expect(accuracy[0]![1]).toBeLessThanOrEqual(1);
     expect((await chart(page, 'loss'))!.series).toEqual(['step', '.', '. (raw)', 'eval', 'eval (raw)']);
+
+    await page.click('nav button[data-view=table]');
+    const table = await page.$$eval('#table table tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')),
+    );
+    await page.click('nav button[data-view=charts]');
+    const header = table[0]!;
+    const evalRow = table.find((r) => r[0] === 'eval')!;
+    expect(header.slice(0, 2)).toEqual(['run', 'last step']);
+    expect(evalRow[1]).toBe('20');
+    expect(Number(evalRow[header.indexOf('accuracy')])).toBeCloseTo(accuracy[0]![1]!, 4);
   });
 
   it('adds the points of further training while the page is open, without a reload', async () => {

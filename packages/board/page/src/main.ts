@@ -80,15 +80,7 @@ function seriesOf(tag: string): RunSeries[] {
 
 function apply(update: Update): void {
   for (const run of update.runs) store[run] ??= {};
-  for (const [run, byTag] of Object.entries(update.scalars)) {
-    const into = store[run] ?? {};
-    store[run] = into;
-    for (const [tag, points] of Object.entries(byTag)) {
-      const series = into[tag] ?? [];
-      into[tag] = series;
-      for (const p of points) series.push(p);
-    }
-  }
+  merge(store, update.scalars);
   if (merge(histograms, update.histograms)) stale.add('histograms');
   if (merge(images, update.images)) stale.add('images');
   if (merge(texts, update.texts)) stale.add('texts');
@@ -120,6 +112,7 @@ function drawOtherView(): void {
     for (const p of histogramPlots.values()) p.destroy();
     histogramPlots = drawHistograms($('histograms'), histograms, colorOf);
   } else if (view === 'images') drawImages($('images'), images);
+  else if (view === 'table') drawRunTable($('table'), store);
   else drawTexts($('texts'), texts);
 }
 
