@@ -40,9 +40,13 @@ async function start(logdir: string, extra: { port?: number } = {}): Promise<Boa
 }
 
 /** GET with the path sent as is (fetch would normalise `..` away before sending). */
-function rawGet(board: Board, path: string): Promise<{ status: number; body: Buffer }> {
+function rawGet(
+  board: Board,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port: board.port, path, method: 'GET' }, (res) => {
+    const req = request({ host: '127.0.0.1', port: board.port, path, method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
@@ -162,6 +166,14 @@ describe('startBoard', () => {
       expect([path, res.status]).toEqual([path, 404]);
       expect(res.body.toString()).not.toContain('outside the logdir');
     }
+  });
+
+  it('on loopback, answers only requests addressed to a loopback name (no DNS rebinding)', async () => {
+    const { logdir } = await fixture();
+    const board = await start(logdir);
+    expect((await rawGet(board, '/api/runs', { host: 'evil.example:6006' })).status).toBe(403);
+    expect((await rawGet(board, '/api/runs', { host: `localhost:${board.port}` })).status).toBe(200);
+    expect((await rawGet(board, '/api/runs', { host: `127.0.0.1:${board.port}` })).status).toBe(200);
   });
 
   it('takes the next port when the asked one is in use', async () => {

@@ -74,6 +74,9 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   const pageDir = options.pageDir ?? fileURLToPath(new URL('./page/', import.meta.url));
   const index = new LogdirIndex(logdir);
   await index.refresh();
+  // A page on another site could reach a loopback server through DNS rebinding (its own name resolving to
+  // 127.0.0.1): on loopback, only requests addressed to a loopback name are answered.
+  const loopback = LOOPBACK_NAMES.has(host);
 
   const streams = new Set<ServerResponse>();
   index.onUpdate((u) => {
@@ -89,6 +92,7 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(res, 405);
+    if (loopback && !LOOPBACK_NAMES.has(hostName(req.headers.host))) return notFound(res, 403);
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/api/runs') return json(res, { logdir, runs: index.runs(), tags: index.tags() });
     if (path === '/api/scalars') return json(res, index.scalars());
@@ -145,6 +149,15 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   };
 }
 
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** The host name of a Host header (`127.0.0.1:6006` → `127.0.0.1`, `[::1]:6006` → `[::1]`). */
+function hostName(header: string | undefined): string {
+  if (header === undefined) return '';
+  const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(header.trim().toLowerCase());
+  return m?.[1] ?? '';
+}
+
 function send(res: ServerResponse, event: string, data: unknown): void {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
@@ -156,7 +169,7 @@ function json(res: ServerResponse, body: unknown): void {
 
 function notFound(res: ServerResponse, status = 404): void {
   res.writeHead(status, { 'content-type': 'text/plain' });
-  res.end(status === 404 ? 'not found' : 'method not allowed');
+  res.end(status === 404 ? 'not found' : status === 403 ? 'forbidden host' : 'method not allowed');
 }
 
 function file(res: ServerResponse, path: string | undefined): void {
