@@ -3,6 +3,7 @@
  * steps, older ones fainter), images have a step slider, text shows every step.
  */
 import uPlot from 'uplot';
+import { renderMarkdown } from './markdown.js';
 
 import {
   type ByRun,
@@ -101,7 +102,7 @@ export function drawImages(container: HTMLElement, all: ByRun<ImagePoint>): void
   }
 }
 
-/** Redraws the text view: every step of each run/tag, as written (markdown source, not rendered). */
+/** Redraws the text view: every step of each run/tag, rendered as (escaped) markdown. */
 export function drawTexts(container: HTMLElement, all: ByRun<TextPoint>): void {
   for (const old of container.querySelectorAll('.chart')) old.remove();
   for (const run of Object.keys(all).sort()) {
@@ -111,9 +112,10 @@ export function drawTexts(container: HTMLElement, all: ByRun<TextPoint>): void {
         const h = document.createElement('div');
         h.className = 'text-step';
         h.textContent = `step ${step}`;
-        const pre = document.createElement('pre');
-        pre.textContent = text;
-        el.append(h, pre);
+        const body = document.createElement('div');
+        body.className = 'markdown';
+        body.innerHTML = renderMarkdown(text); // escaped by renderMarkdown
+        el.append(h, body);
       }
       container.append(el);
     }
