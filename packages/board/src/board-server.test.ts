@@ -176,6 +176,28 @@ describe('startBoard', () => {
     expect((await rawGet(board, '/api/runs', { host: `127.0.0.1:${board.port}` })).status).toBe(200);
   });
 
+  it('serves the last graph_def of a run as nodes with their inputs', async () => {
+    const { logdir } = await fixture();
+    const w = createFileWriter(join(logdir, 'graph_run'), { flushSecs: 0, clock });
+    w.graph([
+      { name: 'x', op: 'Placeholder', dtype: 'float32', outputShapes: [[-1, 4]] },
+      { name: 'dense/kernel', op: 'VariableV2', dtype: 'float32', outputShapes: [[4, 2]] },
+      { name: 'dense/MatMul', op: 'MatMul', inputs: ['x', 'dense/kernel'], outputShapes: [[-1, 2]] },
+    ]);
+    await w.close();
+    const board = await start(logdir);
+    expect(await (await fetch(`${board.url}api/graph`)).json()).toEqual({ runs: ['graph_run'], nodes: [] });
+    expect(await (await fetch(`${board.url}api/graph?run=graph_run`)).json()).toEqual({
+      runs: ['graph_run'],
+      nodes: [
+        { name: 'x', op: 'Placeholder', inputs: [] },
+        { name: 'dense/kernel', op: 'VariableV2', inputs: [] },
+        { name: 'dense/MatMul', op: 'MatMul', inputs: ['x', 'dense/kernel'] },
+      ],
+    });
+    expect((await rawGet(board, '/api/graph?run=eval')).status).toBe(404);
+  });
+
   it('takes the next port when the asked one is in use', async () => {
     const { logdir } = await fixture();
     const blocker = createServer();

@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeGraphDef } from '@estimatorjs/summary';
 import { DEFAULT_HOST, DEFAULT_POLL_MS, DEFAULT_PORT, PORT_ATTEMPTS } from './defaults.js';
 import { BoardError } from './errors.js';
 import { listen } from './internal/listen.js';
@@ -100,10 +101,29 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
     if (path === '/api/histograms') return json(res, index.histograms());
     if (path === '/api/images') return json(res, index.images());
     if (path === '/api/text') return json(res, index.texts());
+    if (path === '/api/graph') return graph(res, new URL(req.url ?? '/', 'http://board').searchParams.get('run'));
     if (path === '/api/image') return image(res, new URL(req.url ?? '/', 'http://board').searchParams);
     if (path === '/api/events') return stream(req, res);
     if (path.startsWith('/logdir/')) return file(res, await fileUnder(logdir, path.slice('/logdir'.length)));
     return file(res, await fileUnder(pageDir, path === '/' ? '/index.html' : path));
+  }
+
+  /** The run's graph as `{ runs, nodes: [{ name, op, inputs }] }` (no `run`: only the runs that have one). */
+  function graph(res: ServerResponse, run: string | null): void {
+    const runs = index.graphRuns();
+    const bytes = run === null ? undefined : index.graphDef(run);
+    if (run !== null && bytes === undefined) {
+      notFound(res);
+      return;
+    }
+    let nodes: { name: string; op: string; inputs: readonly string[] }[] = [];
+    try {
+      if (bytes) nodes = decodeGraphDef(bytes).nodes.map(({ name, op, inputs }) => ({ name, op, inputs }));
+    } catch {
+      notFound(res);
+      return;
+    }
+    json(res, { runs, nodes });
   }
 
   function image(res: ServerResponse, q: URLSearchParams): void {

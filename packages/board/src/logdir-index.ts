@@ -50,6 +50,8 @@ interface Run {
   readonly images: Map<string, ImagePoint[]>;
   readonly imageBytes: Map<string, Uint8Array[][]>;
   readonly texts: Map<string, TextPoint[]>;
+  /** The serialized GraphDef of the run's last graph_def event (TensorBoard shows the last one too). */
+  graphDef: Uint8Array | undefined;
   /** The plugin each tag was first written with: TF 2 writes a tag's metadata on its first value only. */
   readonly plugins: Map<string, string>;
 }
@@ -111,6 +113,16 @@ export class LogdirIndex {
   /** The encoded bytes of image `k` of the `index`-th image summary of `run`/`tag`, or undefined. */
   imageBytes(run: string, tag: string, index: number, k: number): Uint8Array | undefined {
     return this.runMap.get(run)?.imageBytes.get(tag)?.[index]?.[k];
+  }
+
+  /** The serialized GraphDef of the last graph_def event of `run`, or undefined. */
+  graphDef(run: string): Uint8Array | undefined {
+    return this.runMap.get(run)?.graphDef;
+  }
+
+  /** Runs that hold a graph. */
+  graphRuns(): string[] {
+    return this.runs().filter((r) => this.runMap.get(r)!.graphDef !== undefined);
   }
 
   /** Everything read so far, as one update (what a page that just connected needs). */
@@ -180,6 +192,7 @@ export class LogdirIndex {
           images: new Map(),
           imageBytes: new Map(),
           texts: new Map(),
+          graphDef: undefined,
           plugins: new Map(),
         };
         this.runMap.set(name, run);
@@ -212,6 +225,10 @@ export class LogdirIndex {
 /** Files the values of `ev` under its run and in `delta`; returns how many points it added. */
 function addEvent(run: Run, ev: Event, delta: Delta): number {
   let added = 0;
+  if (ev.graphDef) {
+    run.graphDef = ev.graphDef;
+    added += 1;
+  }
   for (const v of ev.summary?.value ?? []) {
     const plugin = v.metadata?.pluginName;
     if (plugin && !run.plugins.has(v.tag)) run.plugins.set(v.tag, plugin);
