@@ -37,6 +37,9 @@ const EVAL = [
   { step: 5, loss: 0.7, accuracy: 0.8125 },
 ];
 
+type GraphHook = {
+  __board: { graph(): { nodes: { id: string; scope: boolean; count: number }[]; edges: [string, string][] } | null };
+};
 type HistogramHook = { __board: { histogram(key: string): (number | null)[][] | null } };
 
 describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
@@ -217,6 +220,32 @@ describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
     const declared = images[run]!['dense/kernel_0/image']![0]!;
     expect(kernel?.slice(1)).toEqual([declared.width, declared.height]); // the PNG decodes to the size the event says
     expect(declared).toMatchObject({ width: 784, height: 512 });
+    await page.click('nav button[data-view=charts]');
+  });
+
+  it('lays out the Keras graph_def with scopes collapsed, and opens a scope on click', async () => {
+    const served = (await (await fetch(`${board.url}api/graph?run=tf/keras_tf2_prefix`)).json()) as {
+      runs: string[];
+      nodes: { name: string }[];
+    };
+    expect(served.runs).toEqual(['tf/keras_tf2_prefix']);
+    await page.click('nav button[data-view=graph]');
+    await page.waitForFunction(() => (globalThis as unknown as GraphHook).__board.graph() !== null);
+    const shown = (await page.evaluate(() => (globalThis as unknown as GraphHook).__board.graph()))!;
+    // every GraphDef node is in exactly one box, and every edge joins two boxes
+    expect(shown.nodes.reduce((s, n) => s + n.count, 0)).toBe(served.nodes.length);
+    const ids = new Set(shown.nodes.map((n) => n.id));
+    for (const [a, b] of shown.edges) expect(ids.has(a) && ids.has(b)).toBe(true);
+    const scope = shown.nodes.find((n) => n.scope)!;
+    expect(await page.locator('#graph g.graph-scope').count()).toBe(shown.nodes.filter((n) => n.scope).length);
+    await page.locator(`#graph g[data-id="${scope.id}"]`).click();
+    await page.waitForFunction(
+      (id) => !(globalThis as unknown as GraphHook).__board.graph()!.nodes.some((n) => n.id === id),
+      scope.id,
+    );
+    const opened = (await page.evaluate(() => (globalThis as unknown as GraphHook).__board.graph()))!;
+    expect(opened.nodes.length).toBeGreaterThan(shown.nodes.length);
+    expect(opened.nodes.every((n) => !n.id.startsWith(`${scope.id}/`) || n.id.split('/').length > 1)).toBe(true);
     await page.click('nav button[data-view=charts]');
   });
 });

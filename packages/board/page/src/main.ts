@@ -7,6 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { type ChartData, chartData, type Point, type RunSeries, toCsv, type XAxis } from './chart-data.js';
+import { GraphTab } from './graph-view.js';
 import {
   type ByRun,
   drawHistograms,
@@ -33,7 +34,7 @@ interface Update {
   readonly problems: Problem[];
 }
 
-type View = 'charts' | 'histograms' | 'images' | 'texts' | 'table';
+type View = 'charts' | 'histograms' | 'images' | 'texts' | 'table' | 'graph';
 
 const PALETTE = ['#f57c00', '#1976d2', '#388e3c', '#d32f2f', '#7b1fa2', '#0097a7', '#5d4037', '#c2185b', '#455a64'];
 
@@ -105,7 +106,16 @@ function merge<P>(into: ByRun<P>, from: ByRun<P> | undefined): boolean {
   return any;
 }
 
+let graphTab: GraphTab | undefined;
+
 function drawOtherView(): void {
+  if (view === 'graph') {
+    if (!graphTab) {
+      graphTab = new GraphTab($('graph'));
+      void graphTab.refresh();
+    }
+    return;
+  }
   if (view === 'charts' || (view !== 'table' && !stale.has(view))) return;
   stale.delete(view);
   if (view === 'histograms') {
@@ -262,7 +272,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('nav button'))
   button.onclick = () => {
     view = button.dataset.view as View;
     for (const b of document.querySelectorAll('nav button')) b.classList.toggle('active', b === button);
-    for (const v of ['charts', 'histograms', 'images', 'texts', 'table']) $(v).hidden = v !== view;
+    for (const v of ['charts', 'histograms', 'images', 'texts', 'table', 'graph']) $(v).hidden = v !== view;
     draw();
   };
 }
@@ -298,6 +308,10 @@ const debug = {
   texts,
   get view() {
     return view;
+  },
+  /** The boxes and edges the Graph tab draws now, or null before it was opened. */
+  graph() {
+    return graphTab?.shown ?? null;
   },
   /** The uPlot data of the histogram overlay of `run/tag` (drawn once the Histograms view was opened). */
   histogram(key: string): (number | null)[][] | null {
