@@ -88,7 +88,7 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
   }
   await learnRunner.run(experimentFn, { runConfig: runConfigFor(flags), schedule: flags.schedule, hparams });
   log('');
-  log(`TensorBoard: tensorboard --logdir ${flags.modelDir}`);
+  log(`TensorBoard: tensorboard --logdir ${flags.modelDir}   (no Python: pnpm board --logdir ${flags.modelDir})`);
   log(`Predictions: pnpm mnist:predict --model_dir ${flags.modelDir}`);
   if (TRAINS.has(flags.schedule) && flags.trainSteps < 5000)
     log(

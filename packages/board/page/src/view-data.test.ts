@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { chartData, toCsv } from './chart-data.js';
+import { histogramData, runTable } from './view-data.js';
+
+describe('the page data', () => {
+  it('joins runs on their steps, smoothed then raw, null where a run has no point', () => {
+    const data = chartData(
+      [
+        {
+          run: '.',
+          points: [
+            [1, 10, 2],
+            [2, 11, 4],
+            [3, 12, 6],
+          ],
+          start: 10,
+        },
+        { run: 'eval', points: [[2, 20, 1]], start: 20 },
+      ],
+      'step',
+      0,
+    );
+    expect(data).toEqual([
+      [1, 2, 3],
+      [2, 4, 6],
+      [2, 4, 6],
+      [null, 1, null],
+      [null, 1, null],
+    ]);
+    const relative = chartData(
+      [
+        {
+          run: '.',
+          points: [
+            [5, 100, 1],
+            [6, 103, 2],
+          ],
+          start: 100,
+        },
+      ],
+      'relative',
+      0,
+    );
+    expect(relative[0]).toEqual([0, 3]);
+  });
+
+  it('writes CSV rows with quoting', () => {
+    expect(toCsv('a,b', [{ run: 'r"1', points: [[1, 2, 3]], start: 2 }])).toBe(
+      'run,tag,step,wall_time,value\n"r""1","a,b",1,2,3\n',
+    );
+  });
+
+  it('overlays the newest histograms on their bucket centres and tabulates the last values of each run', () => {
+    const h = histogramData([
+      [
+        1,
+        0,
+        [
+          [0, 1, 2],
+          [1, 2, 3],
+        ],
+      ],
+      [2, 0, [[0, 2, 5]]],
+    ]);
+    expect(h).toEqual({
+      steps: [1, 2],
+      data: [
+        [0.5, 1, 1.5],
+        [2, null, 3],
+        [null, 5, null],
+      ],
+    });
+    expect(
+      runTable({
+        '.': {
+          loss: [
+            [1, 0, 2],
+            [5, 0, 0.5],
+          ],
+        },
+        eval: { accuracy: [[5, 0, 0.9]] },
+      }),
+    ).toEqual({
+      columns: ['run', 'last step', 'accuracy', 'loss'],
+      rows: [
+        ['.', 5, null, 0.5],
+        ['eval', 5, 0.9, null],
+      ],
+    });
+  });
+});

@@ -1,0 +1,8 @@
+/** TensorBoard's port; the board takes the next free one when it is in use. */
+export const DEFAULT_PORT = 6006;
+/** Loopback only, unless `--host` says otherwise. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** How many ports after the first one the board tries before giving up. */
+export const PORT_ATTEMPTS = 100;
+/** Polling interval (ms) of the fallback that catches what `fs.watch` misses (network file systems, some editors). */
+export const DEFAULT_POLL_MS = 2000;

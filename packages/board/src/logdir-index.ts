@@ -1,0 +1,294 @@
+/**
+ * LogdirIndex: what the board knows about a logdir, kept up to date incrementally.
+ * Owns: finding runs (every directory under the logdir holding event files: `.`, `eval`, `lr_0.1/eval`, …), one
+ * {@link EventFileTail} per event file, the scalar series of each run and tag, the problems met, and telling
+ * listeners what changed. Does not own: when to refresh (the watcher and the server decide) or HTTP.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { Event } from '@estimatorjs/summary';
+import { EventFileTail, type ReadProblem } from './event-file-tail.js';
+import { boardValue, type HistogramRows } from './run-values.js';
+
+/** One scalar point as the API sends it: `[step, wallTime (s), value]`. */
+export type ScalarPoint = readonly [step: number, wallTime: number, value: number];
+/** One histogram: `[step, wallTime (s), [[left, right, count], …]]`. */
+export type HistogramPoint = readonly [step: number, wallTime: number, rows: HistogramRows];
+/** One text summary: `[step, wallTime (s), text]`. */
+export type TextPoint = readonly [step: number, wallTime: number, text: string];
+/** One image summary (the bytes are at `/api/image?run=&tag=&index=&k=`). */
+export interface ImagePoint {
+  readonly step: number;
+  readonly wallTime: number;
+  readonly width: number;
+  readonly height: number;
+  /** Images at this step (`max_outputs`). */
+  readonly count: number;
+}
+
+/** Points of every run: run → tag → points in file order. */
+export type ByRun<P> = Record<string, Record<string, P[]>>;
+/** Scalars of every run: run → tag → points in file order. */
+export type ScalarsByRun = ByRun<ScalarPoint>;
+
+/** What one refresh added (or, in a snapshot, everything): new runs, new points per run and tag, new problems. */
+export interface IndexUpdate {
+  readonly runs: readonly string[];
+  readonly scalars: ScalarsByRun;
+  readonly histograms: ByRun<HistogramPoint>;
+  readonly images: ByRun<ImagePoint>;
+  readonly texts: ByRun<TextPoint>;
+  readonly problems: readonly ReadProblem[];
+}
+
+interface Run {
+  readonly name: string;
+  readonly files: Map<string, EventFileTail>;
+  readonly scalars: Map<string, ScalarPoint[]>;
+  readonly histograms: Map<string, HistogramPoint[]>;
+  readonly images: Map<string, ImagePoint[]>;
+  readonly imageBytes: Map<string, Uint8Array[][]>;
+  readonly texts: Map<string, TextPoint[]>;
+  /** The serialized GraphDef of the run's last graph_def event (TensorBoard shows the last one too). */
+  graphDef: Uint8Array | undefined;
+  /** The plugin each tag was first written with: TF 2 writes a tag's metadata on its first value only. */
+  readonly plugins: Map<string, string>;
+}
+
+type Delta = Omit<IndexUpdate, 'runs' | 'problems'>;
+
+/**
+ * Index of the event files under `logdir`. Call {@link refresh} whenever something may have changed; concurrent
+ * calls are coalesced into one more pass.
+ * @example
+ *   const index = new LogdirIndex('/tmp/model');
+ *   index.onUpdate((u) => console.log(u.scalars));
+ *   await index.refresh();
+ *   index.scalars(); // { '.': { loss: [[1, 1733.2, 0.7], …] }, eval: { … } }
+ */
+export class LogdirIndex {
+  readonly logdir: string;
+  private readonly runMap = new Map<string, Run>();
+  private readonly problemList: ReadProblem[] = [];
+  private readonly listeners = new Set<(u: IndexUpdate) => void>();
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(logdir: string) {
+    this.logdir = logdir;
+  }
+
+  /** Calls `listener` after each refresh that found something new; returns the unsubscribe function. */
+  onUpdate(listener: (u: IndexUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Run names, sorted (`.` is the logdir itself). */
+  runs(): string[] {
+    return [...this.runMap.keys()].sort();
+  }
+
+  /** Every scalar point read so far. */
+  scalars(): ScalarsByRun {
+    return this.collect((r) => r.scalars);
+  }
+
+  /** Every histogram read so far. */
+  histograms(): ByRun<HistogramPoint> {
+    return this.collect((r) => r.histograms);
+  }
+
+  /** Every image summary read so far (without the bytes; see {@link imageBytes}). */
+  images(): ByRun<ImagePoint> {
+    return this.collect((r) => r.images);
+  }
+
+  /** Every text summary read so far. */
+  texts(): ByRun<TextPoint> {
+    return this.collect((r) => r.texts);
+  }
+
+  /** The encoded bytes of image `k` of the `index`-th image summary of `run`/`tag`, or undefined. */
+  imageBytes(run: string, tag: string, index: number, k: number): Uint8Array | undefined {
+    return this.runMap.get(run)?.imageBytes.get(tag)?.[index]?.[k];
+  }
+
+  /** The serialized GraphDef of the last graph_def event of `run`, or undefined. */
+  graphDef(run: string): Uint8Array | undefined {
+    return this.runMap.get(run)?.graphDef;
+  }
+
+  /** Runs that hold a graph. */
+  graphRuns(): string[] {
+    return this.runs().filter((r) => this.runMap.get(r)!.graphDef !== undefined);
+  }
+
+  /** Everything read so far, as one update (what a page that just connected needs). */
+  snapshot(): IndexUpdate {
+    return {
+      runs: this.runs(),
+      scalars: this.scalars(),
+      histograms: this.histograms(),
+      images: this.images(),
+      texts: this.texts(),
+      problems: this.problems(),
+    };
+  }
+
+  private collect<P>(pick: (r: Run) => Map<string, P[]>): ByRun<P> {
+    const out: ByRun<P> = {};
+    for (const run of this.runs()) {
+      const tags: Record<string, P[]> = {};
+      for (const [tag, points] of pick(this.runMap.get(run)!)) tags[tag] = [...points];
+      out[run] = tags;
+    }
+    return out;
+  }
+
+  /** Tags of each run (scalar tags, sorted). */
+  tags(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const run of this.runs()) out[run] = [...this.runMap.get(run)!.scalars.keys()].sort();
+    return out;
+  }
+
+  /** Damaged event files met so far (each reported once). */
+  problems(): readonly ReadProblem[] {
+    return [...this.problemList];
+  }
+
+  /** Finds new runs and files and reads what was appended; resolves when the index reflects the disk as of now. */
+  refresh(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const newRuns: string[] = [];
+    for (const [dir, files] of await findEventDirs(this.logdir)) {
+      const name = runName(this.logdir, dir);
+      let run = this.runMap.get(name);
+      if (!run) {
+        run = {
+          name,
+          files: new Map(),
+          scalars: new Map(),
+          histograms: new Map(),
+          images: new Map(),
+          imageBytes: new Map(),
+          texts: new Map(),
+          graphDef: undefined,
+          plugins: new Map(),
+        };
+        this.runMap.set(name, run);
+        newRuns.push(name);
+      }
+      for (const f of files) if (!run.files.has(f)) run.files.set(f, new EventFileTail(f));
+    }
+    const delta: Delta = { scalars: {}, histograms: {}, images: {}, texts: {} };
+    let added = 0;
+    const problems: ReadProblem[] = [];
+    for (const run of this.runMap.values()) {
+      for (const tail of run.files.values()) {
+        let read: Awaited<ReturnType<EventFileTail['read']>>;
+        try {
+          read = await tail.read();
+        } catch {
+          continue; // deleted or unreadable between listing and reading: the next pass decides
+        }
+        for (const ev of read.events) added += addEvent(run, ev, delta);
+        if (read.problem) problems.push(read.problem);
+      }
+    }
+    this.problemList.push(...problems);
+    if (newRuns.length === 0 && problems.length === 0 && added === 0) return;
+    const update: IndexUpdate = { runs: newRuns, ...delta, problems };
+    for (const l of this.listeners) l(update);
+  }
+}
+
+/** Files the values of `ev` under its run and in `delta`; returns how many points it added. */
+function addEvent(run: Run, ev: Event, delta: Delta): number {
+  let added = 0;
+  if (ev.graphDef) {
+    run.graphDef = ev.graphDef;
+    added += 1;
+  }
+  for (const v of ev.summary?.value ?? []) {
+    const plugin = v.metadata?.pluginName;
+    if (plugin && !run.plugins.has(v.tag)) run.plugins.set(v.tag, plugin);
+    const value = boardValue(v, run.plugins.get(v.tag));
+    if (value === undefined) continue;
+    added += 1;
+    const at = [ev.step, ev.wallTime] as const;
+    if (value.kind === 'scalar') push(run.name, v.tag, [...at, value.value], run.scalars, delta.scalars);
+    else if (value.kind === 'histogram') push(run.name, v.tag, [...at, value.rows], run.histograms, delta.histograms);
+    else if (value.kind === 'text') push(run.name, v.tag, [...at, value.text], run.texts, delta.texts);
+    else {
+      const { width, height, images } = value;
+      const point: ImagePoint = { step: ev.step, wallTime: ev.wallTime, width, height, count: images.length };
+      push(run.name, v.tag, point, run.images, delta.images);
+      const bytes = run.imageBytes.get(v.tag) ?? [];
+      run.imageBytes.set(v.tag, bytes);
+      bytes.push(images);
+    }
+  }
+  return added;
+}
+
+function push<P>(run: string, tag: string, point: P, into: Map<string, P[]>, delta: ByRun<P>): void {
+  const series = into.get(tag) ?? [];
+  into.set(tag, series);
+  series.push(point);
+  const runDelta = delta[run] ?? {};
+  delta[run] = runDelta;
+  const added = runDelta[tag] ?? [];
+  runDelta[tag] = added;
+  added.push(point);
+}
+
+/** The run name of `dir`: its path relative to the logdir with `/` separators, `.` for the logdir itself. */
+function runName(logdir: string, dir: string): string {
+  const rel = relative(logdir, dir);
+  return rel === '' ? '.' : rel.split(sep).join('/');
+}
+
+/**
+ * Directories under `root` (itself included) that hold event files, with those files in name order. Symbolic
+ * links are not followed, so nothing outside the logdir is ever read.
+ */
+async function findEventDirs(root: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    const files: string[] = [];
+    for (const e of entries) {
+      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') stack.push(join(dir, e.name));
+      else if (e.isFile() && e.name.includes('tfevents')) files.push(join(dir, e.name));
+    }
+    if (files.length > 0) out.set(dir, files.sort());
+  }
+  return out;
+}

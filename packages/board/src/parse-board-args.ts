@@ -1,0 +1,50 @@
+/** The board's command-line flags. */
+import type { BoardOptions } from './board-server.js';
+import { BoardError } from './errors.js';
+
+/**
+ * Parses `--logdir DIR [--port N] [--host H] [--poll-ms N]` (also `--flag=value`); `'help'` for `-h`/`--help`.
+ * @example
+ *   parseBoardArgs(['--logdir', './mnist_training', '--port', '7000']); // { logdir: './mnist_training', port: 7000 }
+ */
+export function parseBoardArgs(argv: readonly string[]): BoardOptions | 'help' {
+  const values: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') return 'help';
+    const m = /^--(logdir|port|host|poll-ms)(?:=(.*))?$/.exec(arg);
+    if (!m) {
+      throw new BoardError(
+        'BOARD_ARGUMENT',
+        `estimatorjs-board: unknown argument '${arg}'; expected --logdir DIR [--port N] [--host H] [--poll-ms N].`,
+      );
+    }
+    const value = m[2] ?? argv[++i];
+    if (value === undefined || value === '') {
+      throw new BoardError('BOARD_ARGUMENT', `estimatorjs-board: --${m[1]} needs a value, received none.`);
+    }
+    values[m[1]!] = value;
+  }
+  if (values.logdir === undefined) {
+    throw new BoardError(
+      'BOARD_ARGUMENT',
+      'estimatorjs-board: --logdir DIR is required (the model_dir of a run, or a folder of runs).',
+    );
+  }
+  return {
+    logdir: values.logdir,
+    ...(values.port !== undefined && { port: integer('port', values.port) }),
+    ...(values.host !== undefined && { host: values.host }),
+    ...(values['poll-ms'] !== undefined && { pollMs: integer('poll-ms', values['poll-ms']) }),
+  };
+}
+
+function integer(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) {
+    throw new BoardError(
+      'BOARD_ARGUMENT',
+      `estimatorjs-board: --${flag} must be a non-negative integer, received '${value}'.`,
+    );
+  }
+  return Number(value);
+}
