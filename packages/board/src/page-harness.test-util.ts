@@ -6,32 +6,20 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Tool } from '@estimatorjs/testing';
+import { chromiumTool, type Tool } from '@estimatorjs/testing';
 import type { Browser, Page } from 'playwright-core';
+
+/** The shared launcher: Debian's Chromium with the project's flags (@estimatorjs/testing). */
+export { launchChromium } from '@estimatorjs/testing';
 
 export const PACKAGE = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const REPO = resolve(PACKAGE, '../..');
 const CLI = join(PACKAGE, 'dist/cli.js');
 const PAGE = join(PACKAGE, 'dist/page/index.html');
-const CHROMIUM = '/usr/bin/chromium';
-/** As packages/integration-tests/src/browser/page-server.ts launches it. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Chromium and the built board: a missing one skips the suites visibly (fails under CI=true). */
 export const pageTools: Tool[] = [
-  {
-    name: `Chromium (${CHROMIUM})`,
-    missing: existsSync(CHROMIUM) ? null : `${CHROMIUM} does not exist`,
-    install: 'apt-get install chromium',
-  },
+  chromiumTool(),
   {
     name: 'the built board (dist/cli.js, dist/page)',
     missing: existsSync(CLI) && existsSync(PAGE) ? null : `${CLI} or ${PAGE} does not exist`,
@@ -86,12 +74,6 @@ export type BoardHook = {
 /** The series labels and uPlot data of the chart of `tag`, or null. */
 export const chart = (page: Page, tag: string) =>
   page.evaluate((t) => (globalThis as unknown as BoardHook).__board.chart(t), tag);
-
-/** Launches Debian's Chromium headless with {@link CHROMIUM_ARGS}. */
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-}
 
 /** Opens the board at `url` and waits until the page is connected and shows a chart of `tag`. */
 export async function openBoard(browser: Browser, url: string, tag: string): Promise<{ page: Page; errors: string[] }> {

@@ -9,8 +9,8 @@
  * Does not own: protobuf decoding (internal/oracle-event.ts) and plugin rules (internal/oracle-tags.ts).
  *
  * Independent of the code under test by design: it never imports @estimatorjs/summary or @estimatorjs/io, and it
- * is itself checked against event files written by TensorFlow (testdata/). Tests outside this repository may also
- * run ../shared's Python checker, which implements the same format a third time.
+ * is itself checked against event files written by TensorFlow (testdata/). Under CI, suites may also run the
+ * external Python checker named by TFEVENTS_CHECK, which implements the same format a third time.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';

@@ -9,6 +9,7 @@ export {
   type TagPoint,
   type TagSeries,
 } from './check-event-files.js';
+export { CHROMIUM, CHROMIUM_ARGS, chromiumTool, launchChromium } from './chromium.js';
 export { describeBackends, setupTestBackend, type TestBackend } from './describe-backends.js';
 export { countTensors, expectNoLeaks } from './expect-no-leaks.js';
 export { type WireField, wireFields } from './internal/oracle-wire.js';

@@ -7,27 +7,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Tool } from '@estimatorjs/testing';
-import type { Browser } from 'playwright-core';
+import { chromiumTool, type Tool } from '@estimatorjs/testing';
+
+/** The shared launcher: Debian's Chromium with the project's flags (@estimatorjs/testing). */
+export { launchChromium } from '@estimatorjs/testing';
 
 /** The repository root. */
 export const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 /** The browser example. */
 export const EXAMPLE = join(REPO, 'examples/mnist-browser');
-/** Debian's Chromium (CI installs it with apt). */
-export const CHROMIUM = '/usr/bin/chromium';
-/** Flags from DEVELOPERS.md: headless, no network chatter, WebGL and WebGPU on SwiftShader. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-];
 
 const VITE = join(EXAMPLE, 'node_modules/vite/bin/vite.js');
 
@@ -110,20 +98,10 @@ export async function previewPage(outDir: string): Promise<PreviewServer> {
   };
 }
 
-/** Launches Debian's Chromium headless with {@link CHROMIUM_ARGS}. */
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-}
-
 /** Debian's Chromium and the example's Vite: what the browser suites need (see describeWithTool). */
 export function browserTools(): Tool[] {
   return [
-    {
-      name: `Chromium (${CHROMIUM})`,
-      missing: existsSync(CHROMIUM) ? null : `${CHROMIUM} does not exist`,
-      install: 'apt-get install chromium',
-    },
+    chromiumTool(),
     { name: 'Vite', missing: existsSync(VITE) ? null : `${VITE} does not exist`, install: 'pnpm install' },
   ];
 }
