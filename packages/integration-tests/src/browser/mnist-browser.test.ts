@@ -125,9 +125,9 @@ describeWithTool({ describe, it }, browserTools(), 'mnist-browser in Chromium', 
         const trainAndEvaluate = async (steps: number) => {
           await page.fill('#steps', String(steps));
           await page.click('#train');
-          await waitReady(page, 120_000);
+          await waitReady(page, 240_000);
           await page.click('#evaluate');
-          return waitReady(page, 60_000);
+          return waitReady(page, 120_000);
         };
         s = await trainAndEvaluate(1);
         s = await trainAndEvaluate(plan.steps - 1);
