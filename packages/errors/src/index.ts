@@ -1,1 +1,2 @@
+export { describeValue } from './describe-value.js';
 export { EstimatorError, isEstimatorError } from './estimator-error.js';
