@@ -9,6 +9,13 @@ export const NODE_ENGINES = '>=20.19';
 // Tests and their helpers stay in the repository; `dist` and `src` ship (src for the declaration maps).
 export const FILES = ['dist', 'src', 'LICENSE', '!**/*.test.*', '!**/*.test-d.*', '!**/*.test-util.*'];
 
+// A package may ship more folders than dist and src (create-estimatorjs ships its templates): extra plain entries
+// go after LICENSE and before the exclusions, so the exclusions apply to them too.
+function standardFiles(files) {
+  const extras = (files ?? []).filter((f) => !FILES.includes(f) && !f.startsWith('!'));
+  return [...FILES.slice(0, 3), ...extras, ...FILES.slice(3)];
+}
+
 /** `{ dir, pkg }` for every package under packages/ that is not `private`. */
 export function publicPackages(root = '.') {
   const out = [];
@@ -40,7 +47,8 @@ export function metadataProblems(dir, folder, pkg) {
       problems.push(`"${key}" should be ${JSON.stringify(value)}`);
   }
   if (pkg.exports?.['./package.json'] !== './package.json') problems.push('exports lacks "./package.json"');
-  if (JSON.stringify(pkg.files) !== JSON.stringify(FILES)) problems.push(`"files" should be ${JSON.stringify(FILES)}`);
+  const files = standardFiles(pkg.files);
+  if (JSON.stringify(pkg.files) !== JSON.stringify(files)) problems.push(`"files" should be ${JSON.stringify(files)}`);
   if (!existsSync(join(dir, 'LICENSE'))) problems.push('no LICENSE file (a copy of the root LICENSE)');
   return problems;
 }
@@ -56,7 +64,7 @@ export function withMetadata(folder, pkg) {
   }
   if (!('repository' in out)) Object.assign(out, want);
   out.exports = { ...pkg.exports, './package.json': './package.json' };
-  out.files = FILES;
+  out.files = standardFiles(pkg.files);
   return out;
 }
 

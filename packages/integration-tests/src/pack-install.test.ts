@@ -11,10 +11,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docPrograms, repositoryCodeBlocks } from './docs/code-blocks.js';
+import { packPublicPackages, repo, TFJS } from './pack-install/pack-packages.js';
 
 // Every public package (packages/*/package.json without "private": true — found, not listed, so a new package is
 // covered the day it appears) is packed as `pnpm publish` would pack it, its tarball checked as npm users get it,
@@ -25,47 +26,12 @@ import { docPrograms, repositoryCodeBlocks } from './docs/code-blocks.js';
 // only for what the cache lacks). Not `--offline`: a fresh CI machine has an empty npm cache, and the tfjs
 // dependencies must come from somewhere outside the repository; the @estimatorjs packages never come from the
 // registry (each is a local tarball, and npm dedupes their internal dependencies onto those).
-const repo = resolve(__dirname, '..', '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'estimatorjs-pack-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-const TFJS = '4.22.0';
-
-interface Manifest {
-  name: string;
-  version: string;
-  private?: boolean;
-  exports?: Record<string, unknown>;
-  dependencies?: Record<string, string>;
-}
-
-function publicPackages(): { dir: string; pkg: Manifest }[] {
-  return readdirSync(join(repo, 'packages'))
-    .sort()
-    .map((name) => join(repo, 'packages', name))
-    .filter((dir) => existsSync(join(dir, 'package.json')))
-    .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest }))
-    .filter(({ pkg }) => pkg.private !== true);
-}
-
-/** Problems with one packed tarball, as npm users would get it; empty when there are none. */
-function tarballProblems(tarball: string, pkg: Manifest): string[] {
-  const entries = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  const packed = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
-  const problems: string[] = [];
-  for (const required of ['package/LICENSE', 'package/README.md', 'package/package.json']) {
-    if (!entries.includes(required)) problems.push(`${pkg.name}: no ${required}`);
-  }
-  for (const e of entries) if (/\.test[.-]|test-util/.test(e)) problems.push(`${pkg.name}: ships test file ${e}`);
-  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
-    for (const [dep, range] of Object.entries<string>(packed[field] ?? {})) {
-      if (range.startsWith('workspace:')) problems.push(`${pkg.name}: ${field} ${dep}@${range} left in package.json`);
-    }
-  }
-  if (!Object.keys(packed.exports ?? {}).includes('./package.json'))
-    problems.push(`${pkg.name}: no ./package.json export`);
-  return problems;
-}
+let packed: ReturnType<typeof packPublicPackages>;
+beforeAll(() => {
+  packed = packPublicPackages(join(scratch, 'tarballs'));
+}, 300_000);
 
 /** Gradient descent on mean((w·x + b − y)²) from w = b = 0, in float64: [w, b] after each step, step 0 first. */
 function gradientDescent(x: number[], y: number[], learningRate: number, steps: number): [number, number][] {
@@ -82,28 +48,12 @@ function gradientDescent(x: number[], y: number[], learningRate: number, steps: 
 
 describe('packaging', () => {
   it('every public package packs clean, installs with npm outside the workspace and trains 5 steps there', () => {
-    const packages = publicPackages();
-    expect(packages.length).toBeGreaterThanOrEqual(7);
-
     // 1. Pack each package as the registry would serve it (pnpm rewrites workspace: ranges to versions).
-    const tarballs = join(scratch, 'tarballs');
-    mkdirSync(tarballs);
-    const problems: string[] = [];
+    const packages = packed.packages;
+    expect(packages.length).toBeGreaterThanOrEqual(7);
+    expect(packed.problems).toEqual([]);
     const dependencies: Record<string, string> = {};
-    for (const { dir, pkg } of packages) {
-      if (!existsSync(join(dir, 'dist'))) {
-        problems.push(
-          `${pkg.name}: ${dir}/dist missing — add it to integration-tests' devDependencies so turbo builds it first`,
-        );
-        continue;
-      }
-      execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir, stdio: 'pipe' });
-      const file = `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`;
-      expect(readdirSync(tarballs)).toContain(file);
-      problems.push(...tarballProblems(join(tarballs, file), pkg));
-      dependencies[pkg.name] = `file:./tarballs/${file}`;
-    }
-    expect(problems).toEqual([]);
+    for (const [name, file] of Object.entries(packed.tarballs)) dependencies[name] = `file:${file}`;
 
     // 2. A project outside the workspace that depends on every tarball plus the tfjs packages it needs in Node
     //    (tfjs-layers: the optional peer @estimatorjs/backends takes the Node gradients from).
@@ -186,5 +136,48 @@ describe('packaging', () => {
     expect(line).toMatch(
       /^GRADIENTS_NOT_INSTALLED registerGradients\(\): .*install it with `pnpm add @tensorflow\/tfjs-layers`/,
     );
+  }, 600_000);
+
+  it('npm create from the packed starter makes a project whose npm start trains, evaluates and exports', () => {
+    // `npm create estimatorjs my-app` is `npm exec create-estimatorjs my-app`; here the starter (and its one
+    // dependency) come from their tarballs instead of the registry.
+    const app = join(scratch, 'create', 'my-app');
+    mkdirSync(join(scratch, 'create'));
+    const npmEnv = { ...process.env, NODE_OPTIONS: '' };
+    const starter = ['create-estimatorjs', '@estimatorjs/errors'].map((n) => `--package=${packed.tarballs[n]}`);
+    const created = execFileSync(
+      'npm',
+      ['exec', '--yes', '--prefer-offline', ...starter, '--', 'create-estimatorjs', 'my-app'],
+      {
+        cwd: join(scratch, 'create'),
+        encoding: 'utf8',
+        env: npmEnv,
+      },
+    );
+    expect(created).toContain('npm start');
+    // As if published: the project's @estimatorjs ranges resolve to this release's tarballs.
+    const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
+    for (const name of Object.keys(manifest.dependencies)) {
+      if (!name.startsWith('@estimatorjs/')) continue;
+      expect(manifest.dependencies[name]).toBe(`^${packed.packages.find((p) => p.pkg.name === name)!.pkg.version}`);
+      manifest.dependencies[name] = `file:${packed.tarballs[name]}`;
+    }
+    manifest.overrides = Object.fromEntries(Object.entries(packed.tarballs).map(([n, f]) => [n, `file:${f}`]));
+    writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+      cwd: app,
+      stdio: 'pipe',
+      env: npmEnv,
+    });
+    const out = execFileSync('npm', ['start'], { cwd: app, encoding: 'utf8', env: npmEnv });
+    // It learned the circle (a hand-checkable task: a majority-class guess scores 0.61 on these 400 points).
+    expect(Number(/accuracy ([\d.]+)/.exec(out)?.[1])).toBeGreaterThan(0.85);
+    expect(readFileSync(join(app, 'model', 'checkpoint'), 'utf8')).toContain('model_checkpoint_path: "model.ckpt-300"');
+    const exported = /exported to (.+)/.exec(out)?.[1]?.trim();
+    expect(exported).toBeDefined();
+    const exportDir = join(app, exported!);
+    expect(JSON.parse(readFileSync(join(exportDir, 'graph_model', 'model.json'), 'utf8')).format).toBe('graph-model');
+    expect(existsSync(join(exportDir, 'model.onnx'))).toBe(true);
+    expect(out).toContain('npm run board');
   }, 600_000);
 });
