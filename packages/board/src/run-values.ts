@@ -21,6 +21,9 @@ const utf8 = new TextDecoder();
 /**
  * Classifies `v`; `plugin` is the plugin the tag was first written with (TF 2 writes a tag's metadata on its
  * first value only). Undefined for what the board does not show (audio, other plugins' tensors).
+ * @example
+ *   const shown = boardValue(summaryValue, 'scalars');
+ *   if (shown?.kind === 'scalar') console.log(shown.value);
  */
 export function boardValue(v: SummaryValue, plugin: string | undefined): BoardValue | undefined {
   if (v.simpleValue !== undefined) return { kind: 'scalar', value: v.simpleValue };

@@ -1,6 +1,10 @@
 import { EstimatorError } from '@estimatorjs/errors';
 
-/** A bad feature column, feature, label or premade-estimator option; `code` is stable (e.g. `FEATURE_NOT_FOUND`). */
+/**
+ * A bad feature column, feature, label or premade-estimator option; `code` is stable (e.g. `FEATURE_NOT_FOUND`).
+ * @example
+ *   if (caught instanceof CannedError) console.error(caught.code, caught.message);
+ */
 export class CannedError extends EstimatorError {
   override name = 'CannedError';
 }

@@ -9,6 +9,7 @@ export {
 } from './estimators/dnn-linear-combined.js';
 export type { DnnNetworkOptions } from './estimators/dnn-network.js';
 export { LinearClassifier, type LinearOptions, LinearRegressor } from './estimators/linear.js';
+/** TF's `tf.feature_column`: the columns that turn raw features into model inputs (`featureColumn.numericColumn('age')`, …). */
 export * as featureColumn from './feature-column/index.js';
 export { type BinaryHeadOptions, binaryClassificationHead } from './heads/binary-head.js';
 export type { Head, HeadArgs, HeadOptions, LossReduction } from './heads/head.js';

@@ -23,7 +23,11 @@ export interface ScaffoldOptions {
   name?: string;
 }
 
-/** A bad argument to `scaffold()` or the `create-estimatorjs` command. */
+/**
+ * A bad argument to `scaffold()` or the `create-estimatorjs` command.
+ * @example
+ *   try { scaffold({ dir: 'my-app' }); } catch (e) { if (e instanceof ScaffoldError) console.error(e.message); }
+ */
 export class ScaffoldError extends EstimatorError {
   override name = 'ScaffoldError';
 }

@@ -23,6 +23,7 @@ export interface CacheWriter {
 /**
  * A store of cache byte streams by key (a path).
  * @example
+ *   import { fileCacheStorage } from '@estimatorjs/data/node';
  *   const ds = raw.map(decode).cache('/tmp/train.cache', { storage: fileCacheStorage() }).repeat();
  */
 export interface CacheStorage {

@@ -15,6 +15,7 @@ const noCR = (line: string): string => (line.charCodeAt(line.length - 1) === 13 
  * The lines of one or more text sources (without line terminators; `\n` or `\r\n`), in order. Sources are streamed:
  * memory stays bounded by a few chunks (plus the longest line) whatever the file size.
  * @example
+ *   import { fileSource } from '@estimatorjs/data/node';
  *   for await (const line of textLineDataset(await fileSource('words.txt'))) console.log(line);
  */
 export function textLineDataset(sources: ByteSource | readonly ByteSource[]): Dataset<string> {
@@ -72,6 +73,7 @@ export interface CsvOptions {
  * Rows of CSV sources as objects `{ column: number | string }` (TF's `CsvDataset` / `make_csv_dataset`
  * without batching; `batch()` turns each column into a tensor).
  * @example
+ *   import { fileSource } from '@estimatorjs/data/node';
  *   const rows = csvDataset(await fileSource('iris.csv'), { columnDefaults: { species: '' } }).batch(32);
  */
 export function csvDataset(

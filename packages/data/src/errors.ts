@@ -4,7 +4,8 @@ import { EstimatorError } from '@estimatorjs/errors';
  * Base class of every error `@estimatorjs/data` throws. `code` is stable across versions; match on it,
  * not on the message.
  * @example
- *   try { await it.getNext(); } catch (e) { if (e instanceof DataError && e.code === 'OUT_OF_RANGE') done = true; }
+ *   let done = false;
+ *   try { await iterator.getNext(); } catch (e) { if (e instanceof DataError && e.code === 'OUT_OF_RANGE') done = true; }
  */
 export class DataError extends EstimatorError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -16,7 +17,7 @@ export class DataError extends EstimatorError {
 /**
  * Thrown by `iterator.getNext()` when the dataset is exhausted (TF's `tf.errors.OutOfRangeError`).
  * @example
- *   try { for (;;) step(await it.getNext()); } catch (e) { if (!(e instanceof OutOfRangeError)) throw e; }
+ *   try { for (;;) tf.dispose(await iterator.getNext()); } catch (e) { if (!(e instanceof OutOfRangeError)) throw e; }
  */
 export class OutOfRangeError extends DataError {
   constructor(message: string) {

@@ -208,7 +208,7 @@ function fixedValues(
 /**
  * Parses one serialized Example into tensors (FixedLen → dense of `shape`; VarLen → {@link SparseValues}).
  * @example
- *   const { image, label } = parseSingleExample(rec, { image: fixedLenFeature([784], 'float32'), label: fixedLenFeature([], 'int32') });
+ *   const { image, label } = parseSingleExample(record, { image: fixedLenFeature([784], 'float32'), label: fixedLenFeature([], 'int32') });
  */
 export function parseSingleExample(
   bytes: Uint8Array,

@@ -14,6 +14,9 @@ export interface PlaceholderOptions {
 /**
  * A named column whose values arrive later through `InitializableIterator.initialize(feed)` (TF1's
  * `tf.placeholder` + `iterator.initializer` with a `feed_dict`).
+ * @example
+ *   const images: Placeholder = placeholder('images', { shape: [784] });
+ *   const it = Dataset.fromTensorSlices(images).batch(32).makeInitializableIterator();
  */
 export class Placeholder {
   /** The key under which `initialize()` expects this column's values. */

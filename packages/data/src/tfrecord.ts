@@ -41,7 +41,8 @@ export interface TFRecordOptions {
  * streamed: memory stays bounded by a few chunks whatever the file size, and the first record arrives before the
  * file is read through.
  * @example
- *   const examples = tfRecordDataset(await fileSource('train.tfrecord')).map((r) => parseSingleExample(r, spec));
+ *   import { fileSource } from '@estimatorjs/data/node';
+ *   const examples = tfRecordDataset(await fileSource('train.tfrecord')).map((r) => parseSingleExample(r, exampleSpec));
  */
 export function tfRecordDataset(
   sources: ByteSource | readonly ByteSource[],

@@ -1,4 +1,8 @@
-/** Describes a value for an error message: its type and, for short things, the value itself. */
+/**
+ * Describes a value for an error message: its type and, for short things, the value itself.
+ * @example
+ *   throw new TypeError(`myApi(): expected a tensor. Received ${describeValue([1, 2])}.`);
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';

@@ -23,7 +23,7 @@ export class EstimatorError extends Error {
  * True for errors thrown by any `@estimatorjs/*` package, even when two copies of this package are installed
  * (where `instanceof` would say no).
  * @example
- *   if (isEstimatorError(e)) process.exitCode = 1;
+ *   if (isEstimatorError(caught)) process.exitCode = 1;
  */
 export function isEstimatorError(e: unknown): e is EstimatorError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[brand] === true;

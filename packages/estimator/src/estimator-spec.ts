@@ -48,7 +48,7 @@ export interface PredictEstimatorSpec extends SpecBase {
 /**
  * What a model_fn returns (TF's `tf.estimator.EstimatorSpec`), a union on `mode` with TF's field names.
  * @example
- *   if (mode === ModeKeys.PREDICT) return { mode, predictions: { classes, probabilities } };
+ *   const spec: EstimatorSpec = { mode: ModeKeys.PREDICT, predictions: { classes, probabilities } };
  */
 export type EstimatorSpec = TrainEstimatorSpec | EvalEstimatorSpec | PredictEstimatorSpec;
 
@@ -80,7 +80,11 @@ function checkLoss(where: string, loss: unknown): void {
   }
 }
 
-/** Checks a model_fn's return value against the mode it was called in (for plain-JS callers too). */
+/**
+ * Checks a model_fn's return value against the mode it was called in (for plain-JS callers too).
+ * @example
+ *   const spec = validateSpec({ mode: 'infer', predictions: { classes } }, 'infer');
+ */
 export function validateSpec(spec: unknown, mode: 'train' | 'eval' | 'infer'): EstimatorSpec {
   const where = `model_fn in ${mode.toUpperCase()} mode`;
   if (typeof spec !== 'object' || spec === null) {

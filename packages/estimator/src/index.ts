@@ -61,6 +61,7 @@ export { HParams, type HParamValue } from './hparams.js';
 export { type Initializer, initializers } from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
 export type { WarmStartSettings } from './internal/warm-start.js';
+/** TF's `tf.layers` as functions on tensors, creating named variables on first use (`layers.dense(x, 10, { name: 'logits' })`). */
 export * as layers from './layers/index.js';
 export { type Regularizer, regularizers } from './layers/regularizers.js';
 export {

@@ -3,7 +3,7 @@ import type { Mode } from '@estimatorjs/hooks';
 /**
  * TF's `tf.estimator.ModeKeys`: what the model_fn is asked to build.
  * @example
- *   if (mode === ModeKeys.PREDICT) return { mode, predictions: { classes } };
+ *   const spec: EstimatorSpec = mode === ModeKeys.PREDICT ? { mode, predictions: { classes } } : buildSpec(features, labels, mode, 0.4);
  */
 export const ModeKeys = {
   TRAIN: 'train',

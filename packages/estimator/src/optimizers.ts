@@ -151,7 +151,11 @@ export function numberOption(
   return value;
 }
 
-/** Plain SGD (TF's `GradientDescentOptimizer`). */
+/**
+ * Plain SGD (TF's `GradientDescentOptimizer`).
+ * @example
+ *   const trainOp = new GradientDescentOptimizer({ learningRate: 0.01 }).minimize(loss);
+ */
 export class GradientDescentOptimizer extends Optimizer {
   readonly name = 'GradientDescent';
   constructor(options: { learningRate: LearningRate }) {

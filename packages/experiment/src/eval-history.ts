@@ -16,12 +16,20 @@ export interface EstimatorLike {
 
 const history = new WeakMap<ModelDirStorage, Map<string, Map<number, Readonly<Record<string, number>>>>>();
 
-/** The eval directory of an evaluation name, as the Estimator writes it: `modelDir/eval` or `modelDir/eval_<name>`. */
+/**
+ * The eval directory of an evaluation name, as the Estimator writes it: `modelDir/eval` or `modelDir/eval_<name>`.
+ * @example
+ *   const dir = evalDirOf(estimator, 'holdout'); // '<modelDir>/eval_holdout'
+ */
 export function evalDirOf(estimator: EstimatorLike, name?: string): string {
   return `${estimator.modelDir.replace(/[\\/]+$/, '')}/${name ? `eval_${name}` : 'eval'}`;
 }
 
-/** Records an evaluation's results (every evaluation run through this package is recorded). */
+/**
+ * Records an evaluation's results (every evaluation run through this package is recorded).
+ * @example
+ *   recordEvalResults(estimator, await estimator.evaluate(evalInputFn));
+ */
 export function recordEvalResults(estimator: EstimatorLike, results: EvalResults, name?: string): void {
   let dirs = history.get(estimator.storage);
   if (!dirs) {

@@ -206,7 +206,12 @@ async function writeCheckpointExport(
   return dir;
 }
 
-/** The export directories under `exportPath` (global steps), oldest first. */
+/**
+ * The export directories under `exportPath` (global steps), oldest first.
+ * @example
+ *   import { fileExportStore } from '@estimatorjs/experiment/node';
+ *   const versions = await listExports(fileExportStore, `${modelDir}/export/best`); // [1796292013, …]
+ */
 export async function listExports(store: ExportStore, exportPath: string): Promise<number[]> {
   return (await store.listDirs(exportPath))
     .filter((n) => /^\d+$/.test(n))
@@ -214,7 +219,12 @@ export async function listExports(store: ExportStore, exportPath: string): Promi
     .sort((a, b) => a - b);
 }
 
-/** Reads an export's description, or null when it has none (not an export, or written by something else). */
+/**
+ * Reads an export's description, or null when it has none (not an export, or written by something else).
+ * @example
+ *   import { fileExportStore } from '@estimatorjs/experiment/node';
+ *   const description = await readExportDescription(fileExportStore, `${modelDir}/export/best/1796292013`);
+ */
 export async function readExportDescription(store: ExportStore, dir: string): Promise<ExportDescription | null> {
   const bytes = await store.readFile(dir, EXPORT_DESCRIPTION_FILE);
   if (bytes === null) return null;

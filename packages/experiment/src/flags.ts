@@ -73,7 +73,12 @@ export const STANDARD_FLAGS = {
   },
 } as const satisfies Readonly<Record<string, FlagSpec>>;
 
-/** A set of defined flags: parse argv with it, or print its usage. */
+/**
+ * A set of defined flags: parse argv with it, or print its usage.
+ * @example
+ *   const flags = new FlagSet({ ...STANDARD_FLAGS, train_steps: { type: 'int', default: 1000, help: 'steps' } });
+ *   console.log(flags.usage());
+ */
 export class FlagSet<S extends Readonly<Record<string, FlagSpec>>> {
   constructor(
     readonly spec: S,

@@ -32,6 +32,7 @@ export interface TrainAndEvaluateOptions {
  * Trains the estimator and evaluates it along the way (TF's `train_and_evaluate`). Returns the last evaluation
  * and what it exported.
  * @example
+ *   import { fileExportStore } from '@estimatorjs/experiment/node';
  *   const { evalResult } = await trainAndEvaluate(
  *     estimator,
  *     new TrainSpec({ inputFn: trainInputFn, maxSteps: 5000 }),

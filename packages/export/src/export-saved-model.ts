@@ -46,6 +46,8 @@ export type BuildExportOptions = Pick<ExportSavedModelOptions, 'formats' | 'chec
 /**
  * Traces the estimator and runs every format's writer into memory: what {@link exportSavedModel} writes, for
  * callers with their own storage (the experiment's exporters write it through an ExportStore).
+ * @example
+ *   const built = await buildExport(estimator, buildRawServingInputReceiverFn({ x: { dtype: 'float32', shape: [null, 2] } }));
  */
 export async function buildExport<P>(
   estimator: Estimator<P>,
@@ -86,10 +88,11 @@ export async function buildExport<P>(
  * Exports the estimator's latest checkpoint (or `checkpointPath`) for serving and returns the new export
  * directory `exportDirBase/<unix seconds>` holding `graph_model/model.json` + shards and `export.json`.
  * @example
+ *   import { loadGraphModel } from '@tensorflow/tfjs-converter';
  *   const dir = await exportSavedModel(estimator, 'exports', buildRawServingInputReceiverFn({
  *     image: { dtype: 'float32', shape: [null, 784] },
  *   }));
- *   const model = await tf.loadGraphModel(`file://${dir}/graph_model/model.json`); // tfjs-node
+ *   const model = await loadGraphModel(`file://${dir}/graph_model/model.json`);
  */
 export async function exportSavedModel<P>(
   estimator: Estimator<P>,

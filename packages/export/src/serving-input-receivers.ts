@@ -46,6 +46,9 @@ export function buildRawServingInputReceiverFn(
  * TF's `build_parsing_serving_input_receiver_fn` (the model takes serialized `tf.Example` strings). Refused at
  * export time: tfjs-converter 4.22 has no `ParseExample` kernel and ONNX has no equivalent op, so the exported
  * model could not run. Export with {@link buildRawServingInputReceiverFn} and parse examples on the client instead.
+ * @example
+ *   // refused at export time (EXPORT_UNSUPPORTED_OP): export raw inputs and parse tf.Example on the client
+ *   const receiverFn = buildParsingServingInputReceiverFn({ x: { dtype: 'float32', shape: [null, 2] } });
  */
 export function buildParsingServingInputReceiverFn(
   featureSpec: Readonly<Record<string, RawFeatureSpec>>,

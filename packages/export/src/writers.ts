@@ -43,6 +43,7 @@ const onnxWriter: FormatWriter = async (graph, out, { signatureKey }) => {
   return 'model.onnx';
 };
 
+/** The writer of each export format, by format name (`graph_model`, `onnx`). */
 export const WRITERS: Readonly<Record<ExportFormat, FormatWriter>> = {
   graph_model: graphModelWriter,
   onnx: onnxWriter,

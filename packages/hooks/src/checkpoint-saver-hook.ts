@@ -30,7 +30,7 @@ export interface CheckpointSaverHookOptions {
  * Saves a checkpoint every N steps or seconds and at the end of training (TF's `CheckpointSaverHook`).
  * Runs after every other hook so a checkpoint reflects the finished step.
  * @example
- *   new CheckpointSaverHook({ saver, every: { steps: 100 } })
+ *   new CheckpointSaverHook({ saver, every: { steps: 100 } });
  */
 export class CheckpointSaverHook implements Hook {
   readonly key = 'CheckpointSaverHook';

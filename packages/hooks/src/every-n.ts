@@ -58,7 +58,12 @@ export class EveryN {
   }
 }
 
-/** Creates an {@link EveryN} timer. */
+/**
+ * Creates an {@link EveryN} timer.
+ * @example
+ *   const timer = everyN({ secs: 60 });
+ *   if (timer.shouldTrigger(step)) timer.markTriggered(step);
+ */
 export function everyN(every: Every): EveryN {
   return new EveryN(every);
 }

@@ -9,8 +9,9 @@ import type { Hook, RunContext } from './hook.js';
  * step, the first included, sees its own values. Pass it there, not in the EstimatorSpec's hooks: those come from a
  * model_fn call and so cannot feed it. For data fed once at the start, use an initializable iterator instead.
  * @example
+ *   import type { ModelFn } from '@estimatorjs/estimator';
  *   const feeds = new FeedFnHook(({ globalStep }) => ({ keep_prob: globalStep < 1000 ? 0.5 : 0.9 }));
- *   const modelFn = (features, labels, mode) => { const keepProb = feeds.values.keep_prob; ... };
+ *   const modelFn: ModelFn = (features, labels, mode) => buildSpec(features, labels, mode, 1 - Number(feeds.values.keep_prob));
  *   await estimator.train(inputFn, { hooks: [feeds] });
  */
 export class FeedFnHook<T extends Record<string, unknown> = Record<string, unknown>> implements Hook {

@@ -5,6 +5,8 @@ import type { FetchedValue, Hook, RunArgs, RunContext, RunValues, SessionContext
  * Runs a list of hooks through the lifecycle in a deterministic order (given order, `runsLast` hooks
  * at the end), merges what they ask to read, and hands each hook back only the values it asked for.
  * Owns: ordering, fetch bookkeeping, naming the hook in errors. Does not own: the step itself.
+ * @example
+ *   const hooks = new HookList([new StopAtStepHook({ lastStep: 100 }), new NanTensorHook({ tensor: 'loss' })]);
  */
 export class HookList {
   readonly hooks: readonly Hook[];
@@ -99,7 +101,11 @@ function hookFailed(h: Hook, phase: string, e: unknown): unknown {
   return new HookError('HOOK_FAILED', `${hookName(h)}.${phase}() failed: ${msg}`, { cause: e });
 }
 
-/** The name a hook is reported under. */
+/**
+ * The name a hook is reported under.
+ * @example
+ *   hookName(new StopAtStepHook({ lastStep: 100 })); // 'StopAtStepHook'
+ */
 export function hookName(h: Hook): string {
   return h.key ?? h.constructor?.name ?? 'anonymous hook';
 }

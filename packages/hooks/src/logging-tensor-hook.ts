@@ -87,7 +87,11 @@ function pick(
   return Object.keys(out).length > 0 ? out : null;
 }
 
-/** Formats a fetched value the way TF prints numpy values in logs. */
+/**
+ * Formats a fetched value the way TF prints numpy values in logs.
+ * @example
+ *   formatValue(0.5); // '0.5'
+ */
 export function formatValue(v: FetchedValue | undefined): string {
   if (v === undefined) return '<missing>';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');

@@ -28,7 +28,8 @@ type ProfileInfo = Awaited<ReturnType<typeof tf.profile>>;
  * async backends it waits on each one), so traced steps run slower than the others. Kernel spans are laid end to
  * end from the start of the step in the order the kernels ran; their durations are the backend's timings.
  * @example
- *   new ProfilerHook({ every: { steps: 500 }, write: fileTraceWriter('./mnist_training') })
+ *   import { fileTraceWriter } from '@estimatorjs/hooks/node';
+ *   new ProfilerHook({ every: { steps: 500 }, write: fileTraceWriter('./mnist_training') });
  */
 export class ProfilerHook implements Hook {
   readonly key = 'ProfilerHook';

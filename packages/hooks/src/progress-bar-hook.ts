@@ -126,7 +126,11 @@ export class ProgressBarHook implements Hook {
   }
 }
 
-/** `95s` → `1m35s`; `4000s` → `1h06m`. */
+/**
+ * `95s` → `1m35s`; `4000s` → `1h06m`.
+ * @example
+ *   formatDuration(95); // '1m35s'
+ */
 export function formatDuration(secs: number): string {
   const s = Math.max(0, Math.round(secs));
   if (s < 60) return `${s}s`;

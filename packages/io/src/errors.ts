@@ -4,7 +4,7 @@ import { EstimatorError } from '@estimatorjs/errors';
  * Bytes that are not the protobuf message the caller expected (code `DATA_LOSS`). Callers that own a message
  * schema catch it at their public API and rethrow their own error with this one as `cause`.
  * @example
- *   try { decode(bytes); } catch (e) { if (e instanceof ProtoDecodeError) throw new MyError('BAD', e.message); }
+ *   try { new ProtoReader(bytes, 'Event').fields().next(); } catch (e) { if (e instanceof ProtoDecodeError) throw new MyError('BAD', e.message); }
  */
 export class ProtoDecodeError extends EstimatorError {
   constructor(message: string) {
@@ -20,7 +20,7 @@ export type TFRecordCorruption = 'truncated' | 'length-crc' | 'data-crc';
  * A damaged TFRecord stream (code `DATA_LOSS`): `offset` is the stream offset of the damaged record's first byte,
  * `index` its position (0-based) in the stream.
  * @example
- *   catch (e) { if (e instanceof TFRecordCorruptError) console.log(e.kind, 'record', e.index, 'at byte', e.offset); }
+ *   try { readTFRecords(bytes); } catch (e) { if (e instanceof TFRecordCorruptError) console.log(e.kind, 'record', e.index, 'at byte', e.offset); }
  */
 export class TFRecordCorruptError extends EstimatorError {
   readonly kind: TFRecordCorruption;

@@ -8,7 +8,7 @@
  * The IndexedDB factory to use: `factory` when given (fake-indexeddb in tests, a worker's), else
  * `globalThis.indexedDB`; undefined where there is none (Node), so the caller can say what to use instead.
  * @example
- *   const f = indexedDbFactory(options.indexedDB);
+ *   const f = indexedDbFactory(factory);
  *   if (!f) throw new MyError('UNAVAILABLE', 'myApi(): IndexedDB is not available here. In Node use …');
  */
 export function indexedDbFactory(factory?: IDBFactory): IDBFactory | undefined {
@@ -18,7 +18,7 @@ export function indexedDbFactory(factory?: IDBFactory): IDBFactory | undefined {
 /**
  * Resolves with a request's result, rejects with its error.
  * @example
- *   const rec = await idbRequest(tx.objectStore('files').get(name));
+ *   const rec = await idbRequest(transaction.objectStore('files').get('events.out.tfevents.1.host'));
  */
 export function idbRequest<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -30,7 +30,7 @@ export function idbRequest<T>(req: IDBRequest<T>): Promise<T> {
 /**
  * Resolves once the transaction has committed; rejects when it fails or is aborted.
  * @example
- *   const tx = db.transaction('files', 'readwrite'); tx.objectStore('files').put(rec); await idbTransactionDone(tx);
+ *   const tx = database.transaction('files', 'readwrite'); tx.objectStore('files').put({ name: 'a', bytes }); await idbTransactionDone(tx);
  */
 export function idbTransactionDone(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {

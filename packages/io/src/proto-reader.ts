@@ -11,6 +11,8 @@ const TWO_63 = 2 ** 63;
 /**
  * Decodes the varint at `pos`: returns [value, next position], or next = -1 (past the end) / -2 (too long).
  * Values of at most 8 bytes (below 2^56) are exact; longer ones are read as two's complement int64 (so -1 is -1).
+ * @example
+ *   const [value, next] = readVarint(bytes, 0); // next < 0: truncated
  */
 export function readVarint(buf: Uint8Array, pos: number): [number, number] {
   let result = 0;
@@ -53,6 +55,7 @@ export interface ProtoField {
  * Reads the fields of one message from `buf`. `what` names the message in errors.
  * @example
  *   const r = new ProtoReader(bytes, 'Event');
+ *   let wallTime = 0;
  *   for (const f of r.fields()) if (f.field === 1 && f.wireType === 1) wallTime = r.double(f);
  */
 export class ProtoReader {
@@ -144,22 +147,38 @@ export class ProtoReader {
 
 const EMPTY = new Uint8Array(0);
 
-/** Reinterprets a decoded varint as a signed int64 (long varints are already signed; see {@link readVarint}). */
+/**
+ * Reinterprets a decoded varint as a signed int64 (long varints are already signed; see {@link readVarint}).
+ * @example
+ *   toInt64(2 ** 64 - 1); // -1
+ */
 export function toInt64(v: number): number {
   return v >= TWO_63 ? v - 2 * TWO_63 : v;
 }
 
-/** Reinterprets an unsigned varint as int32 (negative int32s are sign-extended to 10 bytes on the wire). */
+/**
+ * Reinterprets an unsigned varint as int32 (negative int32s are sign-extended to 10 bytes on the wire).
+ * @example
+ *   toInt32(4294967295); // -1
+ */
 export function toInt32(v: number): number {
   return Number(BigInt.asIntN(32, BigInt(v)));
 }
 
-/** UTF-8 text of a length-delimited field. */
+/**
+ * UTF-8 text of a length-delimited field.
+ * @example
+ *   for (const f of new ProtoReader(bytes, 'Summary.Value').fields()) if (f.field === 1) console.log(text(f.bytes));
+ */
 export function text(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 
-/** Values of a repeated varint field, packed or not. */
+/**
+ * Values of a repeated varint field, packed or not.
+ * @example
+ *   for (const f of new ProtoReader(bytes, 'TensorShapeProto').fields()) if (f.field === 2) console.log(varints(f, 'dim'));
+ */
 export function varints(f: ProtoField, what: string): number[] {
   if (f.wireType === 0) return [f.varint];
   const out: number[] = [];

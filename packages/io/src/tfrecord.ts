@@ -13,7 +13,7 @@ export const TFRECORD_OVERHEAD = 16;
  * Fills in the framing of a record laid out in `record` as 12 free bytes, the data, then 4 free bytes, in place
  * (for writers that encode the data straight into the record's buffer).
  * @example
- *   const rec = new Uint8Array(data.length + 16); rec.set(data, 12); sealTFRecord(rec);
+ *   const rec = new Uint8Array(bytes.length + 16); rec.set(bytes, 12); sealTFRecord(rec);
  */
 export function sealTFRecord(record: Uint8Array): Uint8Array {
   const len = record.length - TFRECORD_OVERHEAD;
@@ -39,7 +39,7 @@ export function encodeTFRecord(data: Uint8Array): Uint8Array {
 /**
  * Frames records as one TFRecord byte buffer (strings are written as UTF-8).
  * @example
- *   const bytes = encodeTFRecords([encodeExample({ x: { floatList: [1, 2] } })]);
+ *   const file = encodeTFRecords([record, eventBytes]);
  */
 export function encodeTFRecords(records: Iterable<Uint8Array | string>): Uint8Array {
   const enc = new TextEncoder();

@@ -3,6 +3,7 @@
 /**
  * Seconds between background flushes of an {@link EventWriter} (TF uses 120; a crash loses at most this much).
  * @example
+ *   import { createFileWriter } from '@estimatorjs/summary/node';
  *   createFileWriter(dir, { flushSecs: DEFAULT_FLUSH_SECS * 2 });
  */
 export const DEFAULT_FLUSH_SECS = 5;

@@ -24,7 +24,7 @@ export type CorruptionKind = 'truncated' | 'length-crc' | 'data-crc' | 'bad-even
  * An event file is damaged at byte `offset` (code `SUMMARY_CORRUPT`): a truncated record, a CRC mismatch or an
  * undecodable Event.
  * @example
- *   catch (e) { if (e instanceof EventFileCorruptError) console.log(e.kind, 'at byte', e.offset); }
+ *   try { readEventRecords(bytes); } catch (e) { if (e instanceof EventFileCorruptError) console.log(e.kind, 'at byte', e.offset); }
  */
 export class EventFileCorruptError extends SummaryError {
   /** Byte offset of the first byte of the damaged record. */

@@ -109,7 +109,7 @@ function halfToFloat(bits: number): number {
 /**
  * The elements of a decoded tensor as numbers (numeric dtypes) or byte strings (`DT_STRING`), in row-major order.
  * @example
- *   const [loss] = tensorValues(value.tensor!) as number[];
+ *   const [loss] = tensorValues(summaryValue.tensor!) as number[];
  */
 export function tensorValues(t: TensorValue): number[] | Uint8Array[] {
   if (t.stringVal.length > 0 || t.dtype === 7) return [...t.stringVal];
@@ -162,7 +162,7 @@ export function tensorValues(t: TensorValue): number[] | Uint8Array[] {
 /**
  * The number a scalar summary value holds (TF 1.x `simple_value` or a one-element numeric tensor), else undefined.
  * @example
- *   const loss = scalarValue(event.summary!.value[0]!);
+ *   const loss = scalarValue(ev.summary!.value[0]!);
  */
 export function scalarValue(v: SummaryValue): number | undefined {
   if (v.simpleValue !== undefined) return v.simpleValue;
@@ -244,7 +244,7 @@ function decodeValue(bytes: Uint8Array): SummaryValue {
  * Decodes one serialized `tensorflow.Event` (a TFRecord payload of an event file).
  * Throws `SummaryError` with code `SUMMARY_BAD_PROTO` on malformed bytes.
  * @example
- *   const ev = decodeEvent(record.data); if (ev.summary) console.log(ev.step, ev.summary.value[0]?.tag);
+ *   const event = decodeEvent(record); if (event.summary) console.log(event.step, event.summary.value[0]?.tag);
  */
 export function decodeEvent(bytes: Uint8Array): Event {
   return badProtoAsSummaryError(() => readEvent(bytes));

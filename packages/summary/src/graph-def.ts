@@ -203,7 +203,7 @@ function readAttr(bytes: Uint8Array): GraphAttr {
 /**
  * Decodes a serialized `GraphDef` (e.g. `event.graphDef`) into its nodes. Function libraries are skipped.
  * @example
- *   const { nodes } = decodeGraphDef(event.graphDef!); console.log(nodes.map((n) => n.name));
+ *   const { nodes } = decodeGraphDef(ev.graphDef!); console.log(nodes.map((n) => n.name));
  */
 export function decodeGraphDef(bytes: Uint8Array): DecodedGraph {
   return badProtoAsSummaryError(() => readGraphDef(bytes));

@@ -31,7 +31,7 @@ function scopeOf(name: string): string {
  * …), and each kernel becomes a node `<scope>/<KernelName>[_n]` wired to its producers, with output shapes.
  * Unstable: the trace format may change with the estimator's tracing.
  * @example
- *   const nodes = experimental_graphFromKernels(tapeNodes);
+ *   const nodes = experimental_graphFromKernels(tracedKernels);
  *   writer.graph(nodes, globalStep);
  */
 export function experimental_graphFromKernels(kernels: readonly TracedKernel[]): GraphNode[] {

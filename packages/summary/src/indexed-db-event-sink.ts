@@ -134,7 +134,8 @@ export function listIndexedDbEventFiles(
 /**
  * The bytes of one stored event file.
  * @example
- *   const events = readEventRecords(await readIndexedDbEventFile(files[0].name));
+ *   const [first] = await listIndexedDbEventFiles();
+ *   const events = readEventRecords(await readIndexedDbEventFile(first!.name));
  */
 export function readIndexedDbEventFile(name: string, options: IndexedDbOptions = {}): Promise<Uint8Array> {
   return withDb(options, 'readIndexedDbEventFile()', async (db) => {

@@ -69,7 +69,8 @@ export interface SummaryWriter {
  * Where an {@link EventWriter} puts the bytes of one event file: a file (Node), an IndexedDB record (browser) or
  * memory (tests). Calls are never concurrent: the writer awaits each before the next.
  * @example
- *   const sink: EventSink = { name: 'mem', chunks: [], async append(b) { this.chunks.push(b); }, async close() {} };
+ *   const chunks: Uint8Array[] = [];
+ *   const sink: EventSink = { name: 'mem', async append(b) { chunks.push(b); }, async close() {} };
  */
 export interface EventSink {
   /** A readable name: the file path, or the IndexedDB file name. */

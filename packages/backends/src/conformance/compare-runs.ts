@@ -9,7 +9,11 @@ export interface CompareTolerance {
   readonly atol?: number;
 }
 
-/** Thrown by {@link compareRuns} with every mismatch it found (first 10 in the message). */
+/**
+ * Thrown by {@link compareRuns} with every mismatch it found (first 10 in the message).
+ * @example
+ *   if (caught instanceof ConformanceError) console.error(caught.mismatches.join('\n'));
+ */
 export class ConformanceError extends EstimatorError {
   readonly mismatches: string[];
 

@@ -98,6 +98,7 @@ export class DNNLinearCombinedClassifier extends Estimator {
 /**
  * Wide-and-deep regression (TF's `tf.estimator.DNNLinearCombinedRegressor`).
  * @example
+ *   const x = featureColumn.numericColumn('x');
  *   const est = new DNNLinearCombinedRegressor({ linearFeatureColumns: [x], dnnFeatureColumns: [x], dnnHiddenUnits: [8] });
  */
 export class DNNLinearCombinedRegressor extends Estimator {

@@ -5,6 +5,7 @@ import { DataError } from '../errors.js';
 /**
  * A file as a `Blob` for the readers (`tfRecordDataset`, `csvDataset`, `textLineDataset`); its name is the path.
  * @example
+ *   import { csvDataset } from '@estimatorjs/data';
  *   const ds = csvDataset(await fileSource('data.csv'));
  */
 export async function fileSource(path: string): Promise<Blob> {

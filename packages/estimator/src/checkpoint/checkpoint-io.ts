@@ -68,6 +68,9 @@ export function checkpointFiles(prefix: string): { manifest: string; weights: st
  * Writes a checkpoint: the weights file first, then the manifest that points to it, each atomically, so a crash
  * leaves either no manifest (the checkpoint does not exist) or a complete one. A NaN or infinite float value is
  * refused before anything is written (`NON_FINITE_WEIGHTS`); a failed manifest write removes the weights file.
+ * @example
+ *   import { fileStorage } from '@estimatorjs/estimator/node';
+ *   await writeCheckpoint(fileStorage(modelDir), 'model.ckpt-1', { w: tf.zeros([2, 2]) }, 1);
  */
 export async function writeCheckpoint(
   storage: ModelDirStorage,
@@ -114,7 +117,13 @@ export async function writeCheckpoint(
   }
 }
 
-/** Reads and validates a checkpoint's manifest. */
+/**
+ * Reads and validates a checkpoint's manifest.
+ * @example
+ *   import { fileStorage } from '@estimatorjs/estimator/node';
+ *   const manifest = await readManifest(fileStorage(modelDir), 'model.ckpt-300');
+ *   console.log(manifest.globalStep, manifest.weights.length);
+ */
 export async function readManifest(storage: ModelDirStorage, prefix: string): Promise<CheckpointManifest> {
   checkFileName('readManifest()', prefix);
   const files = checkpointFiles(prefix);
@@ -198,6 +207,10 @@ export async function readManifest(storage: ModelDirStorage, prefix: string): Pr
  * Loads every tensor of a checkpoint, verifying each against its CRC-32C (version 2 manifests; `verified` is false
  * for version 1) and the `global_step` tensor, when there is one, against the manifest and the prefix's number.
  * The caller owns the returned tensors.
+ * @example
+ *   import { fileStorage } from '@estimatorjs/estimator/node';
+ *   const { tensors, verified } = await readCheckpoint(fileStorage(modelDir), 'model.ckpt-300');
+ *   tf.dispose(Object.values(tensors));
  */
 export async function readCheckpoint(
   storage: ModelDirStorage,
@@ -285,7 +298,13 @@ function checkGlobalStep(
     throw new CheckpointError('CORRUPT_CHECKPOINT', `Checkpoint ${prefix}: ${problems.join('; ')}.`);
 }
 
-/** Reads the `checkpoint` state file, or null when the directory has none. */
+/**
+ * Reads the `checkpoint` state file, or null when the directory has none.
+ * @example
+ *   import { fileStorage } from '@estimatorjs/estimator/node';
+ *   const state = await readCheckpointState(fileStorage(modelDir)); // null without a state file
+ *   console.log(state?.allModelCheckpointPaths);
+ */
 export async function readCheckpointState(storage: ModelDirStorage): Promise<CheckpointState | null> {
   const bytes = await readCapped(storage, CHECKPOINT_STATE_FILE, MAX_STATE_FILE_BYTES);
   if (bytes === null) return null;
@@ -304,6 +323,7 @@ export async function readCheckpointState(storage: ModelDirStorage): Promise<Che
 /**
  * The prefix of the latest checkpoint (TF's `tf.train.latest_checkpoint`), or null when there is none.
  * @example
+ *   import { fileStorage } from '@estimatorjs/estimator/node';
  *   const prefix = await latestCheckpoint(fileStorage('./mnist_training')); // 'model.ckpt-300'
  */
 export async function latestCheckpoint(storage: ModelDirStorage): Promise<string | null> {
@@ -311,13 +331,23 @@ export async function latestCheckpoint(storage: ModelDirStorage): Promise<string
   return state?.modelCheckpointPath ?? null;
 }
 
-/** Names and shapes of the variables in a checkpoint (TF's `tf.train.list_variables`). */
+/**
+ * Names and shapes of the variables in a checkpoint (TF's `tf.train.list_variables`).
+ * @example
+ *   import { fileStorage } from '@estimatorjs/estimator/node';
+ *   for (const [name, shape] of await listVariables(fileStorage(modelDir), 'model.ckpt-300')) console.log(name, shape);
+ */
 export async function listVariables(storage: ModelDirStorage, prefix: string): Promise<[string, number[]][]> {
   const m = await readManifest(storage, prefix);
   return m.weights.map((w) => [w.name, [...w.shape]]);
 }
 
-/** One variable's value from a checkpoint (TF's `tf.train.load_variable`). The caller owns the tensor. */
+/**
+ * One variable's value from a checkpoint (TF's `tf.train.load_variable`). The caller owns the tensor.
+ * @example
+ *   import { fileStorage } from '@estimatorjs/estimator/node';
+ *   const kernel = await loadVariable(fileStorage(modelDir), 'model.ckpt-300', 'dense/kernel');
+ */
 export async function loadVariable(storage: ModelDirStorage, prefix: string, name: string): Promise<tf.Tensor> {
   const { tensors } = await readCheckpoint(storage, prefix);
   const t = tensors[name];

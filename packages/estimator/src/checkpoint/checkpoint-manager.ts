@@ -16,6 +16,10 @@ export interface RetentionPolicy {
  * so the state file always names checkpoints that exist. Only checkpoints the state file tracked are ever deleted
  * (as TF's Saver does): files it does not name — another run's, or what a crash between the state-file update and
  * the deletions left — stay on disk.
+ * @example
+ *   import { fileStorage } from '@estimatorjs/estimator/node';
+ *   const manager = new CheckpointManager(fileStorage(modelDir), { keepMax: 5 });
+ *   const prefix = await manager.save(100, { w: tf.zeros([2]) }); // 'model.ckpt-100'
  */
 export class CheckpointManager {
   private readonly policy: RetentionPolicy;

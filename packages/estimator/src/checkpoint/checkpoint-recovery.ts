@@ -50,6 +50,7 @@ export function untrackedCheckpointsError(
  * latest (TF's `tf.train.update_checkpoint_state`, done by scanning). Refuses to replace an existing state file.
  * Returns the new latest prefix, or null when no checkpoint loads.
  * @example
+ *   import { fileStorage } from '@estimatorjs/estimator/node';
  *   await rebuildCheckpointState(fileStorage('./mnist_training')); // 'model.ckpt-300'
  */
 export async function rebuildCheckpointState(storage: ModelDirStorage): Promise<string | null> {

@@ -9,14 +9,24 @@ export interface CheckpointState {
 /** The state file's name, as in TF. */
 export const CHECKPOINT_STATE_FILE = 'checkpoint';
 
-/** Formats the state file in TF's text-proto form so TF users' habits carry over. */
+/**
+ * Formats the state file in TF's text-proto form so TF users' habits carry over.
+ * @example
+ *   formatCheckpointState({ modelCheckpointPath: 'model.ckpt-300', allModelCheckpointPaths: ['model.ckpt-300'] });
+ *   // 'model_checkpoint_path: "model.ckpt-300"\nall_model_checkpoint_paths: "model.ckpt-300"\n'
+ */
 export function formatCheckpointState(state: CheckpointState): string {
   const lines = [`model_checkpoint_path: ${JSON.stringify(state.modelCheckpointPath)}`];
   for (const p of state.allModelCheckpointPaths) lines.push(`all_model_checkpoint_paths: ${JSON.stringify(p)}`);
   return `${lines.join('\n')}\n`;
 }
 
-/** Parses the state file; `where` names it in errors. */
+/**
+ * Parses the state file; `where` names it in errors.
+ * @example
+ *   const state = parseCheckpointState('model_checkpoint_path: "model.ckpt-300"', './model/checkpoint');
+ *   console.log(state.modelCheckpointPath); // 'model.ckpt-300'
+ */
 export function parseCheckpointState(text: string, where: string): CheckpointState {
   let latest: string | null = null;
   const all: string[] = [];

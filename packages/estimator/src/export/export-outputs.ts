@@ -10,7 +10,11 @@ function isTensor(x: unknown): x is tf.Tensor {
   return typeof x === 'object' && x !== null && 'dataId' in x && 'shape' in x && 'dtype' in x;
 }
 
-/** The common shape of the export output classes. */
+/**
+ * The common shape of the export output classes.
+ * @example
+ *   const outputs: Record<string, ExportOutput> = { serving_default: new ClassificationOutput({ scores: probabilities }) };
+ */
 export abstract class ExportOutput {
   abstract readonly methodName: SignatureMethod;
   /** The signature's outputs by key. */
@@ -21,7 +25,7 @@ export abstract class ExportOutput {
  * A classification signature (TF's `ClassificationOutput`): `scores` (float32 [batch, classes]) and/or `classes`
  * (string [batch, classes] in TF; any tensor here), at least one.
  * @example
- *   exportOutputs: { serving_default: new ClassificationOutput({ scores: probabilities }) }
+ *   const exportOutputs = { serving_default: new ClassificationOutput({ scores: probabilities }) };
  */
 export class ClassificationOutput extends ExportOutput {
   readonly methodName = 'tensorflow/serving/classify' as const;
@@ -57,7 +61,7 @@ export class ClassificationOutput extends ExportOutput {
 /**
  * A regression signature (TF's `RegressionOutput`): one float32 `value` tensor.
  * @example
- *   exportOutputs: { regress: new RegressionOutput(predictions) }
+ *   const exportOutputs = { regress: new RegressionOutput(predictions) };
  */
 export class RegressionOutput extends ExportOutput {
   readonly methodName = 'tensorflow/serving/regress' as const;
@@ -78,7 +82,7 @@ export class RegressionOutput extends ExportOutput {
 /**
  * A generic predict signature (TF's `PredictOutput`): a tensor (key `output`) or a dict of named tensors.
  * @example
- *   exportOutputs: { serving_default: new PredictOutput({ probabilities, classes }) }
+ *   const exportOutputs = { serving_default: new PredictOutput({ probabilities, classes }) };
  */
 export class PredictOutput extends ExportOutput {
   readonly methodName = 'tensorflow/serving/predict' as const;

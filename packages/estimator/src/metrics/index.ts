@@ -15,11 +15,11 @@ export type { MetricOp, MetricOptions } from './metric-op.js';
  * Streaming metrics with TF's `tf.metrics` names (camelCase). Each returns a {@link MetricOp} for
  * `EstimatorSpec.evalMetricOps`; the Estimator sums the per-batch updates over the whole evaluation.
  * @example
- *   evalMetricOps: {
+ *   const evalMetricOps = {
  *     accuracy: metrics.accuracy(labels, classes),
  *     auc: metrics.auc(labels, probabilities),
  *     top5: metrics.recallAtK(labels, logits, 5),
- *   }
+ *   };
  */
 export const metrics = {
   accuracy,

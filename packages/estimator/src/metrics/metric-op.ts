@@ -8,7 +8,7 @@ import { describe, ModelFnError } from '../errors.js';
  * every batch.
  * @example
  *   const op: MetricOp = metrics.accuracy(labels, classes);
- *   return { mode, loss, evalMetricOps: { accuracy: op } };
+ *   const spec: EstimatorSpec = { mode: 'eval', loss, evalMetricOps: { accuracy: op } };
  */
 export interface MetricOp {
   readonly kind: 'metric';

@@ -7,6 +7,7 @@ import type { ExportStore } from '../export-store.js';
  * Exports on the file system. Each export directory is written beside its final name, then renamed into place,
  * so a reader never sees a partial export.
  * @example
+ *   import { trainAndEvaluate } from '@estimatorjs/experiment';
  *   await trainAndEvaluate(estimator, trainSpec, evalSpec, { exportStore: fileExportStore });
  */
 export const fileExportStore: ExportStore = {

@@ -8,6 +8,7 @@ import type { EvalMetrics } from '../eval-history.js';
  * summary written at a step, the newest value winning. Empty when the directory does not exist yet. Pass it to the
  * early-stopping hooks to stop a trainer on the metrics a separate evaluator process writes.
  * @example
+ *   import { stopIfNoDecreaseHook } from '@estimatorjs/experiment';
  *   const hook = stopIfNoDecreaseHook(estimator, 'loss', 1000, { readEvalMetrics });
  */
 export async function readEvalMetrics(evalDir: string): Promise<EvalMetrics> {

@@ -65,7 +65,7 @@ function valuesBytes(dtype: TracedDType, values: ArrayLike<number>): Uint8Array 
  * Maps every node, then assembles model.json and the weights. Throws `EXPORT_UNSUPPORTED_OP` (naming the kernel and
  * its layer scope) for a kernel with no mapping, before anything is written.
  * @example
- *   const { modelJson, weightSpecs, weightData } = writeGraphModel(await estimator.traceForExport(receiverFn));
+ *   const { modelJson, weightSpecs, weightData } = writeGraphModel(await estimator.traceForExport(servingInputReceiverFn));
  */
 export function writeGraphModel(graph: TracedGraph, options: WriteGraphModelOptions = {}): GraphModelArtifacts {
   const key = options.signatureKey ?? DEFAULT_SERVING_SIGNATURE_KEY;

@@ -30,6 +30,7 @@ const mappers: Readonly<Record<string, OpMapper>> = {
   ...extraMappers,
 };
 
+/** Options of {@link writeOnnx}. */
 export interface WriteOnnxOptions {
   /** The signature whose outputs become the model's outputs; default `serving_default`, else the only one. */
   readonly signature?: string;
@@ -147,6 +148,7 @@ export function buildOnnxModel(graph: TracedGraph, options: WriteOnnxOptions = {
  * Throws `ExportError` `EXPORT_UNSUPPORTED_OP` naming the first kernel (and its layer scope) it cannot map, and
  * `EXPORT_UNSUPPORTED_INPUT` for string inputs (a parsing serving input receiver).
  * @example
+ *   import { writeFile } from 'node:fs/promises';
  *   const graph = await estimator.traceForExport(servingInputReceiverFn);
  *   await writeFile('model.onnx', writeOnnx(graph));
  */

@@ -6,7 +6,8 @@ import type { ChromeTrace } from '../chrome-trace.js';
  * A `write` function for {@link ProfilerHook} that stores each trace as `<dir>/timeline-<step>.json` (written aside,
  * then renamed, so a reader never sees half a file).
  * @example
- *   new ProfilerHook({ every: { steps: 500 }, write: fileTraceWriter('./mnist_training') })
+ *   import { ProfilerHook } from '@estimatorjs/hooks';
+ *   new ProfilerHook({ every: { steps: 500 }, write: fileTraceWriter('./mnist_training') });
  */
 export function fileTraceWriter(dir: string): (fileName: string, trace: ChromeTrace) => Promise<void> {
   return async (fileName, trace) => {

@@ -9,6 +9,7 @@ import type { EventSink } from '../summary-writer.js';
  * kilobytes per flush, so a process exit never interleaves a half-written record; an append that fails part-way
  * is cut back off the file.
  * @example
+ *   import { EventWriter } from '@estimatorjs/summary';
  *   const writer = new EventWriter(new FileEventSink('/tmp/run/events.out.tfevents.1.host'));
  */
 export class FileEventSink implements EventSink {

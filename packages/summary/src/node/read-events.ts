@@ -26,6 +26,7 @@ export async function listEventFiles(dir: string): Promise<string[]> {
  * Decoded Events of an event file, or of every event file directly in a directory (in name order), each with its
  * byte `offset`. Throws `EventFileCorruptError` (file + offset) at a damaged record.
  * @example
+ *   import { scalarValue } from '@estimatorjs/summary';
  *   for await (const ev of readEvents('/tmp/model')) {
  *     for (const v of ev.summary?.value ?? []) console.log(ev.step, v.tag, scalarValue(v));
  *   }

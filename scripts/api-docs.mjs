@@ -1,0 +1,38 @@
+// `pnpm docs`: renders the TSDoc of every public package's entry points (package.json `exports`) into docs/api/ as
+// markdown (TypeDoc + typedoc-plugin-markdown), one folder per package. The comments themselves are checked on every
+// `pnpm test` (packages/integration-tests/src/docs/api-examples.test.ts: a summary on every export, an @example on
+// every function and class, every example type-checked); this script only renders them, so run it after changing
+// an API and commit docs/api/ with the change. `--out DIR` renders elsewhere (to compare with the committed copy).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { publicPackages } from './package-metadata.mjs';
+
+const outIndex = process.argv.indexOf('--out');
+const out = outIndex > 0 ? process.argv[outIndex + 1] : 'docs/api';
+
+// An entry point `./dist/<path>.js` is built from `./src/<path>.ts`; collect the <path>s.
+const entries = new Set();
+for (const { pkg } of publicPackages()) {
+  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+    if (subpath === './package.json') continue;
+    const js = typeof target === 'string' ? target : target.default;
+    entries.add(js.replace(/^\.\/dist\//, '').replace(/\.js$/, ''));
+  }
+}
+const base = JSON.parse(readFileSync('typedoc.json', 'utf8'));
+const options = {
+  ...base,
+  entryPoints: publicPackages().map(({ dir }) => dir),
+  // one brace glob for every package: a package matches the entry points it has (a plain list would warn about
+  // each one a package lacks)
+  packageOptions: { ...base.packageOptions, entryPoints: [`src/{${[...entries].sort().join(',')}}.ts`] },
+  out,
+};
+const dir = mkdtempSync(join(tmpdir(), 'api-docs-'));
+const file = join(dir, 'typedoc.json');
+writeFileSync(file, JSON.stringify(options, null, 2));
+const run = spawnSync('npx', ['typedoc', '--options', file], { stdio: 'inherit' });
+rmSync(dir, { recursive: true, force: true });
+process.exit(run.status ?? 1);
