@@ -1,4 +1,5 @@
-// `pnpm docs`: renders the TSDoc of every public package's entry points (package.json `exports`) into docs/api/ as
+// `pnpm run docs` (plain `pnpm docs` is pnpm's own command that opens a package's homepage) renders the TSDoc of
+// every public package's entry points (package.json `exports`) into docs/api/ as
 // markdown (TypeDoc + typedoc-plugin-markdown), one folder per package. The comments themselves are checked on every
 // `pnpm test` (packages/integration-tests/src/docs/api-examples.test.ts: a summary on every export, an @example on
 // every function and class, every example type-checked); this script only renders them, so run it after changing
@@ -6,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { publicPackages } from './package-metadata.mjs';
 
 const outIndex = process.argv.indexOf('--out');
@@ -24,15 +25,17 @@ for (const { pkg } of publicPackages()) {
 const base = JSON.parse(readFileSync('typedoc.json', 'utf8'));
 const options = {
   ...base,
-  entryPoints: publicPackages().map(({ dir }) => dir),
-  // one brace glob for every package: a package matches the entry points it has (a plain list would warn about
-  // each one a package lacks)
-  packageOptions: { ...base.packageOptions, entryPoints: [`src/{${[...entries].sort().join(',')}}.ts`] },
-  out,
+  entryPoints: publicPackages().map(({ dir }) => resolve(dir)),
+  // TypeDoc takes one list for every package: each package matches the entry points it has (TypeDoc's warnings
+  // about the others are dropped below)
+  packageOptions: { ...base.packageOptions, entryPoints: [...entries].sort().map((e) => `src/${e}.ts`) },
+  out: resolve(out),
 };
 const dir = mkdtempSync(join(tmpdir(), 'api-docs-'));
 const file = join(dir, 'typedoc.json');
 writeFileSync(file, JSON.stringify(options, null, 2));
-const run = spawnSync('npx', ['typedoc', '--options', file], { stdio: 'inherit' });
+const run = spawnSync('npx', ['typedoc', '--options', file], { encoding: 'utf8' });
 rmSync(dir, { recursive: true, force: true });
+const log = `${run.stdout}${run.stderr}`.split('\n').filter((l) => !/The glob .* did not match any files/.test(l));
+console.log(log.join('\n').trim());
 process.exit(run.status ?? 1);
