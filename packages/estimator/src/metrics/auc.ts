@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { maybeActiveContext } from '../model-fn-context.js';
+import { checkProbabilities } from './confusion-at-thresholds.js';
 import { flatPair, flatWeights, type MetricOp, type MetricOptions, metricOp } from './metric-op.js';
 
 /** How {@link auc} sums the area under the thresholded curve (TF's `summation_method`). */
@@ -63,18 +64,6 @@ export function auc(labels: tf.Tensor, predictions: tf.Tensor, options: AucOptio
     };
   });
   return metricOp(update, (t) => aucOf(confusionAtThresholds(t.pos, t.neg, n), curve, method));
-}
-
-/** Throws when a prediction is not a probability (a common slip: passing logits). Reads values: first batch only. */
-function checkProbabilities(api: string, p: tf.Tensor): void {
-  const values = p.dataSync();
-  const bad = values.findIndex((v) => !(v >= 0 && v <= 1));
-  if (bad >= 0) {
-    throw new ModelFnError(
-      'INVALID_ARGUMENT',
-      `${api}: predictions must be probabilities in [0, 1] (e.g. tf.sigmoid(logits)). Received ${values[bad]} at flat position ${bad}.`,
-    );
-  }
 }
 
 /**
