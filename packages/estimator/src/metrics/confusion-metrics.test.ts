@@ -176,7 +176,10 @@ describe('precisionAtThresholds and recallAtThresholds (TF: PrecisionRecallThres
   });
   it('streams over batches to the counts of the whole set (TF: testWithMultipleUpdates, by hand)', () => {
     let s = 7;
-    const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const rand = () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s / 2 ** 32;
+    };
     const labels = Array.from({ length: 200 }, () => (rand() < 0.5 ? 1 : 0));
     const preds = labels.map((l) => Math.fround(Math.min(1, Math.max(0, 0.4 + 0.2 * l + (rand() - 0.5) * 0.6))));
     let tp = 0;

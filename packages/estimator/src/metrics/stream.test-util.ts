@@ -17,7 +17,8 @@ export function streamed(batches: ReadonlyArray<() => MetricOp | MetricOp[]>): n
       return ops.flatMap((op) => Object.values(op.update));
     });
     ops.forEach((op, i) => {
-      const sums = (totals[i] ??= {});
+      totals[i] ??= {};
+      const sums = totals[i];
       for (const [k, t] of Object.entries(op.update)) {
         const v = t.dataSync() as Float32Array;
         const prev = sums[k];
