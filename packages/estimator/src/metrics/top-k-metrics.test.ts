@@ -293,7 +293,7 @@ describe('at-k errors and memory', () => {
     );
   });
   it('leaks no tensor', async () => {
-    const labels = LABELS3();
+    const labels = LABELS3() as SparseLabels;
     const predictions = tf.tensor(P3 as number[][][]);
     await expectNoLeaks(() =>
       once(() => [
