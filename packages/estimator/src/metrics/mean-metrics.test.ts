@@ -79,7 +79,7 @@ describe('meanCosineDistance (TF: MeanCosineDistanceTest)', () => {
     expect(run(LABELS, PREDS, [3, 1, 3])).toBeCloseTo(1, 5);
     const a = [0.819031913261206, 0.567041924552012, 0.08746531232459];
     const b = [0.665139432070255, 0.739487441769973, 0.103671883216994];
-    const c = [0.707106781186548, 0.707106781186548, 0];
+    const c = [Math.SQRT1_2, Math.SQRT1_2, 0];
     const neg = (v: number[]) => v.map((x) => -x);
     expect(run([a, b, c], [a, neg(b), [c[0]!, -c[1]!, 0]], [3, 1, 3])).toBeCloseTo(1, 5);
   });
@@ -118,7 +118,9 @@ describe('meanTensor (element-wise streaming mean; TF: MeanTensorTest, weighted 
         (r, i) => () => metrics.meanTensor(tf.tensor2d([r]), weights ? { weights: tf.tensor2d([weights[i]!]) } : {}),
       ),
     );
-  const close = (got: number[], want: number[]) => want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+  const close = (got: number[], want: number[]) => {
+    for (const [i, v] of want.entries()) expect(got[i]).toBeCloseTo(v, 5);
+  };
   it('basic: [-0.225, 3.525] over four [1, 2] batches', () => {
     close(stream(), [-0.225, 3.525]);
   });
