@@ -15,7 +15,7 @@ export function percentageBelow(values: tf.Tensor, threshold: number, options: M
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
     throw new ModelFnError('INVALID_ARGUMENT', `${api}: threshold must be a number. Received ${String(threshold)}.`);
   }
-  const below = tf.cast(tf.less(values, threshold), 'float32');
+  const below = tf.tidy(() => tf.cast(tf.less(values, threshold), 'float32'));
   try {
     return mean(below, options);
   } finally {
