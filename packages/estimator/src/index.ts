@@ -85,6 +85,7 @@ export {
 export {
   type AtKOptions,
   type AtRateOptions,
+  type AtTopKOptions,
   type AucOptions,
   type AucSummationMethod,
   type MetricOp,

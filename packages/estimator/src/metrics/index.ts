@@ -15,20 +15,21 @@ import { meanAbsoluteError } from './mean-absolute-error.js';
 import { meanCosineDistance } from './mean-cosine-distance.js';
 import { meanIou } from './mean-iou.js';
 import { meanPerClassAccuracy } from './mean-per-class-accuracy.js';
+import { meanRelativeError } from './mean-relative-error.js';
 import { meanSquaredError, rootMeanSquaredError } from './mean-squared-error.js';
 import { meanTensor } from './mean-tensor.js';
 import { percentageBelow } from './percentage-below.js';
 import { precision } from './precision.js';
-import { precisionAtK } from './precision-at-k.js';
+import { precisionAtK, precisionAtTopK } from './precision-at-k.js';
 import { precisionAtThresholds, recallAtThresholds } from './precision-recall-at-thresholds.js';
 import { recall } from './recall.js';
-import { recallAtK } from './recall-at-k.js';
+import { recallAtK, recallAtTopK } from './recall-at-k.js';
 import { sensitivityAtSpecificity, specificityAtSensitivity } from './sensitivity-specificity.js';
 
 export type { AucOptions, AucSummationMethod } from './auc.js';
 export type { MetricOp, MetricOptions } from './metric-op.js';
 export type { AtRateOptions } from './sensitivity-specificity.js';
-export type { AtKOptions, SparseLabels } from './top-k-counts.js';
+export type { AtKOptions, AtTopKOptions, SparseLabels } from './top-k-counts.js';
 
 /**
  * Streaming metrics with TF's `tf.metrics` names (camelCase). Each returns a {@link MetricOp} for
@@ -53,14 +54,17 @@ export const metrics = {
   meanCosineDistance,
   meanIou,
   meanPerClassAccuracy,
+  meanRelativeError,
   meanSquaredError,
   meanTensor,
   percentageBelow,
   precision,
   precisionAtK,
+  precisionAtTopK,
   precisionAtThresholds,
   recall,
   recallAtK,
+  recallAtTopK,
   recallAtThresholds,
   rootMeanSquaredError,
   sensitivityAtSpecificity,

@@ -159,6 +159,28 @@ describe('meanTensor (element-wise streaming mean; TF: MeanTensorTest, weighted 
   });
 });
 
+describe('meanRelativeError (TF: MeanRelativeErrorTest)', () => {
+  it('normalized by the labels: mean(|p - l| / l); normalized by zeros: 0', () => {
+    const p = [2, 4, 6, 8];
+    const l = [1, 3, 2, 3];
+    const want = p.reduce((a, v, i) => a + Math.abs(v - l[i]!) / l[i]!, 0) / 4;
+    const got = once(() => metrics.meanRelativeError(tf.tensor2d([l]), tf.tensor2d([p]), tf.tensor2d([l])))[0]!;
+    expect(got).toBeCloseTo(want, 6);
+    expect(once(() => metrics.meanRelativeError(tf.tensor2d([l]), tf.tensor2d([p]), tf.zeros([1, 4])))).toEqual([0]);
+  });
+  it('weights, and a size mismatch in one line', () => {
+    const got = once(() =>
+      metrics.meanRelativeError(tf.tensor1d([1, 3]), tf.tensor1d([2, 4]), tf.tensor1d([1, 3]), {
+        weights: tf.tensor1d([0, 1]),
+      }),
+    )[0]!;
+    expect(got).toBeCloseTo(1 / 3, 6);
+    expect(() => metrics.meanRelativeError(tf.zeros([2]), tf.zeros([2]), tf.zeros([3]))).toThrow(
+      /metrics.meanRelativeError\(\): labels \[2\], predictions \[2\] and normalizer \[3\] must have the same number of elements/,
+    );
+  });
+});
+
 describe('mean metrics leave nothing behind', () => {
   it('building and streaming every op leaks no tensor', async () => {
     const l = tf.tensor3d([1, 0, 0, 0, 0, 1], [2, 1, 3]);
@@ -167,6 +189,7 @@ describe('mean metrics leave nothing behind', () => {
         metrics.meanPerClassAccuracy(tf.tensor1d([0, 1]), tf.tensor1d([0, 0]), 2, { weights: tf.tensor1d([1, 2]) }),
         metrics.meanCosineDistance(l, l, 2, { weights: tf.ones([2, 1, 1]) }),
         metrics.percentageBelow(l, 0.5, { weights: 2 }),
+        metrics.meanRelativeError(l, l, l),
         ...metrics.meanTensor(l, { weights: tf.tensor1d([1, 3]) }),
       ]),
     );

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type MetricOp, metricOp, total } from './metric-op.js';
-import { type AtKOptions, type SparseLabels, topKCounts } from './top-k-counts.js';
+import { type AtKOptions, type AtTopKOptions, type SparseLabels, topKCounts } from './top-k-counts.js';
 
 /**
  * Precision@k over the whole evaluation (TF's `tf.metrics.precision_at_k`, also `sparse_precision_at_k`):
@@ -19,6 +19,25 @@ export function precisionAtK(
   options: AtKOptions = {},
 ): MetricOp {
   const { tp, fp, fn } = topKCounts('metrics.precisionAtK()', labels, predictions, k, options);
+  fn.dispose();
+  return metricOp({ tp, fp }, (t) => total(t, 'tp') / (total(t, 'tp') + total(t, 'fp')));
+}
+
+/**
+ * PrecisionAtK from the top-k class ids themselves (TF's `tf.metrics.precision_at_top_k`):
+ * `predictionsIdx` is `[batch, k]` (e.g. `tf.topk(logits, k).indices`), labels and options as in {@link precisionAtK};
+ * `k`, when given, must equal the last dimension, as TF only uses it for the name.
+ * @example
+ *   evalMetricOps: { precision_at_5: metrics.precisionAtTopK(labels, tf.topk(logits, 5).indices) }
+ */
+export function precisionAtTopK(
+  labels: tf.Tensor | SparseLabels,
+  predictionsIdx: tf.Tensor,
+  options: AtTopKOptions = {},
+): MetricOp {
+  const { tp, fp, fn } = topKCounts('metrics.precisionAtTopK()', labels, predictionsIdx, options.k, options, {
+    indices: true,
+  });
   fn.dispose();
   return metricOp({ tp, fp }, (t) => total(t, 'tp') / (total(t, 'tp') + total(t, 'fp')));
 }

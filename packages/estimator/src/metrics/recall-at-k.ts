@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type MetricOp, metricOp, total } from './metric-op.js';
-import { type AtKOptions, type SparseLabels, topKCounts } from './top-k-counts.js';
+import { type AtKOptions, type AtTopKOptions, type SparseLabels, topKCounts } from './top-k-counts.js';
 
 /**
  * Recall@k over the whole evaluation (TF's `tf.metrics.recall_at_k`): `tp / (tp + fn)` where, per row, the true
@@ -25,6 +25,25 @@ export function recallAtK(
   options: AtKOptions = {},
 ): MetricOp {
   const { tp, fp, fn } = topKCounts('metrics.recallAtK()', labels, predictions, k, options);
+  fp.dispose();
+  return metricOp({ tp, fn }, (t) => total(t, 'tp') / (total(t, 'tp') + total(t, 'fn')));
+}
+
+/**
+ * RecallAtK from the top-k class ids themselves (TF's `tf.metrics.recall_at_top_k`):
+ * `predictionsIdx` is `[batch, k]` (e.g. `tf.topk(logits, k).indices`), labels and options as in {@link recallAtK};
+ * `k`, when given, must equal the last dimension, as TF only uses it for the name.
+ * @example
+ *   evalMetricOps: { recall_at_5: metrics.recallAtTopK(labels, tf.topk(logits, 5).indices) }
+ */
+export function recallAtTopK(
+  labels: tf.Tensor | SparseLabels,
+  predictionsIdx: tf.Tensor,
+  options: AtTopKOptions = {},
+): MetricOp {
+  const { tp, fp, fn } = topKCounts('metrics.recallAtTopK()', labels, predictionsIdx, options.k, options, {
+    indices: true,
+  });
   fp.dispose();
   return metricOp({ tp, fn }, (t) => total(t, 'tp') / (total(t, 'tp') + total(t, 'fn')));
 }

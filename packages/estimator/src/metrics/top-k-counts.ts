@@ -19,34 +19,47 @@ export interface AtKOptions extends MetricOptions {
   readonly classId?: number;
 }
 
+/** Options of {@link precisionAtTopK} and {@link recallAtTopK}. */
+export interface AtTopKOptions extends AtKOptions {
+  /** TF's `k`: only checked against the last dimension of `predictionsIdx`. */
+  readonly k?: number;
+}
+
 /**
  * TF's set arithmetic behind `precision_at_k` / `recall_at_k`, weighted and summed over the batch: per row, the
  * labels are a set of class ids and the top-k predictions another; `tp = |labels ∩ topK|`,
  * `fp = |topK \ labels|`, `fn = |labels \ topK|` (restricted to `classId` when given). Label ids outside
- * `[0, numClasses)` are never predicted, so they only ever count as false negatives, as in TF.
+ * `[0, numClasses)` are never predicted, so they only ever count as false negatives, as in TF. `predictions` are
+ * scores `[..., numClasses]` (their top `k` is taken, ties to the lower id as `tf.nn.top_k`), or with
+ * `{ indices: true }` the top-k class ids themselves `[..., k]` (TF's `*_at_top_k`).
  */
 export function topKCounts(
   api: string,
   labels: tf.Tensor | SparseLabels,
   predictions: tf.Tensor,
-  k: number,
+  k: number | undefined,
   options: AtKOptions,
+  given: { indices: boolean } = { indices: false },
 ): { tp: tf.Scalar; fp: tf.Scalar; fn: tf.Scalar } {
-  checkTensor(api, 'predictions', predictions);
+  checkTensor(api, given.indices ? 'predictionsIdx' : 'predictions', predictions);
+  const last = predictions.shape[predictions.rank - 1]!;
   if (predictions.rank < 2) {
     throw new ModelFnError(
       'SHAPE_MISMATCH',
-      `${api}: predictions must be scores of shape [batch, numClasses] (or [D1, …, DN, numClasses]). Received shape [${predictions.shape}].`,
+      given.indices
+        ? `${api}: predictionsIdx must be top-k class ids of shape [batch, k] (or [D1, …, DN, k]). Received shape [${predictions.shape}].`
+        : `${api}: predictions must be scores of shape [batch, numClasses] (or [D1, …, DN, numClasses]). Received shape [${predictions.shape}].`,
+    );
+  }
+  if (given.indices ? k !== undefined && k !== last : !Number.isInteger(k) || k! < 1 || k! > last) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      given.indices
+        ? `${api}: k must match the last dimension of predictionsIdx (${last}) or be left out. Received ${String(k)}.`
+        : `${api}: k must be an integer in [1, ${last}] (the number of classes). Received ${String(k)}.`,
     );
   }
   const lead = predictions.shape.slice(0, -1);
-  const numClasses = predictions.shape[predictions.rank - 1]!;
-  if (!Number.isInteger(k) || k < 1 || k > numClasses) {
-    throw new ModelFnError(
-      'INVALID_ARGUMENT',
-      `${api}: k must be an integer in [1, ${numClasses}] (the number of classes). Received ${String(k)}.`,
-    );
-  }
   const { classId } = options;
   if (classId !== undefined && !Number.isInteger(classId)) {
     throw new ModelFnError('INVALID_ARGUMENT', `${api}: classId must be an integer. Received ${String(classId)}.`);
@@ -54,7 +67,9 @@ export function topKCounts(
   return tf.tidy(() => {
     const rows = lead.reduce((a, b) => a * b, 1);
     const { ids, mask } = labelSets(api, labels, lead);
-    const top = tf.topk(tf.reshape(tf.cast(predictions, 'float32'), [rows, numClasses]), k).indices;
+    const top: tf.Tensor2D = given.indices
+      ? tf.reshape(tf.cast(predictions, 'int32'), [rows, last])
+      : tf.topk(tf.reshape(tf.cast(predictions, 'float32'), [rows, last]) as tf.Tensor2D, k).indices;
     const w = flatWeights(api, options.weights, tf.zeros(lead));
     let tpRow: tf.Tensor;
     let fpRow: tf.Tensor;
@@ -69,7 +84,8 @@ export function topKCounts(
       const distinct = distinctMask(ids, mask);
       const inTop = tf.cast(tf.any(tf.equal(tf.expandDims(ids, 2), tf.expandDims(top, 1)), 2), 'float32');
       tpRow = tf.sum(tf.mul(inTop, distinct), 1);
-      fpRow = tf.sub(k, tpRow);
+      // Given top-k ids may repeat a class; as sets they count once (tf.nn.top_k's never repeat).
+      fpRow = tf.sub(tf.sum(distinctMask(top, tf.ones(top.shape)), 1), tpRow);
       fnRow = tf.sub(tf.sum(distinct, 1), tpRow);
     }
     return { tp: tf.sum(tf.mul(w, tpRow)), fp: tf.sum(tf.mul(w, fpRow)), fn: tf.sum(tf.mul(w, fnRow)) };

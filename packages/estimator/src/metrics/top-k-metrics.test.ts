@@ -275,6 +275,98 @@ describe('3-D predictions [2, 2, 10] with sparse labels of dense shape [2, 2, 4]
   });
 });
 
+/** TF's `*_at_top_k` from the same tests: the top-k ids given directly (`predictions_idx`). */
+function checkTop(
+  fn: 'precisionAtTopK' | 'recallAtTopK',
+  idx: Nested[],
+  labels: Labels,
+  expected: number,
+  options: { classId?: number; weights?: Nested } = {},
+) {
+  const got = once(() =>
+    metrics[fn](labels(), tf.tensor(idx as number[], undefined, 'int32'), {
+      ...(options.classId === undefined ? {} : { classId: options.classId }),
+      ...(options.weights === undefined ? {} : { weights: tf.tensor(options.weights as number[]) }),
+    }),
+  )[0]!;
+  const what = `${fn} classId=${options.classId} weights=${JSON.stringify(options.weights)}`;
+  if (Number.isNaN(expected)) expect(got, what).toBeNaN();
+  else expect(got, what).toBe(expected);
+}
+
+describe('precisionAtTopK and recallAtTopK (TF: the same tests with predictions_idx)', () => {
+  it('single label, predictions_idx [[3], [3]]', () => {
+    const idx = [[3], [3]];
+    for (const labels of [
+      () => tf.tensor1d([3, 2], 'int32'),
+      sparseFromIndicator(
+        [
+          [0, 0, 0, 1],
+          [0, 0, 1, 0],
+        ],
+        true,
+      ),
+    ]) {
+      for (const classId of [-1, 0, 1, 2, 4]) checkTop('precisionAtTopK', idx, labels, Number.NaN, { classId });
+      checkTop('precisionAtTopK', idx, labels, 1 / 2, { classId: 3 });
+      checkTop('precisionAtTopK', idx, labels, 1 / 2);
+      checkTop('recallAtTopK', idx, labels, 0, { classId: 2 });
+      checkTop('recallAtTopK', idx, labels, 1, { classId: 3 });
+      checkTop('recallAtTopK', idx, labels, 2 / 5, { weights: [2, 3] });
+    }
+  });
+  it('multi-label example 1 at k = 1…4 from predictions_idx (5, 3, 6, 0, 1)', () => {
+    const prec = [0, 1 / 2, 1 / 3, 2 / 4];
+    for (let k = 1; k <= 4; k++) {
+      checkTop(
+        'precisionAtTopK',
+        [[5, 3, 6, 0, 1].slice(0, k)],
+        () => tf.tensor2d([[0, 1, 2, 3, 4]], undefined, 'int32'),
+        prec[k - 1]!,
+      );
+    }
+  });
+  it('three labels, k = 5, and 3-D, from predictions_idx', () => {
+    const idx2 = [
+      [9, 4, 6, 2, 0],
+      [5, 7, 2, 9, 6],
+    ];
+    for (const labels of [sparseFromIndicator(IND2), DENSE2]) {
+      checkTop('precisionAtTopK', idx2, labels, 3 / 10);
+      checkTop('precisionAtTopK', idx2, labels, 0 / 1, { classId: 7 });
+      checkTop('recallAtTopK', idx2, labels, 3 / 6);
+      checkTop('recallAtTopK', idx2, labels, Number.NaN, { classId: 10 });
+    }
+    checkTop('recallAtTopK', idx2, OUT_OF_RANGE, 3 / 8);
+    const idx3 = [idx2, [idx2[1]!, idx2[0]!]];
+    checkTop('precisionAtTopK', idx3, LABELS3, 7 / 20);
+    checkTop('precisionAtTopK', idx3, LABELS3, 1 / 2, {
+      classId: 7,
+      weights: [
+        [0, 1],
+        [1, 0],
+      ],
+    });
+    checkTop('recallAtTopK', idx3, LABELS3, 7 / 12);
+    checkTop('recallAtTopK', idx3, LABELS3, 1 / 2, {
+      classId: 7,
+      weights: [
+        [1, 0],
+        [1, 0],
+      ],
+    });
+  });
+  it('a repeated id in predictions_idx counts once, as in TF sets', () => {
+    // Row {2, 7, 8} with ids (2, 2, 7): the set {2, 7} has 2 hits, no false positive.
+    checkTop('precisionAtTopK', [[2, 2, 7]], () => tf.tensor2d([[2, 7, 8]], undefined, 'int32'), 2 / 2);
+  });
+  it('k, when given, must match predictions_idx', () => {
+    expect(() => metrics.precisionAtTopK(tf.zeros([2]), tf.zeros([2, 3]), { k: 2 })).toThrow(
+      /metrics.precisionAtTopK\(\): k must match the last dimension of predictionsIdx \(3\) or be left out. Received 2/,
+    );
+  });
+});
+
 describe('at-k errors and memory', () => {
   it('is NaN before any data, as TF (0 / 0)', () => {
     const op = metrics.precisionAtK(tf.tensor1d([0], 'int32'), tf.tensor2d([[1, 0]]), 1);
