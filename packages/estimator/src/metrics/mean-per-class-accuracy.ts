@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelFnError } from '../errors.js';
 import { maybeActiveContext } from '../model-fn-context.js';
-import { f32, flatPair, flatWeights, type MetricOp, type MetricOptions, metricOp } from './metric-op.js';
+import {
+  checkClassIds,
+  checkNumClasses,
+  f32,
+  flatPair,
+  flatWeights,
+  type MetricOp,
+  type MetricOptions,
+  metricOp,
+} from './metric-op.js';
 
 /**
  * The mean over all `numClasses` classes of each class's (weighted) accuracy, over the whole evaluation (TF's
@@ -18,16 +26,11 @@ export function meanPerClassAccuracy(
   options: MetricOptions = {},
 ): MetricOp {
   const api = 'metrics.meanPerClassAccuracy()';
-  if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new ModelFnError(
-      'INVALID_ARGUMENT',
-      `${api}: numClasses must be an integer >= 1. Received ${String(numClasses)}.`,
-    );
-  }
+  checkNumClasses(api, numClasses);
   const update = tf.tidy(() => {
     const [l, p] = flatPair(api, labels, predictions);
     const w = flatWeights(api, options.weights, labels);
-    if (maybeActiveContext()?.checkValues ?? true) checkLabelIds(api, l, numClasses);
+    if (maybeActiveContext()?.checkValues ?? true) checkClassIds(api, 'labels', l, numClasses);
     const valid = tf.logicalAnd(tf.greaterEqual(l, 0), tf.less(l, numClasses));
     const ids = tf.where(valid, tf.cast(l, 'int32'), tf.zeros(l.shape, 'int32')) as tf.Tensor1D;
     const wValid = tf.mul(w, tf.cast(valid, 'float32'));
@@ -45,16 +48,4 @@ export function meanPerClassAccuracy(
     }
     return f32(sum / numClasses);
   });
-}
-
-/** Throws when a label is not a class id in [0, numClasses) (TF's scatter_add fails on one). First batch only. */
-function checkLabelIds(api: string, l: tf.Tensor, numClasses: number): void {
-  const values = l.dataSync();
-  const bad = values.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < numClasses));
-  if (bad >= 0) {
-    throw new ModelFnError(
-      'INVALID_ARGUMENT',
-      `${api}: labels must be class ids in [0, ${numClasses}). Received ${values[bad]} at flat position ${bad}.`,
-    );
-  }
 }

@@ -108,6 +108,28 @@ export function elementOps(
   );
 }
 
+/** Throws unless `numClasses` is an integer >= 1. */
+export function checkNumClasses(api: string, numClasses: unknown): void {
+  if (!Number.isInteger(numClasses) || (numClasses as number) < 1) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `${api}: numClasses must be an integer >= 1. Received ${String(numClasses)}.`,
+    );
+  }
+}
+
+/** Throws when a value of `x` is not a class id in [0, numClasses). Reads values: call on the first batch only. */
+export function checkClassIds(api: string, name: string, x: tf.Tensor, numClasses: number): void {
+  const values = x.dataSync();
+  const bad = values.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < numClasses));
+  if (bad >= 0) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `${api}: ${name} must be class ids in [0, ${numClasses}). Received ${values[bad]} at flat position ${bad}.`,
+    );
+  }
+}
+
 /** A metric op from its update tensors (kept by the caller's tidy) and result function. */
 export function metricOp(
   update: Record<string, tf.Tensor>,

@@ -38,18 +38,18 @@ export function sensitivityAtSpecificity(
 ): MetricOp {
   const api = 'metrics.sensitivityAtSpecificity()';
   checkRate(api, 'specificity', specificity);
-  const thresholds = evenThresholds(api, options.numThresholds ?? 200, 1 + KEPSILON);
-  const update = countsAtThresholds(api, labels, predictions, thresholds, options.weights, ['tp', 'fp', 'tn', 'fn']);
-  return metricOp(update, (t) => {
-    const { tp, fp, tn, fn } = countsOrZeros(t, thresholds.length);
-    let best = 0;
-    let bestGap = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < thresholds.length; i++) {
-      const gap = Math.abs(f32(rate(tn[i]!, fp[i]!) - f32(specificity)));
-      if (gap < bestGap) [best, bestGap] = [i, gap];
-    }
-    return rate(tp[best]!, fn[best]!);
-  });
+  return atOperatingPoint(
+    api,
+    labels,
+    predictions,
+    options,
+    1 + KEPSILON,
+    (c, i) => {
+      const gap = Math.abs(f32(rate(c.tn[i]!, c.fp[i]!) - f32(specificity)));
+      return { gap, value: rate(c.tp[i]!, c.fn[i]!) };
+    },
+    'first',
+  );
 }
 
 /**
@@ -67,22 +67,45 @@ export function specificityAtSensitivity(
 ): MetricOp {
   const api = 'metrics.specificityAtSensitivity()';
   checkRate(api, 'sensitivity', sensitivity);
-  const thresholds = evenThresholds(api, options.numThresholds ?? 200, 1 - KEPSILON);
-  const update = countsAtThresholds(api, labels, predictions, thresholds, options.weights, ['tp', 'fp', 'tn', 'fn']);
-  return metricOp(update, (t) => {
-    const { tp, fp, tn, fn } = countsOrZeros(t, thresholds.length);
-    let best = 0;
-    let bestGap = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < thresholds.length; i++) {
-      const gap = Math.abs(f32(rate(tp[i]!, fn[i]!) - f32(sensitivity)));
-      if (gap <= bestGap) [best, bestGap] = [i, gap];
-    }
-    return rate(tn[best]!, fp[best]!);
-  });
+  return atOperatingPoint(
+    api,
+    labels,
+    predictions,
+    options,
+    1 - KEPSILON,
+    (c, i) => {
+      const gap = Math.abs(f32(rate(c.tp[i]!, c.fn[i]!) - f32(sensitivity)));
+      return { gap, value: rate(c.tn[i]!, c.fp[i]!) };
+    },
+    'last',
+  );
 }
 
-/** The streamed count vectors, zeros before any batch. */
-function countsOrZeros(t: Readonly<Record<string, Float32Array>>, n: number) {
-  const get = (k: string) => t[k] ?? new Float32Array(n);
-  return { tp: get('tp'), fp: get('fp'), tn: get('tn'), fn: get('fn') };
+type Counts = Record<'tp' | 'fp' | 'tn' | 'fn', Float32Array>;
+
+/**
+ * Streams TF's four counts at `numThresholds` thresholds (the top one `last`), then reports the value at the
+ * threshold with the smallest gap to the target; ties go to the first or the last threshold.
+ */
+function atOperatingPoint(
+  api: string,
+  labels: tf.Tensor,
+  predictions: tf.Tensor,
+  options: AtRateOptions,
+  last: number,
+  at: (c: Counts, i: number) => { gap: number; value: number },
+  tie: 'first' | 'last',
+): MetricOp {
+  const thresholds = evenThresholds(api, options.numThresholds ?? 200, last);
+  const update = countsAtThresholds(api, labels, predictions, thresholds, options.weights, ['tp', 'fp', 'tn', 'fn']);
+  return metricOp(update, (t) => {
+    const zeros = new Float32Array(thresholds.length);
+    const c: Counts = { tp: t.tp ?? zeros, fp: t.fp ?? zeros, tn: t.tn ?? zeros, fn: t.fn ?? zeros };
+    let best = at(c, 0);
+    for (let i = 1; i < thresholds.length; i++) {
+      const here = at(c, i);
+      if (here.gap < best.gap || (tie === 'last' && here.gap === best.gap)) best = here;
+    }
+    return best.value;
+  });
 }
