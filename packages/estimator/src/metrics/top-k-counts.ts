@@ -135,11 +135,13 @@ function labelSets(
     );
   }
   const width = ds.length === lead.length ? 1 : ds[ds.length - 1]!;
+  const n = labels.values.size;
+  if (n === 0)
+    return { ids: tf.zeros([rows, width], 'int32') as tf.Tensor2D, mask: tf.zeros([rows, width]) as tf.Tensor2D };
   // Flat position of each entry in the dense [rows, width] layout (row-major strides of denseShape).
   const strides = ds.map((_, i) => ds.slice(i + 1).reduce((a, b) => a * b, 1));
   const flat = tf.reshape(tf.matMul(tf.cast(labels.indices, 'float32'), tf.tensor2d(strides, [ds.length, 1])), [-1, 1]);
   const at = tf.cast(tf.round(flat), 'int32');
-  const n = labels.values.size;
   const ids = tf.scatterND(at, tf.reshape(tf.cast(labels.values, 'int32'), [n]), [rows * width]);
   const mask = tf.scatterND(at, tf.ones([n]), [rows * width]);
   return { ids: tf.reshape(ids, [rows, width]) as tf.Tensor2D, mask: tf.reshape(mask, [rows, width]) as tf.Tensor2D };

@@ -373,6 +373,15 @@ describe('at-k errors and memory', () => {
     expect(op.result({})).toBeNaN();
     tf.dispose(Object.values(op.update));
   });
+  it('a batch without any sparse label: recall has nothing to recall (NaN), precision counts misses', () => {
+    const none: Labels = () => ({
+      indices: tf.zeros([0, 2], 'int32'),
+      values: tf.zeros([0], 'int32'),
+      denseShape: [2, 3],
+    });
+    check('recallAtK', P2, none, 5, Number.NaN);
+    check('precisionAtK', P2, none, 5, 0);
+  });
   it('explains bad labels in one line', () => {
     expect(() => metrics.precisionAtK(tf.zeros([3]), tf.zeros([4, 5]), 2)).toThrow(
       /metrics.precisionAtK\(\): labels must hold class ids of shape \[4\] or \[4, numLabels\].*Received shape \[3\]/,
