@@ -1,5 +1,6 @@
 import { accuracy } from './accuracy.js';
 import { auc } from './auc.js';
+import { averagePrecisionAtK } from './average-precision-at-k.js';
 import {
   falseNegatives,
   falseNegativesAtThresholds,
@@ -45,6 +46,7 @@ export type { AtKOptions, AtTopKOptions, SparseLabels } from './top-k-counts.js'
 export const metrics = {
   accuracy,
   auc,
+  averagePrecisionAtK,
   falseNegatives,
   falseNegativesAtThresholds,
   falsePositives,

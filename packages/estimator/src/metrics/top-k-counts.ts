@@ -93,7 +93,7 @@ export function topKCounts(
 }
 
 /** The labels as `[rows, L]` int32 ids with a `[rows, L]` float mask of the entries that hold a label. */
-function labelSets(
+export function labelSets(
   api: string,
   labels: tf.Tensor | SparseLabels,
   lead: readonly number[],
@@ -148,7 +148,7 @@ function labelSets(
 }
 
 /** 1 at each entry holding a label not seen earlier in its row (labels are sets: duplicates count once). */
-function distinctMask(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
+export function distinctMask(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
   const width = ids.shape[1];
   if (width === 1) return mask;
   // earlier[j, j'] = 1 when j' < j.

@@ -367,6 +367,73 @@ describe('precisionAtTopK and recallAtTopK (TF: the same tests with predictions_
   });
 });
 
+describe('averagePrecisionAtK (TF: MultiLabelPrecisionAtKTest.test_average_precision*)', () => {
+  const ap = (predictions: number[][], labels: Labels, k: number, weights?: number[]) =>
+    once(() =>
+      metrics.averagePrecisionAtK(
+        labels(),
+        tf.tensor2d(predictions),
+        k,
+        weights ? { weights: tf.tensor1d(weights) } : {},
+      ),
+    )[0]!;
+  const ex1 = {
+    labels: [0, 1, 2, 3, 4],
+    preds: [0.2, 0.1, 0.0, 0.4, 0.0, 0.5, 0.3],
+    ap: [0, 1 / 2 / 2, 1 / 2 / 3, (1 / 2 + 2 / 4) / 4],
+  };
+  const ex2 = {
+    labels: [0, 2, 4, 5, 6],
+    preds: [0.3, 0.5, 0.0, 0.4, 0.0, 0.1, 0.2],
+    ap: [0, 0, 1 / 3 / 3, (1 / 3 + 2 / 4) / 4],
+  };
+  const dense = (rows: number[][]) => () => tf.tensor2d(rows, undefined, 'int32');
+  it('per example, both streamed, and weighted (0.3, 0.6)', () => {
+    for (let k = 1; k <= 4; k++) {
+      expect(ap([ex1.preds], dense([ex1.labels]), k)).toBeCloseTo(ex1.ap[k - 1]!, 7);
+      expect(ap([ex2.preds], dense([ex2.labels]), k)).toBeCloseTo(ex2.ap[k - 1]!, 7);
+      const both = dense([ex1.labels, ex2.labels]);
+      expect(ap([ex1.preds, ex2.preds], both, k)).toBeCloseTo((ex1.ap[k - 1]! + ex2.ap[k - 1]!) / 2, 7);
+      const weighted = (0.3 * ex1.ap[k - 1]! + 0.6 * ex2.ap[k - 1]!) / 0.9;
+      expect(ap([ex1.preds, ex2.preds], both, k, [0.3, 0.6])).toBeCloseTo(weighted, 6);
+    }
+  });
+  it('ids outside [0, numClasses) are ignored', () => {
+    for (let k = 1; k <= 4; k++)
+      expect(ap([ex1.preds], dense([[-1, 0, 1, 2, 3, 4, 7]]), k)).toBeCloseTo(ex1.ap[k - 1]!, 7);
+  });
+  it('rows with different numbers of labels: sparse, or dense padded with -1', () => {
+    const predictions = [
+      [0.4, 0.3, 0.2, 0.1],
+      [0.1, 0.2, 0.3, 0.4],
+    ];
+    const row0 = [0, 0, 1 / 3 / 2, (1 / 3 + 2 / 4) / 2];
+    const sparse = sparseFromIndicator([
+      [0, 0, 1, 1],
+      [0, 0, 0, 1],
+    ]);
+    for (let k = 1; k <= 4; k++) {
+      for (const labels of [
+        sparse,
+        dense([
+          [2, 3],
+          [3, -1],
+        ]),
+      ]) {
+        expect(ap(predictions, labels, k)).toBeCloseTo((row0[k - 1]! + 1) / 2, 7);
+      }
+    }
+  });
+  it('is 0 before any data and refuses a bad k', () => {
+    const op = metrics.averagePrecisionAtK(tf.tensor1d([0], 'int32'), tf.tensor2d([[1, 0]]), 1);
+    expect(op.result({})).toBe(0);
+    tf.dispose(Object.values(op.update));
+    expect(() => metrics.averagePrecisionAtK(tf.zeros([2]), tf.zeros([2, 3]), 4)).toThrow(
+      /metrics.averagePrecisionAtK\(\): k must be an integer in \[1, 3\]/,
+    );
+  });
+});
+
 describe('at-k errors and memory', () => {
   it('is NaN before any data, as TF (0 / 0)', () => {
     const op = metrics.precisionAtK(tf.tensor1d([0], 'int32'), tf.tensor2d([[1, 0]]), 1);
@@ -399,6 +466,7 @@ describe('at-k errors and memory', () => {
     await expectNoLeaks(() =>
       once(() => [
         metrics.precisionAtK(labels, predictions, 5),
+        metrics.averagePrecisionAtK(labels, predictions, 3, { weights: tf.tensor2d([[1], [2]]) }),
         metrics.recallAtK(labels, predictions, 5, { classId: 7, weights: tf.tensor2d([[1], [0]]) }),
         metrics.recallAtK(
           tf.tensor2d(
