@@ -84,11 +84,15 @@ export {
   type SparseSoftmaxCrossEntropyOptions,
 } from './losses/index.js';
 export {
+  type AtKOptions,
+  type AtRateOptions,
+  type AtTopKOptions,
   type AucOptions,
   type AucSummationMethod,
   type MetricOp,
   type MetricOptions,
   metrics,
+  type SparseLabels,
 } from './metrics/index.js';
 export { type Mode, ModeKeys } from './mode-keys.js';
 export { type ModelSummary, summary } from './model-summaries.js';

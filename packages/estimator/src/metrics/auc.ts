@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { maybeActiveContext } from '../model-fn-context.js';
+import { checkProbabilities, checkThresholds, countsAtThresholds } from './confusion-at-thresholds.js';
 import { flatPair, flatWeights, type MetricOp, type MetricOptions, metricOp } from './metric-op.js';
 
 /** How {@link auc} sums the area under the thresholded curve (TF's `summation_method`). */
@@ -16,11 +17,18 @@ export interface AucOptions extends MetricOptions {
    * (memory and time grow linearly, per metric, not per example).
    */
   readonly numThresholds?: number;
+  /**
+   * Explicit thresholds in [0, 1] instead of evenly spaced ones (TF's `thresholds`; `numThresholds` is then
+   * ignored). They are sorted, and `-1e-7` and `1 + 1e-7` are added at the ends, as TF does.
+   */
+  readonly thresholds?: readonly number[];
   /** Default `'trapezoidal'` (TF 1.x's default); `'careful_interpolation'` is the better choice for PR. */
   readonly summationMethod?: AucSummationMethod;
 }
 
 const KEPSILON = 1e-7;
+/** TF's `epsilon` in compute_auc (1e-6, distinct from the 1e-7 that shifts the end thresholds). */
+const EPSILON = 1e-6;
 
 /**
  * The area under the ROC or precision-recall curve over the whole evaluation (TF's `tf.metrics.auc`), from
@@ -50,9 +58,18 @@ export function auc(labels: tf.Tensor, predictions: tf.Tensor, options: AucOptio
       `${api}: summationMethod must be 'trapezoidal', 'minoring', 'majoring' or 'careful_interpolation'. Received ${String(method)}.`,
     );
   }
+  if (options.thresholds !== undefined) {
+    checkThresholds(api, options.thresholds);
+    const th = [-KEPSILON, ...[...options.thresholds].sort((a, b) => a - b), 1 + KEPSILON];
+    const counts = countsAtThresholds(api, labels, predictions, th, options.weights, ['tp', 'fp', 'tn', 'fn']);
+    return metricOp(counts, (t) => {
+      const get = (k: string) => Float64Array.from(t[k] ?? new Float32Array(th.length));
+      return aucOf({ tp: get('tp'), fp: get('fp'), tn: get('tn'), fn: get('fn') }, curve, method);
+    });
+  }
   const update = tf.tidy(() => {
     const [l0, p] = flatPair(api, labels, predictions);
-    const w = flatWeights(api, options.weights, l0);
+    const w = flatWeights(api, options.weights, predictions);
     if (maybeActiveContext()?.checkValues ?? true) checkProbabilities(api, p);
     const l = tf.cast(tf.notEqual(l0, 0), 'float32');
     const bucket = bucketOf(p, n);
@@ -63,18 +80,6 @@ export function auc(labels: tf.Tensor, predictions: tf.Tensor, options: AucOptio
     };
   });
   return metricOp(update, (t) => aucOf(confusionAtThresholds(t.pos, t.neg, n), curve, method));
-}
-
-/** Throws when a prediction is not a probability (a common slip: passing logits). Reads values: first batch only. */
-function checkProbabilities(api: string, p: tf.Tensor): void {
-  const values = p.dataSync();
-  const bad = values.findIndex((v) => !(v >= 0 && v <= 1));
-  if (bad >= 0) {
-    throw new ModelFnError(
-      'INVALID_ARGUMENT',
-      `${api}: predictions must be probabilities in [0, 1] (e.g. tf.sigmoid(logits)). Received ${values[bad]} at flat position ${bad}.`,
-    );
-  }
 }
 
 /**
@@ -141,13 +146,13 @@ export function aucOf(
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const rec = (tp[i]! + KEPSILON) / (tp[i]! + fn[i]! + KEPSILON);
+    const rec = (tp[i]! + EPSILON) / (tp[i]! + fn[i]! + EPSILON);
     if (curve === 'ROC') {
-      x[i] = fp[i]! / (fp[i]! + tn[i]! + KEPSILON);
+      x[i] = fp[i]! / (fp[i]! + tn[i]! + EPSILON);
       y[i] = rec;
     } else {
       x[i] = rec;
-      y[i] = (tp[i]! + KEPSILON) / (tp[i]! + fp[i]! + KEPSILON);
+      y[i] = (tp[i]! + EPSILON) / (tp[i]! + fp[i]! + EPSILON);
     }
   }
   let area = 0;

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelFnError } from '../errors.js';
 import { maybeActiveContext } from '../model-fn-context.js';
-import { flatPair, flatWeights, type MetricOp, type MetricOptions, metricOp } from './metric-op.js';
+import {
+  checkClassIds,
+  checkNumClasses,
+  flatPair,
+  flatWeights,
+  type MetricOp,
+  type MetricOptions,
+  metricOp,
+} from './metric-op.js';
 
 /**
  * The mean intersection-over-union of `numClasses` classes over the whole evaluation (TF's `tf.metrics.mean_iou`):
@@ -17,16 +24,14 @@ export function meanIou(
   options: MetricOptions = {},
 ): MetricOp {
   const api = 'metrics.meanIou()';
-  if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new ModelFnError(
-      'INVALID_ARGUMENT',
-      `${api}: numClasses must be an integer >= 1. Received ${String(numClasses)}.`,
-    );
-  }
+  checkNumClasses(api, numClasses);
   const update = tf.tidy(() => {
     const [l, p] = flatPair(api, labels, predictions);
     const w = flatWeights(api, options.weights, l);
-    if (maybeActiveContext()?.checkValues ?? true) checkIds(api, l, p, numClasses);
+    if (maybeActiveContext()?.checkValues ?? true) {
+      checkClassIds(api, 'labels', l, numClasses);
+      checkClassIds(api, 'predictions', p, numClasses);
+    }
     const inRange = (x: tf.Tensor) => tf.logicalAnd(tf.greaterEqual(x, 0), tf.less(x, numClasses));
     const valid = tf.logicalAnd(inRange(l), inRange(p));
     const cell = tf.where(valid, tf.cast(tf.add(tf.mul(l, numClasses), p), 'int32'), tf.zeros(l.shape, 'int32'));
@@ -34,23 +39,6 @@ export function meanIou(
     return { confusion: tf.bincount(cell as tf.Tensor1D, wValid as tf.Tensor1D, numClasses * numClasses) };
   });
   return metricOp(update, (t) => meanIouOf(t.confusion, numClasses));
-}
-
-/** Throws when a label or prediction is not a class id in [0, numClasses) (read once per evaluation). */
-function checkIds(api: string, l: tf.Tensor, p: tf.Tensor, numClasses: number): void {
-  for (const [name, x] of [
-    ['labels', l],
-    ['predictions', p],
-  ] as const) {
-    const values = x.dataSync();
-    const bad = values.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < numClasses));
-    if (bad >= 0) {
-      throw new ModelFnError(
-        'INVALID_ARGUMENT',
-        `${api}: ${name} must be class ids in [0, ${numClasses}). Received ${values[bad]} at flat position ${bad}.`,
-      );
-    }
-  }
 }
 
 /** Mean IoU of a flattened `[numClasses, numClasses]` confusion matrix (rows: labels, columns: predictions). */

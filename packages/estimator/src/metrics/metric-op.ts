@@ -63,7 +63,9 @@ export function checkTensor(api: string, name: string, x: unknown): void {
 
 /**
  * The weights of `values` as a flat float32 vector of `values.size` elements (ones when none were given).
- * Accepts a scalar, the values' shape, the same number of elements, or a leading part of the values' shape.
+ * Accepts a scalar, the same number of elements, or any shape that broadcasts to the values' shape once padded
+ * with trailing 1s: a leading part of it (`[batch]` for `[batch, n]`, as TF expands weights one rank short) or
+ * TF's broadcastable weights (every dimension 1 or equal, e.g. `[batch, 1]` or `[1, n]`).
  */
 export function flatWeights(api: string, weights: tf.Tensor | number | undefined, values: tf.Tensor): tf.Tensor1D {
   const shape = values.shape;
@@ -73,15 +75,59 @@ export function flatWeights(api: string, weights: tf.Tensor | number | undefined
   const w = tf.cast(weights, 'float32');
   if (w.size === values.size) return tf.reshape(w, [-1]);
   if (w.rank === 0) return tf.reshape(tf.broadcastTo(w, [values.size]), [-1]);
-  const leading = w.rank <= shape.length && w.shape.every((d, i) => d === shape[i]);
-  if (!leading) {
+  const padded = [...w.shape, ...shape.slice(w.rank).map(() => 1)];
+  const fits = w.rank <= shape.length && padded.every((d, i) => d === 1 || d === shape[i]);
+  if (!fits) {
     throw new ModelFnError(
       'SHAPE_MISMATCH',
-      `${api}: weights of shape [${w.shape}] do not fit values of shape [${shape}]; expected a number, the values' shape, or a leading part of it (e.g. [batch]).`,
+      `${api}: weights of shape [${w.shape}] do not fit values of shape [${shape}]; expected a number, the values' shape, a leading part of it (e.g. [batch]) or a shape that broadcasts to it (dimensions of 1).`,
     );
   }
-  const padded = tf.reshape(w, [...w.shape, ...shape.slice(w.rank).map(() => 1)]);
-  return tf.reshape(tf.broadcastTo(padded, [...shape]), [-1]);
+  return tf.reshape(tf.broadcastTo(tf.reshape(w, padded), [...shape]), [-1]);
+}
+
+/** Rounds to float32, so results computed here match TF's float32 arithmetic bit for bit. */
+export const f32 = Math.fround;
+
+/**
+ * One op per element of a vector- or tensor-valued TF metric (`*AtThresholds`, `meanTensor`): op `i` sums element
+ * `i` of every part of `update`. Takes ownership of `update` (its tensors are split, then disposed).
+ */
+export function elementOps(
+  update: Readonly<Record<string, tf.Tensor>>,
+  count: number,
+  result: (totals: Readonly<Record<string, number>>) => number,
+): MetricOp[] {
+  const keys = Object.keys(update);
+  const split = tf.tidy(() => keys.map((k) => tf.unstack(tf.reshape(update[k]!, [-1]))));
+  tf.dispose(Object.values(update));
+  return Array.from({ length: count }, (_, i) =>
+    metricOp(Object.fromEntries(keys.map((k, j) => [k, split[j]![i]!])), (t) =>
+      result(Object.fromEntries(keys.map((k) => [k, total(t, k)]))),
+    ),
+  );
+}
+
+/** Throws unless `numClasses` is an integer >= 1. */
+export function checkNumClasses(api: string, numClasses: unknown): void {
+  if (!Number.isInteger(numClasses) || (numClasses as number) < 1) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `${api}: numClasses must be an integer >= 1. Received ${String(numClasses)}.`,
+    );
+  }
+}
+
+/** Throws when a value of `x` is not a class id in [0, numClasses). Reads values: call on the first batch only. */
+export function checkClassIds(api: string, name: string, x: tf.Tensor, numClasses: number): void {
+  const values = x.dataSync();
+  const bad = values.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < numClasses));
+  if (bad >= 0) {
+    throw new ModelFnError(
+      'INVALID_ARGUMENT',
+      `${api}: ${name} must be class ids in [0, ${numClasses}). Received ${values[bad]} at flat position ${bad}.`,
+    );
+  }
 }
 
 /** A metric op from its update tensors (kept by the caller's tidy) and result function. */

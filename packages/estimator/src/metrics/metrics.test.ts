@@ -111,6 +111,30 @@ function allMetrics(f: Features, labels: tf.Tensor): Record<string, MetricOp> {
     top1: metrics.recallAtK(f.cls!, f.logits!, 1),
     top2: metrics.recallAtK(f.cls!, f.logits!, 2),
     top2_w: metrics.recallAtK(f.cls!, f.logits!, 2, w),
+    ...newMetrics(f, labels),
+  };
+}
+
+/** The TF 1.x metrics of issue 18 (vector-valued ones spread into one op per element). */
+function newMetrics(f: Features, labels: tf.Tensor): Record<string, MetricOp> {
+  const w = { weights: f.weight! };
+  const [p30, p50, p70] = metrics.precisionAtThresholds(labels, f.prob!, [0.3, 0.5, 0.7], w);
+  const [fn30, fn70] = metrics.falseNegativesAtThresholds(labels, f.prob!, [0.3, 0.7], w);
+  return {
+    tp_w: metrics.truePositives(labels, f.predicted!, w),
+    tn: metrics.trueNegatives(labels, f.predicted!),
+    p30: p30!,
+    p50: p50!,
+    p70: p70!,
+    fn30: fn30!,
+    fn70: fn70!,
+    sens_at_spec: metrics.sensitivityAtSpecificity(labels, f.prob!, 0.7, w),
+    spec_at_sens: metrics.specificityAtSensitivity(labels, f.prob!, 0.7),
+    mean_per_class_accuracy: metrics.meanPerClassAccuracy(f.cls!, f.predClass!, CLASSES, w),
+    precision_at_2: metrics.precisionAtK(f.cls!, f.logits!, 2, w),
+    precision_at_1_class_1: metrics.precisionAtK(f.cls!, f.logits!, 1, { classId: 1 }),
+    recall_at_2_class_1: metrics.recallAtK(f.cls!, f.logits!, 2, { classId: 1 }),
+    below_half: metrics.percentageBelow(f.prob!, 0.5, w),
   };
 }
 
@@ -224,6 +248,30 @@ function meanIouDirect(w: ArrayLike<number>) {
   }
   return sum / valid;
 }
+function topK(i: number, k: number) {
+  const row = Array.from(D.logits.subarray(i * CLASSES, (i + 1) * CLASSES));
+  const order = row.map((v, c) => [v, c] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  return order.slice(0, k).map(([, c]) => c);
+}
+function meanPerClassDirect(w: ArrayLike<number>) {
+  let sum = 0;
+  for (let c = 0; c < CLASSES; c++) {
+    const of = all.filter((i) => D.cls[i] === c);
+    const n = of.reduce((a, i) => a + w[i]!, 0);
+    sum += n > 0 ? of.reduce((a, i) => a + (predClass[i] === c ? w[i]! : 0), 0) / n : 0;
+  }
+  return sum / CLASSES;
+}
+/** Index of the value closest to `target` (the first or last among equals). */
+function argClosest(values: ArrayLike<number>, target: number, tie: 'first' | 'last') {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) {
+    const d = Math.abs(values[i]! - target);
+    const b = Math.abs(values[best]! - target);
+    if (d < b || (tie === 'last' && d === b)) best = i;
+  }
+  return best;
+}
 function inTopK(i: number, k: number) {
   const row = Array.from(D.logits.subarray(i * CLASSES, (i + 1) * CLASSES));
   const order = row.map((v, c) => [v, c] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
@@ -302,6 +350,51 @@ describeBackends('streaming metrics through Estimator.evaluate()', { describe, b
     expect(r.auc_minoring).toBeLessThanOrEqual(r.auc! + 1e-9);
     expect(r.auc_majoring).toBeGreaterThanOrEqual(r.auc! - 1e-9);
     expect(Math.abs(r.auc_pr_careful! - exactPrAucCareful())).toBeLessThan(1e-3);
+    // Issue 18's metrics, against direct computations over the whole set.
+    const positive = (i: number) => D.y[i] === 1;
+    close(
+      r.tp_w,
+      all.reduce((a, i) => a + (positive(i) && D.prob[i]! > 0.5 ? D.weight[i]! : 0), 0),
+    );
+    close(r.tn, all.filter((i) => !positive(i) && !(D.prob[i]! > 0.5)).length);
+    for (const [key, t] of [
+      ['p30', 0.3],
+      ['p50', 0.5],
+      ['p70', 0.7],
+    ] as const) {
+      const above = all.filter((i) => D.prob[i]! > Math.fround(t));
+      const tp = above.reduce((a, i) => a + (positive(i) ? D.weight[i]! : 0), 0);
+      close(r[key], tp / (tp + above.reduce((a, i) => a + (positive(i) ? 0 : D.weight[i]!), 0)));
+    }
+    for (const [key, t] of [
+      ['fn30', 0.3],
+      ['fn70', 0.7],
+    ] as const) {
+      close(
+        r[key],
+        all.reduce((a, i) => a + (positive(i) && !(D.prob[i]! > Math.fround(t)) ? D.weight[i]! : 0), 0),
+      );
+    }
+    close(r.mean_per_class_accuracy, meanPerClassDirect(D.weight));
+    close(
+      r.precision_at_2,
+      wmean((i) => inTopK(i, 2) / 2, D.weight),
+    );
+    const top1 = all.filter((i) => topK(i, 1)[0] === 1);
+    close(r.precision_at_1_class_1, top1.filter((i) => D.cls[i] === 1).length / top1.length);
+    const classOne = all.filter((i) => D.cls[i] === 1);
+    close(r.recall_at_2_class_1, classOne.filter((i) => topK(i, 2).includes(1)).length / classOne.length);
+    close(
+      r.below_half,
+      wmean((i) => (D.prob[i]! < 0.5 ? 1 : 0), D.weight),
+    );
+    const c = directConfusion(200, D.weight);
+    const atSpec = argClosest(
+      c.tn.map((tn, k) => tn / (tn + c.fp[k]!)),
+      0.7,
+      'first',
+    );
+    close(r.sens_at_spec, c.tp[atSpec]! / (c.tp[atSpec]! + c.fn[atSpec]!));
   });
 });
 

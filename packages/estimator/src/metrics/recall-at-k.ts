@@ -1,44 +1,49 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { ModelFnError } from '../errors.js';
-import { checkTensor, divNoNan, flatWeights, type MetricOp, type MetricOptions, metricOp, total } from './metric-op.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { type MetricOp, metricOp, total } from './metric-op.js';
+import { type AtKOptions, type AtTopKOptions, type SparseLabels, topKCounts } from './top-k-counts.js';
 
 /**
- * Top-k accuracy: the (weighted) fraction of examples whose label is among the `k` highest-scored classes, over
- * the whole evaluation. This is TF's `tf.metrics.recall_at_k` for one label per example (Keras calls it
- * `sparse_top_k_categorical_accuracy`). `labels` are class ids `[batch]` (or `[batch, 1]`); `predictions` are
- * scores or logits `[batch, numClasses]`. Ties go to the lower class id, as in `tf.nn.top_k`.
+ * Recall@k over the whole evaluation (TF's `tf.metrics.recall_at_k`): `tp / (tp + fn)` where, per row, the true
+ * positives are the labels found among the `k` highest-scored classes and the false negatives the labels that are
+ * not. With one label per example this is top-k accuracy (Keras' `sparse_top_k_categorical_accuracy`).
+ * `labels` are class ids `[batch]`, `[batch, numLabels]` (multi-label; every entry is a label) or sparse labels
+ * `{ indices, values, denseShape }` for rows with different numbers of labels; `predictions` are scores or logits
+ * `[batch, numClasses]` (more leading dimensions work too). Ids outside `[0, numClasses)` count as false
+ * negatives. `classId` computes the binary recall of one class. `weights` are per row (`[batch]`). As in TF the
+ * value is NaN when there is no label to recall (no data yet, or `classId` never a label). Ties in the scores go to
+ * the lower class id, as in `tf.nn.top_k`.
  * @example
- *   evalMetricOps: { top5_accuracy: metrics.recallAtK(labels, logits, 5) }
+ *   evalMetricOps: {
+ *     top5_accuracy: metrics.recallAtK(labels, logits, 5),
+ *     recall_at_1_class_3: metrics.recallAtK(labels, logits, 1, { classId: 3 }),
+ *   }
  */
-export function recallAtK(labels: tf.Tensor, predictions: tf.Tensor, k: number, options: MetricOptions = {}): MetricOp {
-  const api = 'metrics.recallAtK()';
-  checkTensor(api, 'labels', labels);
-  checkTensor(api, 'predictions', predictions);
-  if (predictions.rank !== 2) {
-    throw new ModelFnError(
-      'SHAPE_MISMATCH',
-      `${api}: predictions must be scores of shape [batch, numClasses]. Received shape [${predictions.shape}].`,
-    );
-  }
-  const [batch, numClasses] = predictions.shape as [number, number];
-  if (labels.size !== batch) {
-    throw new ModelFnError(
-      'SHAPE_MISMATCH',
-      `${api}: labels must hold one class id per example ([${batch}] or [${batch}, 1]). Received shape [${labels.shape}].`,
-    );
-  }
-  if (!Number.isInteger(k) || k < 1 || k > numClasses) {
-    throw new ModelFnError(
-      'INVALID_ARGUMENT',
-      `${api}: k must be an integer in [1, ${numClasses}] (the number of classes). Received ${String(k)}.`,
-    );
-  }
-  const update = tf.tidy(() => {
-    const ids = tf.reshape(tf.cast(labels, 'int32'), [batch, 1]);
-    const { indices } = tf.topk(predictions, k);
-    const hit = tf.cast(tf.any(tf.equal(indices, ids), 1), 'float32');
-    const w = flatWeights(api, options.weights, hit);
-    return { hits: tf.sum(tf.mul(w, hit)), count: tf.sum(w) };
+export function recallAtK(
+  labels: tf.Tensor | SparseLabels,
+  predictions: tf.Tensor,
+  k: number,
+  options: AtKOptions = {},
+): MetricOp {
+  const { tp, fp, fn } = topKCounts('metrics.recallAtK()', labels, predictions, k, options);
+  fp.dispose();
+  return metricOp({ tp, fn }, (t) => total(t, 'tp') / (total(t, 'tp') + total(t, 'fn')));
+}
+
+/**
+ * RecallAtK from the top-k class ids themselves (TF's `tf.metrics.recall_at_top_k`):
+ * `predictionsIdx` is `[batch, k]` (e.g. `tf.topk(logits, k).indices`), labels and options as in {@link recallAtK};
+ * `k`, when given, must equal the last dimension, as TF only uses it for the name.
+ * @example
+ *   evalMetricOps: { recall_at_5: metrics.recallAtTopK(labels, tf.topk(logits, 5).indices) }
+ */
+export function recallAtTopK(
+  labels: tf.Tensor | SparseLabels,
+  predictionsIdx: tf.Tensor,
+  options: AtTopKOptions = {},
+): MetricOp {
+  const { tp, fp, fn } = topKCounts('metrics.recallAtTopK()', labels, predictionsIdx, options.k, options, {
+    indices: true,
   });
-  return metricOp(update, (t) => divNoNan(total(t, 'hits'), total(t, 'count')));
+  fp.dispose();
+  return metricOp({ tp, fn }, (t) => total(t, 'tp') / (total(t, 'tp') + total(t, 'fn')));
 }

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { MetricOp, MetricOptions } from './metric-op.js';
 import { divNoNan, metricOp, total } from './metric-op.js';
 import { binaryCounts } from './precision.js';
@@ -10,7 +10,7 @@ import { binaryCounts } from './precision.js';
  *   evalMetricOps: { recall: metrics.recall(labels, tf.greater(probabilities, 0.5)) }
  */
 export function recall(labels: tf.Tensor, predictions: tf.Tensor, options: MetricOptions = {}): MetricOp {
-  const { tp, fp, fn } = binaryCounts('metrics.recall()', labels, predictions, options.weights);
-  fp.dispose();
+  const { tp, fp, tn, fn } = binaryCounts('metrics.recall()', labels, predictions, options.weights);
+  tf.dispose([fp, tn]);
   return metricOp({ tp, fn }, (t) => divNoNan(total(t, 'tp'), total(t, 'tp') + total(t, 'fn')));
 }
