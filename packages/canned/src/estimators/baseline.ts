@@ -1,8 +1,9 @@
-import { Estimator, type Features, getVariable, initializers, variableScope } from '@estimatorjs/estimator';
+import { type Features, getVariable, initializers, variableScope } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS } from '../defaults.js';
 import { CannedError } from '../errors.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
+import { CannedEstimator } from './canned-estimator.js';
 import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
 
 /** Options of the baseline estimators. */
@@ -37,17 +38,20 @@ function baselineLogits(features: Features, units: number): tf.Tensor2D {
  * @example
  *   const baseline = new BaselineClassifier({ nClasses: 3 });
  */
-export class BaselineClassifier extends Estimator {
+export class BaselineClassifier extends CannedEstimator {
   constructor(options: ClassifierOptions & BaselineOptions = {}) {
     const api = 'new BaselineClassifier()';
     const head = classifierHead(api, options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Ftrl', DEFAULTS.baselineLearningRate);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      {
+        modelFn: headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
+        config: options.config,
+        warmStartFrom: options.warmStartFrom,
+        log: options.log,
+      },
+      [],
+    );
   }
 }
 
@@ -56,16 +60,19 @@ export class BaselineClassifier extends Estimator {
  * @example
  *   const baseline = new BaselineRegressor();
  */
-export class BaselineRegressor extends Estimator {
+export class BaselineRegressor extends CannedEstimator {
   constructor(options: RegressorOptions & BaselineOptions = {}) {
     const api = 'new BaselineRegressor()';
     const head = regressorHead(options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Ftrl', DEFAULTS.baselineLearningRate);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      {
+        modelFn: headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
+        config: options.config,
+        warmStartFrom: options.warmStartFrom,
+        log: options.log,
+      },
+      [],
+    );
   }
 }

@@ -1,6 +1,6 @@
-import { Estimator } from '@estimatorjs/estimator';
 import { DEFAULTS } from '../defaults.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
+import { CannedEstimator } from './canned-estimator.js';
 import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
 import { checkDnnOptions, type DnnNetworkOptions, dnnLogits } from './dnn-network.js';
 
@@ -23,18 +23,21 @@ export interface DNNRegressorOptions extends RegressorOptions, DnnNetworkOptions
  *   const est = new DNNClassifier({ featureColumns: [age, featureColumn.indicatorColumn(color)], hiddenUnits: [16, 8], nClasses: 3 });
  *   await est.train(inputFn, { steps: 200 });
  */
-export class DNNClassifier extends Estimator {
+export class DNNClassifier extends CannedEstimator {
   constructor(options: DNNClassifierOptions) {
     const api = 'new DNNClassifier()';
     checkDnnOptions(api, options);
     const head = classifierHead(api, options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Adagrad', DEFAULTS.dnnLearningRate);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      {
+        modelFn: headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
+        config: options.config,
+        warmStartFrom: options.warmStartFrom,
+        log: options.log,
+      },
+      options.featureColumns,
+    );
   }
 }
 
@@ -43,17 +46,20 @@ export class DNNClassifier extends Estimator {
  * @example
  *   const est = new DNNRegressor({ featureColumns: [featureColumn.numericColumn('x')], hiddenUnits: [8] });
  */
-export class DNNRegressor extends Estimator {
+export class DNNRegressor extends CannedEstimator {
   constructor(options: DNNRegressorOptions) {
     const api = 'new DNNRegressor()';
     checkDnnOptions(api, options);
     const head = regressorHead(options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Adagrad', DEFAULTS.dnnLearningRate);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      {
+        modelFn: headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
+        config: options.config,
+        warmStartFrom: options.warmStartFrom,
+        log: options.log,
+      },
+      options.featureColumns,
+    );
   }
 }
