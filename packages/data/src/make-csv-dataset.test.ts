@@ -142,10 +142,12 @@ describe('makeCsvDataset', () => {
     expect(dup.message).toMatch(/selectColumns names a column twice/);
     const unknown = await failure(makeCsvDataset(file, 2, { selectColumns: ['e'] }));
     expect(unknown.message).toBe(
-      'makeCsvDataset(): column "e" in selectColumns is not one of the columns [a, b, c, d].',
+      'makeCsvDataset(): column "e" in selectColumns is not one of the columns of sel.csv [a, b, c, d].',
     );
     const label = await failure(makeCsvDataset(file, 2, { selectColumns: ['a'], labelName: 'd' }));
-    expect(label.message).toBe('makeCsvDataset(): labelName "d" is not one of the columns [a] (after selectColumns).');
+    expect(label.message).toBe(
+      'makeCsvDataset(): labelName "d" is not one of the columns of sel.csv [a] (after selectColumns).',
+    );
   });
 
   it('treats naValue as missing; a required column ({ dtype }) that is missing fails naming file, line and column', async () => {

@@ -118,12 +118,14 @@ export async function makeCsvDataset(
   }
   const names = options.columnNames ? [...options.columnNames] : await headerNames(list, o);
   checkUniqueNames(API, sourceName(list[0]!), names);
-  const indices = selectedIndices(names, options.selectColumns);
+  // where the names came from, for errors: the header of the first file, or columnNames
+  const origin = options.columnNames ? 'columnNames' : sourceName(list[0]!);
+  const indices = selectedIndices(names, options.selectColumns, origin);
   const columns = await columnTypes(list, names, indices, options.columnDefaults, o);
   const label = options.labelName;
   if (label !== undefined && !columns.some((c) => c.name === label)) {
     throw invalidArgument(
-      `${API}: labelName ${JSON.stringify(label)} is not one of the columns [${columns.map((c) => c.name).join(', ')}]${options.selectColumns ? ' (after selectColumns)' : ''}.`,
+      `${API}: labelName ${JSON.stringify(label)} is not one of the columns of ${origin} [${columns.map((c) => c.name).join(', ')}]${options.selectColumns ? ' (after selectColumns)' : ''}.`,
     );
   }
   let files = Dataset.range(list.length);
@@ -226,7 +228,11 @@ async function headerNames(list: readonly ByteSource[], o: Checked): Promise<str
 }
 
 /** TF's `_get_sorted_col_indices`: names or indices to sorted indices; unknown and repeated columns are errors. */
-function selectedIndices(names: readonly string[], select: readonly (string | number)[] | undefined): number[] {
+function selectedIndices(
+  names: readonly string[],
+  select: readonly (string | number)[] | undefined,
+  origin: string,
+): number[] {
   if (select === undefined) return names.map((_, i) => i);
   const out = select.map((c) => {
     if (typeof c === 'number') {
@@ -240,7 +246,7 @@ function selectedIndices(names: readonly string[], select: readonly (string | nu
     const i = names.indexOf(c);
     if (i < 0)
       throw invalidArgument(
-        `${API}: column ${JSON.stringify(c)} in selectColumns is not one of the columns [${names.join(', ')}].`,
+        `${API}: column ${JSON.stringify(c)} in selectColumns is not one of the columns of ${origin} [${names.join(', ')}].`,
       );
     return i;
   });
