@@ -4,7 +4,14 @@ import { DEFAULTS } from '../defaults.js';
 import { CannedError } from '../errors.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
 import { CannedEstimator } from './canned-estimator.js';
-import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
+import {
+  type ClassifierOptions,
+  classifierHead,
+  estimatorOptions,
+  headModelFn,
+  type RegressorOptions,
+  regressorHead,
+} from './common.js';
 
 /** Options of the baseline estimators. */
 export interface BaselineOptions {
@@ -44,12 +51,10 @@ export class BaselineClassifier extends CannedEstimator {
     const head = classifierHead(api, options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Ftrl', DEFAULTS.baselineLearningRate);
     super(
-      {
-        modelFn: headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
-        config: options.config,
-        warmStartFrom: options.warmStartFrom,
-        log: options.log,
-      },
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
+        options,
+      ),
       [],
     );
   }
@@ -66,12 +71,10 @@ export class BaselineRegressor extends CannedEstimator {
     const head = regressorHead(options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Ftrl', DEFAULTS.baselineLearningRate);
     super(
-      {
-        modelFn: headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
-        config: options.config,
-        warmStartFrom: options.warmStartFrom,
-        log: options.log,
-      },
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
+        options,
+      ),
       [],
     );
   }

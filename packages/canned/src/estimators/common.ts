@@ -3,7 +3,16 @@
  * and the model_fn that runs a network's logits through a head. Owns: option checking and the head choice.
  * Does not own: the networks (dnn-network.ts, linear via featureColumn.linearModel).
  */
-import type { Features, Mode, ModelFn, Optimizer, RunConfig, TrainOp, WarmStartFrom } from '@estimatorjs/estimator';
+import type {
+  EstimatorOptions,
+  Features,
+  Mode,
+  ModelFn,
+  Optimizer,
+  RunConfig,
+  TrainOp,
+  WarmStartFrom,
+} from '@estimatorjs/estimator';
 import type * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
 import { binaryClassificationHead } from '../heads/binary-head.js';
@@ -74,4 +83,9 @@ export function headModelFn(
     const logits = logitsFn(features, mode, head.logitsDimension);
     return head.createSpec({ features, mode, logits, labels, ...how });
   };
+}
+
+/** The Estimator options a premade estimator passes through: its model_fn plus the caller's config, warm start, log. */
+export function estimatorOptions(modelFn: ModelFn, o: CommonOptions): EstimatorOptions<unknown> {
+  return { modelFn, config: o.config, warmStartFrom: o.warmStartFrom, log: o.log };
 }

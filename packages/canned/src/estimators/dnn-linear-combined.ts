@@ -5,7 +5,14 @@ import { CannedError } from '../errors.js';
 import type { FeatureColumn } from '../feature-column/feature-column.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
 import { CannedEstimator } from './canned-estimator.js';
-import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
+import {
+  type ClassifierOptions,
+  classifierHead,
+  estimatorOptions,
+  headModelFn,
+  type RegressorOptions,
+  regressorHead,
+} from './common.js';
 import { checkDnnOptions, dnnLogits } from './dnn-network.js';
 import { linearLogits } from './linear.js';
 
@@ -104,15 +111,7 @@ export class DNNLinearCombinedClassifier extends CannedEstimator {
   constructor(options: ClassifierOptions & DNNLinearCombinedOptions) {
     const api = 'new DNNLinearCombinedClassifier()';
     const { trainOpFn, logits, columns } = setUp(api, options);
-    super(
-      {
-        modelFn: headModelFn(classifierHead(api, options), trainOpFn, logits),
-        config: options.config,
-        warmStartFrom: options.warmStartFrom,
-        log: options.log,
-      },
-      columns,
-    );
+    super(estimatorOptions(headModelFn(classifierHead(api, options), trainOpFn, logits), options), columns);
   }
 }
 
@@ -125,14 +124,6 @@ export class DNNLinearCombinedRegressor extends CannedEstimator {
   constructor(options: RegressorOptions & DNNLinearCombinedOptions) {
     const api = 'new DNNLinearCombinedRegressor()';
     const { trainOpFn, logits, columns } = setUp(api, options);
-    super(
-      {
-        modelFn: headModelFn(regressorHead(options), trainOpFn, logits),
-        config: options.config,
-        warmStartFrom: options.warmStartFrom,
-        log: options.log,
-      },
-      columns,
-    );
+    super(estimatorOptions(headModelFn(regressorHead(options), trainOpFn, logits), options), columns);
   }
 }

@@ -1,7 +1,14 @@
 import { DEFAULTS } from '../defaults.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
 import { CannedEstimator } from './canned-estimator.js';
-import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
+import {
+  type ClassifierOptions,
+  classifierHead,
+  estimatorOptions,
+  headModelFn,
+  type RegressorOptions,
+  regressorHead,
+} from './common.js';
 import { checkDnnOptions, type DnnNetworkOptions, dnnLogits } from './dnn-network.js';
 
 /** Options of {@link DNNClassifier}. */
@@ -30,12 +37,10 @@ export class DNNClassifier extends CannedEstimator {
     const head = classifierHead(api, options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Adagrad', DEFAULTS.dnnLearningRate);
     super(
-      {
-        modelFn: headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
-        config: options.config,
-        warmStartFrom: options.warmStartFrom,
-        log: options.log,
-      },
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
+        options,
+      ),
       options.featureColumns,
     );
   }
@@ -53,12 +58,10 @@ export class DNNRegressor extends CannedEstimator {
     const head = regressorHead(options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Adagrad', DEFAULTS.dnnLearningRate);
     super(
-      {
-        modelFn: headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
-        config: options.config,
-        warmStartFrom: options.warmStartFrom,
-        log: options.log,
-      },
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
+        options,
+      ),
       options.featureColumns,
     );
   }

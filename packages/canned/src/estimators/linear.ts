@@ -6,7 +6,14 @@ import { sortedColumns } from '../feature-column/input-layer.js';
 import { linearModel } from '../feature-column/linear-model.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
 import { CannedEstimator } from './canned-estimator.js';
-import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
+import {
+  type ClassifierOptions,
+  classifierHead,
+  estimatorOptions,
+  headModelFn,
+  type RegressorOptions,
+  regressorHead,
+} from './common.js';
 
 /** The linear part's options. */
 export interface LinearOptions {
@@ -37,12 +44,10 @@ export class LinearClassifier extends CannedEstimator {
     const optimizer = linearOptimizer(api, options);
     const head = classifierHead(api, options);
     super(
-      {
-        modelFn: headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
-        config: options.config,
-        warmStartFrom: options.warmStartFrom,
-        log: options.log,
-      },
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
+        options,
+      ),
       options.featureColumns,
     );
   }
@@ -59,12 +64,10 @@ export class LinearRegressor extends CannedEstimator {
     const optimizer = linearOptimizer(api, options);
     const head = regressorHead(options);
     super(
-      {
-        modelFn: headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
-        config: options.config,
-        warmStartFrom: options.warmStartFrom,
-        log: options.log,
-      },
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
+        options,
+      ),
       options.featureColumns,
     );
   }
