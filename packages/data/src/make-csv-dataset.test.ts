@@ -201,6 +201,11 @@ describe('makeCsvDataset', () => {
     expect(seq[0]!.x.v!.values).toEqual([1, 2, 3, 10, 20]);
     const par = await plain(await makeCsvDataset([a, b], 10, { shuffle: false, numEpochs: 1, numParallelReads: 2 }));
     expect(par[0]!.x.v!.values).toEqual([1, 10, 2, 20, 3]);
+    // sloppy: whichever file has a row ready; every row still comes exactly once
+    const sloppy = await plain(
+      await makeCsvDataset([a, b], 10, { shuffle: false, numEpochs: 1, numParallelReads: 2, sloppy: true }),
+    );
+    expect([...sloppy[0]!.x.v!.values].sort((p, q) => (p as number) - (q as number))).toEqual([1, 2, 3, 10, 20]);
   });
 
   it('shuffles rows and files with a seed: the same order for the same seed, every row once per epoch', async () => {
