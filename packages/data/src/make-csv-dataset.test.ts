@@ -89,6 +89,26 @@ describe('makeCsvDataset', () => {
     expect(b!.x.col5).toEqual({ dtype: 'string', values: ['', '', ''] });
   });
 
+  it("reads TF's documented CsvDataset example (required float32 and int32, an optional float32 defaulting to 0.0)", async () => {
+    // readers.py CsvDataset docstring: record_defaults [tf.float32, constant([0.0]), tf.int32], select_cols [1, 2, 3]
+    const file = csv('my_file0.csv', ['abcdefg,4.28E10,5.55E6,12', 'hijklmn,-5.3E14,,2']);
+    const ds = await makeCsvDataset(file, 2, {
+      header: false,
+      columnNames: ['name', 'b', 'c', 'd'],
+      selectColumns: [1, 2, 3],
+      columnDefaults: [{ dtype: 'float32' }, 0, { dtype: 'int32' }],
+      shuffle: false,
+      numEpochs: 1,
+    });
+    const [b] = await plain(ds);
+    // TF prints (4.28e10, 5.55e6, 12) and (-5.3e14, 0.0, 2)
+    expect(b!.x).toEqual({
+      b: { dtype: 'float32', values: [Math.fround(4.28e10), Math.fround(-5.3e14)] },
+      c: { dtype: 'float32', values: [Math.fround(5.55e6), 0] },
+      d: { dtype: 'int32', values: [12, 2] },
+    });
+  });
+
   it('infers only from numRowsForInference rows: a later float in an int32 column is an error naming file, line and column', async () => {
     const file = csv('late.csv', ['a,b', '1,x', '2,y', '2.5,z']);
     const ds = await makeCsvDataset(file, 2, { shuffle: false, numEpochs: 1, numRowsForInference: 2 });
