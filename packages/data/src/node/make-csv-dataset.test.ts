@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { setupTestBackend, tempModelDir } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ beforeAll(async () => {
   writeFileSync(join(tmp.dir, 'part-0.csv'), 'id,label\n0,z\n');
   writeFileSync(join(tmp.dir, 'part-x.csv'), 'id,label\n99,q\n');
   writeFileSync(join(tmp.dir, 'notes.txt'), 'not csv');
+  writeFileSync(join(tmp.dir, 'packed.csv.gz'), gzipSync('id,label\n3,g\n4,h\n'));
   writeFileSync(join(tmp.dir, 'sub', 'part-2.csv'), 'id,label\n5,c\n');
 });
 afterAll(() => tmp.cleanup());
@@ -54,6 +56,11 @@ describe('makeCsvDataset (Node)', () => {
     expect(await ids(await makeCsvDataset(join(tmp.dir, 'part-[0-9].csv'), 10, opts))).toEqual([0, 1, 2]);
     const list = [join(tmp.dir, 'sub', 'part-2.csv'), join(tmp.dir, 'part-0.csv')];
     expect(await ids(await makeCsvDataset(list, 10, opts))).toEqual([5, 0]);
+  });
+
+  it('reads gzip files as they are (TF: compression_type GZIP)', async () => {
+    const opts = { labelName: 'label', shuffle: false, numEpochs: 1 };
+    expect(await ids(await makeCsvDataset(join(tmp.dir, '*.csv.gz'), 10, opts))).toEqual([3, 4]);
   });
 
   it('a pattern that matches nothing is NOT_FOUND naming it', async () => {
