@@ -92,44 +92,17 @@ export function csvDataset(
   return new Dataset(async function* rows() {
     for (const src of list) {
       const name = sourceName(src);
-      const chunks = byteChunks(api, src);
-      const utf8 = new Utf8Chunks();
-      const rec = new CsvScanner('', delim, name, false);
-      /** Feeds the scanner at least as many new bytes as it holds unconsumed text (linear time for records of any length). */
-      const fill = async (): Promise<void> => {
-        const want = rec.pending;
-        const parts: Uint8Array[] = [];
-        let size = 0;
-        for (;;) {
-          const r = await chunks.next();
-          if (r.done) return rec.reset(utf8.decode(rec.rest(), parts, true), true);
-          parts.push(r.value);
-          size += r.value.length;
-          if (size > want) return rec.reset(utf8.decode(rec.rest(), parts, false), false);
-        }
-      };
+      const records = csvRecords(api, src, delim);
       try {
-        let more = rec.next();
-        while (!more && !rec.final) {
-          await fill();
-          more = rec.next();
-        }
+        let first = await records.next();
         let names: string[];
         if (header) {
-          if (!more) continue;
+          if (first.done) continue;
+          const rec = first.value;
           names = opts.columnNames ? [...opts.columnNames] : Array.from({ length: rec.count }, (_, k) => rec.field(k));
+          first = await records.next();
         } else names = [...opts.columnNames!];
-        const seen = new Map<string, number>();
-        for (const [i, n] of names.entries()) {
-          const first = seen.get(n);
-          if (first !== undefined) {
-            throw new DataError(
-              'INVALID_ARGUMENT',
-              `${api}: ${name}: column name ${JSON.stringify(n)} appears twice (columns ${first + 1} and ${i + 1}); every column needs its own name. Rename one, or pass columnNames.`,
-            );
-          }
-          seen.set(n, i);
-        }
+        checkUniqueNames(api, name, names);
         const defaults = names.map((n, i) => {
           const d = opts.columnDefaults;
           if (d === undefined) return null;
@@ -147,26 +120,11 @@ export function csvDataset(
         });
         const pickNames = picks.map((i) => names[i]!);
         const pickDefaults = picks.map((i) => defaults[i]);
-        if (header) more = rec.next();
-        for (;;) {
-          if (!more) {
-            if (rec.final) break;
-            await fill();
-            more = rec.next();
-            continue;
-          }
+        for (let r = first; !r.done; r = await records.next()) {
+          const rec = r.value;
           const line = rec.line;
           const text = rec.text;
-          if (rec.count === 1 && rec.quoted[0] === null && rec.starts[0] === rec.ends[0]) {
-            more = rec.next(); // a blank line
-            continue;
-          }
-          if (rec.count !== names.length) {
-            throw new DataError(
-              'INVALID_ARGUMENT',
-              `${api}: ${name} line ${line}: expected ${names.length} fields (${names.join(', ')}), found ${rec.count}.`,
-            );
-          }
+          if (rec.count !== names.length) throw fieldCountError(api, name, rec, names);
           const row: Record<string, number | string> = {};
           for (let p = 0; p < picks.length; p++) {
             const i = picks[p]!;
@@ -199,13 +157,80 @@ export function csvDataset(
             }
           }
           yield row;
-          more = rec.next();
         }
       } finally {
-        await chunks.return(undefined);
+        await records.return(undefined);
       }
     }
   }, null);
+}
+
+/**
+ * @internal The records of one CSV source, blank lines skipped: yields the same scanner, positioned on each record
+ * (its fields are valid until the next step). Streams: holds a few chunks plus the longest record.
+ */
+export async function* csvRecords(
+  api: string,
+  src: ByteSource,
+  delim: string,
+  quotes = true,
+): AsyncGenerator<CsvScanner, void, undefined> {
+  const chunks = byteChunks(api, src);
+  const utf8 = new Utf8Chunks();
+  const rec = new CsvScanner('', delim, sourceName(src), false, quotes, api);
+  /** Feeds the scanner at least as many new bytes as it holds unconsumed text (linear time for records of any length). */
+  const fill = async (): Promise<void> => {
+    const want = rec.pending;
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const r = await chunks.next();
+      if (r.done) return rec.reset(utf8.decode(rec.rest(), parts, true), true);
+      parts.push(r.value);
+      size += r.value.length;
+      if (size > want) return rec.reset(utf8.decode(rec.rest(), parts, false), false);
+    }
+  };
+  try {
+    for (;;) {
+      if (!rec.next()) {
+        if (rec.final) return;
+        await fill();
+        continue;
+      }
+      if (rec.count === 1 && rec.quoted[0] === null && rec.starts[0] === rec.ends[0]) continue; // a blank line
+      yield rec;
+    }
+  } finally {
+    await chunks.return(undefined);
+  }
+}
+
+/** @internal Refuses a column name given twice. */
+export function checkUniqueNames(api: string, name: string, names: readonly string[]): void {
+  const seen = new Map<string, number>();
+  for (const [i, n] of names.entries()) {
+    const first = seen.get(n);
+    if (first !== undefined) {
+      throw new DataError(
+        'INVALID_ARGUMENT',
+        `${api}: ${name}: column name ${JSON.stringify(n)} appears twice (columns ${first + 1} and ${i + 1}); every column needs its own name. Rename one, or pass columnNames.`,
+      );
+    }
+    seen.set(n, i);
+  }
+}
+
+/** @internal The error for a record with the wrong number of fields: names the first missing or extra column. */
+export function fieldCountError(api: string, name: string, rec: CsvScanner, names: readonly string[]): DataError {
+  const where =
+    rec.count < names.length
+      ? `column '${names[rec.count]}' (field ${rec.count + 1}) and later are missing`
+      : `${rec.count - names.length} field(s) follow the last column '${names[names.length - 1]}'`;
+  return new DataError(
+    'INVALID_ARGUMENT',
+    `${api}: ${name} line ${rec.line}: expected ${names.length} fields (${names.join(', ')}), found ${rec.count}: ${where}.`,
+  );
 }
 
 /** `row[key] = value`, except that a column named `__proto__` becomes an own property instead of the prototype. */

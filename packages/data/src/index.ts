@@ -28,6 +28,8 @@ export type { FeedValue, NumericArray } from './internal/slice-source.js';
 export type { TensorSpec } from './internal/sources.js';
 export type { Feed, IterableSource, IteratorState } from './iterator.js';
 export { DatasetIterator, InitializableIterator } from './iterator.js';
+export type { CsvBatch, CsvColumnDefault, CsvDtype, MakeCsvDatasetOptions } from './make-csv-dataset.js';
+export { makeCsvDataset } from './make-csv-dataset.js';
 export type { PlaceholderDtype, PlaceholderOptions } from './placeholder.js';
 export { Placeholder, placeholder } from './placeholder.js';
 export type { ByteSource, TFRecordOptions } from './tfrecord.js';

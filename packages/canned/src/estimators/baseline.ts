@@ -1,9 +1,17 @@
-import { Estimator, type Features, getVariable, initializers, variableScope } from '@estimatorjs/estimator';
+import { type Features, getVariable, initializers, variableScope } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS } from '../defaults.js';
 import { CannedError } from '../errors.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
-import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
+import { CannedEstimator } from './canned-estimator.js';
+import {
+  type ClassifierOptions,
+  classifierHead,
+  estimatorOptions,
+  headModelFn,
+  type RegressorOptions,
+  regressorHead,
+} from './common.js';
 
 /** Options of the baseline estimators. */
 export interface BaselineOptions {
@@ -37,17 +45,18 @@ function baselineLogits(features: Features, units: number): tf.Tensor2D {
  * @example
  *   const baseline = new BaselineClassifier({ nClasses: 3 });
  */
-export class BaselineClassifier extends Estimator {
+export class BaselineClassifier extends CannedEstimator {
   constructor(options: ClassifierOptions & BaselineOptions = {}) {
     const api = 'new BaselineClassifier()';
     const head = classifierHead(api, options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Ftrl', DEFAULTS.baselineLearningRate);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
+        options,
+      ),
+      [],
+    );
   }
 }
 
@@ -56,16 +65,17 @@ export class BaselineClassifier extends Estimator {
  * @example
  *   const baseline = new BaselineRegressor();
  */
-export class BaselineRegressor extends Estimator {
+export class BaselineRegressor extends CannedEstimator {
   constructor(options: RegressorOptions & BaselineOptions = {}) {
     const api = 'new BaselineRegressor()';
     const head = regressorHead(options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Ftrl', DEFAULTS.baselineLearningRate);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, _mode, units) => baselineLogits(f, units)),
+        options,
+      ),
+      [],
+    );
   }
 }

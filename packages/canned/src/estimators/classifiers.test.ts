@@ -1,4 +1,4 @@
-import { AdagradOptimizer, type Estimator } from '@estimatorjs/estimator';
+import { AdagradOptimizer, type Estimator, FtrlOptimizer, GradientDescentOptimizer } from '@estimatorjs/estimator';
 import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as featureColumn from '../feature-column/index.js';
@@ -187,6 +187,7 @@ describe('DNNLinearCombinedClassifier', () => {
         dnnFeatureColumns: [x],
         dnnHiddenUnits: [8],
         dnnOptimizer: new AdagradOptimizer({ learningRate: 0.1 }),
+        linearOptimizer: new FtrlOptimizer({ learningRate: 0.2 }),
         config: quietConfig(),
         log: silent,
       }),
@@ -199,18 +200,76 @@ describe('DNNLinearCombinedClassifier', () => {
     );
   });
 
-  it('refuses two different optimizers with one clear error', () => {
+  it("trains the dnn/ variables with dnnOptimizer and the linear/ ones with linearOptimizer (TF's defaults: Adagrad and Ftrl slots)", async () => {
+    const est = keep(
+      new DNNLinearCombinedClassifier({
+        linearFeatureColumns: [color],
+        dnnFeatureColumns: [x],
+        dnnHiddenUnits: [4],
+        config: quietConfig(),
+        log: silent,
+      }),
+    );
+    await est.train(tableInput(train, 'binary'), { steps: 2 });
+    const names = await est.getVariableNames();
+    // TF's slot names: Adagrad's accumulator on dnn variables, Ftrl's accumulator and linear on linear variables
+    expect(names).toEqual(
+      expect.arrayContaining([
+        // the DNN optimizer's slots first (section optimizer/), then the linear one's (optimizer_1/), as TF's train ops
+        'optimizer/dnn/hiddenlayer_0/kernel/Adagrad',
+        'optimizer_1/linear/linear_model/color/weights/Ftrl',
+        'optimizer_1/linear/linear_model/color/weights/Ftrl_1',
+      ]),
+    );
+    expect(names.filter((n) => n.includes('/dnn/') && n.includes('Ftrl'))).toEqual([]);
+    expect(names.filter((n) => n.includes('/linear/') && n.includes('Adagrad'))).toEqual([]);
+  });
+
+  it('routes each part to its own optimizer: a tiny learning rate freezes only that part', async () => {
+    /** How far the linear bias and the first dnn kernel move in 3 SGD steps with these learning rates. */
+    const moved = async (linearLr: number, dnnLr: number) => {
+      const est = keep(
+        new DNNLinearCombinedClassifier({
+          linearFeatureColumns: [color],
+          dnnFeatureColumns: [x],
+          dnnHiddenUnits: [4],
+          linearOptimizer: new GradientDescentOptimizer({ learningRate: linearLr }),
+          dnnOptimizer: new GradientDescentOptimizer({ learningRate: dnnLr }),
+          config: quietConfig(),
+          log: silent,
+        }),
+      );
+      await est.train(tableInput(train, 'binary'), { steps: 1 });
+      const read = async (n: string) => Array.from((await est.getVariableValue(n)).dataSync());
+      const b0 = await read('linear/linear_model/bias_weights');
+      const k0 = await read('dnn/hiddenlayer_0/kernel');
+      await est.train(tableInput(train, 'binary'), { steps: 3 });
+      const b1 = await read('linear/linear_model/bias_weights');
+      const k1 = await read('dnn/hiddenlayer_0/kernel');
+      const diff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+      return { linear: diff(b0, b1), dnn: diff(k0, k1) };
+    };
+    const linearOnly = await moved(0.1, 1e-12);
+    expect(linearOnly.linear).toBeGreaterThan(1e-3);
+    expect(linearOnly.dnn).toBeLessThan(1e-8);
+    const dnnOnly = await moved(1e-12, 0.1);
+    expect(dnnOnly.linear).toBeLessThan(1e-8);
+    expect(dnnOnly.dnn).toBeGreaterThan(1e-3);
+  });
+
+  it('refuses one optimizer instance for both parts with one clear error', () => {
+    const shared = new AdagradOptimizer({ learningRate: 0.1 });
     expect(
       () =>
         new DNNLinearCombinedClassifier({
           linearFeatureColumns: [color],
           dnnFeatureColumns: [x],
           dnnHiddenUnits: [8],
-          linearOptimizer: 'Ftrl',
-          dnnOptimizer: new AdagradOptimizer({ learningRate: 0.1 }),
+          linearOptimizer: shared,
+          dnnOptimizer: shared,
           log: silent,
         }),
-    ).toThrow(/one optimizer trains both parts/);
+    ).toThrow(/linearOptimizer and dnnOptimizer are the same instance/);
   });
 });
 

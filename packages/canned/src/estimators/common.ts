@@ -3,7 +3,16 @@
  * and the model_fn that runs a network's logits through a head. Owns: option checking and the head choice.
  * Does not own: the networks (dnn-network.ts, linear via featureColumn.linearModel).
  */
-import type { Features, Mode, ModelFn, Optimizer, RunConfig, WarmStartFrom } from '@estimatorjs/estimator';
+import type {
+  EstimatorOptions,
+  Features,
+  Mode,
+  ModelFn,
+  Optimizer,
+  RunConfig,
+  TrainOp,
+  WarmStartFrom,
+} from '@estimatorjs/estimator';
 import type * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
 import { binaryClassificationHead } from '../heads/binary-head.js';
@@ -60,14 +69,23 @@ export function regressorHead(o: RegressorOptions): Head {
   });
 }
 
-/** A model_fn: `logitsFn` builds `[batch, head.logitsDimension]` logits, the head does the rest. */
+/**
+ * A model_fn: `logitsFn` builds `[batch, head.logitsDimension]` logits, the head does the rest. `train` is the
+ * optimizer that minimizes the loss, or a function building the train op from it (TF's `train_op_fn`).
+ */
 export function headModelFn(
   head: Head,
-  optimizer: Optimizer,
+  train: Optimizer | ((loss: tf.Scalar) => TrainOp),
   logitsFn: (features: Features, mode: Mode, units: number) => tf.Tensor2D,
 ): ModelFn {
+  const how = typeof train === 'function' ? { trainOpFn: train } : { optimizer: train };
   return (features, labels, mode) => {
     const logits = logitsFn(features, mode, head.logitsDimension);
-    return head.createSpec({ features, mode, logits, labels, optimizer });
+    return head.createSpec({ features, mode, logits, labels, ...how });
   };
+}
+
+/** The Estimator options a premade estimator passes through: its model_fn plus the caller's config, warm start, log. */
+export function estimatorOptions(modelFn: ModelFn, o: CommonOptions): EstimatorOptions<unknown> {
+  return { modelFn, config: o.config, warmStartFrom: o.warmStartFrom, log: o.log };
 }

@@ -1,10 +1,18 @@
-import { Estimator, type Features, type layers, type Mode } from '@estimatorjs/estimator';
+import { type Features, group, type layers, type Mode, type TrainOp } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULTS } from '../defaults.js';
+import { DEFAULTS, linearLearningRate } from '../defaults.js';
 import { CannedError } from '../errors.js';
 import type { FeatureColumn } from '../feature-column/feature-column.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
-import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
+import { CannedEstimator } from './canned-estimator.js';
+import {
+  type ClassifierOptions,
+  classifierHead,
+  estimatorOptions,
+  headModelFn,
+  type RegressorOptions,
+  regressorHead,
+} from './common.js';
 import { checkDnnOptions, dnnLogits } from './dnn-network.js';
 import { linearLogits } from './linear.js';
 
@@ -18,16 +26,13 @@ export interface DNNLinearCombinedOptions {
   readonly dnnActivationFn?: layers.Activation;
   readonly dnnDropout?: number;
   readonly batchNorm?: boolean;
-  /**
-   * TF trains the two parts with two optimizers (Ftrl for linear, Adagrad for dnn). The Estimator applies one
-   * optimizer per train step, so here one optimizer trains both: `dnnOptimizer` if given, else `linearOptimizer`,
-   * else Adagrad at TF's dnn rate 0.001. Giving two different ones is an error.
-   */
+  /** Trains the `linear/` variables (TF's default `'Ftrl'` at `min(0.005, 1/√columns)`). */
   readonly linearOptimizer?: OptimizerSpec;
+  /** Trains the `dnn/` variables (TF's default `'Adagrad'` at 0.001). */
   readonly dnnOptimizer?: OptimizerSpec;
 }
 
-/** Checks the options and returns the model parts and the one optimizer. */
+/** Checks the options and returns the train op builder, the logits and the columns. */
 function setUp(api: string, o: DNNLinearCombinedOptions) {
   const linear = o.linearFeatureColumns ?? [];
   const dnn = o.dnnFeatureColumns ?? [];
@@ -39,18 +44,38 @@ function setUp(api: string, o: DNNLinearCombinedOptions) {
   }
   if (dnn.length > 0)
     checkDnnOptions(api, { hiddenUnits: o.dnnHiddenUnits ?? [], featureColumns: dnn, dropout: o.dnnDropout });
-  if (o.linearOptimizer !== undefined && o.dnnOptimizer !== undefined && o.linearOptimizer !== o.dnnOptimizer) {
+  const linearOptimizer =
+    linear.length > 0
+      ? resolveOptimizer(
+          api,
+          o.linearOptimizer,
+          'Ftrl',
+          linearLearningRate(DEFAULTS.combinedLinearLearningRate, linear.length),
+        )
+      : null;
+  const dnnOptimizer =
+    dnn.length > 0 ? resolveOptimizer(api, o.dnnOptimizer, 'Adagrad', DEFAULTS.combinedDnnLearningRate) : null;
+  if (linearOptimizer !== null && linearOptimizer === dnnOptimizer) {
     throw new CannedError(
-      'ONE_OPTIMIZER',
-      `${api}: one optimizer trains both parts in estimator-js (the Estimator applies one per step). Received linearOptimizer and dnnOptimizer that differ; pass only dnnOptimizer.`,
+      'SHARED_OPTIMIZER',
+      `${api}: linearOptimizer and dnnOptimizer are the same instance; each part needs its own (TF keeps separate slots). Pass two optimizers, or a name for each.`,
     );
   }
-  const optimizer = resolveOptimizer(
-    api,
-    o.dnnOptimizer ?? o.linearOptimizer,
-    'Adagrad',
-    DEFAULTS.combinedDnnLearningRate,
-  );
+  /**
+   * TF's train op: the DNN optimizer on the `dnn/` variables, then the linear one on the `linear/` variables, from
+   * one backward pass (the gradients are split by variable scope).
+   */
+  const trainOpFn = (loss: tf.Scalar): TrainOp => {
+    if (dnnOptimizer === null) return linearOptimizer!.minimize(loss);
+    if (linearOptimizer === null) return dnnOptimizer.minimize(loss);
+    const pairs = dnnOptimizer.computeGradients(loss);
+    // engine names are `<estimator scope>/<variable name>`
+    const scopeOf = (name: string) => name.slice(name.indexOf('/') + 1).split('/')[0];
+    return group(
+      dnnOptimizer.applyGradients(pairs.filter(([, v]) => scopeOf(v.name) === 'dnn')),
+      linearOptimizer.applyGradients(pairs.filter(([, v]) => scopeOf(v.name) === 'linear')),
+    );
+  };
   const logits = (features: Features, mode: Mode, units: number): tf.Tensor2D => {
     const parts: tf.Tensor2D[] = [];
     if (dnn.length > 0) {
@@ -70,7 +95,7 @@ function setUp(api: string, o: DNNLinearCombinedOptions) {
     tf.dispose(parts);
     return sum;
   };
-  return { optimizer, logits };
+  return { trainOpFn, logits, columns: [...linear, ...dnn] };
 }
 
 /**
@@ -82,16 +107,11 @@ function setUp(api: string, o: DNNLinearCombinedOptions) {
  *     dnnHiddenUnits: [32, 16],
  *   });
  */
-export class DNNLinearCombinedClassifier extends Estimator {
+export class DNNLinearCombinedClassifier extends CannedEstimator {
   constructor(options: ClassifierOptions & DNNLinearCombinedOptions) {
     const api = 'new DNNLinearCombinedClassifier()';
-    const { optimizer, logits } = setUp(api, options);
-    super({
-      modelFn: headModelFn(classifierHead(api, options), optimizer, logits),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    const { trainOpFn, logits, columns } = setUp(api, options);
+    super(estimatorOptions(headModelFn(classifierHead(api, options), trainOpFn, logits), options), columns);
   }
 }
 
@@ -101,15 +121,10 @@ export class DNNLinearCombinedClassifier extends Estimator {
  *   const x = featureColumn.numericColumn('x');
  *   const est = new DNNLinearCombinedRegressor({ linearFeatureColumns: [x], dnnFeatureColumns: [x], dnnHiddenUnits: [8] });
  */
-export class DNNLinearCombinedRegressor extends Estimator {
+export class DNNLinearCombinedRegressor extends CannedEstimator {
   constructor(options: RegressorOptions & DNNLinearCombinedOptions) {
     const api = 'new DNNLinearCombinedRegressor()';
-    const { optimizer, logits } = setUp(api, options);
-    super({
-      modelFn: headModelFn(regressorHead(options), optimizer, logits),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    const { trainOpFn, logits, columns } = setUp(api, options);
+    super(estimatorOptions(headModelFn(regressorHead(options), trainOpFn, logits), options), columns);
   }
 }

@@ -1,7 +1,14 @@
-import { Estimator } from '@estimatorjs/estimator';
 import { DEFAULTS } from '../defaults.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
-import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
+import { CannedEstimator } from './canned-estimator.js';
+import {
+  type ClassifierOptions,
+  classifierHead,
+  estimatorOptions,
+  headModelFn,
+  type RegressorOptions,
+  regressorHead,
+} from './common.js';
 import { checkDnnOptions, type DnnNetworkOptions, dnnLogits } from './dnn-network.js';
 
 /** Options of {@link DNNClassifier}. */
@@ -23,18 +30,19 @@ export interface DNNRegressorOptions extends RegressorOptions, DnnNetworkOptions
  *   const est = new DNNClassifier({ featureColumns: [age, featureColumn.indicatorColumn(color)], hiddenUnits: [16, 8], nClasses: 3 });
  *   await est.train(inputFn, { steps: 200 });
  */
-export class DNNClassifier extends Estimator {
+export class DNNClassifier extends CannedEstimator {
   constructor(options: DNNClassifierOptions) {
     const api = 'new DNNClassifier()';
     checkDnnOptions(api, options);
     const head = classifierHead(api, options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Adagrad', DEFAULTS.dnnLearningRate);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
+        options,
+      ),
+      options.featureColumns,
+    );
   }
 }
 
@@ -43,17 +51,18 @@ export class DNNClassifier extends Estimator {
  * @example
  *   const est = new DNNRegressor({ featureColumns: [featureColumn.numericColumn('x')], hiddenUnits: [8] });
  */
-export class DNNRegressor extends Estimator {
+export class DNNRegressor extends CannedEstimator {
   constructor(options: DNNRegressorOptions) {
     const api = 'new DNNRegressor()';
     checkDnnOptions(api, options);
     const head = regressorHead(options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Adagrad', DEFAULTS.dnnLearningRate);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, mode, units) => dnnLogits(f, mode, units, options)),
+        options,
+      ),
+      options.featureColumns,
+    );
   }
 }

@@ -1,11 +1,19 @@
-import { Estimator, type Features, variableScope } from '@estimatorjs/estimator';
+import { type Features, variableScope } from '@estimatorjs/estimator';
 import type * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS, linearLearningRate } from '../defaults.js';
 import type { FeatureColumn } from '../feature-column/feature-column.js';
 import { sortedColumns } from '../feature-column/input-layer.js';
 import { linearModel } from '../feature-column/linear-model.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
-import { type ClassifierOptions, classifierHead, headModelFn, type RegressorOptions, regressorHead } from './common.js';
+import { CannedEstimator } from './canned-estimator.js';
+import {
+  type ClassifierOptions,
+  classifierHead,
+  estimatorOptions,
+  headModelFn,
+  type RegressorOptions,
+  regressorHead,
+} from './common.js';
 
 /** The linear part's options. */
 export interface LinearOptions {
@@ -30,17 +38,18 @@ function linearOptimizer(api: string, o: LinearOptions) {
  * @example
  *   const est = new LinearClassifier({ featureColumns: [age, color], nClasses: 2 });
  */
-export class LinearClassifier extends Estimator {
+export class LinearClassifier extends CannedEstimator {
   constructor(options: ClassifierOptions & LinearOptions) {
     const api = 'new LinearClassifier()';
     const optimizer = linearOptimizer(api, options);
     const head = classifierHead(api, options);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
+        options,
+      ),
+      options.featureColumns,
+    );
   }
 }
 
@@ -49,16 +58,17 @@ export class LinearClassifier extends Estimator {
  * @example
  *   const est = new LinearRegressor({ featureColumns: [featureColumn.numericColumn('x')] });
  */
-export class LinearRegressor extends Estimator {
+export class LinearRegressor extends CannedEstimator {
   constructor(options: RegressorOptions & LinearOptions) {
     const api = 'new LinearRegressor()';
     const optimizer = linearOptimizer(api, options);
     const head = regressorHead(options);
-    super({
-      modelFn: headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
-      config: options.config,
-      warmStartFrom: options.warmStartFrom,
-      log: options.log,
-    });
+    super(
+      estimatorOptions(
+        headModelFn(head, optimizer, (f, _mode, units) => linearLogits(f, units, options.featureColumns)),
+        options,
+      ),
+      options.featureColumns,
+    );
   }
 }

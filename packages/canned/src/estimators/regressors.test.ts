@@ -101,6 +101,7 @@ describe('DNNLinearCombinedRegressor', () => {
         dnnFeatureColumns: [x],
         dnnHiddenUnits: [8],
         dnnOptimizer: new AdagradOptimizer({ learningRate: 0.1 }),
+        linearOptimizer: new AdagradOptimizer({ learningRate: 0.1 }),
         config: quietConfig(),
         log: silent,
       }),

@@ -16,9 +16,17 @@ import {
   getFeature,
 } from './feature-column.js';
 
+/**
+ * How a column turns its feature into ids, for export: `'vocabulary-ids'` columns also take int32 vocabulary ids
+ * (graph ops, exportable); `'javascript'` ones read the feature's values in JavaScript (not exportable).
+ */
+export type LookupKind = 'vocabulary-ids' | 'javascript';
+
 /** A categorical column reading one feature. */
 export interface KeyedCategoricalColumn extends CategoricalColumn {
   readonly key: string;
+  /** How the feature becomes ids (what an exported graph can take). */
+  readonly lookup: LookupKind;
 }
 
 type RawValue = string | number;
@@ -40,6 +48,30 @@ function lookupIds(
     out[i] = v === '' || v === -1 ? -1 : lookup(v, i);
   }
   return { ids: tf.tensor2d(out, [batch, k], 'int32') };
+}
+
+/**
+ * Vocabulary ids given as int32 features, kept by tensor ops only (so an export traces them): ids outside
+ * `[0, numBuckets)` become `defaultValue` (-1: absent), as an out-of-vocabulary string would.
+ */
+function vocabularyIds(
+  api: string,
+  key: string,
+  t: tf.Tensor,
+  numBuckets: number,
+  defaultValue: number,
+): CategoricalIds {
+  const { batch, k } = asMatrix(api, key, t);
+  return {
+    ids: tf.tidy(() => {
+      const m = tf.reshape(t, [batch, k]);
+      const inRange = tf.logicalAnd(
+        tf.greaterEqual(m, tf.scalar(0, 'int32')),
+        tf.less(m, tf.scalar(numBuckets, 'int32')),
+      );
+      return tf.where(inRange, m, tf.add(tf.zerosLike(m), tf.scalar(defaultValue, 'int32'))) as tf.Tensor2D;
+    }),
+  };
 }
 
 /** Options of {@link categoricalColumnWithVocabularyList}. */
@@ -97,16 +129,22 @@ export function vocabularyColumn(
     throw new CannedError('INVALID_ARGUMENT', `${api}: give defaultValue or numOovBuckets, not both (as TF).`);
   }
   const n = vocabularyList.length;
+  // A string vocabulary fed int32 values: TF refuses the dtype; here they are ids already looked up (what an
+  // exported graph takes, since tfjs has no string lookup kernel). Numeric vocabularies look int32 values up.
+  const strings = vocabularyList.every((v) => typeof v === 'string');
   return {
     key,
     name: key,
     numBuckets: n + oov,
+    lookup: strings ? 'vocabulary-ids' : 'javascript',
     ids: (features) =>
-      lookupIds(api, key, features, (v) => {
-        const id = index.get(String(v));
-        if (id !== undefined) return id;
-        return oov > 0 ? n + stringToHashBucketFast(String(v), oov) : defaultValue;
-      }),
+      strings && getFeature(api, features, key).dtype === 'int32'
+        ? vocabularyIds(api, key, getFeature(api, features, key), n + oov, defaultValue)
+        : lookupIds(api, key, features, (v) => {
+            const id = index.get(String(v));
+            if (id !== undefined) return id;
+            return oov > 0 ? n + stringToHashBucketFast(String(v), oov) : defaultValue;
+          }),
   };
 }
 
@@ -141,6 +179,7 @@ export function categoricalColumnWithIdentity(
     key,
     name: key,
     numBuckets,
+    lookup: 'javascript',
     ids: (features) =>
       lookupIds(api, key, features, (v, i) => {
         if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < numBuckets) return v;
@@ -167,6 +206,7 @@ export function categoricalColumnWithHashBucket(key: string, hashBucketSize: num
     key,
     name: key,
     numBuckets: hashBucketSize,
+    lookup: 'javascript',
     ids: (features) => lookupIds(api, key, features, (v) => stringToHashBucketFast(String(v), hashBucketSize)),
   };
 }

@@ -18,6 +18,7 @@ import {
   type HeadOptions,
   reduceLoss,
   singleLabels,
+  trainOpFor,
 } from './head.js';
 
 /** Options of {@link binaryClassificationHead}. */
@@ -40,7 +41,8 @@ export function binaryClassificationHead(options: BinaryHeadOptions = {}): Head 
   const vocabulary = checkLabelVocabulary(api, options.labelVocabulary, 2);
   return {
     logitsDimension: 1,
-    createSpec({ features, mode, logits, labels, optimizer }: HeadArgs): EstimatorSpec {
+    createSpec(args: HeadArgs): EstimatorSpec {
+      const { features, mode, logits, labels } = args;
       const batch = logits.shape[0];
       const logistic = tf.sigmoid(logits);
       const twoClass = tf.concat([tf.zerosLike(logits), logits], 1);
@@ -73,7 +75,7 @@ export function binaryClassificationHead(options: BinaryHeadOptions = {}): Head 
         tf.log1p(tf.exp(tf.neg(tf.abs(logits)))),
       ) as tf.Tensor2D;
       const loss = reduceLoss(unreduced, weights, reduction);
-      if (mode === 'train') return { mode, loss, trainOp: optimizer.minimize(loss) };
+      if (mode === 'train') return { mode, loss, trainOp: trainOpFor(api, args, loss) };
       const w = weights ? { weights } : {};
       const evalMetricOps: Record<string, MetricOp> = {
         accuracy: metrics.accuracy(ids, classIds, w),

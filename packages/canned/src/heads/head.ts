@@ -3,7 +3,7 @@
  * `weightColumn`, TF's loss reductions, and classification labels (ids checked against `nClasses`, or strings
  * looked up in `labelVocabulary`). Owns: label and weight handling. Does not own: the network (the estimators do).
  */
-import type { EstimatorSpec, Features, Labels, MetricOp, Mode, Optimizer } from '@estimatorjs/estimator';
+import type { EstimatorSpec, Features, Labels, MetricOp, Mode, Optimizer, TrainOp } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
 import { getFeature } from '../feature-column/feature-column.js';
@@ -29,7 +29,17 @@ export interface HeadArgs {
   readonly mode: Mode;
   readonly logits: tf.Tensor2D;
   readonly labels: Labels | undefined;
-  readonly optimizer: Optimizer;
+  /** Minimizes the training loss (TRAIN mode), unless `trainOpFn` is given. */
+  readonly optimizer?: Optimizer;
+  /** Builds the train op from the training loss (TF's `train_op_fn`), e.g. two optimizers for two parts. */
+  readonly trainOpFn?: (loss: tf.Scalar) => TrainOp;
+}
+
+/** The train op of a head's TRAIN spec: `trainOpFn(loss)`, else `optimizer.minimize(loss)`. */
+export function trainOpFor(api: string, args: HeadArgs, loss: tf.Scalar): TrainOp {
+  if (args.trainOpFn) return args.trainOpFn(loss);
+  if (args.optimizer) return args.optimizer.minimize(loss);
+  throw new CannedError('INVALID_ARGUMENT', `${api}: TRAIN mode needs an optimizer or a trainOpFn. Received neither.`);
 }
 
 /** TF's `Head`: turns logits into predictions, a loss and eval metrics. */

@@ -18,6 +18,7 @@ import {
   type HeadOptions,
   reduceLoss,
   singleLabels,
+  trainOpFor,
 } from './head.js';
 
 /** Options of {@link multiClassHead}. */
@@ -45,7 +46,8 @@ export function multiClassHead(nClasses: number, options: MultiClassHeadOptions 
   const vocabulary = checkLabelVocabulary(api, options.labelVocabulary, nClasses);
   return {
     logitsDimension: nClasses,
-    createSpec({ features, mode, logits, labels, optimizer }: HeadArgs): EstimatorSpec {
+    createSpec(args: HeadArgs): EstimatorSpec {
+      const { features, mode, logits, labels } = args;
       const batch = logits.shape[0];
       const probabilities = tf.softmax(logits);
       const classIds = tf.reshape(tf.argMax(logits, 1), [batch, 1]) as tf.Tensor2D;
@@ -64,7 +66,7 @@ export function multiClassHead(nClasses: number, options: MultiClassHeadOptions 
       const oneHot = tf.oneHot(tf.reshape(ids, [batch]) as tf.Tensor1D, nClasses);
       const unreduced = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1, true)) as tf.Tensor2D;
       const loss = reduceLoss(unreduced, weights, reduction);
-      if (mode === 'train') return { mode, loss, trainOp: optimizer.minimize(loss) };
+      if (mode === 'train') return { mode, loss, trainOp: trainOpFor(api, args, loss) };
       const w = weights ? { weights } : {};
       const evalMetricOps: Record<string, MetricOp> = {
         accuracy: metrics.accuracy(ids, classIds, w),

@@ -1,7 +1,15 @@
 import { type EstimatorSpec, metrics, PredictOutput, RegressionOutput } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
-import { checkLossReduction, exampleWeights, type Head, type HeadArgs, type HeadOptions, reduceLoss } from './head.js';
+import {
+  checkLossReduction,
+  exampleWeights,
+  type Head,
+  type HeadArgs,
+  type HeadOptions,
+  reduceLoss,
+  trainOpFor,
+} from './head.js';
 
 /** Options of {@link regressionHead}. */
 export interface RegressionHeadOptions extends HeadOptions {
@@ -27,7 +35,8 @@ export function regressionHead(options: RegressionHeadOptions = {}): Head {
   const reduction = checkLossReduction(api, options.lossReduction);
   return {
     logitsDimension: dim,
-    createSpec({ features, mode, logits, labels, optimizer }: HeadArgs): EstimatorSpec {
+    createSpec(args: HeadArgs): EstimatorSpec {
+      const { features, mode, logits, labels } = args;
       const batch = logits.shape[0];
       if (mode === 'infer') {
         return {
@@ -50,7 +59,7 @@ export function regressionHead(options: RegressionHeadOptions = {}): Head {
       const weights = exampleWeights(api, features, options.weightColumn, batch);
       const unreduced = tf.squaredDifference(logits, y) as tf.Tensor2D;
       const loss = reduceLoss(unreduced, weights, reduction);
-      if (mode === 'train') return { mode, loss, trainOp: optimizer.minimize(loss) };
+      if (mode === 'train') return { mode, loss, trainOp: trainOpFor(api, args, loss) };
       const w = weights ? { weights } : {};
       return {
         mode,

@@ -61,6 +61,10 @@ export class CsvScanner {
     private readonly delim: string,
     private readonly name: string,
     public final = true,
+    /** RFC 4180 quotes; false treats `"` as an ordinary character (TF's `use_quote_delim=False`). */
+    private readonly quotes = true,
+    /** The API named in errors. */
+    private readonly api = 'csvDataset()',
   ) {
     this.d = delim.charCodeAt(0);
   }
@@ -119,7 +123,7 @@ export class CsvScanner {
     this.line = this.nextLine;
     let line = this.nextLine;
     for (;;) {
-      if (text.charCodeAt(i) === 34) {
+      if (this.quotes && text.charCodeAt(i) === 34) {
         let out = '';
         let j = i + 1;
         for (;;) {
@@ -128,7 +132,7 @@ export class CsvScanner {
             if (!final) return false;
             throw new DataError(
               'INVALID_ARGUMENT',
-              `csvDataset(): ${this.name} line ${this.line}: unterminated quoted field. Expected a closing '"'.`,
+              `${this.api}: ${this.name} line ${this.line}: unterminated quoted field. Expected a closing '"'.`,
             );
           }
           out += text.slice(j, q);
@@ -147,7 +151,7 @@ export class CsvScanner {
         if (i < n && c !== d && c !== 10 && c !== 13) {
           throw new DataError(
             'INVALID_ARGUMENT',
-            `csvDataset(): ${this.name} line ${line}: unexpected character ${JSON.stringify(text[i])} after a quoted field. Expected '${this.delim}' or a line end.`,
+            `${this.api}: ${this.name} line ${line}: unexpected character ${JSON.stringify(text[i])} after a quoted field. Expected '${this.delim}' or a line end.`,
           );
         }
       } else {
