@@ -104,6 +104,16 @@ const KNOWN = new Set([
 export async function makeCsvDataset(
   sources: ByteSource | readonly ByteSource[],
   batchSize: number,
+  options: MakeCsvDatasetOptions & { readonly labelName: string },
+): Promise<Dataset<[CsvBatch, tf.Tensor1D]>>;
+export async function makeCsvDataset(
+  sources: ByteSource | readonly ByteSource[],
+  batchSize: number,
+  options?: MakeCsvDatasetOptions,
+): Promise<Dataset<[CsvBatch, tf.Tensor1D] | CsvBatch>>;
+export async function makeCsvDataset(
+  sources: ByteSource | readonly ByteSource[],
+  batchSize: number,
   options: MakeCsvDatasetOptions = {},
 ): Promise<Dataset<[CsvBatch, tf.Tensor1D] | CsvBatch>> {
   const list: ByteSource[] = Array.isArray(sources) ? [...sources] : [sources as ByteSource];

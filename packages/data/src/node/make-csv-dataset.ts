@@ -16,6 +16,16 @@ import { globFiles } from './glob-files.js';
 export async function makeCsvDataset(
   filePattern: string | ByteSource | readonly (string | ByteSource)[],
   batchSize: number,
+  options: MakeCsvDatasetOptions & { readonly labelName: string },
+): Promise<Dataset<[CsvBatch, tf.Tensor1D]>>;
+export async function makeCsvDataset(
+  filePattern: string | ByteSource | readonly (string | ByteSource)[],
+  batchSize: number,
+  options?: MakeCsvDatasetOptions,
+): Promise<Dataset<[CsvBatch, tf.Tensor1D] | CsvBatch>>;
+export async function makeCsvDataset(
+  filePattern: string | ByteSource | readonly (string | ByteSource)[],
+  batchSize: number,
   options: MakeCsvDatasetOptions = {},
 ): Promise<Dataset<[CsvBatch, tf.Tensor1D] | CsvBatch>> {
   const patterns: (string | ByteSource)[] = Array.isArray(filePattern) ? [...filePattern] : [filePattern as ByteSource];
