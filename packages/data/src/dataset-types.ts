@@ -71,7 +71,7 @@ export interface GeneratorOptions {
 }
 
 /** A leaf `fromTensorSlices` slices along dim 0. */
-export type SliceLeaf = tf.Tensor | NumericArray | readonly number[] | Placeholder;
+export type SliceLeaf = tf.Tensor | NumericArray | readonly number[] | readonly string[] | Placeholder;
 
 /** The input of `fromTensorSlices`: a leaf, or a nested object / array (tuple) of leaves. */
 export type SliceInput = SliceLeaf | readonly SliceInput[] | { readonly [key: string]: SliceInput };
