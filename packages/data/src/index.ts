@@ -19,6 +19,8 @@ export type {
 export { DataError, OutOfRangeError } from './errors.js';
 export type { Feature, FeatureDtype, FixedLenFeature, SparseValues, VarLenFeature } from './example.js';
 export { encodeExample, fixedLenFeature, parseExample, parseSingleExample, varLenFeature } from './example.js';
+export type { FixedLengthRecordOptions } from './fixed-length-record.js';
+export { fixedLengthRecordDataset } from './fixed-length-record.js';
 export type { IdxData, IdxDtype } from './idx.js';
 export { decodeIdx, parseIdx } from './idx.js';
 export type { IndexedDbCacheOptions } from './indexed-db-cache-storage.js';
@@ -30,5 +32,5 @@ export type { Feed, IterableSource, IteratorState } from './iterator.js';
 export { DatasetIterator, InitializableIterator } from './iterator.js';
 export type { PlaceholderDtype, PlaceholderOptions } from './placeholder.js';
 export { Placeholder, placeholder } from './placeholder.js';
-export type { ByteSource, TFRecordOptions } from './tfrecord.js';
+export type { ByteSource, CompressionType, RecordSources, TFRecordOptions } from './tfrecord.js';
 export { decodeTFRecords, encodeTFRecords, tfRecordDataset } from './tfrecord.js';

@@ -20,7 +20,14 @@ describe('string tensors through the pipeline (tf.data keeps tf.string everywher
   });
 
   it('a string tensor column slices by rows, non-ASCII text intact', async () => {
-    const names = tf.tensor2d([['é', 'ß'], ['日本', '']], [2, 2], 'string');
+    const names = tf.tensor2d(
+      [
+        ['é', 'ß'],
+        ['日本', ''],
+      ],
+      [2, 2],
+      'string',
+    );
     expect(await outputs(Dataset.fromTensorSlices(names))).toEqual([
       ['é', 'ß'],
       ['日本', ''],

@@ -17,8 +17,6 @@ function isNode(x: unknown): x is Node {
   return typeof (x as Partial<Node> | null)?._iterate === 'function';
 }
 
-const utf8 = new TextDecoder();
-
 /** The names in a string tensor (scalar or 1-D); the tensor is read, not disposed. */
 export function stringsOf(api: string, t: tf.Tensor): string[] {
   if (t.dtype !== 'string' || t.rank > 1) {
@@ -26,7 +24,8 @@ export function stringsOf(api: string, t: tf.Tensor): string[] {
       `${api}: expected file names as a string tensor of rank 0 or 1. Received a ${t.dtype} tensor of shape [${t.shape.join(', ')}].`,
     );
   }
-  return (t.dataSync() as unknown as Uint8Array[]).map((b) => utf8.decode(b));
+  // dataSync() of a string tensor gives the decoded strings
+  return [...(t.dataSync() as unknown as string[])];
 }
 
 /** One file argument from an element of a names dataset: a string tensor, a string, a Blob or bytes. */

@@ -14,8 +14,8 @@ export type { ColumnArray };
 
 /** One leaf of a slice source: N rows of `rowShape`, stored flat. */
 export interface Column {
-  /** The values, or for a string column the UTF-8 bytes of each string (as tfjs stores them). */
-  readonly data: ColumnArray | readonly Uint8Array[];
+  /** The values; a string column holds strings or their UTF-8 bytes (tf.tensor takes either). */
+  readonly data: ColumnArray | readonly (Uint8Array | string)[];
   readonly dtype: 'float32' | 'int32' | 'bool' | 'string';
   readonly rowShape: readonly number[];
   readonly rowSize: number;
@@ -91,10 +91,10 @@ export function gatherRows(source: SliceSource, rows: ArrayLike<number>): unknow
     const c = columns[leaf as number]!;
     const rs = c.rowSize;
     if (c.dtype === 'string') {
-      const bytes = c.data as readonly Uint8Array[];
-      const out: Uint8Array[] = new Array(n * rs);
+      const bytes = c.data as readonly (Uint8Array | string)[];
+      const out = new Array<Uint8Array | string>(n * rs);
       for (let i = 0, o = 0; i < n; i++) for (let j = 0, s = rows[i]! * rs; j < rs; j++) out[o++] = bytes[s + j]!;
-      return tf.tensor(out, [n, ...c.rowShape], 'string');
+      return tf.tensor(out as Uint8Array[], [n, ...c.rowShape], 'string');
     }
     const data = c.data as ColumnArray;
     return fillNewTensor([n, ...c.rowShape], c.dtype as 'float32' | 'int32' | 'bool', (out) => {

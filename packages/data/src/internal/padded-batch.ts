@@ -39,7 +39,13 @@ function perLeaf<V>(api: string, name: string, spec: unknown, template: unknown,
 export function paddedBatchProducer(
   src: Node,
   n: number,
-  opts: { paddedShapes?: unknown; paddingValues?: unknown; dropRemainder: boolean },
+  opts: {
+    paddedShapes?: unknown;
+    paddingValues?: unknown;
+    dropRemainder: boolean;
+    /** What unknown dims pad to instead of the batch maximum (bucketing's boundary - 1); undeclared: dim 0. */
+    unknownDimFill?: number;
+  },
 ): (ctx: IterContext) => AsyncIterator<unknown> {
   const api = 'Dataset.paddedBatch()';
   const combine = (elements: unknown[]): unknown => {
@@ -57,6 +63,17 @@ export function paddedBatchProducer(
         });
         const rank = ts[0]!.rank;
         const target = Array.from({ length: rank }, (_, d) => Math.max(...ts.map((t) => t.shape[d]!)));
+        const fill = opts.unknownDimFill;
+        if (fill !== undefined) {
+          const dims = declared ? declared.flatMap((d, k) => (d === null || d === -1 ? [k] : [])) : rank > 0 ? [0] : [];
+          for (const k of dims) {
+            if (target[k]! > fill)
+              throw invalidArgument(
+                `${api}: component ${j} has size ${target[k]} in dim ${k}, more than its bucket pads to (${fill}, the bucket boundary - 1). Expected elementLengthFunc to measure that dim.`,
+              );
+            target[k] = fill;
+          }
+        }
         if (declared) {
           if (declared.length !== rank)
             throw invalidArgument(
