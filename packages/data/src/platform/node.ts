@@ -1,5 +1,6 @@
 /** Node defaults: `cache(path)` writes files; a string source is a file path unless it is a URL; globs match files. */
 import { openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CacheStorage } from '../cache-storage.js';
 import { DataError } from '../errors.js';
@@ -38,6 +39,8 @@ export async function openLocalSource(api: string, src: string | URL): Promise<B
     path = fileURLToPath(src);
   } else path = src;
   try {
+    // openAsBlob does not look at the file until it is read: stat it now for a clear NOT_FOUND
+    await stat(path);
     return new File([await openAsBlob(path)], path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
