@@ -17,8 +17,26 @@ export type {
   WindowOptions,
 } from './dataset-types.js';
 export { DataError, OutOfRangeError } from './errors.js';
-export type { Feature, FeatureDtype, FixedLenFeature, SparseValues, VarLenFeature } from './example.js';
-export { encodeExample, fixedLenFeature, parseExample, parseSingleExample, varLenFeature } from './example.js';
+export type {
+  ExampleFeatureSpec,
+  Feature,
+  FeatureDtype,
+  FixedLenFeature,
+  FixedLenSequenceFeature,
+  SerializedRecord,
+  SparseFeature,
+  SparseValues,
+  VarLenFeature,
+} from './example.js';
+export {
+  encodeExample,
+  fixedLenFeature,
+  fixedLenSequenceFeature,
+  parseExample,
+  parseSingleExample,
+  sparseFeature,
+  varLenFeature,
+} from './example.js';
 export type { FixedLengthRecordOptions } from './fixed-length-record.js';
 export { fixedLengthRecordDataset } from './fixed-length-record.js';
 export type { IdxData, IdxDtype } from './idx.js';
@@ -32,5 +50,7 @@ export type { Feed, IterableSource, IteratorState } from './iterator.js';
 export { DatasetIterator, InitializableIterator } from './iterator.js';
 export type { PlaceholderDtype, PlaceholderOptions } from './placeholder.js';
 export { Placeholder, placeholder } from './placeholder.js';
+export type { ParsedSequenceExample, SequenceExampleInput, SequenceExampleSpecs } from './sequence-example.js';
+export { encodeSequenceExample, parseSingleSequenceExample } from './sequence-example.js';
 export type { ByteSource, CompressionType, RecordSources, TFRecordOptions } from './tfrecord.js';
 export { decodeTFRecords, encodeTFRecords, tfRecordDataset } from './tfrecord.js';

@@ -179,7 +179,7 @@ describe('Dataset.listFiles (TF: list_files, glob rules of tf.io.gfile.glob)', (
     expect(e.message).toBe(
       `Dataset.listFiles(): no files matched pattern '${join(root, 'nothing-*')}'. Expected at least one existing file.`,
     );
-    const blob = new Blob([TFR]);
+    const blob = new Blob([TFR as Uint8Array<ArrayBuffer>]);
     const blobs = await collect(Dataset.listFiles([blob], { shuffle: false }));
     expect(blobs).toEqual([blob]);
     expect((await collect(tfRecordDataset(Dataset.listFiles([blob])))).map(dec)).toEqual(RECORDS);
