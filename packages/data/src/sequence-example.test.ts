@@ -224,11 +224,11 @@ describe('FixedLenSequenceFeature and SparseFeature in Examples', () => {
 });
 
 describe('int64 features: exact or an error, never truncated', () => {
-  const parseInt = (values: bigint[]) =>
+  const parseInt64 = (values: bigint[]) =>
     parseSingleExample(Uint8Array.from(ld(1, entry('x', int64List(values)))), { x: varLenFeature('int32') });
 
   it('int32-range values come back exactly, negatives (10-byte varints) included', () => {
-    const got = parseInt([-1n, -2147483648n, 2147483647n, 0n]);
+    const got = parseInt64([-1n, -2147483648n, 2147483647n, 0n]);
     expect((got.x as SparseValues).values.arraySync()).toEqual([-1, -2147483648, 2147483647, 0]);
     tf.dispose([(got.x as SparseValues).indices, (got.x as SparseValues).values]);
   });
@@ -240,7 +240,7 @@ describe('int64 features: exact or an error, never truncated', () => {
       [1700000000000n, '1700000000000'],
       [-(2n ** 63n), '-9223372036854775808'],
     ] as const) {
-      expect(() => parseInt([v])).toThrow(
+      expect(() => parseInt64([v])).toThrow(
         new RegExp(`feature 'x' value ${shown} \\(int64_list index 0\\) does not fit dtype 'int32'`),
       );
     }
