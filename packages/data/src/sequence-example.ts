@@ -171,12 +171,12 @@ export function parseSingleSequenceExample(
         } else {
           const idx: number[] = [];
           const vals: (number | string)[] = [];
-          per.forEach((v, t) =>
+          per.forEach((v, t) => {
             v.forEach((x, j) => {
               idx.push(t, j);
               vals.push(x);
-            }),
-          );
+            });
+          });
           sequences[key] = sparse(idx, 2, vals, spec.dtype, [per.length, Math.max(0, ...per.map((v) => v.length))]);
         }
       }
