@@ -50,6 +50,7 @@ export type { Feed, IterableSource, IteratorState } from './iterator.js';
 export { DatasetIterator, InitializableIterator } from './iterator.js';
 export type { PlaceholderDtype, PlaceholderOptions } from './placeholder.js';
 export { Placeholder, placeholder } from './placeholder.js';
+export { FeedableIterator, Iterator, ReinitializableIterator } from './reinitializable-iterator.js';
 export type { ParsedSequenceExample, SequenceExampleInput, SequenceExampleSpecs } from './sequence-example.js';
 export { encodeSequenceExample, parseSingleSequenceExample } from './sequence-example.js';
 export type { ByteSource, CompressionType, RecordSources, TFRecordOptions } from './tfrecord.js';
