@@ -130,6 +130,13 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     this._options = options;
   }
 
+  /** @internal A dataset of fresh copies of frozen elements (a window), iterable any number of times. */
+  private static ofFrozen<E>(frozen: unknown[]): Dataset<E> {
+    return new Dataset<E>(async function* frozenElements() {
+      for (const f of frozen) yield thaw(f);
+    }, frozen.length);
+  }
+
   /** @internal A new dataset reading from this one. */
   private derive<O>(producer: Producer, size: number | null): Dataset<O> {
     return new Dataset<O>(producer, size, this._placeholders, null, this._options);
@@ -434,10 +441,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    */
   window(size: number, opts: WindowOptions = {}): Dataset<Dataset<T>> {
     const { shift, stride } = windowArgs(size, opts);
-    const make = (frozen: unknown[]) =>
-      new Dataset<T>(async function* windowElements() {
-        for (const f of frozen) yield thaw(f);
-      }, frozen.length);
+    const make = Dataset.ofFrozen<T>;
     return this.derive(windowProducer(this, size, shift, stride, opts.dropRemainder ?? false, make), null);
   }
 
@@ -505,10 +509,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
       keyFunc: opts.keyFunc as (x: unknown) => unknown,
       reduceFunc: opts.reduceFunc as (key: number, w: never) => Dataset<unknown>,
       windowSize,
-      makeWindow: (frozen: unknown[]) =>
-        new Dataset<T>(async function* windowElements() {
-          for (const f of frozen) yield thaw(f);
-        }, frozen.length),
+      makeWindow: Dataset.ofFrozen<T>,
     };
     return this.derive(groupByWindowProducer(this, cfg), null);
   }
@@ -545,10 +546,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
             null,
           );
         },
-        makeWindow: (frozen) =>
-          new Dataset<T>(async function* windowElements() {
-            for (const f of frozen) yield thaw(f);
-          }, frozen.length),
+        makeWindow: Dataset.ofFrozen<T>,
       }),
       null,
     );

@@ -298,3 +298,30 @@ describe('getSingleElement and withOptions', () => {
     );
   });
 });
+
+describe('leaving early releases what the new stages hold', () => {
+  it('break out of scan, groupByWindow, bucketing, sampling, choosing and ignoreErrors leaks nothing', async () => {
+    const tensors = () => Dataset.range(20).map((x) => tf.fill([1 + (x % 3)], x));
+    const pipelines: AsyncIterable<unknown>[] = [
+      tensors().scan(tf.zeros([1]), (s, x) => [tf.add(s, tf.sum(x)), x]),
+      tensors().groupByWindow({ keyFunc: (x) => x.shape[0]!, reduceFunc: (_k, w) => w.paddedBatch(2), windowSize: 2 }),
+      tensors().bucketBySequenceLength({
+        elementLengthFunc: (x) => x.shape[0]!,
+        bucketBoundaries: [2],
+        bucketBatchSizes: [2, 2],
+      }),
+      Dataset.sampleFromDatasets([tensors(), tensors()], { seed: 1 }),
+      Dataset.chooseFromDatasets([tensors(), tensors()], Dataset.range(2).repeat()),
+      tensors().prefetch(3).ignoreErrors(),
+    ];
+    for (const ds of pipelines) {
+      await expectNoLeaks(async () => {
+        let n = 0;
+        for await (const x of ds) {
+          tf.dispose(x as tf.TensorContainer);
+          if (++n === 3) break;
+        }
+      });
+    }
+  });
+});
