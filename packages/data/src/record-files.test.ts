@@ -185,3 +185,16 @@ describe('Dataset.listFiles (TF: list_files, glob rules of tf.io.gfile.glob)', (
     expect((await collect(tfRecordDataset(Dataset.listFiles([blob])))).map(dec)).toEqual(RECORDS);
   });
 });
+
+describe('the browser platform (no file system)', () => {
+  it('listFiles passes URLs through and refuses a wildcard pattern with a fix; strings are never read as paths', async () => {
+    const browser = await import('./platform/browser.js');
+    expect(await browser.matchFiles('https://example.com/data/train-0.tfrecord?sig=a')).toEqual([
+      'https://example.com/data/train-0.tfrecord?sig=a',
+    ]);
+    await expect(browser.matchFiles('data/train-*.tfrecord')).rejects.toThrow(
+      /^Dataset\.listFiles\(\): cannot glob 'data\/train-\*\.tfrecord' in the browser \(it has no file system\)\. Expected a list of URLs or Blobs\/Files/,
+    );
+    expect(await browser.openLocalSource('tfRecordDataset()', 'a.tfrecord')).toBeNull();
+  });
+});

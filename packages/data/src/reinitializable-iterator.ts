@@ -48,6 +48,18 @@ function checkStructure(api: string, structure: unknown, x: unknown): void {
   walk(structure, x, '');
 }
 
+/** `x` when it matches `structure` (or there is none); otherwise `x` is disposed and the mismatch thrown. */
+function conforming<T>(api: string, structure: unknown, x: T): T {
+  if (structure === undefined) return x;
+  try {
+    checkStructure(api, structure, x);
+  } catch (e) {
+    disposeElement(x);
+    throw e;
+  }
+  return x;
+}
+
 /**
  * An iterator switched between datasets of one structure (TF 1.x's `Iterator.from_structure`): each
  * `makeInitializer(ds)` returns the function that (re)starts it on `ds`, as TF's initializer ops do.
@@ -94,15 +106,7 @@ export class ReinitializableIterator<T> {
       );
     }
     const x = await this.current.getNext();
-    if (this.structure !== undefined) {
-      try {
-        checkStructure(api, this.structure, x);
-      } catch (e) {
-        disposeElement(x);
-        throw e;
-      }
-    }
-    return x;
+    return conforming(api, this.structure, x);
   }
 
   /** Closes the current dataset's iteration (releases what it holds). */
@@ -145,15 +149,7 @@ export class FeedableIterator<T> {
       if (e instanceof OutOfRangeError) throw new OutOfRangeError(`${api}: iterator '${handle}' is at its end.`);
       throw e;
     }
-    if (this.structure !== undefined) {
-      try {
-        checkStructure(api, this.structure, x);
-      } catch (e) {
-        disposeElement(x);
-        throw e;
-      }
-    }
-    return x;
+    return conforming(api, this.structure, x);
   }
 }
 
