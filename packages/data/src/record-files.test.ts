@@ -65,6 +65,14 @@ describe('TFRecord compression (TF_RECORD options: "", GZIP, ZLIB)', () => {
     const z = deflateSync(TFR);
     const asNone = await rejection(collect(tfRecordDataset(z, { compressionType: '' })));
     expect(asNone.code).toBe('DATA_LOSS');
+    expect(asNone.message).toMatch(
+      /record 0 at byte offset 0.* The data starts with a zlib header: pass \{ compressionType: 'ZLIB' \}\.$/,
+    );
+    const asDefault = await rejection(collect(tfRecordDataset(z)));
+    expect(asDefault.message).toMatch(/pass \{ compressionType: 'ZLIB' \}\.$/);
+    const plainCorrupt = TFR.slice();
+    plainCorrupt[20] = plainCorrupt[20]! ^ 1;
+    expect((await rejection(collect(tfRecordDataset(plainCorrupt)))).message).not.toMatch(/zlib/);
     const asGzip = await rejection(collect(tfRecordDataset(z, { compressionType: 'GZIP' })));
     expect(asGzip.message).toMatch(/is not a valid gzip stream/);
     const plainAsZlib = await rejection(collect(tfRecordDataset(TFR, { compressionType: 'ZLIB' })));

@@ -28,8 +28,13 @@ export function* decodeTFRecords(bytes: Uint8Array, name = 'input'): Generator<U
 }
 
 /** io's framing error as this package's `DataError` (code `DATA_LOSS`, same message); anything else unchanged. */
-function dataLoss(e: unknown): unknown {
-  return e instanceof TFRecordCorruptError ? new DataError('DATA_LOSS', e.message, { cause: e }) : e;
+function dataLoss(e: unknown, hint = ''): unknown {
+  return e instanceof TFRecordCorruptError ? new DataError('DATA_LOSS', e.message + hint, { cause: e }) : e;
+}
+
+/** An RFC 1950 header: deflate (CM 8) with a window of at most 32 KiB, and a check that makes the pair divisible by 31. */
+function looksZlib(b: Uint8Array): boolean {
+  return b.length >= 2 && (b[0]! & 0x0f) === 8 && b[0]! >> 4 <= 7 && ((b[0]! << 8) | b[1]!) % 31 === 0;
 }
 
 /** TF's `compression_type`: `''` (none), `'GZIP'` or `'ZLIB'`. */
@@ -76,14 +81,18 @@ export function tfRecordDataset(sources: RecordSources, opts: TFRecordOptions = 
     async function* records(ctx) {
       for await (const src of names(ctx)) {
         const framer = new TFRecordFramer(api, sourceName(src));
+        let head: Uint8Array | null = null;
         try {
           for await (const chunk of byteChunks(api, src, mode)) {
+            head ??= chunk;
             framer.feed(chunk);
             for (let rec = framer.next(); rec !== null; rec = framer.next()) yield rec;
           }
           framer.end();
         } catch (e) {
-          throw dataLoss(e);
+          // a ZLIB file read as uncompressed fails its first CRC: say what it most likely is
+          const hint = mode !== 'zlib' && mode !== 'gzip' && head !== null && looksZlib(head);
+          throw dataLoss(e, hint ? " The data starts with a zlib header: pass { compressionType: 'ZLIB' }." : '');
         }
       }
     },
