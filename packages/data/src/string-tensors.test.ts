@@ -74,4 +74,48 @@ describe('string tensors through the pipeline (tf.data keeps tf.string everywher
       /'files' is declared string but was fed float32 values/,
     );
   });
+
+  it('paddedBatch and bucketBySequenceLength pad string sequences with "" (or a string paddingValue)', async () => {
+    const sentences = [['the', 'cat'], ['a'], ['dogs', 'bark', 'loud'], ['hi']];
+    const tokens = () => Dataset.fromGenerator(() => sentences.map((w) => tf.tensor1d(w, 'string')).values());
+    expect(await outputs(tokens().paddedBatch(2))).toEqual([
+      [
+        ['the', 'cat'],
+        ['a', ''],
+      ],
+      [
+        ['dogs', 'bark', 'loud'],
+        ['hi', '', ''],
+      ],
+    ]);
+    const grid = Dataset.fromGenerator(() =>
+      [tf.tensor2d([['a']], [1, 1], 'string'), tf.tensor2d([['b', 'c']], [1, 2], 'string')].values(),
+    );
+    expect(await outputs(grid.paddedBatch(2, { paddedShapes: [2, 3], paddingValues: '<pad>' }))).toEqual([
+      [
+        [
+          ['a', '<pad>', '<pad>'],
+          ['<pad>', '<pad>', '<pad>'],
+        ],
+        [
+          ['b', 'c', '<pad>'],
+          ['<pad>', '<pad>', '<pad>'],
+        ],
+      ],
+    ]);
+    const buckets = tokens().bucketBySequenceLength({
+      elementLengthFunc: (x) => x.shape[0]!,
+      bucketBoundaries: [2],
+      bucketBatchSizes: [2, 2],
+      padToBucketBoundary: true,
+    });
+    // bucket 1 (length >= 2, the last: padded to its batch maximum) fills first
+    expect(await outputs(buckets)).toEqual([
+      [
+        ['the', 'cat', ''],
+        ['dogs', 'bark', 'loud'],
+      ],
+      [['a'], ['hi']],
+    ]);
+  });
 });

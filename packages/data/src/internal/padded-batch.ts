@@ -36,6 +36,20 @@ function perLeaf<V>(api: string, name: string, spec: unknown, template: unknown,
   return flat as V[];
 }
 
+/** The values of string tensor `t` padded at the end of every dim to `target` with `fill`, row-major. */
+function padStrings(t: tf.Tensor, target: readonly number[], fill: string): string[] {
+  const src = t.dataSync() as unknown as string[];
+  const out = new Array<string>(tf.util.sizeFromShape([...target])).fill(fill);
+  const srcStrides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const dstStrides = target.map((_, d) => target.slice(d + 1).reduce((a, b) => a * b, 1));
+  for (let i = 0; i < src.length; i++) {
+    let o = 0;
+    for (let d = 0; d < t.rank; d++) o += (Math.floor(i / srcStrides[d]!) % t.shape[d]!) * dstStrides[d]!;
+    out[o] = src[i]!;
+  }
+  return out;
+}
+
 export function paddedBatchProducer(
   src: Node,
   n: number,
@@ -89,8 +103,16 @@ export function paddedBatchProducer(
             }
           });
         }
-        const padded = ts.map((t) => {
+        for (const t of ts) {
           if (t.rank !== rank) throw invalidArgument(`${api}: component ${j} mixes ranks ${rank} and ${t.rank}.`);
+        }
+        // tf.pad is numeric only: strings are padded here (with '' unless a string paddingValue is given)
+        if (ts[0]!.dtype === 'string') {
+          const fill = typeof values[j] === 'string' ? (values[j] as unknown as string) : '';
+          const flat = ts.flatMap((t) => padStrings(t, target, fill));
+          return tf.tensor(flat, [ts.length, ...target], 'string');
+        }
+        const padded = ts.map((t) => {
           return tf.pad(
             t,
             target.map((s, d) => [0, s - t.shape[d]!] as [number, number]),
