@@ -53,6 +53,14 @@ describe('string tensors through the pipeline (tf.data keeps tf.string everywher
     expect([...batch!.id].sort()).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('cache() replays string elements', async () => {
+    const ds = Dataset.fromTensorSlices({ s: ['x', 'ÿ'] })
+      .map(({ s }) => ({ s }))
+      .cache();
+    expect(await outputs(ds)).toEqual([{ s: 'x' }, { s: 'ÿ' }]);
+    expect(await outputs(ds)).toEqual([{ s: 'x' }, { s: 'ÿ' }]);
+  });
+
   it('batch() stacks string tensors that map produced, and unbatch() splits them', async () => {
     const ds = Dataset.range(3)
       .map((i) => tf.tensor(['x', 'y', 'z'][i]!))
