@@ -653,7 +653,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const records = tfRecordDataset(Dataset.listFiles('data/train-*.tfrecord', { seed: 1 }));
    */
   static listFiles(
-    pattern: string | Blob | readonly (string | Blob)[],
+    pattern: string | Blob | tf.Tensor | readonly (string | Blob)[],
     opts: ListFilesOptions = {},
   ): Dataset<tf.Tensor | Blob> {
     const names = new Dataset<tf.Tensor | Blob>(listFilesProducer('Dataset.listFiles()', pattern), null);

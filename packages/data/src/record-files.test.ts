@@ -167,6 +167,12 @@ describe('Dataset.listFiles (TF: list_files, glob rules of tf.io.gfile.glob)', (
     expect(await names(join(root, '[t]e*'))).toEqual([join(root, 'test-0.tfrecord')]);
     expect(await names(join(root, '*', 'train-*'))).toEqual([join(root, 'sub', 'train-2.tfrecord')]);
     expect(await names(join(root, '*'))).not.toContain(join(root, '.hidden'));
+    const patterns = tf.tensor1d([join(root, 'test-*'), join(root, 'sub', '*')], 'string');
+    expect(await collectPlain(Dataset.listFiles(patterns, { shuffle: false }))).toEqual([
+      join(root, 'test-0.tfrecord'),
+      join(root, 'sub', 'train-2.tfrecord'),
+    ]);
+    patterns.dispose();
   });
 
   it('shuffles with a seed (same seed, same order; all files once) and feeds tfRecordDataset', async () => {

@@ -6,14 +6,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { matchFiles } from '#data-platform';
 import { DataError, invalidArgument } from '../errors.js';
+import { stringsOf } from './filenames.js';
 import type { IterContext } from './node.js';
 
 /** The producer of the matching names: scalar string tensors for matched paths, Blobs as given. */
 export function listFilesProducer(
   api: string,
-  pattern: string | Blob | readonly (string | Blob)[],
+  pattern: string | Blob | tf.Tensor | readonly (string | Blob)[],
 ): (ctx: IterContext) => AsyncGenerator<tf.Tensor | Blob> {
-  const patterns: readonly unknown[] = Array.isArray(pattern) ? [...pattern] : [pattern];
+  // a string tensor of patterns (TF's file_pattern may be one) is read now; the caller keeps it
+  const patterns: readonly unknown[] =
+    pattern instanceof tf.Tensor ? stringsOf(api, pattern) : Array.isArray(pattern) ? [...pattern] : [pattern];
   for (const p of patterns) {
     if (typeof p !== 'string' && !(typeof Blob !== 'undefined' && p instanceof Blob)) {
       throw invalidArgument(
