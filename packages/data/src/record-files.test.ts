@@ -169,8 +169,8 @@ describe('Dataset.listFiles (TF: list_files, glob rules of tf.io.gfile.glob)', (
     expect(await names(join(root, '*'))).not.toContain(join(root, '.hidden'));
     const patterns = tf.tensor1d([join(root, 'test-*'), join(root, 'sub', '*')], 'string');
     expect(await collectPlain(Dataset.listFiles(patterns, { shuffle: false }))).toEqual([
-      join(root, 'test-0.tfrecord'),
       join(root, 'sub', 'train-2.tfrecord'),
+      join(root, 'test-0.tfrecord'),
     ]);
     patterns.dispose();
   });

@@ -25,11 +25,14 @@ export function listFilesProducer(
     }
   }
   return async function* listFiles() {
-    const found: (string | Blob)[] = [];
+    const names: string[] = [];
+    const blobs: Blob[] = [];
     for (const p of patterns as (string | Blob)[]) {
-      if (typeof p === 'string') found.push(...(await matchFiles(p)));
-      else found.push(p);
+      if (typeof p === 'string') names.push(...(await matchFiles(p)));
+      else blobs.push(p);
     }
+    // as TF's MatchingFiles: one sorted list of every pattern's matches (Blobs follow, in the order given)
+    const found: (string | Blob)[] = [...names.sort(), ...blobs];
     if (found.length === 0) {
       throw new DataError(
         'NOT_FOUND',
