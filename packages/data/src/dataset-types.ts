@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CacheStorage } from './cache-storage.js';
+import type { Dataset } from './dataset.js';
 import type { NumericArray } from './internal/slice-source.js';
 import type { Placeholder } from './placeholder.js';
 
@@ -71,7 +72,7 @@ export interface GeneratorOptions {
 }
 
 /** A leaf `fromTensorSlices` slices along dim 0. */
-export type SliceLeaf = tf.Tensor | NumericArray | readonly number[] | Placeholder;
+export type SliceLeaf = tf.Tensor | NumericArray | readonly number[] | readonly string[] | Placeholder;
 
 /** The input of `fromTensorSlices`: a leaf, or a nested object / array (tuple) of leaves. */
 export type SliceInput = SliceLeaf | readonly SliceInput[] | { readonly [key: string]: SliceInput };
@@ -106,4 +107,78 @@ export interface ShuffleOptions {
   readonly seed?: number;
   /** Draw a new order every iteration (each epoch under `repeat()`, each new iterator). Default true. */
   readonly reshuffleEachIteration?: boolean;
+}
+
+/** What {@link Dataset.scan}'s function returns: `[newState, output]`. */
+export type ScanResult<S, O> = readonly [S, O];
+
+/** Options of {@link Dataset.groupByWindow}: a constant `windowSize` or a per-key `windowSizeFunc`. */
+export type GroupByWindowOptions<T, O> = {
+  /** The key of an element: an integer or a scalar int tensor (TF's int64 key). */
+  readonly keyFunc: (x: T) => number | tf.Tensor;
+  /** Turns a key and a window (a Dataset of up to the window size elements with that key) into a dataset. */
+  readonly reduceFunc: (key: number, window: Dataset<T>) => Dataset<O>;
+} & (
+  | { readonly windowSize: number; readonly windowSizeFunc?: undefined }
+  | { readonly windowSizeFunc: (key: number) => number | tf.Tensor; readonly windowSize?: undefined }
+);
+
+/** Options of {@link Dataset.bucketBySequenceLength}. */
+export interface BucketBySequenceLengthOptions<T> {
+  /** The length of an element (an integer or a scalar int tensor); it picks the bucket. */
+  readonly elementLengthFunc: (x: T) => number | tf.Tensor;
+  /** Increasing upper length boundaries: bucket i holds lengths in [boundaries[i-1], boundaries[i]). */
+  readonly bucketBoundaries: readonly number[];
+  /** The batch size of each bucket: one more entry than `bucketBoundaries`. */
+  readonly bucketBatchSizes: readonly number[];
+  /** As in `paddedBatch`; `null`/-1 dims pad to the batch maximum (or the bucket boundary - 1, see below). */
+  readonly paddedShapes?: unknown;
+  /** As in `paddedBatch` (default 0). */
+  readonly paddingValues?: unknown;
+  /**
+   * Pad the unknown dims to the bucket's boundary - 1 instead of the batch maximum (the last bucket, which has no
+   * upper boundary, still pads to its batch maximum). Without `paddedShapes`, the unknown dim of each component is
+   * dim 0 (the sequence axis).
+   */
+  readonly padToBucketBoundary?: boolean;
+  /** Batch without padding (every element of a bucket must then have the same shape). */
+  readonly noPadding?: boolean;
+  /** Drop each bucket's last, smaller batch. */
+  readonly dropRemainder?: boolean;
+}
+
+/** Options of {@link Dataset.sampleFromDatasets}. */
+export interface SampleFromDatasetsOptions {
+  /** Relative probability of each dataset (default: equal). Non-negative, not all zero. */
+  readonly weights?: readonly number[];
+  /** Seed for a reproducible draw (a fresh draw sequence every iteration). Default: random. */
+  readonly seed?: number;
+  /** End as soon as the drawn dataset is empty (default false: keep drawing from the others, as TF 1.x). */
+  readonly stopOnEmptyDataset?: boolean;
+}
+
+/** Options of {@link Dataset.chooseFromDatasets}. */
+export interface ChooseFromDatasetsOptions {
+  /** End as soon as the chosen dataset is empty (default false: skip it, as TF 1.x). */
+  readonly stopOnEmptyDataset?: boolean;
+}
+
+/** Options of {@link Dataset.ignoreErrors}. */
+export interface IgnoreErrorsOptions {
+  /** Called with each error that was ignored (TF's `log_warning`), e.g. `(e) => console.warn(e)`. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Options of {@link Dataset.listFiles}. */
+export interface ListFilesOptions {
+  /** Shuffle the file names (default true, as in TF); sorted otherwise. */
+  readonly shuffle?: boolean;
+  /** Seed of the shuffle. */
+  readonly seed?: number;
+}
+
+/** tf.data.Options that this library honours, set with {@link Dataset.withOptions}. */
+export interface DatasetOptions {
+  /** The default `deterministic` of parallel `map` and `interleave` stages that do not set it (default true). */
+  readonly deterministic?: boolean;
 }

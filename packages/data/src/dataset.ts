@@ -4,16 +4,24 @@
  * argument checks (internal/arguments.ts) or iterator bookkeeping (iterator.ts).
  */
 
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { defaultCacheStorage } from '#data-platform';
 import type {
   Batched,
   BatchOptions,
+  BucketBySequenceLengthOptions,
   CacheOptions,
+  ChooseFromDatasetsOptions,
+  DatasetOptions,
   GeneratorOptions,
+  GroupByWindowOptions,
+  IgnoreErrorsOptions,
   InterleaveOptions,
+  ListFilesOptions,
   MapOptions,
   PaddedBatchOptions,
+  SampleFromDatasetsOptions,
+  ScanResult,
   ShuffleOptions,
   Sliced,
   SliceInput,
@@ -21,13 +29,18 @@ import type {
 } from './dataset-types.js';
 import { invalidArgument } from './errors.js';
 import {
+  bucketArgs,
   checkCachePath,
   checkCount,
+  checkDatasets,
   checkFunction,
+  checkOptions,
   checkShard,
   checkVectorizable,
+  groupByWindowArgs,
   interleaveArgs,
   rangeBounds,
+  sampleArgs,
   shuffleConfig,
   windowArgs,
 } from './internal/arguments.js';
@@ -41,7 +54,10 @@ import {
 } from './internal/basic.js';
 import { cacheProducer } from './internal/cache.js';
 import { batchedSize, repeatedSize, shardedSize, skippedSize, takenSize } from './internal/cardinality.js';
+import { listFilesProducer } from './internal/files.js';
 import { freeze, thaw } from './internal/freeze.js';
+import { bucketOf, groupByWindowProducer, scanProducer, uniqueProducer } from './internal/grouping.js';
+import { materialize } from './internal/lazy.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
 import { paddedBatchProducer } from './internal/padded-batch.js';
 import { parallelInterleaveProducer } from './internal/parallel-interleave.js';
@@ -59,13 +75,16 @@ import {
   takePlan,
   viewPlan,
 } from './internal/row-cursor.js';
+import { chooseProducer, sampleProducer } from './internal/sampling.js';
 import { shuffleProducer } from './internal/shuffle.js';
 import { type FeedValue, SliceSourceBuilder } from './internal/slice-source.js';
 import { concatenateProducer, generatorProducer, rangeProducer, rangeSize, zipProducer } from './internal/sources.js';
+import { disposeElement } from './internal/structure.js';
 import {
   enumerateProducer,
   filterProducer,
   flatMapProducer,
+  ignoreErrorsProducer,
   interleaveProducer,
   parallelMapProducer,
   shardProducer,
@@ -93,6 +112,8 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   readonly _rows: RowPlan | null;
   /** @internal The placeholders this pipeline reads (fed by `initialize()`). */
   readonly _placeholders: readonly Placeholder[];
+  /** @internal The options set with `withOptions()` here or upstream. */
+  readonly _options: DatasetOptions;
 
   /** @internal Use the static factories (`fromTensorSlices`, ...) instead. */
   constructor(
@@ -100,21 +121,30 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     size: number | null,
     placeholders: readonly Placeholder[] = [],
     rows: RowPlan | null = null,
+    options: DatasetOptions = {},
   ) {
     this.producer = producer;
     this.size = size;
     this._placeholders = placeholders;
     this._rows = rows;
+    this._options = options;
+  }
+
+  /** @internal A dataset of fresh copies of frozen elements (a window), iterable any number of times. */
+  private static ofFrozen<E>(frozen: unknown[]): Dataset<E> {
+    return new Dataset<E>(async function* frozenElements() {
+      for (const f of frozen) yield thaw(f);
+    }, frozen.length);
   }
 
   /** @internal A new dataset reading from this one. */
   private derive<O>(producer: Producer, size: number | null): Dataset<O> {
-    return new Dataset<O>(producer, size, this._placeholders);
+    return new Dataset<O>(producer, size, this._placeholders, null, this._options);
   }
 
   /** @internal A new row-plan dataset reading from this one. */
   private deriveRows<O>(plan: RowPlan, size: number | null): Dataset<O> {
-    return new Dataset<O>(rowsProducer(plan), size, this._placeholders, plan);
+    return new Dataset<O>(rowsProducer(plan), size, this._placeholders, plan, this._options);
   }
 
   /** @internal Produces this dataset's (possibly lazy) elements for one iteration. */
@@ -124,7 +154,9 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
 
   /** @internal A fresh iteration context; `serial` is fixed when restoring a saved position. */
   _newContext(feed: ReadonlyMap<string, FeedValue> | null, serial?: number): IterContext {
-    return { feed, serial: serial ?? this.iterators++, counters: new Map() };
+    const ctx = { feed, serial: serial ?? this.iterators++, counters: new Map() };
+    const det = this._options.deterministic;
+    return det === undefined ? ctx : { ...ctx, deterministic: det };
   }
 
   /**
@@ -157,7 +189,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
       if (this._rows) return this.deriveRows(viewPlan(this._rows, withVectorizedMap(f)), this.size);
     }
     if (par === 1) return this.derive(mapProducer(this, f), this.size);
-    return this.derive(parallelMapProducer(this, f, par, opts.deterministic ?? true), this.size);
+    return this.derive(parallelMapProducer(this, f, par, opts.deterministic), this.size);
   }
 
   /**
@@ -338,8 +370,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     checkCount('Dataset.interleave()', 'numParallelCalls', par, 1);
     const f = fn as (x: unknown) => Dataset<unknown>;
     if (par > 1 || opts.deterministic === false) {
-      const det = opts.deterministic ?? true;
-      return this.derive(parallelInterleaveProducer(this, f, cycle, block, par, det), null);
+      return this.derive(parallelInterleaveProducer(this, f, cycle, block, par, opts.deterministic), null);
     }
     return this.derive(interleaveProducer(this, f, cycle, block), null);
   }
@@ -410,10 +441,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    */
   window(size: number, opts: WindowOptions = {}): Dataset<Dataset<T>> {
     const { shift, stride } = windowArgs(size, opts);
-    const make = (frozen: unknown[]) =>
-      new Dataset<T>(async function* windowElements() {
-        for (const f of frozen) yield thaw(f);
-      }, frozen.length);
+    const make = Dataset.ofFrozen<T>;
     return this.derive(windowProducer(this, size, shift, stride, opts.dropRemainder ?? false, make), null);
   }
 
@@ -444,6 +472,192 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    */
   reduce<S>(initial: S, fn: (state: S, x: T) => S): Promise<S> {
     return reduceElements(this, initial, fn);
+  }
+
+  /**
+   * A running state: `fn(state, x)` returns `[newState, output]`; the outputs form the new dataset (TF's `scan`).
+   * Each iteration starts again from `initialState` (its tensors are copied, never disposed).
+   * @example
+   *   Dataset.range(10).scan(0, (s, x) => [s + x, s + x]); // 0, 1, 3, 6, 10, 15, 21, 28, 36, 45
+   */
+  scan<S, O>(initialState: S, fn: (state: S, x: T) => ScanResult<S, O>): Dataset<O> {
+    checkFunction('Dataset.scan()', fn);
+    return this.derive(scanProducer(this, initialState, fn as (s: unknown, x: unknown) => unknown), this.size);
+  }
+
+  /**
+   * Each distinct element once, in order of first occurrence (elements: scalar int32/string tensors, numbers or strings).
+   * @example
+   *   Dataset.fromTensorSlices(new Int32Array([1, 37, 2, 37, 2, 1])).unique(); // 1, 37, 2
+   */
+  unique(): Dataset<T> {
+    return this.derive(uniqueProducer(this), null);
+  }
+
+  /**
+   * Groups elements by `keyFunc` into windows of up to `windowSize` (or `windowSizeFunc(key)`) and replaces each
+   * window by the dataset `reduceFunc(key, window)` returns; partial windows are reduced at the end, by ascending key.
+   * @example
+   *   Dataset.range(10).groupByWindow({ keyFunc: (x) => x % 2, reduceFunc: (_k, w) => w.batch(5), windowSize: 5 });
+   *   // [0, 2, 4, 6, 8], [1, 3, 5, 7, 9]
+   */
+  groupByWindow<O>(opts: GroupByWindowOptions<T, O>): Dataset<O> {
+    const api = 'Dataset.groupByWindow()';
+    const windowSize = groupByWindowArgs(api, opts);
+    const cfg = {
+      api,
+      keyFunc: opts.keyFunc as (x: unknown) => unknown,
+      reduceFunc: opts.reduceFunc as (key: number, w: never) => Dataset<unknown>,
+      windowSize,
+      makeWindow: Dataset.ofFrozen<T>,
+    };
+    return this.derive(groupByWindowProducer(this, cfg), null);
+  }
+
+  /**
+   * Buckets elements by length and pads and batches each bucket (TF's `bucket_by_sequence_length`).
+   * @example
+   *   seqs.bucketBySequenceLength({ elementLengthFunc: (x) => x.shape[0], bucketBoundaries: [3, 5], bucketBatchSizes: [2, 2, 2] });
+   */
+  bucketBySequenceLength(opts: BucketBySequenceLengthOptions<T>): Dataset<Batched<T>> {
+    const api = 'Dataset.bucketBySequenceLength()';
+    const { boundaries, sizes } = bucketArgs(api, opts);
+    const lengthOf = opts.elementLengthFunc as (x: unknown) => unknown;
+    return this.derive(
+      groupByWindowProducer(this, {
+        api,
+        keyFunc: (x) => {
+          const n = lengthOf(x);
+          const len = n instanceof tf.Tensor ? n.dataSync()[0]! : n;
+          return typeof len === 'number' ? bucketOf(len, boundaries) : len;
+        },
+        windowSize: (key) => sizes[key]!,
+        reduceFunc: (key, w: never) => {
+          const win = w as Dataset<T>;
+          if (opts.noPadding) return win.batch(sizes[key]!, { dropRemainder: opts.dropRemainder ?? false });
+          const fill = opts.padToBucketBoundary && key < boundaries.length ? boundaries[key]! - 1 : undefined;
+          return win.derive(
+            paddedBatchProducer(win, sizes[key]!, {
+              paddedShapes: opts.paddedShapes,
+              paddingValues: opts.paddingValues,
+              dropRemainder: opts.dropRemainder ?? false,
+              unknownDimFill: fill,
+            }),
+            null,
+          );
+        },
+        makeWindow: Dataset.ofFrozen<T>,
+      }),
+      null,
+    );
+  }
+
+  /**
+   * Mixes `datasets` by drawing each next element's source at random with `weights` (TF's `sample_from_datasets`).
+   * An exhausted dataset is skipped and the weights of the others renormalized, unless `stopOnEmptyDataset`.
+   * @example
+   *   const mixed = Dataset.sampleFromDatasets([positives, negatives], { weights: [0.5, 0.5], seed: 1 });
+   */
+  static sampleFromDatasets<E>(datasets: readonly Dataset<E>[], opts: SampleFromDatasetsOptions = {}): Dataset<E> {
+    const api = 'Dataset.sampleFromDatasets()';
+    checkDatasets(api, datasets);
+    const { weights, seed } = sampleArgs(api, datasets.length, opts);
+    const producer = sampleProducer(datasets, weights, seed, opts.stopOnEmptyDataset ?? false);
+    return new Dataset<E>(
+      producer,
+      null,
+      datasets.flatMap((d) => d._placeholders),
+    );
+  }
+
+  /**
+   * Element i comes from `datasets[c]` where c is element i of `choiceDataset` (TF's `choose_from_datasets`).
+   * @example
+   *   Dataset.chooseFromDatasets([a, b, c], Dataset.range(3).repeat(3)); // a0, b0, c0, a1, b1, c1, ...
+   */
+  static chooseFromDatasets<E>(
+    datasets: readonly Dataset<E>[],
+    choiceDataset: Dataset<number | tf.Tensor>,
+    opts: ChooseFromDatasetsOptions = {},
+  ): Dataset<E> {
+    const api = 'Dataset.chooseFromDatasets()';
+    checkDatasets(api, datasets);
+    if (!(choiceDataset instanceof Dataset)) {
+      throw invalidArgument(
+        `${api}: expected choiceDataset to be a Dataset of indices. Received ${typeof choiceDataset}.`,
+      );
+    }
+    const producer = chooseProducer(datasets, choiceDataset, opts.stopOnEmptyDataset ?? false);
+    return new Dataset<E>(
+      producer,
+      null,
+      [...datasets, choiceDataset].flatMap((d) => d._placeholders),
+    );
+  }
+
+  /**
+   * Drops the elements whose function (`map`, `filter`, ...) throws instead of failing the iteration; an error
+   * that ends the input itself (a corrupt file) ends this dataset. `onError` sees every ignored error.
+   * @example
+   *   Dataset.fromTensorSlices([1, 2, 0, 4]).map(checkedReciprocal).ignoreErrors(); // 1, 0.5, 0.25
+   */
+  ignoreErrors(opts: IgnoreErrorsOptions = {}): Dataset<T> {
+    if (opts.onError !== undefined) checkFunction('Dataset.ignoreErrors()', opts.onError, 'onError to be a function');
+    return this.derive(ignoreErrorsProducer(this, opts.onError), null);
+  }
+
+  /**
+   * The only element of a one-element dataset; an empty dataset or one with more elements is an error.
+   * @example
+   *   const { x, y } = await Dataset.fromTensors({ x, y }).getSingleElement();
+   */
+  async getSingleElement(): Promise<T> {
+    const api = 'Dataset.getSingleElement()';
+    const it = this._iterate(this._newContext(null));
+    try {
+      const first = await it.next();
+      if (first.done) throw invalidArgument(`${api}: the dataset is empty. Expected exactly one element.`);
+      const x = materialize(first.value) as T;
+      const second = await it.next();
+      if (!second.done) {
+        disposeElement(second.value);
+        disposeElement(x);
+        throw invalidArgument(`${api}: the dataset has more than one element. Expected exactly one (take(1) first?).`);
+      }
+      return x;
+    } finally {
+      await it.return?.();
+    }
+  }
+
+  /**
+   * This dataset with `options` merged into those set upstream (TF's `with_options`); unknown keys are an error.
+   * @example
+   *   const fast = ds.map(decode, { numParallelCalls: Dataset.AUTOTUNE }).withOptions({ deterministic: false });
+   */
+  withOptions(options: DatasetOptions): Dataset<T> {
+    checkOptions('Dataset.withOptions()', options);
+    return new Dataset<T>(this.producer, this.size, this._placeholders, this._rows, { ...this._options, ...options });
+  }
+
+  /** The options set with `withOptions()` on this dataset or upstream. */
+  options(): DatasetOptions {
+    return { ...this._options };
+  }
+
+  /**
+   * The file names matching `pattern` (TF's `list_files`): in Node a glob (`*`, `?`, `[...]` within a path segment),
+   * as scalar string tensors; in the browser, pass the URLs or Blobs/Files themselves. Shuffled unless
+   * `shuffle: false` (then sorted); no match is an error when iterated.
+   * @example
+   *   const records = tfRecordDataset(Dataset.listFiles('data/train-*.tfrecord', { seed: 1 }));
+   */
+  static listFiles(
+    pattern: string | Blob | tf.Tensor | readonly (string | Blob)[],
+    opts: ListFilesOptions = {},
+  ): Dataset<tf.Tensor | Blob> {
+    const names = new Dataset<tf.Tensor | Blob>(listFilesProducer('Dataset.listFiles()', pattern), null);
+    return (opts.shuffle ?? true) ? names.shuffle(2 ** 31 - 1, { seed: opts.seed }) : names;
   }
 
   /**

@@ -17,8 +17,28 @@ export type {
   WindowOptions,
 } from './dataset-types.js';
 export { DataError, OutOfRangeError } from './errors.js';
-export type { Feature, FeatureDtype, FixedLenFeature, SparseValues, VarLenFeature } from './example.js';
-export { encodeExample, fixedLenFeature, parseExample, parseSingleExample, varLenFeature } from './example.js';
+export type {
+  ExampleFeatureSpec,
+  Feature,
+  FeatureDtype,
+  FixedLenFeature,
+  FixedLenSequenceFeature,
+  SerializedRecord,
+  SparseFeature,
+  SparseValues,
+  VarLenFeature,
+} from './example.js';
+export {
+  encodeExample,
+  fixedLenFeature,
+  fixedLenSequenceFeature,
+  parseExample,
+  parseSingleExample,
+  sparseFeature,
+  varLenFeature,
+} from './example.js';
+export type { FixedLengthRecordOptions } from './fixed-length-record.js';
+export { fixedLengthRecordDataset } from './fixed-length-record.js';
 export type { IdxData, IdxDtype } from './idx.js';
 export { decodeIdx, parseIdx } from './idx.js';
 export type { IndexedDbCacheOptions } from './indexed-db-cache-storage.js';
@@ -32,5 +52,8 @@ export type { CsvBatch, CsvColumnDefault, CsvDtype, MakeCsvDatasetOptions } from
 export { makeCsvDataset } from './make-csv-dataset.js';
 export type { PlaceholderDtype, PlaceholderOptions } from './placeholder.js';
 export { Placeholder, placeholder } from './placeholder.js';
-export type { ByteSource, TFRecordOptions } from './tfrecord.js';
+export { FeedableIterator, Iterator, ReinitializableIterator } from './reinitializable-iterator.js';
+export type { ParsedSequenceExample, SequenceExampleInput, SequenceExampleSpecs } from './sequence-example.js';
+export { encodeSequenceExample, parseSingleSequenceExample } from './sequence-example.js';
+export type { ByteSource, CompressionType, RecordSources, TFRecordOptions } from './tfrecord.js';
 export { decodeTFRecords, encodeTFRecords, tfRecordDataset } from './tfrecord.js';

@@ -47,6 +47,28 @@ export function elementIterator<T>(it: AsyncIterator<unknown>): AsyncIterableIte
   return self;
 }
 
+/** Iterators that were asked for a string handle, by handle; weakly held so a dropped iterator can be collected. */
+const handles = new Map<string, WeakRef<DatasetIterator<unknown>>>();
+const handleOf = new WeakMap<object, string>();
+let handleCount = 0;
+
+function registerHandle(it: DatasetIterator<unknown>): string {
+  let h = handleOf.get(it);
+  if (h === undefined) {
+    h = `estimatorjs-iterator:${++handleCount}`;
+    handleOf.set(it, h);
+    handles.set(h, new WeakRef(it));
+  }
+  return h;
+}
+
+/** @internal The iterator behind a string handle, or undefined when it is unknown or was collected. */
+export function iteratorForHandle(handle: string): DatasetIterator<unknown> | undefined {
+  const it = handles.get(handle)?.deref();
+  if (!it) handles.delete(handle);
+  return it;
+}
+
 /** What an iterator needs from its dataset (a {@link Dataset}). */
 export interface IterableSource {
   _iterate(ctx: IterContext): AsyncIterator<unknown>;
@@ -118,6 +140,16 @@ export class DatasetIterator<T> implements AsyncIterable<T> {
       );
     }
     return r.value;
+  }
+
+  /**
+   * A string naming this iterator, for a feedable iterator (TF's `string_handle()`): pass it to
+   * `Iterator.fromStringHandle(...).getNext(handle)` to read from this iterator.
+   * @example
+   *   const trainHandle = trainIt.stringHandle();
+   */
+  stringHandle(): string {
+    return registerHandle(this);
   }
 
   /** Closes the iterator and releases every tensor the pipeline holds. Safe to call twice. */

@@ -1,7 +1,7 @@
 import { invalidArgument } from './errors.js';
 
 /** The dtypes a {@link placeholder} may declare. */
-export type PlaceholderDtype = 'float32' | 'int32';
+export type PlaceholderDtype = 'float32' | 'int32' | 'string';
 
 /** Options of {@link placeholder}. */
 export interface PlaceholderOptions {
@@ -34,8 +34,10 @@ export class Placeholder {
         `placeholder('${name}'): expected shape to be non-negative integers. Received [${opts.shape.join(', ')}].`,
       );
     }
-    if (opts.dtype !== undefined && opts.dtype !== 'float32' && opts.dtype !== 'int32') {
-      throw invalidArgument(`placeholder('${name}'): expected dtype 'float32' or 'int32'. Received '${opts.dtype}'.`);
+    if (opts.dtype !== undefined && opts.dtype !== 'float32' && opts.dtype !== 'int32' && opts.dtype !== 'string') {
+      throw invalidArgument(
+        `placeholder('${name}'): expected dtype 'float32', 'int32' or 'string'. Received '${opts.dtype}'.`,
+      );
     }
     this.name = name;
     this.shape = opts.shape ? [...opts.shape] : undefined;

@@ -3,7 +3,14 @@
  * the API, what was received and what was expected. Owns: validating arguments and filling their defaults.
  * Does not own: the methods (dataset.ts) or the stages they build.
  */
-import type { InterleaveOptions, ShuffleOptions, WindowOptions } from '../dataset-types.js';
+import type {
+  BucketBySequenceLengthOptions,
+  GroupByWindowOptions,
+  InterleaveOptions,
+  SampleFromDatasetsOptions,
+  ShuffleOptions,
+  WindowOptions,
+} from '../dataset-types.js';
 import { invalidArgument } from '../errors.js';
 import type { ShuffleConfig } from './shuffle.js';
 
@@ -82,4 +89,107 @@ export function windowArgs(size: number, opts: WindowOptions): { shift: number; 
   checkCount(api, 'size', size, 1);
   const shift = checkCount(api, 'shift', opts.shift ?? size, 1);
   return { shift, stride: checkCount(api, 'stride', opts.stride ?? 1, 1) };
+}
+
+/** Throws unless `datasets` is a non-empty array of Datasets (checked structurally: anything with `_iterate`). */
+export function checkDatasets(api: string, datasets: unknown): void {
+  if (
+    !Array.isArray(datasets) ||
+    datasets.length === 0 ||
+    !datasets.every((d) => typeof (d as { _iterate?: unknown } | null)?._iterate === 'function')
+  ) {
+    throw invalidArgument(`${api}: expected a non-empty array of Datasets. Received ${describe(datasets)}.`);
+  }
+}
+
+function describe(x: unknown): string {
+  return Array.isArray(x) ? `an array of ${x.length}` : x === null ? 'null' : typeof x;
+}
+
+/** `sampleFromDatasets`' weights (default equal) and seed (default random). */
+export function sampleArgs(
+  api: string,
+  n: number,
+  opts: SampleFromDatasetsOptions,
+): { weights: readonly number[]; seed: number } {
+  const weights = opts.weights ?? new Array(n).fill(1 / n);
+  if (
+    !Array.isArray(weights) ||
+    weights.length !== n ||
+    !weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0) ||
+    !weights.some((w) => w > 0)
+  ) {
+    throw invalidArgument(
+      `${api}: expected weights to be ${n} finite numbers >= 0, not all 0 (one per dataset). Received ${JSON.stringify(weights)}.`,
+    );
+  }
+  if (opts.seed !== undefined && !Number.isFinite(opts.seed)) {
+    throw invalidArgument(`${api}: expected seed to be a finite number. Received ${String(opts.seed)}.`);
+  }
+  return { weights, seed: opts.seed ?? Math.floor(Math.random() * 2 ** 32) };
+}
+
+/** `groupByWindow`'s window size as a function of the key: exactly one of `windowSize` and `windowSizeFunc`. */
+export function groupByWindowArgs(api: string, opts: GroupByWindowOptions<never, unknown>): (key: number) => unknown {
+  checkFunction(api, opts?.keyFunc, 'keyFunc to be a function');
+  checkFunction(api, opts.reduceFunc, 'reduceFunc to be a function');
+  const { windowSize, windowSizeFunc } = opts;
+  if ((windowSize === undefined) === (windowSizeFunc === undefined)) {
+    throw invalidArgument(
+      `${api}: pass exactly one of windowSize and windowSizeFunc. Received ${windowSize === undefined ? 'neither' : 'both'}.`,
+    );
+  }
+  if (windowSizeFunc !== undefined) {
+    checkFunction(api, windowSizeFunc, 'windowSizeFunc to be a function');
+    return windowSizeFunc;
+  }
+  const n = checkCount(api, 'windowSize', windowSize, 1);
+  return () => n;
+}
+
+/** `bucketBySequenceLength`'s boundaries (strictly increasing integers) and one batch size per bucket. */
+export function bucketArgs(
+  api: string,
+  opts: BucketBySequenceLengthOptions<never>,
+): { boundaries: readonly number[]; sizes: readonly number[] } {
+  checkFunction(api, opts?.elementLengthFunc, 'elementLengthFunc to be a function');
+  const boundaries = opts.bucketBoundaries;
+  if (
+    !Array.isArray(boundaries) ||
+    !boundaries.every((b, i) => Number.isInteger(b) && b >= 1 && (i === 0 || b > boundaries[i - 1]!))
+  ) {
+    throw invalidArgument(
+      `${api}: expected bucketBoundaries to be strictly increasing integers >= 1. Received ${JSON.stringify(boundaries)}.`,
+    );
+  }
+  const sizes = opts.bucketBatchSizes;
+  if (!Array.isArray(sizes) || sizes.length !== boundaries.length + 1) {
+    throw invalidArgument(
+      `${api}: expected bucketBatchSizes to have bucketBoundaries.length + 1 = ${boundaries.length + 1} entries (one per bucket). Received ${JSON.stringify(sizes)}.`,
+    );
+  }
+  for (const s of sizes) checkCount(api, 'each bucketBatchSizes entry', s, 1);
+  return { boundaries, sizes };
+}
+
+const KNOWN_OPTIONS = ['deterministic'];
+
+/** `withOptions()`' object: only the options this library honours; others are an error, never ignored. */
+export function checkOptions(api: string, options: unknown): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument(
+      `${api}: expected an options object such as { deterministic: false }. Received ${describe(options)}.`,
+    );
+  }
+  for (const [k, v] of Object.entries(options)) {
+    if (!KNOWN_OPTIONS.includes(k)) {
+      const hint = k === 'deterministic' || /determin/i.test(k) ? " Did you mean 'deterministic'?" : '';
+      throw invalidArgument(
+        `${api}: unknown or unsupported option '${k}'. Expected one of: ${KNOWN_OPTIONS.join(', ')} (TF's other tf.data.Options tune its C++ runtime and have no counterpart here).${hint}`,
+      );
+    }
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw invalidArgument(`${api}: expected ${k} to be a boolean. Received ${describe(v)}.`);
+    }
+  }
 }

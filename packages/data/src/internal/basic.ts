@@ -55,7 +55,16 @@ export function mapProducer(src: Node, fn: (x: unknown) => unknown): Gen {
       for (;;) {
         const r = await it.next();
         if (r.done) return;
-        yield await applyMap(fn, r.value);
+        let y: unknown;
+        try {
+          y = await applyMap(fn, r.value);
+        } catch (e) {
+          // below ignoreErrors(): drop the element (applyMap freed it) and go on, as tf.data does
+          if (!ctx.skipError) throw e;
+          ctx.skipError(e);
+          continue;
+        }
+        yield y;
       }
     } finally {
       await it.return?.();

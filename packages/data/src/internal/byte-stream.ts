@@ -3,12 +3,16 @@
  * Owns: opening each kind of source, chunk sizes (with one chunk read ahead), gzip detection and decoding, and
  * releasing the source when the consumer stops early. Does not own: what the bytes mean (tfrecord.ts, csv.ts).
  */
+import { openLocalSource } from '#data-platform';
 import { DataError } from '../errors.js';
 import { type ByteSource, openResponse, sourceName } from './bytes.js';
 import { checkGunzip, gzipError, isGzip } from './gunzip.js';
 
-/** Whether to gunzip: when the data starts with the gzip magic, always, or never. */
-export type GzipMode = 'auto' | 'always' | 'never';
+/**
+ * How the bytes are compressed: `'auto'` gunzips when the data starts with the gzip magic; `'gzip'` and `'zlib'`
+ * (RFC 1950, TF's `ZLIB`) insist on that format; `'none'` reads the bytes as they are.
+ */
+export type Compression = 'auto' | 'gzip' | 'zlib' | 'none';
 
 /**
  * Bytes per read of a `Blob`/`File` (Node's `fileSource` files included): large enough that per-chunk costs vanish,
@@ -154,14 +158,15 @@ function recut(p: Pull, n: number): Pull {
 const WROTE = Symbol('wrote');
 
 /**
- * `p` decompressed through `DecompressionStream('gzip')`; errors say how far the data went. One compressed chunk
+ * `p` decompressed through `DecompressionStream(format)` (`'deflate'` is the zlib format); errors say how far the
+ * data went. One compressed chunk
  * is written at a time, the next only once the decompressor has taken it in: Node's DecompressionStream accepts
  * 16384 writes before it pushes back (its writable side counts chunks, not bytes), so piping a file into it
  * would buffer the whole compressed file. The decompressor produces output only as it is read.
  */
-function gunzipPull(api: string, name: string, p: Pull): Pull {
-  checkGunzip(api, name);
-  const ds = new DecompressionStream('gzip');
+function gunzipPull(api: string, name: string, p: Pull, format: 'gzip' | 'deflate'): Pull {
+  checkGunzip(api, name, format);
+  const ds = new DecompressionStream(format);
   const writer = ds.writable.getWriter();
   const reader = ds.readable.getReader();
   let compressed = 0;
@@ -209,7 +214,7 @@ function gunzipPull(api: string, name: string, p: Pull): Pull {
         }
       } catch (e) {
         pending?.catch(noop);
-        throw sourceError ?? gzipError(api, name, compressed, total, e);
+        throw sourceError ?? gzipError(api, name, compressed, total, e, format);
       }
     },
     cancel: () => {
@@ -228,22 +233,34 @@ async function open(api: string, name: string, src: ByteSource): Promise<Pull> {
   if (src instanceof Uint8Array) return bytesPull(src);
   if (src instanceof ArrayBuffer) return bytesPull(new Uint8Array(src));
   if (typeof Blob !== 'undefined' && src instanceof Blob) return blobPull(api, name, src);
+  if (typeof src === 'string' || src instanceof URL) {
+    // in Node a path (or file: URL) is a file; elsewhere, and for other URLs, it is fetched
+    const file = await openLocalSource(api, src);
+    if (file) return blobPull(api, name, file);
+  }
   const res = await openResponse(api, src);
   return res.body ? streamPull(api, name, res.body) : bytesPull(new Uint8Array(0));
 }
 
 /**
- * The bytes of `src` as chunks, in order, decompressed when gzip (per `gzip`). Chunks are never reused, so views
+ * The bytes of `src` as chunks, in order, decompressed per `compression`. Chunks are never reused, so views
  * into them stay valid. Leaving the loop early (break, throw) releases the source: a pending read ahead settles,
  * a stream is cancelled and unlocked.
  */
-export async function* byteChunks(api: string, src: ByteSource, gzip: GzipMode = 'auto'): AsyncGenerator<Uint8Array> {
+export async function* byteChunks(
+  api: string,
+  src: ByteSource,
+  compression: Compression = 'auto',
+): AsyncGenerator<Uint8Array> {
   const name = sourceName(src);
   let p = await open(api, name, src);
   if (testChunkSize > 0) p = recut(p, testChunkSize);
   try {
     let head: Uint8Array | undefined;
-    if (gzip !== 'never') {
+    if (compression === 'zlib') {
+      p = gunzipPull(api, name, recut(p, testChunkSize || BLOB_CHUNK), 'deflate');
+      if (testChunkSize > 0) p = recut(p, testChunkSize);
+    } else if (compression !== 'none') {
       head = await p.read();
       while (head !== undefined && head.length < 2) {
         // the magic may straddle chunks (only with tiny chunks or an empty first chunk)
@@ -254,9 +271,9 @@ export async function* byteChunks(api: string, src: ByteSource, gzip: GzipMode =
         joined.set(more, head.length);
         head = joined;
       }
-      if (gzip === 'always' || (head !== undefined && isGzip(head))) {
+      if (compression === 'gzip' || (head !== undefined && isGzip(head))) {
         // bounded writes: Node's DecompressionStream copies each chunk written to it
-        p = gunzipPull(api, name, recut(unshift(head, p), testChunkSize || BLOB_CHUNK));
+        p = gunzipPull(api, name, recut(unshift(head, p), testChunkSize || BLOB_CHUNK), 'gzip');
         if (testChunkSize > 0) p = recut(p, testChunkSize);
         head = undefined;
       }

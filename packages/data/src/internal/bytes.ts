@@ -1,7 +1,7 @@
 /** The sources readers accept (bytes, Blob/File, Response, URL): their names in errors, and opening URLs. */
 import { DataError } from '../errors.js';
 
-/** Where a reader's bytes come from: bytes, a `Blob`/`File`, a fetch `Response`, or a URL string. */
+/** Where a reader's bytes come from: bytes, a `Blob`/`File`, a fetch `Response`, or a URL string (in Node, a file path too). */
 export type ByteSource = Uint8Array | ArrayBuffer | Blob | Response | string | URL;
 
 /** A short name for `src` in error messages. */

@@ -1,4 +1,4 @@
-/** gzip decoding through the platform's `DecompressionStream` (Node >= 18, all current browsers). */
+/** gzip and zlib decoding through the platform's `DecompressionStream` (Node >= 18, all current browsers). */
 import { DataError } from '../errors.js';
 
 /** True when `bytes` starts with the gzip magic 1f 8b. */
@@ -6,21 +6,34 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Throws unless this platform can decompress gzip; `api` and `what` name the caller and the input. */
-export function checkGunzip(api: string, what: string): void {
+/** The format's name in messages: `DecompressionStream`'s `'deflate'` is the zlib format (RFC 1950). */
+function formatName(format: 'gzip' | 'deflate'): string {
+  return format === 'gzip' ? 'gzip' : 'zlib';
+}
+
+/** Throws unless this platform can decompress `format`; `api` and `what` name the caller and the input. */
+export function checkGunzip(api: string, what: string, format: 'gzip' | 'deflate' = 'gzip'): void {
   if (typeof DecompressionStream === 'undefined') {
     throw new DataError(
       'UNIMPLEMENTED',
-      `${api}: ${what} is gzip-compressed but this platform has no DecompressionStream. Expected Node >= 18 or a current browser; decompress the file first.`,
+      `${api}: ${what} is ${formatName(format)}-compressed but this platform has no DecompressionStream. Expected Node >= 18 or a current browser; decompress the file first.`,
     );
   }
 }
 
-/** The error for a gzip stream that failed after `compressed` input and `total` output bytes. */
-export function gzipError(api: string, what: string, compressed: number, total: number, cause: unknown): DataError {
+/** The error for a gzip (or zlib) stream that failed after `compressed` input and `total` output bytes. */
+export function gzipError(
+  api: string,
+  what: string,
+  compressed: number,
+  total: number,
+  cause: unknown,
+  format: 'gzip' | 'deflate' = 'gzip',
+): DataError {
+  const name = formatName(format);
   return new DataError(
     'DATA_LOSS',
-    `${api}: ${what} is not a valid gzip stream (${compressed} compressed bytes; truncated or corrupted after ${total} decompressed bytes). Expected a complete .gz file. Cause: ${(cause as Error).message}`,
+    `${api}: ${what} is not a valid ${name} stream (${compressed} compressed bytes; truncated or corrupted after ${total} decompressed bytes). Expected a complete ${format === 'gzip' ? '.gz file' : 'zlib-compressed file'}. Cause: ${(cause as Error).message}`,
     { cause },
   );
 }

@@ -14,8 +14,9 @@ export type { ColumnArray };
 
 /** One leaf of a slice source: N rows of `rowShape`, stored flat. */
 export interface Column {
-  readonly data: ColumnArray;
-  readonly dtype: 'float32' | 'int32' | 'bool';
+  /** The values; a string column holds strings or their UTF-8 bytes (tf.tensor takes either). */
+  readonly data: ColumnArray | readonly (Uint8Array | string)[];
+  readonly dtype: 'float32' | 'int32' | 'bool' | 'string';
   readonly rowShape: readonly number[];
   readonly rowSize: number;
 }
@@ -49,7 +50,7 @@ export class SliceRow extends LazyElement {
     const x = mapStructure(template, (leaf) => {
       const c = columns[leaf as number]!;
       const start = row * c.rowSize;
-      return tf.tensor(c.data.slice(start, start + c.rowSize), c.rowShape as number[], c.dtype);
+      return tf.tensor(c.data.slice(start, start + c.rowSize) as tf.TypedArray, c.rowShape as number[], c.dtype);
     });
     return maps ? applyVectorized(maps, x) : x;
   }
@@ -89,8 +90,14 @@ export function gatherRows(source: SliceSource, rows: ArrayLike<number>): unknow
   return mapStructure(template, (leaf) => {
     const c = columns[leaf as number]!;
     const rs = c.rowSize;
-    const data = c.data;
-    return fillNewTensor([n, ...c.rowShape], c.dtype, (out) => {
+    if (c.dtype === 'string') {
+      const bytes = c.data as readonly (Uint8Array | string)[];
+      const out = new Array<Uint8Array | string>(n * rs);
+      for (let i = 0, o = 0; i < n; i++) for (let j = 0, s = rows[i]! * rs; j < rs; j++) out[o++] = bytes[s + j]!;
+      return tf.tensor(out as Uint8Array[], [n, ...c.rowShape], 'string');
+    }
+    const data = c.data as ColumnArray;
+    return fillNewTensor([n, ...c.rowShape], c.dtype as 'float32' | 'int32' | 'bool', (out) => {
       if (rs < 16) {
         for (let i = 0, o = 0; i < n; i++) {
           const s = rows[i]! * rs;

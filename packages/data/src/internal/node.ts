@@ -11,6 +11,13 @@ export interface IterContext {
   readonly serial: number;
   /** Per-stage counters within this iterator (e.g. how many times a shuffle stage has started). */
   readonly counters: Map<object, number>;
+  /**
+   * Set below an `ignoreErrors()` stage: an element whose function (map, filter, ...) throws is dropped and the
+   * error handed here instead of ending the iteration.
+   */
+  readonly skipError?: (e: unknown) => void;
+  /** `withOptions({ deterministic })` of the dataset being iterated: the default of stages that leave it unset. */
+  readonly deterministic?: boolean;
 }
 
 /** A stage: produces internal elements (possibly lazy) for a context. */

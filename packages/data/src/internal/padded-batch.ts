@@ -36,10 +36,30 @@ function perLeaf<V>(api: string, name: string, spec: unknown, template: unknown,
   return flat as V[];
 }
 
+/** The values of string tensor `t` padded at the end of every dim to `target` with `fill`, row-major. */
+function padStrings(t: tf.Tensor, target: readonly number[], fill: string): string[] {
+  const src = t.dataSync() as unknown as string[];
+  const out = new Array<string>(tf.util.sizeFromShape([...target])).fill(fill);
+  const srcStrides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const dstStrides = target.map((_, d) => target.slice(d + 1).reduce((a, b) => a * b, 1));
+  for (let i = 0; i < src.length; i++) {
+    let o = 0;
+    for (let d = 0; d < t.rank; d++) o += (Math.floor(i / srcStrides[d]!) % t.shape[d]!) * dstStrides[d]!;
+    out[o] = src[i]!;
+  }
+  return out;
+}
+
 export function paddedBatchProducer(
   src: Node,
   n: number,
-  opts: { paddedShapes?: unknown; paddingValues?: unknown; dropRemainder: boolean },
+  opts: {
+    paddedShapes?: unknown;
+    paddingValues?: unknown;
+    dropRemainder: boolean;
+    /** What unknown dims pad to instead of the batch maximum (bucketing's boundary - 1); undeclared: dim 0. */
+    unknownDimFill?: number;
+  },
 ): (ctx: IterContext) => AsyncIterator<unknown> {
   const api = 'Dataset.paddedBatch()';
   const combine = (elements: unknown[]): unknown => {
@@ -57,6 +77,17 @@ export function paddedBatchProducer(
         });
         const rank = ts[0]!.rank;
         const target = Array.from({ length: rank }, (_, d) => Math.max(...ts.map((t) => t.shape[d]!)));
+        const fill = opts.unknownDimFill;
+        if (fill !== undefined) {
+          const dims = declared ? declared.flatMap((d, k) => (d === null || d === -1 ? [k] : [])) : rank > 0 ? [0] : [];
+          for (const k of dims) {
+            if (target[k]! > fill)
+              throw invalidArgument(
+                `${api}: component ${j} has size ${target[k]} in dim ${k}, more than its bucket pads to (${fill}, the bucket boundary - 1). Expected elementLengthFunc to measure that dim.`,
+              );
+            target[k] = fill;
+          }
+        }
         if (declared) {
           if (declared.length !== rank)
             throw invalidArgument(
@@ -72,8 +103,16 @@ export function paddedBatchProducer(
             }
           });
         }
-        const padded = ts.map((t) => {
+        for (const t of ts) {
           if (t.rank !== rank) throw invalidArgument(`${api}: component ${j} mixes ranks ${rank} and ${t.rank}.`);
+        }
+        // tf.pad is numeric only: strings are padded here (with '' unless a string paddingValue is given)
+        if (ts[0]!.dtype === 'string') {
+          const fill = typeof values[j] === 'string' ? (values[j] as unknown as string) : '';
+          const flat = ts.flatMap((t) => padStrings(t, target, fill));
+          return tf.tensor(flat, [ts.length, ...target], 'string');
+        }
+        const padded = ts.map((t) => {
           return tf.pad(
             t,
             target.map((s, d) => [0, s - t.shape[d]!] as [number, number]),

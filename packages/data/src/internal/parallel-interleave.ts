@@ -18,9 +18,10 @@ export function parallelInterleaveProducer(
   cycleLength: number,
   blockLength: number,
   parallel: number,
-  deterministic: boolean,
+  deterministicOpt: boolean | undefined,
 ): (ctx: IterContext) => AsyncIterator<unknown> {
   return async function* parallelInterleave(ctx) {
+    const deterministic = deterministicOpt ?? ctx.deterministic ?? true;
     const input = src._iterate(ctx);
     const slots: (Slot | null)[] = new Array(cycleLength).fill(null);
     let inputDone = false;

@@ -21,7 +21,7 @@ export type NumericArray =
   | Uint8ClampedArray;
 
 /** A value `initialize()` accepts for a placeholder. */
-export type FeedValue = tf.Tensor | NumericArray | readonly number[];
+export type FeedValue = tf.Tensor | NumericArray | readonly number[] | readonly string[];
 
 type Spec =
   | { kind: 'column'; column: Column; length: number; path: string }
@@ -30,8 +30,12 @@ type Spec =
 /** True for leaves of a slice input (not containers). */
 export function isSliceLeaf(x: unknown): boolean {
   if (x instanceof tf.Tensor || x instanceof Placeholder || ArrayBuffer.isView(x)) return true;
-  return Array.isArray(x) && x.every((v) => typeof v === 'number');
+  if (!Array.isArray(x)) return false;
+  // a non-empty string[] is one column of strings; [] stays an (empty) tuple
+  return x.every((v) => typeof v === 'number') || (x.length > 0 && x.every((v) => typeof v === 'string'));
 }
+
+const utf8 = new TextEncoder();
 
 function product(shape: readonly number[]): number {
   let p = 1;
@@ -39,7 +43,7 @@ function product(shape: readonly number[]): number {
   return p;
 }
 
-function fromTypedArray(api: string, arr: unknown, path: string): { data: ColumnArray; dtype: Column['dtype'] } {
+function fromTypedArray(api: string, arr: unknown, path: string): { data: Column['data']; dtype: Column['dtype'] } {
   if (arr instanceof Float32Array || arr instanceof Int32Array) {
     return { data: arr, dtype: arr instanceof Float32Array ? 'float32' : 'int32' };
   }
@@ -54,9 +58,13 @@ function fromTypedArray(api: string, arr: unknown, path: string): { data: Column
   ) {
     return { data: Int32Array.from(arr), dtype: 'int32' };
   }
+  if (Array.isArray(arr) && arr.length > 0 && arr.every((v) => typeof v === 'string')) {
+    // stored as the UTF-8 bytes tfjs keeps for a string tensor, so rows become tensors without re-encoding
+    return { data: arr.map((v: string) => utf8.encode(v)), dtype: 'string' };
+  }
   if (Array.isArray(arr)) return { data: Float32Array.from(arr as number[]), dtype: 'float32' };
   throw invalidArgument(
-    `${api}: '${path}' must be a Tensor, a numeric TypedArray or a number[]. Received ${Object.prototype.toString.call(arr)}.`,
+    `${api}: '${path}' must be a Tensor, a numeric TypedArray, a number[] or a string[]. Received ${Object.prototype.toString.call(arr)}.`,
   );
 }
 
@@ -64,12 +72,12 @@ function fromTypedArray(api: string, arr: unknown, path: string): { data: Column
 // webgpu, tfjs-node): ~0.1 s for MNIST's 60000×784 floats, paid by every fromTensorSlices (an input_fn runs
 // once per train()/evaluate() call). Tensors are immutable, so pipelines built on the same live tensor share
 // one copy, kept as long as the tensor object is reachable. On cpu, dataSync returns the backend's own array.
-const copies = new WeakMap<tf.Tensor, ColumnArray>();
-function tensorValues(t: tf.Tensor): ColumnArray {
-  if (tf.getBackend() === 'cpu') return t.dataSync() as ColumnArray;
+const copies = new WeakMap<tf.Tensor, Column['data']>();
+function tensorValues(t: tf.Tensor): Column['data'] {
+  if (tf.getBackend() === 'cpu') return t.dataSync() as Column['data'];
   let values = copies.get(t);
   if (!values) {
-    values = t.dataSync() as ColumnArray;
+    values = t.dataSync() as Column['data'];
     copies.set(t, values);
   }
   return values;
@@ -80,9 +88,9 @@ export function toColumn(
   api: string,
   value: unknown,
   path: string,
-  declared?: { shape?: readonly number[]; dtype?: 'float32' | 'int32' },
+  declared?: { shape?: readonly number[]; dtype?: 'float32' | 'int32' | 'string' },
 ): { column: Column; length: number } {
-  let data: ColumnArray;
+  let data: Column['data'];
   let dtype: Column['dtype'];
   let rowShape: readonly number[];
   let length: number;
@@ -91,8 +99,8 @@ export function toColumn(
     if (value.rank === 0) {
       throw invalidArgument(`${api}: cannot slice '${path}': expected a tensor of rank >= 1. Received a scalar.`);
     }
-    if (value.dtype === 'string' || value.dtype === 'complex64') {
-      throw invalidArgument(`${api}: '${path}' has dtype ${value.dtype}; expected float32, int32 or bool.`);
+    if (value.dtype === 'complex64') {
+      throw invalidArgument(`${api}: '${path}' has dtype ${value.dtype}; expected float32, int32, bool or string.`);
     }
     data = tensorValues(value);
     dtype = value.dtype as Column['dtype'];
@@ -114,8 +122,14 @@ export function toColumn(
     }
     length = rowSize === 0 ? 0 : data.length / rowSize;
   }
+  if (declared?.dtype && declared.dtype !== dtype && (declared.dtype === 'string' || dtype === 'string')) {
+    throw invalidArgument(
+      `${api}: '${path}' is declared ${declared.dtype} but was fed ${dtype} values. Expected ${declared.dtype === 'string' ? 'a string[] or string tensor' : 'numbers'}.`,
+    );
+  }
   if (declared?.dtype && declared.dtype !== dtype) {
-    data = declared.dtype === 'float32' ? Float32Array.from(data) : Int32Array.from(data);
+    const nums = data as ColumnArray;
+    data = declared.dtype === 'float32' ? Float32Array.from(nums) : Int32Array.from(nums);
     dtype = declared.dtype;
   }
   return { column: { data, dtype, rowShape, rowSize: product(rowShape) }, length };

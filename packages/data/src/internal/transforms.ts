@@ -43,7 +43,9 @@ export function filterProducer(src: Node, pred: (x: unknown) => unknown): Gen {
           if (p instanceof tf.Tensor) p.dispose();
         } catch (e) {
           disposeElement(x);
-          throw e;
+          if (!ctx.skipError) throw e;
+          ctx.skipError(e);
+          continue;
         }
         if (keep) yield x;
         else disposeElement(x);
@@ -237,9 +239,19 @@ export function parallelMapProducer(
   src: Node,
   fn: (x: unknown) => unknown,
   parallel: number,
-  deterministic: boolean,
+  deterministicOpt: boolean | undefined,
 ): Gen {
   return async function* parallelMap(ctx) {
+    const deterministic = deterministicOpt ?? ctx.deterministic ?? true;
+    const settle = async (p: Promise<unknown>): Promise<{ ok: true; y: unknown } | { ok: false }> => {
+      try {
+        return { ok: true, y: await p };
+      } catch (e) {
+        if (!ctx.skipError) throw e;
+        ctx.skipError(e);
+        return { ok: false };
+      }
+    };
     const it = src._iterate(ctx);
     type Slot = { p: Promise<unknown>; id: number };
     const inflight: Slot[] = [];
@@ -259,13 +271,22 @@ export function parallelMapProducer(
           inflight.push({ p, id });
         }
         if (inflight.length === 0) return;
+        let got: { ok: true; y: unknown } | { ok: false };
         if (deterministic) {
-          yield await inflight.shift()!.p;
+          got = await settle(inflight.shift()!.p);
         } else {
-          const winner = await Promise.race(inflight.map((s) => s.p.then(() => s)));
+          const winner = await Promise.race(
+            inflight.map((s) =>
+              s.p.then(
+                () => s,
+                () => s,
+              ),
+            ),
+          );
           inflight.splice(inflight.indexOf(winner), 1);
-          yield await winner.p;
+          got = await settle(winner.p);
         }
+        if (got.ok) yield got.y;
       }
     } finally {
       for (const s of inflight) {
@@ -276,6 +297,36 @@ export function parallelMapProducer(
         }
       }
       await it.return?.();
+    }
+  };
+}
+
+/**
+ * `ignoreErrors()`: the stages above drop an element whose function throws (they see `ctx.skipError`); an error
+ * that ends the input itself (a corrupt file, a throwing generator) ends this dataset, as tf.data's does.
+ */
+export function ignoreErrorsProducer(src: Node, onError: ((e: unknown) => void) | undefined): Gen {
+  const report = (e: unknown) => onError?.(e);
+  return async function* ignoreErrors(ctx) {
+    const it = src._iterate({ ...ctx, skipError: report });
+    try {
+      for (;;) {
+        let r: IteratorResult<unknown>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          report(e);
+          return;
+        }
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      try {
+        await it.return?.();
+      } catch (e) {
+        report(e);
+      }
     }
   };
 }
