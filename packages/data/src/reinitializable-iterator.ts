@@ -65,7 +65,7 @@ function conforming<T>(api: string, structure: unknown, x: T): T {
  * `makeInitializer(ds)` returns the function that (re)starts it on `ds`, as TF's initializer ops do.
  * @example
  *   const it = Iterator.fromStructure({ x: { shape: [null, 4], dtype: 'float32' } });
- *   const trainInit = it.makeInitializer(trainDs);
+ *   const trainInit = it.makeInitializer(Dataset.fromTensorSlices({ x: tf.ones([8, 4]) }).batch(2));
  *   await trainInit();
  *   const batch = await it.getNext();
  */
@@ -120,8 +120,10 @@ export class ReinitializableIterator<T> {
  * An iterator that reads, per call, from the iterator whose `stringHandle()` it is given (TF 1.x's
  * `Iterator.from_string_handle` with the handle fed in `feed_dict`).
  * @example
- *   const it = Iterator.fromStringHandle();
- *   const x = await it.getNext(useValidation ? validHandle : trainHandle);
+ *   const train = Dataset.range(100).repeat().makeOneShotIterator();
+ *   const valid = Dataset.range(10).makeOneShotIterator();
+ *   const it = Iterator.fromStringHandle<number>();
+ *   const x = await it.getNext(step % 10 === 0 ? valid.stringHandle() : train.stringHandle());
  */
 export class FeedableIterator<T> {
   /** @internal Use `Iterator.fromStringHandle()`. */

@@ -113,7 +113,7 @@ function readSequenceExample(bytes: Uint8Array): { context: Map<string, Raw>; li
  * {@link SparseValues} with indices `[step, j]` and dense shape `[steps, longest]`. A missing feature list is an
  * error unless its spec has `allowMissing` (then zero steps).
  * @example
- *   const [context, seq] = parseSingleSequenceExample(rec, { sequenceFeatures: { tok: fixedLenSequenceFeature([], 'int32') } });
+ *   const [context, seq] = parseSingleSequenceExample(record, { sequenceFeatures: { tok: fixedLenSequenceFeature([], 'int32') } });
  */
 export function parseSingleSequenceExample(
   serialized: SerializedRecord,
