@@ -27,7 +27,7 @@ describeWasmVsCpu('wasm training kernels over 1,000 steps', () => {
     const optimizer = tf.train.adam(1e-3);
     const step = () =>
       optimizer.minimize(() => {
-        let h: tf.Tensor4D = tf.relu(tf.add(tf.conv2d(x, v.c1, 1, 'same'), v.b1));
+        let h = tf.relu(tf.add(tf.conv2d(x, v.c1, 1, 'same'), v.b1)) as tf.Tensor4D;
         h = tf.maxPool(h, 2, 2, 'valid');
         h = tf.relu(tf.conv2d(h, v.c2, 2, 'same'));
         const logits = tf.matMul(tf.reshape(h, [4, 16]), v.d);
