@@ -151,41 +151,85 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, int batc
 
 // Conv2D forward, NHWC, dilation 1, for few input channels (where XNNPACK's packing dominates): y[batch,out_h,
 // out_w,out_ch] is overwritten. Needs out_ch % 4 == 0 and out_ch <= 32: all output channels of a pixel stay in
-// registers over the window's taps.
+// registers over the window's taps. Where the window lies wholly inside the input and out_ch <= 20, two
+// neighbouring output pixels share each filter load (the loads, not the arithmetic, bound the one-pixel loop).
+#define ACC1(k) a##k = wasm_f32x4_add(a##k, wasm_f32x4_mul(xv, wasm_v128_load(wp + 4 * k)))
+#define ACC2(k)                                             \
+  do {                                                      \
+    const v128_t wv = wasm_v128_load(wp + 4 * k);           \
+    a##k = wasm_f32x4_add(a##k, wasm_f32x4_mul(xv, wv));    \
+    b##k = wasm_f32x4_add(b##k, wasm_f32x4_mul(xu, wv));    \
+  } while (0)
+
 EXPORT(conv2d_few_channels)
 void conv2d_few_channels(const float* x, const float* w, float* y, int batch, int in_h, int in_w, int in_ch,
                          int out_h, int out_w, int out_ch, int filter_h, int filter_w, int stride_h, int stride_w,
                          int pad_top, int pad_left) {
   const int nv = out_ch / 4;
+  const int tap = in_ch * out_ch;  // filter floats per (kh, kw)
   for (int b = 0; b < batch; b++) {
     const float* xb = x + (long)b * in_h * in_w * in_ch;
     for (int oy = 0; oy < out_h; oy++) {
       const int y0 = oy * stride_h - pad_top;
       const int kh0 = imax(0, -y0), kh1 = imin(filter_h, in_h - y0);
-      for (int ox = 0; ox < out_w; ox++) {
+      float* yrow = y + ((long)b * out_h + oy) * out_w * out_ch;
+      int ox = 0;
+      while (ox < out_w) {
         const int x0 = ox * stride_w - pad_left;
+        if (nv <= 5 && ox + 1 < out_w && x0 >= 0 && x0 + stride_w + filter_w <= in_w) {
+          v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+          v128_t b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
+          for (int kh = kh0; kh < kh1; kh++) {
+            const float* xp = xb + ((long)(y0 + kh) * in_w + x0) * in_ch;
+            const float* wp = w + (long)kh * filter_w * tap;
+            for (int kw = 0; kw < filter_w; kw++, xp += in_ch) {
+              for (int ci = 0; ci < in_ch; ci++, wp += out_ch) {
+                const v128_t xv = wasm_f32x4_splat(xp[ci]);
+                const v128_t xu = wasm_f32x4_splat(xp[stride_w * in_ch + ci]);
+                switch (nv) {
+                  case 5: ACC2(4); // fall through
+                  case 4: ACC2(3); // fall through
+                  case 3: ACC2(2); // fall through
+                  case 2: ACC2(1); // fall through
+                  default: ACC2(0);
+                }
+              }
+            }
+          }
+          float* yp = yrow + (long)ox * out_ch;
+          float* yq = yp + out_ch;
+          switch (nv) {
+            case 5: wasm_v128_store(yp + 16, a4); wasm_v128_store(yq + 16, b4); // fall through
+            case 4: wasm_v128_store(yp + 12, a3); wasm_v128_store(yq + 12, b3); // fall through
+            case 3: wasm_v128_store(yp + 8, a2); wasm_v128_store(yq + 8, b2);   // fall through
+            case 2: wasm_v128_store(yp + 4, a1); wasm_v128_store(yq + 4, b1);   // fall through
+            default: wasm_v128_store(yp, a0); wasm_v128_store(yq, b0);
+          }
+          ox += 2;
+          continue;
+        }
         const int kw0 = imax(0, -x0), kw1 = imin(filter_w, in_w - x0);
         v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int kh = kh0; kh < kh1; kh++) {
           for (int kw = kw0; kw < kw1; kw++) {
             const float* xp = xb + ((long)(y0 + kh) * in_w + (x0 + kw)) * in_ch;
-            const float* wp = w + (long)(kh * filter_w + kw) * in_ch * out_ch;
+            const float* wp = w + (long)(kh * filter_w + kw) * tap;
             for (int ci = 0; ci < in_ch; ci++, wp += out_ch) {
               const v128_t xv = wasm_f32x4_splat(xp[ci]);
               switch (nv) {
-                case 8: a7 = wasm_f32x4_add(a7, wasm_f32x4_mul(xv, wasm_v128_load(wp + 28))); // fall through
-                case 7: a6 = wasm_f32x4_add(a6, wasm_f32x4_mul(xv, wasm_v128_load(wp + 24))); // fall through
-                case 6: a5 = wasm_f32x4_add(a5, wasm_f32x4_mul(xv, wasm_v128_load(wp + 20))); // fall through
-                case 5: a4 = wasm_f32x4_add(a4, wasm_f32x4_mul(xv, wasm_v128_load(wp + 16))); // fall through
-                case 4: a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(xv, wasm_v128_load(wp + 12))); // fall through
-                case 3: a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(xv, wasm_v128_load(wp + 8)));  // fall through
-                case 2: a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(wp + 4)));  // fall through
-                default: a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(wp)));
+                case 8: ACC1(7); // fall through
+                case 7: ACC1(6); // fall through
+                case 6: ACC1(5); // fall through
+                case 5: ACC1(4); // fall through
+                case 4: ACC1(3); // fall through
+                case 3: ACC1(2); // fall through
+                case 2: ACC1(1); // fall through
+                default: ACC1(0);
               }
             }
           }
         }
-        float* yp = y + (((long)b * out_h + oy) * out_w + ox) * out_ch;
+        float* yp = yrow + (long)ox * out_ch;
         switch (nv) {
           case 8: wasm_v128_store(yp + 28, a7); // fall through
           case 7: wasm_v128_store(yp + 24, a6); // fall through
@@ -196,6 +240,7 @@ void conv2d_few_channels(const float* x, const float* w, float* y, int batch, in
           case 2: wasm_v128_store(yp + 4, a1);  // fall through
           default: wasm_v128_store(yp, a0);
         }
+        ox += 1;
       }
     }
   }
