@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { callKernel, type KernelBackendLike, release, transposeInfo } from './wasm-kernel-call.js';
-import { heapOffset, makeOutput, simdKernels } from './wasm-simd-kernels.js';
+import { makeOutput, runConv, simdKernels } from './wasm-simd-kernels.js';
 
 /**
  * Input channels up to which our wasm-SIMD kernel computes the filter gradient: there XNNPACK's form below
@@ -66,24 +66,7 @@ export function wasmConv2DBackpropFilter(args: {
     tf.util.sizeFromShape(dy.shape) > 0
   ) {
     const out = makeOutput(backend, [fh, fw, inC, outC]);
-    simd.conv2d_backprop_filter(
-      heapOffset(backend, x),
-      heapOffset(backend, dy),
-      heapOffset(backend, out),
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      inC,
-      info.outHeight,
-      info.outWidth,
-      outC,
-      fh,
-      fw,
-      sh,
-      sw,
-      top,
-      left,
-    );
+    runConv(backend, simd.conv2d_backprop_filter, x, dy, out, info);
     release(backend, ...temps);
     return out;
   }

@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelBackendLike } from './wasm-kernel-call.js';
-import { heapOffset, makeOutput, simdKernels } from './wasm-simd-kernels.js';
-
-type KernelFunc = (args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: KernelBackendLike;
-  attrs: tf.NamedAttrMap;
-}) => tf.TensorInfo | tf.TensorInfo[];
+import type { KernelFuncLike as KernelFunc } from './wasm-kernel-call.js';
+import { makeOutput, runConv, simdKernels } from './wasm-simd-kernels.js';
 
 interface Conv2DAttrsLike {
   strides: [number, number] | number;
@@ -59,24 +53,7 @@ export function withFewChannelConv2D(original: KernelFunc): KernelFunc {
     if (simd === null || info.dilationHeight !== 1 || info.dilationWidth !== 1) return original(args);
     if (tf.util.sizeFromShape(info.outShape) === 0) return original(args);
     const out = makeOutput(args.backend, info.outShape.slice());
-    simd.conv2d_few_channels(
-      heapOffset(args.backend, x),
-      heapOffset(args.backend, filter),
-      heapOffset(args.backend, out),
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      inC,
-      info.outHeight,
-      info.outWidth,
-      outC,
-      fh,
-      fw,
-      info.strideHeight,
-      info.strideWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    );
+    runConv(args.backend, simd.conv2d_few_channels, x, filter, out, info);
     return out;
   };
 }

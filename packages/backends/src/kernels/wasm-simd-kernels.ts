@@ -2,6 +2,29 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { PLAIN_MEMORY_WASM, SHARED_MEMORY_WASM } from './internal/training-kernels-wasm.js';
 import type { KernelBackendLike } from './wasm-kernel-call.js';
 
+/**
+ * A convolution of wasm/training-kernels.c: `a` and `b` are the two inputs (x and the filter, or x and dy), `out`
+ * the output; then the shape of the convolution as tfjs's `Conv2DInfo` has it (dilation 1).
+ */
+type ConvFunction = (
+  a: number,
+  b: number,
+  out: number,
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  filterH: number,
+  filterW: number,
+  strideH: number,
+  strideW: number,
+  padTop: number,
+  padLeft: number,
+) => void;
+
 /** The functions of wasm/training-kernels.c; every pointer is a byte offset in tfjs-backend-wasm's memory. */
 export interface SimdKernels {
   max_pool_grad(
@@ -21,42 +44,10 @@ export interface SimdKernels {
     padTop: number,
     padLeft: number,
   ): void;
-  conv2d_backprop_filter(
-    x: number,
-    dy: number,
-    dw: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    inC: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
-  conv2d_few_channels(
-    x: number,
-    w: number,
-    y: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    inC: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
+  /** (x, dy) → dw, overwritten. */
+  conv2d_backprop_filter: ConvFunction;
+  /** (x, filter) → y, overwritten. */
+  conv2d_few_channels: ConvFunction;
   sum_leading(x: number, out: number, rows: number, cols: number): void;
 }
 
@@ -110,6 +101,35 @@ export function heapOffset(backend: KernelBackendLike, info: tf.TensorInfo): num
   const data = (backend as unknown as WasmBackendInternals).dataIdMap.get(info.dataId);
   if (data === undefined) throw new Error('heapOffset(): the tensor is not on this wasm backend.');
   return data.memoryOffset;
+}
+
+/** Runs one of the convolutions on tensors `a` and `b` into `out`, with the shape and padding of `info`. */
+export function runConv(
+  backend: KernelBackendLike,
+  fn: ConvFunction,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  out: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  fn(
+    heapOffset(backend, a),
+    heapOffset(backend, b),
+    heapOffset(backend, out),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  );
 }
 
 /** A new float32 wasm output of `shape` (contents undefined: the kernel writes every element). */

@@ -1,11 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelBackendLike } from './wasm-kernel-call.js';
-
-type KernelFunc = (args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: KernelBackendLike;
-  attrs: tf.NamedAttrMap;
-}) => tf.TensorInfo | tf.TensorInfo[];
+import type { KernelFuncLike as KernelFunc } from './wasm-kernel-call.js';
 
 interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;

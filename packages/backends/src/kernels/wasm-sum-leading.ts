@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelBackendLike } from './wasm-kernel-call.js';
+import type { KernelFuncLike as KernelFunc } from './wasm-kernel-call.js';
 import { heapOffset, makeOutput, simdKernels } from './wasm-simd-kernels.js';
-
-type KernelFunc = (args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: KernelBackendLike;
-  attrs: tf.NamedAttrMap;
-}) => tf.TensorInfo | tf.TensorInfo[];
 
 /**
  * Wraps wasm's `Sum` so that a float32 sum over every axis but the last — a bias gradient, [128,28,28,20] → [20]
