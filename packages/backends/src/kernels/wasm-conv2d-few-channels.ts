@@ -17,7 +17,7 @@ const MAX_OUT_CHANNELS = 32;
 
 /**
  * Wraps wasm's `Conv2D` so that convolutions with few input channels (an image model's first layer: the reference
- * CNN's 28×28×1 → 20 took 13 ms a step on XNNPACK, 3–4 ms here) run in our wasm-SIMD direct kernel: each output
+ * CNN's 28×28×1 → 20 took 12–13 ms a step on XNNPACK, 5–7 here) run in our wasm-SIMD direct kernel: each output
  * pixel's channels accumulate in registers over the window's taps, reading the input and filter where they lie.
  * NHWC float32, dilation 1, up to 4 input and 32 output channels (a multiple of 4); everything else, and any case
  * where our module is not loaded, goes to the original.
