@@ -2,9 +2,14 @@
 // model_fn) through Estimator.train on `useBackend('wasm', { threads })`, batch 128, Adam, and times every kernel
 // call of the wasm backend: each registered kernelFunc is wrapped by a timer (self time: a kernel that calls
 // other kernels, as our composite gradients do, is charged only for its own part). Prints a table of ms per step
-// by kernel and by kernel + input shapes.
-// Usage: node bench/train/kernel-profile.mjs [--model cnn|mlp] [--threads 1|2|auto] [--steps 10] [--top 25]
-import { backends, est, tf } from './deps.mjs';
+// by kernel and by kernel + input shapes. `--cpu` times with the process's CPU clock instead of the wall clock
+// (on a machine shared with other jobs, one thread's CPU time measures the work, not the neighbours); `--dist`
+// loads @estimatorjs/backends from another build (e.g. of an older commit) for a before/after.
+// Usage: node bench/train/kernel-profile.mjs [--model cnn|mlp] [--threads 1|2|auto] [--steps 10] [--top 25] [--cpu]
+//        [--dist packages/backends/dist]
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { est, backends as ours, tf } from './deps.mjs';
 import { MODELS, makeData, modelFnFor } from './models.mjs';
 
 const args = process.argv.slice(2);
@@ -13,6 +18,14 @@ const model = opt('model', 'cnn');
 const threadsFlag = opt('threads', '1');
 const steps = Number(opt('steps', 10));
 const top = Number(opt('top', 25));
+const cpuClock = args.includes('--cpu');
+const now = cpuClock
+  ? () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    }
+  : () => performance.now();
+const backends = args.includes('--dist') ? await import(pathToFileURL(`${resolve(opt('dist'))}/index.js`).href) : ours;
 
 const info = await backends.useBackend('wasm', { threads: threadsFlag === 'auto' ? 'auto' : Number(threadsFlag) });
 const byKernel = new Map();
@@ -23,12 +36,12 @@ for (const config of tf.getKernelsForBackend('wasm')) {
   const inner = config.kernelFunc;
   config.kernelFunc = (a) => {
     if (!timing) return inner(a);
-    const t0 = performance.now();
+    const t0 = now();
     stack.push(0);
     try {
       return inner(a);
     } finally {
-      const total = performance.now() - t0;
+      const total = now() - t0;
       const nested = stack.pop();
       if (stack.length > 0) stack[stack.length - 1] += total;
       const self = total - nested;
@@ -68,7 +81,7 @@ await estimator.train(input(), { steps: 3 }); // warm-up: build pass, optimizer 
 const stamps = [];
 timing = true;
 const t0 = performance.now();
-await estimator.train(input(), { steps, hooks: [{ afterRun: () => void stamps.push(performance.now()) }] });
+await estimator.train(input(), { steps, hooks: [{ afterRun: () => void stamps.push(now()) }] });
 const wall = performance.now() - t0;
 timing = false;
 const stepMs = (stamps.at(-1) - stamps[0]) / (stamps.length - 1);
@@ -83,7 +96,7 @@ console.log(
 );
 console.log();
 console.log(
-  `step ${stepMs.toFixed(1)} ms (${((batch / stepMs) * 1000).toFixed(0)} ex/s, timers on); kernels ${kernelMs.toFixed(1)} ms/step; wall ${(wall / steps).toFixed(1)} ms/step`,
+  `step ${stepMs.toFixed(1)} ${cpuClock ? 'CPU-' : ''}ms (${((batch / stepMs) * 1000).toFixed(0)} ex/${cpuClock ? 'CPU-' : ''}s, timers on); kernels ${kernelMs.toFixed(1)} ${cpuClock ? 'CPU-' : ''}ms/step; wall ${(wall / steps).toFixed(1)} ms/step`,
 );
 console.log();
 console.log('| kernel | ms/step (self) | calls/step |\n|---|---:|---:|');

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 import { withFastBackpropInput } from './wasm-conv2d-backprop-input.js';
+import { withFewChannelConv2D } from './wasm-conv2d-few-channels.js';
 import {
   wasmDepthwiseConv2dBackpropFilter,
   wasmDepthwiseConv2dBackpropInput,
@@ -8,6 +9,8 @@ import {
 import { withCorrectBatchedBias } from './wasm-fused-mat-mul.js';
 import { withSharedBuffer } from './wasm-identity-cast.js';
 import { wasmMaxPoolGrad } from './wasm-max-pool-grad.js';
+import { withHeapSlice } from './wasm-slice.js';
+import { withLeadingAxesSum } from './wasm-sum-leading.js';
 import { withMaterialisedTranspose } from './wasm-transposed-mat-mul.js';
 import { wasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
 
@@ -51,7 +54,9 @@ function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Kern
  * `transposeA`/`transposeB`) by a materialised transpose plus the fast path, runs `Conv2DBackpropInput` on
  * XNNPACK's `Conv2D` instead of its scalar loop, replaces its slow `MaxPoolGrad`, lets `Identity` and same-dtype
  * `Cast` share their input's buffer instead of copying it, and fixes `_FusedMatMul`'s bias
- * with a batch dimension above 1. Idempotent; call it after
+ * with a batch dimension above 1. Our own wasm-SIMD kernels (wasm/training-kernels.c, run on the backend's memory)
+ * take `MaxPoolGrad`, the filter gradient and the forward `Conv2D` of layers with few input channels, and bias-gradient
+ * sums over every axis but the last; `Slice` copies from the heap instead of copying its whole input first. Idempotent; call it after
  * `@tensorflow/tfjs-backend-wasm` is imported. `useBackend('wasm')` calls it for you.
  *
  * @example
@@ -69,6 +74,9 @@ export function registerWasmTrainingKernels(): void {
   override('MaxPoolGrad', () => wasmMaxPoolGrad as unknown as tf.KernelFunc);
   override('Identity', (k) => withSharedBuffer(k as never) as unknown as tf.KernelFunc);
   override('Cast', (k) => withSharedBuffer(k as never) as unknown as tf.KernelFunc);
+  override('Conv2D', (k) => withFewChannelConv2D(k as never) as unknown as tf.KernelFunc);
+  override('Sum', (k) => withLeadingAxesSum(k as never) as unknown as tf.KernelFunc);
+  override('Slice', (k) => withHeapSlice(k as never) as unknown as tf.KernelFunc);
   override('Conv2DBackpropInput', (k) => withFastBackpropInput(k as never) as unknown as tf.KernelFunc);
   override('BatchMatMul', (k) => withMaterialisedTranspose(k as never) as unknown as tf.KernelFunc);
   override(

@@ -30,6 +30,12 @@ const cases: Conv2DCase[] = [
   { x: [2, 7, 7, 6], filter: [3, 3, 6, 4], strides: [1, 1], pad: 'same' },
   { x: [1, 8, 9, 5], filter: [3, 2, 5, 3], strides: [2, 3], pad: 'valid' },
   { x: [2, 6, 7, 8], filter: [2, 2, 6, 3], strides: [2, 1], pad: 'same', dataFormat: 'NCHW' },
+  // up to 4 input channels and output channels a multiple of 4: our wasm-SIMD kernel (1 to 9 vectors of 4)
+  { x: [3, 6, 6, 1], filter: [5, 5, 1, 20], strides: [1, 1], pad: 'same' },
+  { x: [2, 7, 7, 3], filter: [3, 3, 3, 8], strides: [1, 1], pad: 'valid' },
+  { x: [1, 8, 9, 2], filter: [3, 2, 2, 4], strides: [2, 3], pad: 'same' },
+  { x: [1, 9, 9, 4], filter: [2, 2, 4, 36], strides: [3, 3], pad: 1 },
+  { x: [2, 4, 7, 6], filter: [3, 3, 4, 12], strides: [1, 2], pad: 'same', dataFormat: 'NCHW' },
 ];
 
 /** Conv2DBackpropFilter on the active backend. */
@@ -61,17 +67,18 @@ describeWasmVsCpu('wasm Conv2DBackpropFilter', () => {
     });
   }
 
-  for (const [dilations, inC] of [
-    [[1, 1], 2],
-    [[2, 2], 2],
-    [[2, 1], 2],
-    [[1, 1], 6],
-    [[2, 1], 6],
-  ] as [[number, number], number][]) {
-    it(`matches the numeric gradient of conv2d, dilations=${dilations}, ${inC} input channels`, async () => {
+  for (const [dilations, inC, outC] of [
+    [[1, 1], 2, 3],
+    [[2, 2], 2, 3],
+    [[2, 1], 2, 3],
+    [[1, 1], 6, 3],
+    [[2, 1], 6, 3],
+    [[1, 1], 2, 8], // our wasm-SIMD kernel
+  ] as [[number, number], number, number][]) {
+    it(`matches the numeric gradient of conv2d, dilations=${dilations}, ${inC} → ${outC} channels`, async () => {
       await useBackend('wasm');
       const xShape: [number, number, number, number] = [1, 7, 8, inC];
-      const fShape: [number, number, number, number] = [3, 2, inC, 3];
+      const fShape: [number, number, number, number] = [3, 2, inC, outC];
       const pad = 'same';
       const xs = seeded(xShape, 3);
       const ws = seeded(fShape, 4);
@@ -131,10 +138,11 @@ describeWasmVsCpu('wasm Conv2DBackpropFilter', () => {
     await useBackend('wasm');
     const x = tf.tensor4d(seeded([4, 12, 12, 3], 8), [4, 12, 12, 3]);
     const w = tf.tensor4d(seeded([3, 3, 3, 6], 9), [3, 3, 3, 6]);
+    const w8 = tf.tensor4d(seeded([3, 3, 3, 8], 9), [3, 3, 3, 8]); // our wasm-SIMD kernel
     expectStepsLeakNothing(() => {
-      const g = tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(x, b as tf.Tensor4D, 2, 'same')))(w);
-      g.dispose();
+      tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(x, b as tf.Tensor4D, 2, 'same')))(w).dispose();
+      tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(x, b as tf.Tensor4D, 1, 'same')))(w8).dispose();
     });
-    tf.dispose([x, w]);
+    tf.dispose([x, w, w8]);
   });
 });

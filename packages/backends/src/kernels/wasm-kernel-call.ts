@@ -3,6 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 /** The slice of a tfjs backend our composite kernels use. */
 export type KernelBackendLike = tf.KernelBackend;
 
+/** A wasm kernel function as our wrappers take and return it. */
+export type KernelFuncLike = (args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: KernelBackendLike;
+  attrs: tf.NamedAttrMap;
+}) => tf.TensorInfo | tf.TensorInfo[];
+
 /**
  * Runs the wasm backend's own kernel `kernelName` at kernel level (no engine, no tape) and returns its output.
  * The caller owns the output and frees it with {@link release}.

@@ -13,11 +13,13 @@ function wasmMemory(): { heapBytes: number; buffers: number } {
 
 describeWasmVsCpu('wasm training kernels over 1,000 steps', () => {
   it('a small CNN through every kernel of this package grows neither the wasm heap nor its buffers', async () => {
-    // conv 1→6 channels and conv 6→4 stride 2 (filter and input gradients), max-pool gradient, relu (same-dtype
-    // Cast), dense with transposed matmuls, Adam.
+    // conv 1→8 channels with a bias (our wasm-SIMD forward, filter gradient and bias sum) and conv 8→4 stride 2
+    // (filter and input gradients), max-pool gradient over 8 channels (wasm SIMD), relu (same-dtype Cast), dense
+    // with transposed matmuls, Adam.
     const v = {
-      c1: tf.variable(tf.tensor4d(seeded([3, 3, 1, 6], 1), [3, 3, 1, 6])),
-      c2: tf.variable(tf.tensor4d(seeded([3, 3, 6, 4], 2), [3, 3, 6, 4])),
+      c1: tf.variable(tf.tensor4d(seeded([3, 3, 1, 8], 1), [3, 3, 1, 8])),
+      b1: tf.variable(tf.tensor1d(seeded([8], 5))),
+      c2: tf.variable(tf.tensor4d(seeded([3, 3, 8, 4], 2), [3, 3, 8, 4])),
       d: tf.variable(tf.tensor2d(seeded([16, 3], 3), [16, 3])),
     };
     const x = tf.tensor4d(seeded([4, 8, 8, 1], 4), [4, 8, 8, 1]);
@@ -25,7 +27,7 @@ describeWasmVsCpu('wasm training kernels over 1,000 steps', () => {
     const optimizer = tf.train.adam(1e-3);
     const step = () =>
       optimizer.minimize(() => {
-        let h: tf.Tensor4D = tf.relu(tf.conv2d(x, v.c1, 1, 'same'));
+        let h = tf.relu(tf.add(tf.conv2d(x, v.c1, 1, 'same'), v.b1)) as tf.Tensor4D;
         h = tf.maxPool(h, 2, 2, 'valid');
         h = tf.relu(tf.conv2d(h, v.c2, 2, 'same'));
         const logits = tf.matMul(tf.reshape(h, [4, 16]), v.d);
