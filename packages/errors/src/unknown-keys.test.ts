@@ -14,6 +14,7 @@ describe('nearestKey', () => {
       'initialAccumulatorValue',
     );
     expect(nearestKey('momentun', ['momentum', 'epsilon'])).toBe('momentum');
+    expect(nearestKey('std', ['mean', 'stddev'])).toBe('stddev');
     expect(nearestKey('banana', ['momentum', 'epsilon'])).toBeUndefined();
   });
 });

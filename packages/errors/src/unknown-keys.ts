@@ -20,7 +20,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known key a misspelled one most likely meant: the same key in another case (`model_dir` → `modelDir`), else
+ * The known key a misspelled one most likely meant: the same key in another case (`model_dir` → `modelDir`), a key it abbreviates (`std` → `stddev`), else
  * the closest by edit distance when it is close enough to be a typo (at most a third of the key's length, min 2).
  * @example
  *   nearestKey('model_dir', ['modelDir', 'randomSeed']); // 'modelDir'
@@ -29,6 +29,9 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
   const n = normalize(key);
   const sameWord = known.find((k) => normalize(k) === n);
   if (sameWord !== undefined) return sameWord;
+  // An abbreviation or a truncated key (`std` → `stddev`, `lr` is too short to guess from).
+  const prefixOf = n.length >= 3 ? known.find((k) => normalize(k).startsWith(n)) : undefined;
+  if (prefixOf !== undefined) return prefixOf;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(n.length / 3)) + 1;
   for (const k of known) {

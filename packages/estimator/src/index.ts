@@ -58,7 +58,13 @@ export {
   type TracedValues,
 } from './export/traced-graph.js';
 export { HParams, type HParamValue } from './hparams.js';
-export { type Initializer, initializers } from './initializers.js';
+export {
+  type FanMode,
+  type Initializer,
+  initializers,
+  type VarianceScalingDistribution,
+  type VarianceScalingOptions,
+} from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
 export type { WarmStartSettings } from './internal/warm-start.js';
 export * as layers from './layers/index.js';
