@@ -111,8 +111,9 @@ describe('orthogonal', () => {
       return (transposeFirst ? tf.matMul(m, m, false, true) : tf.matMul(m, m, true, false)).arraySync() as number[][];
     });
   }
-  const expectScaledIdentity = (g: number[][], s: number) =>
-    g.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? s : 0, 4)));
+  const expectScaledIdentity = (g: number[][], s: number) => {
+    for (const [i, row] of g.entries()) for (const [j, v] of row.entries()) expect(v).toBeCloseTo(i === j ? s : 0, 4);
+  };
 
   it('tall kernels have orthonormal columns (WᵀW = gain² I), conv kernels over the flattened rows', () => {
     expectScaledIdentity(gram([10, 4]), 1);
