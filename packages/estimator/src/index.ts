@@ -135,4 +135,12 @@ export {
   type LayersWeight,
   useLayer,
 } from './tfjs-layers-adapter.js';
+export {
+  addToCollection,
+  GraphKeys,
+  getCollection,
+  globalVariables,
+  trainableVariables,
+  variableName,
+} from './variable-collections.js';
 export { type GetVariableOptions, getVariable, nameTensor, variableScope } from './variables.js';

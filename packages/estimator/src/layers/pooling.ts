@@ -1,20 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { checkTensorInput } from './check-input.js';
+import { type PoolingOptions, pool } from './internal/pool.js';
 
 type Pair = number | [number, number];
 
-function check(api: string, inputs: tf.Tensor): void {
-  checkTensorInput(api, 'inputs', inputs);
-  if (inputs.rank !== 4)
-    throw new ModelFnError(
-      'INVALID_ARGUMENT',
-      `${api}: inputs must be NHWC with rank 4. Received shape [${inputs.shape}].`,
-    );
-}
-
 /**
- * Max pooling over NHWC inputs (TF's `tf.layers.max_pooling2d`). No variables.
+ * Max pooling over NHWC inputs (NCHW with `dataFormat: 'channels_first'`; TF's `tf.layers.max_pooling2d`).
+ * No variables.
  * @example
  *   const p1 = maxPooling2d(c1, 2, 2);
  */
@@ -22,14 +15,14 @@ export function maxPooling2d(
   inputs: tf.Tensor,
   poolSize: Pair,
   strides: Pair,
-  options: { padding?: 'valid' | 'same' } = {},
+  options: PoolingOptions = {},
 ): tf.Tensor4D {
-  check('maxPooling2d()', inputs);
-  return tf.maxPool(inputs as tf.Tensor4D, poolSize, strides, options.padding ?? 'valid');
+  return pool('maxPooling2d()', 'max', 2, inputs, poolSize, strides, options) as tf.Tensor4D;
 }
 
 /**
- * Average pooling over NHWC inputs (TF's `tf.layers.average_pooling2d`). No variables.
+ * Average pooling over NHWC inputs (NCHW with `dataFormat: 'channels_first'`; TF's `tf.layers.average_pooling2d`).
+ * No variables.
  * @example
  *   const p = averagePooling2d(c1, 2, 2);
  */
@@ -37,10 +30,9 @@ export function averagePooling2d(
   inputs: tf.Tensor,
   poolSize: Pair,
   strides: Pair,
-  options: { padding?: 'valid' | 'same' } = {},
+  options: PoolingOptions = {},
 ): tf.Tensor4D {
-  check('averagePooling2d()', inputs);
-  return tf.avgPool(inputs as tf.Tensor4D, poolSize, strides, options.padding ?? 'valid');
+  return pool('averagePooling2d()', 'avg', 2, inputs, poolSize, strides, options) as tf.Tensor4D;
 }
 
 /**
