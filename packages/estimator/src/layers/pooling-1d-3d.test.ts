@@ -114,7 +114,7 @@ describe('pooling refuses bad input', () => {
       /^maxPooling1d\(\): inputs must have rank 3 \(NWC\)\. Received shape \[1,4,4,2\]\.$/,
     );
     expect(() => maxPooling3d(x, 2, 2, { dataFormat: 'channels_first' })).toThrow(/rank 5 \(NCDHW\)/);
-    expect(() => averagePooling3d(tf.zeros([1, 2, 2, 2, 1]), [2, 2], 2)).toThrow(
+    expect(() => averagePooling3d(tf.zeros([1, 2, 2, 2, 1]), [2, 2] as never, 2)).toThrow(
       /poolSize must be an integer > 0 or 3 of them\. Received \[2,2\]/,
     );
     expect(() => maxPooling2d(x, 2, undefined as never)).toThrow(/strides is required/);
