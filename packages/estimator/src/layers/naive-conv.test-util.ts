@@ -92,7 +92,7 @@ export function naiveDepthwise(x: Arr, w: Arr, g: Geometry): Arr {
 export function naiveConvTranspose(x: Arr, w: Arr, s: number[], padding: 'valid' | 'same'): Arr {
   const S = x.shape.slice(1, -1);
   const K = w.shape.slice(0, 2);
-  const [F, C] = w.shape.slice(2) as [number, number];
+  const F = w.shape[2]!;
   const out = S.map((n, d) => (padding === 'same' ? n * s[d]! : n * s[d]! + Math.max(K[d]! - s[d]!, 0)));
   const before = S.map((n, d) => Math.floor(Math.max((n - 1) * s[d]! + K[d]! - out[d]!, 0) / 2));
   const shape = [x.shape[0]!, ...out, F];
