@@ -128,6 +128,7 @@ export {
   Optimizer,
   type TrainOp,
 } from './optimizers.js';
+export { type RandomOptions, random } from './random.js';
 export { RunConfig, type RunConfigOptions } from './run-config.js';
 export {
   type AppliedLayer,

@@ -3,6 +3,7 @@
  * the API, what was received and what was expected. Owns: validating arguments and filling their defaults.
  * Does not own: the methods (dataset.ts) or the stages they build.
  */
+import { nextOpSeed } from '@estimatorjs/io';
 import type { InterleaveOptions, ShuffleOptions, WindowOptions } from '../dataset-types.js';
 import { invalidArgument } from '../errors.js';
 import type { ShuffleConfig } from './shuffle.js';
@@ -45,7 +46,8 @@ export function shuffleConfig(api: string, bufferSize: number, opts: ShuffleOpti
   if (opts.seed !== undefined && !Number.isFinite(opts.seed)) {
     throw invalidArgument(`${api}: expected seed to be a finite number. Received ${String(opts.seed)}.`);
   }
-  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 32);
+  // Unseeded: the graph seed's next op seed inside an Estimator with RunConfig.randomSeed (TF), else random.
+  const seed = opts.seed ?? nextOpSeed() ?? Math.floor(Math.random() * 2 ** 32);
   return { bufferSize, seed, reshuffleEachIteration: opts.reshuffleEachIteration ?? true };
 }
 
