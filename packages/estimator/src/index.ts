@@ -57,7 +57,13 @@ export {
   type TracedTensor,
   type TracedValues,
 } from './export/traced-graph.js';
-export { HParams, type HParamValue } from './hparams.js';
+export {
+  HParams,
+  type HParamsJsonOptions,
+  type HParamsOptions,
+  type HParamType,
+  type HParamValue,
+} from './hparams.js';
 export {
   type FanMode,
   type Initializer,
