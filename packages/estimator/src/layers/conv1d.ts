@@ -3,6 +3,7 @@ import type { Initializer } from '../initializers.js';
 import { getVariable } from '../variables.js';
 import { checkPadding, checkPositiveInt, checkStridesOrDilation, spatialSizes } from './internal/conv-args.js';
 import { CONV_COMMON_KEYS, type ConvCommonOptions, convLayer } from './internal/conv-layer.js';
+import { dilateKernel } from './internal/dilate-kernel.js';
 import type { Regularizer } from './regularizers.js';
 
 /** Options of {@link conv1d}. */
@@ -48,7 +49,8 @@ export function conv1d(
         regularizer: options.kernelRegularizer,
         trainable: options.trainable ?? true,
       });
-      return tf.conv1d(x as tf.Tensor3D, kernel as tf.Tensor3D, stride!, padding, 'NWC', dilation!);
+      const dilated = dilateKernel(kernel, [dilation!]) as tf.Tensor3D;
+      return tf.conv1d(x as tf.Tensor3D, dilated, stride!, padding, 'NWC', 1);
     },
   }) as tf.Tensor3D;
 }

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelFnError } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import { getVariable } from '../variables.js';
 import { checkPadding, checkPositiveInt, checkStridesOrDilation, spatialSizes } from './internal/conv-args.js';
 import { CONV_COMMON_KEYS, type ConvCommonOptions, convLayer } from './internal/conv-layer.js';
+import { dilateKernel } from './internal/dilate-kernel.js';
 import type { Regularizer } from './regularizers.js';
 
 /** Options of {@link conv3d}. */
 export interface Conv3dOptions extends ConvCommonOptions {
   readonly strides?: number | [number, number, number];
-  /** Only 1: tfjs has no dilated 3-D convolution gradient; other values are refused. */
   readonly dilationRate?: number | [number, number, number];
   /** Default glorot uniform, as TF. */
   readonly kernelInitializer?: Initializer;
@@ -36,12 +35,6 @@ export function conv3d(
   const strides = spatialSizes(api, 'strides', options.strides ?? 1, 3) as [number, number, number];
   const dilation = spatialSizes(api, 'dilationRate', options.dilationRate ?? 1, 3) as [number, number, number];
   checkStridesOrDilation(api, strides, dilation);
-  if (dilation.some((d) => d !== 1)) {
-    throw new ModelFnError(
-      'INVALID_ARGUMENT',
-      `${api}: dilationRate > 1 is not supported (tfjs's Conv3D gradients have no dilation). Received dilationRate [${dilation}].`,
-    );
-  }
   const padding = checkPadding(api, options.padding);
   return convLayer(inputs, {
     api,
@@ -56,7 +49,8 @@ export function conv3d(
         regularizer: options.kernelRegularizer,
         trainable: options.trainable ?? true,
       });
-      return tf.conv3d(x as tf.Tensor5D, kernel as tf.Tensor5D, strides, padding, 'NDHWC', dilation);
+      const k = dilateKernel(kernel, dilation) as tf.Tensor5D;
+      return tf.conv3d(x as tf.Tensor5D, k, strides, padding, 'NDHWC', 1);
     },
   }) as tf.Tensor5D;
 }

@@ -3,6 +3,7 @@ import type { Initializer } from '../initializers.js';
 import { getVariable } from '../variables.js';
 import { checkPadding, checkPositiveInt, checkStridesOrDilation, spatialSizes } from './internal/conv-args.js';
 import { CONV_COMMON_KEYS, type ConvCommonOptions, convLayer } from './internal/conv-layer.js';
+import { dilateKernel } from './internal/dilate-kernel.js';
 import type { Regularizer } from './regularizers.js';
 
 /** Options of {@link separableConv2d} and {@link depthwiseConv2d}. */
@@ -79,15 +80,10 @@ export function separableConv2d(
         regularizer: options.pointwiseRegularizer,
         trainable,
       });
-      return tf.separableConv2d(
-        x as tf.Tensor4D,
-        depthwise as tf.Tensor4D,
-        pointwise as tf.Tensor4D,
-        strides,
-        padding,
-        dilation,
-        'NHWC',
-      );
+      // tf.separableConv2d = depthwise then 1×1 conv; written out so the depthwise kernel can be dilated explicitly.
+      const dw = dilateKernel(depthwise, dilation) as tf.Tensor4D;
+      const mid = tf.depthwiseConv2d(x as tf.Tensor4D, dw, strides, padding, 'NHWC', 1);
+      return tf.conv2d(mid, pointwise as tf.Tensor4D, 1, 'valid', 'NHWC');
     },
   }) as tf.Tensor4D;
 }
@@ -119,7 +115,8 @@ export function depthwiseConv2d(
         regularizer: options.depthwiseRegularizer,
         trainable: options.trainable ?? true,
       });
-      return tf.depthwiseConv2d(x as tf.Tensor4D, depthwise as tf.Tensor4D, strides, padding, 'NHWC', dilation);
+      const dw = dilateKernel(depthwise, dilation) as tf.Tensor4D;
+      return tf.depthwiseConv2d(x as tf.Tensor4D, dw, strides, padding, 'NHWC', 1);
     },
   }) as tf.Tensor4D;
 }
