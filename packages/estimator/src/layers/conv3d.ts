@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Initializer } from '../initializers.js';
+import { maybeActiveContext } from '../model-fn-context.js';
 import { getVariable } from '../variables.js';
+import { refuseBrokenKernel } from './internal/backend-gaps.js';
 import { checkPadding, checkPositiveInt, checkStridesOrDilation, spatialSizes } from './internal/conv-args.js';
 import { CONV_COMMON_KEYS, type ConvCommonOptions, convLayer } from './internal/conv-layer.js';
 import { dilateKernel } from './internal/dilate-kernel.js';
@@ -36,6 +38,7 @@ export function conv3d(
   const dilation = spatialSizes(api, 'dilationRate', options.dilationRate ?? 1, 3) as [number, number, number];
   checkStridesOrDilation(api, strides, dilation);
   const padding = checkPadding(api, options.padding);
+  refuseBrokenKernel(api, 'Conv3DBackpropInputV2', maybeActiveContext()?.mode === 'train');
   return convLayer(inputs, {
     api,
     base: 'conv3d',

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../../errors.js';
 import { checkOptionKeys } from '../../internal/option-keys.js';
 import { checkTensorInput } from '../check-input.js';
+import { refuseBrokenKernel } from './backend-gaps.js';
 import { checkPadding, spatialSizes } from './conv-args.js';
 import { checkDataFormat, type DataFormat, toChannelsFirst, toChannelsLast } from './data-format.js';
 
@@ -49,6 +50,7 @@ export function pool(
   const size = spatialSizes(api, 'poolSize', poolSize, dims);
   const step = spatialSizes(api, 'strides', strides, dims);
   const padding = checkPadding(api, options.padding);
+  if (dims === 3 && kind === 'max') refuseBrokenKernel(api, 'MaxPool3D', false);
   return tf.tidy(() => {
     const x = format === 'channels_first' ? toChannelsLast(inputs) : inputs;
     const y =
