@@ -77,3 +77,16 @@ export function checkKnownKeys(
     );
   }
 }
+
+/**
+ * The option names of an options interface, checked by the compiler to be every key of `T` and nothing else: adding a
+ * field to the interface without listing it is a type error, so a new option is never refused as unknown.
+ * @example
+ *   const KEYS = keysOf<{ a?: number; b?: string }>()(['a', 'b']);
+ */
+export function keysOf<T>() {
+  return <const K extends readonly (keyof T & string)[]>(
+    keys: K &
+      ([Exclude<keyof T & string, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, K[number]> }),
+  ): readonly string[] => keys;
+}
