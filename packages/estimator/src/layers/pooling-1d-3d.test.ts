@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectGradientsMatchDifferences, layerHarness } from './layer-context.test-util.js';
 import { naivePool } from './naive-conv.test-util.js';
-import { averagePooling2d, maxPooling2d } from './pooling.js';
+import { averagePooling2d, flatten, maxPooling2d } from './pooling.js';
 import { averagePooling1d, averagePooling3d, maxPooling1d, maxPooling3d } from './pooling-1d-3d.js';
 
 beforeAll(() => setupTestBackend('cpu'));
@@ -128,5 +128,17 @@ describe('pooling refuses bad input', () => {
     });
     tf.dispose([x3, x5]);
     x.dispose();
+  });
+});
+
+describe('flatten()', () => {
+  it("channels_first moves the channels last before flattening, as TF's Flatten does", () => {
+    const nhwc = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]);
+    const nchw = tf.transpose(nhwc, [0, 3, 1, 2]);
+    expect(Array.from(flatten(nchw, { dataFormat: 'channels_first' }).dataSync())).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(Array.from(flatten(nchw).dataSync())).toEqual([1, 3, 5, 7, 2, 4, 6, 8]);
+    expect(flatten(tf.zeros([3, 4]), { dataFormat: 'channels_first' }).shape).toEqual([3, 4]);
+    expect(() => flatten(nhwc, { data_format: 'channels_first' } as never)).toThrow(/Did you mean "dataFormat"\?/);
+    tf.dispose([nhwc, nchw]);
   });
 });

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
 import { checkTensorInput } from './check-input.js';
+import { checkDataFormat, type DataFormat, toChannelsLast } from './internal/data-format.js';
 import { type PoolingOptions, pool } from './internal/pool.js';
 
 type Pair = number | [number, number];
@@ -36,14 +38,17 @@ export function averagePooling2d(
 }
 
 /**
- * Flattens every axis but the first (TF's `tf.layers.flatten`).
+ * Flattens every axis but the first (TF's `tf.layers.flatten`). With `dataFormat: 'channels_first'` the channels
+ * axis is moved last first, as TF does, so the order of features matches a channels_last model's.
  * @example
  *   const flat = flatten(p2); // [batch, 7*7*40]
  */
-export function flatten(inputs: tf.Tensor): tf.Tensor2D {
+export function flatten(inputs: tf.Tensor, options: { dataFormat?: DataFormat; name?: string } = {}): tf.Tensor2D {
   checkTensorInput('flatten()', 'inputs', inputs);
+  checkOptionKeys('flatten()', options, ['dataFormat', 'name']);
   if (inputs.rank < 1)
     throw new ModelFnError('INVALID_ARGUMENT', `flatten(): inputs must have a batch axis. Received a scalar.`);
+  const first = checkDataFormat('flatten()', options.dataFormat) === 'channels_first' && inputs.rank > 2;
   const rest = inputs.shape.slice(1).reduce((a, b) => a * b, 1);
-  return tf.reshape(inputs, [inputs.shape[0]!, rest]);
+  return tf.tidy(() => tf.reshape(first ? toChannelsLast(inputs) : inputs, [inputs.shape[0]!, rest]));
 }
