@@ -49,6 +49,15 @@ describe('variance scaling initializers (TF 1.15 formulas)', () => {
     }
   });
 
+  it("draws exactly TF's truncated normal: stddev sqrt(scale / fan) / 0.87962566103423978 from the same seed", () => {
+    // fan_avg of [3, 3, 64, 128] = (576 + 1152) / 2 = 864; scale 2 → stddev sqrt(2 / 864) / 0.87962566103423978
+    const expected = tf.tidy(() =>
+      Array.from(tf.truncatedNormal(KERNEL, 0, Math.sqrt(2 / 864) / 0.87962566103423978, 'float32', 5).dataSync()),
+    );
+    const init = initializers.varianceScaling({ scale: 2, mode: 'fan_avg' });
+    expect(Array.from(draw(init, KERNEL, 5).values)).toEqual(expected);
+  });
+
   it('untruncated_normal has std sqrt(scale / fan) and tails beyond 2 std', () => {
     const target = Math.sqrt(2 / ((FAN_IN + FAN_OUT) / 2));
     const { std, maxAbs } = draw(
