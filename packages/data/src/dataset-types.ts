@@ -103,7 +103,11 @@ export interface BatchOptions {
 
 /** Options of {@link Dataset.shuffle}. */
 export interface ShuffleOptions {
-  /** Seed for a reproducible order. Default: a random seed drawn when the dataset is created. */
+  /**
+   * Seed for a reproducible order. Default: derived from `RunConfig.randomSeed` when the dataset is created in an
+   * input_fn the Estimator calls (before the input_fn's first `await`), as TF derives op seeds from the graph seed;
+   * otherwise a random seed drawn when the dataset is created.
+   */
   readonly seed?: number;
   /** Draw a new order every iteration (each epoch under `repeat()`, each new iterator). Default true. */
   readonly reshuffleEachIteration?: boolean;

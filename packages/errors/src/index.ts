@@ -1,2 +1,3 @@
 export { describeValue } from './describe-value.js';
 export { EstimatorError, isEstimatorError } from './estimator-error.js';
+export { checkKnownKeys, type KeyErrorFactory, keysOf, nearestKey } from './unknown-keys.js';

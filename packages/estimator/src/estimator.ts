@@ -31,8 +31,10 @@ import type { TracedGraph } from './export/traced-graph.js';
 import { checkpointPrefix } from './internal/checkpoint-path.js';
 import { type EvalResults, runEvaluation } from './internal/evaluate-loop.js';
 import type { Features, InputFn, Labels, OpenedInput } from './internal/input.js';
+import { KNOWN_OPTIONS } from './internal/known-options.js';
 import type { LoopDeps } from './internal/loop-deps.js';
 import { ModelState } from './internal/model-state.js';
+import { checkConfigKeys } from './internal/option-keys.js';
 import { type Prediction, runPrediction } from './internal/predict-loop.js';
 import { runTrainLoop } from './internal/train-loop.js';
 import { valueReadsAreCheap } from './internal/value-reads.js';
@@ -132,6 +134,14 @@ export class Estimator<P = unknown> {
   private trainInput: OpenedInput | null = null;
 
   constructor(options: EstimatorOptions<P>) {
+    const dirKey = Object.keys(options ?? {}).find((k) => k === 'modelDir' || k === 'model_dir');
+    if (dirKey !== undefined) {
+      throw new ConfigError(
+        'UNKNOWN_OPTION',
+        `new Estimator(): unknown option ${JSON.stringify(dirKey)}; the model directory goes in the RunConfig: new Estimator({ modelFn, config: new RunConfig({ modelDir }) }).`,
+      );
+    }
+    checkConfigKeys('new Estimator()', options, KNOWN_OPTIONS.estimator);
     if (typeof options?.modelFn !== 'function') {
       throw new ConfigError(
         'INVALID_ARGUMENT',
@@ -249,6 +259,7 @@ export class Estimator<P = unknown> {
    */
   async train(inputFn: InputFn<P>, options: TrainOptions = {}): Promise<this> {
     const api = 'Estimator.train()';
+    checkConfigKeys(api, options, KNOWN_OPTIONS.train);
     const { steps, maxSteps } = options;
     checkCount(api, 'steps', steps);
     checkCount(api, 'maxSteps', maxSteps);
@@ -345,6 +356,7 @@ export class Estimator<P = unknown> {
    */
   async evaluate(inputFn: InputFn<P>, options: EvaluateOptions = {}): Promise<EvalResults> {
     const api = 'Estimator.evaluate()';
+    checkConfigKeys(api, options, KNOWN_OPTIONS.evaluate);
     checkCount(api, 'steps', options.steps);
     if (options.name !== undefined && !/^[\w.-]+$/.test(options.name)) {
       throw new ConfigError(
@@ -375,6 +387,7 @@ export class Estimator<P = unknown> {
    * (TF's `estimator.predict`). Each value is a number or a typed array; nothing returned holds a tensor.
    */
   async *predict(inputFn: InputFn<P>, options: PredictOptions = {}): AsyncGenerator<Prediction> {
+    checkConfigKeys('Estimator.predict()', options, KNOWN_OPTIONS.predict);
     await this.requireModel('Estimator.predict()', options.checkpointPath);
     yield* runPrediction(this.loopDeps(), inputFn, options);
   }

@@ -57,8 +57,20 @@ export {
   type TracedTensor,
   type TracedValues,
 } from './export/traced-graph.js';
-export { HParams, type HParamValue } from './hparams.js';
-export { type Initializer, initializers } from './initializers.js';
+export {
+  HParams,
+  type HParamsJsonOptions,
+  type HParamsOptions,
+  type HParamType,
+  type HParamValue,
+} from './hparams.js';
+export {
+  type FanMode,
+  type Initializer,
+  initializers,
+  type VarianceScalingDistribution,
+  type VarianceScalingOptions,
+} from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
 export type { WarmStartSettings } from './internal/warm-start.js';
 /** TF's `tf.layers` as functions on tensors, creating named variables on first use (`layers.dense(x, 10, { name: 'logits' })`). */
@@ -127,6 +139,7 @@ export {
   Optimizer,
   type TrainOp,
 } from './optimizers.js';
+export { type RandomOptions, random } from './random.js';
 export { RunConfig, type RunConfigOptions } from './run-config.js';
 export {
   type AppliedLayer,
@@ -134,4 +147,12 @@ export {
   type LayersWeight,
   useLayer,
 } from './tfjs-layers-adapter.js';
+export {
+  addToCollection,
+  GraphKeys,
+  getCollection,
+  globalVariables,
+  trainableVariables,
+  variableName,
+} from './variable-collections.js';
 export { type GetVariableOptions, getVariable, nameTensor, variableScope } from './variables.js';

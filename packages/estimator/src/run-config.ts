@@ -1,6 +1,8 @@
 import type { ModelDirStorage } from './checkpoint/storage.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
+import { KNOWN_OPTIONS } from './internal/known-options.js';
+import { checkConfigKeys } from './internal/option-keys.js';
 
 /** Options of {@link RunConfig}: TF's `tf.estimator.RunConfig` fields in camelCase. */
 export interface RunConfigOptions {
@@ -54,6 +56,7 @@ export class RunConfig {
   readonly rebuildCheckpointState: boolean;
 
   constructor(options: RunConfigOptions = {}) {
+    checkConfigKeys('RunConfig', options, KNOWN_OPTIONS.runConfig);
     const o = options;
     for (const key of [
       'saveSummarySteps',

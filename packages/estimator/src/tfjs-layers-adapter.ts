@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from './errors.js';
 import { isTensor } from './metrics/metric-op.js';
 import { activeContext, deriveSeed, type ModelFnContext, scopedName } from './model-fn-context.js';
+import { noteVariable } from './variable-collections.js';
 import type { VariableStore } from './variable-store.js';
 
 /** What the adapter needs of a tfjs-layers weight (`LayerVariable`). */
@@ -40,6 +41,8 @@ export type AppliedLayer<L extends LayersLayer = LayersLayer> = ((
 interface Entry {
   readonly layer: LayersLayer;
   bound: boolean;
+  /** The store's variables bound to the layer's weights, by stable name (for the per-call variable collections). */
+  variables: [string, tf.Variable][];
 }
 
 /** Layers per Estimator (per variable store), by scoped name. */
@@ -89,7 +92,7 @@ export function useLayer<L extends LayersLayer>(name: string, factory: () => L):
         `${api}: the factory for ${JSON.stringify(full)} returned a layer that another Estimator (or another name) already uses. Create the layer inside the factory: () => tf.layers.dense({...}).`,
       );
     }
-    entry = { layer, bound: false };
+    entry = { layer, bound: false, variables: [] };
     byName.set(full, entry);
   }
   const e = entry;
@@ -101,10 +104,11 @@ export function useLayer<L extends LayersLayer>(name: string, factory: () => L):
       withSeededRandom(run, `${full}/build`, () =>
         tf.tidy(() => void e.layer.apply(inputs, { ...kwargs, training: false })),
       );
-      bindWeights(run, full, e.layer);
+      e.variables = bindWeights(run, full, e.layer);
       boundLayers.add(e.layer);
       e.bound = true;
     }
+    for (const [name, v] of e.variables) noteVariable(run, name, v);
     // While the Estimator builds the model its outputs are discarded: run in inference mode so stateful layers
     // (tf.layers.batchNormalization's moving statistics) are not updated twice for the first batch.
     const mode = run.building ? false : training;
@@ -148,7 +152,8 @@ function weightNames(full: string, layer: LayersLayer): Map<LayersWeight, string
  * Replaces each weight's backing variable with the store's variable of the stable name (created from the layer's
  * initial value, or from the checkpoint when one is pending), so the layer reads and trains the store's variables.
  */
-function bindWeights(ctx: ModelFnContext, full: string, layer: LayersLayer): void {
+function bindWeights(ctx: ModelFnContext, full: string, layer: LayersLayer): [string, tf.Variable][] {
+  const bound: [string, tf.Variable][] = [];
   for (const [w, name] of weightNames(full, layer)) {
     const dtype = w.dtype === 'int32' ? 'int32' : 'float32';
     const own = w.read() as tf.Variable;
@@ -157,7 +162,9 @@ function bindWeights(ctx: ModelFnContext, full: string, layer: LayersLayer): voi
       (w as unknown as { val: tf.Variable }).val = v;
       own.dispose();
     }
+    bound.push([name, v]);
   }
+  return bound;
 }
 
 /**

@@ -4,6 +4,7 @@ import { type Initializer, initializers } from './initializers.js';
 import { type Regularizer, runRegularizer } from './layers/regularizers.js';
 import { regularizeOnce } from './losses/collections.js';
 import { activeContext, deriveSeed, scopedName } from './model-fn-context.js';
+import { noteVariable } from './variable-collections.js';
 
 /** Options of {@link getVariable}. */
 export interface GetVariableOptions {
@@ -45,6 +46,7 @@ export function getVariable(name: string, options: GetVariableOptions): tf.Varia
   const v = ctx.store.getOrCreate(full, options.shape, dtype, options.trainable ?? true, () =>
     init(options.shape, dtype, deriveSeed(ctx.randomSeed, full)),
   );
+  noteVariable(ctx, full, v);
   const regularizer = options.regularizer;
   if (regularizer !== undefined) {
     regularizeOnce(full, () => runRegularizer(`getVariable(${JSON.stringify(name)})`, 'regularizer', regularizer, v));

@@ -1,3 +1,4 @@
+import { keysOf } from '@estimatorjs/errors';
 /**
  * Experiment: owns when to train and when to evaluate (TF's `tf.contrib.learn.Experiment`). Does not own the
  * training or evaluation loops (the Estimator) or the hooks' behaviour (@estimatorjs/hooks).
@@ -9,6 +10,7 @@ import { ExperimentError } from './errors.js';
 import { recordEvalResults } from './eval-history.js';
 import type { ExportStore } from './export-store.js';
 import type { Exporter } from './exporter.js';
+import { checkOptions } from './internal/check-options.js';
 import { SCHEDULES, type Schedule } from './schedules.js';
 import { EvalSpec } from './specs.js';
 
@@ -48,6 +50,24 @@ export interface ExperimentOptions<P> {
   readonly log?: (line: string) => void;
 }
 
+const EXPERIMENT_KEYS = keysOf<ExperimentOptions<unknown>>()([
+  'estimator',
+  'trainInputFn',
+  'evalInputFn',
+  'trainSteps',
+  'evalSteps',
+  'minEvalFrequency',
+  'trainMonitors',
+  'evalHooks',
+  'evalDelaySecs',
+  'continuousEvalThrottleSecs',
+  'continuousEvalPollSecs',
+  'continuousEvalTimeoutSecs',
+  'exportStrategies',
+  'exportStore',
+  'log',
+]);
+
 /**
  * Pairs an Estimator with its train and eval inputs and runs them on a schedule.
  * @example
@@ -61,6 +81,7 @@ export class Experiment<P = unknown> {
   private readonly options: ExperimentOptions<P>;
 
   constructor(options: ExperimentOptions<P>) {
+    checkOptions('new Experiment()', options, EXPERIMENT_KEYS);
     const o = options;
     if (!o?.estimator || typeof (o.estimator as { train?: unknown }).train !== 'function') {
       throw new ExperimentError(

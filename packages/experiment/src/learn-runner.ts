@@ -1,6 +1,8 @@
+import { keysOf } from '@estimatorjs/errors';
 import type { HParams, RunConfig } from '@estimatorjs/estimator';
 import { ExperimentError } from './errors.js';
 import { Experiment } from './experiment.js';
+import { checkOptions } from './internal/check-options.js';
 import { SCHEDULES, type Schedule } from './schedules.js';
 
 /** What learnRunner needs of an Experiment: something that runs a schedule. */
@@ -34,6 +36,7 @@ async function run<H>(experimentFn: ExperimentFn<H>, options: LearnRunnerOptions
       `learnRunner.run(): experimentFn must be a function (runConfig, hparams) => Experiment. Received ${typeof experimentFn}.`,
     );
   }
+  checkOptions('learnRunner.run()', options, keysOf<LearnRunnerOptions<H>>()(['runConfig', 'schedule', 'hparams']));
   const schedule = options.schedule ?? 'train_and_evaluate';
   if (!(SCHEDULES as readonly string[]).includes(schedule)) {
     throw new ExperimentError(

@@ -1,7 +1,9 @@
+import { keysOf } from '@estimatorjs/errors';
 import type { InputFn } from '@estimatorjs/estimator';
 import type { Hook } from '@estimatorjs/hooks';
 import { ExperimentError } from './errors.js';
 import type { Exporter } from './exporter.js';
+import { checkOptions } from './internal/check-options.js';
 
 /** Options of {@link TrainSpec}. */
 export interface TrainSpecOptions<P = unknown> {
@@ -16,6 +18,17 @@ export interface TrainSpecOptions<P = unknown> {
  * @example
  *   const trainSpec = new TrainSpec({ inputFn: trainInputFn, maxSteps: 5000 });
  */
+const TRAIN_SPEC_KEYS = keysOf<TrainSpecOptions>()(['inputFn', 'maxSteps', 'hooks']);
+const EVAL_SPEC_KEYS = keysOf<EvalSpecOptions>()([
+  'inputFn',
+  'steps',
+  'name',
+  'hooks',
+  'exporters',
+  'startDelaySecs',
+  'throttleSecs',
+]);
+
 export class TrainSpec<P = unknown> {
   readonly inputFn: InputFn<P>;
   readonly maxSteps: number | undefined;
@@ -23,6 +36,7 @@ export class TrainSpec<P = unknown> {
 
   constructor(options: TrainSpecOptions<P>) {
     const api = 'new TrainSpec()';
+    checkOptions(api, options, TRAIN_SPEC_KEYS);
     if (typeof options?.inputFn !== 'function') {
       throw new ExperimentError(
         'INVALID_ARGUMENT',
@@ -68,6 +82,7 @@ export class EvalSpec<P = unknown> {
 
   constructor(options: EvalSpecOptions<P>) {
     const api = 'new EvalSpec()';
+    checkOptions(api, options, EVAL_SPEC_KEYS);
     if (typeof options?.inputFn !== 'function') {
       throw new ExperimentError(
         'INVALID_ARGUMENT',

@@ -1,6 +1,8 @@
+import { keysOf } from '@estimatorjs/errors';
 import type { Every } from './every-n.js';
 import { EveryN } from './every-n.js';
 import type { Hook, RunContext, SessionContext } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 
 /** Saves the model's variables; the Estimator provides one. Returns the checkpoint path. */
 export interface Saver {
@@ -25,6 +27,7 @@ export interface CheckpointSaverHookOptions {
   /** Where lines go; default `console.log`. Pass `null` for silence. */
   readonly log?: ((line: string) => void) | null;
 }
+const CHECKPOINT_SAVER_HOOK_KEYS = keysOf<CheckpointSaverHookOptions>()(['saver', 'every', 'listeners', 'log']);
 
 /**
  * Saves a checkpoint every N steps or seconds and at the end of training (TF's `CheckpointSaverHook`).
@@ -39,6 +42,7 @@ export class CheckpointSaverHook implements Hook {
   private lastSavedStep: number | null = null;
 
   constructor(private readonly options: CheckpointSaverHookOptions) {
+    checkHookOptions('new CheckpointSaverHook()', options, CHECKPOINT_SAVER_HOOK_KEYS);
     this.timer = new EveryN(options.every ?? { steps: 100 });
   }
 

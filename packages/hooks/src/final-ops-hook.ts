@@ -1,11 +1,14 @@
+import { keysOf } from '@estimatorjs/errors';
 import { HookError } from './errors.js';
 import type { FetchedValue, Hook, RunArgs, RunContext, RunValues, SessionContext } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 
 /** Options of {@link FinalOpsHook}. */
 export interface FinalOpsHookOptions {
   /** Tensor names to read, or key → tensor name. */
   readonly tensors: readonly string[] | Readonly<Record<string, string>>;
 }
+const FINAL_OPS_HOOK_KEYS = keysOf<FinalOpsHookOptions>()(['tensors']);
 
 /**
  * Reads named tensors on the last step of a run and keeps their values in {@link FinalOpsHook.finalOpsValues}
@@ -23,6 +26,7 @@ export class FinalOpsHook implements Hook {
   private final: Readonly<Record<string, FetchedValue>> | null = null;
 
   constructor(options: FinalOpsHookOptions) {
+    checkHookOptions('new FinalOpsHook()', options, FINAL_OPS_HOOK_KEYS);
     const t = options?.tensors;
     this.tensors = Array.isArray(t) ? Object.fromEntries(t.map((n) => [n, n])) : ((t ?? {}) as Record<string, string>);
     if (Object.keys(this.tensors).length === 0) {

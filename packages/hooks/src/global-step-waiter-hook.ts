@@ -1,5 +1,7 @@
+import { keysOf } from '@estimatorjs/errors';
 import { HookError } from './errors.js';
 import type { Hook, RunContext } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 
 /** Options of {@link GlobalStepWaiterHook}. */
 export interface GlobalStepWaiterHookOptions {
@@ -17,6 +19,13 @@ export interface GlobalStepWaiterHookOptions {
   /** Gives up waiting when aborted. */
   readonly signal?: AbortSignal;
 }
+const GLOBAL_STEP_WAITER_HOOK_KEYS = keysOf<GlobalStepWaiterHookOptions>()([
+  'waitUntilStep',
+  'readGlobalStep',
+  'pollSecs',
+  'log',
+  'signal',
+]);
 
 /**
  * Delays the first step until the shared global step reaches `waitUntilStep` (TF's `GlobalStepWaiterHook`, used to
@@ -29,6 +38,7 @@ export class GlobalStepWaiterHook implements Hook {
   private started = false;
 
   constructor(private readonly options: GlobalStepWaiterHookOptions) {
+    checkHookOptions('new GlobalStepWaiterHook()', options, GLOBAL_STEP_WAITER_HOOK_KEYS);
     const n = options?.waitUntilStep;
     if (!(Number.isInteger(n) && n >= 0)) {
       throw new HookError(

@@ -1,7 +1,9 @@
+import { keysOf } from '@estimatorjs/errors';
 import { HookError } from './errors.js';
 import type { Every } from './every-n.js';
 import { EveryN } from './every-n.js';
 import type { FetchedValue, Hook, RunArgs, RunContext, RunValues, SessionContext } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 
 /** Options of {@link LoggingTensorHook}. */
 export interface LoggingTensorHookOptions {
@@ -16,6 +18,7 @@ export interface LoggingTensorHookOptions {
   /** Where lines go; default `console.log`. */
   readonly log?: (line: string) => void;
 }
+const LOGGING_TENSOR_HOOK_KEYS = keysOf<LoggingTensorHookOptions>()(['tensors', 'every', 'formatter', 'atEnd', 'log']);
 
 /**
  * Logs named tensors every N steps or seconds, as TF's `LoggingTensorHook` does:
@@ -33,6 +36,7 @@ export class LoggingTensorHook implements Hook {
   private last: Readonly<Record<string, FetchedValue>> | null = null;
 
   constructor(private readonly options: LoggingTensorHookOptions) {
+    checkHookOptions('new LoggingTensorHook()', options, LOGGING_TENSOR_HOOK_KEYS);
     const t = options.tensors;
     this.tensors = Array.isArray(t) ? Object.fromEntries(t.map((n) => [n, n])) : (t as Record<string, string>);
     if (Object.keys(this.tensors).length === 0) {

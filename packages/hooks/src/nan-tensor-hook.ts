@@ -1,5 +1,7 @@
+import { keysOf } from '@estimatorjs/errors';
 import { HookError } from './errors.js';
 import type { Hook, RunArgs, RunContext, RunValues } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 
 /** Options of {@link NanTensorHook}. */
 export interface NanTensorHookOptions {
@@ -8,6 +10,7 @@ export interface NanTensorHookOptions {
   /** Throw (default) or only request a stop. */
   readonly failOnNanLoss?: boolean;
 }
+const NAN_TENSOR_HOOK_KEYS = keysOf<NanTensorHookOptions>()(['tensor', 'failOnNanLoss']);
 
 /**
  * Stops training when the loss is NaN or infinite (TF's `NanTensorHook`): throws a `NAN_LOSS` error naming the
@@ -17,7 +20,9 @@ export interface NanTensorHookOptions {
  */
 export class NanTensorHook implements Hook {
   readonly key = 'NanTensorHook';
-  constructor(private readonly options: NanTensorHookOptions = {}) {}
+  constructor(private readonly options: NanTensorHookOptions = {}) {
+    checkHookOptions('new NanTensorHook()', options, NAN_TENSOR_HOOK_KEYS);
+  }
 
   beforeRun(): RunArgs {
     return { fetch: { value: this.options.tensor ?? 'loss' } };

@@ -1,8 +1,10 @@
+import { keysOf } from '@estimatorjs/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ChromeTrace, ChromeTraceEvent } from './chrome-trace.js';
 import type { Every } from './every-n.js';
 import { EveryN } from './every-n.js';
 import type { Hook, RunContext, SessionContext } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 
 /** Options of {@link ProfilerHook}. */
 export interface ProfilerHookOptions {
@@ -18,6 +20,7 @@ export interface ProfilerHookOptions {
   /** How many traces to keep in {@link ProfilerHook.traces}; default 5. */
   readonly keep?: number;
 }
+const PROFILER_HOOK_KEYS = keysOf<ProfilerHookOptions>()(['every', 'write', 'showMemory', 'keep']);
 
 type ProfileInfo = Awaited<ReturnType<typeof tf.profile>>;
 
@@ -39,6 +42,7 @@ export class ProfilerHook implements Hook {
   private active: { step: number; startUs: number; done: () => void; info: Promise<ProfileInfo> } | null = null;
 
   constructor(private readonly options: ProfilerHookOptions = {}) {
+    checkHookOptions('new ProfilerHook()', options, PROFILER_HOOK_KEYS);
     this.timer = new EveryN(options.every ?? { steps: 100 });
   }
 

@@ -1,6 +1,8 @@
+import { keysOf } from '@estimatorjs/errors';
 import type { Every } from './every-n.js';
 import { EveryN } from './every-n.js';
 import type { Hook, RunArgs, RunContext, RunValues, SessionContext } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 import { formatValue } from './logging-tensor-hook.js';
 
 /** Where the progress bar draws: a terminal stream (`process.stdout`) or anything with `write`. */
@@ -30,6 +32,14 @@ export interface ProgressBarHookOptions {
   /** Clock in seconds (tests). */
   readonly now?: () => number;
 }
+const PROGRESS_BAR_HOOK_KEYS = keysOf<ProgressBarHookOptions>()([
+  'lastStep',
+  'numSteps',
+  'output',
+  'every',
+  'tensor',
+  'now',
+]);
 
 /**
  * A progress bar for training in a terminal: steps done, the loss, speed and the time left.
@@ -51,6 +61,7 @@ export class ProgressBarHook implements Hook {
   private drawn = false;
 
   constructor(private readonly options: ProgressBarHookOptions = {}) {
+    checkHookOptions('new ProgressBarHook()', options, PROGRESS_BAR_HOOK_KEYS);
     this.output = options.output ?? defaultOutput();
     this.now = options.now ?? (() => performance.now() / 1000);
     this.timer = new EveryN(options.every ?? { secs: 10 }, this.now);

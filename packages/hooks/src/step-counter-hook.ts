@@ -1,6 +1,8 @@
+import { keysOf } from '@estimatorjs/errors';
 import type { Every } from './every-n.js';
 import { EveryN } from './every-n.js';
 import type { Hook, RunContext } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 
 /** Options of {@link StepCounterHook}. */
 export interface StepCounterHookOptions {
@@ -13,6 +15,7 @@ export interface StepCounterHookOptions {
   /** Clock in seconds; default `performance.now() / 1000`. Inject one to test rates without wall time. */
   readonly now?: () => number;
 }
+const STEP_COUNTER_HOOK_KEYS = keysOf<StepCounterHookOptions>()(['every', 'batchSize', 'log', 'now']);
 
 /**
  * Measures training speed (TF's `StepCounterHook`): writes `global_step/sec` (and `examples/sec`) to the run's
@@ -27,6 +30,7 @@ export class StepCounterHook implements Hook {
   lastStepsPerSec: number | null = null;
 
   constructor(private readonly options: StepCounterHookOptions = {}) {
+    checkHookOptions('new StepCounterHook()', options, STEP_COUNTER_HOOK_KEYS);
     this.timer = new EveryN(options.every ?? { steps: 100 }, options.now);
   }
 

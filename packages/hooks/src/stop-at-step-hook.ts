@@ -1,5 +1,6 @@
 import { HookError } from './errors.js';
 import type { Hook, RunContext, SessionContext } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 
 /** `{numSteps}` counts from the global step at `begin`; `{lastStep}` is absolute. */
 export type StopAtStepOptions = { readonly numSteps: number } | { readonly lastStep: number };
@@ -15,6 +16,7 @@ export class StopAtStepHook implements Hook {
   private readonly numSteps: number | null;
 
   constructor(options: StopAtStepOptions) {
+    checkHookOptions('new StopAtStepHook()', options, ['numSteps', 'lastStep']);
     const n = 'numSteps' in options ? options.numSteps : options.lastStep;
     if (!(Number.isInteger(n) && n >= 0)) {
       throw new HookError(

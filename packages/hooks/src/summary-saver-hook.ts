@@ -1,6 +1,8 @@
+import { keysOf } from '@estimatorjs/errors';
 import type { Every } from './every-n.js';
 import { EveryN } from './every-n.js';
 import type { Hook, RunArgs, RunContext, RunValues, ScalarWriter } from './hook.js';
+import { checkHookOptions } from './internal/check-hook-options.js';
 
 /** Options of {@link SummarySaverHook}. */
 export interface SummarySaverHookOptions {
@@ -11,6 +13,7 @@ export interface SummarySaverHookOptions {
   /** Writer to use; default the run's summary writer. */
   readonly writer?: ScalarWriter;
 }
+const SUMMARY_SAVER_HOOK_KEYS = keysOf<SummarySaverHookOptions>()(['scalars', 'every', 'writer']);
 
 /**
  * Writes named scalar tensors to the summary writer every N steps or seconds (TF's `SummarySaverHook`).
@@ -24,6 +27,7 @@ export class SummarySaverHook implements Hook {
   private triggered = false;
 
   constructor(private readonly options: SummarySaverHookOptions = {}) {
+    checkHookOptions('new SummarySaverHook()', options, SUMMARY_SAVER_HOOK_KEYS);
     const s = options.scalars ?? ['loss'];
     this.tags = Array.isArray(s) ? Object.fromEntries(s.map((n) => [n, n])) : (s as Record<string, string>);
     this.timer = new EveryN(options.every ?? { steps: 100 });

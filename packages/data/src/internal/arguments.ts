@@ -3,6 +3,7 @@
  * the API, what was received and what was expected. Owns: validating arguments and filling their defaults.
  * Does not own: the methods (dataset.ts) or the stages they build.
  */
+import { nextOpSeed } from '@estimatorjs/io';
 import type {
   BucketBySequenceLengthOptions,
   GroupByWindowOptions,
@@ -52,7 +53,8 @@ export function shuffleConfig(api: string, bufferSize: number, opts: ShuffleOpti
   if (opts.seed !== undefined && !Number.isFinite(opts.seed)) {
     throw invalidArgument(`${api}: expected seed to be a finite number. Received ${String(opts.seed)}.`);
   }
-  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 32);
+  // Unseeded: the graph seed's next op seed inside an Estimator with RunConfig.randomSeed (TF), else random.
+  const seed = opts.seed ?? nextOpSeed() ?? Math.floor(Math.random() * 2 ** 32);
   return { bufferSize, seed, reshuffleEachIteration: opts.reshuffleEachIteration ?? true };
 }
 
@@ -126,7 +128,7 @@ export function sampleArgs(
   if (opts.seed !== undefined && !Number.isFinite(opts.seed)) {
     throw invalidArgument(`${api}: expected seed to be a finite number. Received ${String(opts.seed)}.`);
   }
-  return { weights, seed: opts.seed ?? Math.floor(Math.random() * 2 ** 32) };
+  return { weights, seed: opts.seed ?? nextOpSeed() ?? Math.floor(Math.random() * 2 ** 32) };
 }
 
 /** `groupByWindow`'s window size as a function of the key: exactly one of `windowSize` and `windowSizeFunc`. */

@@ -46,7 +46,7 @@ export async function runEvaluation<P>(
   let input: AsyncIterator<unknown> | null = null;
   try {
     await hooks.begin(session());
-    input = (await openInput(api, inputFn, deps.params)).iterator;
+    input = (await openInput(api, inputFn, deps.params, deps.config.randomSeed)).iterator;
     await hooks.afterCreateSession(session());
     while (stop.reason === null && (options.steps === undefined || batches < options.steps)) {
       const next = await input.next();

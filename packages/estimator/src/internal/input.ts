@@ -1,3 +1,4 @@
+import { withGraphSeed } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, describe } from '../errors.js';
 
@@ -81,14 +82,20 @@ function isStateful(x: unknown): x is StatefulInput & AsyncIterator<unknown> {
  * Calls the input_fn and opens what it returned: a data iterator is used as is (its position goes into checkpoints),
  * a Dataset gets a fresh iterator (ditto), any other async iterable is iterated plainly.
  */
-export async function openInput<P>(api: string, inputFn: InputFn<P>, params: P): Promise<OpenedInput> {
+export async function openInput<P>(
+  api: string,
+  inputFn: InputFn<P>,
+  params: P,
+  randomSeed?: number,
+): Promise<OpenedInput> {
   if (typeof inputFn !== 'function') {
     throw new ConfigError(
       'INVALID_INPUT',
       `${api}: inputFn must be a function returning a Dataset (or any async iterable). Received ${describe(inputFn)}.`,
     );
   }
-  const input = await inputFn(params);
+  // RunConfig.randomSeed is the input_fn's graph seed: unseeded shuffles get op seeds from it (TF's graph seed).
+  const input = await withGraphSeed(randomSeed, () => inputFn(params));
   if (isStateful(input)) return { iterator: input, stateful: input };
   const makeIterator = (input as { makeOneShotIterator?: () => unknown })?.makeOneShotIterator;
   if (typeof makeIterator === 'function') {

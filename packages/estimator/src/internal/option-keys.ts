@@ -1,20 +1,21 @@
-import { describe, ModelFnError } from '../errors.js';
+import { checkKnownKeys } from '@estimatorjs/errors';
+import { ConfigError, ModelFnError } from '../errors.js';
 
 /**
  * Throws unless `options` is undefined or an object holding only `known` keys: a misspelled option (`weight`,
- * `learning_rate`) must never be silently ignored. One owner for losses, optimizers and train ops.
+ * `learning_rate`) must never be silently ignored. The message names the nearest known key (the shared
+ * `checkKnownKeys` of @estimatorjs/errors). Model_fn APIs (losses, layers, optimizers) throw a ModelFnError.
  */
 export function checkOptionKeys(api: string, options: unknown, known: readonly string[]): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null) {
-    throw new ModelFnError('INVALID_ARGUMENT', `${api}: options must be an object. Received ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ModelFnError(
-        'UNKNOWN_OPTION',
-        `${api}: unknown option ${JSON.stringify(key)}. Known options: ${known.map((k) => JSON.stringify(k)).join(', ')}.`,
-      );
-    }
-  }
+  checkKnownKeys(
+    api,
+    options,
+    known,
+    (code, message) => new ModelFnError(code === 'INVALID_OPTIONS' ? 'INVALID_ARGUMENT' : code, message),
+  );
+}
+
+/** {@link checkOptionKeys} for configuration objects (RunConfig, Estimator, train/evaluate/predict): a ConfigError. */
+export function checkConfigKeys(api: string, options: unknown, known: readonly string[]): void {
+  checkKnownKeys(api, options, known, (code, message) => new ConfigError(code, message));
 }

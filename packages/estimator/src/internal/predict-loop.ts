@@ -46,7 +46,7 @@ export async function* runPrediction<P>(
   try {
     begun = true;
     await hooks.begin(session());
-    input = (await openInput(api, inputFn, deps.params)).iterator;
+    input = (await openInput(api, inputFn, deps.params, deps.config.randomSeed)).iterator;
     await hooks.afterCreateSession(session());
     let batches = 0;
     while (stop.reason === null) {

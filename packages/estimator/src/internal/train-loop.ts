@@ -73,7 +73,7 @@ export async function runTrainLoop<P>(
   let finalLoss: tf.Scalar | null = null;
   try {
     await hooks.begin(session());
-    opened = await openInput(api, inputFn, deps.params);
+    opened = await openInput(api, inputFn, deps.params, deps.config.randomSeed);
     deps.onInputOpened(opened);
     await hooks.afterCreateSession(session());
     await restoreInputPosition(model, opened, deps.config.saveInputState, log);

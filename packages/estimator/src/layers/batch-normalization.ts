@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { type Initializer, initializers } from '../initializers.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { checkTensorInput } from './check-input.js';
+import type { Regularizer } from './regularizers.js';
 
 /** Options of {@link batchNormalization}. */
 export interface BatchNormalizationOptions {
@@ -22,7 +24,53 @@ export interface BatchNormalizationOptions {
   readonly training?: boolean;
   readonly betaInitializer?: Initializer;
   readonly gammaInitializer?: Initializer;
+  /** Initial `moving_mean` (default zeros). */
+  readonly movingMeanInitializer?: Initializer;
+  /** Initial `moving_variance` (default ones). */
+  readonly movingVarianceInitializer?: Initializer;
+  /** A penalty on `beta` added to the regularization losses. */
+  readonly betaRegularizer?: Regularizer;
+  /** A penalty on `gamma` added to the regularization losses. */
+  readonly gammaRegularizer?: Regularizer;
+  /** Whether `gamma` and `beta` are trained (default true); the moving statistics never are. */
+  readonly trainable?: boolean;
+  /** TF's choice of a fused kernel: accepted and ignored, the result is the same. */
+  readonly fused?: boolean | null;
+  /** Batch renormalization is not supported: `true` is refused (so are `renormClipping` and `renormMomentum`). */
+  readonly renorm?: boolean;
 }
+
+/**
+ * TF options this layer refuses rather than ignores, with why: accepting them silently would train a different model
+ * than the TF script it was ported from.
+ */
+const UNSUPPORTED: Record<string, string> = {
+  renormClipping: 'batch renormalization is not supported',
+  renormMomentum: 'batch renormalization is not supported',
+  virtualBatchSize: 'ghost batch normalization (virtual_batch_size) is not supported; split the batch yourself',
+  adjustment: 'adjustment is not supported',
+  betaConstraint: 'variable constraints are not supported',
+  gammaConstraint: 'variable constraints are not supported',
+};
+
+const KEYS: readonly (keyof BatchNormalizationOptions)[] = [
+  'axis',
+  'momentum',
+  'epsilon',
+  'center',
+  'scale',
+  'name',
+  'training',
+  'betaInitializer',
+  'gammaInitializer',
+  'movingMeanInitializer',
+  'movingVarianceInitializer',
+  'betaRegularizer',
+  'gammaRegularizer',
+  'trainable',
+  'fused',
+  'renorm',
+];
 
 /**
  * Batch normalization (TF's `tf.layers.batch_normalization`): when training, normalizes each channel with the
@@ -37,6 +85,14 @@ export interface BatchNormalizationOptions {
 export function batchNormalization(inputs: tf.Tensor, options: BatchNormalizationOptions = {}): tf.Tensor {
   const api = 'batchNormalization()';
   checkTensorInput(api, 'inputs', inputs);
+  const unsupported = Object.keys(options).find((k) => k in UNSUPPORTED) ?? (options.renorm ? 'renorm' : undefined);
+  if (unsupported !== undefined) {
+    throw new ModelFnError(
+      'UNSUPPORTED_OPTION',
+      `${api}: ${unsupported} is not supported: ${UNSUPPORTED[unsupported] ?? 'batch renormalization is not supported'}. Received ${unsupported}: ${String((options as Record<string, unknown>)[unsupported])}; remove it (the layer then normalizes as TF's renorm=False).`,
+    );
+  }
+  checkOptionKeys(api, options, KEYS);
   const ctx = activeContext(api);
   const rank = inputs.rank;
   const axis = options.axis ?? -1;
@@ -60,18 +116,33 @@ export function batchNormalization(inputs: tf.Tensor, options: BatchNormalizatio
   const training = options.training ?? ctx.mode === 'train';
   return variableScope(name, () => {
     const shape = [channels];
+    const trainable = options.trainable ?? true;
     const gamma =
       (options.scale ?? true)
-        ? getVariable('gamma', { shape, initializer: options.gammaInitializer ?? initializers.ones() })
+        ? getVariable('gamma', {
+            shape,
+            initializer: options.gammaInitializer ?? initializers.ones(),
+            regularizer: options.gammaRegularizer,
+            trainable,
+          })
         : null;
     const beta =
       (options.center ?? true)
-        ? getVariable('beta', { shape, initializer: options.betaInitializer ?? initializers.zeros() })
+        ? getVariable('beta', {
+            shape,
+            initializer: options.betaInitializer ?? initializers.zeros(),
+            regularizer: options.betaRegularizer,
+            trainable,
+          })
         : null;
-    const movingMean = getVariable('moving_mean', { shape, initializer: initializers.zeros(), trainable: false });
+    const movingMean = getVariable('moving_mean', {
+      shape,
+      initializer: options.movingMeanInitializer ?? initializers.zeros(),
+      trainable: false,
+    });
     const movingVariance = getVariable('moving_variance', {
       shape,
-      initializer: initializers.ones(),
+      initializer: options.movingVarianceInitializer ?? initializers.ones(),
       trainable: false,
     });
     // Per-channel parameters broadcast against the inputs: [C] for the last axis, [1, C, 1, 1] for NCHW, …

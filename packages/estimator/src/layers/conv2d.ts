@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import { initializers } from '../initializers.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
 import { checkTensorInput } from './check-input.js';
+import { checkDataFormat, type DataFormat, toChannelsFirst, toChannelsLast } from './internal/data-format.js';
 import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link conv2d}. */
@@ -23,10 +25,26 @@ export interface Conv2dOptions {
   readonly biasRegularizer?: Regularizer;
   /** A penalty on the layer's output (divided by the batch size, as TF 1.15 does) added to the regularization losses. */
   readonly activityRegularizer?: Regularizer;
+  /** Default `'channels_last'` (NHWC); `'channels_first'` (NCHW) transposes around the NHWC kernel, as TF on CPU. */
+  readonly dataFormat?: DataFormat;
 }
 
+const KEYS: readonly (keyof Conv2dOptions)[] = [
+  'strides',
+  'padding',
+  'dilationRate',
+  'activation',
+  'useBias',
+  'name',
+  'kernelInitializer',
+  'kernelRegularizer',
+  'biasRegularizer',
+  'activityRegularizer',
+  'dataFormat',
+];
+
 /**
- * A 2-D convolution over NHWC inputs with variables `<name>/kernel` ([kh, kw, in, filters]) and `<name>/bias`
+ * A 2-D convolution over NHWC inputs (NCHW with `dataFormat: 'channels_first'`) with variables `<name>/kernel` ([kh, kw, in, filters]) and `<name>/bias`
  * (TF's `tf.layers.conv2d`).
  * @example
  *   const c1 = conv2d(images, 20, 5, { activation: 'relu', name: 'conv1' });
@@ -38,12 +56,19 @@ export function conv2d(
   options: Conv2dOptions = {},
 ): tf.Tensor4D {
   checkTensorInput('conv2d()', 'inputs', inputs);
+  checkOptionKeys('conv2d()', options, KEYS);
   const ctx = activeContext('conv2d()');
   if (inputs.rank !== 4) {
     throw new ModelFnError(
       'INVALID_ARGUMENT',
-      `conv2d(): inputs must be NHWC with rank 4. Received shape [${inputs.shape}].`,
+      `conv2d(): inputs must have rank 4 (NHWC, or NCHW with dataFormat 'channels_first'). Received shape [${inputs.shape}].`,
     );
+  }
+  if (checkDataFormat('conv2d()', options.dataFormat) === 'channels_first') {
+    const nhwc = toChannelsLast(inputs);
+    return toChannelsFirst(
+      conv2d(nhwc, filters, kernelSize, { ...options, dataFormat: 'channels_last' }),
+    ) as tf.Tensor4D;
   }
   if (!Number.isInteger(filters) || filters <= 0) {
     throw new ModelFnError(

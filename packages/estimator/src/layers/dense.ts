@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import { initializers } from '../initializers.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
@@ -23,6 +24,17 @@ export interface DenseOptions {
   readonly activityRegularizer?: Regularizer;
 }
 
+const KEYS: readonly (keyof DenseOptions)[] = [
+  'activation',
+  'useBias',
+  'name',
+  'kernelInitializer',
+  'biasInitializer',
+  'kernelRegularizer',
+  'biasRegularizer',
+  'activityRegularizer',
+];
+
 /**
  * A fully connected layer, `activation(inputs · kernel + bias)`, with variables `<name>/kernel` and `<name>/bias`
  * (TF's `tf.layers.dense`). Inputs of rank > 2 are multiplied on their last axis.
@@ -31,6 +43,7 @@ export interface DenseOptions {
  */
 export function dense(inputs: tf.Tensor, units: number, options: DenseOptions = {}): tf.Tensor {
   checkTensorInput('dense()', 'inputs', inputs);
+  checkOptionKeys('dense()', options, KEYS);
   const ctx = activeContext('dense()');
   if (!Number.isInteger(units) || units <= 0) {
     throw new ModelFnError('INVALID_ARGUMENT', `dense(): units must be an integer > 0. Received ${String(units)}.`);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
 import { activeContext, deriveSeed, maybeActiveContext } from '../model-fn-context.js';
 import { checkTensorInput } from './check-input.js';
 
@@ -19,6 +20,7 @@ export interface DropoutOptions {
  */
 export function dropout(inputs: tf.Tensor, options: DropoutOptions = {}): tf.Tensor {
   checkTensorInput('dropout()', 'inputs', inputs);
+  checkOptionKeys('dropout()', options, ['rate', 'training']);
   const rate = options.rate ?? 0.5;
   if (!(rate >= 0 && rate < 1)) {
     throw new ModelFnError('INVALID_ARGUMENT', `dropout(): rate must be in [0, 1). Received ${String(rate)}.`);

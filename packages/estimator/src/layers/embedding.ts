@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { type Initializer, initializers } from '../initializers.js';
+import { checkOptionKeys } from '../internal/option-keys.js';
 import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { checkTensorInput } from './check-input.js';
@@ -31,6 +32,14 @@ export interface EmbeddingOptions {
 export function embedding(ids: tf.Tensor, options: EmbeddingOptions): tf.Tensor {
   const api = 'embedding()';
   checkTensorInput(api, 'ids', ids);
+  checkOptionKeys(api, options, [
+    'inputDim',
+    'outputDim',
+    'name',
+    'embeddingsInitializer',
+    'embeddingsRegularizer',
+    'activityRegularizer',
+  ]);
   const ctx = activeContext(api);
   const { inputDim, outputDim } = options ?? ({} as EmbeddingOptions);
   if (!Number.isInteger(inputDim) || inputDim < 1 || !Number.isInteger(outputDim) || outputDim < 1) {

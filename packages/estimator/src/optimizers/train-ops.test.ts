@@ -140,7 +140,7 @@ describe('computeGradients / applyGradients', () => {
 describe('options are checked by key', () => {
   it('refuses unknown options, naming the key', () => {
     expect(() => new AdagradOptimizer({ learningRate: 0.1, initialAcumulatorValue: 0.5 } as never)).toThrow(
-      /new AdagradOptimizer\(\): unknown option "initialAcumulatorValue"\. Known options: .*"initialAccumulatorValue"/,
+      /new AdagradOptimizer\(\): unknown option "initialAcumulatorValue"\. Did you mean "initialAccumulatorValue"\? Known options: /,
     );
     expect(() => new AdamOptimizer({ learning_rate: 0.1 } as never)).toThrow(/unknown option "learning_rate"/);
     expect(() => new AdadeltaOptimizer({ decay: 0.9 } as never)).toThrow(/unknown option "decay"/);
