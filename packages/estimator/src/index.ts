@@ -123,10 +123,12 @@ export {
   type TrainOp,
 } from './optimizers.js';
 export { RunConfig, type RunConfigOptions } from './run-config.js';
+export { type ClusterSpec, parseTfConfig, type TaskRole, type TaskType, type TfConfig } from './tf-config.js';
 export {
   type AppliedLayer,
   type LayersLayer,
   type LayersWeight,
   useLayer,
 } from './tfjs-layers-adapter.js';
+export type { DistributeStartContext, TrainDistribute } from './train-distribute.js';
 export { type GetVariableOptions, getVariable, nameTensor, variableScope } from './variables.js';
