@@ -24,6 +24,11 @@ export interface TrainDistribute {
    * auto-sharding; default true). Turn off when the input_fn shards itself.
    */
   readonly autoShard?: boolean;
+  /**
+   * Waits until every other task is up, before this replica restores the latest checkpoint: a task that restarted
+   * must not read the model directory while a stale incarnation of the chief may still write to it.
+   */
+  connect?(): Promise<void>;
   /** Waits until every replica started at the same global step; rejects naming the missing or mismatched ones. */
   start(context: DistributeStartContext): Promise<void>;
   /**
