@@ -34,13 +34,14 @@ async function run<H>(experimentFn: ExperimentFn<H>, options: LearnRunnerOptions
       `learnRunner.run(): experimentFn must be a function (runConfig, hparams) => Experiment. Received ${typeof experimentFn}.`,
     );
   }
-  const schedule = options.schedule ?? 'train_and_evaluate';
-  if (!(SCHEDULES as readonly string[]).includes(schedule)) {
+  const asked = options.schedule ?? 'train_and_evaluate';
+  if (!(SCHEDULES as readonly string[]).includes(asked)) {
     throw new ExperimentError(
       'INVALID_SCHEDULE',
-      `learnRunner.run(): unknown schedule ${JSON.stringify(schedule)}; expected one of ${SCHEDULES.join(', ')}.`,
+      `learnRunner.run(): unknown schedule ${JSON.stringify(asked)}; expected one of ${SCHEDULES.join(', ')}.`,
     );
   }
+  const schedule = scheduleForTask(asked as Schedule, options.runConfig);
   const experiment = await experimentFn(options.runConfig, options.hparams);
   if (!(experiment instanceof Experiment)) {
     throw new ExperimentError(
@@ -53,3 +54,23 @@ async function run<H>(experimentFn: ExperimentFn<H>, options: LearnRunnerOptions
 
 /** TF's `tf.contrib.learn.learn_runner`. */
 export const learnRunner = { run } as const;
+
+/**
+ * The schedule this task runs in a TF_CONFIG cluster (TF's learn_runner picks by task type): the evaluator runs
+ * `continuous_eval` for a training schedule; the chief and the workers run `train` for `train_and_evaluate` (they
+ * train in sync; evaluating on the chief would stall the workers' all-reduce); `ps` is refused.
+ */
+export function scheduleForTask(schedule: Schedule, runConfig: RunConfig | undefined): Schedule {
+  if (!runConfig) return schedule;
+  if (runConfig.taskType === 'ps') {
+    throw new ExperimentError(
+      'UNSUPPORTED_TASK_TYPE',
+      'learnRunner.run(): TF_CONFIG names this task "ps"; asynchronous parameter-server training is not implemented. Remove the "ps" job: the chief and the workers train in sync.',
+    );
+  }
+  if (runConfig.taskType === 'evaluator') {
+    return schedule === 'train' || schedule === 'train_and_evaluate' ? 'continuous_eval' : schedule;
+  }
+  const inCluster = Object.keys(runConfig.clusterSpec).length > 0;
+  return inCluster && schedule === 'train_and_evaluate' ? 'train' : schedule;
+}
