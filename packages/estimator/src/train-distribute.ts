@@ -11,6 +11,11 @@ export interface DistributeStartContext {
   readonly globalStep: number;
   /** How many gradient values each step reduces (the same on every replica). */
   readonly numValues: number;
+  /**
+   * A digest of the trainable weights before the first step: replicas must start from the same weights (the same
+   * checkpoint, or the same `randomSeed` for a fresh model).
+   */
+  readonly weightsDigest: number;
 }
 
 /** A synchronous data-parallel strategy, given as `RunConfig({ trainDistribute })`. */

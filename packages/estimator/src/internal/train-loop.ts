@@ -104,7 +104,13 @@ export async function runTrainLoop<P>(
           }
           built = true;
           // Every replica restored the same checkpoint and built the same model before the first exchange.
-          await distribute?.start({ globalStep: model.globalStep, numValues: trainableSize(model) });
+          if (distribute) {
+            await distribute.start({
+              globalStep: model.globalStep,
+              numValues: trainableSize(model),
+              weightsDigest: await weightsDigest(model),
+            });
+          }
         }
         for (const n of (await specHooks?.beforeRun(ctx)) ?? []) wanted.add(n);
         const summarize = summaryTimer.shouldTrigger(model.globalStep);
@@ -171,6 +177,16 @@ export async function runTrainLoop<P>(
       await distribute.end(endError);
     }
   }
+}
+
+/** A position-weighted sum of every trainable value, in float64: equal on replicas that hold the same weights. */
+async function weightsDigest(model: ModelState): Promise<number> {
+  let digest = 0;
+  for (const v of model.store.trainable()) {
+    const values = await v.data();
+    for (let i = 0; i < values.length; i++) digest += Number(values[i]) * (1 + (i % 7));
+  }
+  return digest;
 }
 
 function trainableSize(model: ModelState): number {

@@ -22,7 +22,7 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
   it('averages vectors across 3 replicas (ring with uneven chunks), the same result on each', async () => {
     const rs = await replicas(3);
     try {
-      await Promise.all(rs.map((r) => r.start({ globalStep: 4, numValues: 7 })));
+      await Promise.all(rs.map((r) => r.start({ globalStep: 4, numValues: 7, weightsDigest: 1 })));
       const inputs = [
         [1, 2, 3, 4, 5, 6, 7],
         [10, 20, 30, 40, 50, 60, 70],
@@ -49,8 +49,8 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
     const rs = await replicas(2);
     try {
       const results = await Promise.allSettled([
-        rs[0]!.start({ globalStep: 20, numValues: 3 }),
-        rs[1]!.start({ globalStep: 10, numValues: 3 }),
+        rs[0]!.start({ globalStep: 20, numValues: 3, weightsDigest: 1 }),
+        rs[1]!.start({ globalStep: 10, numValues: 3, weightsDigest: 1 }),
       ]);
       expect(results[0]!.status).toBe('rejected');
       expect(String((results[0] as PromiseRejectedResult).reason.message)).toMatch(
@@ -61,9 +61,23 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
     }
   });
 
+  it('refuses replicas that start from different weights (no common seed)', async () => {
+    const rs = await replicas(2);
+    try {
+      const results = await Promise.allSettled(
+        rs.map((r, i) => r.start({ globalStep: 0, numValues: 3, weightsDigest: i === 0 ? 0.5 : 0.25 })),
+      );
+      expect((results[1] as PromiseRejectedResult).reason.message).toMatch(
+        /worker:0 and chief:0 start step 0 from different weights; give every task the same RunConfig.randomSeed/,
+      );
+    } finally {
+      await Promise.all(rs.map((r) => r.end('test over')));
+    }
+  });
+
   it('startup names the missing task after the timeout', async () => {
     const [chief] = await replicas(2, { startupTimeoutSecs: 1 });
-    const error = await chief!.start({ globalStep: 0, numValues: 1 }).catch((e) => e);
+    const error = await chief!.start({ globalStep: 0, numValues: 1, weightsDigest: 1 }).catch((e) => e);
     expect(error.code).toBe('CLUSTER_STARTUP_TIMEOUT');
     expect(error.message).toMatch(/missing: worker:0 \(127\.0\.0\.1:\d+\)/);
     await chief!.end();
@@ -71,7 +85,7 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
 
   it('a peer that fails makes the others fail with its reason, not hang', async () => {
     const rs = await replicas(2, { stepTimeoutSecs: 600 });
-    await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 2 })));
+    await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 2, weightsDigest: 1 })));
     const pending = rs[0]!.allReduceMean(new Float32Array([1, 2]), 0).catch((e) => e);
     await rs[1]!.end(new Error('out of memory'));
     const error = await pending;
@@ -83,7 +97,7 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
   it('a peer that hangs fails the others after stepTimeoutSecs', async () => {
     const rs = await replicas(2, { stepTimeoutSecs: 1 });
     try {
-      await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 2 })));
+      await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 2, weightsDigest: 1 })));
       // worker:0 never joins step 0's exchange.
       const error = await rs[0]!.allReduceMean(new Float32Array([1, 2]), 0).catch((e) => e);
       expect(error.code).toBe('PEER_TIMEOUT');

@@ -146,19 +146,26 @@ export class CollectiveAllReduce implements TrainDistribute {
     this.bytesAtStart = transport.bytesSent;
     if (this.numReplicas === 1) return;
     // Every replica tells every other where it starts; all must agree or the weights would diverge.
-    const mine = new Float64Array([context.globalStep, context.numValues]);
+    const mine = new Float64Array([context.globalStep, context.numValues, context.weightsDigest]);
     const bytes = new Uint8Array(mine.buffer);
     const [, theirs] = await Promise.all([
       Promise.all(this.peers.map((p) => transport.send(p, 'start', bytes, this.startupMs))),
       Promise.all(
         this.peers.map(async (p) => {
           const b = await transport.receive(p, 'start', this.startupMs);
-          const v = new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + 16));
-          return { peer: p, globalStep: v[0]!, numValues: v[1]! };
+          const v = new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + 24));
+          return { peer: p, globalStep: v[0]!, numValues: v[1]!, weightsDigest: v[2]! };
         }),
       ),
     ]);
     const differ = theirs.filter((t) => t.globalStep !== context.globalStep || t.numValues !== context.numValues);
+    const initial = theirs.filter((t) => !differ.includes(t) && t.weightsDigest !== context.weightsDigest);
+    if (differ.length === 0 && initial.length > 0) {
+      throw new ExperimentError(
+        'CLUSTER_OUT_OF_SYNC',
+        `${API}: ${this.self.name} and ${initial.map((t) => t.peer.name).join(', ')} start step ${context.globalStep} from different weights; give every task the same RunConfig.randomSeed (a fresh model) or the same modelDir (a checkpoint).`,
+      );
+    }
     if (differ.length > 0) {
       const list = differ.map((t) => `${t.peer.name} at step ${t.globalStep} with ${t.numValues} values`).join(', ');
       throw new ExperimentError(

@@ -15,4 +15,9 @@ export {
   runLocalCluster,
 } from './local-cluster.js';
 export { readEvalMetrics } from './read-eval-metrics.js';
-export { type RunConfigFromEnvOptions, runConfigFromEnv } from './run-config-from-env.js';
+export {
+  type RunConfigFromEnvOptions,
+  runConfigFromEnv,
+  type TfConfigEnvOptions,
+  withTfConfig,
+} from './run-config-from-env.js';
