@@ -33,6 +33,7 @@ export type KubernetesObject = Record<string, unknown> & { apiVersion: string; k
 
 // Derives TF_CONFIG from the completion index, then runs the command ("$@"). POSIX sh, no JSON tool needed.
 const ENTRYPOINT = [
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   'i="${JOB_COMPLETION_INDEX:?JOB_COMPLETION_INDEX is not set: run this pod from an Indexed Job}"',
   'if [ "$i" -eq 0 ]; then t=chief; k=0; elif [ "$i" -lt "$NUM_WORKERS" ]; then t=worker; k=$((i - 1)); else t=evaluator; k=0; fi',
   'export TF_CONFIG="{\\"cluster\\":$CLUSTER_SPEC,\\"task\\":{\\"type\\":\\"$t\\",\\"index\\":$k}}"',
@@ -127,5 +128,24 @@ export function renderKubernetes(options: KubernetesOptions): KubernetesObject[]
 
 /** The objects as one multi-document YAML stream (what `kubectl apply -f` reads). */
 export function toYaml(objects: readonly KubernetesObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
+
+/** The manifests in deploy/kubernetes/mnist.yaml: the MNIST example, 2 replicas + an evaluator. */
+export const MNIST_KUBERNETES: KubernetesOptions = {
+  name: 'mnist',
+  image: 'estimatorjs-mnist:latest',
+  workers: 2,
+  evaluator: true,
+  command: [
+    'node',
+    'examples/mnist/dist/cli.js',
+    'train',
+    '--model_dir',
+    '/model',
+    '--threads',
+    '1',
+    '--train_steps',
+    '5000',
+  ],
+};
