@@ -141,6 +141,7 @@ export async function runLocalCluster(options: LocalClusterOptions): Promise<Loc
       });
       running.set(task.name, child);
       const prefix = `[${task.name.padEnd(width)}] `;
+      out(`${prefix}started (pid ${child.pid}) with TF_CONFIG=${task.tfConfig}`);
       for (const stream of [child.stdout, child.stderr]) {
         createInterface({ input: stream }).on('line', (line) => out(prefix + line));
       }
