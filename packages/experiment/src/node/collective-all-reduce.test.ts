@@ -39,7 +39,8 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
       // A second step reuses the connections; 2·(N−1) chunks of ~N⁻¹ of the vector sent per step.
       await Promise.all(rs.map((r) => r.allReduceMean(new Float32Array(7).fill(r.replicaIndex), 5)));
       expect(rs[0]!.stats().steps).toBe(2);
-      expect(rs[0]!.stats().bytesSent).toBeGreaterThan(0);
+      // 7 values in chunks of 3, 3, 1: replica 0 sends chunks 0 and 2 (reduce-scatter) then 1 and 0 (all-gather).
+      expect(rs[0]!.stats().bytesSent).toBe(2 * (3 + 1 + 3 + 3) * 4);
     } finally {
       await Promise.all(rs.map((r) => r.end()));
     }

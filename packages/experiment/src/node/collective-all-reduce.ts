@@ -67,7 +67,7 @@ export class CollectiveAllReduce implements TrainDistribute {
   private fatal: Error | null = null;
   private steps = 0;
   private allReduceMs = 0;
-  private bytesAtStart = 0;
+  private bytesSent = 0;
 
   constructor(options: CollectiveAllReduceOptions) {
     this.replicas = replicasOf(options.clusterSpec);
@@ -92,7 +92,7 @@ export class CollectiveAllReduce implements TrainDistribute {
     return {
       steps: this.steps,
       allReduceMs: this.allReduceMs,
-      bytesSent: (this.transport?.bytesSent ?? 0) - this.bytesAtStart,
+      bytesSent: this.bytesSent,
     };
   }
 
@@ -143,7 +143,6 @@ export class CollectiveAllReduce implements TrainDistribute {
   async start(context: DistributeStartContext): Promise<void> {
     await this.connect();
     const transport = this.transport!;
-    this.bytesAtStart = transport.bytesSent;
     if (this.numReplicas === 1) return;
     // Every replica tells every other where it starts; all must agree or the weights would diverge.
     const mine = new Float64Array([context.globalStep, context.numValues, context.weightsDigest]);
@@ -197,6 +196,7 @@ export class CollectiveAllReduce implements TrainDistribute {
         const [sa, sb] = bounds(mod(r - s));
         const [ra, rb] = bounds(mod(r - s - 1));
         const tag = `${step}/rs${s}`;
+        this.bytesSent += (sb - sa) * 4;
         const [, got] = await Promise.all([
           transport.send(right, tag, out.subarray(sa, sb), this.stepMs),
           transport.receive(left, tag, this.stepMs),
@@ -209,6 +209,7 @@ export class CollectiveAllReduce implements TrainDistribute {
         const [sa, sb] = bounds(mod(r + 1 - s));
         const [ra, rb] = bounds(mod(r - s));
         const tag = `${step}/ag${s}`;
+        this.bytesSent += (sb - sa) * 4;
         const [, got] = await Promise.all([
           transport.send(right, tag, out.subarray(sa, sb), this.stepMs),
           transport.receive(left, tag, this.stepMs),

@@ -78,8 +78,6 @@ type Gone = { readonly reason: string };
 
 export class CollectiveTransport {
   readonly incarnation = randomUUID();
-  /** Bytes this task sent in Send payloads since the start. */
-  bytesSent = 0;
   private readonly server = new grpc.Server({
     'grpc.max_receive_message_length': -1,
     'grpc.max_send_message_length': -1,
@@ -160,7 +158,6 @@ export class CollectiveTransport {
   send(peer: Peer, tag: string, payload: ArrayBufferView, timeoutMs: number): Promise<void> {
     const client = this.clients.get(peer.index)!;
     const msg = encode({ from: this.self.index, incarnation: this.incarnation, tag }, payload);
-    this.bytesSent += payload.byteLength;
     return new Promise((resolve, reject) => {
       client.Send(msg, { deadline: Date.now() + timeoutMs }, (e) => {
         if (!e) return resolve();
