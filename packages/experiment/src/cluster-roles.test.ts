@@ -1,7 +1,8 @@
 import { Estimator, MemoryStorage, RunConfig } from '@estimatorjs/estimator';
 import { setupTestBackend } from '@estimatorjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scheduleForTask } from './learn-runner.js';
+import { Experiment } from './experiment.js';
+import { scheduleForTask } from './schedules.js';
 import { EvalSpec, TrainSpec } from './specs.js';
 import { toyInputFn, toyModelFn } from './toy-model.test-util.js';
 import { trainAndEvaluate } from './train-and-evaluate.js';
@@ -41,6 +42,24 @@ describe('TF_CONFIG roles in learnRunner and trainAndEvaluate', () => {
     const estimator = estimatorFor(config);
     expect(await trainAndEvaluate(estimator, train, evalSpec)).toBeNull();
     expect(await estimator.latestCheckpoint()).toBe('solo/model.ckpt-3');
+  });
+
+  it('Experiment.run() adjusts the schedule the same way: the chief of a cluster trains without evaluating', async () => {
+    const storage = new MemoryStorage('exp');
+    const config = new RunConfig({
+      modelDir: 'exp',
+      storage,
+      randomSeed: 1,
+      tfConfig: tfConfig('chief', { chief: ['127.0.0.1:2222'] }),
+    });
+    const experiment = new Experiment({
+      estimator: estimatorFor(config),
+      trainInputFn: toyInputFn(1000),
+      evalInputFn: toyInputFn(1),
+      trainSteps: 2,
+    });
+    expect(await experiment.run('train_and_evaluate')).toBeUndefined();
+    expect(experiment.evalResults).toEqual([]);
   });
 
   it('refuses what it cannot run, with one clear error each', async () => {

@@ -1,7 +1,7 @@
 import type { HParams, RunConfig } from '@estimatorjs/estimator';
 import { ExperimentError } from './errors.js';
 import { Experiment } from './experiment.js';
-import { SCHEDULES, type Schedule } from './schedules.js';
+import { SCHEDULES, type Schedule, scheduleForTask } from './schedules.js';
 
 /** What learnRunner needs of an Experiment: something that runs a schedule. */
 export interface SchedulableExperiment {
@@ -54,23 +54,3 @@ async function run<H>(experimentFn: ExperimentFn<H>, options: LearnRunnerOptions
 
 /** TF's `tf.contrib.learn.learn_runner`. */
 export const learnRunner = { run } as const;
-
-/**
- * The schedule this task runs in a TF_CONFIG cluster (TF's learn_runner picks by task type): the evaluator runs
- * `continuous_eval` for a training schedule; the chief and the workers run `train` for `train_and_evaluate` (they
- * train in sync; evaluating on the chief would stall the workers' all-reduce); `ps` is refused.
- */
-export function scheduleForTask(schedule: Schedule, runConfig: RunConfig | undefined): Schedule {
-  if (!runConfig) return schedule;
-  if (runConfig.taskType === 'ps') {
-    throw new ExperimentError(
-      'UNSUPPORTED_TASK_TYPE',
-      'learnRunner.run(): TF_CONFIG names this task "ps"; asynchronous parameter-server training is not implemented. Remove the "ps" job: the chief and the workers train in sync.',
-    );
-  }
-  if (runConfig.taskType === 'evaluator') {
-    return schedule === 'train' || schedule === 'train_and_evaluate' ? 'continuous_eval' : schedule;
-  }
-  const inCluster = Object.keys(runConfig.clusterSpec).length > 0;
-  return inCluster && schedule === 'train_and_evaluate' ? 'train' : schedule;
-}
