@@ -107,7 +107,7 @@ describe('estimatorjs-cluster on 127.0.0.1 (2 processes, gRPC all-reduce)', { ti
     expect(maxDiff(chief, reference)).toBeLessThan(1e-5);
   });
 
-  it('kill -9 of the chief as model.ckpt-40 is being written: resumes from model.ckpt-30, correct final checkpoint', async () => {
+  it('kill -9 of the chief as the first file of model.ckpt-40 appears: the restarted job ends with a correct final checkpoint', async () => {
     const name = 'kill-chief';
     const modelDir = join(root, name, 'model');
     const run = await cluster(name, (task, child, attempt) => {
