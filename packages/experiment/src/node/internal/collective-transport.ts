@@ -110,11 +110,17 @@ export class CollectiveTransport {
     }
   }
 
-  /** Listens on this task's port on every interface (a pod's hostname resolves to it; locally 127.0.0.1 does). */
+  /**
+   * Listens on this task's port: on 127.0.0.1 when the cluster is local (nothing reachable from the network), else on
+   * every interface (a pod's DNS name resolves to one of them).
+   */
   async listen(): Promise<void> {
-    const port = this.self.address.slice(this.self.address.lastIndexOf(':') + 1);
+    const at = this.self.address.lastIndexOf(':');
+    const host = this.self.address.slice(0, at);
+    const port = this.self.address.slice(at + 1);
+    const bindHost = host === '127.0.0.1' || host === 'localhost' ? '127.0.0.1' : '0.0.0.0';
     await new Promise<void>((resolve, reject) =>
-      this.server.bindAsync(`0.0.0.0:${port}`, grpc.ServerCredentials.createInsecure(), (e) =>
+      this.server.bindAsync(`${bindHost}:${port}`, grpc.ServerCredentials.createInsecure(), (e) =>
         e
           ? reject(
               new ExperimentError(
