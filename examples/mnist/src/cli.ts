@@ -11,6 +11,7 @@ import { totalmem } from 'node:os';
 import { useBackend } from '@estimatorjs/backends';
 import { Estimator, HParams, RunConfig } from '@estimatorjs/estimator';
 import { Experiment, learnRunner } from '@estimatorjs/experiment';
+import { withTfConfig } from '@estimatorjs/experiment/node';
 import { ProgressBarHook } from '@estimatorjs/hooks';
 import { exportMnist } from './export-model.js';
 import { FlagError, type Flags, parseFlags, usage } from './flags.js';
@@ -51,7 +52,14 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
   const experimentFn = (runConfig: RunConfig, hp: typeof hparams) => {
     const params: MnistParams = { learning_rate: hp.get('learning_rate'), dropout_rate: hp.get('dropout_rate') };
     const estimator = new Estimator({ modelFn: mnistModelFn, config: runConfig, params, log });
-    const [trainInputFn, trainInputHook] = getTrainInputs(data.train, hp.get('batch_size'), runConfig.randomSeed);
+    const cluster = runConfig.trainDistribute;
+    const shard = cluster ? { numShards: cluster.numReplicas, index: cluster.replicaIndex } : undefined;
+    const [trainInputFn, trainInputHook] = getTrainInputs(
+      data.train,
+      hp.get('batch_size'),
+      runConfig.randomSeed,
+      shard,
+    );
     const [evalInputFn, evalInputHook] = getEvalInputs(data.eval, hp.get('batch_size'));
     return new Experiment({
       estimator,
@@ -86,7 +94,10 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
     estimator.dispose();
     return;
   }
-  await learnRunner.run(experimentFn, { runConfig: runConfigFor(flags), schedule: flags.schedule, hparams });
+  // In a cluster (TF_CONFIG, e.g. from pnpm mnist:cluster) the role and the all-reduce come from the environment;
+  // the input shards itself by example, before the shuffle.
+  const runConfig = withTfConfig(runConfigFor(flags), { collective: { autoShard: false } });
+  await learnRunner.run(experimentFn, { runConfig, schedule: flags.schedule, hparams });
   log('');
   log(`TensorBoard: tensorboard --logdir ${flags.modelDir}   (no Python: pnpm board --logdir ${flags.modelDir})`);
   log(`Predictions: pnpm mnist:predict --model_dir ${flags.modelDir}`);

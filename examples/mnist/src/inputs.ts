@@ -18,17 +18,25 @@ export class IteratorInitializerHook implements Hook {
 
 type Element = [import('@tensorflow/tfjs-core').Tensor, import('@tensorflow/tfjs-core').Tensor];
 
+/** This replica's part of the examples in a cluster (`RunConfig.trainDistribute`): TF's auto-sharding by data. */
+export interface Shard {
+  readonly numShards: number;
+  readonly index: number;
+}
+
 function inputs(
   data: DigitSet,
   batchSize: number,
   train: boolean,
   seed: number | undefined,
+  shard?: Shard,
 ): [() => InitializableIterator<Element>, IteratorInitializerHook] {
   const hook = new IteratorInitializerHook();
   const inputFn = () => {
     const images = placeholder('images', { shape: [28, 28, 1], dtype: 'float32' });
     const labels = placeholder('labels', { dtype: 'int32' });
     let dataset = Dataset.fromTensorSlices([images, labels]) as unknown as Dataset<Element>;
+    if (shard && shard.numShards > 1) dataset = dataset.shard(shard.numShards, shard.index);
     dataset = train
       ? dataset
           .repeat()
@@ -43,8 +51,8 @@ function inputs(
 }
 
 /** The training input: repeat → shuffle(10000) → batch, fed at session start. */
-export function getTrainInputs(data: DigitSet, batchSize: number, seed?: number) {
-  return inputs(data, batchSize, true, seed);
+export function getTrainInputs(data: DigitSet, batchSize: number, seed?: number, shard?: Shard) {
+  return inputs(data, batchSize, true, seed, shard);
 }
 
 /** The evaluation input: one pass in batches, fed at session start. */

@@ -104,6 +104,35 @@ async function closeQuietly(writer: SummaryWriter): Promise<void> {
   await writer.close().catch(() => {});
 }
 
+/** TF 1.x's roles: the chief and the workers train; an evaluator or a parameter server does not. */
+function checkTrainingRole(api: string, config: RunConfig): void {
+  const { taskType, numWorkerReplicas, trainDistribute } = config;
+  if (taskType === 'ps') {
+    throw new ConfigError(
+      'UNSUPPORTED_TASK_TYPE',
+      `${api}: TF_CONFIG names this task "ps"; asynchronous parameter-server training is not implemented. Remove the "ps" job and train with synchronous data parallelism (chief + workers).`,
+    );
+  }
+  if (taskType === 'evaluator') {
+    throw new ConfigError(
+      'UNSUPPORTED_TASK_TYPE',
+      `${api}: TF_CONFIG names this task "evaluator", which does not train; run trainAndEvaluate(), which evaluates each new checkpoint on this task.`,
+    );
+  }
+  if (numWorkerReplicas > 1 && trainDistribute === undefined) {
+    throw new ConfigError(
+      'NO_TRAIN_DISTRIBUTE',
+      `${api}: TF_CONFIG has ${numWorkerReplicas} training replicas but RunConfig has no trainDistribute; in Node create the config with runConfigFromEnv() from '@estimatorjs/experiment/node', which adds the all-reduce.`,
+    );
+  }
+  if (trainDistribute !== undefined && trainDistribute.numReplicas !== Math.max(numWorkerReplicas, 1)) {
+    throw new ConfigError(
+      'NO_TRAIN_DISTRIBUTE',
+      `${api}: trainDistribute has ${trainDistribute.numReplicas} replicas but TF_CONFIG has ${numWorkerReplicas}; build both from the same TF_CONFIG.`,
+    );
+  }
+}
+
 function checkCount(api: string, name: string, v: number | undefined): void {
   if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
     throw new ConfigError('INVALID_ARGUMENT', `${api}: ${name} must be an integer > 0. Received ${String(v)}.`);
@@ -269,17 +298,26 @@ export class Estimator<P = unknown> {
         `${api}: pass {steps} or {maxSteps}, not both. Received steps=${steps}, maxSteps=${maxSteps}.`,
       );
     }
+    checkTrainingRole(api, this.config);
     // One trainer per model directory (TF relies on the cluster for this): the lock is held until train() returns.
-    const unlock = this.memoryOnly ? undefined : await this.storage.lockForTraining?.(api);
+    // In a cluster the chief holds it; the workers share the directory read-only.
+    const unlock = this.memoryOnly || !this.config.isChief ? undefined : await this.storage.lockForTraining?.(api);
+    let failure: unknown;
     try {
       return await this.trainLocked(api, inputFn, options);
+    } catch (e) {
+      failure = e;
+      throw e;
     } finally {
       await unlock?.();
+      // The train loop ends the strategy itself; this covers a train() that failed or skipped before the loop.
+      await this.config.trainDistribute?.end(failure);
     }
   }
 
   private async trainLocked(api: string, inputFn: InputFn<P>, options: TrainOptions): Promise<this> {
     const { steps, maxSteps } = options;
+    await this.config.trainDistribute?.connect?.();
     const restored = await this.prepare(undefined, api);
     const startStep = this.model.globalStep;
     if (maxSteps !== undefined && startStep >= maxSteps) {
@@ -300,7 +338,12 @@ export class Estimator<P = unknown> {
       keepMax: cfg.keepCheckpointMax,
       keepEveryNHours: cfg.keepCheckpointEveryNHours,
     });
-    const writer = this.writerFor(this.modelDir);
+    // Only the chief writes checkpoints and summaries (TF 1.x): a worker trains the same weights in sync and keeps
+    // its event stream in memory.
+    const chief = cfg.isChief;
+    const writer = chief
+      ? this.writerFor(this.modelDir)
+      : new EventWriter(new MemoryEventSink(), { logdir: this.modelDir });
     const save = async () => {
       const inputState = cfg.saveInputState ? this.trainInput?.stateful?.saveState() : undefined;
       const prefix = await this.model.save(manager, inputState === undefined ? undefined : { inputState });
@@ -318,8 +361,17 @@ export class Estimator<P = unknown> {
         log: this.log,
       }),
       new StepCounterHook({ every: { steps: cfg.logStepCountSteps }, log: this.log }),
-      new SummarySaverHook({ scalars: ['loss'], every: { steps: cfg.saveSummarySteps } }),
-      new CheckpointSaverHook({ saver: { save }, every, log: this.log, listeners: options.savingListeners ?? [] }),
+      ...(chief
+        ? [
+            new SummarySaverHook({ scalars: ['loss'], every: { steps: cfg.saveSummarySteps } }),
+            new CheckpointSaverHook({
+              saver: { save },
+              every,
+              log: this.log,
+              listeners: options.savingListeners ?? [],
+            }),
+          ]
+        : []),
     ];
     if (steps !== undefined) hooks.push(new StopAtStepHook({ numSteps: steps }));
     if (maxSteps !== undefined) hooks.push(new StopAtStepHook({ lastStep: maxSteps }));

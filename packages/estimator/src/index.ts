@@ -141,6 +141,7 @@ export {
 } from './optimizers.js';
 export { type RandomOptions, random } from './random.js';
 export { RunConfig, type RunConfigOptions } from './run-config.js';
+export { type ClusterSpec, parseTfConfig, type TaskRole, type TaskType, type TfConfig } from './tf-config.js';
 export {
   type AppliedLayer,
   type LayersLayer,
@@ -155,4 +156,5 @@ export {
   trainableVariables,
   variableName,
 } from './variable-collections.js';
+export type { DistributeStartContext, TrainDistribute } from './train-distribute.js';
 export { type GetVariableOptions, getVariable, nameTensor, variableScope } from './variables.js';

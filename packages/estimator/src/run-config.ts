@@ -3,6 +3,8 @@ import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { KNOWN_OPTIONS } from './internal/known-options.js';
 import { checkConfigKeys } from './internal/option-keys.js';
+import { type ClusterSpec, parseTfConfig, type TaskType, type TfConfig } from './tf-config.js';
+import type { TrainDistribute } from './train-distribute.js';
 
 /** Options of {@link RunConfig}: TF's `tf.estimator.RunConfig` fields in camelCase. */
 export interface RunConfigOptions {
@@ -35,6 +37,14 @@ export interface RunConfigOptions {
    * lost state file never makes training start over and overwrite the checkpoints).
    */
   readonly rebuildCheckpointState?: boolean;
+  /**
+   * TF_CONFIG (the JSON string or the object): this task's cluster and role, as TF reads the `TF_CONFIG` environment
+   * variable. Libraries do not read the environment: in Node, `runConfigFromEnv()` from
+   * `@estimatorjs/experiment/node` passes `process.env.TF_CONFIG` here.
+   */
+  readonly tfConfig?: string | TfConfig;
+  /** Synchronous data parallelism across the cluster's replicas (TF's `train_distribute`). */
+  readonly trainDistribute?: TrainDistribute;
 }
 
 /**
@@ -54,6 +64,20 @@ export class RunConfig {
   readonly saveInputState: boolean;
   readonly storage: ModelDirStorage | undefined;
   readonly rebuildCheckpointState: boolean;
+  /** TF_CONFIG as given (for `replace()`). */
+  readonly tfConfig: string | TfConfig | undefined;
+  /** This task's type: `worker` without a cluster, else TF_CONFIG's `task.type`. */
+  readonly taskType: TaskType;
+  readonly taskId: number;
+  /** The chief plus the workers; 1 without a cluster, 0 on the evaluator. */
+  readonly numWorkerReplicas: number;
+  readonly numPsReplicas: number;
+  /** Whether this task writes checkpoints and summaries (the chief, or the only worker without a cluster). */
+  readonly isChief: boolean;
+  /** The training cluster from TF_CONFIG (empty without one and on the evaluator). */
+  readonly clusterSpec: ClusterSpec;
+  readonly globalIdInCluster: number | null;
+  readonly trainDistribute: TrainDistribute | undefined;
 
   constructor(options: RunConfigOptions = {}) {
     checkConfigKeys('RunConfig', options, KNOWN_OPTIONS.runConfig);
@@ -106,6 +130,16 @@ export class RunConfig {
     this.saveInputState = o.saveInputState ?? true;
     this.storage = o.storage;
     this.rebuildCheckpointState = o.rebuildCheckpointState ?? false;
+    const role = parseTfConfig(o.tfConfig);
+    this.tfConfig = o.tfConfig;
+    this.taskType = role.taskType;
+    this.taskId = role.taskId;
+    this.numWorkerReplicas = role.numWorkerReplicas;
+    this.numPsReplicas = role.numPsReplicas;
+    this.isChief = role.isChief;
+    this.clusterSpec = role.clusterSpec;
+    this.globalIdInCluster = role.globalIdInCluster;
+    this.trainDistribute = o.trainDistribute;
   }
 
   /** A copy with some fields replaced (TF's `RunConfig.replace`). */
@@ -120,6 +154,8 @@ export class RunConfig {
       logStepCountSteps: this.logStepCountSteps,
       storage: this.storage,
       rebuildCheckpointState: this.rebuildCheckpointState,
+      ...(this.tfConfig !== undefined ? { tfConfig: this.tfConfig } : {}),
+      ...(this.trainDistribute !== undefined ? { trainDistribute: this.trainDistribute } : {}),
       ...(changes.saveCheckpointsSecs === undefined && changes.saveCheckpointsSteps === undefined
         ? this.saveCheckpointsSteps !== undefined
           ? { saveCheckpointsSteps: this.saveCheckpointsSteps }

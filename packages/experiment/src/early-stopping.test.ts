@@ -108,12 +108,12 @@ describe('early stopping on a metric series', () => {
     });
     const estimator = new Estimator({ modelFn: toyModelFn, config, params: { learning_rate: 0.05 }, log: () => {} });
     const hook = stopIfHigherHook(estimator, 'accuracy', 0.7, { runEverySteps: 1, log: null });
-    const { evalResult } = await trainAndEvaluate(
+    const { evalResult } = (await trainAndEvaluate(
       estimator,
       new TrainSpec({ inputFn: toyInputFn(1_000_000), maxSteps: 500, hooks: [hook] }),
       new EvalSpec({ inputFn: toyInputFn(2), steps: null, throttleSecs: 0 }),
       { exportStore: new MemoryExportStore(), log: () => {} },
-    );
+    ))!;
     expect(evalResult.accuracy).toBeGreaterThan(0.7);
     expect(estimator.globalStep).toBeLessThan(500);
     // It stopped on the step after the evaluation that crossed the threshold.

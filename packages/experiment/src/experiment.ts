@@ -3,7 +3,13 @@ import { keysOf } from '@estimatorjs/errors';
  * Experiment: owns when to train and when to evaluate (TF's `tf.contrib.learn.Experiment`). Does not own the
  * training or evaluation loops (the Estimator) or the hooks' behaviour (@estimatorjs/hooks).
  */
-import { type Estimator, type EvalResults, type InputFn, latestCheckpoint } from '@estimatorjs/estimator';
+import {
+  type Estimator,
+  type EvalResults,
+  type InputFn,
+  latestCheckpoint,
+  type RunConfig,
+} from '@estimatorjs/estimator';
 import type { CheckpointSaverListener, Hook } from '@estimatorjs/hooks';
 import { continuousEvaluate } from './continuous-evaluate.js';
 import { ExperimentError } from './errors.js';
@@ -11,7 +17,7 @@ import { recordEvalResults } from './eval-history.js';
 import type { ExportStore } from './export-store.js';
 import type { Exporter } from './exporter.js';
 import { checkOptions } from './internal/check-options.js';
-import { SCHEDULES, type Schedule } from './schedules.js';
+import { SCHEDULES, type Schedule, scheduleForTask } from './schedules.js';
 import { EvalSpec } from './specs.js';
 
 export { SCHEDULES, type Schedule };
@@ -226,8 +232,9 @@ export class Experiment<P = unknown> {
     return results;
   }
 
-  /** Runs a schedule by name. */
-  async run(schedule: Schedule): Promise<unknown> {
+  /** Runs a schedule by name; in a TF_CONFIG cluster the task's role adjusts it as learnRunner does. */
+  async run(asked: Schedule): Promise<unknown> {
+    const schedule = scheduleForTask(asked, (this.estimator as { config?: RunConfig }).config);
     switch (schedule) {
       case 'train':
         return this.train();

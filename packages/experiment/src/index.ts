@@ -39,6 +39,6 @@ export {
 } from './flags.js';
 export { LatestExporter, type LatestExporterOptions } from './latest-exporter.js';
 export { type ExperimentFn, type LearnRunnerOptions, learnRunner, type SchedulableExperiment } from './learn-runner.js';
-export { SCHEDULES, type Schedule } from './schedules.js';
+export { SCHEDULES, type Schedule, scheduleForTask } from './schedules.js';
 export { EvalSpec, type EvalSpecOptions, TrainSpec, type TrainSpecOptions } from './specs.js';
 export { type TrainAndEvaluateOptions, trainAndEvaluate } from './train-and-evaluate.js';

@@ -3,7 +3,7 @@ import type { HParams, RunConfig } from '@estimatorjs/estimator';
 import { ExperimentError } from './errors.js';
 import { Experiment } from './experiment.js';
 import { checkOptions } from './internal/check-options.js';
-import { SCHEDULES, type Schedule } from './schedules.js';
+import { SCHEDULES, type Schedule, scheduleForTask } from './schedules.js';
 
 /** What learnRunner needs of an Experiment: something that runs a schedule. */
 export interface SchedulableExperiment {
@@ -37,13 +37,14 @@ async function run<H>(experimentFn: ExperimentFn<H>, options: LearnRunnerOptions
     );
   }
   checkOptions('learnRunner.run()', options, keysOf<LearnRunnerOptions<H>>()(['runConfig', 'schedule', 'hparams']));
-  const schedule = options.schedule ?? 'train_and_evaluate';
-  if (!(SCHEDULES as readonly string[]).includes(schedule)) {
+  const asked = options.schedule ?? 'train_and_evaluate';
+  if (!(SCHEDULES as readonly string[]).includes(asked)) {
     throw new ExperimentError(
       'INVALID_SCHEDULE',
-      `learnRunner.run(): unknown schedule ${JSON.stringify(schedule)}; expected one of ${SCHEDULES.join(', ')}.`,
+      `learnRunner.run(): unknown schedule ${JSON.stringify(asked)}; expected one of ${SCHEDULES.join(', ')}.`,
     );
   }
+  const schedule = scheduleForTask(asked as Schedule, options.runConfig);
   const experiment = await experimentFn(options.runConfig, options.hparams);
   if (!(experiment instanceof Experiment)) {
     throw new ExperimentError(

@@ -40,7 +40,7 @@ describe('trainAndEvaluate', () => {
     const estimator = estimatorIn('tae');
     const store = new MemoryExportStore();
     const evaluated: number[] = [];
-    const { evalResult, exportResults } = await trainAndEvaluate(
+    const { evalResult, exportResults } = (await trainAndEvaluate(
       estimator,
       new TrainSpec({ inputFn: toyInputFn(1_000_000), maxSteps: 45 }),
       new EvalSpec({
@@ -55,7 +55,7 @@ describe('trainAndEvaluate', () => {
         ],
       }),
       { exportStore: store, log: () => {} },
-    );
+    ))!;
     expect(evaluated).toEqual([10, 20, 30, 40, 45]);
     expect(evalResult.globalStep).toBe(45);
     expect(evalResult.accuracy).toBeGreaterThan(0.8);

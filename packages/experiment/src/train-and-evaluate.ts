@@ -1,7 +1,9 @@
 /**
- * `trainAndEvaluate` (TF's `tf.estimator.train_and_evaluate`, local mode): trains, evaluating after a checkpoint
+ * `trainAndEvaluate` (TF's `tf.estimator.train_and_evaluate`). Local mode: trains, evaluating after a checkpoint
  * save whenever `evalSpec.throttleSecs` passed since the last evaluation, and once more after training ends;
- * runs the exporters after each evaluation. Owns: when to evaluate and export. Does not own: the loops.
+ * runs the exporters after each evaluation. In a TF_CONFIG cluster the task's role decides, as in TF: the chief and
+ * the workers only train (in sync; the chief writes), the evaluator evaluates each new checkpoint, `ps` is refused.
+ * Owns: when to evaluate and export. Does not own: the loops.
  */
 
 import { type Estimator, latestCheckpoint } from '@estimatorjs/estimator';
@@ -17,10 +19,12 @@ export interface TrainAndEvaluateOptions {
   /** Where exporters write unless they have their own store (`fileExportStore` from `@estimatorjs/experiment/node`). */
   readonly exportStore?: ExportStore;
   /**
-   * `'local'` (default): train and evaluate in this process. `'evaluator'`: only evaluate each new checkpoint the
-   * trainer (another process) writes, after `startDelaySecs`, until `trainSpec.maxSteps` (TF's evaluator task).
+   * `'local'`: train and evaluate in this process. `'evaluator'`: only evaluate each new checkpoint the trainer
+   * (another process) writes, after `startDelaySecs`, until `trainSpec.maxSteps` (TF's evaluator task). `'train'`:
+   * only train (TF's chief and workers of a cluster). Default: from the estimator's RunConfig (TF_CONFIG) —
+   * `evaluator` for the evaluator task, `train` for the chief and workers of a cluster, else `local`.
    */
-  readonly role?: 'local' | 'evaluator';
+  readonly role?: 'local' | 'evaluator' | 'train';
   /** Where log lines go; default `console.log`. */
   readonly log?: (line: string) => void;
   /** For the evaluator role: how often to look for a new checkpoint (default 1 s) and when to give up. */
@@ -30,10 +34,10 @@ export interface TrainAndEvaluateOptions {
 
 /**
  * Trains the estimator and evaluates it along the way (TF's `train_and_evaluate`). Returns the last evaluation
- * and what it exported.
+ * and what it exported; null on the chief and workers of a cluster, which only train (the evaluator task evaluates).
  * @example
  *   import { fileExportStore } from '@estimatorjs/experiment/node';
- *   const { evalResult } = await trainAndEvaluate(
+ *   const result = await trainAndEvaluate(
  *     estimator,
  *     new TrainSpec({ inputFn: trainInputFn, maxSteps: 5000 }),
  *     new EvalSpec({ inputFn: evalInputFn, throttleSecs: 60, exporters: [new BestExporter({ name: 'best' })] }),
@@ -45,7 +49,7 @@ export async function trainAndEvaluate<P>(
   trainSpec: TrainSpec<P>,
   evalSpec: EvalSpec<P>,
   options: TrainAndEvaluateOptions = {},
-): Promise<EvalAndExportResult> {
+): Promise<EvalAndExportResult | null> {
   const api = 'trainAndEvaluate()';
   if (!estimator || typeof (estimator as { train?: unknown }).train !== 'function') {
     throw new ExperimentError(
@@ -72,7 +76,15 @@ export async function trainAndEvaluate<P>(
     }
   }
   const maxSteps = trainSpec.maxSteps;
-  if (options.role === 'evaluator') {
+  const role = options.role ?? roleOf(estimator, api);
+  if (role === 'train') {
+    await estimator.train(trainSpec.inputFn, {
+      ...(maxSteps !== undefined ? { maxSteps } : {}),
+      hooks: trainSpec.hooks,
+    });
+    return null;
+  }
+  if (role === 'evaluator') {
     const result = await continuousEvaluate(estimator, evalSpec, {
       ...(maxSteps !== undefined ? { maxSteps } : {}),
       ...(store ? { exportStore: store } : {}),
@@ -124,4 +136,18 @@ export async function trainAndEvaluate<P>(
     await evaluate(prefix, estimator.globalStep, maxSteps === undefined || isFinalStep(estimator.globalStep));
   }
   return last as unknown as EvalAndExportResult;
+}
+
+/** TF's choice of what a task does, from the estimator's RunConfig (TF_CONFIG). */
+function roleOf<P>(estimator: Estimator<P>, api: string): 'local' | 'evaluator' | 'train' {
+  const config = (estimator as { config?: Estimator<P>['config'] }).config;
+  if (!config) return 'local';
+  if (config.taskType === 'ps') {
+    throw new ExperimentError(
+      'UNSUPPORTED_TASK_TYPE',
+      `${api}: TF_CONFIG names this task "ps"; asynchronous parameter-server training is not implemented. Remove the "ps" job: the chief and the workers train in sync.`,
+    );
+  }
+  if (config.taskType === 'evaluator') return 'evaluator';
+  return Object.keys(config.clusterSpec).length > 0 ? 'train' : 'local';
 }

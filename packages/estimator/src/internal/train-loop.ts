@@ -20,6 +20,7 @@ import { runInContext } from '../model-fn-context.js';
 import { optimizersOf } from '../optimizers/train-op.js';
 import type { Optimizer } from '../optimizers.js';
 import { learningRateAt } from '../optimizers.js';
+import type { TrainDistribute } from '../train-distribute.js';
 import {
   disposeElement,
   type Features,
@@ -71,9 +72,17 @@ export async function runTrainLoop<P>(
   // The last step's loss stays on the device until training ends, so the final log line costs one read, not one
   // per step (TF's "Loss for final step: 0.0123."); a step whose hooks fetched the loss has it in lastValues.
   let finalLoss: tf.Scalar | null = null;
+  const distribute = deps.config.trainDistribute;
+  const reduce = distribute ? (values: Float32Array) => distribute.allReduceMean(values, model.globalStep) : undefined;
+  let failure: unknown;
   try {
     await hooks.begin(session());
-    opened = await openInput(api, inputFn, deps.params, deps.config.randomSeed);
+    opened = await openInput(
+      api,
+      distribute ? shardedInputFn(inputFn, distribute, log) : inputFn,
+      deps.params,
+      deps.config.randomSeed,
+    );
     deps.onInputOpened(opened);
     await hooks.afterCreateSession(session());
     await restoreInputPosition(model, opened, deps.config.saveInputState, log);
@@ -99,15 +108,24 @@ export async function runTrainLoop<P>(
             await specHooks.afterCreateSession(session());
           }
           built = true;
+          // Every replica restored the same checkpoint and built the same model before the first exchange.
+          if (distribute) {
+            await distribute.start({
+              globalStep: model.globalStep,
+              numValues: trainableSize(model),
+              weightsDigest: await weightsDigest(model),
+            });
+          }
         }
         for (const n of (await specHooks?.beforeRun(ctx)) ?? []) wanted.add(n);
         const summarize = summaryTimer.shouldTrigger(model.globalStep);
         const trace = !graphWritten && typeof writer.graph === 'function';
-        out = trainStep(
+        out = await trainStep(
           model,
           deps.newContext('train', { summaries: summarize, trace }),
           () => deps.callModelFn(features, labels, 'train'),
           wanted,
+          reduce,
         );
         model.globalStep += 1;
         model.syncedCheckpoint = null;
@@ -151,13 +169,52 @@ export async function runTrainLoop<P>(
       `Loss for final step: ${loss === undefined ? 'none (no step ran)' : formatValue(loss)}; training stopped at global step ${model.globalStep}${stop.reason ? ` (${stop.reason})` : ''}.`,
     );
   } catch (e) {
+    failure = e;
     await specHooks?.onError(session(), e);
     await hooks.onError(session(), e);
     throw e;
   } finally {
     finalLoss?.dispose();
     await opened?.iterator.return?.();
+    if (distribute) {
+      const endError =
+        failure ?? (stop.reason === null ? `its input ended at global step ${model.globalStep}` : undefined);
+      await distribute.end(endError);
+    }
   }
+}
+
+/** A position-weighted sum of every trainable value, in float64: equal on replicas that hold the same weights. */
+async function weightsDigest(model: ModelState): Promise<number> {
+  let digest = 0;
+  for (const v of model.store.trainable()) {
+    const values = await v.data();
+    for (let i = 0; i < values.length; i++) digest += Number(values[i]) * (1 + (i % 7));
+  }
+  return digest;
+}
+
+function trainableSize(model: ModelState): number {
+  return model.store.trainable().reduce((n, v) => n + v.size, 0);
+}
+
+/**
+ * TF's auto-sharding: a Dataset from the input_fn becomes `dataset.shard(numReplicas, replicaIndex)`, so each replica
+ * trains on its own part (batch-level when the input_fn batches: replica i gets batches i, i+N, …).
+ */
+function shardedInputFn<P>(inputFn: InputFn<P>, distribute: TrainDistribute, log: (line: string) => void): InputFn<P> {
+  if (distribute.numReplicas <= 1 || distribute.autoShard === false) return inputFn;
+  return async (params: P) => {
+    const input = await inputFn(params);
+    const shard = (input as { shard?: unknown }).shard;
+    if (typeof shard === 'function') {
+      return shard.call(input, distribute.numReplicas, distribute.replicaIndex) as typeof input;
+    }
+    log(
+      `Estimator.train(): the input_fn did not return a Dataset, so it is not sharded across the ${distribute.numReplicas} replicas; shard it yourself (dataset.shard(numReplicas, replicaIndex)) and pass autoShard: false.`,
+    );
+    return input;
+  };
 }
 
 /** Moves the input to where the restored checkpoint left it, when both sides support it. */

@@ -36,14 +36,16 @@ interface TapeNode {
 /**
  * One training step: runs the model_fn under a gradient tape, clips and applies the gradients with the spec's
  * optimizer, and keeps only the tensors the hooks asked for (plus summaries and the kernel trace when asked).
- * Synchronous on purpose: everything between the tape's start and the optimizer update stays in one tidy scope.
+ * Without `reduce` everything between the tape's start and the optimizer update stays in one tidy scope; with it
+ * (synchronous data parallelism) the gradients are kept across the await of the all-reduce and freed after.
  */
-export function trainStep(
+export async function trainStep(
   model: ModelState,
   ctx: ModelFnContext,
   callModelFn: () => unknown,
   wanted: ReadonlySet<string>,
-): StepOutput {
+  reduce?: (values: Float32Array) => Promise<Float32Array>,
+): Promise<StepOutput> {
   let spec: TrainEstimatorSpec | undefined;
   const fetched = new Map<string, tf.Tensor>();
   const summaries: ModelSummary[] = [];
@@ -60,9 +62,25 @@ export function trainStep(
   let globalNorm: tf.Tensor | null = null;
   // The step's loss for the final log line when no hook fetched it (then it is fetched.get('loss')).
   let loss: tf.Scalar | null = null;
+  let updates: Update[] = [];
   try {
-    runStep();
+    if (reduce) {
+      // Synchronous data parallelism: the gradients leave the tidy scope, are averaged across replicas (an await on
+      // the network), and come back as new tensors that every replica applies alike.
+      tf.tidy(() => {
+        updates = computeUpdates().map((u) => ({ op: u.op, grads: keepAll(u.grads) }));
+      });
+      const averaged = await averageGradients(updates, reduce);
+      tf.dispose(updates.flatMap((u) => Object.values(u.grads)));
+      updates = averaged;
+      tf.tidy(() => applyUpdates(updates));
+      tf.dispose(updates.flatMap((u) => Object.values(u.grads)));
+      updates = [];
+    } else {
+      tf.tidy(() => applyUpdates(computeUpdates()));
+    }
   } catch (e) {
+    tf.dispose(updates.flatMap((u) => Object.values(u.grads)));
     // What was kept for the loop is ours to free when the step fails after keeping it (e.g. no gradients).
     tf.dispose([...fetched.values(), ...summaries.map((s) => s.tensor), ...checks.flatMap((c) => [c.value, c.detail])]);
     if (loss) tf.dispose(loss);
@@ -71,38 +89,84 @@ export function trainStep(
   }
   return { fetched, learningRate, globalNorm, summaries, graph, checks, loss };
 
-  function runStep(): void {
-    tf.tidy(() => {
-      // The model_fn and every gradient the train op needs come from one recorded forward pass: computeGradients()
-      // inside the model_fn and minimize() ops after it differentiate through the same tape.
-      const updates = withTape(() => {
-        spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
-        for (const name of wanted) {
-          const t = name === 'loss' ? spec.loss : ctx.named.get(name);
-          if (t) fetched.set(name, tf.keep(t));
-        }
-        if (!wanted.has('loss')) loss = tf.keep(spec.loss);
-        for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
-        if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
-        checks = keepChecks(ctx.checks);
-        return leafOps(spec.trainOp).map((op) => ({ op, grads: gradientsOf(op, vars) }));
-      });
-      const all = updates.flatMap((u) => Object.values(u.grads));
-      if (ctx.summaries) globalNorm = tf.keep(globalNormOf(all));
-      for (const [index, { op, grads }] of updates.entries()) {
-        const lr = learningRateAt(op.optimizer.learningRate, model.globalStep);
-        if (index === 0) learningRate = lr;
-        const { tfOptimizer } = model.optimizerFor(op.optimizer, lr, index);
-        if (typeof op.optimizer.learningRate === 'function') setLearningRate(tfOptimizer, lr);
-        if (tfOptimizer instanceof SlotOptimizer) tfOptimizer.globalStep = model.globalStep;
-        let g = grads;
-        if (op.kind === 'minimize' && op.clipGradientsByNorm !== undefined) {
-          g = scaleTo(grads, globalNormOf(Object.values(grads)), op.clipGradientsByNorm);
-        }
-        tfOptimizer.applyGradients(g);
+  function computeUpdates(): Update[] {
+    // The model_fn and every gradient the train op needs come from one recorded forward pass: computeGradients()
+    // inside the model_fn and minimize() ops after it differentiate through the same tape.
+    return withTape(() => {
+      spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
+      for (const name of wanted) {
+        const t = name === 'loss' ? spec.loss : ctx.named.get(name);
+        if (t) fetched.set(name, tf.keep(t));
       }
+      if (!wanted.has('loss')) loss = tf.keep(spec.loss);
+      for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
+      if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
+      checks = keepChecks(ctx.checks);
+      return leafOps(spec.trainOp).map((op) => ({ op, grads: gradientsOf(op, vars) }));
     });
   }
+
+  function applyUpdates(list: readonly Update[]): void {
+    const all = list.flatMap((u) => Object.values(u.grads));
+    if (ctx.summaries) globalNorm = tf.keep(globalNormOf(all));
+    for (const [index, { op, grads }] of list.entries()) {
+      const lr = learningRateAt(op.optimizer.learningRate, model.globalStep);
+      if (index === 0) learningRate = lr;
+      const { tfOptimizer } = model.optimizerFor(op.optimizer, lr, index);
+      if (typeof op.optimizer.learningRate === 'function') setLearningRate(tfOptimizer, lr);
+      if (tfOptimizer instanceof SlotOptimizer) tfOptimizer.globalStep = model.globalStep;
+      let g = grads;
+      if (op.kind === 'minimize' && op.clipGradientsByNorm !== undefined) {
+        g = scaleTo(grads, globalNormOf(Object.values(grads)), op.clipGradientsByNorm);
+      }
+      tfOptimizer.applyGradients(g);
+    }
+  }
+}
+
+interface Update {
+  readonly op: MinimizeOp | ApplyGradientsOp;
+  readonly grads: tf.NamedTensorMap;
+}
+
+function keepAll(grads: tf.NamedTensorMap): tf.NamedTensorMap {
+  return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.keep(g)]));
+}
+
+/**
+ * One flat float32 vector of every gradient (in the order the model_fn created the variables, the same on every
+ * replica), reduced by `reduce`, split back into tensors of the original shapes. The caller owns the new tensors.
+ */
+async function averageGradients(
+  updates: readonly Update[],
+  reduce: (values: Float32Array) => Promise<Float32Array>,
+): Promise<Update[]> {
+  const all = updates.flatMap((u) => Object.values(u.grads));
+  const flat = tf.tidy(() => tf.concat(all.map((g) => tf.reshape(tf.cast(g, 'float32'), [-1]))));
+  let values: Float32Array;
+  try {
+    values = (await flat.data()) as Float32Array;
+  } finally {
+    flat.dispose();
+  }
+  const mean = await reduce(values);
+  if (mean.length !== values.length) {
+    throw new ModelFnError(
+      'DISTRIBUTE_MISMATCH',
+      `Estimator.train(): the all-reduce returned ${mean.length} gradient values for ${values.length}; every replica must run the same model_fn.`,
+    );
+  }
+  let offset = 0;
+  return updates.map(({ op, grads }) => ({
+    op,
+    grads: Object.fromEntries(
+      Object.entries(grads).map(([k, g]) => {
+        const t = tf.tensor(mean.subarray(offset, offset + g.size), g.shape, 'float32');
+        offset += g.size;
+        return [k, t];
+      }),
+    ),
+  }));
 }
 
 /** The gradients one leaf op applies, by variable engine name. */

@@ -1,0 +1,46 @@
+// One task of the cluster bench: the reference CNN (examples/mnist's mnistModelFn) on synthetic MNIST-shaped data,
+// wasm with 1 thread, batch 64 per replica, its role from TF_CONFIG (none: one worker alone).
+// Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup>. Last stdout line: JSON timing of this task.
+import { backends, est, tf } from '../train/deps.mjs';
+import { MODELS, makeData, modelFnFor } from '../train/models.mjs';
+
+const [modelDir, stepsArg, warmupArg] = process.argv.slice(2);
+const steps = Number(stepsArg);
+const warmup = Number(warmupArg);
+await backends.useBackend('wasm', { threads: 1 });
+const { withTfConfig } = await import(new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href);
+const { data } = await import('../train/deps.mjs');
+
+const batch = 64;
+const config = withTfConfig(
+  new est.RunConfig({ modelDir, randomSeed: 1, saveCheckpointsSteps: 1_000_000, logStepCountSteps: 1_000_000 }),
+);
+const { modelFn, params } = modelFnFor('cnn');
+const { x, labels } = makeData('cnn', 1024);
+const estimator = new est.Estimator({ modelFn, params, config, log: () => {} });
+let t0 = 0;
+let t1 = 0;
+const timer = {
+  beforeRun: (ctx) => {
+    if (ctx.globalStep === warmup) t0 = performance.now();
+    return undefined;
+  },
+  afterRun: (ctx) => {
+    if (ctx.globalStep === steps) t1 = performance.now();
+  },
+};
+const inputFn = () => data.Dataset.fromTensorSlices([x, labels]).repeat().batch(batch);
+await estimator.train(inputFn, { maxSteps: steps, hooks: [timer] });
+const stats = config.trainDistribute?.stats?.() ?? null;
+console.log(
+  JSON.stringify({
+    task: `${config.taskType}:${config.taskId}`,
+    replicas: Math.max(config.numWorkerReplicas, 1),
+    batch,
+    timedSteps: steps - warmup,
+    secs: (t1 - t0) / 1000,
+    allReduce: stats,
+    model: MODELS.cnn.name,
+    tfVersion: tf.version_core,
+  }),
+);

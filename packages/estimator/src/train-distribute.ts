@@ -1,0 +1,46 @@
+/**
+ * The contract between the train loop and a synchronous data-parallel strategy (TF's `train_distribute`, e.g.
+ * `CollectiveAllReduceStrategy`): every replica computes the gradients of its own batch, the strategy averages them
+ * across replicas, every replica applies the same average. The estimator owns where the calls happen; the strategy
+ * (the gRPC all-reduce in `@estimatorjs/experiment/node`) owns the transport.
+ */
+
+/** What a replica's train loop tells the strategy when training starts. */
+export interface DistributeStartContext {
+  /** The global step this replica restored (every replica must start at the same one). */
+  readonly globalStep: number;
+  /** How many gradient values each step reduces (the same on every replica). */
+  readonly numValues: number;
+  /**
+   * A digest of the trainable weights before the first step: replicas must start from the same weights (the same
+   * checkpoint, or the same `randomSeed` for a fresh model).
+   */
+  readonly weightsDigest: number;
+}
+
+/** A synchronous data-parallel strategy, given as `RunConfig({ trainDistribute })`. */
+export interface TrainDistribute {
+  /** How many replicas train in sync (the chief and the workers). */
+  readonly numReplicas: number;
+  /** This replica's index in 0..numReplicas-1 (the chief is 0); the input is sharded by it. */
+  readonly replicaIndex: number;
+  /**
+   * Whether the Estimator shards a Dataset the input_fn returns with `shard(numReplicas, replicaIndex)` (TF's
+   * auto-sharding; default true). Turn off when the input_fn shards itself.
+   */
+  readonly autoShard?: boolean;
+  /**
+   * Waits until every other task is up, before this replica restores the latest checkpoint: a task that restarted
+   * must not read the model directory while a stale incarnation of the chief may still write to it.
+   */
+  connect?(): Promise<void>;
+  /** Waits until every replica started at the same global step; rejects naming the missing or mismatched ones. */
+  start(context: DistributeStartContext): Promise<void>;
+  /**
+   * The element-wise mean of `values` over all replicas for `step` (the global step before the update). Resolves
+   * with a new array; rejects within a bounded time when a peer died or hung.
+   */
+  allReduceMean(values: Float32Array, step: number): Promise<Float32Array>;
+  /** Training ended on this replica (`error` when it failed): tells the peers and frees the transport. */
+  end(error?: unknown): Promise<void>;
+}

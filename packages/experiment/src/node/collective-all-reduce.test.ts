@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { CollectiveAllReduce } from './collective-all-reduce.js';
+import { localClusterTasks } from './local-cluster.js';
+
+/** `n` replicas of one cluster on free 127.0.0.1 ports, in this process, over real gRPC. */
+async function replicas(n: number, options: { stepTimeoutSecs?: number; startupTimeoutSecs?: number } = {}) {
+  const tasks = await localClusterTasks(n, false);
+  const clusterSpec = JSON.parse(tasks[0]!.tfConfig).cluster;
+  return tasks.map(
+    (t) =>
+      new CollectiveAllReduce({
+        clusterSpec,
+        taskType: t.type as 'chief' | 'worker',
+        taskId: t.index,
+        log: () => {},
+        ...options,
+      }),
+  );
+}
+
+describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
+  it('averages vectors across 3 replicas (ring with uneven chunks), the same result on each', async () => {
+    const rs = await replicas(3);
+    try {
+      await Promise.all(rs.map((r) => r.start({ globalStep: 4, numValues: 7, weightsDigest: 1 })));
+      const inputs = [
+        [1, 2, 3, 4, 5, 6, 7],
+        [10, 20, 30, 40, 50, 60, 70],
+        [-2, 0, 2, 0, -2, 0, 2],
+      ];
+      const out = await Promise.all(rs.map((r, i) => r.allReduceMean(new Float32Array(inputs[i]!), 4)));
+      // Hand computed: (1 + 10 − 2) / 3 = 3, (2 + 20 + 0) / 3 = 22/3, …
+      const expected = [3, 22 / 3, 35 / 3, 44 / 3, 53 / 3, 22, 79 / 3];
+      for (const o of out) {
+        expect(o.length).toBe(7);
+        for (let i = 0; i < 7; i++) expect(o[i]).toBeCloseTo(expected[i]!, 5);
+      }
+      expect(Array.from(out[1]!)).toEqual(Array.from(out[0]!));
+      // A second step reuses the connections; 2·(N−1) chunks of ~N⁻¹ of the vector sent per step.
+      await Promise.all(rs.map((r) => r.allReduceMean(new Float32Array(7).fill(r.replicaIndex), 5)));
+      expect(rs[0]!.stats().steps).toBe(2);
+      // 7 values in chunks of 3, 3, 1: replica 0 sends chunks 0 and 2 (reduce-scatter) then 1 and 0 (all-gather).
+      expect(rs[0]!.stats().bytesSent).toBe(2 * (3 + 1 + 3 + 3) * 4);
+    } finally {
+      await Promise.all(rs.map((r) => r.end()));
+    }
+  });
+
+  it('refuses replicas that start at different global steps, naming them', async () => {
+    const rs = await replicas(2);
+    try {
+      const results = await Promise.allSettled([
+        rs[0]!.start({ globalStep: 20, numValues: 3, weightsDigest: 1 }),
+        rs[1]!.start({ globalStep: 10, numValues: 3, weightsDigest: 1 }),
+      ]);
+      expect(results[0]!.status).toBe('rejected');
+      expect(String((results[0] as PromiseRejectedResult).reason.message)).toMatch(
+        /chief:0 starts at step 20 .* but worker:0 at step 10/,
+      );
+    } finally {
+      await Promise.all(rs.map((r) => r.end('test over')));
+    }
+  });
+
+  it('refuses replicas that start from different weights (no common seed)', async () => {
+    const rs = await replicas(2);
+    try {
+      const results = await Promise.allSettled(
+        rs.map((r, i) => r.start({ globalStep: 0, numValues: 3, weightsDigest: i === 0 ? 0.5 : 0.25 })),
+      );
+      expect((results[1] as PromiseRejectedResult).reason.message).toMatch(
+        /worker:0 and chief:0 start step 0 from different weights; give every task the same RunConfig.randomSeed/,
+      );
+    } finally {
+      await Promise.all(rs.map((r) => r.end('test over')));
+    }
+  });
+
+  it('startup names the missing task after the timeout', async () => {
+    const [chief] = await replicas(2, { startupTimeoutSecs: 1 });
+    const error = await chief!.start({ globalStep: 0, numValues: 1, weightsDigest: 1 }).catch((e) => e);
+    expect(error.code).toBe('CLUSTER_STARTUP_TIMEOUT');
+    expect(error.message).toMatch(/missing: worker:0 \(127\.0\.0\.1:\d+\)/);
+    await chief!.end();
+  });
+
+  it('a peer that fails makes the others fail with its reason, not hang', async () => {
+    const rs = await replicas(2, { stepTimeoutSecs: 600 });
+    await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 2, weightsDigest: 1 })));
+    const pending = rs[0]!.allReduceMean(new Float32Array([1, 2]), 0).catch((e) => e);
+    await rs[1]!.end(new Error('out of memory'));
+    const error = await pending;
+    expect(error.code).toBe('PEER_FAILED');
+    expect(error.message).toMatch(/worker:0 \(127\.0\.0\.1:\d+\) failed: out of memory/);
+    await rs[0]!.end();
+  });
+
+  it('a peer that hangs fails the others after stepTimeoutSecs', async () => {
+    const rs = await replicas(2, { stepTimeoutSecs: 1 });
+    try {
+      await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 2, weightsDigest: 1 })));
+      // worker:0 never joins step 0's exchange.
+      const error = await rs[0]!.allReduceMean(new Float32Array([1, 2]), 0).catch((e) => e);
+      expect(error.code).toBe('PEER_TIMEOUT');
+      expect(error.message).toMatch(/worker:0 \(127\.0\.0\.1:\d+\) sent nothing for 0\/rs0 within 1 s/);
+    } finally {
+      await Promise.all(rs.map((r) => r.end('test over')));
+    }
+  });
+});

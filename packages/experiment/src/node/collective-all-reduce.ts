@@ -1,0 +1,243 @@
+/**
+ * `CollectiveAllReduce`: synchronous data parallelism across the chief and the workers of a TF_CONFIG cluster (TF's
+ * `CollectiveAllReduceStrategy` / `MultiWorkerMirroredStrategy`), as a `TrainDistribute` for `RunConfig`. Owns: the
+ * rendezvous (every task up, same incarnation, same starting step) and the ring all-reduce (reduce-scatter then
+ * all-gather, 2·(N−1) chunk transfers per step, each replica sending 2·(N−1)/N of the gradients). Does not own: the
+ * wire (internal/collective-transport.ts) or when it is called (the Estimator's train loop).
+ */
+import type { ClusterSpec, DistributeStartContext, TrainDistribute } from '@estimatorjs/estimator';
+import { ExperimentError } from '../errors.js';
+import { CollectiveTransport, type Peer } from './internal/collective-transport.js';
+
+/** Options of {@link CollectiveAllReduce}. */
+export interface CollectiveAllReduceOptions {
+  /** The training cluster (`RunConfig.clusterSpec`): one chief and the workers. */
+  readonly clusterSpec: ClusterSpec;
+  /** This task (`RunConfig.taskType` / `taskId`). */
+  readonly taskType: 'chief' | 'worker';
+  readonly taskId: number;
+  /** How long startup waits for every task to answer (default 120 s); the error names the missing ones. */
+  readonly startupTimeoutSecs?: number;
+  /** How long one exchange may wait for a peer before this task fails (default 120 s). */
+  readonly stepTimeoutSecs?: number;
+  /** Shard a Dataset from the input_fn by replica (default true; TF's auto-sharding). */
+  readonly autoShard?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/** Timing and traffic of the all-reduce so far (for the bench and logs). */
+export interface CollectiveStats {
+  readonly steps: number;
+  /** Wall time spent inside `allReduceMean`, summed over steps, in ms. */
+  readonly allReduceMs: number;
+  /** Gradient bytes this replica sent, summed over steps. */
+  readonly bytesSent: number;
+}
+
+const API = 'CollectiveAllReduce';
+
+/** Replicas in TF's order: the chief is replica 0, `worker:i` is replica i + 1. */
+export function replicasOf(clusterSpec: ClusterSpec): Peer[] {
+  const chief = clusterSpec.chief ?? [];
+  const workers = clusterSpec.worker ?? [];
+  return [
+    ...chief.map((address, i) => ({ index: i, name: `chief:${i}`, address })),
+    ...workers.map((address, i) => ({ index: chief.length + i, name: `worker:${i}`, address })),
+  ];
+}
+
+/**
+ * The ring all-reduce over gRPC between the chief and the workers; give it to `RunConfig({ trainDistribute })`
+ * (`runConfigFromEnv()` does so from TF_CONFIG).
+ * @example
+ *   const config = new RunConfig({ modelDir, tfConfig: process.env.TF_CONFIG });
+ *   const trainDistribute = new CollectiveAllReduce({ clusterSpec: config.clusterSpec, taskType: 'worker', taskId: 0 });
+ *   const estimator = new Estimator({ modelFn, config: config.replace({ trainDistribute }) });
+ */
+export class CollectiveAllReduce implements TrainDistribute {
+  readonly numReplicas: number;
+  readonly replicaIndex: number;
+  readonly autoShard: boolean;
+  private readonly replicas: Peer[];
+  private readonly self: Peer;
+  private readonly startupMs: number;
+  private readonly stepMs: number;
+  private readonly log: (line: string) => void;
+  private transport: CollectiveTransport | null = null;
+  private fatal: Error | null = null;
+  private steps = 0;
+  private allReduceMs = 0;
+  private bytesSent = 0;
+
+  constructor(options: CollectiveAllReduceOptions) {
+    this.replicas = replicasOf(options.clusterSpec);
+    const self = this.replicas.find((r) => r.name === `${options.taskType}:${options.taskId}`);
+    if (!self || (options.clusterSpec.chief?.length ?? 0) !== 1) {
+      throw new ExperimentError(
+        'INVALID_CLUSTER',
+        `${API}: the cluster needs one chief and this task in it. Received ${options.taskType}:${options.taskId} in ${JSON.stringify(options.clusterSpec)}.`,
+      );
+    }
+    this.self = self;
+    this.numReplicas = this.replicas.length;
+    this.replicaIndex = self.index;
+    this.autoShard = options.autoShard ?? true;
+    this.startupMs = (options.startupTimeoutSecs ?? 120) * 1000;
+    this.stepMs = (options.stepTimeoutSecs ?? 120) * 1000;
+    this.log = options.log ?? ((line) => console.log(line));
+  }
+
+  /** What the all-reduce cost so far on this replica. */
+  stats(): CollectiveStats {
+    return {
+      steps: this.steps,
+      allReduceMs: this.allReduceMs,
+      bytesSent: this.bytesSent,
+    };
+  }
+
+  private get peers(): Peer[] {
+    return this.replicas.filter((r) => r.index !== this.self.index);
+  }
+
+  /**
+   * Listens, then waits until every other task answers (the error after `startupTimeoutSecs` names the missing
+   * ones). Idempotent; `start()` calls it when the Estimator did not.
+   */
+  async connect(): Promise<void> {
+    if (this.transport) return;
+    const transport = new CollectiveTransport(this.self, this.peers, API);
+    transport.onFatal = (e) => {
+      this.fatal ??= e;
+    };
+    this.transport = transport;
+    if (this.numReplicas === 1) return;
+    await transport.listen();
+    const deadline = Date.now() + this.startupMs;
+    const missing = new Set(this.peers);
+    while (missing.size > 0) {
+      await Promise.all(
+        [...missing].map(async (p) => {
+          try {
+            transport.adopt(p, await transport.hello(p, 1000));
+            missing.delete(p);
+          } catch {
+            // Not up yet (or a stale incarnation being replaced): ask again until the deadline.
+          }
+        }),
+      );
+      if (missing.size === 0) break;
+      if (Date.now() >= deadline) {
+        const names = [...missing].map((p) => `${p.name} (${p.address})`).join(', ');
+        await transport.close(`startup timed out waiting for ${names}`);
+        throw new ExperimentError(
+          'CLUSTER_STARTUP_TIMEOUT',
+          `${API}: ${this.self.name} waited ${this.startupMs / 1000} s for the cluster; missing: ${names}. Start every task of TF_CONFIG (estimatorjs-cluster does) or raise startupTimeoutSecs.`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    this.log(`${API}: ${this.self.name} connected to ${this.peers.map((p) => p.name).join(', ')}.`);
+  }
+
+  async start(context: DistributeStartContext): Promise<void> {
+    await this.connect();
+    const transport = this.transport!;
+    if (this.numReplicas === 1) return;
+    // Every replica tells every other where it starts; all must agree or the weights would diverge.
+    const mine = new Float64Array([context.globalStep, context.numValues, context.weightsDigest]);
+    const bytes = new Uint8Array(mine.buffer);
+    const [, theirs] = await Promise.all([
+      Promise.all(this.peers.map((p) => transport.send(p, 'start', bytes, this.startupMs))),
+      Promise.all(
+        this.peers.map(async (p) => {
+          const b = await transport.receive(p, 'start', this.startupMs);
+          const v = new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + 24));
+          return { peer: p, globalStep: v[0]!, numValues: v[1]!, weightsDigest: v[2]! };
+        }),
+      ),
+    ]);
+    const differ = theirs.filter((t) => t.globalStep !== context.globalStep || t.numValues !== context.numValues);
+    const initial = theirs.filter((t) => !differ.includes(t) && t.weightsDigest !== context.weightsDigest);
+    if (differ.length === 0 && initial.length > 0) {
+      throw new ExperimentError(
+        'CLUSTER_OUT_OF_SYNC',
+        `${API}: ${this.self.name} and ${initial.map((t) => t.peer.name).join(', ')} start step ${context.globalStep} from different weights; give every task the same RunConfig.randomSeed (a fresh model) or the same modelDir (a checkpoint).`,
+      );
+    }
+    if (differ.length > 0) {
+      const list = differ.map((t) => `${t.peer.name} at step ${t.globalStep} with ${t.numValues} values`).join(', ');
+      throw new ExperimentError(
+        'CLUSTER_OUT_OF_SYNC',
+        `${API}: ${this.self.name} starts at step ${context.globalStep} with ${context.numValues} trainable values but ${list}; every task must restore the same checkpoint of the shared modelDir and run the same model_fn (the job restarts and tries again).`,
+      );
+    }
+    transport.startTraining();
+    this.log(`${API}: ${this.numReplicas} replicas in sync at global step ${context.globalStep}.`);
+  }
+
+  async allReduceMean(values: Float32Array, step: number): Promise<Float32Array> {
+    const t0 = performance.now();
+    const n = this.numReplicas;
+    const out = new Float32Array(values);
+    if (n > 1) {
+      if (this.fatal) throw this.fatal;
+      const transport = this.transport!;
+      const r = this.self.index;
+      const right = this.replicas[(r + 1) % n]!;
+      const left = this.replicas[(r + n - 1) % n]!;
+      const bounds = (c: number) => {
+        const size = Math.ceil(out.length / n);
+        return [Math.min(c * size, out.length), Math.min((c + 1) * size, out.length)] as const;
+      };
+      const mod = (x: number) => ((x % n) + n) % n;
+      // Reduce-scatter: after N−1 rounds replica r holds the full sum of chunk r+1.
+      for (let s = 0; s < n - 1; s++) {
+        const [sa, sb] = bounds(mod(r - s));
+        const [ra, rb] = bounds(mod(r - s - 1));
+        const tag = `${step}/rs${s}`;
+        this.bytesSent += (sb - sa) * 4;
+        const [, got] = await Promise.all([
+          transport.send(right, tag, out.subarray(sa, sb), this.stepMs),
+          transport.receive(left, tag, this.stepMs),
+        ]);
+        const add = asFloats(got, rb - ra);
+        for (let i = 0; i < add.length; i++) out[ra + i]! += add[i]!;
+      }
+      // All-gather: pass the reduced chunks around the ring.
+      for (let s = 0; s < n - 1; s++) {
+        const [sa, sb] = bounds(mod(r + 1 - s));
+        const [ra, rb] = bounds(mod(r - s));
+        const tag = `${step}/ag${s}`;
+        this.bytesSent += (sb - sa) * 4;
+        const [, got] = await Promise.all([
+          transport.send(right, tag, out.subarray(sa, sb), this.stepMs),
+          transport.receive(left, tag, this.stepMs),
+        ]);
+        out.set(asFloats(got, rb - ra), ra);
+      }
+      for (let i = 0; i < out.length; i++) out[i]! /= n;
+    }
+    this.steps += 1;
+    this.allReduceMs += performance.now() - t0;
+    return out;
+  }
+
+  async end(error?: unknown): Promise<void> {
+    const reason =
+      error === undefined ? null : typeof error === 'string' ? error : ((error as Error)?.message ?? String(error));
+    await this.transport?.close(reason);
+    this.transport = null;
+  }
+}
+
+function asFloats(b: Buffer, expected: number): Float32Array {
+  if (b.byteLength !== expected * 4) {
+    throw new ExperimentError(
+      'CLUSTER_OUT_OF_SYNC',
+      `${API}: a peer sent ${b.byteLength / 4} values where ${expected} were expected; every task must run the same model_fn.`,
+    );
+  }
+  // Copy into an aligned buffer: a received Buffer may start at any byte offset.
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
