@@ -16,6 +16,8 @@ export const KNOWN_OPTIONS = {
     'saveInputState',
     'storage',
     'rebuildCheckpointState',
+    'tfConfig',
+    'trainDistribute',
   ]),
   estimator: keysOf<EstimatorOptions<unknown>>()(['modelFn', 'config', 'params', 'warmStartFrom', 'log']),
   train: keysOf<TrainOptions>()(['steps', 'maxSteps', 'hooks', 'savingListeners']),
