@@ -4,7 +4,15 @@
  * Does not own: the framing, CRCs and Event decoding (@estimatorjs/summary's reader over @estimatorjs/io).
  */
 import { open } from 'node:fs/promises';
-import { decodeEvent, type Event, EventFileCorruptError, readTFRecords, SummaryError } from '@estimatorjs/summary';
+import {
+  decodeEvent,
+  type Event,
+  EventFileCorruptError,
+  type EventScalarVisitor,
+  readTFRecords,
+  SummaryError,
+  scanEventScalars,
+} from '@estimatorjs/summary';
 
 /** A damaged record the board skipped: it stops reading the file there and says so. */
 export interface ReadProblem {
@@ -24,6 +32,9 @@ export interface TailRead {
 
 /** TFRecord framing: 8-byte length + 4-byte length CRC, then the data, then a 4-byte data CRC. */
 const FRAMING_BYTES = 16;
+
+/** Receives the scalar values of records that hold only scalars (see {@link EventFileTail.read}). */
+export type OnScalar = EventScalarVisitor['scalar'];
 
 /**
  * Keeps the offset of the first byte not yet read. A truncated last record (the writer is mid-flush) is left for
@@ -47,8 +58,12 @@ export class EventFileTail {
     return this.offsetBytes;
   }
 
-  /** Reads the events appended since the last call. Never throws for damaged content; I/O errors do throw. */
-  async read(): Promise<TailRead> {
+  /**
+   * Reads the events appended since the last call. With `onScalar`, records that hold only scalars skip the
+   * Event objects (@estimatorjs/summary's scanEventScalars) and go to `onScalar`; `events` has the others.
+   * Never throws for damaged content; I/O errors do throw.
+   */
+  async read(onScalar?: OnScalar): Promise<TailRead> {
     const handle = await open(this.path, 'r');
     try {
       const { size } = await handle.stat();
@@ -71,25 +86,30 @@ export class EventFileTail {
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return this.decode(bytes.subarray(0, filled));
+      return this.decode(bytes.subarray(0, filled), onScalar);
     } finally {
       await handle.close();
     }
   }
 
-  private decode(bytes: Uint8Array): TailRead {
+  private decode(bytes: Uint8Array, onScalar: OnScalar | undefined): TailRead {
     const base = this.offsetBytes;
     const events: Event[] = [];
+    const event = (ev: Event) => events.push({ ...ev, offset: base + (ev.offset ?? 0) });
+    const options = { source: this.path, onTruncated: 'stop' } as const;
     let consumed = 0;
     try {
-      for (const rec of readTFRecords(bytes, { source: this.path, onTruncated: 'stop' })) {
-        events.push({ ...decodeEvent(rec.data), offset: base + rec.offset });
-        consumed = rec.offset + FRAMING_BYTES + rec.data.length;
+      if (onScalar) consumed = scanEventScalars(bytes, { scalar: onScalar, event }, options);
+      else {
+        for (const rec of readTFRecords(bytes, options)) {
+          event({ ...decodeEvent(rec.data), offset: rec.offset });
+          consumed = rec.offset + FRAMING_BYTES + rec.data.length;
+        }
       }
     } catch (e) {
       const kind = damageKind(e);
       if (kind === undefined) throw e;
-      const at = base + consumed;
+      const at = base + (e instanceof EventFileCorruptError ? e.offset : consumed);
       this.offsetBytes = at;
       this.damagedAt = at;
       const what = kind === 'bad-event' ? 'a record with valid CRCs that is not an Event' : `a ${kind} error`;

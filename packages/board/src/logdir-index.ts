@@ -8,11 +8,12 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Event } from '@estimatorjs/summary';
-import { EventFileTail, type ReadProblem } from './event-file-tail.js';
+import { DEFAULT_SNAPSHOT_BUCKETS } from './defaults.js';
+import { EventFileTail, type OnScalar, type ReadProblem } from './event-file-tail.js';
 import { boardValue, type HistogramRows } from './run-values.js';
+import { type ScalarPoint, ScalarSeries, type SeriesQuery } from './scalar-series.js';
 
-/** One scalar point as the API sends it: `[step, wallTime (s), value]`. */
-export type ScalarPoint = readonly [step: number, wallTime: number, value: number];
+export type { ScalarPoint } from './scalar-series.js';
 /** One histogram: `[step, wallTime (s), [[left, right, count], …]]`. */
 export type HistogramPoint = readonly [step: number, wallTime: number, rows: HistogramRows];
 /** One text summary: `[step, wallTime (s), text]`. */
@@ -32,7 +33,17 @@ export type ByRun<P> = Record<string, Record<string, P[]>>;
 /** Scalars of every run: run → tag → points in file order. */
 export type ScalarsByRun = ByRun<ScalarPoint>;
 
-/** What one refresh added (or, in a snapshot, everything): new runs, new points per run and tag, new problems. */
+/** Which scalars {@link LogdirIndex.scalars} returns: a run, a tag, an x range, downsampled or not. */
+export interface ScalarQuery extends SeriesQuery {
+  readonly run?: string;
+  readonly tag?: string;
+}
+
+/**
+ * What one refresh added (or, in a snapshot, everything): new runs, new points per run and tag, new problems.
+ * Scalars that arrive by the hundred thousand (a first read, a large append) come downsampled, M4 over
+ * {@link DEFAULT_SNAPSHOT_BUCKETS} buckets; the page asks `/api/scalars` for the full detail of the range it shows.
+ */
 export interface IndexUpdate {
   readonly runs: readonly string[];
   readonly scalars: ScalarsByRun;
@@ -45,7 +56,7 @@ export interface IndexUpdate {
 interface Run {
   readonly name: string;
   readonly files: Map<string, EventFileTail>;
-  readonly scalars: Map<string, ScalarPoint[]>;
+  readonly scalars: Map<string, ScalarSeries>;
   readonly histograms: Map<string, HistogramPoint[]>;
   readonly images: Map<string, ImagePoint[]>;
   readonly imageBytes: Map<string, Uint8Array[][]>;
@@ -56,7 +67,7 @@ interface Run {
   readonly plugins: Map<string, string>;
 }
 
-type Delta = Omit<IndexUpdate, 'runs' | 'problems'>;
+type Delta = Omit<IndexUpdate, 'runs' | 'problems' | 'scalars'>;
 
 /**
  * Index of the event files under `logdir`. Call {@link refresh} whenever something may have changed; concurrent
@@ -90,9 +101,28 @@ export class LogdirIndex {
     return [...this.runMap.keys()].sort();
   }
 
-  /** Every scalar point read so far. */
-  scalars(): ScalarsByRun {
-    return this.collect((r) => r.scalars);
+  /**
+   * The scalar points read so far: every one by default; `query` narrows to a run, a tag, an x range, and
+   * downsamples (M4, `buckets` = the chart's width in pixels).
+   */
+  scalars(query: ScalarQuery = {}): ScalarsByRun {
+    const out: ScalarsByRun = {};
+    for (const run of this.runs()) {
+      if (query.run !== undefined && run !== query.run) continue;
+      const tags: Record<string, ScalarPoint[]> = {};
+      for (const [tag, series] of this.runMap.get(run)!.scalars)
+        if (query.tag === undefined || tag === query.tag) tags[tag] = series.points(query);
+      out[run] = tags;
+    }
+    return out;
+  }
+
+  /** How many scalar points each run and tag holds (what the downsampled views stand for). */
+  scalarCounts(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const run of this.runs())
+      out[run] = Object.fromEntries([...this.runMap.get(run)!.scalars].map(([tag, s]) => [tag, s.length]));
+    return out;
   }
 
   /** Every histogram read so far. */
@@ -129,7 +159,7 @@ export class LogdirIndex {
   snapshot(): IndexUpdate {
     return {
       runs: this.runs(),
-      scalars: this.scalars(),
+      scalars: this.scalars({ buckets: DEFAULT_SNAPSHOT_BUCKETS }),
       histograms: this.histograms(),
       images: this.images(),
       texts: this.texts(),
@@ -200,14 +230,17 @@ export class LogdirIndex {
       }
       for (const f of files) if (!run.files.has(f)) run.files.set(f, new EventFileTail(f));
     }
-    const delta: Delta = { scalars: {}, histograms: {}, images: {}, texts: {} };
+    const delta: Delta = { histograms: {}, images: {}, texts: {} };
     let added = 0;
     const problems: ReadProblem[] = [];
+    const before = new Map<ScalarSeries, number>();
     for (const run of this.runMap.values()) {
+      for (const s of run.scalars.values()) before.set(s, s.length);
+      const onScalar = scalarSink(run);
       for (const tail of run.files.values()) {
         let read: Awaited<ReturnType<EventFileTail['read']>>;
         try {
-          read = await tail.read();
+          read = await tail.read(onScalar);
         } catch {
           continue; // deleted or unreadable between listing and reading: the next pass decides
         }
@@ -216,10 +249,41 @@ export class LogdirIndex {
       }
     }
     this.problemList.push(...problems);
+    const scalars: ScalarsByRun = {};
+    for (const run of this.runMap.values()) {
+      for (const [tag, series] of run.scalars) {
+        const from = before.get(series) ?? 0;
+        if (series.length === from) continue;
+        added += series.length - from;
+        if (this.listeners.size === 0) continue;
+        scalars[run.name] ??= {};
+        scalars[run.name]![tag] = series.points({ buckets: DEFAULT_SNAPSHOT_BUCKETS }, from);
+      }
+    }
     if (newRuns.length === 0 && problems.length === 0 && added === 0) return;
-    const update: IndexUpdate = { runs: newRuns, ...delta, problems };
+    const update: IndexUpdate = { runs: newRuns, scalars, ...delta, problems };
     for (const l of this.listeners) l(update);
   }
+}
+
+/**
+ * Files the fast path's scalars under `run`. TF 2 writes a tag's metadata on its first value only, so a tensor
+ * without metadata is a scalar only when the tag's first plugin was `scalars` (or none).
+ */
+function scalarSink(run: Run): OnScalar {
+  return (tag, step, wallTime, value, plugin, tensor) => {
+    if (plugin !== '' && !run.plugins.has(tag)) run.plugins.set(tag, plugin);
+    if (tensor) {
+      const first = run.plugins.get(tag);
+      if (first !== undefined && first !== 'scalars') return;
+    }
+    let series = run.scalars.get(tag);
+    if (!series) {
+      series = new ScalarSeries();
+      run.scalars.set(tag, series);
+    }
+    series.push(step, wallTime, value);
+  };
 }
 
 /** Files the values of `ev` under its run and in `delta`; returns how many points it added. */
@@ -236,8 +300,14 @@ function addEvent(run: Run, ev: Event, delta: Delta): number {
     if (value === undefined) continue;
     added += 1;
     const at = [ev.step, ev.wallTime] as const;
-    if (value.kind === 'scalar') push(run.name, v.tag, [...at, value.value], run.scalars, delta.scalars);
-    else if (value.kind === 'histogram') push(run.name, v.tag, [...at, value.rows], run.histograms, delta.histograms);
+    if (value.kind === 'scalar') {
+      let series = run.scalars.get(v.tag);
+      if (!series) {
+        series = new ScalarSeries();
+        run.scalars.set(v.tag, series);
+      }
+      series.push(ev.step, ev.wallTime, value.value);
+    } else if (value.kind === 'histogram') push(run.name, v.tag, [...at, value.rows], run.histograms, delta.histograms);
     else if (value.kind === 'text') push(run.name, v.tag, [...at, value.text], run.texts, delta.texts);
     else {
       const { width, height, images } = value;

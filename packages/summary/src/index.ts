@@ -39,6 +39,7 @@ export {
 export { MemoryEventSink } from './memory-event-sink.js';
 export { type EncodePngOptions, encodePng } from './png.js';
 export { readEventRecords } from './read-event-records.js';
+export { type EventScalarVisitor, scanEventScalars } from './scan-event-scalars.js';
 export type {
   EventSink,
   HistogramInput,
