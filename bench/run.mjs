@@ -181,6 +181,9 @@ const summaryOverhead =
     ? null
     : runTable('./train/summary-overhead.mjs', ['--steps', '25', '--rounds', '3'], 'summary overhead');
 
+// Issue 20's target: the board loads 20 runs × 20 tags × 100,000 points in under 2 s (reported with the summaries).
+const boardLoad = has('no-board') || smoke ? null : runTable('./board/load.mjs', quick ? ['--quick'] : [], 'board load');
+
 let profile = null;
 if (has('profile')) {
   const { profileEstimator } = await import('./train/profile.mjs');
@@ -205,7 +208,7 @@ const result = {
   torch: torchRuns,
   dataTable,
   backendsTable,
-  summaryTable: [summaryTable, summaryOverhead?.split('\n')[0]].filter(Boolean).join('\n\n') || null,
+  summaryTable: [summaryTable, summaryOverhead?.split('\n')[0], boardLoad].filter(Boolean).join('\n\n') || null,
   profile,
   failures,
 };
