@@ -15,7 +15,7 @@ import { BoardError } from './errors.js';
 import { listen } from './internal/listen.js';
 import { fileUnder } from './internal/safe-path.js';
 import { watchLogdir } from './internal/watch-logdir.js';
-import { LogdirIndex } from './logdir-index.js';
+import { LogdirIndex, type ScalarQuery } from './logdir-index.js';
 
 /** Options of {@link startBoard}. */
 export interface BoardOptions {
@@ -96,7 +96,7 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
     if (loopback && !LOOPBACK_NAMES.has(hostName(req.headers.host))) return notFound(res, 403);
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/api/runs') return json(res, { logdir, runs: index.runs(), tags: index.tags() });
-    if (path === '/api/scalars') return json(res, index.scalars());
+    if (path === '/api/scalars') return json(res, index.scalars(scalarQuery(req.url ?? '/')));
     if (path === '/api/problems') return json(res, index.problems());
     if (path === '/api/histograms') return json(res, index.histograms());
     if (path === '/api/images') return json(res, index.images());
@@ -166,6 +166,31 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
       server.closeAllConnections();
       await closed;
     },
+  };
+}
+
+/**
+ * `/api/scalars?run=R&tag=T&axis=step|wall&from=A&to=B&points=N`: every parameter optional; `points` (the chart's
+ * width in pixels) turns on M4 downsampling of the range.
+ */
+function scalarQuery(url: string): ScalarQuery {
+  const q = new URL(url, 'http://board').searchParams;
+  const num = (k: string) => {
+    const v = q.get(k);
+    return v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
+  };
+  const run = q.get('run') ?? undefined;
+  const tag = q.get('tag') ?? undefined;
+  const from = num('from');
+  const to = num('to');
+  const buckets = num('points');
+  return {
+    ...(run === undefined ? {} : { run }),
+    ...(tag === undefined ? {} : { tag }),
+    axis: q.get('axis') === 'wall' ? 'wall' : 'step',
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(buckets === undefined ? {} : { buckets: Math.min(Math.max(1, Math.floor(buckets)), 10_000) }),
   };
 }
 
