@@ -37,6 +37,13 @@ const EVAL = [
   { step: 5, loss: 0.7, accuracy: 0.8125 },
 ];
 
+const LONG_STEPS = 6_000;
+/** float32 values, as the writer stores them; one spike the downsampling must keep. */
+const longValue = (step: number) => (step === 4_321 ? 50 : Math.fround(Math.sin(step / 40)));
+
+type ZoomHook = {
+  __board: { zoom(tag: string, range: [number, number] | null): void; detailFetches: number };
+};
 type GraphHook = {
   __board: { graph(): { nodes: { id: string; scope: boolean; count: number }[]; edges: [string, string][] } | null };
 };
@@ -66,6 +73,16 @@ describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
       ev.scalar('accuracy', e.accuracy, e.step);
     }
     await ev.close();
+    // A long series in its own file of run `.`: the page receives it downsampled and fetches zoomed ranges.
+    const longSink = new MemoryEventSink();
+    const long = new EventWriter(longSink, {
+      flushSecs: 0,
+      maxQueue: 1 << 20,
+      clock: { now: () => WALL_MS + 1_000_000, every: () => () => undefined }, // after every other event of run `.`
+    });
+    for (let step = 1; step <= LONG_STEPS; step++) long.scalar('long', longValue(step), step);
+    await long.close();
+    writeFileSync(join(logdir, 'events.out.tfevents.1700000001.long'), longSink.bytes());
     cpSync(tfEventFixtures, join(logdir, 'tf'), { recursive: true, filter: (src) => !src.endsWith('.md') });
     trainFile = join(logdir, readdirSync(logdir).find((n) => n.includes('tfevents'))!);
     const outside = tempModelDir('board-outside-');
@@ -160,6 +177,26 @@ describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
     const artifacts = join(REPO, 'test-artifacts');
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'board.png'), fullPage: false });
+  });
+
+  it('draws a long series downsampled, keeps its spike, and fetches a zoomed range at full detail', async () => {
+    const whole = (await chart(page, 'long'))!;
+    expect(whole.data[0]!.length).toBeLessThanOrEqual(1_000);
+    expect(whole.data[0]![whole.data[2]!.indexOf(50)]).toBe(4_321); // the raw column keeps the spike
+    await page.evaluate(() => (globalThis as unknown as ZoomHook).__board.zoom('long', [2_000, 2_199]));
+    await page.waitForFunction(() => (globalThis as unknown as ZoomHook).__board.detailFetches > 0, undefined, {
+      timeout: 30_000,
+    });
+    const zoomed = (await chart(page, 'long'))!;
+    const steps = Array.from({ length: 200 }, (_, i) => 2_000 + i);
+    expect(zoomed.data[0]).toEqual(steps);
+    expect(zoomed.data[2]).toEqual(steps.map(longValue));
+    await page.evaluate(() => (globalThis as unknown as ZoomHook).__board.zoom('long', null));
+    await page.waitForFunction(
+      () => ((globalThis as unknown as BoardHook).__board.chart('long')?.data[0]?.length ?? 0) > 200,
+      undefined,
+      { timeout: 30_000 },
+    );
   });
 
   it('answers 404 to path escapes: /../, %2e%2e%2f and a symlink leading outside', async () => {

@@ -10,7 +10,7 @@ import { join, relative, sep } from 'node:path';
 import type { Event } from '@estimatorjs/summary';
 import { DEFAULT_SNAPSHOT_BUCKETS } from './defaults.js';
 import { EventFileTail, type OnScalar, type ReadProblem } from './event-file-tail.js';
-import { boardValue, type HistogramRows } from './run-values.js';
+import { acceptsScalar, boardValue, type HistogramRows } from './run-values.js';
 import { type ScalarPoint, ScalarSeries, type SeriesQuery } from './scalar-series.js';
 
 export type { ScalarPoint } from './scalar-series.js';
@@ -266,17 +266,10 @@ export class LogdirIndex {
   }
 }
 
-/**
- * Files the fast path's scalars under `run`. TF 2 writes a tag's metadata on its first value only, so a tensor
- * without metadata is a scalar only when the tag's first plugin was `scalars` (or none).
- */
+/** Files the fast path's scalars under `run` (those {@link acceptsScalar} takes). */
 function scalarSink(run: Run): OnScalar {
   return (tag, step, wallTime, value, plugin, tensor) => {
-    if (plugin !== '' && !run.plugins.has(tag)) run.plugins.set(tag, plugin);
-    if (tensor) {
-      const first = run.plugins.get(tag);
-      if (first !== undefined && first !== 'scalars') return;
-    }
+    if (!acceptsScalar(run.plugins, tag, plugin, tensor)) return;
     let series = run.scalars.get(tag);
     if (!series) {
       series = new ScalarSeries();

@@ -52,6 +52,18 @@ export function boardValue(v: SummaryValue, plugin: string | undefined): BoardVa
 }
 
 /**
+ * Whether a scalar of summary's fast path (scanEventScalars) is one the board shows, noting the tag's plugin in
+ * `plugins`: TF 2 writes a tag's metadata on its first value only, so a tensor without metadata is a scalar only
+ * when the tag's first plugin was `scalars` (or none), as {@link boardValue} decides for decoded values.
+ */
+export function acceptsScalar(plugins: Map<string, string>, tag: string, plugin: string, tensor: boolean): boolean {
+  if (plugin !== '' && !plugins.has(tag)) plugins.set(tag, plugin);
+  if (!tensor) return true;
+  const first = plugins.get(tag);
+  return first === undefined || first === 'scalars';
+}
+
+/**
  * TF 1.x `HistogramProto`: bucket i spans (limit[i-1], limit[i]]; the outer edges are ±DBL_MAX, so they are
  * clamped to the observed min and max as TensorBoard does.
  */

@@ -78,8 +78,7 @@ export class ScalarSeries {
       to = hi;
     }
     const buckets = query.buckets ?? 0;
-    const picked =
-      buckets > 0 ? m4Indices(xs, ys, n, from, to, buckets) : rangeIndices(xs, n, from, to);
+    const picked = buckets > 0 ? m4Indices(xs, ys, n, from, to, buckets) : rangeIndices(xs, n, from, to);
     return picked.map((i) => this.at(start + i));
   }
 

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeTFRecords, ProtoWriter } from '@estimatorjs/io';
 import { tfEventFixtures } from '@estimatorjs/testing';
@@ -38,11 +38,7 @@ function reference(bytes: Uint8Array): Hit[] {
 
 /** One event record, `summary` filled by hand (field numbers from tensorflow/core/util/event.proto). */
 function event(step: number, fill: (summary: ProtoWriter) => void): Uint8Array {
-  return new ProtoWriter()
-    .double(1, 1700000000.25)
-    .varint(2, step)
-    .message(5, fill)
-    .finish();
+  return new ProtoWriter().double(1, 1700000000.25).varint(2, step).message(5, fill).finish();
 }
 
 describe('scanEventScalars', () => {
@@ -53,9 +49,7 @@ describe('scanEventScalars', () => {
       const fast = scan(bytes);
       const want = reference(bytes);
       expect(want.length).toBeGreaterThan(0);
-      expect(fast.scalars.concat(fast.events.flatMap((e) => reference1(e)))).toEqual(
-        expect.arrayContaining(want),
-      );
+      expect(fast.scalars.concat(fast.events.flatMap((e) => reference1(e)))).toEqual(expect.arrayContaining(want));
       expect(fast.scalars.length + fast.events.flatMap((e) => reference1(e)).length).toBe(want.length);
       expect(fast.consumed).toBe(bytes.length);
       // TF's scalar records all take the fast path
@@ -88,7 +82,12 @@ describe('scanEventScalars', () => {
           v
             .string(1, 'b')
             .message(9, (m) => m.message(1, (p) => p.string(1, 'scalars')).string(2, 'B'))
-            .message(8, (t) => t.varint(1, 1).message(2, () => undefined).packedFloat(5, [2.5])),
+            .message(8, (t) =>
+              t
+                .varint(1, 1)
+                .message(2, () => undefined)
+                .packedFloat(5, [2.5]),
+            ),
         ),
       ),
       event(3, (s) => s.message(1, (v) => v.string(1, 'c').message(8, (t) => t.varint(1, 2).double(6, 1 / 3)))),

@@ -259,7 +259,8 @@ class ScalarRecordScanner {
           if (l < 0 || this.pos + l > stop || (k !== 0x0a && k !== 0x12)) return undefined;
           const s = this.pos;
           this.pos += l;
-          if (k === 0x0a) name = sameBytes(buf, s, this.pos, SCALARS) ? 'scalars' : utf8.decode(buf.subarray(s, this.pos));
+          if (k === 0x0a)
+            name = sameBytes(buf, s, this.pos, SCALARS) ? 'scalars' : utf8.decode(buf.subarray(s, this.pos));
         }
       } else if (key !== 0x12 && key !== 0x1a) return undefined; // display_name, summary_description
       this.pos = stop;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartData, toCsv } from './chart-data.js';
+import { chartData, toCsv } from '../../src/components/chart-data.js';
 import { histogramData, runTable } from './view-data.js';
 
 describe('the page data', () => {
