@@ -25,6 +25,7 @@ export {
   type TracedTensor,
 } from './graph-from-kernels.js';
 export { histogramBuckets } from './histogram-buckets.js';
+export { formatHParams, HPARAMS_TAG, type HParamsValue, parseHParams } from './hparams-text.js';
 export {
   DEFAULT_SUMMARY_DB,
   deleteIndexedDbEventFiles,
