@@ -124,7 +124,7 @@ function drawOtherView(): void {
     for (const p of histogramPlots.values()) p.destroy();
     histogramPlots = drawHistograms($('histograms'), histograms, colorOf);
   } else if (view === 'images') drawImages($('images'), images);
-  else if (view === 'table') drawRunTable($('table'), store);
+  else if (view === 'table') drawRunTable($('table'), store, texts);
   else drawTexts($('texts'), texts);
 }
 

@@ -123,24 +123,26 @@ export function drawTexts(container: HTMLElement, all: ByRun<TextPoint>): void {
 }
 
 /** Redraws the run table. */
-export function drawRunTable(container: HTMLElement, scalars: Scalars): void {
-  const { columns, rows } = runTable(scalars);
+export function drawRunTable(container: HTMLElement, scalars: Scalars, texts: ByRun<TextPoint>): void {
+  const { columns, hparams, rows } = runTable(scalars, texts);
   const table = document.createElement('table');
   table.className = 'run-table';
   const head = table.createTHead().insertRow();
-  for (const c of columns) {
+  columns.forEach((c, i) => {
     const th = document.createElement('th');
     th.textContent = c;
+    if (i >= 1 && i <= hparams.length) th.className = 'hparam';
     head.append(th);
-  }
+  });
   const body = table.createTBody();
   for (const row of rows) {
     const tr = body.insertRow();
-    for (const v of row) tr.insertCell().textContent = v === null ? '' : typeof v === 'number' ? formatNumber(v) : v;
+    for (const v of row)
+      tr.insertCell().textContent = v === null ? '' : typeof v === 'number' ? formatNumber(v) : String(v);
   }
   container.replaceChildren(table);
 }
 
 function formatNumber(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(5);
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(5))); // 5 digits, no trailing zeros
 }

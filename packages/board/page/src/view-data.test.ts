@@ -1,3 +1,4 @@
+import { formatHParams } from '@estimatorjs/summary';
 import { describe, expect, it } from 'vitest';
 import { chartData, toCsv } from '../../src/components/chart-data.js';
 import { histogramData, runTable } from './view-data.js';
@@ -82,10 +83,39 @@ describe('the page data', () => {
       }),
     ).toEqual({
       columns: ['run', 'last step', 'accuracy', 'loss'],
+      hparams: [],
       rows: [
         ['.', 5, null, 0.5],
         ['eval', 5, 0.9, null],
       ],
     });
+  });
+
+  it("puts each run's hparams table (or its nearest parent run's) before its final metrics", () => {
+    const table = (lr: number, opt: string) => formatHParams({ learning_rate: lr, optimizer: opt, batch: 32 })!;
+    const t = runTable(
+      {
+        'lr_0.1': { loss: [[10, 0, 0.4]] },
+        'lr_0.1/eval': { accuracy: [[10, 0, 0.8]] },
+        'lr_0.01': { loss: [[10, 0, 0.9]] },
+        other: { loss: [[3, 0, 1]] },
+      },
+      {
+        'lr_0.1': {
+          hparams: [
+            [0, 0, table(0.5, 'sgd')],
+            [5, 0, table(0.1, 'adam')],
+          ],
+        },
+        'lr_0.01': { hparams: [[0, 0, table(0.01, 'adam')]] },
+      },
+    );
+    expect(t.columns).toEqual(['run', 'batch', 'learning_rate', 'optimizer', 'last step', 'accuracy', 'loss']);
+    expect(t.rows).toEqual([
+      ['lr_0.01', 32, 0.01, 'adam', 10, null, 0.9],
+      ['lr_0.1', 32, 0.1, 'adam', 10, null, 0.4], // the newest table wins (a later train() call)
+      ['lr_0.1/eval', 32, 0.1, 'adam', 10, 0.8, null],
+      ['other', null, null, null, 3, null, 1],
+    ]);
   });
 });

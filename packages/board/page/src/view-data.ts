@@ -1,4 +1,5 @@
 /** The numbers the histogram overlay and the run table show: pure functions of the data the server sent. */
+import { HPARAMS_TAG, type HParamsValue, parseHParams } from '@estimatorjs/summary';
 
 /** `[left, right, count]` rows. */
 export type Rows = [number, number, number][];
@@ -31,14 +32,45 @@ export function histogramData(points: readonly HistogramPoint[]): { steps: numbe
 /** `[step, wallTime, value]` scalar points by run and tag. */
 export type Scalars = Record<string, Record<string, readonly (readonly [number, number, number])[]>>;
 
-/** The run table: one row per run, its last step and the last value of each scalar tag (a column per tag). */
-export function runTable(scalars: Scalars): { columns: string[]; rows: (string | number | null)[][] } {
-  const runs = Object.keys(scalars).sort();
-  const tags = [...new Set(runs.flatMap((r) => Object.keys(scalars[r]!)))].sort();
+/**
+ * The run table: one row per run, its hyperparameters (the newest `hparams` text table the Estimator writes, see
+ * @estimatorjs/summary's formatHParams; a run without one, such as `eval`, shows its nearest parent run's), its
+ * last step and the last value of each scalar tag. Columns: run, each hparam, last step, each tag.
+ */
+export function runTable(
+  scalars: Scalars,
+  texts: ByRun<TextPoint> = {},
+): { columns: string[]; hparams: string[]; rows: (string | number | boolean | null)[][] } {
+  const runs = [...new Set([...Object.keys(scalars), ...Object.keys(texts)])].sort();
+  const own = new Map<string, Record<string, HParamsValue>>();
+  for (const run of runs) {
+    const table = texts[run]?.[HPARAMS_TAG]?.at(-1);
+    if (table) own.set(run, parseHParams(table[2]));
+  }
+  const hparamsOf = (run: string): Record<string, HParamsValue> => {
+    for (let r: string = run; ; r = parent(r)) {
+      const found = own.get(r);
+      if (found || r === '.') return found ?? {};
+    }
+  };
+  const hparams = [...new Set([...own.values()].flatMap((h) => Object.keys(h)))].sort();
+  const tags = [...new Set(runs.flatMap((r) => Object.keys(scalars[r] ?? {})))].sort();
   const rows = runs.map((run) => {
-    const byTag = scalars[run]!;
+    const byTag = scalars[run] ?? {};
+    const h = hparamsOf(run);
     const lastStep = Math.max(...Object.values(byTag).flatMap((p) => p.map((x) => x[0])), Number.NEGATIVE_INFINITY);
-    return [run, Number.isFinite(lastStep) ? lastStep : null, ...tags.map((t) => byTag[t]?.at(-1)?.[2] ?? null)];
+    return [
+      run,
+      ...hparams.map((k) => h[k] ?? null),
+      Number.isFinite(lastStep) ? lastStep : null,
+      ...tags.map((t) => byTag[t]?.at(-1)?.[2] ?? null),
+    ];
   });
-  return { columns: ['run', 'last step', ...tags], rows };
+  return { columns: ['run', ...hparams, 'last step', ...tags], hparams, rows };
+}
+
+/** `lr_0.1/eval` → `lr_0.1`, `eval` → `.`. */
+function parent(run: string): string {
+  const slash = run.lastIndexOf('/');
+  return slash < 0 ? '.' : run.slice(0, slash);
 }
