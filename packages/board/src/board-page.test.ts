@@ -47,6 +47,9 @@ type ZoomHook = {
 type GraphHook = {
   __board: { graph(): { nodes: { id: string; scope: boolean; count: number }[]; edges: [string, string][] } | null };
 };
+type RidgelineHook = {
+  __board: { ridgeline(key: string): { steps: number[]; lines: number[][][]; maxCount: number } | null };
+};
 type HistogramHook = { __board: { histogram(key: string): (number | null)[][] | null } };
 
 describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
@@ -83,6 +86,20 @@ describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
     for (let step = 1; step <= LONG_STEPS; step++) long.scalar('long', longValue(step), step);
     await long.close();
     writeFileSync(join(logdir, 'events.out.tfevents.1700000001.long'), longSink.bytes());
+    // Three steps of a histogram for the offset view, in a file of its own too.
+    const histSink = new MemoryEventSink();
+    const hist = new EventWriter(histSink, {
+      flushSecs: 0,
+      clock: { now: () => WALL_MS + 1_000_000, every: () => () => undefined },
+    });
+    for (const step of [1, 2, 3])
+      hist.histogram(
+        'weights',
+        Array.from({ length: 50 }, (_, i) => (i % 10) * step),
+        step,
+      );
+    await hist.close();
+    writeFileSync(join(logdir, 'events.out.tfevents.1700000002.hist'), histSink.bytes());
     cpSync(tfEventFixtures, join(logdir, 'tf'), { recursive: true, filter: (src) => !src.endsWith('.md') });
     trainFile = join(logdir, readdirSync(logdir).find((n) => n.includes('tfevents'))!);
     const outside = tempModelDir('board-outside-');
@@ -241,6 +258,20 @@ describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
     // one step: bucket centres, then the counts
     expect(data![0]).toEqual(rows.map(([l, r]) => (l + r) / 2));
     expect(data![1]).toEqual(rows.map(([, , c]) => c));
+
+    // The offset view: every step of `weights` (run `.`) as one line of bucket centres and counts.
+    const mine = served['.']!.weights!;
+    expect(mine.map((p) => p[0])).toEqual([1, 2, 3]);
+    await page.click('input[name=histogram-mode][value=offset]');
+    await page.waitForFunction(() => (globalThis as unknown as RidgelineHook).__board.ridgeline('./weights') !== null);
+    const ridge = (await page.evaluate(() => (globalThis as unknown as RidgelineHook).__board.ridgeline('./weights')))!;
+    expect(ridge.steps).toEqual([1, 2, 3]);
+    expect(ridge.lines).toEqual(mine.map(([, , r]) => r.map(([l, h, c]) => [(l + h) / 2, c])));
+    expect(ridge.maxCount).toBe(Math.max(...mine.flatMap(([, , r]) => r.map((x) => x[2]))));
+    expect(await page.locator('#histograms canvas.ridgeline').count()).toBeGreaterThanOrEqual(2);
+    mkdirSync(join(REPO, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(REPO, 'test-artifacts', 'board-histograms-offset.png'), fullPage: false });
+    await page.click('input[name=histogram-mode][value=overlay]');
 
     await page.click('nav button[data-view=images]');
     const sizes = await page.waitForFunction(() => {

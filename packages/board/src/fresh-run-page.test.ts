@@ -48,7 +48,7 @@ function drawn(view: { series: string[]; data: (number | null)[][] }, run: strin
 
 describeWithTool({ describe, it }, pageTools, 'board page on a fresh Estimator run', () => {
   let modelDir: string;
-  let estimator: Estimator;
+  let estimator: Estimator<{ learning_rate: number; hidden_units: number }>;
   let board: { url: string; stop: () => Promise<void> };
   let browser: Browser;
   let page: Page;

@@ -3,7 +3,6 @@
  * server's event stream (`api/events`: a snapshot, then what each refresh added).
  * `window.__board` exposes the page's data for tests and for the curious (`__board.chart('loss')`).
  */
-import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { type Point, type RunSeries, ScalarChart, type XAxis } from '../../src/components/index.js';
@@ -14,7 +13,9 @@ import {
   drawImages,
   drawRunTable,
   drawTexts,
+  type HistogramMode,
   type HistogramPoint,
+  type HistogramsDrawn,
   type ImagePoint,
   type TextPoint,
 } from './other-views.js';
@@ -43,12 +44,14 @@ const histograms: ByRun<HistogramPoint> = {};
 const images: ByRun<ImagePoint> = {};
 const texts: ByRun<TextPoint> = {};
 let view: View = 'charts';
-let histogramPlots = new Map<string, uPlot>();
+let histogramsDrawn: HistogramsDrawn = { plots: new Map(), ridgelines: new Map() };
 /** Which of the other views have data they have not drawn yet. */
 const stale = new Set<View>();
 const problems: Problem[] = [];
 const hidden = new Set<string>();
 const settings = { xAxis: 'step' as XAxis, smoothing: 0.6, logScale: false };
+/** Page-only settings: how the Histograms tab draws. */
+const histogramSettings = { mode: 'overlay' as HistogramMode };
 const charts = new Map<string, ScalarChart>();
 /** The full-detail points of the range a zoomed chart shows, by tag then run (the store holds downsampled series). */
 const detail = new Map<string, Record<string, Point[]>>();
@@ -121,8 +124,8 @@ function drawOtherView(): void {
   if (view === 'charts' || (view !== 'table' && !stale.has(view))) return;
   stale.delete(view);
   if (view === 'histograms') {
-    for (const p of histogramPlots.values()) p.destroy();
-    histogramPlots = drawHistograms($('histograms'), histograms, colorOf);
+    for (const p of histogramsDrawn.plots.values()) p.destroy();
+    histogramsDrawn = drawHistograms($('histograms'), histograms, colorOf, histogramSettings.mode);
   } else if (view === 'images') drawImages($('images'), images);
   else if (view === 'table') drawRunTable($('table'), store, texts);
   else drawTexts($('texts'), texts);
@@ -274,6 +277,13 @@ $<HTMLInputElement>('smoothing').oninput = (e) => {
   $('smoothing-value').textContent = settings.smoothing.toFixed(3);
   render();
 };
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name=histogram-mode]')) {
+  radio.onchange = () => {
+    histogramSettings.mode = radio.value as HistogramMode;
+    stale.add('histograms');
+    render();
+  };
+}
 $<HTMLInputElement>('log-scale').onchange = (e) => {
   settings.logScale = (e.target as HTMLInputElement).checked;
   render();
@@ -301,9 +311,14 @@ const debug = {
   },
   /** The uPlot data of the histogram overlay of `run/tag` (drawn once the Histograms view was opened). */
   histogram(key: string): (number | null)[][] | null {
-    const p = histogramPlots.get(key);
+    const p = histogramsDrawn.plots.get(key);
     return p ? p.data.map((col) => Array.from(col as ArrayLike<number | null>)) : null;
   },
+  /** The offset view's lines of `run/tag` (drawn once the Histograms view was opened in offset mode). */
+  ridgeline(key: string) {
+    return histogramsDrawn.ridgelines.get(key) ?? null;
+  },
+  histogramSettings,
   problems,
   tags,
   runs,

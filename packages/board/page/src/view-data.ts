@@ -29,6 +29,42 @@ export function histogramData(points: readonly HistogramPoint[]): { steps: numbe
   return { steps: shown.map((p) => p[0]), data: [xs, ...columns.map((m) => xs.map((x) => m.get(x) ?? null))] };
 }
 
+/** How many steps an offset (ridgeline) view draws at most: evenly spread, the first and the newest included. */
+const OFFSET_STEPS = 30;
+
+/** What the offset view draws: one line of `[bucket centre, count]` per step (oldest first) and the extents. */
+export interface Ridgeline {
+  readonly steps: number[];
+  readonly lines: [x: number, count: number][][];
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly maxCount: number;
+}
+
+/**
+ * TensorBoard's offset view of a histogram over steps: every step's bucket counts as a line at its own baseline,
+ * older steps further back. With more than `maxSteps` steps, an even spread of them (first and last kept).
+ */
+export function ridgelineData(points: readonly HistogramPoint[], maxSteps = OFFSET_STEPS): Ridgeline {
+  const n = points.length;
+  const picked =
+    n <= maxSteps
+      ? points
+      : Array.from({ length: maxSteps }, (_, i) => points[Math.round((i * (n - 1)) / (maxSteps - 1))]!);
+  let xMin = Number.POSITIVE_INFINITY;
+  let xMax = Number.NEGATIVE_INFINITY;
+  let maxCount = 0;
+  const lines = picked.map(([, , rows]) =>
+    rows.map(([l, r, c]): [number, number] => {
+      xMin = Math.min(xMin, l);
+      xMax = Math.max(xMax, r);
+      maxCount = Math.max(maxCount, c);
+      return [(l + r) / 2, c];
+    }),
+  );
+  return { steps: picked.map((p) => p[0]), lines, xMin, xMax, maxCount };
+}
+
 /** `[step, wallTime, value]` scalar points by run and tag. */
 export type Scalars = Record<string, Record<string, readonly (readonly [number, number, number])[]>>;
 
