@@ -60,10 +60,11 @@ export class EventFileTail {
 
   /**
    * Reads the events appended since the last call. With `onScalar`, records that hold only scalars skip the
-   * Event objects (@estimatorjs/summary's scanEventScalars) and go to `onScalar`; `events` has the others.
-   * Never throws for damaged content; I/O errors do throw.
+   * Event objects (@estimatorjs/summary's scanEventScalars) and go to `onScalar`; `events` has the others, each
+   * also passed to `onEvent` as it is met (in file order with the scalars: a TF 2 tag's first value names its
+   * plugin for the values after it). Never throws for damaged content; I/O errors do throw.
    */
-  async read(onScalar?: OnScalar): Promise<TailRead> {
+  async read(onScalar?: OnScalar, onEvent?: (ev: Event) => void): Promise<TailRead> {
     const handle = await open(this.path, 'r');
     try {
       const { size } = await handle.stat();
@@ -86,16 +87,24 @@ export class EventFileTail {
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return this.decode(bytes.subarray(0, filled), onScalar);
+      return this.decode(bytes.subarray(0, filled), onScalar, onEvent);
     } finally {
       await handle.close();
     }
   }
 
-  private decode(bytes: Uint8Array, onScalar: OnScalar | undefined): TailRead {
+  private decode(
+    bytes: Uint8Array,
+    onScalar: OnScalar | undefined,
+    onEvent: ((ev: Event) => void) | undefined,
+  ): TailRead {
     const base = this.offsetBytes;
     const events: Event[] = [];
-    const event = (ev: Event) => events.push({ ...ev, offset: base + (ev.offset ?? 0) });
+    const event = (ev: Event) => {
+      const at = { ...ev, offset: base + (ev.offset ?? 0) };
+      onEvent?.(at);
+      events.push(at);
+    };
     const options = { source: this.path, onTruncated: 'stop' } as const;
     let consumed = 0;
     try {

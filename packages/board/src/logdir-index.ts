@@ -240,7 +240,7 @@ export class LogdirIndex {
       for (const tail of run.files.values()) {
         let read: Awaited<ReturnType<EventFileTail['read']>>;
         try {
-          read = await tail.read(onScalar);
+          read = await tail.read(onScalar, (ev) => notePlugins(run, ev));
         } catch {
           continue; // deleted or unreadable between listing and reading: the next pass decides
         }
@@ -263,6 +263,14 @@ export class LogdirIndex {
     if (newRuns.length === 0 && problems.length === 0 && added === 0) return;
     const update: IndexUpdate = { runs: newRuns, scalars, ...delta, problems };
     for (const l of this.listeners) l(update);
+  }
+}
+
+/** Notes the plugin of each tag of `ev` first written with one (TF 2 names it on a tag's first value only). */
+function notePlugins(run: Run, ev: Event): void {
+  for (const v of ev.summary?.value ?? []) {
+    const plugin = v.metadata?.pluginName;
+    if (plugin && !run.plugins.has(v.tag)) run.plugins.set(v.tag, plugin);
   }
 }
 
