@@ -7,10 +7,11 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeGraphDef } from '@estimatorjs/summary';
-import { DEFAULT_HOST, DEFAULT_POLL_MS, DEFAULT_PORT, PORT_ATTEMPTS } from './defaults.js';
+import { DEFAULT_HOST, DEFAULT_POLL_MS, DEFAULT_PORT, MAX_READ_WORKERS, PORT_ATTEMPTS } from './defaults.js';
 import { BoardError } from './errors.js';
 import { listen } from './internal/listen.js';
 import { fileUnder } from './internal/safe-path.js';
@@ -27,6 +28,11 @@ export interface BoardOptions {
   readonly host?: string;
   /** Polling interval of the watcher in ms (default 2000); 0 relies on `fs.watch` alone. */
   readonly pollMs?: number;
+  /**
+   * Worker threads that read the event files found at start (and new ones) side by side; default: one per core
+   * but one, at most {@link MAX_READ_WORKERS}. 0 reads everything on the main thread.
+   */
+  readonly workers?: number;
   /** Where the built page is (default: the page this package ships, `dist/page`). */
   readonly pageDir?: string;
 }
@@ -73,7 +79,9 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   }
   const host = options.host ?? DEFAULT_HOST;
   const pageDir = options.pageDir ?? fileURLToPath(new URL('./page/', import.meta.url));
-  const index = new LogdirIndex(logdir);
+  const index = new LogdirIndex(logdir, {
+    workers: options.workers ?? Math.min(MAX_READ_WORKERS, Math.max(0, availableParallelism() - 1)),
+  });
   await index.refresh();
   // A page on another site could reach a loopback server through DNS rebinding (its own name resolving to
   // 127.0.0.1): on loopback, only requests addressed to a loopback name are answered.
@@ -160,6 +168,7 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
     refresh: () => index.refresh(),
     close: async () => {
       stop();
+      await index.close();
       for (const res of streams) res.end();
       streams.clear();
       const closed = new Promise<void>((done) => server.close(() => done()));

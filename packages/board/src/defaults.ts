@@ -11,3 +11,5 @@ export const DEFAULT_POLL_MS = 2000;
  * in large updates: at most 4 points per bucket, so a series sends at most 1,000 points however long it is (TensorBoard keeps 1,000 too).
  */
 export const DEFAULT_SNAPSHOT_BUCKETS = 250;
+/** The most worker threads the board reads event files with (one per core but one, up to this). */
+export const MAX_READ_WORKERS = 8;

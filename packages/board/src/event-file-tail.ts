@@ -23,6 +23,16 @@ export interface ReadProblem {
   readonly message: string;
 }
 
+/** What a scan of appended bytes did (see {@link EventFileTail.readWith}); offsets are relative to those bytes. */
+export interface ScanOutcome {
+  /** Bytes of whole records read. */
+  readonly consumed: number;
+  /** The damaged record that stopped the scan. */
+  readonly damage?: { readonly kind: string; readonly offset: number };
+  /** The records that are not scalar-only, decoded. */
+  readonly events: Event[];
+}
+
 /** What one {@link EventFileTail.read} found. */
 export interface TailRead {
   readonly events: Event[];
@@ -65,6 +75,28 @@ export class EventFileTail {
    * plugin for the values after it). Never throws for damaged content; I/O errors do throw.
    */
   async read(onScalar?: OnScalar, onEvent?: (ev: Event) => void): Promise<TailRead> {
+    const unread = await this.unread();
+    if (!(unread instanceof Uint8Array)) return unread;
+    return this.decode(unread, onScalar, onEvent);
+  }
+
+  /**
+   * Reads the bytes appended since the last call and hands them to `scan` (a worker thread scans them), then
+   * keeps its offset as {@link read} does. Events and scalars are whatever `scan` did with them.
+   */
+  async readWith(scan: (bytes: Uint8Array) => Promise<ScanOutcome>): Promise<TailRead> {
+    const unread = await this.unread();
+    if (!(unread instanceof Uint8Array)) return unread;
+    const base = this.offsetBytes;
+    const outcome = await scan(unread);
+    const events = outcome.events.map((ev) => ({ ...ev, offset: base + (ev.offset ?? 0) }));
+    if (outcome.damage) return { events, problem: this.damaged(base + outcome.damage.offset, outcome.damage.kind) };
+    this.offsetBytes = base + outcome.consumed;
+    return { events };
+  }
+
+  /** The bytes after the offset, or what to report when there are none to read (no change, shrunk, damaged). */
+  private async unread(): Promise<Uint8Array | TailRead> {
     const handle = await open(this.path, 'r');
     try {
       const { size } = await handle.stat();
@@ -87,10 +119,18 @@ export class EventFileTail {
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return this.decode(bytes.subarray(0, filled), onScalar, onEvent);
+      return bytes.subarray(0, filled);
     } finally {
       await handle.close();
     }
+  }
+
+  /** Stops reading at `at` (damage of `kind`) and says so. */
+  private damaged(at: number, kind: string): ReadProblem {
+    this.offsetBytes = at;
+    this.damagedAt = at;
+    const what = kind === 'bad-event' ? 'a record with valid CRCs that is not an Event' : `a ${kind} error`;
+    return this.problem(at, kind, `${what}; the rest of the file is skipped`);
   }
 
   private decode(
@@ -118,11 +158,7 @@ export class EventFileTail {
     } catch (e) {
       const kind = damageKind(e);
       if (kind === undefined) throw e;
-      const at = base + (e instanceof EventFileCorruptError ? e.offset : consumed);
-      this.offsetBytes = at;
-      this.damagedAt = at;
-      const what = kind === 'bad-event' ? 'a record with valid CRCs that is not an Event' : `a ${kind} error`;
-      return { events, problem: this.problem(at, kind, `${what}; the rest of the file is skipped`) };
+      return { events, problem: this.damaged(base + (e instanceof EventFileCorruptError ? e.offset : consumed), kind) };
     }
     this.offsetBytes = base + consumed;
     return { events };

@@ -9,7 +9,8 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Event } from '@estimatorjs/summary';
 import { DEFAULT_SNAPSHOT_BUCKETS } from './defaults.js';
-import { EventFileTail, type OnScalar, type ReadProblem } from './event-file-tail.js';
+import { EventFileTail, type OnScalar, type ReadProblem, type ScanOutcome } from './event-file-tail.js';
+import { ScanPool } from './internal/scan-pool.js';
 import { acceptsScalar, boardValue, type HistogramRows } from './run-values.js';
 import { type ScalarPoint, ScalarSeries, type SeriesQuery } from './scalar-series.js';
 
@@ -78,17 +79,36 @@ type Delta = Omit<IndexUpdate, 'runs' | 'problems' | 'scalars'>;
  *   await index.refresh();
  *   index.scalars(); // { '.': { loss: [[1, 1733.2, 0.7], …] }, eval: { … } }
  */
+/** Options of {@link LogdirIndex}. */
+export interface LogdirIndexOptions {
+  /**
+   * Worker threads that scan the first read of each event file, so the runs of a large logdir load in parallel
+   * (default 0: everything on the calling thread). Call {@link LogdirIndex.close} to stop them.
+   */
+  readonly workers?: number;
+}
+
 export class LogdirIndex {
   readonly logdir: string;
+  private readonly pool: ScanPool | undefined;
   private readonly runMap = new Map<string, Run>();
   private readonly problemList: ReadProblem[] = [];
   private readonly listeners = new Set<(u: IndexUpdate) => void>();
   private running: Promise<void> | undefined;
   private again = false;
 
-  constructor(logdir: string) {
+  constructor(logdir: string, options: LogdirIndexOptions = {}) {
     this.logdir = logdir;
+    const workers = Math.floor(options.workers ?? 0);
+    this.pool = workers > 0 && ScanPool.available() ? new ScanPool(workers) : undefined;
   }
+
+  /** Stops the worker threads, if any (the index stays readable; later reads run on the calling thread). */
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.closedPool = true;
+  }
+  private closedPool = false;
 
   /** Calls `listener` after each refresh that found something new; returns the unsubscribe function. */
   onUpdate(listener: (u: IndexUpdate) => void): () => void {
@@ -234,20 +254,27 @@ export class LogdirIndex {
     let added = 0;
     const problems: ReadProblem[] = [];
     const before = new Map<ScalarSeries, number>();
-    for (const run of this.runMap.values()) {
-      for (const s of run.scalars.values()) before.set(s, s.length);
-      const onScalar = scalarSink(run);
-      for (const tail of run.files.values()) {
-        let read: Awaited<ReturnType<EventFileTail['read']>>;
-        try {
-          read = await tail.read(onScalar, (ev) => notePlugins(run, ev));
-        } catch {
-          continue; // deleted or unreadable between listing and reading: the next pass decides
+    for (const run of this.runMap.values()) for (const s of run.scalars.values()) before.set(s, s.length);
+    // Runs are read side by side (each on a worker when there are workers), a run's files one after the other:
+    // a tag's first plugin, in its run's first file, decides for the files after it.
+    await Promise.all(
+      [...this.runMap.values()].map(async (run) => {
+        const onScalar = scalarSink(run);
+        for (const tail of run.files.values()) {
+          let read: Awaited<ReturnType<EventFileTail['read']>>;
+          try {
+            read =
+              this.pool && !this.closedPool && tail.offset === 0
+                ? await tail.readWith((bytes) => this.scanOnWorker(run, bytes, tail.path))
+                : await tail.read(onScalar, (ev) => notePlugins(run, ev));
+          } catch {
+            continue; // deleted or unreadable between listing and reading: the next pass decides
+          }
+          for (const ev of read.events) added += addEvent(run, ev, delta);
+          if (read.problem) problems.push(read.problem);
         }
-        for (const ev of read.events) added += addEvent(run, ev, delta);
-        if (read.problem) problems.push(read.problem);
-      }
-    }
+      }),
+    );
     this.problemList.push(...problems);
     const scalars: ScalarsByRun = {};
     for (const run of this.runMap.values()) {
@@ -263,6 +290,21 @@ export class LogdirIndex {
     if (newRuns.length === 0 && problems.length === 0 && added === 0) return;
     const update: IndexUpdate = { runs: newRuns, scalars, ...delta, problems };
     for (const l of this.listeners) l(update);
+  }
+
+  /** Scans `bytes` of `run` on a worker and files its scalars and plugins; the events go back to the tail. */
+  private async scanOnWorker(run: Run, bytes: Uint8Array, source: string): Promise<ScanOutcome> {
+    const reply = await this.pool!.scan({ bytes, source, plugins: [...run.plugins] });
+    for (const [tag, plugin] of reply.plugins) if (!run.plugins.has(tag)) run.plugins.set(tag, plugin);
+    for (const { tag, steps, walls, values } of reply.columns) {
+      let series = run.scalars.get(tag);
+      if (!series) {
+        series = new ScalarSeries();
+        run.scalars.set(tag, series);
+      }
+      series.append(steps, walls, values);
+    }
+    return reply.damage ? { consumed: reply.consumed, damage: reply.damage, events: reply.events } : reply;
   }
 }
 

@@ -44,6 +44,22 @@ export class ScalarSeries {
     this.values[i] = value;
   }
 
+  /** The columns, trimmed to the points held (copies: safe to transfer to another thread). */
+  columns(): { steps: Float64Array; walls: Float64Array; values: Float64Array } {
+    const n = this.size;
+    return { steps: this.steps.slice(0, n), walls: this.walls.slice(0, n), values: this.values.slice(0, n) };
+  }
+
+  /** Appends columns of points in file order (what a worker scanned). */
+  append(steps: Float64Array, walls: Float64Array, values: Float64Array): void {
+    const n = steps.length;
+    if (this.size + n > this.steps.length) this.grow(this.size + n);
+    this.steps.set(steps, this.size);
+    this.walls.set(walls, this.size);
+    this.values.set(values, this.size);
+    this.size += n;
+  }
+
   /** The point at `i` (file order). */
   at(i: number): ScalarPoint {
     return [this.steps[i]!, this.walls[i]!, this.values[i]!];
@@ -82,8 +98,8 @@ export class ScalarSeries {
     return picked.map((i) => this.at(start + i));
   }
 
-  private grow(): void {
-    const size = this.steps.length * 2;
+  private grow(atLeast = 0): void {
+    const size = Math.max(this.steps.length * 2, atLeast);
     for (const k of ['steps', 'walls', 'values'] as const) {
       const next = new Float64Array(size);
       next.set(this[k]);
