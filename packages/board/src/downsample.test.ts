@@ -17,6 +17,13 @@ describe('m4Indices', () => {
     expect(m4Indices(xs, [1, 2, 3, 4, 5, 6], 6, 10, 20, 1)).toEqual([]);
   });
 
+  it('returns file order when x goes back (a restarted run), worked by hand', () => {
+    const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const ys = xs.map((_, i) => (i === 12 ? 9 : i === 15 ? 1 : 5));
+    // bucket x 0..4: first 0, last 14, min 0, max 12; bucket x 5..9: first 5, last 19, min 15, max 5
+    expect(m4Indices(xs, ys, 20, 0, 9, 2)).toEqual([0, 5, 12, 14, 15, 19]);
+  });
+
   it('never drops a NaN or an infinity, which are neither min nor max', () => {
     const ys = [1, 2, Number.NaN, 3, 4, 5, 6, 7, 8, 9];
     const xs = ys.map((_, i) => i);

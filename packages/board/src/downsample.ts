@@ -20,18 +20,25 @@ export function m4Indices(
   to: number,
   buckets: number,
 ): number[] {
-  const inRange: number[] = [];
-  for (let i = 0; i < length; i++) if (xs[i]! >= from && xs[i]! <= to) inRange.push(i);
   const n = Math.max(1, Math.floor(buckets));
-  if (inRange.length <= 4 * n || !(to > from)) return inRange;
+  // Count first: a long series must not cost an index array as long as itself.
+  let count = 0;
+  for (let i = 0; i < length; i++) if (xs[i]! >= from && xs[i]! <= to) count++;
+  if (count <= 4 * n || !(to > from)) {
+    const all: number[] = [];
+    for (let i = 0; i < length; i++) if (xs[i]! >= from && xs[i]! <= to) all.push(i);
+    return all;
+  }
   const first = new Int32Array(n).fill(-1);
   const last = new Int32Array(n).fill(-1);
   const min = new Int32Array(n).fill(-1);
   const max = new Int32Array(n).fill(-1);
   const odd = new Int32Array(n).fill(-1);
   const scale = n / (to - from);
-  for (const i of inRange) {
-    const b = Math.min(n - 1, Math.floor((xs[i]! - from) * scale));
+  for (let i = 0; i < length; i++) {
+    const x = xs[i]!;
+    if (!(x >= from && x <= to)) continue;
+    const b = Math.min(n - 1, Math.floor((x - from) * scale));
     if (first[b] === -1) first[b] = i;
     last[b] = i;
     const y = ys[i]!;
@@ -42,7 +49,13 @@ export function m4Indices(
     if (min[b] === -1 || y < ys[min[b]!]!) min[b] = i;
     if (max[b] === -1 || y > ys[max[b]!]!) max[b] = i;
   }
-  const keep = new Set<number>();
-  for (const column of [first, last, min, max, odd]) for (const i of column) if (i !== -1) keep.add(i);
-  return [...keep].sort((a, b) => a - b);
+  // Per bucket, its (at most five) indices in order; buckets follow x, so sort once at the end only when x is not
+  // monotonic in file order (a restarted run).
+  const out: number[] = [];
+  for (let b = 0; b < n; b++) {
+    const picked = [first[b]!, last[b]!, min[b]!, max[b]!, odd[b]!].filter((i) => i !== -1).sort((p, q) => p - q);
+    for (let k = 0; k < picked.length; k++) if (k === 0 || picked[k] !== picked[k - 1]) out.push(picked[k]!);
+  }
+  for (let k = 1; k < out.length; k++) if (out[k]! <= out[k - 1]!) return [...new Set(out)].sort((p, q) => p - q);
+  return out;
 }
