@@ -9,10 +9,10 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Event } from '@estimatorjs/summary';
 import { DEFAULT_SNAPSHOT_BUCKETS } from './defaults.js';
-import { EventFileTail, type OnScalar, type ReadProblem, type ScanOutcome } from './event-file-tail.js';
+import { EventFileTail, type ReadProblem, type ScanOutcome } from './event-file-tail.js';
 import { ScanPool } from './internal/scan-pool.js';
-import { acceptsScalar, boardValue, type HistogramRows } from './run-values.js';
-import { type ScalarPoint, ScalarSeries, type SeriesQuery } from './scalar-series.js';
+import { boardValue, type HistogramRows, notePlugins } from './run-values.js';
+import { type ScalarPoint, type ScalarSeries, type SeriesQuery, scalarSink, seriesIn } from './scalar-series.js';
 
 export type { ScalarPoint } from './scalar-series.js';
 /** One histogram: `[step, wallTime (s), [[left, right, count], …]]`. */
@@ -259,14 +259,14 @@ export class LogdirIndex {
     // a tag's first plugin, in its run's first file, decides for the files after it.
     await Promise.all(
       [...this.runMap.values()].map(async (run) => {
-        const onScalar = scalarSink(run);
+        const onScalar = scalarSink(run.plugins, run.scalars);
         for (const tail of run.files.values()) {
           let read: Awaited<ReturnType<EventFileTail['read']>>;
           try {
             read =
               this.pool && !this.closedPool && tail.offset === 0
                 ? await tail.readWith((bytes) => this.scanOnWorker(run, bytes, tail.path))
-                : await tail.read(onScalar, (ev) => notePlugins(run, ev));
+                : await tail.read(onScalar, (ev) => notePlugins(run.plugins, ev));
           } catch {
             continue; // deleted or unreadable between listing and reading: the next pass decides
           }
@@ -296,37 +296,9 @@ export class LogdirIndex {
   private async scanOnWorker(run: Run, bytes: Uint8Array, source: string): Promise<ScanOutcome> {
     const reply = await this.pool!.scan({ bytes, source, plugins: [...run.plugins] });
     for (const [tag, plugin] of reply.plugins) if (!run.plugins.has(tag)) run.plugins.set(tag, plugin);
-    for (const { tag, steps, walls, values } of reply.columns) {
-      let series = run.scalars.get(tag);
-      if (!series) {
-        series = new ScalarSeries();
-        run.scalars.set(tag, series);
-      }
-      series.append(steps, walls, values);
-    }
+    for (const { tag, steps, walls, values } of reply.columns) seriesIn(run.scalars, tag).append(steps, walls, values);
     return reply.damage ? { consumed: reply.consumed, damage: reply.damage, events: reply.events } : reply;
   }
-}
-
-/** Notes the plugin of each tag of `ev` first written with one (TF 2 names it on a tag's first value only). */
-function notePlugins(run: Run, ev: Event): void {
-  for (const v of ev.summary?.value ?? []) {
-    const plugin = v.metadata?.pluginName;
-    if (plugin && !run.plugins.has(v.tag)) run.plugins.set(v.tag, plugin);
-  }
-}
-
-/** Files the fast path's scalars under `run` (those {@link acceptsScalar} takes). */
-function scalarSink(run: Run): OnScalar {
-  return (tag, step, wallTime, value, plugin, tensor) => {
-    if (!acceptsScalar(run.plugins, tag, plugin, tensor)) return;
-    let series = run.scalars.get(tag);
-    if (!series) {
-      series = new ScalarSeries();
-      run.scalars.set(tag, series);
-    }
-    series.push(step, wallTime, value);
-  };
 }
 
 /** Files the values of `ev` under its run and in `delta`; returns how many points it added. */
@@ -336,21 +308,14 @@ function addEvent(run: Run, ev: Event, delta: Delta): number {
     run.graphDef = ev.graphDef;
     added += 1;
   }
+  notePlugins(run.plugins, ev);
   for (const v of ev.summary?.value ?? []) {
-    const plugin = v.metadata?.pluginName;
-    if (plugin && !run.plugins.has(v.tag)) run.plugins.set(v.tag, plugin);
     const value = boardValue(v, run.plugins.get(v.tag));
     if (value === undefined) continue;
     added += 1;
     const at = [ev.step, ev.wallTime] as const;
-    if (value.kind === 'scalar') {
-      let series = run.scalars.get(v.tag);
-      if (!series) {
-        series = new ScalarSeries();
-        run.scalars.set(v.tag, series);
-      }
-      series.push(ev.step, ev.wallTime, value.value);
-    } else if (value.kind === 'histogram') push(run.name, v.tag, [...at, value.rows], run.histograms, delta.histograms);
+    if (value.kind === 'scalar') seriesIn(run.scalars, v.tag).push(ev.step, ev.wallTime, value.value);
+    else if (value.kind === 'histogram') push(run.name, v.tag, [...at, value.rows], run.histograms, delta.histograms);
     else if (value.kind === 'text') push(run.name, v.tag, [...at, value.text], run.texts, delta.texts);
     else {
       const { width, height, images } = value;

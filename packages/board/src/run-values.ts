@@ -4,7 +4,7 @@
  * (left, right, count) rows), images (old-style `image` or an `images` DT_STRING [2 + k] tensor: width, height,
  * encoded images) and text (a `text` DT_STRING tensor).
  */
-import { type HistogramValue, type SummaryValue, scalarValue, tensorValues } from '@estimatorjs/summary';
+import { type Event, type HistogramValue, type SummaryValue, scalarValue, tensorValues } from '@estimatorjs/summary';
 
 /** One histogram: `[left, right, count]` rows. */
 export type HistogramRows = [left: number, right: number, count: number][];
@@ -49,6 +49,14 @@ export function boardValue(v: SummaryValue, plugin: string | undefined): BoardVa
     return { kind: 'text', text: t.stringVal.map((s) => utf8.decode(s)).join('\n') };
   }
   return undefined;
+}
+
+/** Notes in `plugins` the plugin of each tag of `ev` first written with one (TF 2 names it on a tag's first value only). */
+export function notePlugins(plugins: Map<string, string>, ev: Event): void {
+  for (const v of ev.summary?.value ?? []) {
+    const plugin = v.metadata?.pluginName;
+    if (plugin && !plugins.has(v.tag)) plugins.set(v.tag, plugin);
+  }
 }
 
 /**

@@ -3,7 +3,9 @@
  * value) rather than one array per point, so a logdir of millions of points costs 24 bytes a point and no garbage.
  * Owns: the columns, slices of them and their downsampled views. Does not own: reading files (LogdirIndex).
  */
+import type { EventScalarVisitor } from '@estimatorjs/summary';
 import { m4Indices } from './downsample.js';
+import { acceptsScalar } from './run-values.js';
 
 /** One scalar point as the API sends it: `[step, wallTime (s), value]`. */
 export type ScalarPoint = readonly [step: number, wallTime: number, value: number];
@@ -112,4 +114,24 @@ function rangeIndices(xs: ArrayLike<number>, n: number, from: number, to: number
   const out: number[] = [];
   for (let i = 0; i < n; i++) if (xs[i]! >= from && xs[i]! <= to) out.push(i);
   return out;
+}
+
+/** The series of `tag` in `scalars`, created when missing. */
+export function seriesIn(scalars: Map<string, ScalarSeries>, tag: string): ScalarSeries {
+  let series = scalars.get(tag);
+  if (!series) {
+    series = new ScalarSeries();
+    scalars.set(tag, series);
+  }
+  return series;
+}
+
+/** Files the fast path's scalars (those {@link acceptsScalar} takes) into `scalars`, noting plugins in `plugins`. */
+export function scalarSink(
+  plugins: Map<string, string>,
+  scalars: Map<string, ScalarSeries>,
+): EventScalarVisitor['scalar'] {
+  return (tag, step, wallTime, value, plugin, tensor) => {
+    if (acceptsScalar(plugins, tag, plugin, tensor)) seriesIn(scalars, tag).push(step, wallTime, value);
+  };
 }

@@ -9,7 +9,7 @@ import {
   readIndexedDbEventFile,
   scanEventScalars,
 } from '@estimatorjs/summary';
-import { acceptsScalar, boardValue } from '../run-values.js';
+import { acceptsScalar, boardValue, notePlugins } from '../run-values.js';
 import type { Point } from './chart-data.js';
 
 /** Points by tag, in file order. */
@@ -39,9 +39,8 @@ export function scalarsFromEvents(
           if (acceptsScalar(plugins, tag, plugin, tensor)) push(tag, [step, wallTime, value]);
         },
         event: (ev) => {
+          notePlugins(plugins, ev);
           for (const v of ev.summary?.value ?? []) {
-            const plugin = v.metadata?.pluginName;
-            if (plugin && !plugins.has(v.tag)) plugins.set(v.tag, plugin);
             const b = boardValue(v, plugins.get(v.tag));
             if (b?.kind === 'scalar') push(v.tag, [ev.step, ev.wallTime, b.value]);
           }

@@ -5,8 +5,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { type Event, EventFileCorruptError, SummaryError, scanEventScalars } from '@estimatorjs/summary';
-import { acceptsScalar } from '../run-values.js';
-import { ScalarSeries } from '../scalar-series.js';
+import { notePlugins } from '../run-values.js';
+import { type ScalarSeries, scalarSink } from '../scalar-series.js';
 import type { ScanReply, ScanRequest } from './scan-pool.js';
 
 parentPort?.on('message', (req: ScanRequest) => {
@@ -19,20 +19,9 @@ parentPort?.on('message', (req: ScanRequest) => {
     consumed = scanEventScalars(
       req.bytes,
       {
-        scalar: (tag, step, wallTime, value, plugin, tensor) => {
-          if (!acceptsScalar(plugins, tag, plugin, tensor)) return;
-          let s = series.get(tag);
-          if (!s) {
-            s = new ScalarSeries();
-            series.set(tag, s);
-          }
-          s.push(step, wallTime, value);
-        },
+        scalar: scalarSink(plugins, series),
         event: (ev) => {
-          for (const v of ev.summary?.value ?? []) {
-            const plugin = v.metadata?.pluginName;
-            if (plugin && !plugins.has(v.tag)) plugins.set(v.tag, plugin);
-          }
+          notePlugins(plugins, ev);
           events.push(ev);
         },
       },
