@@ -3,7 +3,7 @@
 // bench/results/. Training: bench/train/worker.mjs per (model, backend) — Estimator.train, a hand-written tfjs-core
 // loop, the same loop on our Dataset, tfjs-layers model.fit — in interleaved rounds; PyTorch (bench/train/torch_bench.py)
 // on 1 and 2 threads between them. Input pipelines: bench/data/run.mjs. Backends: bench/backends/run.mjs.
-// Usage: node bench/run.mjs [--quick] [--smoke] [--no-torch] [--no-data] [--no-backends] [--profile]
+// Usage: node bench/run.mjs [--quick] [--smoke] [--no-torch] [--no-data] [--no-backends] [--no-board] [--profile]
 //        [--reps N] [--rounds N] [--cpu-cnn] [--python /usr/bin/python3]
 // Build first: pnpm turbo run build --filter=mnist-example...  (the root `pnpm bench` script does).
 import { spawnSync } from 'node:child_process';
@@ -181,6 +181,10 @@ const summaryOverhead =
     ? null
     : runTable('./train/summary-overhead.mjs', ['--steps', '25', '--rounds', '3'], 'summary overhead');
 
+// Issue 20's target: the board loads 20 runs × 20 tags × 100,000 points in under 2 s (reported with the summaries).
+const boardLoad =
+  has('no-board') || smoke ? null : runTable('./board/load.mjs', quick ? ['--quick'] : [], 'board load');
+
 let profile = null;
 if (has('profile')) {
   const { profileEstimator } = await import('./train/profile.mjs');
@@ -205,7 +209,7 @@ const result = {
   torch: torchRuns,
   dataTable,
   backendsTable,
-  summaryTable: [summaryTable, summaryOverhead?.split('\n')[0]].filter(Boolean).join('\n\n') || null,
+  summaryTable: [summaryTable, summaryOverhead?.split('\n')[0], boardLoad].filter(Boolean).join('\n\n') || null,
   profile,
   failures,
 };

@@ -1,7 +1,7 @@
 /** The page: wires the backend picker, the training controls, the charts, the drawing pad and the downloads. */
 import { useBackend } from '@estimatorjs/backends';
 import { browserBackends, pickedBackend, renderBackendPicker } from './backend-picker.js';
-import { StepChart } from './charts.js';
+import { RunCharts } from './charts.js';
 import { loadDigits } from './digits.js';
 import { DrawPad } from './draw-pad.js';
 import { ExportedModel } from './exported-model.js';
@@ -119,8 +119,8 @@ async function main(): Promise<void> {
   };
   let session = new MnistSession(digits, settings(), log);
   let sessionSettings = JSON.stringify(settings());
-  const lossChart = new StepChart($('loss-chart'), 'loss', '#2563eb');
-  const accuracyChart = new StepChart($('accuracy-chart'), 'accuracy', '#16a34a');
+  // The board's charts: train and eval loss overlaid, eval accuracy.
+  const charts = new RunCharts({ loss: $('loss-chart'), accuracy: $('accuracy-chart') });
   const showStep = (step: number) => {
     state.globalStep = step;
     $('global-step').textContent = String(step);
@@ -128,11 +128,10 @@ async function main(): Promise<void> {
 
   state.restoredStep = await session.savedGlobalStep();
   showStep(state.restoredStep);
-  const history = await readTrainingHistory(MODEL_DIR);
-  for (const [step, loss] of history.losses) if (step <= state.restoredStep) lossChart.add(step, loss);
-  for (const [step, accuracy] of history.accuracies) accuracyChart.add(step, accuracy);
-  state.restoredHistory = { losses: lossChart.points().length, accuracies: history.accuracies.length };
-  const lastAccuracy = history.accuracies.at(-1);
+  charts.load(await readTrainingHistory(MODEL_DIR, state.restoredStep));
+  const accuracies = charts.points('eval', 'accuracy');
+  state.restoredHistory = { losses: charts.points('.', 'loss').length, accuracies: accuracies.length };
+  const lastAccuracy = accuracies.at(-1);
   if (lastAccuracy) $('accuracy').textContent = lastAccuracy[1].toFixed(4);
   setStatus(
     'ready',
@@ -167,7 +166,7 @@ async function main(): Promise<void> {
       await currentSession().train(steps, ({ step, loss }) => {
         ran++;
         state.losses.push([step, loss]);
-        lossChart.add(step, loss);
+        charts.add('.', 'loss', step, loss);
         showStep(step);
         $('loss').textContent = loss.toFixed(4);
       });
@@ -184,7 +183,8 @@ async function main(): Promise<void> {
       setStatus('evaluating', 'Evaluating…');
       const r = await currentSession().evaluate(Math.floor(numberInput('eval-examples', 500)));
       state.evals.push({ step: r.globalStep, accuracy: r.accuracy, loss: r.loss });
-      accuracyChart.add(r.globalStep, r.accuracy);
+      charts.add('eval', 'accuracy', r.globalStep, r.accuracy);
+      charts.add('eval', 'loss', r.globalStep, r.loss);
       $('accuracy').textContent = r.accuracy.toFixed(4);
       setStatus(
         'ready',

@@ -37,8 +37,18 @@ const EVAL = [
   { step: 5, loss: 0.7, accuracy: 0.8125 },
 ];
 
+const LONG_STEPS = 6_000;
+/** float32 values, as the writer stores them; one spike the downsampling must keep. */
+const longValue = (step: number) => (step === 4_321 ? 50 : Math.fround(Math.sin(step / 40)));
+
+type ZoomHook = {
+  __board: { zoom(tag: string, range: [number, number] | null): void; detailFetches: number };
+};
 type GraphHook = {
   __board: { graph(): { nodes: { id: string; scope: boolean; count: number }[]; edges: [string, string][] } | null };
+};
+type RidgelineHook = {
+  __board: { ridgeline(key: string): { steps: number[]; lines: number[][][]; maxCount: number } | null };
 };
 type HistogramHook = { __board: { histogram(key: string): (number | null)[][] | null } };
 
@@ -66,6 +76,30 @@ describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
       ev.scalar('accuracy', e.accuracy, e.step);
     }
     await ev.close();
+    // A long series in its own file of run `.`: the page receives it downsampled and fetches zoomed ranges.
+    const longSink = new MemoryEventSink();
+    const long = new EventWriter(longSink, {
+      flushSecs: 0,
+      maxQueue: 1 << 20,
+      clock: { now: () => WALL_MS + 1_000_000, every: () => () => undefined }, // after every other event of run `.`
+    });
+    for (let step = 1; step <= LONG_STEPS; step++) long.scalar('long', longValue(step), step);
+    await long.close();
+    writeFileSync(join(logdir, 'events.out.tfevents.1700000001.long'), longSink.bytes());
+    // Three steps of a histogram for the offset view, in a file of its own too.
+    const histSink = new MemoryEventSink();
+    const hist = new EventWriter(histSink, {
+      flushSecs: 0,
+      clock: { now: () => WALL_MS + 1_000_000, every: () => () => undefined },
+    });
+    for (const step of [1, 2, 3])
+      hist.histogram(
+        'weights',
+        Array.from({ length: 50 }, (_, i) => (i % 10) * step),
+        step,
+      );
+    await hist.close();
+    writeFileSync(join(logdir, 'events.out.tfevents.1700000002.hist'), histSink.bytes());
     cpSync(tfEventFixtures, join(logdir, 'tf'), { recursive: true, filter: (src) => !src.endsWith('.md') });
     trainFile = join(logdir, readdirSync(logdir).find((n) => n.includes('tfevents'))!);
     const outside = tempModelDir('board-outside-');
@@ -162,6 +196,26 @@ describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
     await page.screenshot({ path: join(artifacts, 'board.png'), fullPage: false });
   });
 
+  it('draws a long series downsampled, keeps its spike, and fetches a zoomed range at full detail', async () => {
+    const whole = (await chart(page, 'long'))!;
+    expect(whole.data[0]!.length).toBeLessThanOrEqual(1_000);
+    expect(whole.data[0]![whole.data[2]!.indexOf(50)]).toBe(4_321); // the raw column keeps the spike
+    await page.evaluate(() => (globalThis as unknown as ZoomHook).__board.zoom('long', [2_000, 2_199]));
+    await page.waitForFunction(() => (globalThis as unknown as ZoomHook).__board.detailFetches > 0, undefined, {
+      timeout: 30_000,
+    });
+    const zoomed = (await chart(page, 'long'))!;
+    const steps = Array.from({ length: 200 }, (_, i) => 2_000 + i);
+    expect(zoomed.data[0]).toEqual(steps);
+    expect(zoomed.data[2]).toEqual(steps.map(longValue));
+    await page.evaluate(() => (globalThis as unknown as ZoomHook).__board.zoom('long', null));
+    await page.waitForFunction(
+      () => ((globalThis as unknown as BoardHook).__board.chart('long')?.data[0]?.length ?? 0) > 200,
+      undefined,
+      { timeout: 30_000 },
+    );
+  });
+
   it('answers 404 to path escapes: /../, %2e%2e%2f and a symlink leading outside', async () => {
     const { port } = new URL(board.url);
     const status = (path: string) =>
@@ -204,6 +258,20 @@ describeWithTool({ describe, it }, pageTools, 'board page in Chromium', () => {
     // one step: bucket centres, then the counts
     expect(data![0]).toEqual(rows.map(([l, r]) => (l + r) / 2));
     expect(data![1]).toEqual(rows.map(([, , c]) => c));
+
+    // The offset view: every step of `weights` (run `.`) as one line of bucket centres and counts.
+    const mine = served['.']!.weights!;
+    expect(mine.map((p) => p[0])).toEqual([1, 2, 3]);
+    await page.click('input[name=histogram-mode][value=offset]');
+    await page.waitForFunction(() => (globalThis as unknown as RidgelineHook).__board.ridgeline('./weights') !== null);
+    const ridge = (await page.evaluate(() => (globalThis as unknown as RidgelineHook).__board.ridgeline('./weights')))!;
+    expect(ridge.steps).toEqual([1, 2, 3]);
+    expect(ridge.lines).toEqual(mine.map(([, , r]) => r.map(([l, h, c]) => [(l + h) / 2, c])));
+    expect(ridge.maxCount).toBe(Math.max(...mine.flatMap(([, , r]) => r.map((x) => x[2]))));
+    expect(await page.locator('#histograms canvas.ridgeline').count()).toBeGreaterThanOrEqual(2);
+    mkdirSync(join(REPO, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(REPO, 'test-artifacts', 'board-histograms-offset.png'), fullPage: false });
+    await page.click('input[name=histogram-mode][value=overlay]');
 
     await page.click('nav button[data-view=images]');
     const sizes = await page.waitForFunction(() => {

@@ -132,6 +132,36 @@ describe('startBoard', () => {
     });
   });
 
+  it('sends long series downsampled (snapshot ≤ 1,000 points) and any range of them at full detail on request', async () => {
+    const { dir: logdir, cleanup } = tempModelDir('board-server-long-');
+    cleanups.push(cleanup);
+    const w = createFileWriter(logdir, { flushSecs: 0, clock, maxQueue: 1 << 20 });
+    const value = (step: number) => (step === 3_333 ? 100 : Math.fround(Math.cos(step / 50)));
+    for (let step = 0; step < 5_000; step++) w.scalar('loss', value(step), step);
+    await w.close();
+    const board = await start(logdir);
+    const stream = await openStream(board);
+    cleanups.push(stream.close);
+    const snapshot = (await stream.next('snapshot')) as { scalars: Record<string, Record<string, number[][]>> };
+    const sent = snapshot.scalars['.']!.loss!;
+    expect(sent.length).toBeLessThanOrEqual(1_000);
+    expect(sent).toContainEqual([3_333, 1_700_000_000, 100]); // the spike survives
+    expect(sent[0]![0]).toBe(0);
+    expect(sent.at(-1)![0]).toBe(4_999);
+
+    const get = async (q: string) =>
+      ((await (await fetch(`${board.url}api/scalars?${q}`)).json()) as Record<string, Record<string, number[][]>>)['.']!
+        .loss!;
+    // A zoom to steps 1000..1099 at 460 px: fewer points than 4 × 460, so every one of them, exact.
+    const zoom = await get('run=.&tag=loss&axis=step&from=1000&to=1099&points=460');
+    expect(zoom.map((p) => p[0])).toEqual(Array.from({ length: 100 }, (_, i) => 1000 + i));
+    expect(zoom.map((p) => p[2])).toEqual(zoom.map((p) => value(p[0]!)));
+    // The whole series at 100 px: M4 keeps at most 400 points.
+    expect((await get('tag=loss&points=100')).length).toBeLessThanOrEqual(400);
+    // No parameters: every point, as before.
+    expect(await get('')).toHaveLength(5_000);
+  });
+
   it('serves files under the logdir and answers 404 to every way out of it', async () => {
     const { root, logdir, trainFile } = await fixture();
     symlinkSync(root, join(logdir, 'up')); // a directory link leading outside

@@ -7,15 +7,16 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeGraphDef } from '@estimatorjs/summary';
-import { DEFAULT_HOST, DEFAULT_POLL_MS, DEFAULT_PORT, PORT_ATTEMPTS } from './defaults.js';
+import { DEFAULT_HOST, DEFAULT_POLL_MS, DEFAULT_PORT, MAX_READ_WORKERS, PORT_ATTEMPTS } from './defaults.js';
 import { BoardError } from './errors.js';
 import { listen } from './internal/listen.js';
 import { fileUnder } from './internal/safe-path.js';
 import { watchLogdir } from './internal/watch-logdir.js';
-import { LogdirIndex } from './logdir-index.js';
+import { LogdirIndex, type ScalarQuery } from './logdir-index.js';
 
 /** Options of {@link startBoard}. */
 export interface BoardOptions {
@@ -27,6 +28,11 @@ export interface BoardOptions {
   readonly host?: string;
   /** Polling interval of the watcher in ms (default 2000); 0 relies on `fs.watch` alone. */
   readonly pollMs?: number;
+  /**
+   * Worker threads that read the event files found at start (and new ones) side by side; default: one per core
+   * but one, at most {@link MAX_READ_WORKERS}. 0 reads everything on the main thread.
+   */
+  readonly workers?: number;
   /** Where the built page is (default: the page this package ships, `dist/page`). */
   readonly pageDir?: string;
 }
@@ -73,7 +79,9 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   }
   const host = options.host ?? DEFAULT_HOST;
   const pageDir = options.pageDir ?? fileURLToPath(new URL('./page/', import.meta.url));
-  const index = new LogdirIndex(logdir);
+  const index = new LogdirIndex(logdir, {
+    workers: options.workers ?? Math.min(MAX_READ_WORKERS, Math.max(0, availableParallelism() - 1)),
+  });
   await index.refresh();
   // A page on another site could reach a loopback server through DNS rebinding (its own name resolving to
   // 127.0.0.1): on loopback, only requests addressed to a loopback name are answered.
@@ -96,7 +104,7 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
     if (loopback && !LOOPBACK_NAMES.has(hostName(req.headers.host))) return notFound(res, 403);
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/api/runs') return json(res, { logdir, runs: index.runs(), tags: index.tags() });
-    if (path === '/api/scalars') return json(res, index.scalars());
+    if (path === '/api/scalars') return json(res, index.scalars(scalarQuery(req.url ?? '/')));
     if (path === '/api/problems') return json(res, index.problems());
     if (path === '/api/histograms') return json(res, index.histograms());
     if (path === '/api/images') return json(res, index.images());
@@ -160,12 +168,38 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
     refresh: () => index.refresh(),
     close: async () => {
       stop();
+      await index.close();
       for (const res of streams) res.end();
       streams.clear();
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
       await closed;
     },
+  };
+}
+
+/**
+ * `/api/scalars?run=R&tag=T&axis=step|wall&from=A&to=B&points=N`: every parameter optional; `points` (the chart's
+ * width in pixels) turns on M4 downsampling of the range.
+ */
+function scalarQuery(url: string): ScalarQuery {
+  const q = new URL(url, 'http://board').searchParams;
+  const num = (k: string) => {
+    const v = q.get(k);
+    return v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
+  };
+  const run = q.get('run') ?? undefined;
+  const tag = q.get('tag') ?? undefined;
+  const from = num('from');
+  const to = num('to');
+  const buckets = num('points');
+  return {
+    ...(run === undefined ? {} : { run }),
+    ...(tag === undefined ? {} : { tag }),
+    axis: q.get('axis') === 'wall' ? 'wall' : 'step',
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(buckets === undefined ? {} : { buckets: Math.min(Math.max(1, Math.floor(buckets)), 10_000) }),
   };
 }
 

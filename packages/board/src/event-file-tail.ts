@@ -4,7 +4,15 @@
  * Does not own: the framing, CRCs and Event decoding (@estimatorjs/summary's reader over @estimatorjs/io).
  */
 import { open } from 'node:fs/promises';
-import { decodeEvent, type Event, EventFileCorruptError, readTFRecords, SummaryError } from '@estimatorjs/summary';
+import {
+  decodeEvent,
+  type Event,
+  EventFileCorruptError,
+  type EventScalarVisitor,
+  readTFRecords,
+  SummaryError,
+  scanEventScalars,
+} from '@estimatorjs/summary';
 
 /** A damaged record the board skipped: it stops reading the file there and says so. */
 export interface ReadProblem {
@@ -13,6 +21,16 @@ export interface ReadProblem {
   readonly offset: number;
   readonly kind: string;
   readonly message: string;
+}
+
+/** What a scan of appended bytes did (see {@link EventFileTail.readWith}); offsets are relative to those bytes. */
+export interface ScanOutcome {
+  /** Bytes of whole records read. */
+  readonly consumed: number;
+  /** The damaged record that stopped the scan. */
+  readonly damage?: { readonly kind: string; readonly offset: number };
+  /** The records that are not scalar-only, decoded. */
+  readonly events: Event[];
 }
 
 /** What one {@link EventFileTail.read} found. */
@@ -24,6 +42,9 @@ export interface TailRead {
 
 /** TFRecord framing: 8-byte length + 4-byte length CRC, then the data, then a 4-byte data CRC. */
 const FRAMING_BYTES = 16;
+
+/** Receives the scalar values of records that hold only scalars (see {@link EventFileTail.read}). */
+export type OnScalar = EventScalarVisitor['scalar'];
 
 /**
  * Keeps the offset of the first byte not yet read. A truncated last record (the writer is mid-flush) is left for
@@ -47,8 +68,35 @@ export class EventFileTail {
     return this.offsetBytes;
   }
 
-  /** Reads the events appended since the last call. Never throws for damaged content; I/O errors do throw. */
-  async read(): Promise<TailRead> {
+  /**
+   * Reads the events appended since the last call. With `onScalar`, records that hold only scalars skip the
+   * Event objects (@estimatorjs/summary's scanEventScalars) and go to `onScalar`; `events` has the others, each
+   * also passed to `onEvent` as it is met (in file order with the scalars: a TF 2 tag's first value names its
+   * plugin for the values after it). Never throws for damaged content; I/O errors do throw.
+   */
+  async read(onScalar?: OnScalar, onEvent?: (ev: Event) => void): Promise<TailRead> {
+    const unread = await this.unread();
+    if (!(unread instanceof Uint8Array)) return unread;
+    return this.decode(unread, onScalar, onEvent);
+  }
+
+  /**
+   * Reads the bytes appended since the last call and hands them to `scan` (a worker thread scans them), then
+   * keeps its offset as {@link read} does. Events and scalars are whatever `scan` did with them.
+   */
+  async readWith(scan: (bytes: Uint8Array) => Promise<ScanOutcome>): Promise<TailRead> {
+    const unread = await this.unread();
+    if (!(unread instanceof Uint8Array)) return unread;
+    const base = this.offsetBytes;
+    const outcome = await scan(unread);
+    const events = outcome.events.map((ev) => ({ ...ev, offset: base + (ev.offset ?? 0) }));
+    if (outcome.damage) return { events, problem: this.damaged(base + outcome.damage.offset, outcome.damage.kind) };
+    this.offsetBytes = base + outcome.consumed;
+    return { events };
+  }
+
+  /** The bytes after the offset, or what to report when there are none to read (no change, shrunk, damaged). */
+  private async unread(): Promise<Uint8Array | TailRead> {
     const handle = await open(this.path, 'r');
     try {
       const { size } = await handle.stat();
@@ -71,29 +119,46 @@ export class EventFileTail {
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return this.decode(bytes.subarray(0, filled));
+      return bytes.subarray(0, filled);
     } finally {
       await handle.close();
     }
   }
 
-  private decode(bytes: Uint8Array): TailRead {
+  /** Stops reading at `at` (damage of `kind`) and says so. */
+  private damaged(at: number, kind: string): ReadProblem {
+    this.offsetBytes = at;
+    this.damagedAt = at;
+    const what = kind === 'bad-event' ? 'a record with valid CRCs that is not an Event' : `a ${kind} error`;
+    return this.problem(at, kind, `${what}; the rest of the file is skipped`);
+  }
+
+  private decode(
+    bytes: Uint8Array,
+    onScalar: OnScalar | undefined,
+    onEvent: ((ev: Event) => void) | undefined,
+  ): TailRead {
     const base = this.offsetBytes;
     const events: Event[] = [];
+    const event = (ev: Event) => {
+      const at = { ...ev, offset: base + (ev.offset ?? 0) };
+      onEvent?.(at);
+      events.push(at);
+    };
+    const options = { source: this.path, onTruncated: 'stop' } as const;
     let consumed = 0;
     try {
-      for (const rec of readTFRecords(bytes, { source: this.path, onTruncated: 'stop' })) {
-        events.push({ ...decodeEvent(rec.data), offset: base + rec.offset });
-        consumed = rec.offset + FRAMING_BYTES + rec.data.length;
+      if (onScalar) consumed = scanEventScalars(bytes, { scalar: onScalar, event }, options);
+      else {
+        for (const rec of readTFRecords(bytes, options)) {
+          event({ ...decodeEvent(rec.data), offset: rec.offset });
+          consumed = rec.offset + FRAMING_BYTES + rec.data.length;
+        }
       }
     } catch (e) {
       const kind = damageKind(e);
       if (kind === undefined) throw e;
-      const at = base + consumed;
-      this.offsetBytes = at;
-      this.damagedAt = at;
-      const what = kind === 'bad-event' ? 'a record with valid CRCs that is not an Event' : `a ${kind} error`;
-      return { events, problem: this.problem(at, kind, `${what}; the rest of the file is skipped`) };
+      return { events, problem: this.damaged(base + (e instanceof EventFileCorruptError ? e.offset : consumed), kind) };
     }
     this.offsetBytes = base + consumed;
     return { events };

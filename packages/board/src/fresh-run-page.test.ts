@@ -48,7 +48,7 @@ function drawn(view: { series: string[]; data: (number | null)[][] }, run: strin
 
 describeWithTool({ describe, it }, pageTools, 'board page on a fresh Estimator run', () => {
   let modelDir: string;
-  let estimator: Estimator;
+  let estimator: Estimator<{ learning_rate: number; hidden_units: number }>;
   let board: { url: string; stop: () => Promise<void> };
   let browser: Browser;
   let page: Page;
@@ -61,6 +61,7 @@ describeWithTool({ describe, it }, pageTools, 'board page on a fresh Estimator r
     modelDir = temp.dir;
     estimator = new Estimator({
       modelFn,
+      params: { learning_rate: 0.05, hidden_units: 8 },
       config: new RunConfig({
         modelDir,
         randomSeed: 11,
@@ -115,8 +116,10 @@ describeWithTool({ describe, it }, pageTools, 'board page on a fresh Estimator r
     await page.click('nav button[data-view=charts]');
     const header = table[0]!;
     const evalRow = table.find((r) => r[0] === 'eval')!;
-    expect(header.slice(0, 2)).toEqual(['run', 'last step']);
-    expect(evalRow[1]).toBe('20');
+    // the params the Estimator wrote (its hparams text table), shown for eval too, from its parent run
+    expect(header.slice(0, 4)).toEqual(['run', 'hidden_units', 'learning_rate', 'last step']);
+    expect(table.find((r) => r[0] === '.')!.slice(1, 3)).toEqual(['8', '0.05']);
+    expect(evalRow.slice(1, 4)).toEqual(['8', '0.05', '20']);
     expect(Number(evalRow[header.indexOf('accuracy')])).toBeCloseTo(accuracy[0]![1]!, 4);
   });
 

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeTFRecords, ProtoWriter } from '@estimatorjs/io';
 import { EventWriter, encodeTFRecord, MemoryEventSink, scalarValue } from '@estimatorjs/summary';
 import { createFileWriter } from '@estimatorjs/summary/node';
 import { checkEventFiles, tempModelDir, tfEventFixtures } from '@estimatorjs/testing';
@@ -62,6 +63,43 @@ describe('LogdirIndex on TF-written event files', () => {
 });
 
 describe('LogdirIndex on files from the summary writer', () => {
+  it("takes a one-element tensor without metadata for the plugin the tag's first value named, as TF 2 writes", async () => {
+    // Hand-built (tensorflow/core/util/event.proto): a `pr_value` tag of another plugin, then the same tag bare;
+    // a bare `acc` tensor whose tag was first written as a scalar. Only the scalars may be charted.
+    const value = (tag: string, x: number, plugin?: string) =>
+      new ProtoWriter()
+        .double(1, 1_700_000_000)
+        .varint(2, 1)
+        .message(5, (s) =>
+          s.message(1, (v) => {
+            v.string(1, tag);
+            if (plugin) v.message(9, (m) => m.message(1, (p) => p.string(1, plugin)));
+            v.message(8, (t) => t.varint(1, 1).packedFloat(5, [x]));
+          }),
+        )
+        .finish();
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'events.out.tfevents.1.host'),
+      encodeTFRecords([
+        value('pr_value', 0.5, 'pr_curves'),
+        value('pr_value', 0.25),
+        value('acc', 0.5, 'scalars'),
+        value('acc', 0.75),
+      ]),
+    );
+    const index = new LogdirIndex(dir);
+    await index.refresh();
+    expect(index.scalars()).toEqual({
+      '.': {
+        acc: [
+          [1, 1_700_000_000, 0.5],
+          [1, 1_700_000_000, 0.75],
+        ],
+      },
+    });
+  });
+
   it('finds runs recursively: the logdir itself, eval, and nested sibling runs', async () => {
     const dir = tempDir();
     const wall = 1_700_000_000_000;

@@ -8,11 +8,13 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Event } from '@estimatorjs/summary';
-import { EventFileTail, type ReadProblem } from './event-file-tail.js';
-import { boardValue, type HistogramRows } from './run-values.js';
+import { DEFAULT_SNAPSHOT_BUCKETS } from './defaults.js';
+import { EventFileTail, type ReadProblem, type ScanOutcome } from './event-file-tail.js';
+import { ScanPool } from './internal/scan-pool.js';
+import { boardValue, type HistogramRows, notePlugins } from './run-values.js';
+import { type ScalarPoint, type ScalarSeries, type SeriesQuery, scalarSink, seriesIn } from './scalar-series.js';
 
-/** One scalar point as the API sends it: `[step, wallTime (s), value]`. */
-export type ScalarPoint = readonly [step: number, wallTime: number, value: number];
+export type { ScalarPoint } from './scalar-series.js';
 /** One histogram: `[step, wallTime (s), [[left, right, count], …]]`. */
 export type HistogramPoint = readonly [step: number, wallTime: number, rows: HistogramRows];
 /** One text summary: `[step, wallTime (s), text]`. */
@@ -32,7 +34,17 @@ export type ByRun<P> = Record<string, Record<string, P[]>>;
 /** Scalars of every run: run → tag → points in file order. */
 export type ScalarsByRun = ByRun<ScalarPoint>;
 
-/** What one refresh added (or, in a snapshot, everything): new runs, new points per run and tag, new problems. */
+/** Which scalars {@link LogdirIndex.scalars} returns: a run, a tag, an x range, downsampled or not. */
+export interface ScalarQuery extends SeriesQuery {
+  readonly run?: string;
+  readonly tag?: string;
+}
+
+/**
+ * What one refresh added (or, in a snapshot, everything): new runs, new points per run and tag, new problems.
+ * Scalars that arrive by the hundred thousand (a first read, a large append) come downsampled, M4 over
+ * {@link DEFAULT_SNAPSHOT_BUCKETS} buckets; the page asks `/api/scalars` for the full detail of the range it shows.
+ */
 export interface IndexUpdate {
   readonly runs: readonly string[];
   readonly scalars: ScalarsByRun;
@@ -45,7 +57,7 @@ export interface IndexUpdate {
 interface Run {
   readonly name: string;
   readonly files: Map<string, EventFileTail>;
-  readonly scalars: Map<string, ScalarPoint[]>;
+  readonly scalars: Map<string, ScalarSeries>;
   readonly histograms: Map<string, HistogramPoint[]>;
   readonly images: Map<string, ImagePoint[]>;
   readonly imageBytes: Map<string, Uint8Array[][]>;
@@ -56,7 +68,7 @@ interface Run {
   readonly plugins: Map<string, string>;
 }
 
-type Delta = Omit<IndexUpdate, 'runs' | 'problems'>;
+type Delta = Omit<IndexUpdate, 'runs' | 'problems' | 'scalars'>;
 
 /**
  * Index of the event files under `logdir`. Call {@link refresh} whenever something may have changed; concurrent
@@ -67,17 +79,36 @@ type Delta = Omit<IndexUpdate, 'runs' | 'problems'>;
  *   await index.refresh();
  *   index.scalars(); // { '.': { loss: [[1, 1733.2, 0.7], …] }, eval: { … } }
  */
+/** Options of {@link LogdirIndex}. */
+export interface LogdirIndexOptions {
+  /**
+   * Worker threads that scan the first read of each event file, so the runs of a large logdir load in parallel
+   * (default 0: everything on the calling thread). Call {@link LogdirIndex.close} to stop them.
+   */
+  readonly workers?: number;
+}
+
 export class LogdirIndex {
   readonly logdir: string;
+  private readonly pool: ScanPool | undefined;
   private readonly runMap = new Map<string, Run>();
   private readonly problemList: ReadProblem[] = [];
   private readonly listeners = new Set<(u: IndexUpdate) => void>();
   private running: Promise<void> | undefined;
   private again = false;
 
-  constructor(logdir: string) {
+  constructor(logdir: string, options: LogdirIndexOptions = {}) {
     this.logdir = logdir;
+    const workers = Math.floor(options.workers ?? 0);
+    this.pool = workers > 0 && ScanPool.available() ? new ScanPool(workers) : undefined;
   }
+
+  /** Stops the worker threads, if any (the index stays readable; later reads run on the calling thread). */
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.closedPool = true;
+  }
+  private closedPool = false;
 
   /** Calls `listener` after each refresh that found something new; returns the unsubscribe function. */
   onUpdate(listener: (u: IndexUpdate) => void): () => void {
@@ -90,9 +121,28 @@ export class LogdirIndex {
     return [...this.runMap.keys()].sort();
   }
 
-  /** Every scalar point read so far. */
-  scalars(): ScalarsByRun {
-    return this.collect((r) => r.scalars);
+  /**
+   * The scalar points read so far: every one by default; `query` narrows to a run, a tag, an x range, and
+   * downsamples (M4, `buckets` = the chart's width in pixels).
+   */
+  scalars(query: ScalarQuery = {}): ScalarsByRun {
+    const out: ScalarsByRun = {};
+    for (const run of this.runs()) {
+      if (query.run !== undefined && run !== query.run) continue;
+      const tags: Record<string, ScalarPoint[]> = {};
+      for (const [tag, series] of this.runMap.get(run)!.scalars)
+        if (query.tag === undefined || tag === query.tag) tags[tag] = series.points(query);
+      out[run] = tags;
+    }
+    return out;
+  }
+
+  /** How many scalar points each run and tag holds (what the downsampled views stand for). */
+  scalarCounts(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const run of this.runs())
+      out[run] = Object.fromEntries([...this.runMap.get(run)!.scalars].map(([tag, s]) => [tag, s.length]));
+    return out;
   }
 
   /** Every histogram read so far. */
@@ -129,7 +179,7 @@ export class LogdirIndex {
   snapshot(): IndexUpdate {
     return {
       runs: this.runs(),
-      scalars: this.scalars(),
+      scalars: this.scalars({ buckets: DEFAULT_SNAPSHOT_BUCKETS }),
       histograms: this.histograms(),
       images: this.images(),
       texts: this.texts(),
@@ -200,25 +250,54 @@ export class LogdirIndex {
       }
       for (const f of files) if (!run.files.has(f)) run.files.set(f, new EventFileTail(f));
     }
-    const delta: Delta = { scalars: {}, histograms: {}, images: {}, texts: {} };
+    const delta: Delta = { histograms: {}, images: {}, texts: {} };
     let added = 0;
     const problems: ReadProblem[] = [];
-    for (const run of this.runMap.values()) {
-      for (const tail of run.files.values()) {
-        let read: Awaited<ReturnType<EventFileTail['read']>>;
-        try {
-          read = await tail.read();
-        } catch {
-          continue; // deleted or unreadable between listing and reading: the next pass decides
+    const before = new Map<ScalarSeries, number>();
+    for (const run of this.runMap.values()) for (const s of run.scalars.values()) before.set(s, s.length);
+    // Runs are read side by side (each on a worker when there are workers), a run's files one after the other:
+    // a tag's first plugin, in its run's first file, decides for the files after it.
+    await Promise.all(
+      [...this.runMap.values()].map(async (run) => {
+        const onScalar = scalarSink(run.plugins, run.scalars);
+        for (const tail of run.files.values()) {
+          let read: Awaited<ReturnType<EventFileTail['read']>>;
+          try {
+            read =
+              this.pool && !this.closedPool && tail.offset === 0
+                ? await tail.readWith((bytes) => this.scanOnWorker(run, bytes, tail.path))
+                : await tail.read(onScalar, (ev) => notePlugins(run.plugins, ev));
+          } catch {
+            continue; // deleted or unreadable between listing and reading: the next pass decides
+          }
+          for (const ev of read.events) added += addEvent(run, ev, delta);
+          if (read.problem) problems.push(read.problem);
         }
-        for (const ev of read.events) added += addEvent(run, ev, delta);
-        if (read.problem) problems.push(read.problem);
+      }),
+    );
+    this.problemList.push(...problems);
+    const scalars: ScalarsByRun = {};
+    for (const run of this.runMap.values()) {
+      for (const [tag, series] of run.scalars) {
+        const from = before.get(series) ?? 0;
+        if (series.length === from) continue;
+        added += series.length - from;
+        if (this.listeners.size === 0) continue;
+        scalars[run.name] ??= {};
+        scalars[run.name]![tag] = series.points({ buckets: DEFAULT_SNAPSHOT_BUCKETS }, from);
       }
     }
-    this.problemList.push(...problems);
     if (newRuns.length === 0 && problems.length === 0 && added === 0) return;
-    const update: IndexUpdate = { runs: newRuns, ...delta, problems };
+    const update: IndexUpdate = { runs: newRuns, scalars, ...delta, problems };
     for (const l of this.listeners) l(update);
+  }
+
+  /** Scans `bytes` of `run` on a worker and files its scalars and plugins; the events go back to the tail. */
+  private async scanOnWorker(run: Run, bytes: Uint8Array, source: string): Promise<ScanOutcome> {
+    const reply = await this.pool!.scan({ bytes, source, plugins: [...run.plugins] });
+    for (const [tag, plugin] of reply.plugins) if (!run.plugins.has(tag)) run.plugins.set(tag, plugin);
+    for (const { tag, steps, walls, values } of reply.columns) seriesIn(run.scalars, tag).append(steps, walls, values);
+    return reply.damage ? { consumed: reply.consumed, damage: reply.damage, events: reply.events } : reply;
   }
 }
 
@@ -229,14 +308,13 @@ function addEvent(run: Run, ev: Event, delta: Delta): number {
     run.graphDef = ev.graphDef;
     added += 1;
   }
+  notePlugins(run.plugins, ev);
   for (const v of ev.summary?.value ?? []) {
-    const plugin = v.metadata?.pluginName;
-    if (plugin && !run.plugins.has(v.tag)) run.plugins.set(v.tag, plugin);
     const value = boardValue(v, run.plugins.get(v.tag));
     if (value === undefined) continue;
     added += 1;
     const at = [ev.step, ev.wallTime] as const;
-    if (value.kind === 'scalar') push(run.name, v.tag, [...at, value.value], run.scalars, delta.scalars);
+    if (value.kind === 'scalar') seriesIn(run.scalars, v.tag).push(ev.step, ev.wallTime, value.value);
     else if (value.kind === 'histogram') push(run.name, v.tag, [...at, value.rows], run.histograms, delta.histograms);
     else if (value.kind === 'text') push(run.name, v.tag, [...at, value.text], run.texts, delta.texts);
     else {

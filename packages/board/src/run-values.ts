@@ -4,7 +4,7 @@
  * (left, right, count) rows), images (old-style `image` or an `images` DT_STRING [2 + k] tensor: width, height,
  * encoded images) and text (a `text` DT_STRING tensor).
  */
-import { type HistogramValue, type SummaryValue, scalarValue, tensorValues } from '@estimatorjs/summary';
+import { type Event, type HistogramValue, type SummaryValue, scalarValue, tensorValues } from '@estimatorjs/summary';
 
 /** One histogram: `[left, right, count]` rows. */
 export type HistogramRows = [left: number, right: number, count: number][];
@@ -52,6 +52,26 @@ export function boardValue(v: SummaryValue, plugin: string | undefined): BoardVa
     return { kind: 'text', text: t.stringVal.map((s) => utf8.decode(s)).join('\n') };
   }
   return undefined;
+}
+
+/** Notes in `plugins` the plugin of each tag of `ev` first written with one (TF 2 names it on a tag's first value only). */
+export function notePlugins(plugins: Map<string, string>, ev: Event): void {
+  for (const v of ev.summary?.value ?? []) {
+    const plugin = v.metadata?.pluginName;
+    if (plugin && !plugins.has(v.tag)) plugins.set(v.tag, plugin);
+  }
+}
+
+/**
+ * Whether a scalar of summary's fast path (scanEventScalars) is one the board shows, noting the tag's plugin in
+ * `plugins`: TF 2 writes a tag's metadata on its first value only, so a tensor without metadata is a scalar only
+ * when the tag's first plugin was `scalars` (or none), as {@link boardValue} decides for decoded values.
+ */
+export function acceptsScalar(plugins: Map<string, string>, tag: string, plugin: string, tensor: boolean): boolean {
+  if (plugin !== '' && !plugins.has(tag)) plugins.set(tag, plugin);
+  if (!tensor) return true;
+  const first = plugins.get(tag);
+  return first === undefined || first === 'scalars';
 }
 
 /**

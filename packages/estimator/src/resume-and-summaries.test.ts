@@ -257,3 +257,28 @@ describe('leaks', () => {
     est.dispose();
   });
 });
+
+describe('Estimator.train() hyperparameters', () => {
+  it('writes the plain entries of params once per train() as the hparams text table', async () => {
+    const { dir, cleanup } = tempModelDir('est-hparams-');
+    cleanups.push(cleanup);
+    const params = { learning_rate: 0.01, hidden: 16, optimizer: 'adam', columns: ['x'] };
+    const est = new Estimator({
+      modelFn,
+      params,
+      config: new RunConfig({ modelDir: dir, randomSeed: 11, saveCheckpointsSteps: 1000, logStepCountSteps: 1000 }),
+      log: quiet,
+    });
+    await est.train(inputFn, { steps: 2 });
+    await est.train(inputFn, { steps: 1 });
+    const texts: [number, string][] = [];
+    for await (const ev of readEvents(dir))
+      for (const v of ev.summary?.value ?? [])
+        if (v.tag === 'hparams') texts.push([ev.step, new TextDecoder().decode(v.tensor!.stringVal[0])]);
+    const table = '| hparam | value |\n|---|---|\n| hidden | 16 |\n| learning_rate | 0.01 |\n| optimizer | adam |';
+    expect(texts).toEqual([
+      [0, table],
+      [2, table],
+    ]);
+  });
+});

@@ -1,6 +1,15 @@
 /** CRC-32C (Castagnoli) and the TFRecord CRC mask: the one implementation every package uses. */
 
 let tables: Uint32Array[] | undefined;
+const EMPTY_TABLE: Uint32Array = new Uint32Array(256);
+let T0 = EMPTY_TABLE;
+let T1 = EMPTY_TABLE;
+let T2 = EMPTY_TABLE;
+let T3 = EMPTY_TABLE;
+let T4 = EMPTY_TABLE;
+let T5 = EMPTY_TABLE;
+let T6 = EMPTY_TABLE;
+let T7 = EMPTY_TABLE;
 
 function crcTables(): Uint32Array[] {
   if (tables) return tables;
@@ -20,16 +29,7 @@ function crcTables(): Uint32Array[] {
     }
   }
   tables = t;
-  return t;
-}
-
-/**
- * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of `data[start, end)`, as an unsigned 32-bit integer.
- * @example
- *   crc32c(new TextEncoder().encode('123456789')) === 0xe3069283
- */
-export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = crcTables() as [
+  [T0, T1, T2, T3, T4, T5, T6, T7] = t as [
     Uint32Array,
     Uint32Array,
     Uint32Array,
@@ -39,6 +39,26 @@ export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
     Uint32Array,
     Uint32Array,
   ];
+  return t;
+}
+
+/**
+ * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of `data[start, end)`, as an unsigned 32-bit integer.
+ * @example
+ *   crc32c(new TextEncoder().encode('123456789')) === 0xe3069283
+ */
+export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
+  if (!tables) crcTables();
+  // The eight tables are read from module variables, not destructured per call: a TFRecord reader calls this twice
+  // per record (an 8-byte length, then the record), where per-call set-up costs as much as the bytes.
+  const t0 = T0;
+  const t1 = T1;
+  const t2 = T2;
+  const t3 = T3;
+  const t4 = T4;
+  const t5 = T5;
+  const t6 = T6;
+  const t7 = T7;
   let c = 0xffffffff;
   let i = start;
   // Slicing-by-8: eight table look-ups per 8 bytes.

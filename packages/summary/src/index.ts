@@ -25,6 +25,7 @@ export {
   type TracedTensor,
 } from './graph-from-kernels.js';
 export { histogramBuckets } from './histogram-buckets.js';
+export { formatHParams, HPARAMS_TAG, type HParamsValue, parseHParams } from './hparams-text.js';
 export {
   DEFAULT_SUMMARY_DB,
   deleteIndexedDbEventFiles,
@@ -39,6 +40,7 @@ export {
 export { MemoryEventSink } from './memory-event-sink.js';
 export { type EncodePngOptions, encodePng } from './png.js';
 export { readEventRecords } from './read-event-records.js';
+export { type EventScalarVisitor, scanEventScalars } from './scan-event-scalars.js';
 export type {
   EventSink,
   HistogramInput,

@@ -31,10 +31,15 @@ export function* readTFRecords(bytes: Uint8Array, options: ReadTFRecordsOptions 
   } catch (e) {
     if (!(e instanceof TFRecordCorruptError)) throw e;
     if (e.kind === 'truncated' && onTruncated === 'stop') return;
-    const hint =
-      e.kind === 'truncated'
-        ? " The writer was interrupted, or the file is still being written: pass { onTruncated: 'stop' } to read the whole records before it."
-        : '';
-    throw new EventFileCorruptError(e.kind, e.offset, `${e.message}${hint}`, source, { cause: e });
+    throw eventFileError(e, source);
   }
+}
+
+/** The {@link EventFileCorruptError} a framing error of an event file becomes (with a hint when truncated). */
+export function eventFileError(e: TFRecordCorruptError, source: string | undefined): EventFileCorruptError {
+  const hint =
+    e.kind === 'truncated'
+      ? " The writer was interrupted, or the file is still being written: pass { onTruncated: 'stop' } to read the whole records before it."
+      : '';
+  return new EventFileCorruptError(e.kind, e.offset, `${e.message}${hint}`, source, { cause: e });
 }

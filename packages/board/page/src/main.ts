@@ -3,10 +3,9 @@
  * server's event stream (`api/events`: a snapshot, then what each refresh added).
  * `window.__board` exposes the page's data for tests and for the curious (`__board.chart('loss')`).
  */
-import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { type ChartData, chartData, type Point, type RunSeries, toCsv, type XAxis } from './chart-data.js';
+import { type Point, type RunSeries, ScalarChart, type XAxis } from '../../src/components/index.js';
 import { GraphTab } from './graph-view.js';
 import {
   type ByRun,
@@ -14,7 +13,9 @@ import {
   drawImages,
   drawRunTable,
   drawTexts,
+  type HistogramMode,
   type HistogramPoint,
+  type HistogramsDrawn,
   type ImagePoint,
   type TextPoint,
 } from './other-views.js';
@@ -43,13 +44,17 @@ const histograms: ByRun<HistogramPoint> = {};
 const images: ByRun<ImagePoint> = {};
 const texts: ByRun<TextPoint> = {};
 let view: View = 'charts';
-let histogramPlots = new Map<string, uPlot>();
+let histogramsDrawn: HistogramsDrawn = { plots: new Map(), ridgelines: new Map() };
 /** Which of the other views have data they have not drawn yet. */
 const stale = new Set<View>();
 const problems: Problem[] = [];
 const hidden = new Set<string>();
 const settings = { xAxis: 'step' as XAxis, smoothing: 0.6, logScale: false };
-const charts = new Map<string, { plot: uPlot; key: string; el: HTMLElement }>();
+/** Page-only settings: how the Histograms tab draws. */
+const histogramSettings = { mode: 'overlay' as HistogramMode };
+const charts = new Map<string, ScalarChart>();
+/** The full-detail points of the range a zoomed chart shows, by tag then run (the store holds downsampled series). */
+const detail = new Map<string, Record<string, Point[]>>();
 let version = 0;
 let connected = false;
 
@@ -119,67 +124,62 @@ function drawOtherView(): void {
   if (view === 'charts' || (view !== 'table' && !stale.has(view))) return;
   stale.delete(view);
   if (view === 'histograms') {
-    for (const p of histogramPlots.values()) p.destroy();
-    histogramPlots = drawHistograms($('histograms'), histograms, colorOf);
+    for (const p of histogramsDrawn.plots.values()) p.destroy();
+    histogramsDrawn = drawHistograms($('histograms'), histograms, colorOf, histogramSettings.mode);
   } else if (view === 'images') drawImages($('images'), images);
-  else if (view === 'table') drawRunTable($('table'), store);
+  else if (view === 'table') drawRunTable($('table'), store, texts);
   else drawTexts($('texts'), texts);
 }
 
-function download(name: string, text: string, type: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 0);
+/** Every point of `tag` (the store may hold a downsampled view), for the CSV/JSON buttons. */
+async function fullSeries(tag: string): Promise<RunSeries[]> {
+  const all = (await (await fetch(`api/scalars?tag=${encodeURIComponent(tag)}`)).json()) as Scalars;
+  return seriesOf(tag).map((s) => ({ ...s, points: all[s.run]?.[tag] ?? s.points }));
 }
 
-function createChart(tag: string, series: RunSeries[], data: ChartData): { plot: uPlot; el: HTMLElement } {
-  const el = document.createElement('div');
-  el.className = 'chart';
-  el.dataset.tag = tag;
-  const title = document.createElement('h3');
-  title.textContent = tag;
-  const buttons = document.createElement('span');
-  for (const kind of ['CSV', 'JSON'] as const) {
-    const b = document.createElement('button');
-    b.textContent = kind;
-    b.onclick = () => {
-      const file = tag.replaceAll(/[^\w.-]+/g, '_');
-      const now = seriesOf(tag);
-      if (kind === 'CSV') download(`${file}.csv`, toCsv(tag, now), 'text/csv');
-      else
-        download(
-          `${file}.json`,
-          JSON.stringify(Object.fromEntries(now.map((s) => [s.run, s.points]))),
-          'application/json',
-        );
-    };
-    buttons.append(b);
-  }
-  title.append(buttons);
-  el.append(title);
-  const ySeries: uPlot.Series[] = series.flatMap((s) => [
-    { label: s.run, stroke: colorOf(s.run), width: 2, spanGaps: true },
-    {
-      label: `${s.run} (raw)`,
-      stroke: `${colorOf(s.run)}44`,
-      width: 1,
-      spanGaps: true,
-      show: settings.smoothing > 0,
-      points: { show: false },
+/**
+ * Fetches the full detail of the x range a chart was zoomed to (M4-downsampled to its width by the server), one
+ * request per run: on the relative axis each run's range starts at its own first event.
+ */
+async function fetchDetail(tag: string, range: readonly [number, number]): Promise<void> {
+  const byRun: Record<string, Point[]> = {};
+  await Promise.all(
+    seriesOf(tag).map(async (s) => {
+      const shift = settings.xAxis === 'relative' ? s.start : 0;
+      const q = new URLSearchParams({
+        run: s.run,
+        tag,
+        axis: settings.xAxis === 'step' ? 'step' : 'wall',
+        from: String(range[0] + shift),
+        to: String(range[1] + shift),
+        points: '460',
+      });
+      const got = (await (await fetch(`api/scalars?${q}`)).json()) as Scalars;
+      byRun[s.run] = got[s.run]?.[tag] ?? [];
+    }),
+  );
+  if (charts.get(tag)?.zoom !== range) return; // zoomed elsewhere meanwhile
+  detail.set(tag, byRun);
+  detailFetches += 1;
+  render();
+}
+let detailFetches = 0;
+
+function chartFor(tag: string): ScalarChart {
+  let chart = charts.get(tag);
+  if (chart) return chart;
+  chart = new ScalarChart(tag, {
+    color: colorOf,
+    download: () => fullSeries(tag),
+    onZoom: (range) => {
+      detail.delete(tag);
+      if (range) void fetchDetail(tag, range);
+      else render();
     },
-  ]);
-  const opts: uPlot.Options = {
-    width: 460,
-    height: 260,
-    scales: { x: { time: settings.xAxis === 'wall' }, y: { distr: settings.logScale ? 3 : 1 } },
-    series: [{ label: settings.xAxis }, ...ySeries],
-    axes: [{}, { size: 60 }],
-    legend: { live: true },
-  };
-  const plot = new uPlot(opts, data as uPlot.AlignedData, el);
-  return { plot, el };
+  });
+  charts.set(tag, chart);
+  insertSorted($('charts'), chart.el, tag);
+  return chart;
 }
 
 let scheduled = false;
@@ -196,21 +196,10 @@ function draw(): void {
   drawRuns();
   drawProblems();
   drawOtherView();
-  const container = $('charts');
   for (const tag of tags()) {
-    const series = seriesOf(tag);
-    const data = chartData(series, settings.xAxis, settings.smoothing);
-    const key = JSON.stringify([series.map((s) => s.run), settings]);
-    const existing = charts.get(tag);
-    if (existing && existing.key === key) {
-      existing.plot.setData(data as uPlot.AlignedData);
-      continue;
-    }
-    existing?.plot.destroy();
-    const { plot, el } = createChart(tag, series, data);
-    if (existing) existing.el.replaceWith(el);
-    else insertSorted(container, el, tag);
-    charts.set(tag, { plot, key, el });
+    const zoomed = detail.get(tag);
+    const series = seriesOf(tag).map((s) => (zoomed?.[s.run] ? { ...s, points: zoomed[s.run]! } : s));
+    chartFor(tag).update(series, settings);
   }
   $('status').textContent = connected ? `live · ${runs().length} run(s) · ${tags().length} tag(s)` : 'reconnecting…';
 }
@@ -288,6 +277,13 @@ $<HTMLInputElement>('smoothing').oninput = (e) => {
   $('smoothing-value').textContent = settings.smoothing.toFixed(3);
   render();
 };
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name=histogram-mode]')) {
+  radio.onchange = () => {
+    histogramSettings.mode = radio.value as HistogramMode;
+    stale.add('histograms');
+    render();
+  };
+}
 $<HTMLInputElement>('log-scale').onchange = (e) => {
   settings.logScale = (e.target as HTMLInputElement).checked;
   render();
@@ -315,20 +311,28 @@ const debug = {
   },
   /** The uPlot data of the histogram overlay of `run/tag` (drawn once the Histograms view was opened). */
   histogram(key: string): (number | null)[][] | null {
-    const p = histogramPlots.get(key);
+    const p = histogramsDrawn.plots.get(key);
     return p ? p.data.map((col) => Array.from(col as ArrayLike<number | null>)) : null;
   },
+  /** The offset view's lines of `run/tag` (drawn once the Histograms view was opened in offset mode). */
+  ridgeline(key: string) {
+    return histogramsDrawn.ridgelines.get(key) ?? null;
+  },
+  histogramSettings,
   problems,
   tags,
   runs,
   /** A chart's series labels and uPlot data (what is drawn), or null when there is no chart for `tag`. */
   chart(tag: string): { series: string[]; data: (number | null)[][] } | null {
-    const c = charts.get(tag);
-    if (!c) return null;
-    return {
-      series: c.plot.series.map((s) => String(s.label ?? '')),
-      data: c.plot.data.map((col) => Array.from(col as ArrayLike<number | null>)),
-    };
+    return charts.get(tag)?.shown() ?? null;
+  },
+  /** Zooms the chart of `tag` to `[min, max]` of its x axis, as a drag would (null: back to everything). */
+  zoom(tag: string, range: [number, number] | null): void {
+    charts.get(tag)?.setZoom(range);
+  },
+  /** How many zoomed ranges were fetched at full detail so far. */
+  get detailFetches() {
+    return detailFetches;
   },
 };
 (window as unknown as { __board: typeof debug }).__board = debug;

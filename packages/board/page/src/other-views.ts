@@ -10,12 +10,14 @@ import {
   type HistogramPoint,
   histogramData,
   type ImagePoint,
+  type Ridgeline,
+  ridgelineData,
   runTable,
   type Scalars,
   type TextPoint,
 } from './view-data.js';
 
-export type { ByRun, HistogramPoint, ImagePoint, TextPoint } from './view-data.js';
+export type { ByRun, HistogramPoint, ImagePoint, Ridgeline, TextPoint } from './view-data.js';
 
 function card(title: string): HTMLElement {
   const el = document.createElement('div');
@@ -26,14 +28,37 @@ function card(title: string): HTMLElement {
   return el;
 }
 
-/** Redraws the histograms view; returns each chart's plot by `run/tag` for the debug hook. */
-export function drawHistograms(container: HTMLElement, all: ByRun<HistogramPoint>, color: (run: string) => string) {
+/** How the histograms view draws a run/tag: the newest steps overlaid, or every step offset (TensorBoard's two modes). */
+export type HistogramMode = 'overlay' | 'offset';
+
+/** What the histograms view drew, by `run/tag`, for the debug hook. */
+export interface HistogramsDrawn {
+  readonly plots: Map<string, uPlot>;
+  readonly ridgelines: Map<string, Ridgeline>;
+}
+
+/** Redraws the histograms view in `mode`. */
+export function drawHistograms(
+  container: HTMLElement,
+  all: ByRun<HistogramPoint>,
+  color: (run: string) => string,
+  mode: HistogramMode = 'overlay',
+): HistogramsDrawn {
   const plots = new Map<string, uPlot>();
+  const ridgelines = new Map<string, Ridgeline>();
   for (const old of container.querySelectorAll('.chart')) old.remove();
   for (const run of Object.keys(all).sort()) {
     for (const tag of Object.keys(all[run]!).sort()) {
-      const { steps, data } = histogramData(all[run]![tag]!);
       const el = card(`${tag} · ${run}`);
+      el.dataset.histogram = `${run}/${tag}`;
+      if (mode === 'offset') {
+        const r = ridgelineData(all[run]![tag]!);
+        el.append(drawRidgeline(r, color(run)));
+        ridgelines.set(`${run}/${tag}`, r);
+        container.append(el);
+        continue;
+      }
+      const { steps, data } = histogramData(all[run]![tag]!);
       const base = color(run);
       const series: uPlot.Series[] = steps.map((step, i) => {
         const alpha = Math.round(64 + (191 * (i + 1)) / steps.length)
@@ -62,7 +87,70 @@ export function drawHistograms(container: HTMLElement, all: ByRun<HistogramPoint
       container.append(el);
     }
   }
-  return plots;
+  return { plots, ridgelines };
+}
+
+/**
+ * The offset view on a canvas: one filled line per step, the oldest at the top and furthest back, each newer one
+ * lower and drawn over it, its step labelled on the right; the value axis below.
+ */
+function drawRidgeline(r: Ridgeline, color: string): HTMLCanvasElement {
+  const width = 460;
+  const height = 260;
+  const pad = { left: 12, right: 56, top: 8, bottom: 24 };
+  const canvas = document.createElement('canvas');
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = width * dpr;
+  canvas.height = height * dpr;
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  canvas.className = 'ridgeline';
+  const ctx = canvas.getContext('2d');
+  if (!ctx || r.steps.length === 0) return canvas;
+  ctx.scale(dpr, dpr);
+  const n = r.steps.length;
+  const span = height - pad.top - pad.bottom;
+  const peak = n === 1 ? span : span * 0.4;
+  const plotWidth = width - pad.left - pad.right;
+  const xRange = r.xMax > r.xMin ? r.xMax - r.xMin : 1;
+  const px = (x: number) => pad.left + ((x - r.xMin) / xRange) * plotWidth;
+  const labelEvery = Math.max(1, Math.ceil(n / 8));
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  r.lines.forEach((line, i) => {
+    const base = pad.top + peak + (n === 1 ? 0 : ((span - peak) * i) / (n - 1));
+    if (line.length === 0) return;
+    ctx.beginPath();
+    ctx.moveTo(px(line[0]![0]), base);
+    for (const [x, c] of line) ctx.lineTo(px(x), base - (r.maxCount > 0 ? (c / r.maxCount) * peak : 0));
+    ctx.lineTo(px(line[line.length - 1]![0]), base);
+    ctx.closePath();
+    ctx.fillStyle = '#ffffff';
+    ctx.fill(); // newer steps hide the older ones behind them
+    const alpha = Math.round(40 + (120 * (i + 1)) / n)
+      .toString(16)
+      .padStart(2, '0');
+    ctx.fillStyle = `${color}${alpha}`;
+    ctx.fill();
+    ctx.strokeStyle = color;
+    ctx.lineWidth = i === n - 1 ? 1.5 : 0.75;
+    ctx.stroke();
+    if (i % labelEvery === 0 || i === n - 1) {
+      ctx.fillStyle = '#555';
+      ctx.fillText(`step ${r.steps[i]}`, width - pad.right + 4, base);
+    }
+  });
+  ctx.fillStyle = '#555';
+  ctx.textBaseline = 'top';
+  for (const [x, align] of [
+    [r.xMin, 'left'],
+    [(r.xMin + r.xMax) / 2, 'center'],
+    [r.xMax, 'right'],
+  ] as const) {
+    ctx.textAlign = align;
+    ctx.fillText(formatNumber(x), px(x), height - pad.bottom + 6);
+  }
+  return canvas;
 }
 
 /** Redraws the images view: each run/tag with a slider over its steps. */
@@ -123,24 +211,26 @@ export function drawTexts(container: HTMLElement, all: ByRun<TextPoint>): void {
 }
 
 /** Redraws the run table. */
-export function drawRunTable(container: HTMLElement, scalars: Scalars): void {
-  const { columns, rows } = runTable(scalars);
+export function drawRunTable(container: HTMLElement, scalars: Scalars, texts: ByRun<TextPoint>): void {
+  const { columns, hparams, rows } = runTable(scalars, texts);
   const table = document.createElement('table');
   table.className = 'run-table';
   const head = table.createTHead().insertRow();
-  for (const c of columns) {
+  columns.forEach((c, i) => {
     const th = document.createElement('th');
     th.textContent = c;
+    if (i >= 1 && i <= hparams.length) th.className = 'hparam';
     head.append(th);
-  }
+  });
   const body = table.createTBody();
   for (const row of rows) {
     const tr = body.insertRow();
-    for (const v of row) tr.insertCell().textContent = v === null ? '' : typeof v === 'number' ? formatNumber(v) : v;
+    for (const v of row)
+      tr.insertCell().textContent = v === null ? '' : typeof v === 'number' ? formatNumber(v) : String(v);
   }
   container.replaceChildren(table);
 }
 
 function formatNumber(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(5);
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(5))); // 5 digits, no trailing zeros
 }

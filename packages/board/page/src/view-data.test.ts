@@ -1,6 +1,7 @@
+import { formatHParams } from '@estimatorjs/summary';
 import { describe, expect, it } from 'vitest';
-import { chartData, toCsv } from './chart-data.js';
-import { histogramData, runTable } from './view-data.js';
+import { chartData, toCsv } from '../../src/components/chart-data.js';
+import { type HistogramPoint, histogramData, ridgelineData, runTable } from './view-data.js';
 
 describe('the page data', () => {
   it('joins runs on their steps, smoothed then raw, null where a run has no point', () => {
@@ -82,10 +83,83 @@ describe('the page data', () => {
       }),
     ).toEqual({
       columns: ['run', 'last step', 'accuracy', 'loss'],
+      hparams: [],
       rows: [
         ['.', 5, null, 0.5],
         ['eval', 5, 0.9, null],
       ],
     });
+  });
+
+  it("puts each run's hparams table (or its nearest parent run's) before its final metrics", () => {
+    const table = (lr: number, opt: string) => formatHParams({ learning_rate: lr, optimizer: opt, batch: 32 })!;
+    const t = runTable(
+      {
+        'lr_0.1': { loss: [[10, 0, 0.4]] },
+        'lr_0.1/eval': { accuracy: [[10, 0, 0.8]] },
+        'lr_0.01': { loss: [[10, 0, 0.9]] },
+        other: { loss: [[3, 0, 1]] },
+      },
+      {
+        'lr_0.1': {
+          hparams: [
+            [0, 0, table(0.5, 'sgd')],
+            [5, 0, table(0.1, 'adam')],
+          ],
+        },
+        'lr_0.01': { hparams: [[0, 0, table(0.01, 'adam')]] },
+      },
+    );
+    expect(t.columns).toEqual(['run', 'batch', 'learning_rate', 'optimizer', 'last step', 'accuracy', 'loss']);
+    expect(t.rows).toEqual([
+      ['lr_0.01', 32, 0.01, 'adam', 10, null, 0.9],
+      ['lr_0.1', 32, 0.1, 'adam', 10, null, 0.4], // the newest table wins (a later train() call)
+      ['lr_0.1/eval', 32, 0.1, 'adam', 10, 0.8, null],
+      ['other', null, null, null, 3, null, 1],
+    ]);
+  });
+});
+
+describe('ridgelineData', () => {
+  it('turns each step into a line of bucket centres and counts, with the extents (by hand)', () => {
+    const r = ridgelineData([
+      [
+        1,
+        0,
+        [
+          [0, 2, 3],
+          [2, 4, 1],
+        ],
+      ],
+      [
+        5,
+        0,
+        [
+          [-1, 1, 7],
+          [1, 3, 0],
+        ],
+      ],
+    ]);
+    expect(r).toEqual({
+      steps: [1, 5],
+      lines: [
+        [
+          [1, 3],
+          [3, 1],
+        ],
+        [
+          [0, 7],
+          [2, 0],
+        ],
+      ],
+      xMin: -1,
+      xMax: 4,
+      maxCount: 7,
+    });
+  });
+
+  it('spreads at most maxSteps steps evenly, keeping the first and the newest', () => {
+    const points = Array.from({ length: 100 }, (_, i): HistogramPoint => [i * 10, 0, [[0, 1, i]]]);
+    expect(ridgelineData(points, 4).steps).toEqual([0, 330, 660, 990]);
   });
 });

@@ -13,7 +13,7 @@ import {
   type RunContext,
   type SessionContext,
 } from '@estimatorjs/hooks';
-import { experimental_graphFromKernels, type SummaryWriter } from '@estimatorjs/summary';
+import { experimental_graphFromKernels, formatHParams, HPARAMS_TAG, type SummaryWriter } from '@estimatorjs/summary';
 import * as tf from '@tensorflow/tfjs-core';
 import { validateSpec } from '../estimator-spec.js';
 import { runInContext } from '../model-fn-context.js';
@@ -77,6 +77,9 @@ export async function runTrainLoop<P>(
   let failure: unknown;
   try {
     await hooks.begin(session());
+    // The run's hyperparameters, once per train(): TensorBoard's Text tab and the board's run table show them.
+    const hparams = formatHParams(deps.params);
+    if (hparams !== undefined) writer.text(HPARAMS_TAG, hparams, model.globalStep);
     opened = await openInput(
       api,
       distribute ? shardedInputFn(inputFn, distribute, log) : inputFn,

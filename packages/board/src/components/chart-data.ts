@@ -2,7 +2,7 @@
  * The numbers one chart draws: the runs' points of a tag on the chosen x axis, smoothed, joined on one x array
  * (uPlot's data layout: `[xs, run1 smoothed, run1 raw, run2 smoothed, …]`, null where a run has no point).
  */
-import { smooth } from '../../src/smoothing.js';
+import { smooth } from '../smoothing.js';
 
 /** `[step, wallTime (s), value]`, as the server sends it. */
 export type Point = readonly [number, number, number];

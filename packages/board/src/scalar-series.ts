@@ -1,0 +1,137 @@
+/**
+ * ScalarSeries: one run's points of one scalar tag, as three growing Float64Array columns (step, wall time,
+ * value) rather than one array per point, so a logdir of millions of points costs 24 bytes a point and no garbage.
+ * Owns: the columns, slices of them and their downsampled views. Does not own: reading files (LogdirIndex).
+ */
+import type { EventScalarVisitor } from '@estimatorjs/summary';
+import { m4Indices } from './downsample.js';
+import { acceptsScalar } from './run-values.js';
+
+/** One scalar point as the API sends it: `[step, wallTime (s), value]`. */
+export type ScalarPoint = readonly [step: number, wallTime: number, value: number];
+
+/** The x axis a range is given in: the step, or the wall time in seconds. */
+export type RangeAxis = 'step' | 'wall';
+
+/** Which points to send: an x range (default: all) on an axis, reduced to `buckets` M4 buckets (default: none). */
+export interface SeriesQuery {
+  readonly axis?: RangeAxis;
+  readonly from?: number;
+  readonly to?: number;
+  /** The chart's width in pixels: at most 4 points per bucket are kept (M4); absent or 0 keeps every point. */
+  readonly buckets?: number;
+}
+
+/**
+ * The points of a scalar tag in file order.
+ * @example
+ *   const s = new ScalarSeries(); s.push(1, 1700000000, 0.5); s.points(); // [[1, 1700000000, 0.5]]
+ */
+export class ScalarSeries {
+  private steps = new Float64Array(16);
+  private walls = new Float64Array(16);
+  private values = new Float64Array(16);
+  private size = 0;
+
+  /** How many points it holds. */
+  get length(): number {
+    return this.size;
+  }
+
+  push(step: number, wallTime: number, value: number): void {
+    if (this.size === this.steps.length) this.grow();
+    const i = this.size++;
+    this.steps[i] = step;
+    this.walls[i] = wallTime;
+    this.values[i] = value;
+  }
+
+  /** The columns, trimmed to the points held (copies: safe to transfer to another thread). */
+  columns(): { steps: Float64Array; walls: Float64Array; values: Float64Array } {
+    const n = this.size;
+    return { steps: this.steps.slice(0, n), walls: this.walls.slice(0, n), values: this.values.slice(0, n) };
+  }
+
+  /** Appends columns of points in file order (what a worker scanned). */
+  append(steps: Float64Array, walls: Float64Array, values: Float64Array): void {
+    const n = steps.length;
+    if (this.size + n > this.steps.length) this.grow(this.size + n);
+    this.steps.set(steps, this.size);
+    this.walls.set(walls, this.size);
+    this.values.set(values, this.size);
+    this.size += n;
+  }
+
+  /** The point at `i` (file order). */
+  at(i: number): ScalarPoint {
+    return [this.steps[i]!, this.walls[i]!, this.values[i]!];
+  }
+
+  /** The earliest wall time, or Infinity when empty. */
+  firstWallTime(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.size; i++) if (this.walls[i]! < min) min = this.walls[i]!;
+    return min;
+  }
+
+  /** Points `[start, end)` in file order, downsampled by `query` (see {@link SeriesQuery}). */
+  points(query: SeriesQuery = {}, start = 0, end = this.size): ScalarPoint[] {
+    const xs = (query.axis === 'wall' ? this.walls : this.steps).subarray(start, end);
+    const ys = this.values.subarray(start, end);
+    const n = end - start;
+    let from = query.from ?? Number.NEGATIVE_INFINITY;
+    let to = query.to ?? Number.POSITIVE_INFINITY;
+    if (!Number.isFinite(from) || !Number.isFinite(to)) {
+      // An open range: bucket over the x values actually present in it.
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < n; i++) {
+        const x = xs[i]!;
+        if (x >= from && x <= to) {
+          if (x < lo) lo = x;
+          if (x > hi) hi = x;
+        }
+      }
+      from = lo;
+      to = hi;
+    }
+    const buckets = query.buckets ?? 0;
+    const picked = buckets > 0 ? m4Indices(xs, ys, n, from, to, buckets) : rangeIndices(xs, n, from, to);
+    return picked.map((i) => this.at(start + i));
+  }
+
+  private grow(atLeast = 0): void {
+    const size = Math.max(this.steps.length * 2, atLeast);
+    for (const k of ['steps', 'walls', 'values'] as const) {
+      const next = new Float64Array(size);
+      next.set(this[k]);
+      this[k] = next;
+    }
+  }
+}
+
+function rangeIndices(xs: ArrayLike<number>, n: number, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (xs[i]! >= from && xs[i]! <= to) out.push(i);
+  return out;
+}
+
+/** The series of `tag` in `scalars`, created when missing. */
+export function seriesIn(scalars: Map<string, ScalarSeries>, tag: string): ScalarSeries {
+  let series = scalars.get(tag);
+  if (!series) {
+    series = new ScalarSeries();
+    scalars.set(tag, series);
+  }
+  return series;
+}
+
+/** Files the fast path's scalars (those {@link acceptsScalar} takes) into `scalars`, noting plugins in `plugins`. */
+export function scalarSink(
+  plugins: Map<string, string>,
+  scalars: Map<string, ScalarSeries>,
+): EventScalarVisitor['scalar'] {
+  return (tag, step, wallTime, value, plugin, tensor) => {
+    if (acceptsScalar(plugins, tag, plugin, tensor)) seriesIn(scalars, tag).push(step, wallTime, value);
+  };
+}
