@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error.js';
+import type { BackendName } from './backend-name.js';
 import type { BackendInfo, BackendOptions } from './backend-provider.js';
 import { internalProvider } from './providers.js';
 import { registerGradients } from './register-gradients.js';
@@ -10,6 +11,8 @@ import { registerGradients } from './register-gradients.js';
  * then `tf.setBackend(name)` + `tf.ready()`. Fails with one-line {@link BackendError}s: `UNKNOWN_BACKEND`,
  * `BACKEND_NOT_INSTALLED` (says what to install), `BACKEND_UNAVAILABLE` (says why), `BACKEND_INIT_FAILED`,
  * `INVALID_OPTIONS`, and in Node `GRADIENTS_NOT_INSTALLED` (the optional peer `@tensorflow/tfjs-layers` is missing).
+ * `name` completes to the {@link BackendName}s in an editor and still takes any string (a `--backend` flag), which
+ * is checked at run time.
  *
  * @example
  * ```ts
@@ -18,7 +21,10 @@ import { registerGradients } from './register-gradients.js';
  * console.log(`training on ${info.name}`);
  * ```
  */
-export async function useBackend(name: string, options: BackendOptions = {}): Promise<BackendInfo> {
+export async function useBackend(
+  name: BackendName | (string & {}),
+  options: BackendOptions = {},
+): Promise<BackendInfo> {
   const provider = internalProvider(name, `useBackend('${name}')`);
   await provider.create(options);
   await registerGradients();

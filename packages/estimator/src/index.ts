@@ -60,6 +60,7 @@ export {
 export { HParams, type HParamValue } from './hparams.js';
 export { type Initializer, initializers } from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
+export type { FeaturesOf, LabelsOf } from './model-fn.js';
 export type { WarmStartSettings } from './internal/warm-start.js';
 export * as layers from './layers/index.js';
 export { type Regularizer, regularizers } from './layers/regularizers.js';
