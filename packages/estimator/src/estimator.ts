@@ -428,7 +428,8 @@ export class Estimator<
       config: this.config,
       params: this.params,
       log: this.log,
-      callModelFn: (features, labels, mode) => callModelFn(this.modelFn, features, labels, mode, this.params, this.config),
+      callModelFn: (features, labels, mode) =>
+        callModelFn(this.modelFn, features, labels, mode, this.params, this.config),
       newContext: (mode, o = {}) => this.modelFnContext(mode, o),
     };
   }

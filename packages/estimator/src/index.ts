@@ -60,7 +60,6 @@ export {
 export { HParams, type HParamValue } from './hparams.js';
 export { type Initializer, initializers } from './initializers.js';
 export type { Features, InputElement, InputFn, InputFnResult, Labels } from './internal/input.js';
-export type { FeaturesOf, LabelsOf } from './model-fn.js';
 export type { WarmStartSettings } from './internal/warm-start.js';
 export * as layers from './layers/index.js';
 export { type Regularizer, regularizers } from './layers/regularizers.js';
@@ -91,6 +90,7 @@ export {
   metrics,
 } from './metrics/index.js';
 export { type Mode, ModeKeys } from './mode-keys.js';
+export type { FeaturesOf, LabelsOf } from './model-fn.js';
 export { type ModelSummary, summary } from './model-summaries.js';
 export {
   AdadeltaOptimizer,

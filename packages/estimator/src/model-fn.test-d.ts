@@ -13,16 +13,19 @@ import {
   type LabelsOf,
   layers,
   losses,
-  metrics,
   ModeKeys,
   type ModelFn,
+  metrics,
   type Prediction,
   RunConfig,
 } from './index.js';
 
 const xs = tf.zeros([8, 2]);
 const ys = tf.zeros([8], 'int32');
-const trainInputFn = () => Dataset.fromTensorSlices([{ point: xs }, ys]).batch(4).repeat();
+const trainInputFn = () =>
+  Dataset.fromTensorSlices([{ point: xs }, ys])
+    .batch(4)
+    .repeat();
 const predictInputFn = () => Dataset.fromTensorSlices({ point: xs }).batch(4);
 
 type Params = { readonly learningRate: number };

@@ -8,9 +8,7 @@ export type Labels = tf.Tensor | Readonly<Record<string, tf.Tensor>>;
 /** One element of an input_fn's dataset: `[features, labels]`, or features alone. */
 export type InputElement<F extends Features = Features, L extends Labels = Labels> = readonly [F, L] | F;
 /** What an input_fn returns: a Dataset, an iterator from one, or any async iterable of elements. */
-export type InputFnResult<F extends Features = Features, L extends Labels = Labels> = AsyncIterable<
-  InputElement<F, L>
->;
+export type InputFnResult<F extends Features = Features, L extends Labels = Labels> = AsyncIterable<InputElement<F, L>>;
 /**
  * TF's input_fn: called once per train/evaluate/predict call, gets the Estimator's params. `F` and `L` are the
  * features and labels its elements carry, the ones the model_fn receives.
