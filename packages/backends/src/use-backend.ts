@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error.js';
 import type { BackendName } from './backend-name.js';
 import type { BackendInfo, BackendOptions } from './backend-provider.js';
+import { skipNodeBackendAdvice } from './internal/skip-node-backend-advice.js';
 import { internalProvider } from './providers.js';
 import { registerGradients } from './register-gradients.js';
 
@@ -44,6 +45,7 @@ export async function useBackend(
       `useBackend('${name}'): tf.setBackend('${provider.name}') returned false (its initialisation failed; tfjs logged the cause above).`,
     );
   }
+  if (provider.name === 'cpu') skipNodeBackendAdvice(tf.backend());
   const runtime = await provider.runtimeInfo();
   return {
     name: provider.name,

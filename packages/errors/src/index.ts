@@ -1,2 +1,3 @@
+export { closestName } from './closest-name.js';
 export { describeValue } from './describe-value.js';
 export { EstimatorError, isEstimatorError } from './estimator-error.js';
