@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { defaultWasmPaths } from '#wasm-paths';
 import { BackendError } from './backend-error.js';
 import type { BackendName } from './backend-name.js';
 import type { BackendInfo, BackendOptions } from './backend-provider.js';
 import { skipNodeBackendAdvice } from './internal/skip-node-backend-advice.js';
+import { wasmFetchProblem } from './internal/wasm-fetch-check.js';
 import { internalProvider } from './providers.js';
 import { registerGradients } from './register-gradients.js';
 
@@ -34,12 +36,14 @@ export async function useBackend(
     ok = await tf.setBackend(provider.name);
     if (ok) await tf.ready();
   } catch (error) {
+    await throwIfWasmNotServed(provider.name, options);
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new BackendError('BACKEND_INIT_FAILED', `useBackend('${name}'): tfjs could not initialise it: ${why}`, {
       cause: error,
     });
   }
   if (!ok) {
+    await throwIfWasmNotServed(provider.name, options);
     throw new BackendError(
       'BACKEND_INIT_FAILED',
       `useBackend('${name}'): tf.setBackend('${provider.name}') returned false (its initialisation failed; tfjs logged the cause above).`,
@@ -54,4 +58,18 @@ export async function useBackend(
     simd: runtime.simd,
     threads: runtime.threads,
   };
+}
+
+/**
+ * A page whose bundler does not serve tfjs's `.wasm` files fails deep inside tfjs ("expected magic word 00 61 73 6d");
+ * say instead which URL failed and how to serve it. Nothing in Node (files, no page URL) or for other backends.
+ */
+async function throwIfWasmNotServed(name: string, options: BackendOptions): Promise<void> {
+  if (name !== 'wasm') return;
+  const g = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
+  const problem = await wasmFetchProblem(
+    options.wasmPaths ?? defaultWasmPaths(),
+    g.document?.baseURI ?? g.location?.href,
+  );
+  if (problem !== null) throw problem;
 }
