@@ -10,13 +10,12 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumTool, describeWithTool, launchChromium } from '@estimatorjs/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from './page-server.js';
+import { freePort, REPO } from './page-server.js';
 
 const TFJS = '4.22.0';
 const VITE = '8.3.8';
@@ -97,17 +96,6 @@ main().then(
   (e) => (globalThis.result = { error: \`\${e.code}: \${e.message}\` }),
 );
 `;
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** Starts `vite <args>` in `cwd` on a free port and waits until it answers; returns its URL and a stop function. */
 async function startVite(cwd: string, args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
