@@ -33,7 +33,7 @@ import { type EvalResults, runEvaluation } from './internal/evaluate-loop.js';
 import type { Features, InputFn, Labels, OpenedInput } from './internal/input.js';
 import type { LoopDeps } from './internal/loop-deps.js';
 import { ModelState } from './internal/model-state.js';
-import { type Prediction, runPrediction } from './internal/predict-loop.js';
+import { type PickedPrediction, type Prediction, type PredictionKey, runPrediction } from './internal/predict-loop.js';
 import { runTrainLoop } from './internal/train-loop.js';
 import { valueReadsAreCheap } from './internal/value-reads.js';
 import { type WarmStartFrom, warmStart } from './internal/warm-start.js';
@@ -41,7 +41,7 @@ import { callModelFn, type ModelFn } from './model-fn.js';
 import { type ModelFnContext, runInContextAsync } from './model-fn-context.js';
 import { RunConfig } from './run-config.js';
 
-export type { EvalResults, ModelFn, Prediction, WarmStartFrom };
+export type { EvalResults, ModelFn, PickedPrediction, Prediction, PredictionKey, WarmStartFrom };
 
 /** Options of the {@link Estimator} constructor. */
 export interface EstimatorOptions<
@@ -374,11 +374,20 @@ export class Estimator<
 
   /**
    * Yields predictions of the latest checkpoint (or `checkpointPath`) for every example of the input
-   * (TF's `estimator.predict`). Each value is a number or a typed array; nothing returned holds a tensor.
+   * (TF's `estimator.predict`). Each value is a number or a typed array; nothing returned holds a tensor. Typed from
+   * the model_fn's PREDICT `predictions`; with `predictKeys`, each value has just those keys.
    */
-  async *predict(inputFn: InputFn<P, F, L>, options: PredictOptions = {}): AsyncGenerator<Prediction<Pred>> {
+  predict<const K extends PredictionKey<Pred>>(
+    inputFn: InputFn<P, F, L>,
+    options: PredictOptions & { readonly predictKeys: readonly K[] },
+  ): AsyncGenerator<PickedPrediction<Pred, K>>;
+  predict(
+    inputFn: InputFn<P, F, L>,
+    options?: PredictOptions & { readonly predictKeys?: undefined },
+  ): AsyncGenerator<Prediction<Pred>>;
+  async *predict(inputFn: InputFn<P, F, L>, options: PredictOptions = {}): AsyncGenerator<Prediction> {
     await this.requireModel('Estimator.predict()', options.checkpointPath);
-    yield* runPrediction(this.loopDeps(), inputFn, options) as AsyncGenerator<Prediction<Pred>>;
+    yield* runPrediction(this.loopDeps(), inputFn, options);
   }
 
   /** Syncs memory with the newest checkpoint; warm-starts a fresh model once. Returns the restored prefix or null. */

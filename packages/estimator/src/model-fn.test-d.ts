@@ -140,6 +140,18 @@ describe('Estimator', () => {
     }
   });
 
+  it('with predictKeys, yields just those keys, and only keys the model_fn predicts', async () => {
+    for await (const p of estimator.predict(predictInputFn, { predictKeys: ['classes'] })) {
+      expectTypeOf(p).toEqualTypeOf<{ classes: FetchedValue }>();
+    }
+    // @ts-expect-error: the model_fn predicts no `logits`.
+    estimator.predict(predictInputFn, { predictKeys: ['logits'] });
+    const wide = new Estimator({ modelFn: (f) => ({ mode: 'infer', predictions: { y: f as tf.Tensor } }) });
+    for await (const p of wide.predict(predictInputFn, { predictKeys: ['y'] })) {
+      expectTypeOf(p).toEqualTypeOf<{ y: FetchedValue }>();
+    }
+  });
+
   it('yields one value per example for a single-tensor prediction, and the wide shape by default', () => {
     expectTypeOf<Prediction<tf.Tensor>>().toEqualTypeOf<FetchedValue>();
     expectTypeOf<Prediction>().toEqualTypeOf<FetchedValue | { [key: string]: FetchedValue }>();

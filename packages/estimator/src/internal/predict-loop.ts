@@ -22,6 +22,16 @@ export type Prediction<Pred extends Predictions = Predictions> = Pred extends tf
   ? FetchedValue
   : { -readonly [K in keyof Pred]: FetchedValue };
 
+/** The keys `predictKeys` may name: those of a dict of predictions (none for a single tensor). */
+export type PredictionKey<Pred extends Predictions = Predictions> = Pred extends tf.Tensor
+  ? never
+  : keyof Pred & string;
+
+/** A prediction with only the `predictKeys` `K`. */
+export type PickedPrediction<Pred extends Predictions, K extends string> = Pred extends tf.Tensor
+  ? never
+  : { -readonly [Q in K]: FetchedValue };
+
 /**
  * Yields the predictions of the model in memory for every element of the input. Per batch:
  * `beforeRun → model_fn → one read (predictions and fetches) → afterRun → yield`. `end` runs when the input ends,
