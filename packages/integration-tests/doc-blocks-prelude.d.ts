@@ -33,10 +33,11 @@ declare function buildSpec(
 ): import('@estimatorjs/estimator').EstimatorSpec;
 
 // input pipelines
-declare const inputFn: import('@estimatorjs/estimator').InputFn<unknown>;
-declare const trainInputFn: import('@estimatorjs/estimator').InputFn<unknown>;
-declare const evalInputFn: import('@estimatorjs/estimator').InputFn<unknown>;
-declare const predictInputFn: import('@estimatorjs/estimator').InputFn<unknown>;
+// Tensor features and labels: fits a model_fn typed `ModelFn<P, tf.Tensor, tf.Tensor>` and an untyped one alike.
+declare const inputFn: import('@estimatorjs/estimator').InputFn<unknown, Tensor, Tensor>;
+declare const trainInputFn: import('@estimatorjs/estimator').InputFn<unknown, Tensor, Tensor>;
+declare const evalInputFn: import('@estimatorjs/estimator').InputFn<unknown, Tensor, Tensor>;
+declare const predictInputFn: import('@estimatorjs/estimator').InputFn<unknown, Tensor, Tensor>;
 declare const ds: import('@estimatorjs/data').Dataset<readonly [Tensor, Tensor]>;
 declare const float32Pixels: Float32Array;
 /** n images of 784 pixels in [0, 1], as the exported MNIST model takes them (docs/export.md). */

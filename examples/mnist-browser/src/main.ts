@@ -15,7 +15,6 @@ import {
 } from './mnist-session.js';
 import { createPageState } from './page-state.js';
 import { readTrainingHistory } from './training-history.js';
-import { wasmPaths } from './wasm-paths.js';
 import './style.css';
 
 const state = createPageState();
@@ -86,7 +85,8 @@ async function startBackend(): Promise<string> {
     : Number.isInteger(asked) && asked > 0
       ? asked
       : Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
-  const info = await useBackend(name, name === 'wasm' ? { wasmPaths, threads } : {});
+  // No wasmPaths: tfjsWasm() in vite.config serves the .wasm files and tells useBackend('wasm') where.
+  const info = await useBackend(name, name === 'wasm' ? { threads } : {});
   state.backend = info.name;
   state.threads = info.threads;
   // tfjs-backend-wasm caps its pool at half of navigator.hardwareConcurrency (one thread on a 2-core machine).

@@ -53,6 +53,24 @@ describe('mnist CLI', () => {
     expect(r.stdout.match(/eval image #\d: label \d, predicted \d \(probability 0\.\d{4}\)/g)).toHaveLength(10);
   });
 
+  it('on cpu in Node, prints no "install our node backend" banner of tfjs', async () => {
+    const r = await mnist('predict', '--model_dir', 'run', '--backend', 'cpu');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Backend: cpu');
+    expect(r.stdout.match(/eval image #\d/g)).toHaveLength(10);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/node backend|={10}/);
+  });
+
+  it('quotes a model_dir with a space in the printed tensorboard and predict commands', async () => {
+    const r = await mnist('--schedule', 'train', '--train_steps', '1', '--batch_size', '8', '--model_dir', 'my run');
+    expect(r.code, r.stderr).toBe(0);
+    const quoted = `'${join(dir, 'my run')}'`;
+    expect(r.stdout).toContain(
+      `TensorBoard: tensorboard --logdir ${quoted}   (no Python: pnpm board --logdir ${quoted})`,
+    );
+    expect(r.stdout).toContain(`Predictions: pnpm mnist:predict --model_dir ${quoted}`);
+  });
+
   it('a corrupt latest checkpoint names the older one that verifies; --checkpoint_path evaluates and predicts with it', async () => {
     const weights = join(dir, 'run', 'model.ckpt-6.weights.bin');
     const bytes = readFileSync(weights);

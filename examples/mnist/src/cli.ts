@@ -14,14 +14,16 @@ import { Experiment, learnRunner } from '@estimatorjs/experiment';
 import { withTfConfig } from '@estimatorjs/experiment/node';
 import { ProgressBarHook } from '@estimatorjs/hooks';
 import { exportMnist } from './export-model.js';
-import { FlagError, type Flags, parseFlags, usage } from './flags.js';
+import { FlagError, type Flags, parseFlags, shellQuote, usage } from './flags.js';
 import { getEvalInputs, getTrainInputs } from './inputs.js';
 import { handleInterrupts, InterruptedError } from './interrupt.js';
 import { allocationFailed, checkBatchMemory } from './memory-check.js';
 import { loadMnist, type MnistData } from './mnist-data.js';
 import { type MnistParams, mnistModelFn } from './model.js';
 
-const log = (line: string) => console.log(line);
+// While training draws its progress bar, log lines go above it (never onto the bar's line).
+let progressBar: ProgressBarHook | null = null;
+const log = (line: string) => (progressBar ? progressBar.log(line) : console.log(line));
 const interrupts = handleInterrupts(log);
 
 function hyperparameters(flags: Flags) {
@@ -61,13 +63,14 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
       shard,
     );
     const [evalInputFn, evalInputHook] = getEvalInputs(data.eval, hp.get('batch_size'));
+    progressBar = new ProgressBarHook({ lastStep: hp.get('train_steps') });
     return new Experiment({
       estimator,
       trainInputFn,
       evalInputFn,
       trainSteps: hp.get('train_steps'),
       minEvalFrequency: hp.get('min_eval_frequency'),
-      trainMonitors: [trainInputHook, new ProgressBarHook({ lastStep: hp.get('train_steps') }), interrupts.hook],
+      trainMonitors: [trainInputHook, progressBar, interrupts.hook],
       evalHooks: [evalInputHook, interrupts.hook],
       // continuous_eval: start at once and look for a new checkpoint every 2 seconds.
       evalDelaySecs: 0,
@@ -99,8 +102,9 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
   const runConfig = withTfConfig(runConfigFor(flags), { collective: { autoShard: false } });
   await learnRunner.run(experimentFn, { runConfig, schedule: flags.schedule, hparams });
   log('');
-  log(`TensorBoard: tensorboard --logdir ${flags.modelDir}   (no Python: pnpm board --logdir ${flags.modelDir})`);
-  log(`Predictions: pnpm mnist:predict --model_dir ${flags.modelDir}`);
+  const modelDir = shellQuote(flags.modelDir);
+  log(`TensorBoard: tensorboard --logdir ${modelDir}   (no Python: pnpm board --logdir ${modelDir})`);
+  log(`Predictions: pnpm mnist:predict --model_dir ${modelDir}`);
   if (TRAINS.has(flags.schedule) && flags.trainSteps < 5000)
     log(
       `This was a short schedule (${flags.trainSteps} steps). The original example trains 5000: pnpm mnist --train_steps 5000`,

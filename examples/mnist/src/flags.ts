@@ -35,7 +35,7 @@ export const FLAGS = defineFlags(
     model_dir: { ...STANDARD_FLAGS.model_dir, default: './mnist_training' },
     data_dir: {
       type: 'path',
-      help: 'MNIST IDX files (train-images-idx3-ubyte[.gz], …); when the default directory lacks them the embedded digits are used',
+      help: 'MNIST IDX files (train-images-idx3-ubyte[.gz], …); left out and lacking them, the embedded digits are used',
       default: './mnist_data',
     },
     backend: { type: 'string', help: 'tfjs backend: wasm | cpu | webgl | webgpu | tensorflow', default: 'wasm' },
@@ -47,14 +47,14 @@ export const FLAGS = defineFlags(
     train_steps: {
       type: 'int',
       min: 1,
-      help: `global step to train to (the original example used 5000; ${QUICK_TRAIN_STEPS} keeps the quick start short)`,
+      help: 'global step to train to (the original example used 5000; fewer keep the quick start short)',
       default: QUICK_TRAIN_STEPS,
     },
     batch_size: { type: 'int', min: 1, help: 'examples per batch', default: 128 },
     seed: {
       type: 'int',
       min: 0,
-      help: 'random seed for initializers, dropout and shuffling (default: 1 for repeatable runs)',
+      help: 'random seed for initializers, dropout and shuffling (fixed, so runs repeat)',
       default: 1,
     },
     hparams: { ...STANDARD_FLAGS.hparams, help: 'overrides, e.g. "learning_rate=0.001,dropout_rate=0.4"' },
@@ -77,10 +77,28 @@ export const FLAGS = defineFlags(
   { program: 'pnpm mnist', commands: ['train', 'predict', 'export'] },
 );
 
-/** The `--help` text. */
+/** How the CLI is started: the root package.json scripts, each of which names its command itself. */
+const USAGE = [
+  'Usage: pnpm mnist [--flag value ...]           train and evaluate (--schedule picks what runs)',
+  '       pnpm mnist:predict [--flag value ...]   predict 10 eval digits with the latest checkpoint',
+  '       pnpm mnist:export [--flag value ...]    export the latest checkpoint (--export_dir, --formats)',
+];
+
+/** The `--help` text: how to start each command, then every flag with its default (printed once). */
 export function usage(): string {
-  return FLAGS.usage();
+  const [, ...flags] = FLAGS.usage().split('\n');
+  return [...USAGE, ...flags].join('\n');
 }
+
+/**
+ * `path` as one word for a POSIX shell, so a printed command can be pasted as is: left bare when it has no
+ * character a shell treats specially, else in single quotes (a `'` inside becomes `'\''`).
+ */
+export function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
+}
+
+const COMMANDS = ['train', 'predict', 'export'];
 
 function parseThreads(value: string): number | 'auto' {
   if (value === 'auto') return 'auto';
@@ -92,6 +110,12 @@ function parseThreads(value: string): number | 'auto' {
 
 /** Parses argv (without node and script); relative paths resolve against `cwd`. */
 export function parseFlags(argv: readonly string[], cwd: string): Flags {
+  // `pnpm mnist predict`: the script already passed `train`, so a second command word is a mix-up of scripts.
+  if (COMMANDS.includes(argv[0] ?? '') && COMMANDS.includes(argv[1] ?? '')) {
+    throw new FlagError(
+      `"${argv[1]}" after "${argv[0]}": the command comes from the script; run pnpm mnist${argv[1] === 'train' ? '' : `:${argv[1]}`} instead.`,
+    );
+  }
   const { command, help, values: v, given } = FLAGS.parse(argv, { cwd });
   return {
     command: command === 'predict' || command === 'export' ? command : 'train',

@@ -21,6 +21,9 @@ export interface MnistParams {
   readonly dropout_rate: number;
 }
 
+/** What the model predicts per image: the digit and the 10 class probabilities. */
+export type MnistPredictions = { classes: tf.Tensor; probabilities: tf.Tensor };
+
 /** Logits for a batch of [N, 28, 28, 1] images. */
 function architecture(images: tf.Tensor, training: boolean, dropoutRate: number): tf.Tensor {
   const x = tf.reshape(images, [-1, 28, 28, 1]);
@@ -42,16 +45,21 @@ function architecture(images: tf.Tensor, training: boolean, dropoutRate: number)
  * @example
  *   const estimator = new Estimator({ modelFn: mnistModelFn, config, params: { learning_rate: 0.002, dropout_rate: 0.5 } });
  */
-export const mnistModelFn: ModelFn<MnistParams> = (features, labels, mode, params) => {
-  const logits = architecture(features as tf.Tensor, mode === ModeKeys.TRAIN, params.dropout_rate);
+export const mnistModelFn: ModelFn<MnistParams, tf.Tensor, tf.Tensor, MnistPredictions> = (
+  features,
+  labels,
+  mode,
+  params,
+) => {
+  const logits = architecture(features, mode === ModeKeys.TRAIN, params.dropout_rate);
   const classes = tf.argMax(logits, 1);
   if (mode === ModeKeys.PREDICT) {
     return { mode, predictions: { classes, probabilities: tf.softmax(logits) } };
   }
-  const loss = losses.sparseSoftmaxCrossEntropy({ labels: labels as tf.Tensor, logits });
+  const loss = losses.sparseSoftmaxCrossEntropy({ labels, logits });
   if (mode === ModeKeys.EVAL) {
-    return { mode, loss, evalMetricOps: { accuracy: metrics.accuracy(labels as tf.Tensor, classes) } };
+    return { mode, loss, evalMetricOps: { accuracy: metrics.accuracy(labels, classes) } };
   }
-  nameTensor('train_accuracy', tf.mean(tf.cast(tf.equal(classes, tf.cast(labels as tf.Tensor, 'int32')), 'float32')));
+  nameTensor('train_accuracy', tf.mean(tf.cast(tf.equal(classes, tf.cast(labels, 'int32')), 'float32')));
   return { mode, loss, trainOp: new AdamOptimizer({ learningRate: params.learning_rate }).minimize(loss) };
 };

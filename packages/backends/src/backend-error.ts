@@ -9,6 +9,7 @@ import { EstimatorError } from '@estimatorjs/errors';
  * - `BACKEND_INIT_FAILED`: tfjs could not initialise the backend.
  * - `INVALID_OPTIONS`: an option passed to `useBackend()` is out of range.
  * - `GRADIENTS_NOT_INSTALLED`: in Node, `@tensorflow/tfjs-layers` (where the gradients come from) is not installed.
+ * - `WASM_NOT_FOUND`: in a page, a `.wasm` binary of tfjs-backend-wasm is not served where it was looked for.
  */
 export type BackendErrorCode =
   | 'UNKNOWN_BACKEND'
@@ -16,7 +17,8 @@ export type BackendErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'BACKEND_INIT_FAILED'
   | 'INVALID_OPTIONS'
-  | 'GRADIENTS_NOT_INSTALLED';
+  | 'GRADIENTS_NOT_INSTALLED'
+  | 'WASM_NOT_FOUND';
 
 /**
  * The one error type thrown by `@estimatorjs/backends`. The message is one line that says what was

@@ -37,6 +37,6 @@ export function internalProvider(name: string, api: string): InternalProvider {
  * console.log(wasm.packageName, wasm.supports);
  * ```
  */
-export function getProvider(name: string): BackendProvider {
+export function getProvider(name: BackendName | (string & {})): BackendProvider {
   return internalProvider(name, `getProvider('${name}')`);
 }

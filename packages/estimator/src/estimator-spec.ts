@@ -38,19 +38,23 @@ export interface EvalEstimatorSpec extends SpecBase {
   readonly evaluationHooks?: readonly Hook[];
 }
 
-/** PREDICT (`'infer'`): the `predictions` to yield per example. */
-export interface PredictEstimatorSpec extends SpecBase {
+/** PREDICT (`'infer'`): the `predictions` to yield per example; `Pred` types what `estimator.predict()` yields. */
+export interface PredictEstimatorSpec<Pred extends Predictions = Predictions> extends SpecBase {
   readonly mode: 'infer';
-  readonly predictions: Predictions;
+  readonly predictions: Pred;
   readonly predictionHooks?: readonly Hook[];
 }
 
 /**
- * What a model_fn returns (TF's `tf.estimator.EstimatorSpec`), a union on `mode` with TF's field names.
+ * What a model_fn returns (TF's `tf.estimator.EstimatorSpec`), a union on `mode` with TF's field names; `Pred` is
+ * the type of the PREDICT spec's `predictions`.
  * @example
  *   const spec: EstimatorSpec = { mode: ModeKeys.PREDICT, predictions: { classes, probabilities } };
  */
-export type EstimatorSpec = TrainEstimatorSpec | EvalEstimatorSpec | PredictEstimatorSpec;
+export type EstimatorSpec<Pred extends Predictions = Predictions> =
+  | TrainEstimatorSpec
+  | EvalEstimatorSpec
+  | PredictEstimatorSpec<Pred>;
 
 function isTensor(x: unknown): x is tf.Tensor {
   return typeof x === 'object' && x !== null && 'dataId' in x && 'shape' in x && 'dtype' in x;

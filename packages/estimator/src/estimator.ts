@@ -24,7 +24,7 @@ import { CheckpointManager } from './checkpoint/checkpoint-manager.js';
 import { MemoryStorage, type ModelDirStorage } from './checkpoint/storage.js';
 import { DEFAULTS } from './defaults.js';
 import { CheckpointError, ConfigError, describe } from './errors.js';
-import type { EstimatorSpec } from './estimator-spec.js';
+import type { Predictions } from './estimator-spec.js';
 import type { ServingInputReceiverFn } from './export/serving-input-receiver.js';
 import { assertNotTracing, traceModelFn } from './export/trace-model-fn.js';
 import type { TracedGraph } from './export/traced-graph.js';
@@ -35,27 +35,24 @@ import { KNOWN_OPTIONS } from './internal/known-options.js';
 import type { LoopDeps } from './internal/loop-deps.js';
 import { ModelState } from './internal/model-state.js';
 import { checkConfigKeys } from './internal/option-keys.js';
-import { type Prediction, runPrediction } from './internal/predict-loop.js';
+import { type PickedPrediction, type Prediction, type PredictionKey, runPrediction } from './internal/predict-loop.js';
 import { runTrainLoop } from './internal/train-loop.js';
 import { valueReadsAreCheap } from './internal/value-reads.js';
 import { type WarmStartFrom, warmStart } from './internal/warm-start.js';
+import { callModelFn, type ModelFn } from './model-fn.js';
 import { type ModelFnContext, runInContextAsync } from './model-fn-context.js';
 import { RunConfig } from './run-config.js';
 
-export type { EvalResults, Prediction, WarmStartFrom };
-
-/** TF's model_fn: builds the model for one batch and says what to do with it. */
-export type ModelFn<P = unknown> = (
-  features: Features,
-  labels: Labels | undefined,
-  mode: Mode,
-  params: P,
-  config: RunConfig,
-) => EstimatorSpec | Promise<EstimatorSpec>;
+export type { EvalResults, ModelFn, PickedPrediction, Prediction, PredictionKey, WarmStartFrom };
 
 /** Options of the {@link Estimator} constructor. */
-export interface EstimatorOptions<P> {
-  readonly modelFn: ModelFn<P>;
+export interface EstimatorOptions<
+  P,
+  F extends Features = Features,
+  L extends Labels = Labels,
+  Pred extends Predictions = Predictions,
+> {
+  readonly modelFn: ModelFn<P, F, L, Pred>;
   readonly config?: RunConfig;
   /** Passed to the model_fn and input_fns as `params` (TF's `params`; an HParams' `values()` fits). */
   readonly params?: P;
@@ -148,8 +145,13 @@ function checkCount(api: string, name: string, v: number | undefined): void {
  *   const results = await estimator.evaluate(evalInputFn);
  *   for await (const p of estimator.predict(predictInputFn)) console.log(p);
  */
-export class Estimator<P = unknown> {
-  readonly modelFn: ModelFn<P>;
+export class Estimator<
+  P = unknown,
+  F extends Features = Features,
+  L extends Labels = Labels,
+  Pred extends Predictions = Predictions,
+> {
+  readonly modelFn: ModelFn<P, F, L, Pred>;
   readonly config: RunConfig;
   readonly params: P;
   readonly modelDir: string;
@@ -162,7 +164,7 @@ export class Estimator<P = unknown> {
   private warmStarted = false;
   private trainInput: OpenedInput | null = null;
 
-  constructor(options: EstimatorOptions<P>) {
+  constructor(options: EstimatorOptions<P, F, L, Pred>) {
     const dirKey = Object.keys(options ?? {}).find((k) => k === 'modelDir' || k === 'model_dir');
     if (dirKey !== undefined) {
       throw new ConfigError(
@@ -260,7 +262,7 @@ export class Estimator<P = unknown> {
         variables: () => this.model.store.variables,
         callModelFn: (features) =>
           runInContextAsync(this.modelFnContext('infer', {}), () =>
-            this.modelFn(features, undefined, 'infer', this.params, this.config),
+            callModelFn(this.modelFn, features, undefined, 'infer', this.params, this.config),
           ),
         globalStep: this.model.globalStep,
         checkpointPath: platform.joinPath(this.modelDir, prefix),
@@ -286,7 +288,7 @@ export class Estimator<P = unknown> {
    * Trains until the input ends, `steps` more steps ran, or the global step reaches `maxSteps`; then saves a
    * checkpoint. Resumes from the latest checkpoint in the model directory (and the input from its saved position).
    */
-  async train(inputFn: InputFn<P>, options: TrainOptions = {}): Promise<this> {
+  async train(inputFn: InputFn<P, F, L>, options: TrainOptions = {}): Promise<this> {
     const api = 'Estimator.train()';
     checkConfigKeys(api, options, KNOWN_OPTIONS.train);
     const { steps, maxSteps } = options;
@@ -315,7 +317,7 @@ export class Estimator<P = unknown> {
     }
   }
 
-  private async trainLocked(api: string, inputFn: InputFn<P>, options: TrainOptions): Promise<this> {
+  private async trainLocked(api: string, inputFn: InputFn<P, F, L>, options: TrainOptions): Promise<this> {
     const { steps, maxSteps } = options;
     await this.config.trainDistribute?.connect?.();
     const restored = await this.prepare(undefined, api);
@@ -406,7 +408,7 @@ export class Estimator<P = unknown> {
    * Evaluates the latest checkpoint (or `checkpointPath`) on the input: streaming metrics over every batch, the
    * mean loss, written as summaries to `modelDir/eval` at the checkpoint's global step.
    */
-  async evaluate(inputFn: InputFn<P>, options: EvaluateOptions = {}): Promise<EvalResults> {
+  async evaluate(inputFn: InputFn<P, F, L>, options: EvaluateOptions = {}): Promise<EvalResults> {
     const api = 'Estimator.evaluate()';
     checkConfigKeys(api, options, KNOWN_OPTIONS.evaluate);
     checkCount(api, 'steps', options.steps);
@@ -436,9 +438,18 @@ export class Estimator<P = unknown> {
 
   /**
    * Yields predictions of the latest checkpoint (or `checkpointPath`) for every example of the input
-   * (TF's `estimator.predict`). Each value is a number or a typed array; nothing returned holds a tensor.
+   * (TF's `estimator.predict`). Each value is a number or a typed array; nothing returned holds a tensor. Typed from
+   * the model_fn's PREDICT `predictions`; with `predictKeys`, each value has just those keys.
    */
-  async *predict(inputFn: InputFn<P>, options: PredictOptions = {}): AsyncGenerator<Prediction> {
+  predict<const K extends PredictionKey<Pred>>(
+    inputFn: InputFn<P, F, L>,
+    options: PredictOptions & { readonly predictKeys: readonly K[] },
+  ): AsyncGenerator<PickedPrediction<Pred, K>>;
+  predict(
+    inputFn: InputFn<P, F, L>,
+    options?: PredictOptions & { readonly predictKeys?: undefined },
+  ): AsyncGenerator<Prediction<Pred>>;
+  async *predict(inputFn: InputFn<P, F, L>, options: PredictOptions = {}): AsyncGenerator<Prediction> {
     checkConfigKeys('Estimator.predict()', options, KNOWN_OPTIONS.predict);
     await this.requireModel('Estimator.predict()', options.checkpointPath);
     yield* runPrediction(this.loopDeps(), inputFn, options);
@@ -491,7 +502,8 @@ export class Estimator<P = unknown> {
       config: this.config,
       params: this.params,
       log: this.log,
-      callModelFn: (features, labels, mode) => this.modelFn(features, labels, mode, this.params, this.config),
+      callModelFn: (features, labels, mode) =>
+        callModelFn(this.modelFn, features, labels, mode, this.params, this.config),
       newContext: (mode, o = {}) => this.modelFnContext(mode, o),
     };
   }

@@ -21,7 +21,9 @@ export {
   type EvalResults,
   type EvaluateOptions,
   type ModelFn,
+  type PickedPrediction,
   type Prediction,
+  type PredictionKey,
   type PredictOptions,
   type TrainOptions,
   type WarmStartFrom,
@@ -107,6 +109,7 @@ export {
   type SparseLabels,
 } from './metrics/index.js';
 export { type Mode, ModeKeys } from './mode-keys.js';
+export type { FeaturesOf, LabelsOf } from './model-fn.js';
 export { type ModelSummary, summary } from './model-summaries.js';
 export {
   AdadeltaOptimizer,

@@ -220,9 +220,9 @@ interface MnistParams {
   readonly dropout_rate: number;
 }
 
-const cnnModelFn: ModelFn<MnistParams> = (features, labels, mode, params) => {
+const cnnModelFn: ModelFn<MnistParams, tf.Tensor, tf.Tensor> = (features, labels, mode, params) => {
   const training = mode === ModeKeys.TRAIN;
-  const x = tf.reshape(features as tf.Tensor, [-1, 28, 28, 1]);
+  const x = tf.reshape(features, [-1, 28, 28, 1]);
   const conv1 = layers.conv2d(x, 20, 5, { padding: 'same', activation: 'relu', name: 'conv1' });
   const pool1 = layers.maxPooling2d(conv1, 2, 2);
   const conv2 = layers.conv2d(pool1, 40, 5, { padding: 'same', activation: 'relu', name: 'conv2' });
@@ -235,14 +235,14 @@ const cnnModelFn: ModelFn<MnistParams> = (features, labels, mode, params) => {
   const logits = layers.dense(layers.dropout(fc2, { rate: params.dropout_rate, training }), 10, { name: 'logits' });
   const classes = tf.argMax(logits, 1);
   if (mode === ModeKeys.PREDICT) return { mode, predictions: { classes, probabilities: tf.softmax(logits) } };
-  const loss = losses.sparseSoftmaxCrossEntropy({ labels: labels as tf.Tensor, logits });
+  const loss = losses.sparseSoftmaxCrossEntropy({ labels, logits });
   if (mode === ModeKeys.EVAL) {
     return {
       mode,
       loss,
       evalMetricOps: {
-        accuracy: metrics.accuracy(labels as tf.Tensor, classes),
-        top3_accuracy: metrics.recallAtK(labels as tf.Tensor, logits, 3),
+        accuracy: metrics.accuracy(labels, classes),
+        top3_accuracy: metrics.recallAtK(labels, logits, 3),
       },
     };
   }
@@ -250,12 +250,12 @@ const cnnModelFn: ModelFn<MnistParams> = (features, labels, mode, params) => {
 };
 // #endregion
 // #region docs:cnn-tfjs-layers
-const cnnLayersModelFn: ModelFn<MnistParams> = (features, labels, mode, params) => {
+const cnnLayersModelFn: ModelFn<MnistParams, tf.Tensor, tf.Tensor> = (features, labels, mode, params) => {
   const conv = (filters: number) => () =>
     tfl.layers.conv2d({ filters, kernelSize: 5, padding: 'same', activation: 'relu' });
   const pool = () => tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 });
   const drop = () => tfl.layers.dropout({ rate: params.dropout_rate });
-  const x = tf.reshape(features as tf.Tensor, [-1, 28, 28, 1]);
+  const x = tf.reshape(features, [-1, 28, 28, 1]);
   const pool1 = useLayer('pool1', pool)(useLayer('conv1', conv(20))(x));
   const pool2 = useLayer('pool2', pool)(useLayer('conv2', conv(40))(pool1));
   const flat = useLayer('flatten', () => tfl.layers.flatten())(pool2);
@@ -264,9 +264,9 @@ const cnnLayersModelFn: ModelFn<MnistParams> = (features, labels, mode, params) 
   const logits = useLayer('logits', () => tfl.layers.dense({ units: 10 }))(useLayer('drop2', drop)(fc2));
   const classes = tf.argMax(logits, 1);
   if (mode === ModeKeys.PREDICT) return { mode, predictions: { classes, probabilities: tf.softmax(logits) } };
-  const loss = losses.sparseSoftmaxCrossEntropy({ labels: labels as tf.Tensor, logits });
+  const loss = losses.sparseSoftmaxCrossEntropy({ labels, logits });
   if (mode === ModeKeys.EVAL) {
-    return { mode, loss, evalMetricOps: { accuracy: metrics.accuracy(labels as tf.Tensor, classes) } };
+    return { mode, loss, evalMetricOps: { accuracy: metrics.accuracy(labels, classes) } };
   }
   return { mode, loss, trainOp: new AdamOptimizer({ learningRate: params.learning_rate }).minimize(loss) };
 };

@@ -3,6 +3,7 @@
  * underscores are the same), booleans as `--name`, `--name=false` or `--noname`, an optional command first, and
  * `--help` listing every flag with its default. Owns: parsing and validating argv. Does not own: what a flag means.
  */
+import { closestName } from '@estimatorjs/errors';
 import { FlagError } from './errors.js';
 import { SCHEDULES } from './schedules.js';
 
@@ -143,7 +144,14 @@ export class FlagSet<S extends Readonly<Record<string, FlagSpec>>> {
         value = 'false';
       }
       const f = this.spec[name];
-      if (!f) throw new FlagError(`unknown flag --${name}; expected one of ${known()}.`);
+      if (!f) {
+        const near = closestName(name, Object.keys(this.spec));
+        throw new FlagError(
+          near === undefined
+            ? `unknown flag --${name}; expected one of ${known()}.`
+            : `unknown flag --${name}; did you mean --${near}? Run with --help for the list.`,
+        );
+      }
       if (value === undefined) {
         if (f.type === 'boolean') value = 'true';
         else {

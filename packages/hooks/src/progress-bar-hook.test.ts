@@ -26,6 +26,57 @@ describe('ProgressBarHook', () => {
     expect(chunks.at(-1)).toMatch(/\[=+\] {2}10\/10 {2}100% {2}loss 0\.1 {2}2\.00 steps\/s {2}done in 5s/);
     expect(chunks.at(-1)!.endsWith('\u001b[K\n')).toBe(true);
   });
+  it('log() puts each log line on a line of its own, above the bar, on a terminal and in a log file', async () => {
+    // What a terminal shows for the written text: \r returns to column 0, ESC[K erases to the end of the line.
+    const screen = (text: string): string[] => {
+      const lines = [''];
+      let col = 0;
+      for (let i = 0; i < text.length; i++) {
+        const row = lines.length - 1;
+        if (text.startsWith('\u001b[K', i)) {
+          lines[row] = lines[row]!.slice(0, col);
+          i += 2;
+        } else if (text[i] === '\r') col = 0;
+        else if (text[i] === '\n') {
+          lines.push('');
+          col = 0;
+        } else {
+          const line = lines[row]!;
+          lines[row] = line.slice(0, col) + text[i] + line.slice(col + 1);
+          col++;
+        }
+      }
+      return lines;
+    };
+    for (const isTTY of [true, false]) {
+      let now = 0;
+      const { chunks, out } = output(isTTY);
+      const bar = new ProgressBarHook({ numSteps: 6, output: out, now: () => now, every: { steps: 2 } });
+      bar.log('before training');
+      await runLoop([bar, new StopAtStepHook({ numSteps: 6 })], {
+        valuesAt: () => ({ loss: 0.5 }),
+        onStep: (step) => {
+          now += 1;
+          if (step % 2 === 1) bar.log(`loss = 0.5, step = ${step}`);
+        },
+      });
+      bar.log('after training');
+      const lines = screen(chunks.join(''));
+      const logs = lines.filter((l) => /before|loss = |after/.test(l));
+      expect(logs, `isTTY=${isTTY}`).toEqual([
+        'before training',
+        'loss = 0.5, step = 1',
+        'loss = 0.5, step = 3',
+        'loss = 0.5, step = 5',
+        'after training',
+      ]);
+      const bars = lines.filter((l) => /steps\/s|step \d+\/6/.test(l));
+      expect(bars.length).toBeGreaterThan(0);
+      expect(bars.at(-1), `isTTY=${isTTY}`).toMatch(/6\/6 {2}100%/);
+      if (isTTY) expect(bars).toHaveLength(1); // redrawn in place: one bar on the screen, below the log lines
+      expect(lines.at(-1)).toBe('');
+    }
+  });
   it('writes plain lines every N seconds when the output is not a terminal', async () => {
     let now = 0;
     const { chunks, out } = output(false);

@@ -59,6 +59,8 @@ export class ProgressBarHook implements Hook {
   private lastDraw = Number.NEGATIVE_INFINITY;
   private loss: number | undefined;
   private drawn = false;
+  /** The bar as last drawn while it sits, unfinished, on the terminal's last line (null when there is none). */
+  private showing: string | null = null;
 
   constructor(private readonly options: ProgressBarHookOptions = {}) {
     checkHookOptions('new ProgressBarHook()', options, PROGRESS_BAR_HOOK_KEYS);
@@ -90,7 +92,8 @@ export class ProgressBarHook implements Hook {
       // Redraw at most 10 times a second, and always on the last step.
       if (this.now() - this.lastDraw < 0.1 && step !== this.lastStep && !ctx.stopRequested) return;
       this.lastDraw = this.now();
-      this.output.write(`\r${this.line(step, true)}\x1b[K`);
+      this.showing = this.line(step, true);
+      this.output.write(`\r${this.showing}\x1b[K`);
       this.drawn = true;
     } else if (this.timer.shouldTrigger(step)) {
       this.timer.markTriggered(step);
@@ -100,6 +103,7 @@ export class ProgressBarHook implements Hook {
   }
 
   end(ctx: SessionContext): void {
+    this.showing = null;
     if (this.output.isTTY) this.output.write(`\r${this.line(ctx.globalStep, true)}\x1b[K\n`);
     else if (this.timer.lastTriggeredStep !== ctx.globalStep || !this.drawn)
       this.output.write(`${this.line(ctx.globalStep, false)}\n`);
@@ -107,7 +111,18 @@ export class ProgressBarHook implements Hook {
   }
 
   onError(): void {
-    if (this.output.isTTY && this.drawn) this.output.write('\n');
+    if (this.output.isTTY && this.showing !== null) this.output.write('\n');
+    this.showing = null;
+  }
+
+  /**
+   * Writes a log line to the bar's output without colliding with the bar: in a terminal the bar is erased, the line
+   * written, and the bar drawn again below it. Pass it as the `log` of the Estimator (and anything else that prints
+   * during training), e.g. `new Estimator({ …, log: (line) => bar.log(line) })`.
+   */
+  log(line: string): void {
+    if (this.showing === null) this.output.write(`${line}\n`);
+    else this.output.write(`\r\x1b[K${line}\n${this.showing}\x1b[K`);
   }
 
   /** The text for `step`: with a bar for terminals, plain for logs. */

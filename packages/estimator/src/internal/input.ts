@@ -7,11 +7,16 @@ export type Features = tf.Tensor | Readonly<Record<string, tf.Tensor>>;
 /** Labels given to a model_fn (undefined in PREDICT). */
 export type Labels = tf.Tensor | Readonly<Record<string, tf.Tensor>>;
 /** One element of an input_fn's dataset: `[features, labels]`, or features alone. */
-export type InputElement = readonly [Features, Labels] | Features;
+export type InputElement<F extends Features = Features, L extends Labels = Labels> = readonly [F, L] | F;
 /** What an input_fn returns: a Dataset, an iterator from one, or any async iterable of elements. */
-export type InputFnResult = AsyncIterable<InputElement>;
-/** TF's input_fn: called once per train/evaluate/predict call, gets the Estimator's params. */
-export type InputFn<P = unknown> = (params: P) => InputFnResult | Promise<InputFnResult>;
+export type InputFnResult<F extends Features = Features, L extends Labels = Labels> = AsyncIterable<InputElement<F, L>>;
+/**
+ * TF's input_fn: called once per train/evaluate/predict call, gets the Estimator's params. `F` and `L` are the
+ * features and labels its elements carry, the ones the model_fn receives.
+ */
+export type InputFn<P = unknown, F extends Features = Features, L extends Labels = Labels> = (
+  params: P,
+) => InputFnResult<F, L> | Promise<InputFnResult<F, L>>;
 
 /**
  * Splits an input element into features and labels; `api` names the caller in errors. With `labelsRequired`

@@ -7,15 +7,30 @@
 import { type FetchedValue, type Hook, HookList, type RunContext, type SessionContext } from '@estimatorjs/hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors.js';
-import { type PredictEstimatorSpec, validateSpec } from '../estimator-spec.js';
+import { type PredictEstimatorSpec, type Predictions, validateSpec } from '../estimator-spec.js';
 import { runInContextAsync } from '../model-fn-context.js';
 import { disposeElement, type InputFn, openInput, splitElement } from './input.js';
 import type { LoopDeps } from './loop-deps.js';
 import { readValues } from './read-values.js';
 import { StepContext, StopFlag } from './step-context.js';
 
-/** One prediction: a value, or a dict of values (numbers for scalars, typed arrays otherwise). */
-export type Prediction = FetchedValue | Record<string, FetchedValue>;
+/**
+ * One prediction: a value, or a dict of values (numbers for scalars, typed arrays otherwise), shaped as the
+ * model_fn's PREDICT `predictions` (`Pred`): `{ classes: tf.Tensor }` yields `{ classes: FetchedValue }`.
+ */
+export type Prediction<Pred extends Predictions = Predictions> = Pred extends tf.Tensor
+  ? FetchedValue
+  : { -readonly [K in keyof Pred]: FetchedValue };
+
+/** The keys `predictKeys` may name: those of a dict of predictions (none for a single tensor). */
+export type PredictionKey<Pred extends Predictions = Predictions> = Pred extends tf.Tensor
+  ? never
+  : keyof Pred & string;
+
+/** A prediction with only the `predictKeys` `K`. */
+export type PickedPrediction<Pred extends Predictions, K extends string> = Pred extends tf.Tensor
+  ? never
+  : { -readonly [Q in K]: FetchedValue };
 
 /**
  * Yields the predictions of the model in memory for every element of the input. Per batch:

@@ -40,7 +40,8 @@ export function bytesOf(dir: string, exts: readonly string[]): number {
   return total;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = createServer();
     s.once('error', fail);
