@@ -16,7 +16,7 @@ const N = 256;
 const xs = new Float32Array(N * 8).map((_, i) => Math.sin(i * 12.9898) * 0.5 + 0.5);
 const ys = Int32Array.from({ length: N }, (_, i) => (xs[i * 8]! + xs[i * 8 + 1]! > 1 ? 1 : 0));
 
-const modelFn: ModelFn = (features, labels, mode) => {
+const modelFn: ModelFn<{ learning_rate: number; hidden_units: number }> = (features, labels, mode) => {
   const hidden = layers.dense(features as tf.Tensor, 8, { activation: 'relu', name: 'hidden' });
   const logits = layers.dense(hidden, 2, { name: 'logits' });
   if (mode === 'infer') return { mode, predictions: logits };

@@ -151,6 +151,7 @@ export {
   type LayersWeight,
   useLayer,
 } from './tfjs-layers-adapter.js';
+export type { DistributeStartContext, TrainDistribute } from './train-distribute.js';
 export {
   addToCollection,
   GraphKeys,
@@ -159,5 +160,4 @@ export {
   trainableVariables,
   variableName,
 } from './variable-collections.js';
-export type { DistributeStartContext, TrainDistribute } from './train-distribute.js';
 export { type GetVariableOptions, getVariable, nameTensor, variableScope } from './variables.js';
