@@ -1,8 +1,10 @@
 /**
- * The candidate a mistyped name most likely meant, for "did you mean …?" in an error message: the closest by
- * optimal string alignment distance (edits: insert, delete, replace, swap two neighbours; case ignored), if it is
- * close enough to be a typo (at most 1 edit for names up to 4 characters, 2 up to 8, then a third of the length);
- * on a tie, the first in `candidates`. `undefined` when nothing is that close.
+ * The candidate a mistyped name most likely meant, for "did you mean …?" in an error message (the one implementation:
+ * CLI flags, option keys). First the same word in another spelling (case, `_` and `-` ignored: `model_dir` →
+ * `modelDir`), then a candidate the name abbreviates (3 characters or more: `std` → `stddev`), else the closest by
+ * optimal string alignment distance (insert, delete, replace, swap two neighbours) if it is close enough to be a
+ * typo (at most 1 edit for names up to 4 characters, 2 up to 8, then a third of the length); on a tie, the first in
+ * `candidates`. `undefined` when nothing is that close.
  *
  * @example
  * ```ts
@@ -11,17 +13,28 @@
  * ```
  */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = name.length <= 4 ? 1 : name.length <= 8 ? 2 : Math.floor(name.length / 3);
+  const list = [...candidates];
+  const n = normalize(name);
+  const sameWord = list.find((c) => normalize(c) === n);
+  if (sameWord !== undefined) return sameWord;
+  const abbreviated = n.length >= 3 ? list.find((c) => normalize(c).startsWith(n)) : undefined;
+  if (abbreviated !== undefined) return abbreviated;
+  const limit = n.length <= 4 ? 1 : n.length <= 8 ? 2 : Math.floor(n.length / 3);
   let best: string | undefined;
   let bestDistance = limit + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+  for (const candidate of list) {
+    const d = editDistance(n, normalize(candidate));
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
   return best;
+}
+
+/** Lower case without `_` and `-`: `model_dir`, `ModelDir` and `modelDir` are the same word to a reader. */
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, '');
 }
 
 /** Optimal string alignment distance (Levenshtein plus transposition of adjacent characters). */

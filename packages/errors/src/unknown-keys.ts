@@ -1,47 +1,15 @@
+import { closestName } from './closest-name.js';
 import { describeValue } from './describe-value.js';
 import { EstimatorError } from './estimator-error.js';
 
-/** Lowercase without `_`/`-`: `model_dir`, `ModelDir` and `modelDir` are the same key to a reader. */
-function normalize(key: string): string {
-  return key.toLowerCase().replace(/[_-]/g, '');
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
 /**
- * The known key a misspelled one most likely meant: the same key in another case (`model_dir` → `modelDir`), a key it abbreviates (`std` → `stddev`), else
- * the closest by edit distance when it is close enough to be a typo (at most a third of the key's length, min 2).
+ * The known key a misspelled one most likely meant (`model_dir` → `modelDir`, `std` → `stddev`, typos): the same
+ * rule as {@link closestName}, which it is.
  * @example
  *   nearestKey('model_dir', ['modelDir', 'randomSeed']); // 'modelDir'
  */
 export function nearestKey(key: string, known: readonly string[]): string | undefined {
-  const n = normalize(key);
-  const sameWord = known.find((k) => normalize(k) === n);
-  if (sameWord !== undefined) return sameWord;
-  // An abbreviation or a truncated key (`std` → `stddev`, `lr` is too short to guess from).
-  const prefixOf = n.length >= 3 ? known.find((k) => normalize(k).startsWith(n)) : undefined;
-  if (prefixOf !== undefined) return prefixOf;
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(n.length / 3)) + 1;
-  for (const k of known) {
-    const d = editDistance(n, normalize(k));
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
+  return closestName(key, known);
 }
 
 /** How {@link checkKnownKeys} builds its error; defaults to an `EstimatorError`. */
