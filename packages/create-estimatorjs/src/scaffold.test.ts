@@ -34,6 +34,25 @@ describe('scaffold', () => {
     }
   });
 
+  it('writes the vite template: a page, its config with the wasm plugin, and Vite pinned', () => {
+    const dir = join(scratch, 'web-app');
+    const files = scaffold({ dir, template: 'vite' });
+    expect(files.sort()).toEqual([
+      '.gitignore',
+      'README.md',
+      'index.html',
+      'package.json',
+      'src/main.ts',
+      'vite.config.ts',
+    ]);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.scripts).toEqual({ start: 'vite', build: 'vite build', preview: 'vite preview' });
+    expect(pkg.devDependencies.vite).toBe(own.estimatorjs.viteVersion);
+    expect(readFileSync(join(dir, 'vite.config.ts'), 'utf8')).toContain('plugins: [tfjsWasm()]');
+    expect(readFileSync(join(dir, 'src/main.ts'), 'utf8')).toContain("modelDir: 'web-app-model'");
+    for (const f of files) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/\{\{\w+\}\}/);
+  });
+
   it('takes an explicit name and an existing empty directory', () => {
     const dir = join(scratch, 'Empty Dir');
     mkdirSync(dir);
@@ -52,7 +71,7 @@ describe('scaffold', () => {
     );
     // @ts-expect-error: not a template
     expect(() => scaffold({ dir: join(scratch, 'x'), template: 'vue' })).toThrow(
-      /template "vue" does not exist; expected one of node/,
+      /template "vue" does not exist; expected one of node, vite/,
     );
   });
 

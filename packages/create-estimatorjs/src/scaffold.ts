@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describeValue, EstimatorError } from '@estimatorjs/errors';
 
 /** The project kinds `scaffold()` can make. */
-export const TEMPLATES = ['node'] as const;
+export const TEMPLATES = ['node', 'vite'] as const;
 /** One of {@link TEMPLATES}. */
 export type TemplateName = (typeof TEMPLATES)[number];
 
@@ -17,7 +17,10 @@ export type TemplateName = (typeof TEMPLATES)[number];
 export interface ScaffoldOptions {
   /** The new project's directory: created if missing; must be empty if it exists. */
   dir: string;
-  /** Which template; `'node'` (a Node CLI that trains, evaluates, exports) by default. */
+  /**
+   * Which template: `'node'` (the default: a Node program that trains, evaluates, predicts and exports) or `'vite'`
+   * (a web page that trains on wasm with threads, checkpoints in IndexedDB).
+   */
   template?: TemplateName;
   /** The npm package name; by default the directory's name. */
   name?: string;
@@ -40,10 +43,10 @@ const RENAMED: Record<string, string> = { _gitignore: '.gitignore', '_package.js
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function ownManifest(): { version: string; tfjsVersion: string } {
+function ownManifest(): { version: string; tfjsVersion: string; viteVersion: string } {
   const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
-  // The tfjs version the @estimatorjs packages are built and tested against (their peer range's floor).
-  return { version: pkg.version, tfjsVersion: pkg.estimatorjs.tfjsVersion };
+  // The tfjs and Vite versions the @estimatorjs packages are built and tested against.
+  return { version: pkg.version, ...pkg.estimatorjs };
 }
 
 /**
@@ -74,8 +77,8 @@ export function scaffold(options: ScaffoldOptions): string[] {
       `scaffold(): ${dir} already exists and is not an empty directory; pick a new directory name`,
     );
   }
-  const { version, tfjsVersion } = ownManifest();
-  const values: Record<string, string> = { name, version, tfjs: tfjsVersion };
+  const { version, tfjsVersion, viteVersion } = ownManifest();
+  const values: Record<string, string> = { name, version, tfjs: tfjsVersion, vite: viteVersion };
   const source = join(packageRoot, 'templates', template);
   const written: string[] = [];
   const copy = (from: string, to: string) => {

@@ -48,16 +48,15 @@ const predictInputFn = () =>
   }).batch(2);
 
 // 4. The model_fn: builds the model for one batch and says what to do in each mode.
-/** @type {import('@estimatorjs/estimator').ModelFn<{ learningRate: number }>} */
+/** @type {import('@estimatorjs/estimator').ModelFn<{ learningRate: number }, { point: tf.Tensor }, tf.Tensor>} */
 const modelFn = (features, labels, mode, params) => {
-  const { point } = /** @type {{ point: tf.Tensor }} */ (features);
-  const hidden = layers.dense(point, 16, { activation: 'relu', name: 'hidden' });
+  const hidden = layers.dense(features.point, 16, { activation: 'relu', name: 'hidden' });
   const logits = layers.dense(hidden, 2, { name: 'logits' });
   const classes = tf.argMax(logits, 1);
   if (mode === ModeKeys.PREDICT) return { mode, predictions: { classes, probabilities: tf.softmax(logits) } };
-  const loss = losses.sparseSoftmaxCrossEntropy({ labels: /** @type {tf.Tensor} */ (labels), logits });
+  const loss = losses.sparseSoftmaxCrossEntropy({ labels, logits });
   if (mode === ModeKeys.EVAL) {
-    return { mode, loss, evalMetricOps: { accuracy: metrics.accuracy(/** @type {tf.Tensor} */ (labels), classes) } };
+    return { mode, loss, evalMetricOps: { accuracy: metrics.accuracy(labels, classes) } };
   }
   return { mode, loss, trainOp: new AdamOptimizer({ learningRate: params.learningRate }).minimize(loss) };
 };

@@ -8,14 +8,14 @@
  * Network: npm fetches tfjs and Vite from the registry, `--prefer-offline` (as the pack-install test does); the
  * @estimatorjs packages are local tarballs.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumTool, describeWithTool, launchChromium } from '@estimatorjs/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, REPO } from './page-server.js';
+import { REPO, startVite } from './page-server.js';
 
 const TFJS = '4.22.0';
 const VITE = '8.3.8';
@@ -96,48 +96,6 @@ main().then(
   (e) => (globalThis.result = { error: \`\${e.code}: \${e.message}\` }),
 );
 `;
-
-/** Starts `vite <args>` in `cwd` on a free port and waits until it answers; returns its URL and a stop function. */
-async function startVite(cwd: string, args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      join(cwd, 'node_modules/vite/bin/vite.js'),
-      ...args,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--strictPort',
-    ],
-    { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
-  );
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}/`;
-  for (const deadline = Date.now() + 60_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`vite ${args.join(' ')} exited with ${child.exitCode}:\n${output}`);
-    try {
-      if ((await fetch(url)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`vite ${args.join(' ')} did not answer on ${url}:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const stop = () =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    });
-  return { url, stop };
-}
 
 describeWithTool({ describe, it }, chromiumTool(), '@estimatorjs/backends/vite in a scratch Vite app', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'estimatorjs-vite-'));
