@@ -1,0 +1,464 @@
+/**
+ * Reads docs/tf1-map.md's table for the map test: which estimator-js names each row promises, and whether each one is
+ * in the public API of the package the row names. Owns: the map's conventions (below) and resolving a dotted name
+ * through the built `.d.ts` files. Does not own: the list of entry points (api-examples.ts).
+ *
+ * The conventions of the right-hand ("estimator-js") column:
+ * - Every backticked span is a promise. A span is split on ` / ` (outside brackets): `layers.dense / conv2d` is
+ *   `layers.dense` and `layers.conv2d`. The name of a span is its leading dotted identifier (after `await `/`new `),
+ *   so `await estimator.train(inputFn, { steps })` promises `estimator.train`.
+ * - A name resolves through the exports of the row's packages (every entry point of each: `@estimatorjs/summary`
+ *   covers `@estimatorjs/summary/node`), then namespaces (`layers.conv1d`), object members (`ModeKeys.TRAIN`), static
+ *   members (`Dataset.listFiles`) and instance members (`Hook.beforeRun`).
+ * - A bare name (`recallAtK`) that is not an export resolves in the cell's context: the qualifier of the name before
+ *   it (`metrics.precisionAtK(…)`, `recallAtK(…)`), or the class, interface or namespace named just before it
+ *   (`Hook` (`begin`, …)).
+ * - `.name` is an instance member of a class or interface the row's packages export (`.repeat()` of `Dataset`).
+ * - A lowercase receiver stands for an instance: RECEIVERS below (`estimator.train`, `it.getNext`).
+ * - Not names, so not checked: string literals (`'ZLIB'`), object or array shapes (`{ … }`, `[kh, kw]`), TensorFlow
+ *   or tfjs names (`tf.…`), and TF variable names (a span with `/` in it: `conv1d/kernel`).
+ * - An UPPER_SNAKE_CASE span is a constant string (an error code `UNSUPPORTED_OPTION`, a variable `TF_CONFIG`): it
+ *   must occur as a string literal in the built JavaScript of the row's packages.
+ * - Keys of an object literal among a call's arguments (`new RunConfig({ tfConfig })`) are options the callee must
+ *   take, and a bare name after a call may be one of its options (`layers.dense(x, n, { … })`, `kernelRegularizer`);
+ *   `key: value` on its own is such an option.
+ * - A row whose package cell is `—` maps to nothing: its right-hand cell must start with "does not exist" or
+ *   "do not exist" (names in it, such as the alternative to use, are then looked up in every package).
+ * - Every other row promises at least one name, so no row is left unchecked.
+ * - The one escape: `<!-- unchecked: a, b -->` in a cell lists spans (comma-separated) that are neither (keep it rare).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { entryPoints } from './api-examples.js';
+
+/** One row of the map's table. */
+export interface MapRow {
+  /** 1-based line in the markdown file. */
+  readonly line: number;
+  readonly tf: string;
+  readonly ours: string;
+  /** Package specifiers (`@estimatorjs/data`), or none for a `—` row. */
+  readonly packages: readonly string[];
+}
+
+/** What a backticked span of the right-hand column is. */
+export type Span =
+  | {
+      readonly kind: 'name';
+      readonly text: string;
+      readonly path: readonly string[];
+      /** A leading dot: an instance member of some exported class. */
+      readonly member: boolean;
+      /** Keys of object-literal arguments (`RunConfig({ tfConfig })` → tfConfig): options the callee must take. */
+      readonly keys: readonly OptionKey[];
+    }
+  | { readonly kind: 'code'; readonly text: string; readonly code: string }
+  | { readonly kind: 'skip'; readonly text: string; readonly why: string }
+  | { readonly kind: 'unparsed'; readonly text: string };
+
+/** A key of an object-literal argument: `{ seed }` in `shuffle(10, { seed })` is `seed` of argument 1. */
+export interface OptionKey {
+  readonly name: string;
+  readonly arg: number;
+}
+
+/** Lowercase names the map uses for an instance of a type: `estimator.train` is `Estimator`'s `train`. */
+export const RECEIVERS: Readonly<Record<string, readonly string[]>> = {
+  estimator: ['Estimator'],
+  config: ['RunConfig'],
+  hparams: ['HParams'],
+  opt: ['Optimizer'],
+  it: ['InitializableIterator', 'Iterator', 'FeedableIterator', 'ReinitializableIterator'],
+  ctx: ['RunContext'],
+};
+
+/** The right-hand cell of a row that maps to nothing starts like this. */
+export const ABSENT = /^(?:does|do) not exist\b/;
+
+/** A markdown table row's cells; `\|` is a pipe inside a cell. */
+export function splitCells(line: string): string[] {
+  const cells = line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/);
+  return cells.map((c) => c.trim().replace(/\\\|/g, '|'));
+}
+
+/** The rows of the first table of `markdown` whose header row has 3 cells. */
+export function parseMapTable(markdown: string): MapRow[] {
+  const lines = markdown.split('\n');
+  const rows: MapRow[] = [];
+  const start = lines.findIndex((l, i) => l.startsWith('|') && /^\|[-| :]+\|$/.test(lines[i + 1] ?? ''));
+  if (start < 0) return rows;
+  for (let i = start + 2; i < lines.length && lines[i]!.startsWith('|'); i++) {
+    const cells = splitCells(lines[i]!);
+    if (cells.length !== 3) throw new Error(`tf1-map line ${i + 1}: ${cells.length} cells, expected 3`);
+    const [tf, ours, pkg] = cells as [string, string, string];
+    const packages =
+      pkg === '—'
+        ? []
+        : pkg
+            .replace(/`/g, '')
+            .split(',')
+            .map((p) => p.trim())
+            .map((p) => (p.startsWith('@estimatorjs/') ? p : `@estimatorjs/${p}`));
+    rows.push({ line: i + 1, tf, ours, packages });
+  }
+  return rows;
+}
+
+/** Splits `text` on ` / ` outside (), {}, []. */
+function splitAlternatives(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if ('({['.includes(c)) depth++;
+    else if (')}]'.includes(c)) depth--;
+    else if (depth === 0 && text.startsWith(' / ', i)) {
+      parts.push(text.slice(from, i));
+      from = i + 3;
+    }
+  }
+  parts.push(text.slice(from));
+  return parts.map((p) => p.trim());
+}
+
+/** The spans a cell marks as unchecked (`<!-- unchecked: a b -->`). */
+function uncheckedIn(cell: string): Set<string> {
+  const m = /<!--\s*unchecked:([^>]*)-->/.exec(cell);
+  return new Set(m ? m[1]!.split(',').map((t) => t.trim()) : []);
+}
+
+/** Classifies one alternative of a span. */
+function classify(text: string, unchecked: Set<string>): Span {
+  if (unchecked.has(text)) return { kind: 'skip', text, why: 'marked unchecked' };
+  if (/^['"]/.test(text)) return { kind: 'skip', text, why: 'a string' };
+  if (/^[{[]/.test(text)) return { kind: 'skip', text, why: 'a shape' };
+  if (/^-?\d/.test(text)) return { kind: 'skip', text, why: 'a number' };
+  if (/^tf\./.test(text)) return { kind: 'skip', text, why: 'a TensorFlow/tfjs name' };
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(text)) return { kind: 'code', text, code: text };
+  if (text.includes('/') && !text.includes('(')) return { kind: 'skip', text, why: 'a TF variable name' };
+  const option = /^([a-z_$][\w$]*): /.exec(text);
+  if (option) return { kind: 'name', text, path: [option[1]!], member: false, keys: [] };
+  const m = /^(?:(?:await|new)\s+)*(\.)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?=$|[\s(.[…;,)]|!)/.exec(text);
+  if (!m || /^(?:for|const|let|if|return|function)$/.test(m[2]!)) return { kind: 'unparsed', text };
+  return {
+    kind: 'name',
+    text,
+    path: m[2]!.split('.'),
+    member: m[1] === '.',
+    keys: optionKeys(text.slice(m[0].length)),
+  };
+}
+
+/** The keys of the object literals among the arguments that start `rest` (`(x, { seed, dim: 2 })` → seed, dim). */
+function optionKeys(rest: string): OptionKey[] {
+  if (!rest.startsWith('(')) return [];
+  let depth = 0;
+  let end = 0;
+  for (; end < rest.length; end++) {
+    if ('({['.includes(rest[end]!)) depth++;
+    else if (')}]'.includes(rest[end]!) && --depth === 0) break;
+  }
+  const keys: OptionKey[] = [];
+  for (const { inside, arg } of topLevelObjects(rest.slice(1, end).replace(/'[^']*'/g, "''")))
+    for (const part of inside.split(','))
+      if (/^\s*[A-Za-z_$][\w$]*\s*(?::|$)/.test(part)) keys.push({ name: part.trim().split(/\s*:/)[0]!, arg });
+  return keys;
+}
+
+/** The insides of the `{ … }` arguments in `args` (without their own nested groups), with their positions. */
+function topLevelObjects(args: string): { inside: string; arg: number }[] {
+  const out: { inside: string; arg: number }[] = [];
+  let depth = 0;
+  let arg = 0;
+  let current: string | undefined;
+  for (const c of args) {
+    if ('({['.includes(c)) {
+      if (depth === 0 && c === '{') current = '';
+      depth++;
+    } else if (')}]'.includes(c)) {
+      depth--;
+      if (depth === 0 && current !== undefined) {
+        out.push({ inside: current, arg });
+        current = undefined;
+      }
+    } else if (depth === 0 && c === ',') arg++;
+    else if (depth === 1 && current !== undefined) current += c;
+  }
+  return out;
+}
+
+/** The spans of a right-hand cell, in order. */
+export function cellSpans(cell: string): Span[] {
+  const unchecked = uncheckedIn(cell);
+  const spans: Span[] = [];
+  for (const m of cell.replace(/<!--[\s\S]*?-->/g, '').matchAll(/`([^`]+)`/g))
+    for (const alt of splitAlternatives(m[1]!)) spans.push(classify(alt, unchecked));
+  return spans;
+}
+
+/** Something a name can lead to: a symbol (export, namespace, member) or an instance's type. */
+type Found = { readonly symbol: ts.Symbol } | { readonly type: ts.Type };
+
+/** Resolves dotted names through the public API's built declarations. */
+export class ApiResolver {
+  private readonly checker: ts.TypeChecker;
+  private readonly exports = new Map<string, Map<string, ts.Symbol>>();
+  private readonly builtCode = new Map<string, string>();
+  /** Package name → its folder under packages/. */
+  private readonly folders = new Map<string, string>();
+
+  constructor(private readonly repo: string) {
+    const entries = entryPoints(repo);
+    const program = ts.createProgram(
+      entries.map((e) => e.declarations),
+      {
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        strict: true,
+        skipLibCheck: true,
+        noEmit: true,
+      },
+    );
+    this.checker = program.getTypeChecker();
+    for (const entry of entries) {
+      const source = program.getSourceFile(entry.declarations);
+      const module = source && this.checker.getSymbolAtLocation(source);
+      if (!module) throw new Error(`${entry.specifier}: no declarations at ${entry.declarations} (not built?)`);
+      const names = new Map<string, ts.Symbol>();
+      for (const e of this.checker.getExportsOfModule(module))
+        names.set(e.name, e.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(e) : e);
+      this.exports.set(entry.specifier, names);
+      this.folders.set(
+        packageOf(entry.specifier),
+        entry.declarations
+          .split(/[\\/]packages[\\/]/)
+          .at(-1)!
+          .split(/[\\/]/)[0]!,
+      );
+    }
+  }
+
+  /** Every public package (`@estimatorjs/data`), for rows that name none. */
+  get packages(): string[] {
+    return [...this.folders.keys()];
+  }
+
+  /** The exports of `packages` and of their subpath entry points, by name. */
+  private exported(packages: readonly string[], name: string): ts.Symbol[] {
+    const out: ts.Symbol[] = [];
+    for (const [specifier, names] of this.exports)
+      if (packages.some((p) => specifier === p || specifier.startsWith(`${p}/`))) {
+        const s = names.get(name);
+        if (s) out.push(s);
+      }
+    return out;
+  }
+
+  /** The instance type of a class or interface symbol. */
+  private instanceOf(symbol: ts.Symbol): ts.Type | undefined {
+    return symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)
+      ? this.checker.getDeclaredTypeOfSymbol(symbol)
+      : undefined;
+  }
+
+  /** `name` as a member of `found`: a namespace export, a (static) property of its value, an instance member. */
+  member(found: Found, name: string): Found | undefined {
+    if ('type' in found) {
+      const p = this.propertyOf(found.type, name);
+      return p && { symbol: p };
+    }
+    const { symbol } = found;
+    if (symbol.flags & (ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule)) {
+      const e = this.checker.getExportsOfModule(symbol).find((s) => s.name === name);
+      if (e) return { symbol: e.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(e) : e };
+    }
+    if (symbol.flags & ts.SymbolFlags.Value) {
+      const p = this.checker.getPropertyOfType(this.checker.getTypeOfSymbol(symbol), name);
+      if (p) return { symbol: p };
+    }
+    const instance = this.instanceOf(symbol);
+    const p = instance && this.propertyOf(instance, name);
+    return p ? { symbol: p } : undefined;
+  }
+
+  /** A property of `type`, or of any member of a union (`EstimatorSpec.evalMetricOps` is on its eval variant). */
+  private propertyOf(type: ts.Type, name: string): ts.Symbol | undefined {
+    if (type.isUnion()) return type.types.map((t) => this.propertyOf(t, name)).find((p) => p !== undefined);
+    return this.checker.getPropertyOfType(type, name);
+  }
+
+  /** Whether `found` can be a cell's context: a namespace, class, interface or object of members. */
+  private isContainer(found: Found): boolean {
+    if ('type' in found) return true;
+    const f = found.symbol.flags;
+    const containers =
+      ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule | ts.SymbolFlags.Class | ts.SymbolFlags.Interface;
+    return (f & containers) !== 0 || (f & ts.SymbolFlags.Variable && !(f & ts.SymbolFlags.Function)) !== 0;
+  }
+
+  /** The starting points of a name's first segment. */
+  private heads(packages: readonly string[], span: Span & { kind: 'name' }, context: readonly Found[]): Found[] {
+    const [first] = span.path as [string];
+    if (span.member) {
+      const out: Found[] = [];
+      for (const names of this.exportsOf(packages))
+        for (const s of names.values()) {
+          const instance = this.instanceOf(s);
+          const p = instance && this.checker.getPropertyOfType(instance, first);
+          if (p) out.push({ symbol: p });
+        }
+      return out;
+    }
+    const receiver = RECEIVERS[first];
+    if (receiver && span.path.length > 1)
+      return receiver
+        .flatMap((t) => this.exported(packages, t))
+        .flatMap((s) => {
+          const instance = this.instanceOf(s);
+          return instance ? [{ type: instance }] : [];
+        });
+    const exported = this.exported(packages, first).map((symbol) => ({ symbol }));
+    if (exported.length > 0) return exported;
+    return context.flatMap((c) => {
+      const m = this.member(c, first);
+      return m ? [m] : [];
+    });
+  }
+
+  private exportsOf(packages: readonly string[]): Map<string, ts.Symbol>[] {
+    return [...this.exports]
+      .filter(([specifier]) => packages.some((p) => specifier === p || specifier.startsWith(`${p}/`)))
+      .map(([, names]) => names);
+  }
+
+  /** A type with a string index signature (`Record<string, …>`): every key is an option. */
+  private isRecord(found: Found): boolean {
+    return 'type' in found && this.checker.getIndexInfoOfType(found.type, ts.IndexKind.String) !== undefined;
+  }
+
+  /** The object types a callable (function, method, class) takes as parameters: where its options are looked up. */
+  optionTypes(found: Found, arg?: number): Found[] {
+    if (!('symbol' in found) || !(found.symbol.flags & ts.SymbolFlags.Value)) return [];
+    const type = this.checker.getTypeOfSymbol(found.symbol);
+    const signatures = [...type.getCallSignatures(), ...type.getConstructSignatures()];
+    const out: Found[] = [];
+    for (const signature of signatures)
+      for (const [i, parameter] of signature.getParameters().entries()) {
+        if (arg !== undefined && i !== arg) continue;
+        const declared = this.checker.getTypeOfSymbol(parameter);
+        const constraint = declared.isTypeParameter() ? this.checker.getBaseConstraintOfType(declared) : declared;
+        const t = this.checker.getNonNullableType(constraint ?? declared);
+        for (const part of t.isUnion() ? t.types : [t])
+          if (part.flags & ts.TypeFlags.Object || part.isIntersection()) out.push({ type: part });
+      }
+    return out;
+  }
+
+  /**
+   * Resolves a name span: what it found (empty: it does not exist), the keys of its object arguments that the
+   * parameter in that position does not take, those it takes because it takes any key (a `Record`), and the context it sets for the bare names after it (its qualifier or itself, and its
+   * options).
+   */
+  resolve(
+    packages: readonly string[],
+    span: Span & { kind: 'name' },
+    context: readonly Found[],
+  ): { found: Found[]; unknownKeys: string[]; freeKeys: string[]; context: Found[] } {
+    let found = this.heads(packages, span, context);
+    let parents: Found[] = [];
+    for (const segment of span.path.slice(1)) {
+      parents = found;
+      found = found.flatMap((f) => {
+        const m = this.member(f, segment);
+        return m ? [m] : [];
+      });
+    }
+    const options = found.flatMap((f) => this.optionTypes(f));
+    const unknownKeys: string[] = [];
+    const freeKeys: string[] = [];
+    for (const key of span.keys) {
+      const at = found.flatMap((f) => this.optionTypes(f, key.arg));
+      if (at.some((o) => this.member(o, key.name))) continue;
+      if (at.some((o) => this.isRecord(o))) freeKeys.push(key.name);
+      else unknownKeys.push(key.name);
+    }
+    const containers = found.filter((f) => this.isContainer(f) && span.path.length === 1 && !span.member);
+    const next = span.path.length > 1 ? parents : containers.length > 0 ? containers : [...context];
+    return { found, unknownKeys, freeKeys, context: [...next, ...options] };
+  }
+
+  /** Whether the string `code` occurs as a string literal in the built JavaScript of `packages`. */
+  hasErrorCode(packages: readonly string[], code: string): boolean {
+    return packages.some((p) => {
+      const name = this.folders.get(packageOf(p));
+      if (!name) return false;
+      const folder = join(this.repo, 'packages', name, 'dist');
+      if (!this.builtCode.has(folder)) this.builtCode.set(folder, existsSync(folder) ? readJs(folder) : '');
+      const js = this.builtCode.get(folder)!;
+      return js.includes(`'${code}'`) || js.includes(`"${code}"`) || js.includes(`\`${code}\``);
+    });
+  }
+}
+
+/** `@estimatorjs/data` for `@estimatorjs/data/node`; `create-estimatorjs` for itself. */
+function packageOf(specifier: string): string {
+  return specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+}
+
+function readJs(dir: string): string {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile() && d.name.endsWith('.js'))
+    .map((d) => readFileSync(join(d.parentPath, d.name), 'utf8'))
+    .join('\n');
+}
+
+/** What is wrong with one row: names that do not exist, an absent row that does not say so, a row with no name. */
+export function rowProblems(row: MapRow, api: ApiResolver): string[] {
+  const problems: string[] = [];
+  const where = `tf1-map.md:${row.line}`;
+  const absent = row.packages.length === 0;
+  if (absent !== ABSENT.test(row.ours))
+    problems.push(
+      absent
+        ? `${where}: package "—" but the row does not start with "does not exist" / "do not exist"`
+        : `${where}: says it does not exist but names a package`,
+    );
+  const packages = absent ? api.packages : row.packages;
+  let context: Found[] = [];
+  let checked = 0;
+  for (const span of cellSpans(row.ours)) {
+    if (span.kind === 'unparsed') problems.push(`${where}: \`${span.text}\` is neither a name nor a skipped form`);
+    else if (span.kind === 'code') {
+      checked++;
+      if (!api.hasErrorCode(packages, span.code))
+        problems.push(`${where}: error code ${span.code} occurs nowhere in ${packages.join(', ')}`);
+    } else if (span.kind === 'name') {
+      checked++;
+      const r = api.resolve(packages, span, context);
+      if (r.found.length === 0) problems.push(`${where}: \`${span.text}\` does not exist in ${packages.join(', ')}`);
+      else if (r.unknownKeys.length > 0)
+        problems.push(`${where}: \`${span.text}\` takes no option ${r.unknownKeys.map((k) => `"${k}"`).join(', ')}`);
+      context = r.context;
+    }
+  }
+  if (!absent && checked === 0) problems.push(`${where}: promises no checkable name`);
+  return problems;
+}
+
+/** The number of names and error codes a row's right-hand cell promises. */
+export function promisedCount(row: MapRow): number {
+  return cellSpans(row.ours).reduce(
+    (n, s) => n + (s.kind === 'name' ? 1 + s.keys.length : s.kind === 'code' ? 1 : 0),
+    0,
+  );
+}
