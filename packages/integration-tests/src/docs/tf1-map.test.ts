@@ -91,6 +91,8 @@ describe('the map check itself', () => {
     expect(problemsOf('`await estimator.trian(fn)`', 'estimator')).toHaveLength(1);
     expect(problemsOf('`ModeKeys.TRAIN / EVALUATE`', 'estimator')).toHaveLength(1);
     expect(problemsOf('`NO_SUCH_ERROR_CODE`', 'estimator')).toHaveLength(1);
+    expect(problemsOf('`Reduction.NONE / SUM_OVER_BATCH_SIZES`', 'estimator')).toHaveLength(1);
+    expect(problemsOf('`createFileWriter` (`@estimatorjs/summary/nod`)', 'summary')).toHaveLength(1);
   });
 
   it('fails on a name looked up in the wrong package', () => {

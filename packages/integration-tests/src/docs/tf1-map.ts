@@ -17,7 +17,8 @@
  * - A lowercase receiver stands for an instance: RECEIVERS below (`estimator.train`, `it.getNext`).
  * - Not names, so not checked: string literals (`'ZLIB'`), object or array shapes (`{ … }`, `[kh, kw]`), TensorFlow
  *   or tfjs names (`tf.…`), and TF variable names (a span with `/` in it: `conv1d/kernel`).
- * - An UPPER_SNAKE_CASE span is a constant string (an error code `UNSUPPORTED_OPTION`, a variable `TF_CONFIG`): it
+ * - `@estimatorjs/…` must be a public package or entry point.
+ * - An UPPER_SNAKE_CASE span (not in a ` / ` list after a qualified name) is a constant string (an error code `UNSUPPORTED_OPTION`, a variable `TF_CONFIG`): it
  *   must occur as a string literal in the built JavaScript of the row's packages.
  * - Keys of an object literal among a call's arguments (`new RunConfig({ tfConfig })`) are options the callee must
  *   take, and a bare name after a call may be one of its options (`layers.dense(x, n, { … })`, `kernelRegularizer`);
@@ -55,6 +56,7 @@ export type Span =
     }
   | { readonly kind: 'code'; readonly text: string; readonly code: string }
   | { readonly kind: 'skip'; readonly text: string; readonly why: string }
+  | { readonly kind: 'package'; readonly text: string }
   | { readonly kind: 'unparsed'; readonly text: string };
 
 /** A key of an object-literal argument: `{ seed }` in `shuffle(10, { seed })` is `seed` of argument 1. */
@@ -134,8 +136,11 @@ function uncheckedIn(cell: string): Set<string> {
 }
 
 /** Classifies one alternative of a span. */
-function classify(text: string, unchecked: Set<string>): Span {
+function classify(text: string, unchecked: Set<string>, listed: boolean): Span {
   if (unchecked.has(text)) return { kind: 'skip', text, why: 'marked unchecked' };
+  // `Reduction.NONE / SUM_OVER_BATCH_SIZE`: after a qualified first name, an UPPER_SNAKE name is a member, no constant
+  if (listed && /^[A-Za-z_$][\w$]*$/.test(text)) return { kind: 'name', text, path: [text], member: false, keys: [] };
+  if (/^@estimatorjs\//.test(text)) return { kind: 'package', text };
   if (/^['"]/.test(text)) return { kind: 'skip', text, why: 'a string' };
   if (/^[{[]/.test(text)) return { kind: 'skip', text, why: 'a shape' };
   if (/^-?\d/.test(text)) return { kind: 'skip', text, why: 'a number' };
@@ -198,7 +203,8 @@ export function cellSpans(cell: string): Span[] {
   const unchecked = uncheckedIn(cell);
   const spans: Span[] = [];
   for (const m of cell.replace(/<!--[\s\S]*?-->/g, '').matchAll(/`([^`]+)`/g))
-    for (const alt of splitAlternatives(m[1]!)) spans.push(classify(alt, unchecked));
+    for (const [i, alt] of splitAlternatives(m[1]!).entries())
+      spans.push(classify(alt, unchecked, i > 0 && /^\.?[\w$]+\./.test(m[1]!)));
   return spans;
 }
 
@@ -243,6 +249,11 @@ export class ApiResolver {
           .split(/[\\/]/)[0]!,
       );
     }
+  }
+
+  /** Every public entry point (`@estimatorjs/data/node`). */
+  get specifiers(): string[] {
+    return [...this.exports.keys()];
   }
 
   /** Every public package (`@estimatorjs/data`), for rows that name none. */
@@ -438,7 +449,11 @@ export function rowProblems(row: MapRow, api: ApiResolver): string[] {
   let checked = 0;
   for (const span of cellSpans(row.ours)) {
     if (span.kind === 'unparsed') problems.push(`${where}: \`${span.text}\` is neither a name nor a skipped form`);
-    else if (span.kind === 'code') {
+    else if (span.kind === 'package') {
+      checked++;
+      if (!api.packages.includes(span.text) && !api.specifiers.includes(span.text))
+        problems.push(`${where}: \`${span.text}\` is no public entry point`);
+    } else if (span.kind === 'code') {
       checked++;
       if (!api.hasErrorCode(packages, span.code))
         problems.push(`${where}: error code ${span.code} occurs nowhere in ${packages.join(', ')}`);
