@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ApiResolver, cellSpans, parseMapTable, promisedCount, rowProblems, splitCells } from './tf1-map.js';
+import { ApiResolver } from './api-names.js';
+import { cellSpans, parseMapTable, promisedCount, rowProblems, splitCells } from './tf1-map.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const map = readFileSync(join(repo, 'docs/tf1-map.md'), 'utf8');

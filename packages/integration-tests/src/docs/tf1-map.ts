@@ -1,7 +1,7 @@
 /**
  * Reads docs/tf1-map.md's table for the map test: which estimator-js names each row promises, and whether each one is
- * in the public API of the package the row names. Owns: the map's conventions (below) and resolving a dotted name
- * through the built `.d.ts` files. Does not own: the list of entry points (api-examples.ts).
+ * in the public API of the package the row names. Owns: the map's conventions (below). Does not own: resolving a
+ * name in the built API (api-names.ts).
  *
  * The conventions of the right-hand ("estimator-js") column:
  * - Every backticked span is a promise. A span is split on ` / ` (outside brackets): `layers.dense / conv2d` is
@@ -14,24 +14,23 @@
  *   it (`metrics.precisionAtK(…)`, `recallAtK(…)`), or the class, interface or namespace named just before it
  *   (`Hook` (`begin`, …)).
  * - `.name` is an instance member of a class or interface the row's packages export (`.repeat()` of `Dataset`).
- * - A lowercase receiver stands for an instance: RECEIVERS below (`estimator.train`, `it.getNext`).
+ * - A lowercase receiver stands for an instance: RECEIVERS in api-names.ts (`estimator.train`, `it.getNext`).
  * - Not names, so not checked: string literals (`'ZLIB'`), object or array shapes (`{ … }`, `[kh, kw]`), TensorFlow
  *   or tfjs names (`tf.…`), and TF variable names (a span with `/` in it: `conv1d/kernel`).
  * - `@estimatorjs/…` must be a public package or entry point.
- * - An UPPER_SNAKE_CASE span (not in a ` / ` list after a qualified name) is a constant string (an error code `UNSUPPORTED_OPTION`, a variable `TF_CONFIG`): it
- *   must occur as a string literal in the built JavaScript of the row's packages.
+ * - An UPPER_SNAKE_CASE span (but in a ` / ` list after a qualified name) is a constant: an error code
+ *   (`UNSUPPORTED_OPTION`) or an environment variable (`TF_CONFIG`) that occurs as a string literal in the built
+ *   JavaScript of the row's packages.
  * - Keys of an object literal among a call's arguments (`new RunConfig({ tfConfig })`) are options the callee must
  *   take, and a bare name after a call may be one of its options (`layers.dense(x, n, { … })`, `kernelRegularizer`);
  *   `key: value` on its own is such an option.
  * - A row whose package cell is `—` maps to nothing: its right-hand cell must start with "does not exist" or
  *   "do not exist" (names in it, such as the alternative to use, are then looked up in every package).
  * - Every other row promises at least one name, so no row is left unchecked.
- * - The one escape: `<!-- unchecked: a, b -->` in a cell lists spans (comma-separated) that are neither (keep it rare).
+ * - The one escape: `<!-- unchecked: a, b -->` in a cell lists (comma-separated) spans that are none of these, such
+ *   as an error message or a tfjs kernel name. Keep it rare.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import ts from 'typescript';
-import { entryPoints } from './api-examples.js';
+import type { ApiResolver, Found, NameSpan, OptionKey } from './api-names.js';
 
 /** One row of the map's table. */
 export interface MapRow {
@@ -45,35 +44,11 @@ export interface MapRow {
 
 /** What a backticked span of the right-hand column is. */
 export type Span =
-  | {
-      readonly kind: 'name';
-      readonly text: string;
-      readonly path: readonly string[];
-      /** A leading dot: an instance member of some exported class. */
-      readonly member: boolean;
-      /** Keys of object-literal arguments (`RunConfig({ tfConfig })` → tfConfig): options the callee must take. */
-      readonly keys: readonly OptionKey[];
-    }
+  | ({ readonly kind: 'name'; readonly text: string } & NameSpan)
   | { readonly kind: 'code'; readonly text: string; readonly code: string }
   | { readonly kind: 'skip'; readonly text: string; readonly why: string }
   | { readonly kind: 'package'; readonly text: string }
   | { readonly kind: 'unparsed'; readonly text: string };
-
-/** A key of an object-literal argument: `{ seed }` in `shuffle(10, { seed })` is `seed` of argument 1. */
-export interface OptionKey {
-  readonly name: string;
-  readonly arg: number;
-}
-
-/** Lowercase names the map uses for an instance of a type: `estimator.train` is `Estimator`'s `train`. */
-export const RECEIVERS: Readonly<Record<string, readonly string[]>> = {
-  estimator: ['Estimator'],
-  config: ['RunConfig'],
-  hparams: ['HParams'],
-  opt: ['Optimizer'],
-  it: ['InitializableIterator', 'Iterator', 'FeedableIterator', 'ReinitializableIterator'],
-  ctx: ['RunContext'],
-};
 
 /** The right-hand cell of a row that maps to nothing starts like this. */
 export const ABSENT = /^(?:does|do) not exist\b/;
@@ -208,231 +183,6 @@ export function cellSpans(cell: string): Span[] {
   return spans;
 }
 
-/** Something a name can lead to: a symbol (export, namespace, member) or an instance's type. */
-type Found = { readonly symbol: ts.Symbol } | { readonly type: ts.Type };
-
-/** Resolves dotted names through the public API's built declarations. */
-export class ApiResolver {
-  private readonly checker: ts.TypeChecker;
-  private readonly exports = new Map<string, Map<string, ts.Symbol>>();
-  private readonly builtCode = new Map<string, string>();
-  /** Package name → its folder under packages/. */
-  private readonly folders = new Map<string, string>();
-
-  constructor(private readonly repo: string) {
-    const entries = entryPoints(repo);
-    const program = ts.createProgram(
-      entries.map((e) => e.declarations),
-      {
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        target: ts.ScriptTarget.ES2022,
-        strict: true,
-        skipLibCheck: true,
-        noEmit: true,
-      },
-    );
-    this.checker = program.getTypeChecker();
-    for (const entry of entries) {
-      const source = program.getSourceFile(entry.declarations);
-      const module = source && this.checker.getSymbolAtLocation(source);
-      if (!module) throw new Error(`${entry.specifier}: no declarations at ${entry.declarations} (not built?)`);
-      const names = new Map<string, ts.Symbol>();
-      for (const e of this.checker.getExportsOfModule(module))
-        names.set(e.name, e.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(e) : e);
-      this.exports.set(entry.specifier, names);
-      this.folders.set(
-        packageOf(entry.specifier),
-        entry.declarations
-          .split(/[\\/]packages[\\/]/)
-          .at(-1)!
-          .split(/[\\/]/)[0]!,
-      );
-    }
-  }
-
-  /** Every public entry point (`@estimatorjs/data/node`). */
-  get specifiers(): string[] {
-    return [...this.exports.keys()];
-  }
-
-  /** Every public package (`@estimatorjs/data`), for rows that name none. */
-  get packages(): string[] {
-    return [...this.folders.keys()];
-  }
-
-  /** The exports of `packages` and of their subpath entry points, by name. */
-  private exported(packages: readonly string[], name: string): ts.Symbol[] {
-    const out: ts.Symbol[] = [];
-    for (const [specifier, names] of this.exports)
-      if (packages.some((p) => specifier === p || specifier.startsWith(`${p}/`))) {
-        const s = names.get(name);
-        if (s) out.push(s);
-      }
-    return out;
-  }
-
-  /** The instance type of a class or interface symbol. */
-  private instanceOf(symbol: ts.Symbol): ts.Type | undefined {
-    return symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)
-      ? this.checker.getDeclaredTypeOfSymbol(symbol)
-      : undefined;
-  }
-
-  /** `name` as a member of `found`: a namespace export, a (static) property of its value, an instance member. */
-  member(found: Found, name: string): Found | undefined {
-    if ('type' in found) {
-      const p = this.propertyOf(found.type, name);
-      return p && { symbol: p };
-    }
-    const { symbol } = found;
-    if (symbol.flags & (ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule)) {
-      const e = this.checker.getExportsOfModule(symbol).find((s) => s.name === name);
-      if (e) return { symbol: e.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(e) : e };
-    }
-    if (symbol.flags & ts.SymbolFlags.Value) {
-      const p = this.checker.getPropertyOfType(this.checker.getTypeOfSymbol(symbol), name);
-      if (p) return { symbol: p };
-    }
-    const instance = this.instanceOf(symbol);
-    const p = instance && this.propertyOf(instance, name);
-    return p ? { symbol: p } : undefined;
-  }
-
-  /** A property of `type`, or of any member of a union (`EstimatorSpec.evalMetricOps` is on its eval variant). */
-  private propertyOf(type: ts.Type, name: string): ts.Symbol | undefined {
-    if (type.isUnion()) return type.types.map((t) => this.propertyOf(t, name)).find((p) => p !== undefined);
-    return this.checker.getPropertyOfType(type, name);
-  }
-
-  /** Whether `found` can be a cell's context: a namespace, class, interface or object of members. */
-  private isContainer(found: Found): boolean {
-    if ('type' in found) return true;
-    const f = found.symbol.flags;
-    const containers =
-      ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule | ts.SymbolFlags.Class | ts.SymbolFlags.Interface;
-    return (f & containers) !== 0 || (f & ts.SymbolFlags.Variable && !(f & ts.SymbolFlags.Function)) !== 0;
-  }
-
-  /** The starting points of a name's first segment. */
-  private heads(packages: readonly string[], span: Span & { kind: 'name' }, context: readonly Found[]): Found[] {
-    const [first] = span.path as [string];
-    if (span.member) {
-      const out: Found[] = [];
-      for (const names of this.exportsOf(packages))
-        for (const s of names.values()) {
-          const instance = this.instanceOf(s);
-          const p = instance && this.checker.getPropertyOfType(instance, first);
-          if (p) out.push({ symbol: p });
-        }
-      return out;
-    }
-    const receiver = RECEIVERS[first];
-    if (receiver && span.path.length > 1)
-      return receiver
-        .flatMap((t) => this.exported(packages, t))
-        .flatMap((s) => {
-          const instance = this.instanceOf(s);
-          return instance ? [{ type: instance }] : [];
-        });
-    const exported = this.exported(packages, first).map((symbol) => ({ symbol }));
-    if (exported.length > 0) return exported;
-    return context.flatMap((c) => {
-      const m = this.member(c, first);
-      return m ? [m] : [];
-    });
-  }
-
-  private exportsOf(packages: readonly string[]): Map<string, ts.Symbol>[] {
-    return [...this.exports]
-      .filter(([specifier]) => packages.some((p) => specifier === p || specifier.startsWith(`${p}/`)))
-      .map(([, names]) => names);
-  }
-
-  /** A type with a string index signature (`Record<string, …>`): every key is an option. */
-  private isRecord(found: Found): boolean {
-    return 'type' in found && this.checker.getIndexInfoOfType(found.type, ts.IndexKind.String) !== undefined;
-  }
-
-  /** The object types a callable (function, method, class) takes as parameters: where its options are looked up. */
-  optionTypes(found: Found, arg?: number): Found[] {
-    if (!('symbol' in found) || !(found.symbol.flags & ts.SymbolFlags.Value)) return [];
-    const type = this.checker.getTypeOfSymbol(found.symbol);
-    const signatures = [...type.getCallSignatures(), ...type.getConstructSignatures()];
-    const out: Found[] = [];
-    for (const signature of signatures)
-      for (const [i, parameter] of signature.getParameters().entries()) {
-        if (arg !== undefined && i !== arg) continue;
-        const declared = this.checker.getTypeOfSymbol(parameter);
-        const constraint = declared.isTypeParameter() ? this.checker.getBaseConstraintOfType(declared) : declared;
-        const t = this.checker.getNonNullableType(constraint ?? declared);
-        for (const part of t.isUnion() ? t.types : [t])
-          if (part.flags & ts.TypeFlags.Object || part.isIntersection()) out.push({ type: part });
-      }
-    return out;
-  }
-
-  /**
-   * Resolves a name span: what it found (empty: it does not exist), the keys of its object arguments that the
-   * parameter in that position does not take, those it takes because it takes any key (a `Record`), and the context it sets for the bare names after it (its qualifier or itself, and its
-   * options).
-   */
-  resolve(
-    packages: readonly string[],
-    span: Span & { kind: 'name' },
-    context: readonly Found[],
-  ): { found: Found[]; unknownKeys: string[]; freeKeys: string[]; context: Found[] } {
-    let found = this.heads(packages, span, context);
-    let parents: Found[] = [];
-    for (const segment of span.path.slice(1)) {
-      parents = found;
-      found = found.flatMap((f) => {
-        const m = this.member(f, segment);
-        return m ? [m] : [];
-      });
-    }
-    const options = found.flatMap((f) => this.optionTypes(f));
-    const unknownKeys: string[] = [];
-    const freeKeys: string[] = [];
-    for (const key of span.keys) {
-      const at = found.flatMap((f) => this.optionTypes(f, key.arg));
-      if (at.some((o) => this.member(o, key.name))) continue;
-      if (at.some((o) => this.isRecord(o))) freeKeys.push(key.name);
-      else unknownKeys.push(key.name);
-    }
-    const containers = found.filter((f) => this.isContainer(f) && span.path.length === 1 && !span.member);
-    const next = span.path.length > 1 ? parents : containers.length > 0 ? containers : [...context];
-    return { found, unknownKeys, freeKeys, context: [...next, ...options] };
-  }
-
-  /** Whether the string `code` occurs as a string literal in the built JavaScript of `packages`. */
-  hasErrorCode(packages: readonly string[], code: string): boolean {
-    return packages.some((p) => {
-      const name = this.folders.get(packageOf(p));
-      if (!name) return false;
-      const folder = join(this.repo, 'packages', name, 'dist');
-      if (!this.builtCode.has(folder)) this.builtCode.set(folder, existsSync(folder) ? readJs(folder) : '');
-      const js = this.builtCode.get(folder)!;
-      return js.includes(`'${code}'`) || js.includes(`"${code}"`) || js.includes(`\`${code}\``);
-    });
-  }
-}
-
-/** `@estimatorjs/data` for `@estimatorjs/data/node`; `create-estimatorjs` for itself. */
-function packageOf(specifier: string): string {
-  return specifier
-    .split('/')
-    .slice(0, specifier.startsWith('@') ? 2 : 1)
-    .join('/');
-}
-
-function readJs(dir: string): string {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((d) => d.isFile() && d.name.endsWith('.js'))
-    .map((d) => readFileSync(join(d.parentPath, d.name), 'utf8'))
-    .join('\n');
-}
-
 /** What is wrong with one row: names that do not exist, an absent row that does not say so, a row with no name. */
 export function rowProblems(row: MapRow, api: ApiResolver): string[] {
   const problems: string[] = [];
@@ -455,8 +205,8 @@ export function rowProblems(row: MapRow, api: ApiResolver): string[] {
         problems.push(`${where}: \`${span.text}\` is no public entry point`);
     } else if (span.kind === 'code') {
       checked++;
-      if (!api.hasErrorCode(packages, span.code))
-        problems.push(`${where}: error code ${span.code} occurs nowhere in ${packages.join(', ')}`);
+      if (!api.hasConstant(packages, span.code))
+        problems.push(`${where}: ${span.code} occurs as a string nowhere in ${packages.join(', ')}`);
     } else if (span.kind === 'name') {
       checked++;
       const r = api.resolve(packages, span, context);
