@@ -3,10 +3,12 @@
 // 1 thread, 1 worker × batch 64 vs a local cluster of 2 workers × batch 64 (global 128, gRPC ring all-reduce).
 // Reports global throughput (examples/s) of each, their ratio, the all-reduce time per step and the gradient bytes
 // each replica sends per step, and the exchange alone (wall and CPU time of the same runs).
-// Usage: node bench/cluster/run.mjs [--steps N] [--warmup N] [--reps N] [--exchange-only]
-// --exchange-only skips the training runs and measures the transport alone on the CNN's gradient size.
+// Usage: node bench/cluster/run.mjs [--steps N] [--warmup N] [--reps N] [--exchange-only] [--dist PATH] [--chunk-bytes N]
+// --exchange-only skips the training runs and measures the transport alone on the CNN's gradient size; --dist PATH
+// takes the experiment package's dist/node/index.js from elsewhere (another checkout, for before/after);
+// --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the exchange-only replicas.
 // Build first: the root `pnpm bench:cluster` script does.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,48 +20,56 @@ const steps = opt('steps', 12);
 const warmup = opt('warmup', 2);
 const reps = opt('reps', 10);
 const exchangeOnly = args.includes('--exchange-only');
+const chunkBytes = opt('chunk-bytes', 0);
 /** The reference CNN's trainable values (examples/mnist): the vector each step all-reduces. */
 const CNN_VALUES = 590_938;
 const task = fileURLToPath(new URL('./task.mjs', import.meta.url));
-const { CollectiveAllReduce, localClusterTasks, runLocalCluster } = await import(
-  new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href
-);
+const exchangeTask = fileURLToPath(new URL('./exchange-task.mjs', import.meta.url));
+const distArg = args.indexOf('--dist') >= 0 ? args[args.indexOf('--dist') + 1] : null;
+const dist = distArg
+  ? new URL(`file://${distArg.startsWith('/') ? distArg : join(process.cwd(), distArg)}`).href
+  : new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href;
+const { localClusterTasks, runLocalCluster } = await import(dist);
 const root = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
 const log = (line) => process.stderr.write(`${line}\n`);
 const lastJson = (lines) => JSON.parse(lines.filter((l) => l.trim().startsWith('{')).pop());
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * The exchange alone: two replicas in this process (one thread serves both ends) reduce a vector of the CNN's
- * gradient size over loopback gRPC, so the transport's cost is separated from waiting for the slower replica.
- * Wall and CPU time (this process, both ends together) come from the same all-reduces.
+ * The exchange alone: two replica processes (chief:0 and worker:0, no model) all-reduce a vector of the CNN's
+ * gradient size over loopback gRPC, back to back, so the transport's cost is separated from waiting for the slower
+ * replica's backward pass. Wall and CPU time come from the same all-reduces; `--dist` measures another build.
  */
 async function measureExchange(numValues) {
   const tasks = await localClusterTasks(2, false);
-  const clusterSpec = JSON.parse(tasks[0].tfConfig).cluster;
-  const pair = tasks.map(
-    (t) => new CollectiveAllReduce({ clusterSpec, taskType: t.type, taskId: t.index, log: () => {} }),
+  const spec = JSON.stringify(JSON.parse(tasks[0].tfConfig).cluster);
+  const runs = await Promise.all(
+    tasks.map(
+      (t) =>
+        new Promise((resolve, reject) => {
+          const child = spawn(process.execPath, [exchangeTask, dist, spec, t.type, String(t.index), String(numValues), String(reps), ...(chunkBytes ? [String(chunkBytes)] : [])]);
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d) => (stdout += d));
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('exit', (code) =>
+            code === 0 ? resolve(lastJson(stdout.split('\n'))) : reject(new Error(`${t.type}:${t.index} failed: ${stderr}`)),
+          );
+        }),
+    ),
   );
-  await Promise.all(pair.map((r) => r.start({ globalStep: 0, numValues, weightsDigest: 0 })));
-  const inputs = pair.map((r) => new Float32Array(numValues).fill(r.replicaIndex + 1));
-  const wall = [];
-  const cpu = [];
-  for (let i = 0; i < reps + 1; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const outs = await Promise.all(pair.map((r, k) => r.allReduceMean(inputs[k], i)));
-    const t1 = performance.now();
-    const c = process.cpuUsage(c0);
-    if (outs[0][numValues - 1] !== 1.5 || outs[1][0] !== 1.5) throw new Error('the all-reduce gave a wrong mean');
-    // The first all-reduce warms the HTTP/2 windows and the JIT; it is not counted.
-    if (i > 0) {
-      wall.push(t1 - t0);
-      cpu.push((c.user + c.system) / 1000);
-    }
-  }
-  const bytes = pair[0].stats().bytesSent / pair[0].stats().steps;
-  await Promise.all(pair.map((r) => r.end()));
-  return { numValues, reps, wallMsMedian: median(wall), wallMsMin: Math.min(...wall), cpuMsMedian: median(cpu), bytesSentPerStep: bytes };
+  const [a, b] = runs;
+  // Per all-reduce: the wall time is the slower replica's, the CPU time both replicas' together.
+  const wall = a.wallMs.map((w, i) => Math.max(w, b.wallMs[i]));
+  const cpu = a.cpuMs.map((c, i) => c + b.cpuMs[i]);
+  return {
+    numValues,
+    reps,
+    wallMsMedian: median(wall),
+    wallMsMin: Math.min(...wall),
+    cpuMsMedian: median(cpu),
+    bytesSentPerStep: a.bytesSentPerStep,
+  };
 }
 
 try {
@@ -128,9 +138,9 @@ try {
     );
   }
   md.push(
-    `Exchange alone (${numValues} float32 values, 2 replicas in one process, loopback gRPC, median of ${reps}): ` +
+    `Exchange alone (${numValues} float32 values, 2 replica processes, loopback gRPC, median of ${reps}): ` +
       `**${exchange.wallMsMedian.toFixed(1)} ms wall** (min ${exchange.wallMsMin.toFixed(1)}), ` +
-      `${exchange.cpuMsMedian.toFixed(1)} ms CPU for both ends, ${Math.round(exchange.bytesSentPerStep)} bytes sent per replica.`,
+      `${exchange.cpuMsMedian.toFixed(1)} ms CPU for both processes, ${Math.round(exchange.bytesSentPerStep)} bytes sent per replica.`,
   );
   console.log(md.join('\n'));
   const out = fileURLToPath(new URL('../results/', import.meta.url));
