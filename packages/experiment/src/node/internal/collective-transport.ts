@@ -31,16 +31,31 @@ interface Header {
 }
 
 const passThrough = (b: Buffer) => b;
-const method = (name: string) => ({
+/**
+ * What to do once grpc-js copied a frame into its own message buffer. grpc-js calls the serializer and copies its
+ * result in the same synchronous call, so a microtask queued by the serializer runs after the copy: the frame can go
+ * back to the pool for the next step instead of becoming garbage (megabytes a step make the GC a large share of the
+ * exchange's CPU time).
+ */
+const afterCopy = new WeakMap<Buffer, () => void>();
+const serializeFrame = (b: Buffer) => {
+  const release = afterCopy.get(b);
+  if (release) {
+    afterCopy.delete(b);
+    queueMicrotask(release);
+  }
+  return b;
+};
+const method = (name: string, responseSerialize = passThrough) => ({
   path: `/estimatorjs.Collective/${name}`,
   requestStream: false,
   responseStream: false,
   requestSerialize: passThrough,
   requestDeserialize: passThrough,
-  responseSerialize: passThrough,
+  responseSerialize,
   responseDeserialize: passThrough,
 });
-const SERVICE = { Hello: method('Hello'), Fetch: method('Fetch'), Abort: method('Abort') };
+const SERVICE = { Hello: method('Hello'), Fetch: method('Fetch', serializeFrame), Abort: method('Abort') };
 const ClientCtor = grpc.makeGenericClientConstructor(SERVICE, 'Collective');
 type Unary = (
   message: Buffer,
@@ -136,6 +151,8 @@ export class CollectiveTransport {
   private readonly pending = new Map<string, PendingFetch>();
   private readonly waiters = new Set<Waiter>();
   private readonly gone = new Map<number, Gone>();
+  /** Frames grpc-js has copied, by size, for the next chunks of the same size (every step repeats the sizes). */
+  private readonly spareFrames = new Map<number, Buffer[]>();
   private training = false;
   private closed = false;
   /** Set when something outside a receive makes this task fail (a peer restarted while we trained). */
@@ -218,9 +235,7 @@ export class CollectiveTransport {
    */
   publish(peer: Peer, tag: string, payload: ArrayBufferView, timeoutMs: number): Promise<void> {
     const size = FRAME_HEADER_BYTES + payload.byteLength;
-    // A fresh frame per chunk: grpc-js may still hold it after the answer (it copies it into its own framing, which
-    // we cannot observe), and allocUnsafe of a large buffer costs no zeroing.
-    const frame = Buffer.allocUnsafe(size);
+    const frame = this.spareFrames.get(size)?.pop() ?? Buffer.allocUnsafe(size);
     frame.write(this.incarnation, 0, INCARNATION_BYTES, 'latin1');
     frame.set(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), FRAME_HEADER_BYTES);
     const key = `${peer.index}|${tag}`;
@@ -340,7 +355,13 @@ export class CollectiveTransport {
 
   /** Sends a published chunk as the answer to a Fetch. */
   private answer(fetch: PendingFetch, published: Published): void {
-    fetch.cb(null, published.frame);
+    const { frame } = published;
+    afterCopy.set(frame, () => {
+      const spare = this.spareFrames.get(frame.length) ?? [];
+      if (spare.length < 4 && !this.closed) spare.push(frame);
+      this.spareFrames.set(frame.length, spare);
+    });
+    fetch.cb(null, frame);
     published.delivered();
   }
 
