@@ -260,22 +260,30 @@ export class CollectiveTransport {
     const client = this.clients.get(peer.index)!;
     const msg = encodeFetch(this.self.index, this.incarnation, tag);
     const expected = this.known.get(peer.index);
-    return this.wait(peer, true, timeoutMs, `sent nothing for ${tag} within ${timeoutMs / 1000} s (hung or died?)`, (done, fail) => {
-      const call = client.Fetch(msg, { deadline: Date.now() + timeoutMs + 1000 }, (e, res) => {
-        if (e || !res) {
-          const why =
-            e?.code === grpc.status.UNAVAILABLE
-              ? `is unreachable (${e.details || 'connection failed'}; died?)`
-              : `refused ${tag}: ${e?.details || e?.message || 'no response'}`;
-          return fail(this.error('PEER_FAILED', `${peer.name} (${peer.address}) ${why}`));
-        }
-        if (res.toString('latin1', 0, INCARNATION_BYTES) !== expected) {
-          return fail(this.error('PEER_FAILED', `${peer.name} (${peer.address}) restarted (new incarnation) while training`));
-        }
-        done(res.subarray(FRAME_HEADER_BYTES));
-      });
-      return () => call.cancel();
-    });
+    return this.wait(
+      peer,
+      true,
+      timeoutMs,
+      `sent nothing for ${tag} within ${timeoutMs / 1000} s (hung or died?)`,
+      (done, fail) => {
+        const call = client.Fetch(msg, { deadline: Date.now() + timeoutMs + 1000 }, (e, res) => {
+          if (e || !res) {
+            const why =
+              e?.code === grpc.status.UNAVAILABLE
+                ? `is unreachable (${e.details || 'connection failed'}; died?)`
+                : `refused ${tag}: ${e?.details || e?.message || 'no response'}`;
+            return fail(this.error('PEER_FAILED', `${peer.name} (${peer.address}) ${why}`));
+          }
+          if (res.toString('latin1', 0, INCARNATION_BYTES) !== expected) {
+            return fail(
+              this.error('PEER_FAILED', `${peer.name} (${peer.address}) restarted (new incarnation) while training`),
+            );
+          }
+          done(res.subarray(FRAME_HEADER_BYTES));
+        });
+        return () => call.cancel();
+      },
+    );
   }
 
   /** Tells every peer this task is gone (best effort, short deadline), then stops serving. */
@@ -299,7 +307,8 @@ export class CollectiveTransport {
     for (const c of this.clients.values()) c.close();
     for (const w of [...this.waiters]) w.reject(this.error('CLUSTER_CLOSED', `${this.self.name} stopped`));
     this.outbox.clear();
-    for (const p of this.pending.values()) p.cb({ code: grpc.status.UNAVAILABLE, details: `${this.self.name} stopped` });
+    for (const p of this.pending.values())
+      p.cb({ code: grpc.status.UNAVAILABLE, details: `${this.self.name} stopped` });
     this.pending.clear();
     // A peer may still be reading the last chunk it fetched from us: let answered calls finish, within a second.
     await new Promise<void>((resolve) => {
@@ -343,7 +352,10 @@ export class CollectiveTransport {
         }
       };
       const waiter: Waiter = { peer: peer.index, fetch, reject: (e) => settle(e) };
-      const timer = setTimeout(() => settle(this.error('PEER_TIMEOUT', `${peer.name} (${peer.address}) ${late}`)), timeoutMs);
+      const timer = setTimeout(
+        () => settle(this.error('PEER_TIMEOUT', `${peer.name} (${peer.address}) ${late}`)),
+        timeoutMs,
+      );
       timer.unref?.();
       this.waiters.add(waiter);
       abandon = begin(
