@@ -3,7 +3,10 @@ import { CollectiveAllReduce } from './collective-all-reduce.js';
 import { localClusterTasks } from './local-cluster.js';
 
 /** `n` replicas of one cluster on free 127.0.0.1 ports, in this process, over real gRPC. */
-async function replicas(n: number, options: { stepTimeoutSecs?: number; startupTimeoutSecs?: number } = {}) {
+async function replicas(
+  n: number,
+  options: { stepTimeoutSecs?: number; startupTimeoutSecs?: number; pipelineChunkBytes?: number } = {},
+) {
   const tasks = await localClusterTasks(n, false);
   const clusterSpec = JSON.parse(tasks[0]!.tfConfig).cluster;
   return tasks.map(
@@ -44,6 +47,36 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
     } finally {
       await Promise.all(rs.map((r) => r.end()));
     }
+  });
+
+  it('pipelines segments: 23 values in 6 segments of 4, each its own ring, same means as by hand', async () => {
+    const rs = await replicas(3, { pipelineChunkBytes: 16 });
+    try {
+      await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 23, weightsDigest: 1 })));
+      // Replica i sends k·(i+1) at position k: the mean is k·(1+2+3)/3 = 2k, exact in float32.
+      const inputs = rs.map((_, i) => Float32Array.from({ length: 23 }, (_, k) => k * (i + 1)));
+      for (const step of [0, 1]) {
+        const out = await Promise.all(rs.map((r, i) => r.allReduceMean(inputs[i]!, step)));
+        for (const o of out) expect(Array.from(o)).toEqual(Array.from({ length: 23 }, (_, k) => 2 * k));
+      }
+      // ceil(23/6) = 4 values a segment: five of 4, one of 3. A segment of 4 over 3 replicas is chunks 2, 2, 0;
+      // of 3, chunks 1, 1, 1. Replica 0 sends chunks 0 and 2 (reduce-scatter), 1 and 0 (all-gather) of each.
+      const perStep = 5 * (2 + 0 + 2 + 2) + (1 + 1 + 1 + 1);
+      expect(rs[0]!.stats().bytesSent).toBe(2 * perStep * 4);
+      // The inputs are left as they were: the mean is a new array.
+      expect(inputs[2]![22]).toBe(66);
+    } finally {
+      await Promise.all(rs.map((r) => r.end()));
+    }
+  });
+
+  it('refuses a pipelineChunkBytes below one float32 value, naming it', async () => {
+    const tasks = await localClusterTasks(2, false);
+    const clusterSpec = JSON.parse(tasks[0]!.tfConfig).cluster;
+    expect(
+      () =>
+        new CollectiveAllReduce({ clusterSpec, taskType: 'chief', taskId: 0, pipelineChunkBytes: 2, log: () => {} }),
+    ).toThrow('CollectiveAllReduce: pipelineChunkBytes must be an integer of at least 4 bytes. Received 2.');
   });
 
   it('refuses replicas that start at different global steps, naming them', async () => {

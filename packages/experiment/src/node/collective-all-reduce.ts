@@ -2,8 +2,10 @@
  * `CollectiveAllReduce`: synchronous data parallelism across the chief and the workers of a TF_CONFIG cluster (TF's
  * `CollectiveAllReduceStrategy` / `MultiWorkerMirroredStrategy`), as a `TrainDistribute` for `RunConfig`. Owns: the
  * rendezvous (every task up, same incarnation, same starting step) and the ring all-reduce (reduce-scatter then
- * all-gather, 2·(N−1) chunk transfers per step, each replica sending 2·(N−1)/N of the gradients). Does not own: the
- * wire (internal/collective-transport.ts) or when it is called (the Estimator's train loop).
+ * all-gather, 2·(N−1) chunk transfers per step, each replica sending 2·(N−1)/N of the gradients). The vector is cut
+ * into segments of `pipelineChunkBytes`, each its own ring, all in flight at once: while one segment's bytes travel,
+ * the previous one is being added, and HTTP/2 carries them side by side. Does not own: the wire
+ * (internal/collective-transport.ts) or when it is called (the Estimator's train loop).
  */
 import type { ClusterSpec, DistributeStartContext, TrainDistribute } from '@estimatorjs/estimator';
 import { ExperimentError } from '../errors.js';
@@ -20,6 +22,12 @@ export interface CollectiveAllReduceOptions {
   readonly startupTimeoutSecs?: number;
   /** How long one exchange may wait for a peer before this task fails (default 120 s). */
   readonly stepTimeoutSecs?: number;
+  /**
+   * Bytes of gradient per pipelined segment of the all-reduce (default 4 MiB): each segment runs its own ring, all
+   * of them at once. Smaller segments overlap transfer with addition more, but each costs one more RPC per ring step;
+   * on a busy 2-core machine the RPCs cost more than the overlap gained (docs/distributed.md has the figures).
+   */
+  readonly pipelineChunkBytes?: number;
   /** Shard a Dataset from the input_fn by replica (default true; TF's auto-sharding). */
   readonly autoShard?: boolean;
   readonly log?: (line: string) => void;
@@ -28,8 +36,10 @@ export interface CollectiveAllReduceOptions {
 /** Timing and traffic of the all-reduce so far (for the bench and logs). */
 export interface CollectiveStats {
   readonly steps: number;
-  /** Wall time spent inside `allReduceMean`, summed over steps, in ms. */
+  /** Wall time spent inside `allReduceMean`, summed over steps, in ms (includes waiting for slower replicas). */
   readonly allReduceMs: number;
+  /** This process's CPU time (user + system) while inside `allReduceMean`, summed over steps, in ms. */
+  readonly allReduceCpuMs: number;
   /** Gradient bytes this replica sent, summed over steps. */
   readonly bytesSent: number;
 }
@@ -67,7 +77,9 @@ export class CollectiveAllReduce implements TrainDistribute {
   private fatal: Error | null = null;
   private steps = 0;
   private allReduceMs = 0;
+  private allReduceCpuMs = 0;
   private bytesSent = 0;
+  private readonly segmentValues: number;
 
   constructor(options: CollectiveAllReduceOptions) {
     this.replicas = replicasOf(options.clusterSpec);
@@ -84,6 +96,14 @@ export class CollectiveAllReduce implements TrainDistribute {
     this.autoShard = options.autoShard ?? true;
     this.startupMs = (options.startupTimeoutSecs ?? 120) * 1000;
     this.stepMs = (options.stepTimeoutSecs ?? 120) * 1000;
+    const chunkBytes = options.pipelineChunkBytes ?? 4 * 1024 * 1024;
+    if (!Number.isInteger(chunkBytes) || chunkBytes < 4) {
+      throw new ExperimentError(
+        'INVALID_ARGUMENT',
+        `${API}: pipelineChunkBytes must be an integer of at least 4 bytes. Received ${chunkBytes}.`,
+      );
+    }
+    this.segmentValues = Math.floor(chunkBytes / 4);
     this.log = options.log ?? ((line) => console.log(line));
   }
 
@@ -92,6 +112,7 @@ export class CollectiveAllReduce implements TrainDistribute {
     return {
       steps: this.steps,
       allReduceMs: this.allReduceMs,
+      allReduceCpuMs: this.allReduceCpuMs,
       bytesSent: this.bytesSent,
     };
   }
@@ -148,10 +169,10 @@ export class CollectiveAllReduce implements TrainDistribute {
     const mine = new Float64Array([context.globalStep, context.numValues, context.weightsDigest]);
     const bytes = new Uint8Array(mine.buffer);
     const [, theirs] = await Promise.all([
-      Promise.all(this.peers.map((p) => transport.send(p, 'start', bytes, this.startupMs))),
+      Promise.all(this.peers.map((p) => transport.publish(p, 'start', bytes, this.startupMs))),
       Promise.all(
         this.peers.map(async (p) => {
-          const b = await transport.receive(p, 'start', this.startupMs);
+          const b = await transport.fetch(p, 'start', this.startupMs);
           const v = new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + 24));
           return { peer: p, globalStep: v[0]!, numValues: v[1]!, weightsDigest: v[2]! };
         }),
@@ -178,49 +199,72 @@ export class CollectiveAllReduce implements TrainDistribute {
 
   async allReduceMean(values: Float32Array, step: number): Promise<Float32Array> {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const n = this.numReplicas;
     const out = new Float32Array(values);
-    if (n > 1) {
-      if (this.fatal) throw this.fatal;
-      const transport = this.transport!;
-      const r = this.self.index;
-      const right = this.replicas[(r + 1) % n]!;
-      const left = this.replicas[(r + n - 1) % n]!;
-      const bounds = (c: number) => {
-        const size = Math.ceil(out.length / n);
-        return [Math.min(c * size, out.length), Math.min((c + 1) * size, out.length)] as const;
-      };
-      const mod = (x: number) => ((x % n) + n) % n;
-      // Reduce-scatter: after N−1 rounds replica r holds the full sum of chunk r+1.
-      for (let s = 0; s < n - 1; s++) {
-        const [sa, sb] = bounds(mod(r - s));
-        const [ra, rb] = bounds(mod(r - s - 1));
-        const tag = `${step}/rs${s}`;
-        this.bytesSent += (sb - sa) * 4;
-        const [, got] = await Promise.all([
-          transport.send(right, tag, out.subarray(sa, sb), this.stepMs),
-          transport.receive(left, tag, this.stepMs),
-        ]);
-        const add = asFloats(got, rb - ra);
-        for (let i = 0; i < add.length; i++) out[ra + i]! += add[i]!;
+    try {
+      if (n > 1) {
+        if (this.fatal) throw this.fatal;
+        const segments = Math.max(1, Math.ceil(out.length / this.segmentValues));
+        const size = Math.ceil(out.length / segments);
+        const delivered: Promise<void>[] = [];
+        await Promise.all(
+          Array.from({ length: segments }, (_, j) =>
+            this.ring(out.subarray(j * size, (j + 1) * size), step, segments > 1 ? `#${j}` : '', delivered),
+          ),
+        );
+        // Every chunk this replica published was fetched: the step is done on both sides of each link.
+        await Promise.all(delivered);
       }
-      // All-gather: pass the reduced chunks around the ring.
-      for (let s = 0; s < n - 1; s++) {
-        const [sa, sb] = bounds(mod(r + 1 - s));
-        const [ra, rb] = bounds(mod(r - s));
-        const tag = `${step}/ag${s}`;
-        this.bytesSent += (sb - sa) * 4;
-        const [, got] = await Promise.all([
-          transport.send(right, tag, out.subarray(sa, sb), this.stepMs),
-          transport.receive(left, tag, this.stepMs),
-        ]);
-        out.set(asFloats(got, rb - ra), ra);
-      }
-      for (let i = 0; i < out.length; i++) out[i]! /= n;
+    } finally {
+      const cpu = process.cpuUsage(cpu0);
+      this.allReduceCpuMs += (cpu.user + cpu.system) / 1000;
+      this.allReduceMs += performance.now() - t0;
     }
     this.steps += 1;
-    this.allReduceMs += performance.now() - t0;
     return out;
+  }
+
+  /**
+   * The ring all-reduce of one segment, in place: reduce-scatter (after N−1 rounds replica r holds the full sum of
+   * chunk r+1, divided by N), then all-gather (the averaged chunks go round). The chunks it publishes are added to
+   * `delivered`; it resolves when every chunk of `v` arrived.
+   */
+  private async ring(v: Float32Array, step: number, segment: string, delivered: Promise<void>[]): Promise<void> {
+    const n = this.numReplicas;
+    const transport = this.transport!;
+    const r = this.self.index;
+    const right = this.replicas[(r + 1) % n]!;
+    const left = this.replicas[(r + n - 1) % n]!;
+    const size = Math.ceil(v.length / n);
+    const bounds = (c: number) => [Math.min(c * size, v.length), Math.min((c + 1) * size, v.length)] as const;
+    const mod = (x: number) => ((x % n) + n) % n;
+    const exchange = async (phase: 'rs' | 'ag', s: number, send: number, receive: number) => {
+      const [sa, sb] = bounds(send);
+      const [ra, rb] = bounds(receive);
+      const tag = `${step}/${phase}${s}${segment}`;
+      this.bytesSent += (sb - sa) * 4;
+      const published = transport.publish(right, tag, v.subarray(sa, sb), this.stepMs);
+      // Awaited after the ring; a rejection before that is the step's failure, reported by the fetch or that await.
+      published.catch(() => {});
+      delivered.push(published);
+      return asFloats(await transport.fetch(left, tag, this.stepMs), rb - ra);
+    };
+    for (let s = 0; s < n - 1; s++) {
+      const ra = bounds(mod(r - s - 1))[0];
+      const add = await exchange('rs', s, mod(r - s), mod(r - s - 1));
+      if (s < n - 2) {
+        for (let i = 0; i < add.length; i++) v[ra + i]! += add[i]!;
+      } else {
+        // The last round completes this replica's chunk: divide it once here, and the all-gather spreads the mean
+        // (the same float ops as dividing every copy, so every replica still ends with the same bits).
+        for (let i = 0; i < add.length; i++) v[ra + i] = (v[ra + i]! + add[i]!) / n;
+      }
+    }
+    for (let s = 0; s < n - 1; s++) {
+      const ra = bounds(mod(r - s))[0];
+      v.set(await exchange('ag', s, mod(r + 1 - s), mod(r - s)), ra);
+    }
   }
 
   async end(error?: unknown): Promise<void> {
@@ -238,6 +282,7 @@ function asFloats(b: Buffer, expected: number): Float32Array {
       `${API}: a peer sent ${b.byteLength / 4} values where ${expected} were expected; every task must run the same model_fn.`,
     );
   }
-  // Copy into an aligned buffer: a received Buffer may start at any byte offset.
+  // Read in place when the payload sits on a 4-byte boundary (the transport's framing arranges it); else copy.
+  if (b.byteOffset % 4 === 0) return new Float32Array(b.buffer, b.byteOffset, expected);
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }

@@ -1,8 +1,13 @@
 /**
  * The wire under the collective all-reduce: one gRPC server per task and a client to each peer (@grpc/grpc-js over
- * HTTP/2), with three unary methods — Hello (is the peer up, and which incarnation is it), Send (one tagged chunk of
- * a collective) and Abort (this peer is gone, and why). Owns: framing, the mailbox of received chunks, deadlines,
- * incarnations. Does not own: the ring algorithm or the rendezvous policy (collective-all-reduce.ts).
+ * HTTP/2), with three unary methods — Hello (is the peer up, and which incarnation is it), Fetch (give me the chunk
+ * `tag` you published for me) and Abort (this peer is gone, and why). Owns: framing, the outbox of published chunks,
+ * deadlines, incarnations. Does not own: the ring algorithm or the rendezvous policy (collective-all-reduce.ts).
+ *
+ * Data moves by pull, not push: the receiver asks and the sender answers. The bytes then travel as a response to the
+ * client, whose HTTP/2 flow-control window grpc-js lets us raise (`grpc-node.flow_control_window`); a grpc-js server
+ * keeps HTTP/2's 64 KiB default, so a pushed megabyte would wait for a WINDOW_UPDATE round trip every 64 KiB.
+ * Data frames are raw bytes (a fixed 39-byte header, then the float32 payload), never JSON.
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
@@ -15,10 +20,10 @@ export interface Peer {
   readonly address: string;
 }
 
+/** Control messages (Hello, Abort): rare and small, so JSON. */
 interface Header {
   readonly from: number;
   readonly incarnation: string;
-  readonly tag?: string;
   readonly reason?: string;
   readonly finished?: boolean;
   /** Hello only: the sender's state, so a process of an older incarnation can tell it was replaced. */
@@ -26,16 +31,31 @@ interface Header {
 }
 
 const passThrough = (b: Buffer) => b;
-const method = (name: string) => ({
+/**
+ * What to do once grpc-js copied a frame into its own message buffer. grpc-js calls the serializer and copies its
+ * result in the same synchronous call, so a microtask queued by the serializer runs after the copy: the frame can go
+ * back to the pool for the next step instead of becoming garbage (megabytes a step make the GC a large share of the
+ * exchange's CPU time).
+ */
+const afterCopy = new WeakMap<Buffer, () => void>();
+const serializeFrame = (b: Buffer) => {
+  const release = afterCopy.get(b);
+  if (release) {
+    afterCopy.delete(b);
+    queueMicrotask(release);
+  }
+  return b;
+};
+const method = (name: string, responseSerialize = passThrough) => ({
   path: `/estimatorjs.Collective/${name}`,
   requestStream: false,
   responseStream: false,
   requestSerialize: passThrough,
   requestDeserialize: passThrough,
-  responseSerialize: passThrough,
+  responseSerialize,
   responseDeserialize: passThrough,
 });
-const SERVICE = { Hello: method('Hello'), Send: method('Send'), Abort: method('Abort') };
+const SERVICE = { Hello: method('Hello'), Fetch: method('Fetch', serializeFrame), Abort: method('Abort') };
 const ClientCtor = grpc.makeGenericClientConstructor(SERVICE, 'Collective');
 type Unary = (
   message: Buffer,
@@ -44,9 +64,13 @@ type Unary = (
 ) => grpc.ClientUnaryCall;
 type CollectiveClient = grpc.Client & Record<keyof typeof SERVICE, Unary>;
 
+/** The receive window of each client (stream and connection): a whole ring chunk of a large model flows unpaused. */
+const FLOW_CONTROL_WINDOW = 64 * 1024 * 1024;
+
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': -1,
   'grpc.max_send_message_length': -1,
+  'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
   // A peer that restarts must be found again within about a second, not after grpc's default 2-minute backoff.
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 1000,
@@ -54,27 +78,64 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_timeout_ms': 5_000,
 };
 
-function encode(header: Header, payload?: ArrayBufferView): Buffer {
-  const h = Buffer.from(JSON.stringify(header));
-  const out = Buffer.allocUnsafe(4 + h.length + (payload?.byteLength ?? 0));
-  out.writeUInt32LE(h.length, 0);
-  h.copy(out, 4);
-  if (payload) Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).copy(out, 4 + h.length);
+/** Incarnations are UUIDs: 36 ASCII bytes. */
+const INCARNATION_BYTES = 36;
+/**
+ * A data frame: the sender's incarnation, 3 bytes of padding, the payload. grpc-js hands the receiver the message 5
+ * bytes into its buffer (after the gRPC length prefix), so 5 + 39 puts the float32 payload on a 4-byte boundary and
+ * the receiver can read it in place instead of copying it.
+ */
+const FRAME_HEADER_BYTES = 39;
+
+function encodeControl(header: Header): Buffer {
+  return Buffer.from(JSON.stringify(header));
+}
+
+function decodeControl(b: Buffer): Header {
+  return JSON.parse(b.toString()) as Header;
+}
+
+/** A Fetch request: [u16 from][incarnation][tag, UTF-8]. */
+function encodeFetch(from: number, incarnation: string, tag: string): Buffer {
+  const out = Buffer.allocUnsafe(2 + INCARNATION_BYTES + Buffer.byteLength(tag));
+  out.writeUInt16LE(from, 0);
+  out.write(incarnation, 2, INCARNATION_BYTES, 'latin1');
+  out.write(tag, 2 + INCARNATION_BYTES, 'utf8');
   return out;
 }
 
-function decode(b: Buffer): { header: Header; payload: Buffer } {
-  const n = b.readUInt32LE(0);
-  return { header: JSON.parse(b.subarray(4, 4 + n).toString()) as Header, payload: b.subarray(4 + n) };
+function decodeFetch(b: Buffer): { from: number; incarnation: string; tag: string } {
+  return {
+    from: b.readUInt16LE(0),
+    incarnation: b.toString('latin1', 2, 2 + INCARNATION_BYTES),
+    tag: b.toString('utf8', 2 + INCARNATION_BYTES),
+  };
 }
 
+/** A chunk published for one peer, until that peer fetches it. */
+interface Published {
+  readonly frame: Buffer;
+  readonly delivered: () => void;
+}
+
+/** A Fetch that arrived before its chunk was published. */
+interface PendingFetch {
+  /** The fetcher's incarnation: a Fetch may come before this task's Hello found the peer. */
+  readonly incarnation: string;
+  readonly call: grpc.ServerUnaryCall<Buffer, Buffer>;
+  readonly cb: grpc.sendUnaryData<Buffer>;
+}
+
+/** Something this task waits for from a peer: a chunk it fetches, or a peer fetching what it published. */
 interface Waiter {
-  resolve(payload: Buffer): void;
+  readonly peer: number;
+  /** A Fetch in flight: its own RPC settles it, so a peer that finished does not cut it short. */
+  readonly fetch: boolean;
   reject(e: Error): void;
 }
 
 /** Why a peer is gone: it failed, finished, or a newer incarnation replaced it. */
-type Gone = { readonly reason: string };
+type Gone = { readonly reason: string; readonly finished: boolean };
 
 export class CollectiveTransport {
   readonly incarnation = randomUUID();
@@ -84,9 +145,14 @@ export class CollectiveTransport {
   });
   private readonly clients = new Map<number, CollectiveClient>();
   private readonly known = new Map<number, string>();
-  private readonly mailbox = new Map<string, { incarnation: string; payload: Buffer }>();
-  private readonly waiters = new Map<string, Waiter>();
+  /** Published chunks by `peer|tag`, until fetched. */
+  private readonly outbox = new Map<string, Published>();
+  /** Fetches by `peer|tag` that came before the chunk. */
+  private readonly pending = new Map<string, PendingFetch>();
+  private readonly waiters = new Set<Waiter>();
   private readonly gone = new Map<number, Gone>();
+  /** Frames grpc-js has copied, by size, for the next chunks of the same size (every step repeats the sizes). */
+  private readonly spareFrames = new Map<number, Buffer[]>();
   private training = false;
   private closed = false;
   /** Set when something outside a receive makes this task fail (a peer restarted while we trained). */
@@ -99,7 +165,7 @@ export class CollectiveTransport {
   ) {
     this.server.addService(SERVICE, {
       Hello: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onHello(call, cb),
-      Send: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onSend(call, cb),
+      Fetch: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onFetch(call, cb),
       Abort: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onAbort(call, cb),
     });
     for (const p of peers) {
@@ -141,82 +207,90 @@ export class CollectiveTransport {
   /** One Hello; resolves with the peer's incarnation, rejects when it is not up (or is a stale incarnation). */
   hello(peer: Peer, deadlineMs: number): Promise<string> {
     const client = this.clients.get(peer.index)!;
-    const msg = encode({ from: this.self.index, incarnation: this.incarnation, training: this.training });
+    const msg = encodeControl({ from: this.self.index, incarnation: this.incarnation, training: this.training });
     return new Promise((resolve, reject) => {
       client.Hello(msg, { deadline: Date.now() + deadlineMs }, (e, res) => {
         if (e || !res) return reject(e ?? new Error('no response'));
-        const { header } = decode(res);
-        resolve(header.incarnation);
+        resolve(decodeControl(res).incarnation);
       });
     });
   }
 
-  /** Records the incarnation of a peer found by Hello and drops anything an older incarnation of it sent. */
+  /** Records the incarnation of a peer found by Hello and drops anything published for an older incarnation of it. */
   adopt(peer: Peer, incarnation: string): void {
+    const previous = this.known.get(peer.index);
+    for (const [key, p] of this.pending) {
+      if (key.startsWith(`${peer.index}|`) && p.incarnation !== incarnation) this.pending.delete(key);
+    }
+    if (previous !== undefined && previous !== incarnation) {
+      for (const key of this.outbox.keys()) if (key.startsWith(`${peer.index}|`)) this.outbox.delete(key);
+    }
     this.known.set(peer.index, incarnation);
     this.gone.delete(peer.index);
-    for (const [key, m] of this.mailbox) {
-      if (key.startsWith(`${peer.index}|`) && m.incarnation !== incarnation) this.mailbox.delete(key);
-    }
   }
 
-  /** Sends one tagged chunk; rejects with a message naming the peer when it is unreachable or too slow. */
-  send(peer: Peer, tag: string, payload: ArrayBufferView, timeoutMs: number): Promise<void> {
-    const client = this.clients.get(peer.index)!;
-    const msg = encode({ from: this.self.index, incarnation: this.incarnation, tag }, payload);
-    return new Promise((resolve, reject) => {
-      client.Send(msg, { deadline: Date.now() + timeoutMs }, (e) => {
-        if (!e) return resolve();
-        const why =
-          e.code === grpc.status.DEADLINE_EXCEEDED
-            ? `did not take ${tag} within ${timeoutMs / 1000} s (hung?)`
-            : e.code === grpc.status.UNAVAILABLE
-              ? `is unreachable (${e.details || 'connection failed'}; died?)`
-              : `refused ${tag}: ${e.details || e.message}`;
-        reject(this.error('PEER_FAILED', `${peer.name} (${peer.address}) ${why}`));
-      });
-    });
-  }
-
-  /** Waits for the chunk `tag` from `peer`; rejects when the peer is gone or after `timeoutMs`. */
-  receive(peer: Peer, tag: string, timeoutMs: number): Promise<Buffer> {
+  /**
+   * Publishes one tagged chunk for `peer` to fetch: its bytes are copied now (the caller may reuse `payload` at once).
+   * Resolves once the peer fetched it; rejects when the peer does not within `timeoutMs`, or fails.
+   */
+  publish(peer: Peer, tag: string, payload: ArrayBufferView, timeoutMs: number): Promise<void> {
+    const size = FRAME_HEADER_BYTES + payload.byteLength;
+    const frame = this.spareFrames.get(size)?.pop() ?? Buffer.allocUnsafe(size);
+    frame.write(this.incarnation, 0, INCARNATION_BYTES, 'latin1');
+    frame.set(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), FRAME_HEADER_BYTES);
     const key = `${peer.index}|${tag}`;
-    const ready = this.mailbox.get(key);
-    if (ready && ready.incarnation === this.known.get(peer.index)) {
-      this.mailbox.delete(key);
-      return Promise.resolve(ready.payload);
-    }
-    const gone = this.gone.get(peer.index);
-    if (gone) return Promise.reject(this.error('PEER_FAILED', `${peer.name} (${peer.address}) ${gone.reason}`));
-    return new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(key);
-        reject(
-          this.error(
-            'PEER_TIMEOUT',
-            `${peer.name} (${peer.address}) sent nothing for ${tag} within ${timeoutMs / 1000} s (hung or died?)`,
-          ),
-        );
-      }, timeoutMs);
-      timer.unref?.();
-      this.waiters.set(key, {
-        resolve: (p) => {
-          clearTimeout(timer);
-          resolve(p);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
+    return this.wait(peer, false, timeoutMs, `did not fetch ${tag} within ${timeoutMs / 1000} s (hung?)`, (done) => {
+      const published: Published = { frame, delivered: () => done(undefined) };
+      const waiting = this.pending.get(key);
+      if (waiting && waiting.incarnation === this.known.get(peer.index)) {
+        this.pending.delete(key);
+        this.answer(waiting, published);
+      } else {
+        this.outbox.set(key, published);
+      }
+      return () => this.outbox.delete(key);
     });
+  }
+
+  /**
+   * Fetches the chunk `tag` that `peer` publishes for this task; rejects when the peer is unreachable, fails, or sends
+   * nothing within `timeoutMs`. The payload may be a view into grpc-js's receive buffer: read it before awaiting.
+   */
+  fetch(peer: Peer, tag: string, timeoutMs: number): Promise<Buffer> {
+    const client = this.clients.get(peer.index)!;
+    const msg = encodeFetch(this.self.index, this.incarnation, tag);
+    const expected = this.known.get(peer.index);
+    return this.wait(
+      peer,
+      true,
+      timeoutMs,
+      `sent nothing for ${tag} within ${timeoutMs / 1000} s (hung or died?)`,
+      (done, fail) => {
+        const call = client.Fetch(msg, { deadline: Date.now() + timeoutMs + 1000 }, (e, res) => {
+          if (e || !res) {
+            const why =
+              e?.code === grpc.status.UNAVAILABLE
+                ? `is unreachable (${e.details || 'connection failed'}; died?)`
+                : `refused ${tag}: ${e?.details || e?.message || 'no response'}`;
+            return fail(this.error('PEER_FAILED', `${peer.name} (${peer.address}) ${why}`));
+          }
+          if (res.toString('latin1', 0, INCARNATION_BYTES) !== expected) {
+            return fail(
+              this.error('PEER_FAILED', `${peer.name} (${peer.address}) restarted (new incarnation) while training`),
+            );
+          }
+          done(res.subarray(FRAME_HEADER_BYTES));
+        });
+        return () => call.cancel();
+      },
+    );
   }
 
   /** Tells every peer this task is gone (best effort, short deadline), then stops serving. */
   async close(reason: string | null): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const msg = encode({
+    const msg = encodeControl({
       from: this.self.index,
       incarnation: this.incarnation,
       reason: reason ?? 'finished training',
@@ -231,9 +305,76 @@ export class CollectiveTransport {
       ),
     );
     for (const c of this.clients.values()) c.close();
-    for (const w of this.waiters.values()) w.reject(this.error('CLUSTER_CLOSED', `${this.self.name} stopped`));
-    this.waiters.clear();
-    this.server.forceShutdown();
+    for (const w of [...this.waiters]) w.reject(this.error('CLUSTER_CLOSED', `${this.self.name} stopped`));
+    this.outbox.clear();
+    for (const p of this.pending.values())
+      p.cb({ code: grpc.status.UNAVAILABLE, details: `${this.self.name} stopped` });
+    this.pending.clear();
+    // A peer may still be reading the last chunk it fetched from us: let answered calls finish, within a second.
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, 1000);
+      force.unref?.();
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * One bounded wait on `peer`: `begin` starts it and returns how to abandon it; it settles through `done`/`fail`,
+   * the timeout (PEER_TIMEOUT with `late`), the peer failing (Abort) or this task closing.
+   */
+  private wait<T>(
+    peer: Peer,
+    fetch: boolean,
+    timeoutMs: number,
+    late: string,
+    begin: (done: (value: T) => void, fail: (e: Error) => void) => () => void,
+  ): Promise<T> {
+    const gone = this.gone.get(peer.index);
+    if (gone && !(fetch && gone.finished)) {
+      return Promise.reject(this.error('PEER_FAILED', `${peer.name} (${peer.address}) ${gone.reason}`));
+    }
+    return new Promise<T>((resolve, reject) => {
+      let abandon = () => {};
+      const settle = (e: Error | null, value?: T) => {
+        if (!this.waiters.delete(waiter)) return;
+        clearTimeout(timer);
+        if (e) {
+          abandon();
+          reject(e);
+        } else {
+          resolve(value as T);
+        }
+      };
+      const waiter: Waiter = { peer: peer.index, fetch, reject: (e) => settle(e) };
+      const timer = setTimeout(
+        () => settle(this.error('PEER_TIMEOUT', `${peer.name} (${peer.address}) ${late}`)),
+        timeoutMs,
+      );
+      timer.unref?.();
+      this.waiters.add(waiter);
+      abandon = begin(
+        (value) => settle(null, value),
+        (e) => settle(e),
+      );
+    });
+  }
+
+  /** Sends a published chunk as the answer to a Fetch. */
+  private answer(fetch: PendingFetch, published: Published): void {
+    const { frame } = published;
+    afterCopy.set(frame, () => {
+      const spare = this.spareFrames.get(frame.length) ?? [];
+      if (spare.length < 4 && !this.closed) spare.push(frame);
+      this.spareFrames.set(frame.length, spare);
+    });
+    fetch.cb(null, frame);
+    published.delivered();
   }
 
   private peerName(index: number): string {
@@ -245,57 +386,62 @@ export class CollectiveTransport {
   }
 
   private onHello(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
-    const { header } = decode(call.request);
+    const header = decodeControl(call.request);
     const known = this.known.get(header.from);
     if (this.training && known !== undefined && known !== header.incarnation) {
       // A peer came back while this process still trains with its old incarnation: this process is stale too.
       // Refuse the peer (it retries until our replacement answers) and fail here, so the job restarts together.
       cb({ code: grpc.status.UNAVAILABLE, details: 'this task is being replaced' });
-      this.fail(header.from, `${this.peerName(header.from)} restarted (new incarnation) while training`);
+      this.fail(header.from, `${this.peerName(header.from)} restarted (new incarnation) while training`, false);
       return;
     }
-    cb(null, encode({ from: this.self.index, incarnation: this.incarnation, training: this.training }));
+    cb(null, encodeControl({ from: this.self.index, incarnation: this.incarnation, training: this.training }));
   }
 
-  private onSend(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
-    const { header, payload } = decode(call.request);
-    const known = this.known.get(header.from);
-    if (known !== undefined && known !== header.incarnation) {
-      cb({ code: grpc.status.FAILED_PRECONDITION, details: `stale incarnation of ${this.peerName(header.from)}` });
+  private onFetch(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
+    const { from, incarnation, tag } = decodeFetch(call.request);
+    const known = this.known.get(from);
+    if (known !== undefined && known !== incarnation) {
+      cb({ code: grpc.status.FAILED_PRECONDITION, details: `stale incarnation of ${this.peerName(from)}` });
       return;
     }
-    const key = `${header.from}|${header.tag}`;
-    const waiter = this.waiters.get(key);
-    if (waiter && known !== undefined) {
-      this.waiters.delete(key);
-      waiter.resolve(Buffer.from(payload));
-    } else {
-      // grpc reuses nothing of the request buffer after the callback, but copying keeps ownership simple.
-      this.mailbox.set(key, { incarnation: header.incarnation, payload: Buffer.from(payload) });
+    const key = `${from}|${tag}`;
+    const published = this.outbox.get(key);
+    if (published && known !== undefined) {
+      this.outbox.delete(key);
+      this.answer({ incarnation, call, cb }, published);
+      return;
     }
-    cb(null, Buffer.alloc(0));
+    // Not published yet (or this task has not found the peer yet): answer when it is.
+    this.pending.get(key)?.cb({ code: grpc.status.ABORTED, details: `a newer fetch of ${tag} replaced this one` });
+    this.pending.set(key, { incarnation, call, cb });
+    // The fetcher gave up (its timeout, or it failed): forget the call so a later publish waits for a new one.
+    call.on('cancelled', () => {
+      if (this.pending.get(key)?.call === call) this.pending.delete(key);
+    });
   }
 
   private onAbort(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
-    const { header } = decode(call.request);
+    const header = decodeControl(call.request);
     cb(null, Buffer.alloc(0));
     const known = this.known.get(header.from);
     if (known !== undefined && known !== header.incarnation) return;
-    this.fail(header.from, header.finished ? `finished (${header.reason})` : `failed: ${header.reason}`);
+    const finished = header.finished === true;
+    this.fail(header.from, finished ? `finished (${header.reason})` : `failed: ${header.reason}`, finished);
   }
 
-  private fail(from: number, reason: string): void {
-    this.gone.set(from, { reason });
+  /**
+   * A peer is gone. When it failed, every wait of this task fails with its reason (in a ring, the step cannot finish
+   * without it); when it finished, only waits on it do, except a Fetch already asked of it (that call settles itself).
+   */
+  private fail(from: number, reason: string, finished: boolean): void {
+    this.gone.set(from, { reason, finished });
     const name = this.peerName(from);
     const address = this.peers.find((p) => p.index === from)?.address ?? '';
-    for (const [key, w] of this.waiters) {
-      if (key.startsWith(`${from}|`)) {
-        this.waiters.delete(key);
-        w.reject(this.error('PEER_FAILED', `${name} (${address}) ${reason}`));
-      }
+    const error = this.error('PEER_FAILED', `${name} (${address}) ${reason}`);
+    for (const w of [...this.waiters]) {
+      if (finished ? w.peer === from && !w.fetch : true) w.reject(error);
     }
-    if (this.training && !reason.startsWith('finished')) {
-      this.onFatal(this.error('PEER_FAILED', `${name} (${address}) ${reason}`));
-    }
+    if (this.training && !finished) this.onFatal(error);
   }
 }
