@@ -11,8 +11,8 @@ describe('crc32c', () => {
     expect(crc32c(new Uint8Array(0))).toBe(0);
   });
 
-  it('agrees between the sliced and the bytewise paths on every length and range', () => {
-    const data = Uint8Array.from({ length: 41 }, (_, i) => (i * 37 + 11) & 0xff);
+  it('agrees between the sliced (16, then 8 bytes) and the bytewise paths on every length and range', () => {
+    const data = Uint8Array.from({ length: 57 }, (_, i) => (i * 37 + 11) & 0xff);
     const bytewise = (d: Uint8Array) => {
       let c = 0xffffffff;
       for (const b of d) {
@@ -21,7 +21,7 @@ describe('crc32c', () => {
       }
       return (c ^ 0xffffffff) >>> 0;
     };
-    for (let s = 0; s < 9; s++)
+    for (let s = 0; s < 17; s++)
       for (let e = s; e <= data.length; e++) expect(crc32c(data, s, e)).toBe(bytewise(data.subarray(s, e)));
   });
 
@@ -42,5 +42,12 @@ describe('crc32c', () => {
     const bytes = new TextEncoder().encode('xx123456789yy');
     expect(crc32c(bytes, 2, 11)).toBe(0xe3069283);
     expect(maskedCrc32c(bytes, 2, 11)).toBe(0xc78ab0e5);
+    // A view that starts inside its buffer (the word reads go through a DataView, which must honour byteOffset).
+    const long = new TextEncoder().encode(`xyz${'123456789'.repeat(4)}`);
+    const inner = long.subarray(3);
+    expect(inner.byteOffset).toBe(3);
+    expect(crc32c(inner)).toBe(crc32c(new TextEncoder().encode('123456789'.repeat(4))));
+    expect(crc32c(inner, 0, 9)).toBe(0xe3069283);
+    expect(crc32c(inner, 27, 36)).toBe(0xe3069283);
   });
 });

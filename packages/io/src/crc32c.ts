@@ -1,46 +1,30 @@
 /** CRC-32C (Castagnoli) and the TFRecord CRC mask: the one implementation every package uses. */
 
-let tables: Uint32Array[] | undefined;
-const EMPTY_TABLE: Uint32Array = new Uint32Array(256);
-let T0 = EMPTY_TABLE;
-let T1 = EMPTY_TABLE;
-let T2 = EMPTY_TABLE;
-let T3 = EMPTY_TABLE;
-let T4 = EMPTY_TABLE;
-let T5 = EMPTY_TABLE;
-let T6 = EMPTY_TABLE;
-let T7 = EMPTY_TABLE;
+/**
+ * Slicing-by-16 tables, flat: table k (k = 0..15) at `[256 k, 256 k + 256)` maps a byte to its CRC contribution
+ * when 15 - k more bytes follow it in the 16-byte block. One array rather than sixteen: one bounds check base and
+ * one module variable to load per call (a TFRecord reader calls this twice a record, for 8 and for ~50 bytes).
+ */
+const T: Uint32Array = crcTable();
 
-function crcTables(): Uint32Array[] {
-  if (tables) return tables;
-  const t: Uint32Array[] = [];
-  for (let k = 0; k < 8; k++) t.push(new Uint32Array(256));
-  const t0 = t[0]!;
+function crcTable(): Uint32Array {
+  const t = new Uint32Array(16 * 256);
   for (let i = 0; i < 256; i++) {
     let c = i;
     for (let j = 0; j < 8; j++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    t0[i] = c >>> 0;
+    t[i] = c >>> 0;
   }
   for (let i = 0; i < 256; i++) {
-    let c = t0[i]!;
-    for (let k = 1; k < 8; k++) {
-      c = t0[c & 0xff]! ^ (c >>> 8);
-      t[k]![i] = c >>> 0;
+    let c = t[i]!;
+    for (let k = 1; k < 16; k++) {
+      c = t[c & 0xff]! ^ (c >>> 8);
+      t[k * 256 + i] = c >>> 0;
     }
   }
-  tables = t;
-  [T0, T1, T2, T3, T4, T5, T6, T7] = t as [
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-  ];
   return t;
 }
+
+const NO_VIEW = new DataView(new ArrayBuffer(0));
 
 /**
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of `data[start, end)`, as an unsigned 32-bit integer.
@@ -48,34 +32,61 @@ function crcTables(): Uint32Array[] {
  *   crc32c(new TextEncoder().encode('123456789')) === 0xe3069283
  */
 export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
-  if (!tables) crcTables();
-  // The eight tables are read from module variables, not destructured per call: a TFRecord reader calls this twice
-  // per record (an 8-byte length, then the record), where per-call set-up costs as much as the bytes.
-  const t0 = T0;
-  const t1 = T1;
-  const t2 = T2;
-  const t3 = T3;
-  const t4 = T4;
-  const t5 = T5;
-  const t6 = T6;
-  const t7 = T7;
-  let c = 0xffffffff;
+  const view = end - start >= 8 ? new DataView(data.buffer, data.byteOffset, data.byteLength) : NO_VIEW;
+  return crc32cOf(data, view, start, end);
+}
+
+/**
+ * {@link crc32c} of `data[start, end)` where `view` is a DataView over the same bytes as `data` (the TFRecord
+ * framer keeps one a chunk): reading 4 bytes at once through it, rather than one at a time, saves a fifth of the
+ * time. Not exported from the package.
+ */
+export function crc32cOf(data: Uint8Array, view: DataView, start: number, end: number): number {
+  const t = T;
+  // The CRC is kept as a signed int32 (`~` and `^` stay in int32 arithmetic); `>>> 0` only at the end.
+  let c = -1;
   let i = start;
-  // Slicing-by-8: eight table look-ups per 8 bytes.
-  for (; i + 8 <= end; i += 8) {
-    const a = (c ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24))) >>> 0;
+  // Slicing-by-16: sixteen independent table look-ups per 16 bytes (the first four fold in the running CRC).
+  for (; i + 16 <= end; i += 16) {
+    c ^= view.getInt32(i, true);
+    const b = view.getInt32(i + 4, true);
+    const d = view.getInt32(i + 8, true);
+    const e = view.getInt32(i + 12, true);
     c =
-      t7[a & 0xff]! ^
-      t6[(a >>> 8) & 0xff]! ^
-      t5[(a >>> 16) & 0xff]! ^
-      t4[a >>> 24]! ^
-      t3[data[i + 4]!]! ^
-      t2[data[i + 5]!]! ^
-      t1[data[i + 6]!]! ^
-      t0[data[i + 7]!]!;
+      t[3840 + (c & 0xff)]! ^
+      t[3584 + ((c >>> 8) & 0xff)]! ^
+      t[3328 + ((c >>> 16) & 0xff)]! ^
+      t[3072 + (c >>> 24)]! ^
+      t[2816 + (b & 0xff)]! ^
+      t[2560 + ((b >>> 8) & 0xff)]! ^
+      t[2304 + ((b >>> 16) & 0xff)]! ^
+      t[2048 + (b >>> 24)]! ^
+      t[1792 + (d & 0xff)]! ^
+      t[1536 + ((d >>> 8) & 0xff)]! ^
+      t[1280 + ((d >>> 16) & 0xff)]! ^
+      t[1024 + (d >>> 24)]! ^
+      t[768 + (e & 0xff)]! ^
+      t[512 + ((e >>> 8) & 0xff)]! ^
+      t[256 + ((e >>> 16) & 0xff)]! ^
+      t[e >>> 24]!;
   }
-  for (; i < end; i++) c = t0[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  // Slicing-by-8 for an 8-byte remainder (a TFRecord length is exactly that).
+  if (i + 8 <= end) {
+    c ^= view.getInt32(i, true);
+    const b = view.getInt32(i + 4, true);
+    c =
+      t[1792 + (c & 0xff)]! ^
+      t[1536 + ((c >>> 8) & 0xff)]! ^
+      t[1280 + ((c >>> 16) & 0xff)]! ^
+      t[1024 + (c >>> 24)]! ^
+      t[768 + (b & 0xff)]! ^
+      t[512 + ((b >>> 8) & 0xff)]! ^
+      t[256 + ((b >>> 16) & 0xff)]! ^
+      t[b >>> 24]!;
+    i += 8;
+  }
+  for (; i < end; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
 }
 
 /**

@@ -45,12 +45,15 @@ export function scanEventScalars(
   let consumed = 0;
   try {
     framer.feed(bytes);
-    for (let data = framer.next(); data !== null; data = framer.next()) {
-      if (!scan.read(data)) visitor.event(decodeRecord(data, framer.offset, source));
+    // Records are walked in place (nextStart): no view, no allocation a record.
+    for (let start = framer.nextStart(); start >= 0; start = framer.nextStart()) {
+      const data = framer.recordBytes;
+      const end = framer.recordEnd;
+      if (!scan.read(data, start, end)) visitor.event(decodeRecord(data.subarray(start, end), framer.offset, source));
       else
         for (let i = 0; i < scan.count; i++)
           visitor.scalar(scan.tags[i]!, scan.step, scan.wallTime, scan.values[i]!, scan.plugins[i]!, scan.tensors[i]!);
-      consumed = framer.offset + data.length + TFRECORD_OVERHEAD;
+      consumed = framer.offset + end - start + TFRECORD_OVERHEAD;
     }
     framer.end();
   } catch (e) {
@@ -63,12 +66,7 @@ export function scanEventScalars(
 
 const SCALARS = new TextEncoder().encode('scalars');
 const utf8 = new TextDecoder('utf-8');
-/** Scratch for reading little-endian floats without a DataView per record (typed arrays use the host's order). */
-const scratch = new Uint8Array(8);
-const f32 = new Float32Array(scratch.buffer, 0, 1);
-const f64 = new Float64Array(scratch.buffer, 0, 1);
 const TAG_CACHE_SIZE = 4096;
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Reads one Event's bytes when they hold only scalar values; `read` returns false for anything else (the caller
@@ -84,18 +82,23 @@ class ScalarRecordScanner {
   readonly plugins: string[] = [];
   readonly tensors: boolean[] = [];
   private buf: Uint8Array = SCALARS;
+  /** A view of `buf` for its little-endian floats: one a buffer (the framer hands out one chunk), not one a record. */
+  private view: DataView = new DataView(SCALARS.buffer);
   private pos = 0;
   /** Decoded tags, direct-mapped by a hash of their bytes: a tag repeats in every record, its decoding need not. */
   private readonly tagCache: ({ bytes: Uint8Array; tag: string } | undefined)[] = new Array(TAG_CACHE_SIZE);
 
-  read(buf: Uint8Array): boolean {
-    this.buf = buf;
-    this.pos = 0;
+  /** Reads the Event in `buf[start, end)`. */
+  read(buf: Uint8Array, start: number, end: number): boolean {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    this.pos = start;
     this.count = 0;
     this.step = 0;
     this.wallTime = 0;
     let summary = false;
-    const end = buf.length;
     while (this.pos < end) {
       const key = buf[this.pos++]!;
       if (key === 0x09) {
@@ -137,12 +140,9 @@ class ScalarRecordScanner {
 
   /** The little-endian float32 (`size` 4) or float64 (8) at `pos`, advancing it. */
   private float(size: 4 | 8): number {
-    const buf = this.buf;
     const at = this.pos;
     this.pos += size;
-    if (littleEndian) for (let i = 0; i < size; i++) scratch[i] = buf[at + i]!;
-    else for (let i = 0; i < size; i++) scratch[size - 1 - i] = buf[at + i]!;
-    return size === 4 ? f32[0]! : f64[0]!;
+    return size === 4 ? this.view.getFloat32(at, true) : this.view.getFloat64(at, true);
   }
 
   /** `Summary` up to `end`: only `value` fields (1), each a scalar. */
