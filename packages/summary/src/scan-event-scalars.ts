@@ -68,6 +68,16 @@ const SCALARS = new TextEncoder().encode('scalars');
 const utf8 = new TextDecoder('utf-8');
 const TAG_CACHE_SIZE = 4096;
 
+/** A tag seen by the scanner; `rest` (with `size`, `plugin`, `tensor`) is the fast path's template (see `value`). */
+interface TagEntry {
+  readonly bytes: Uint8Array;
+  readonly tag: string;
+  rest: Uint8Array | undefined;
+  size: 4 | 8;
+  plugin: string;
+  tensor: boolean;
+}
+
 /**
  * Reads one Event's bytes when they hold only scalar values; `read` returns false for anything else (the caller
  * then decodes the record in full), including any wire shape this fast path does not expect. Positions travel in
@@ -86,7 +96,10 @@ class ScalarRecordScanner {
   private view: DataView = new DataView(SCALARS.buffer);
   private pos = 0;
   /** Decoded tags, direct-mapped by a hash of their bytes: a tag repeats in every record, its decoding need not. */
-  private readonly tagCache: ({ bytes: Uint8Array; tag: string } | undefined)[] = new Array(TAG_CACHE_SIZE);
+  private readonly tagCache: (TagEntry | undefined)[] = new Array(TAG_CACHE_SIZE);
+  /** Where the last float this scanner read started, and its size: the value, when a Summary.Value ends with it. */
+  private valueAt = -1;
+  private valueSize = 0;
 
   /** Reads the Event in `buf[start, end)`. */
   read(buf: Uint8Array, start: number, end: number): boolean {
@@ -142,6 +155,8 @@ class ScalarRecordScanner {
   private float(size: 4 | 8): number {
     const at = this.pos;
     this.pos += size;
+    this.valueAt = at;
+    this.valueSize = size;
     return size === 4 ? this.view.getFloat32(at, true) : this.view.getFloat64(at, true);
   }
 
@@ -162,6 +177,25 @@ class ScalarRecordScanner {
   /** `Summary.Value` up to `end`: a tag, then a `simple_value` or a one-element tensor, with optional metadata. */
   private value(end: number): boolean {
     const buf = this.buf;
+    // The fast path: a Value that begins with its tag (a one-byte length) and whose bytes after the tag are those of
+    // the tag's last Value up to the value itself (the same metadata and tensor header; TF and this project's writer
+    // repeat them in every record), is read as that one was, straight from the value's bytes.
+    let entry: TagEntry | undefined;
+    let tagEnd = 0;
+    const first = this.pos;
+    if (buf[first] === 0x0a && buf[first + 1]! < 0x80 && first + 2 + buf[first + 1]! <= end) {
+      tagEnd = first + 2 + buf[first + 1]!;
+      entry = this.entry(first + 2, tagEnd);
+      const rest = entry.rest;
+      const at = end - entry.size;
+      if (rest !== undefined && at - tagEnd === rest.length && sameBytes(buf, tagEnd, at, rest)) {
+        const value = entry.size === 4 ? this.view.getFloat32(at, true) : this.view.getFloat64(at, true);
+        this.add(entry.tag, value, entry.plugin, entry.tensor);
+        this.pos = end;
+        return true;
+      }
+    }
+    this.valueAt = -1;
     let tag: string | undefined;
     let value: number | undefined;
     let tensor = false;
@@ -193,12 +227,23 @@ class ScalarRecordScanner {
     }
     // An empty tag (the decoder falls back to node_name) or no value: the general path decides.
     if (!tag || value === undefined || (tensor && plugin !== '' && plugin !== 'scalars')) return false;
+    if (entry !== undefined && this.valueAt >= tagEnd && this.valueAt + this.valueSize === end) {
+      // Read in full, the value last: what came between the tag and it is the template for the tag's next Value.
+      entry.rest = buf.slice(tagEnd, this.valueAt);
+      entry.size = this.valueSize as 4 | 8;
+      entry.plugin = plugin;
+      entry.tensor = tensor;
+    }
+    this.add(tag, value, plugin, tensor);
+    return true;
+  }
+
+  private add(tag: string, value: number, plugin: string, tensor: boolean): void {
     const i = this.count++;
     this.tags[i] = tag;
     this.values[i] = value;
     this.plugins[i] = plugin;
     this.tensors[i] = tensor;
-    return true;
   }
 
   /**
@@ -269,16 +314,21 @@ class ScalarRecordScanner {
   }
 
   private tag(start: number, end: number): string {
+    return this.entry(start, end).tag;
+  }
+
+  /** The cache entry of the tag in `buf[start, end)`. */
+  private entry(start: number, end: number): TagEntry {
     const buf = this.buf;
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     const slot = (h >>> 0) % TAG_CACHE_SIZE;
     const hit = this.tagCache[slot];
-    if (hit && sameBytes(buf, start, end, hit.bytes)) return hit.tag;
+    if (hit && sameBytes(buf, start, end, hit.bytes)) return hit;
     const bytes = buf.slice(start, end);
-    const entry = { bytes, tag: utf8.decode(bytes) };
+    const entry: TagEntry = { bytes, tag: utf8.decode(bytes), rest: undefined, size: 4, plugin: '', tensor: false };
     this.tagCache[slot] = entry;
-    return entry.tag;
+    return entry;
   }
 }
 
