@@ -72,7 +72,7 @@ const TAG_CACHE_SIZE = 4096;
 interface TagEntry {
   readonly bytes: Uint8Array;
   readonly tag: string;
-  rest: Uint8Array | undefined;
+  rest: DataView | undefined;
   size: 4 | 8;
   plugin: string;
   tensor: boolean;
@@ -188,7 +188,7 @@ class ScalarRecordScanner {
       entry = this.entry(first + 2, tagEnd);
       const rest = entry.rest;
       const at = end - entry.size;
-      if (rest !== undefined && at - tagEnd === rest.length && sameBytes(buf, tagEnd, at, rest)) {
+      if (rest !== undefined && at - tagEnd === rest.byteLength && sameWords(this.view, tagEnd, rest)) {
         const value = entry.size === 4 ? this.view.getFloat32(at, true) : this.view.getFloat64(at, true);
         this.add(entry.tag, value, entry.plugin, entry.tensor);
         this.pos = end;
@@ -229,7 +229,8 @@ class ScalarRecordScanner {
     if (!tag || value === undefined || (tensor && plugin !== '' && plugin !== 'scalars')) return false;
     if (entry !== undefined && this.valueAt >= tagEnd && this.valueAt + this.valueSize === end) {
       // Read in full, the value last: what came between the tag and it is the template for the tag's next Value.
-      entry.rest = buf.slice(tagEnd, this.valueAt);
+      const rest = buf.slice(tagEnd, this.valueAt);
+      entry.rest = new DataView(rest.buffer);
       entry.size = this.valueSize as 4 | 8;
       entry.plugin = plugin;
       entry.tensor = tensor;
@@ -330,6 +331,15 @@ class ScalarRecordScanner {
     this.tagCache[slot] = entry;
     return entry;
   }
+}
+
+/** Whether `view[start, start + other.byteLength)` holds `other`'s bytes: compared four at a time. */
+function sameWords(view: DataView, start: number, other: DataView): boolean {
+  const n = other.byteLength;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (view.getInt32(start + i, true) !== other.getInt32(i, true)) return false;
+  for (; i < n; i++) if (view.getUint8(start + i) !== other.getUint8(i)) return false;
+  return true;
 }
 
 function sameBytes(buf: Uint8Array, start: number, end: number, other: Uint8Array): boolean {
