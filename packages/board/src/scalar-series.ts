@@ -28,9 +28,9 @@ export interface SeriesQuery {
  *   const s = new ScalarSeries(); s.push(1, 1700000000, 0.5); s.points(); // [[1, 1700000000, 0.5]]
  */
 export class ScalarSeries {
-  private steps = new Float64Array(16);
-  private walls = new Float64Array(16);
-  private values = new Float64Array(16);
+  private steps: Float64Array = new Float64Array(16);
+  private walls: Float64Array = new Float64Array(16);
+  private values: Float64Array = new Float64Array(16);
   private size = 0;
 
   /** How many points it holds. */
@@ -52,9 +52,19 @@ export class ScalarSeries {
     return { steps: this.steps.slice(0, n), walls: this.walls.slice(0, n), values: this.values.slice(0, n) };
   }
 
-  /** Appends columns of points in file order (what a worker scanned). */
+  /**
+   * Appends columns of points in file order (what a worker scanned). An empty series takes the arrays themselves
+   * (the caller gives them up): a logdir's first read then copies no point on the thread that serves the page.
+   */
   append(steps: Float64Array, walls: Float64Array, values: Float64Array): void {
     const n = steps.length;
+    if (this.size === 0 && n > 0 && walls.length === n && values.length === n) {
+      this.steps = steps;
+      this.walls = walls;
+      this.values = values;
+      this.size = n;
+      return;
+    }
     if (this.size + n > this.steps.length) this.grow(this.size + n);
     this.steps.set(steps, this.size);
     this.walls.set(walls, this.size);
