@@ -24,7 +24,8 @@ function crcTable(): Uint32Array {
   return t;
 }
 
-const NO_VIEW = new DataView(new ArrayBuffer(0));
+/** From this many bytes on, a DataView pays for itself (below, making it costs more than the word reads save). */
+const VIEW_FROM = 256;
 
 /**
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of `data[start, end)`, as an unsigned 32-bit integer.
@@ -32,26 +33,26 @@ const NO_VIEW = new DataView(new ArrayBuffer(0));
  *   crc32c(new TextEncoder().encode('123456789')) === 0xe3069283
  */
 export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
-  const view = end - start >= 8 ? new DataView(data.buffer, data.byteOffset, data.byteLength) : NO_VIEW;
+  const view = end - start >= VIEW_FROM ? new DataView(data.buffer, data.byteOffset, data.byteLength) : undefined;
   return crc32cOf(data, view, start, end);
 }
 
 /**
- * {@link crc32c} of `data[start, end)` where `view` is a DataView over the same bytes as `data` (the TFRecord
- * framer keeps one a chunk): reading 4 bytes at once through it, rather than one at a time, saves a fifth of the
- * time. Not exported from the package.
+ * {@link crc32c} of `data[start, end)`; `view`, when given, is a DataView over the same bytes as `data` (the
+ * TFRecord framer keeps one a chunk): reading 4 bytes at once through it, rather than one at a time, saves about a
+ * third of the time. Not exported from the package.
  */
-export function crc32cOf(data: Uint8Array, view: DataView, start: number, end: number): number {
+export function crc32cOf(data: Uint8Array, view: DataView | undefined, start: number, end: number): number {
   const t = T;
   // The CRC is kept as a signed int32 (`~` and `^` stay in int32 arithmetic); `>>> 0` only at the end.
   let c = -1;
   let i = start;
   // Slicing-by-16: sixteen independent table look-ups per 16 bytes (the first four fold in the running CRC).
   for (; i + 16 <= end; i += 16) {
-    c ^= view.getInt32(i, true);
-    const b = view.getInt32(i + 4, true);
-    const d = view.getInt32(i + 8, true);
-    const e = view.getInt32(i + 12, true);
+    c ^= word(data, view, i);
+    const b = word(data, view, i + 4);
+    const d = word(data, view, i + 8);
+    const e = word(data, view, i + 12);
     c =
       t[3840 + (c & 0xff)]! ^
       t[3584 + ((c >>> 8) & 0xff)]! ^
@@ -72,8 +73,8 @@ export function crc32cOf(data: Uint8Array, view: DataView, start: number, end: n
   }
   // Slicing-by-8 for an 8-byte remainder (a TFRecord length is exactly that).
   if (i + 8 <= end) {
-    c ^= view.getInt32(i, true);
-    const b = view.getInt32(i + 4, true);
+    c ^= word(data, view, i);
+    const b = word(data, view, i + 4);
     c =
       t[1792 + (c & 0xff)]! ^
       t[1536 + ((c >>> 8) & 0xff)]! ^
@@ -87,6 +88,12 @@ export function crc32cOf(data: Uint8Array, view: DataView, start: number, end: n
   }
   for (; i < end; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
+}
+
+/** The little-endian int32 at `data[i]`: through `view` when there is one. */
+function word(data: Uint8Array, view: DataView | undefined, i: number): number {
+  if (view !== undefined) return view.getInt32(i, true);
+  return data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
 }
 
 /**
