@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c, maskCrc32c, maskedCrc32c } from './crc32c.js';
+import { crc32c, crc32cOf, maskCrc32c, maskedCrc32c } from './crc32c.js';
 
 describe('crc32c', () => {
   // RFC 3720 (iSCSI) appendix B.4 and the CRC catalogue's CRC-32/ISCSI check value.
@@ -21,8 +21,17 @@ describe('crc32c', () => {
       }
       return (c ^ 0xffffffff) >>> 0;
     };
+    // The framer's reader takes words through a DataView; a view that starts inside its buffer must be honoured.
+    const padded = new Uint8Array(data.length + 3);
+    padded.set(data, 3);
+    const inner = padded.subarray(3);
+    const view = new DataView(inner.buffer, inner.byteOffset, inner.byteLength);
     for (let s = 0; s < 17; s++)
-      for (let e = s; e <= data.length; e++) expect(crc32c(data, s, e)).toBe(bytewise(data.subarray(s, e)));
+      for (let e = s; e <= data.length; e++) {
+        const want = bytewise(data.subarray(s, e));
+        expect(crc32c(data, s, e)).toBe(want);
+        expect(crc32cOf(inner, view, s, e)).toBe(want);
+      }
   });
 
   it('masks as TFRecord does (tensorflow/core/lib/hash/crc32c.h: rotate right by 15, add 0xa282ead8)', () => {
