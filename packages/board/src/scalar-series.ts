@@ -28,9 +28,9 @@ export interface SeriesQuery {
  *   const s = new ScalarSeries(); s.push(1, 1700000000, 0.5); s.points(); // [[1, 1700000000, 0.5]]
  */
 export class ScalarSeries {
-  private steps = new Float64Array(16);
-  private walls = new Float64Array(16);
-  private values = new Float64Array(16);
+  private steps: Float64Array = new Float64Array(16);
+  private walls: Float64Array = new Float64Array(16);
+  private values: Float64Array = new Float64Array(16);
   private size = 0;
 
   /** How many points it holds. */
@@ -52,9 +52,19 @@ export class ScalarSeries {
     return { steps: this.steps.slice(0, n), walls: this.walls.slice(0, n), values: this.values.slice(0, n) };
   }
 
-  /** Appends columns of points in file order (what a worker scanned). */
+  /**
+   * Appends columns of points in file order (what a worker scanned). An empty series takes the arrays themselves
+   * (the caller gives them up): a logdir's first read then copies no point on the thread that serves the page.
+   */
   append(steps: Float64Array, walls: Float64Array, values: Float64Array): void {
     const n = steps.length;
+    if (this.size === 0 && n > 0 && walls.length === n && values.length === n) {
+      this.steps = steps;
+      this.walls = walls;
+      this.values = values;
+      this.size = n;
+      return;
+    }
     if (this.size + n > this.steps.length) this.grow(this.size + n);
     this.steps.set(steps, this.size);
     this.walls.set(walls, this.size);
@@ -126,12 +136,26 @@ export function seriesIn(scalars: Map<string, ScalarSeries>, tag: string): Scala
   return series;
 }
 
-/** Files the fast path's scalars (those {@link acceptsScalar} takes) into `scalars`, noting plugins in `plugins`. */
+/**
+ * Files the fast path's scalars (those {@link acceptsScalar} takes) into `scalars`, noting plugins in `plugins`.
+ * A tag's first plugin never changes once known, and a `simple_value` without metadata is always taken, so the
+ * sink keeps both with the tag's series: one map look-up a point instead of three (this runs for every point).
+ */
 export function scalarSink(
   plugins: Map<string, string>,
   scalars: Map<string, ScalarSeries>,
 ): EventScalarVisitor['scalar'] {
+  const known = new Map<string, { series: ScalarSeries; first: string | undefined }>();
   return (tag, step, wallTime, value, plugin, tensor) => {
-    if (acceptsScalar(plugins, tag, plugin, tensor)) seriesIn(scalars, tag).push(step, wallTime, value);
+    const hit = known.get(tag);
+    if (hit !== undefined && (hit.first !== undefined || (plugin === '' && !tensor))) {
+      if (!tensor || hit.first === 'scalars') hit.series.push(step, wallTime, value);
+      return;
+    }
+    if (!acceptsScalar(plugins, tag, plugin, tensor)) return;
+    const series = hit?.series ?? seriesIn(scalars, tag);
+    series.push(step, wallTime, value);
+    if (hit) hit.first = plugins.get(tag);
+    else known.set(tag, { series, first: plugins.get(tag) });
   };
 }

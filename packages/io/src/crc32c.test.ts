@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c, maskCrc32c, maskedCrc32c } from './crc32c.js';
+import { crc32c, crc32cOf, maskCrc32c, maskedCrc32c } from './crc32c.js';
 
 describe('crc32c', () => {
   // RFC 3720 (iSCSI) appendix B.4 and the CRC catalogue's CRC-32/ISCSI check value.
@@ -11,8 +11,8 @@ describe('crc32c', () => {
     expect(crc32c(new Uint8Array(0))).toBe(0);
   });
 
-  it('agrees between the sliced and the bytewise paths on every length and range', () => {
-    const data = Uint8Array.from({ length: 41 }, (_, i) => (i * 37 + 11) & 0xff);
+  it('agrees between the sliced (16, then 8 bytes) and the bytewise paths on every length and range', () => {
+    const data = Uint8Array.from({ length: 57 }, (_, i) => (i * 37 + 11) & 0xff);
     const bytewise = (d: Uint8Array) => {
       let c = 0xffffffff;
       for (const b of d) {
@@ -21,8 +21,17 @@ describe('crc32c', () => {
       }
       return (c ^ 0xffffffff) >>> 0;
     };
-    for (let s = 0; s < 9; s++)
-      for (let e = s; e <= data.length; e++) expect(crc32c(data, s, e)).toBe(bytewise(data.subarray(s, e)));
+    // The framer's reader takes words through a DataView; a view that starts inside its buffer must be honoured.
+    const padded = new Uint8Array(data.length + 3);
+    padded.set(data, 3);
+    const inner = padded.subarray(3);
+    const view = new DataView(inner.buffer, inner.byteOffset, inner.byteLength);
+    for (let s = 0; s < 17; s++)
+      for (let e = s; e <= data.length; e++) {
+        const want = bytewise(data.subarray(s, e));
+        expect(crc32c(data, s, e)).toBe(want);
+        expect(crc32cOf(inner, view, s, e)).toBe(want);
+      }
   });
 
   it('masks as TFRecord does (tensorflow/core/lib/hash/crc32c.h: rotate right by 15, add 0xa282ead8)', () => {
@@ -42,5 +51,12 @@ describe('crc32c', () => {
     const bytes = new TextEncoder().encode('xx123456789yy');
     expect(crc32c(bytes, 2, 11)).toBe(0xe3069283);
     expect(maskedCrc32c(bytes, 2, 11)).toBe(0xc78ab0e5);
+    // A view that starts inside its buffer (the word reads go through a DataView, which must honour byteOffset).
+    const long = new TextEncoder().encode(`xyz${'123456789'.repeat(4)}`);
+    const inner = long.subarray(3);
+    expect(inner.byteOffset).toBe(3);
+    expect(crc32c(inner)).toBe(crc32c(new TextEncoder().encode('123456789'.repeat(4))));
+    expect(crc32c(inner, 0, 9)).toBe(0xe3069283);
+    expect(crc32c(inner, 27, 36)).toBe(0xe3069283);
   });
 });

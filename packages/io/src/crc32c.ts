@@ -1,44 +1,26 @@
 /** CRC-32C (Castagnoli) and the TFRecord CRC mask: the one implementation every package uses. */
 
-let tables: Uint32Array[] | undefined;
-const EMPTY_TABLE: Uint32Array = new Uint32Array(256);
-let T0 = EMPTY_TABLE;
-let T1 = EMPTY_TABLE;
-let T2 = EMPTY_TABLE;
-let T3 = EMPTY_TABLE;
-let T4 = EMPTY_TABLE;
-let T5 = EMPTY_TABLE;
-let T6 = EMPTY_TABLE;
-let T7 = EMPTY_TABLE;
+/**
+ * Slicing-by-16 tables, flat: table k (k = 0..15) at `[256 k, 256 k + 256)` maps a byte to its CRC contribution
+ * when 15 - k more bytes follow it in the 16-byte block. One array rather than sixteen: one bounds check base and
+ * one module variable to load per call (a TFRecord reader calls this twice a record, for 8 and for ~50 bytes).
+ */
+const T: Uint32Array = crcTable();
 
-function crcTables(): Uint32Array[] {
-  if (tables) return tables;
-  const t: Uint32Array[] = [];
-  for (let k = 0; k < 8; k++) t.push(new Uint32Array(256));
-  const t0 = t[0]!;
+function crcTable(): Uint32Array {
+  const t = new Uint32Array(16 * 256);
   for (let i = 0; i < 256; i++) {
     let c = i;
     for (let j = 0; j < 8; j++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    t0[i] = c >>> 0;
+    t[i] = c >>> 0;
   }
   for (let i = 0; i < 256; i++) {
-    let c = t0[i]!;
-    for (let k = 1; k < 8; k++) {
-      c = t0[c & 0xff]! ^ (c >>> 8);
-      t[k]![i] = c >>> 0;
+    let c = t[i]!;
+    for (let k = 1; k < 16; k++) {
+      c = t[c & 0xff]! ^ (c >>> 8);
+      t[k * 256 + i] = c >>> 0;
     }
   }
-  tables = t;
-  [T0, T1, T2, T3, T4, T5, T6, T7] = t as [
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-    Uint32Array,
-  ];
   return t;
 }
 
@@ -48,34 +30,89 @@ function crcTables(): Uint32Array[] {
  *   crc32c(new TextEncoder().encode('123456789')) === 0xe3069283
  */
 export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
-  if (!tables) crcTables();
-  // The eight tables are read from module variables, not destructured per call: a TFRecord reader calls this twice
-  // per record (an 8-byte length, then the record), where per-call set-up costs as much as the bytes.
-  const t0 = T0;
-  const t1 = T1;
-  const t2 = T2;
-  const t3 = T3;
-  const t4 = T4;
-  const t5 = T5;
-  const t6 = T6;
-  const t7 = T7;
-  let c = 0xffffffff;
+  // Words assembled from bytes: a DataView of its own would cost a record-sized input twice the time.
+  let c = -1;
   let i = start;
-  // Slicing-by-8: eight table look-ups per 8 bytes.
-  for (; i + 8 <= end; i += 8) {
-    const a = (c ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24))) >>> 0;
-    c =
-      t7[a & 0xff]! ^
-      t6[(a >>> 8) & 0xff]! ^
-      t5[(a >>> 16) & 0xff]! ^
-      t4[a >>> 24]! ^
-      t3[data[i + 4]!]! ^
-      t2[data[i + 5]!]! ^
-      t1[data[i + 6]!]! ^
-      t0[data[i + 7]!]!;
+  for (; i + 16 <= end; i += 16)
+    c = fold16(c ^ le32(data, i), le32(data, i + 4), le32(data, i + 8), le32(data, i + 12));
+  if (i + 8 <= end) {
+    c = fold8(c ^ le32(data, i), le32(data, i + 4));
+    i += 8;
   }
-  for (; i < end; i++) c = t0[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return tail(data, c, i, end);
+}
+
+/**
+ * {@link crc32c} of `data[start, end)`, where `view` is a DataView over the same bytes as `data` (the TFRecord
+ * framer keeps one a chunk): one read a word rather than four saves about a third of the time. Not exported
+ * from the package.
+ */
+export function crc32cOf(data: Uint8Array, view: DataView, start: number, end: number): number {
+  let c = -1;
+  let i = start;
+  for (; i + 16 <= end; i += 16)
+    c = fold16(
+      c ^ view.getInt32(i, true),
+      view.getInt32(i + 4, true),
+      view.getInt32(i + 8, true),
+      view.getInt32(i + 12, true),
+    );
+  if (i + 8 <= end) {
+    c = fold8(c ^ view.getInt32(i, true), view.getInt32(i + 4, true));
+    i += 8;
+  }
+  return tail(data, c, i, end);
+}
+
+/** Slicing-by-16: the CRC after 16 bytes, given as 4 little-endian words, the first already xored with the CRC. */
+function fold16(a: number, b: number, d: number, e: number): number {
+  const t = T;
+  return (
+    t[3840 + (a & 0xff)]! ^
+    t[3584 + ((a >>> 8) & 0xff)]! ^
+    t[3328 + ((a >>> 16) & 0xff)]! ^
+    t[3072 + (a >>> 24)]! ^
+    t[2816 + (b & 0xff)]! ^
+    t[2560 + ((b >>> 8) & 0xff)]! ^
+    t[2304 + ((b >>> 16) & 0xff)]! ^
+    t[2048 + (b >>> 24)]! ^
+    t[1792 + (d & 0xff)]! ^
+    t[1536 + ((d >>> 8) & 0xff)]! ^
+    t[1280 + ((d >>> 16) & 0xff)]! ^
+    t[1024 + (d >>> 24)]! ^
+    t[768 + (e & 0xff)]! ^
+    t[512 + ((e >>> 8) & 0xff)]! ^
+    t[256 + ((e >>> 16) & 0xff)]! ^
+    t[e >>> 24]!
+  );
+}
+
+/** Slicing-by-8, for an 8-byte remainder (a TFRecord length is exactly that). */
+function fold8(a: number, b: number): number {
+  const t = T;
+  return (
+    t[1792 + (a & 0xff)]! ^
+    t[1536 + ((a >>> 8) & 0xff)]! ^
+    t[1280 + ((a >>> 16) & 0xff)]! ^
+    t[1024 + (a >>> 24)]! ^
+    t[768 + (b & 0xff)]! ^
+    t[512 + ((b >>> 8) & 0xff)]! ^
+    t[256 + ((b >>> 16) & 0xff)]! ^
+    t[b >>> 24]!
+  );
+}
+
+/** The last bytes one at a time, and the final inversion (the CRC is kept as an int32 until then). */
+function tail(data: Uint8Array, crc: number, start: number, end: number): number {
+  const t = T;
+  let c = crc;
+  for (let i = start; i < end; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/** The little-endian int32 at `data[i]`. */
+function le32(data: Uint8Array, i: number): number {
+  return data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
 }
 
 /**

@@ -6,7 +6,7 @@
  * The format (TF's `tensorflow/core/lib/io/record_writer.cc`), little-endian:
  * `uint64 length | uint32 masked_crc32c(length) | data | uint32 masked_crc32c(data)`.
  */
-import { maskedCrc32c } from './crc32c.js';
+import { crc32cOf, maskCrc32c } from './crc32c.js';
 import { TFRecordCorruptError } from './errors.js';
 
 const EMPTY = new Uint8Array(0);
@@ -42,6 +42,8 @@ export class TFRecordFramer {
   private need = -1;
   private lastAt = 0;
   private readonly checkDataCrc: boolean;
+  private recBytes: Uint8Array = EMPTY;
+  private recEnd = 0;
 
   /** `api` and `name` (the file, URL or `bytes`) start every error message. */
   constructor(
@@ -57,6 +59,16 @@ export class TFRecordFramer {
     return this.lastAt;
   }
 
+  /** The bytes holding the data of the record {@link nextStart} found last (see there). */
+  get recordBytes(): Uint8Array {
+    return this.recBytes;
+  }
+
+  /** Where the data of the record {@link nextStart} found last ends in {@link recordBytes}. */
+  get recordEnd(): number {
+    return this.recEnd;
+  }
+
   /** The next chunk; call once `next()` has returned null. */
   feed(chunk: Uint8Array): void {
     this.base += this.buf.length;
@@ -67,13 +79,25 @@ export class TFRecordFramer {
 
   /** The next complete record, or null when the fed bytes hold no more. */
   next(): Uint8Array | null {
+    const start = this.nextStart();
+    return start < 0 ? null : this.recBytes.subarray(start, this.recEnd);
+  }
+
+  /**
+   * {@link next} without making a view: the next complete record's data is `recordBytes[start, recordEnd)`, where
+   * `start` is what this returns (-1 when the fed bytes hold no more). For readers that walk millions of small
+   * records in place; `recordBytes` is the fed chunk, or a copy for a record that spans chunks.
+   * @example
+   *   for (let s = framer.nextStart(); s >= 0; s = framer.nextStart()) use(framer.recordBytes, s, framer.recordEnd);
+   */
+  nextStart(): number {
     if (this.partBytes > 0) return this.across();
     const { buf, view } = this;
     const n = buf.length;
     const off = this.pos;
     if (off + 12 > n) {
       if (off < n) this.stash(off, -1);
-      return null;
+      return -1;
     }
     const at = this.base + off;
     const len = this.length(buf, view, off, at);
@@ -81,13 +105,15 @@ export class TFRecordFramer {
     const end = start + len;
     if (end + 4 > n) {
       this.stash(off, len + 16);
-      return null;
+      return -1;
     }
-    this.check(buf, start, end, view.getUint32(end, true), at);
+    this.check(buf, view, start, end, view.getUint32(end, true), at);
     this.pos = end + 4;
     this.lastAt = at;
     this.index++;
-    return buf.subarray(start, end);
+    this.recBytes = buf;
+    this.recEnd = end;
+    return start;
   }
 
   /** Throws when the stream ended inside a record. */
@@ -114,17 +140,17 @@ export class TFRecordFramer {
   }
 
   /** Continues the stashed record with the current chunk. */
-  private across(): Uint8Array | null {
+  private across(): number {
     const { buf, parts } = this;
     const n = buf.length;
     const pos = this.pos;
-    if (pos >= n) return null;
+    if (pos >= n) return -1;
     if (this.need < 0) {
       if (this.partBytes + n - pos < 12) {
         parts.push(buf.subarray(pos));
         this.partBytes += n - pos;
         this.pos = n;
-        return null;
+        return -1;
       }
       const head = join(parts, buf, pos, 12);
       this.need = this.length(head, new DataView(head.buffer), 0, this.partAt) + 16;
@@ -134,24 +160,27 @@ export class TFRecordFramer {
       parts.push(buf.subarray(pos));
       this.partBytes += n - pos;
       this.pos = n;
-      return null;
+      return -1;
     }
     const rec = join(parts, buf, pos, this.need);
     const len = this.need - 16;
-    this.check(rec, 12, 12 + len, new DataView(rec.buffer).getUint32(12 + len, true), this.partAt);
+    const recView = new DataView(rec.buffer);
+    this.check(rec, recView, 12, 12 + len, recView.getUint32(12 + len, true), this.partAt);
     this.lastAt = this.partAt;
     this.pos = pos + missing;
     this.parts = [];
     this.partBytes = 0;
     this.need = -1;
     this.index++;
-    return rec.subarray(12, 12 + len);
+    this.recBytes = rec;
+    this.recEnd = 12 + len;
+    return 12;
   }
 
   /** The data length of the record at `bytes[off..]` (stream offset `at`), after checking its length CRC. */
   private length(bytes: Uint8Array, view: DataView, off: number, at: number): number {
     const stored = view.getUint32(off + 8, true);
-    const want = maskedCrc32c(bytes, off, off + 8);
+    const want = maskCrc32c(crc32cOf(bytes, view, off, off + 8));
     if (stored !== want) {
       throw new TFRecordCorruptError(
         'length-crc',
@@ -164,9 +193,9 @@ export class TFRecordFramer {
   }
 
   /** Checks the data CRC of `bytes[start, end)`, a record at stream offset `at`. */
-  private check(bytes: Uint8Array, start: number, end: number, stored: number, at: number): void {
+  private check(bytes: Uint8Array, view: DataView, start: number, end: number, stored: number, at: number): void {
     if (!this.checkDataCrc) return;
-    const got = maskedCrc32c(bytes, start, end);
+    const got = maskCrc32c(crc32cOf(bytes, view, start, end));
     if (stored !== got) {
       const from = at + 12;
       throw new TFRecordCorruptError(

@@ -103,22 +103,29 @@ describe('reading event files written by TensorFlow', () => {
     for (const [dir, sizes] of cases) {
       const bytes = new Uint8Array(readFileSync(join(testdata, dir, readdirSync(join(testdata, dir))[0]!)));
       const whole = [...readTFRecords(bytes)];
-      for (const size of sizes) {
-        const framer = new TFRecordFramer('test', dir);
-        const offsets: number[] = [];
-        let same = 0;
-        for (let at = 0; at < bytes.length; at += size) {
-          framer.feed(bytes.subarray(at, at + size));
-          for (let rec = framer.next(); rec !== null; rec = framer.next()) {
-            const want = whole[offsets.length]!.data;
-            if (Buffer.from(rec.buffer, rec.byteOffset, rec.length).equals(Buffer.from(want))) same++;
-            offsets.push(framer.offset);
+      // next() gives a view of each record; nextStart() its place in recordBytes (the chunk, or a copy across chunks).
+      for (const size of sizes)
+        for (const inPlace of [false, true]) {
+          const framer = new TFRecordFramer('test', dir);
+          const offsets: number[] = [];
+          let same = 0;
+          const take = () => {
+            if (!inPlace) return framer.next();
+            const start = framer.nextStart();
+            return start < 0 ? null : framer.recordBytes.subarray(start, framer.recordEnd);
+          };
+          for (let at = 0; at < bytes.length; at += size) {
+            framer.feed(bytes.subarray(at, at + size));
+            for (let rec = take(); rec !== null; rec = take()) {
+              const want = whole[offsets.length]!.data;
+              if (Buffer.from(rec.buffer, rec.byteOffset, rec.length).equals(Buffer.from(want))) same++;
+              offsets.push(framer.offset);
+            }
           }
+          framer.end();
+          expect(offsets).toEqual(whole.map((w) => w.offset));
+          expect(same).toBe(whole.length);
         }
-        framer.end();
-        expect(offsets).toEqual(whole.map((w) => w.offset));
-        expect(same).toBe(whole.length);
-      }
     }
   });
 });

@@ -121,6 +121,65 @@ describe('scanEventScalars', () => {
     expect(reference(bytes)).toEqual([...fast.scalars, ['f', 5, w, 9], ['h', 7, w, 1]]);
   });
 
+  it('reads a repeated tag from its last layout only while the bytes before the value are the same', () => {
+    // The fast path reuses a tag's layout (metadata, tensor header) when the bytes match; every change of layout
+    // must be read afresh. The reference decodes every record in full.
+    const tensorScalar = (plugin: string, x: number) => (v: ProtoWriter) =>
+      v
+        .string(1, 'loss')
+        .message(9, (m) => m.message(1, (p) => p.string(1, plugin)))
+        .message(8, (t) =>
+          t
+            .varint(1, 1)
+            .message(2, () => undefined)
+            .packedFloat(5, [x]),
+        );
+    const bytes = encodeTFRecords([
+      event(1, (s) => s.message(1, tensorScalar('scalars', 0.5))),
+      event(2, (s) => s.message(1, tensorScalar('scalars', -2))),
+      // same length, another plugin: not a scalar (the general path)
+      event(3, (s) => s.message(1, tensorScalar('scalarz', 9))),
+      event(4, (s) => s.message(1, (v) => v.string(1, 'loss').float(2, 0.25))),
+      event(5, (s) => s.message(1, (v) => v.string(1, 'loss').float(2, 0.125))),
+      // a double instead of a float: eight value bytes
+      event(6, (s) => s.message(1, (v) => v.string(1, 'loss').message(8, (t) => t.varint(1, 2).double(6, 1 / 3)))),
+      event(7, (s) => s.message(1, (v) => v.string(1, 'loss').message(8, (t) => t.varint(1, 2).double(6, 1 / 7)))),
+      // the value before the metadata: the value is not last, read in full every time
+      event(8, (s) =>
+        s.message(1, (v) =>
+          v
+            .string(1, 'loss')
+            .float(2, 3)
+            .message(9, (m) => m.string(2, 'd')),
+        ),
+      ),
+      event(9, (s) =>
+        s.message(1, (v) =>
+          v
+            .string(1, 'loss')
+            .float(2, 4)
+            .message(9, (m) => m.string(2, 'd')),
+        ),
+      ),
+      event(10, (s) => s.message(1, tensorScalar('scalars', 1.5))),
+    ]);
+    const fast = scan(bytes);
+    const w = 1700000000.25;
+    expect(fast.scalars).toEqual([
+      ['loss', 1, w, 0.5],
+      ['loss', 2, w, -2],
+      ['loss', 4, w, 0.25],
+      ['loss', 5, w, 0.125],
+      ['loss', 6, w, 1 / 3],
+      ['loss', 7, w, 1 / 7],
+      ['loss', 8, w, 3],
+      ['loss', 9, w, 4],
+      ['loss', 10, w, 1.5],
+    ]);
+    expect(fast.events.map((e) => e.step)).toEqual([3]);
+    expect(reference(bytes).filter(([, step]) => step !== 3)).toEqual(fast.scalars);
+  });
+
   it('stops at a record being written and reports damage with its offset', () => {
     const one = event(1, (s) => s.message(1, (v) => v.string(1, 'a').float(2, 1)));
     const bytes = encodeTFRecords([one, one]);

@@ -45,12 +45,15 @@ export function scanEventScalars(
   let consumed = 0;
   try {
     framer.feed(bytes);
-    for (let data = framer.next(); data !== null; data = framer.next()) {
-      if (!scan.read(data)) visitor.event(decodeRecord(data, framer.offset, source));
+    // Records are walked in place (nextStart): no view, no allocation a record.
+    for (let start = framer.nextStart(); start >= 0; start = framer.nextStart()) {
+      const data = framer.recordBytes;
+      const end = framer.recordEnd;
+      if (!scan.read(data, start, end)) visitor.event(decodeRecord(data.subarray(start, end), framer.offset, source));
       else
         for (let i = 0; i < scan.count; i++)
           visitor.scalar(scan.tags[i]!, scan.step, scan.wallTime, scan.values[i]!, scan.plugins[i]!, scan.tensors[i]!);
-      consumed = framer.offset + data.length + TFRECORD_OVERHEAD;
+      consumed = framer.offset + end - start + TFRECORD_OVERHEAD;
     }
     framer.end();
   } catch (e) {
@@ -63,12 +66,17 @@ export function scanEventScalars(
 
 const SCALARS = new TextEncoder().encode('scalars');
 const utf8 = new TextDecoder('utf-8');
-/** Scratch for reading little-endian floats without a DataView per record (typed arrays use the host's order). */
-const scratch = new Uint8Array(8);
-const f32 = new Float32Array(scratch.buffer, 0, 1);
-const f64 = new Float64Array(scratch.buffer, 0, 1);
 const TAG_CACHE_SIZE = 4096;
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A tag seen by the scanner; `rest` (with `size`, `plugin`, `tensor`) is the fast path's template (see `value`). */
+interface TagEntry {
+  readonly bytes: Uint8Array;
+  readonly tag: string;
+  rest: DataView | undefined;
+  size: 4 | 8;
+  plugin: string;
+  tensor: boolean;
+}
 
 /**
  * Reads one Event's bytes when they hold only scalar values; `read` returns false for anything else (the caller
@@ -84,18 +92,26 @@ class ScalarRecordScanner {
   readonly plugins: string[] = [];
   readonly tensors: boolean[] = [];
   private buf: Uint8Array = SCALARS;
+  /** A view of `buf` for its little-endian floats: one a buffer (the framer hands out one chunk), not one a record. */
+  private view: DataView = new DataView(SCALARS.buffer);
   private pos = 0;
   /** Decoded tags, direct-mapped by a hash of their bytes: a tag repeats in every record, its decoding need not. */
-  private readonly tagCache: ({ bytes: Uint8Array; tag: string } | undefined)[] = new Array(TAG_CACHE_SIZE);
+  private readonly tagCache: (TagEntry | undefined)[] = new Array(TAG_CACHE_SIZE);
+  /** Where the last float this scanner read started, and its size: the value, when a Summary.Value ends with it. */
+  private valueAt = -1;
+  private valueSize = 0;
 
-  read(buf: Uint8Array): boolean {
-    this.buf = buf;
-    this.pos = 0;
+  /** Reads the Event in `buf[start, end)`. */
+  read(buf: Uint8Array, start: number, end: number): boolean {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    this.pos = start;
     this.count = 0;
     this.step = 0;
     this.wallTime = 0;
     let summary = false;
-    const end = buf.length;
     while (this.pos < end) {
       const key = buf[this.pos++]!;
       if (key === 0x09) {
@@ -137,12 +153,11 @@ class ScalarRecordScanner {
 
   /** The little-endian float32 (`size` 4) or float64 (8) at `pos`, advancing it. */
   private float(size: 4 | 8): number {
-    const buf = this.buf;
     const at = this.pos;
     this.pos += size;
-    if (littleEndian) for (let i = 0; i < size; i++) scratch[i] = buf[at + i]!;
-    else for (let i = 0; i < size; i++) scratch[size - 1 - i] = buf[at + i]!;
-    return size === 4 ? f32[0]! : f64[0]!;
+    this.valueAt = at;
+    this.valueSize = size;
+    return size === 4 ? this.view.getFloat32(at, true) : this.view.getFloat64(at, true);
   }
 
   /** `Summary` up to `end`: only `value` fields (1), each a scalar. */
@@ -162,6 +177,25 @@ class ScalarRecordScanner {
   /** `Summary.Value` up to `end`: a tag, then a `simple_value` or a one-element tensor, with optional metadata. */
   private value(end: number): boolean {
     const buf = this.buf;
+    // The fast path: a Value that begins with its tag (a one-byte length) and whose bytes after the tag are those of
+    // the tag's last Value up to the value itself (the same metadata and tensor header; TF and this project's writer
+    // repeat them in every record), is read as that one was, straight from the value's bytes.
+    let entry: TagEntry | undefined;
+    let tagEnd = 0;
+    const first = this.pos;
+    if (buf[first] === 0x0a && buf[first + 1]! < 0x80 && first + 2 + buf[first + 1]! <= end) {
+      tagEnd = first + 2 + buf[first + 1]!;
+      entry = this.entry(first + 2, tagEnd);
+      const rest = entry.rest;
+      const at = end - entry.size;
+      if (rest !== undefined && at - tagEnd === rest.byteLength && sameWords(this.view, tagEnd, rest)) {
+        const value = entry.size === 4 ? this.view.getFloat32(at, true) : this.view.getFloat64(at, true);
+        this.add(entry.tag, value, entry.plugin, entry.tensor);
+        this.pos = end;
+        return true;
+      }
+    }
+    this.valueAt = -1;
     let tag: string | undefined;
     let value: number | undefined;
     let tensor = false;
@@ -193,12 +227,24 @@ class ScalarRecordScanner {
     }
     // An empty tag (the decoder falls back to node_name) or no value: the general path decides.
     if (!tag || value === undefined || (tensor && plugin !== '' && plugin !== 'scalars')) return false;
+    if (entry !== undefined && this.valueAt >= tagEnd && this.valueAt + this.valueSize === end) {
+      // Read in full, the value last: what came between the tag and it is the template for the tag's next Value.
+      const rest = buf.slice(tagEnd, this.valueAt);
+      entry.rest = new DataView(rest.buffer);
+      entry.size = this.valueSize as 4 | 8;
+      entry.plugin = plugin;
+      entry.tensor = tensor;
+    }
+    this.add(tag, value, plugin, tensor);
+    return true;
+  }
+
+  private add(tag: string, value: number, plugin: string, tensor: boolean): void {
     const i = this.count++;
     this.tags[i] = tag;
     this.values[i] = value;
     this.plugins[i] = plugin;
     this.tensors[i] = tensor;
-    return true;
   }
 
   /**
@@ -269,17 +315,31 @@ class ScalarRecordScanner {
   }
 
   private tag(start: number, end: number): string {
+    return this.entry(start, end).tag;
+  }
+
+  /** The cache entry of the tag in `buf[start, end)`. */
+  private entry(start: number, end: number): TagEntry {
     const buf = this.buf;
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     const slot = (h >>> 0) % TAG_CACHE_SIZE;
     const hit = this.tagCache[slot];
-    if (hit && sameBytes(buf, start, end, hit.bytes)) return hit.tag;
+    if (hit && sameBytes(buf, start, end, hit.bytes)) return hit;
     const bytes = buf.slice(start, end);
-    const entry = { bytes, tag: utf8.decode(bytes) };
+    const entry: TagEntry = { bytes, tag: utf8.decode(bytes), rest: undefined, size: 4, plugin: '', tensor: false };
     this.tagCache[slot] = entry;
-    return entry.tag;
+    return entry;
   }
+}
+
+/** Whether `view[start, start + other.byteLength)` holds `other`'s bytes: compared four at a time. */
+function sameWords(view: DataView, start: number, other: DataView): boolean {
+  const n = other.byteLength;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (view.getInt32(start + i, true) !== other.getInt32(i, true)) return false;
+  for (; i < n; i++) if (view.getUint8(start + i) !== other.getUint8(i)) return false;
+  return true;
 }
 
 function sameBytes(buf: Uint8Array, start: number, end: number, other: Uint8Array): boolean {
