@@ -19,7 +19,7 @@ function flag(args, name, fallback) {
  * Stock = the plain tfjs backend packages (gradients registered, one thread); ours = useBackend('wasm') with our
  * kernels, on one thread (`wasm-ours`) or on the default `threads: 'auto'` (`wasm-ours-auto`). Returns the threads.
  */
-async function selectBackend(config) {
+export async function selectBackend(config) {
   if (config.startsWith('wasm-ours')) {
     return (await backends.useBackend('wasm', { threads: config === 'wasm-ours' ? 1 : 'auto' })).threads;
   }
@@ -63,7 +63,7 @@ const median = (xs) => {
  * Each runner does `steps` training steps and returns { wallMs, stamps }: `stamps` are performance.now() after
  * every step, so all variants get the same steady-state measure (first to last completed step).
  */
-async function makeRunners(model, variants, steps, tfl) {
+export async function makeRunners(model, variants, steps, tfl) {
   const { batch } = MODELS[model];
   const n = steps * batch;
   const { x, labels } = makeData(model, n);
