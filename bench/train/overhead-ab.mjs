@@ -27,7 +27,10 @@ if (args.includes('--compare')) {
   const other = await import(pathToFileURL(`${resolve(opt('compare'))}/index.js`).href);
   const { batch } = MODELS[model];
   const { x, labels } = makeData(model, steps * batch);
-  const slices = Array.from({ length: steps }, (_, i) => [tf.slice(x, i * batch, batch), tf.slice(labels, i * batch, batch)]);
+  const slices = Array.from({ length: steps }, (_, i) => [
+    tf.slice(x, i * batch, batch),
+    tf.slice(labels, i * batch, batch),
+  ]);
   tf.dispose([x, labels]);
   // The same model_fn, written against the other build's layers, losses and optimizer.
   const modelFn = (features, l, mode, params) => {
@@ -55,7 +58,12 @@ if (args.includes('--compare')) {
   const input = async function* () {
     for (let i = 0; ; i = (i + 1) % steps) yield slices[i].map((t) => tf.reshape(t, t.shape));
   };
-  runners.before = () => estimator.train(input, { steps });
+  runners.before = async () => {
+    const cpu = [];
+    const timer = { afterRun: () => void cpu.push((process.cpuUsage().user + process.cpuUsage().system) / 1000) };
+    await estimator.train(input, { steps, hooks: [timer] });
+    return { cpu };
+  };
   variants.push('before');
   const done = cleanup;
   cleanupAll = async () => {
@@ -69,30 +77,50 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 for (const v of variants) await runners[v](); // warm-up
+// Steady state: CPU time from the first step's end to the last's (what `pnpm bench` calls steady); whole call:
+// train()'s own setup, build pass and final checkpoint included.
 const perStep = Object.fromEntries(variants.map((v) => [v, []]));
+const perCall = Object.fromEntries(variants.map((v) => [v, []]));
 for (let r = 0; r < rounds; r++) {
   for (let k = 0; k < variants.length; k++) {
     const v = variants[(k + r) % variants.length];
     const c0 = cpuMs();
-    await runners[v]();
-    perStep[v].push((cpuMs() - c0) / steps);
+    const { cpu } = await runners[v]();
+    perCall[v].push((cpuMs() - c0) / steps);
+    perStep[v].push((cpu.at(-1) - cpu[0]) / (cpu.length - 1));
   }
 }
 await (cleanupAll ?? cleanup)();
 const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const out = Object.fromEntries(variants.map((v) => [v, Number(med(perStep[v]).toFixed(3))]));
+const outCall = Object.fromEntries(variants.map((v) => [v, Number(med(perCall[v]).toFixed(3))]));
 const base = out.core;
-console.log(`${MODELS[model].name}, ${threads} thread(s), ${steps} steps × ${rounds} rounds: median CPU-ms/step`);
+console.log(
+  `${MODELS[model].name}, ${threads} thread(s), ${steps} steps × ${rounds} rounds: median CPU-ms/step, steady (whole call)`,
+);
 // Paired by round (the rounds run back to back, so a round's neighbours load every variant alike): the median of
 // each round's difference to the hand-written loop is steadier than the difference of the medians.
 const overMs = {};
 for (const v of variants) {
   if (!base || v === 'core') {
-    console.log(`  ${v.padEnd(18)} ${out[v].toFixed(2)}`);
+    console.log(`  ${v.padEnd(18)} ${out[v].toFixed(2)} (${outCall[v].toFixed(2)})`);
     continue;
   }
   overMs[v] = Number(med(perStep[v].map((x, r) => x - perStep.core[r])).toFixed(3));
-  console.log(`  ${v.padEnd(18)} ${out[v].toFixed(2)} (paired: +${overMs[v].toFixed(2)} ms over core)`);
+  console.log(
+    `  ${v.padEnd(18)} ${out[v].toFixed(2)} (${outCall[v].toFixed(2)}); paired: +${overMs[v].toFixed(2)} ms/step over core`,
+  );
 }
-console.log(JSON.stringify({ model, threads, steps, rounds, cpuMsPerStep: out, overCoreMs: overMs, samples: perStep }));
+console.log(
+  JSON.stringify({
+    model,
+    threads,
+    steps,
+    rounds,
+    cpuMsPerStep: out,
+    cpuMsPerStepWholeCall: outCall,
+    overCoreMs: overMs,
+    samples: perStep,
+  }),
+);
 if (tf.memory().numTensors !== 0) console.log(`(${tf.memory().numTensors} tensors still alive)`);

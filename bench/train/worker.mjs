@@ -53,6 +53,12 @@ async function matmulPeakGflops() {
   return best;
 }
 
+/** The process's CPU time (user + system, all threads) in ms: per-step stamps for bench/train/overhead-ab.mjs. */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -82,6 +88,7 @@ export async function makeRunners(model, variants, steps, tfl) {
     // Separate models so both keep their own optimizer state, as two users would.
     const timeCore = (m, next) => async () => {
       const stamps = [];
+      const cpu = [];
       const t0 = performance.now();
       for (let i = 0; i < steps; i++) {
         const b = await next(i);
@@ -90,8 +97,9 @@ export async function makeRunners(model, variants, steps, tfl) {
         loss.dispose();
         b.release?.();
         stamps.push(performance.now());
+        cpu.push(cpuNow());
       }
-      return { wallMs: performance.now() - t0, stamps };
+      return { wallMs: performance.now() - t0, stamps, cpu };
     };
     if (variants.includes('core')) {
       const m = makeCoreModel(model);
@@ -136,10 +144,16 @@ export async function makeRunners(model, variants, steps, tfl) {
     cleanups.push(() => estimator.dispose());
     runners[variant] = async () => {
       const stamps = [];
-      const timer = { afterRun: () => void stamps.push(performance.now()) };
+      const cpu = [];
+      const timer = {
+        afterRun: () => {
+          stamps.push(performance.now());
+          cpu.push(cpuNow());
+        },
+      };
       const t0 = performance.now();
       await estimator.train(input, { steps, hooks: [timer] });
-      return { wallMs: performance.now() - t0, stamps };
+      return { wallMs: performance.now() - t0, stamps, cpu };
     };
   }
 
