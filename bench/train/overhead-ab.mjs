@@ -108,7 +108,7 @@ for (const v of variants) {
   }
   overMs[v] = Number(med(perStep[v].map((x, r) => x - perStep.core[r])).toFixed(3));
   console.log(
-    `  ${v.padEnd(18)} ${out[v].toFixed(2)} (${outCall[v].toFixed(2)}); paired: +${overMs[v].toFixed(2)} ms/step over core`,
+    `  ${v.padEnd(18)} ${out[v].toFixed(2)} (${outCall[v].toFixed(2)}); paired: ${overMs[v] >= 0 ? '+' : ''}${overMs[v].toFixed(2)} ms/step over core`,
   );
 }
 console.log(
