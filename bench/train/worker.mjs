@@ -19,7 +19,7 @@ function flag(args, name, fallback) {
  * Stock = the plain tfjs backend packages (gradients registered, one thread); ours = useBackend('wasm') with our
  * kernels, on one thread (`wasm-ours`) or on the default `threads: 'auto'` (`wasm-ours-auto`). Returns the threads.
  */
-async function selectBackend(config) {
+export async function selectBackend(config) {
   if (config.startsWith('wasm-ours')) {
     return (await backends.useBackend('wasm', { threads: config === 'wasm-ours' ? 1 : 'auto' })).threads;
   }
@@ -53,6 +53,12 @@ async function matmulPeakGflops() {
   return best;
 }
 
+/** The process's CPU time (user + system, all threads) in ms: per-step stamps for bench/train/overhead-ab.mjs. */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -63,7 +69,7 @@ const median = (xs) => {
  * Each runner does `steps` training steps and returns { wallMs, stamps }: `stamps` are performance.now() after
  * every step, so all variants get the same steady-state measure (first to last completed step).
  */
-async function makeRunners(model, variants, steps, tfl) {
+export async function makeRunners(model, variants, steps, tfl) {
   const { batch } = MODELS[model];
   const n = steps * batch;
   const { x, labels } = makeData(model, n);
@@ -82,6 +88,7 @@ async function makeRunners(model, variants, steps, tfl) {
     // Separate models so both keep their own optimizer state, as two users would.
     const timeCore = (m, next) => async () => {
       const stamps = [];
+      const cpu = [];
       const t0 = performance.now();
       for (let i = 0; i < steps; i++) {
         const b = await next(i);
@@ -90,8 +97,9 @@ async function makeRunners(model, variants, steps, tfl) {
         loss.dispose();
         b.release?.();
         stamps.push(performance.now());
+        cpu.push(cpuNow());
       }
-      return { wallMs: performance.now() - t0, stamps };
+      return { wallMs: performance.now() - t0, stamps, cpu };
     };
     if (variants.includes('core')) {
       const m = makeCoreModel(model);
@@ -136,10 +144,16 @@ async function makeRunners(model, variants, steps, tfl) {
     cleanups.push(() => estimator.dispose());
     runners[variant] = async () => {
       const stamps = [];
-      const timer = { afterRun: () => void stamps.push(performance.now()) };
+      const cpu = [];
+      const timer = {
+        afterRun: () => {
+          stamps.push(performance.now());
+          cpu.push(cpuNow());
+        },
+      };
       const t0 = performance.now();
       await estimator.train(input, { steps, hooks: [timer] });
-      return { wallMs: performance.now() - t0, stamps };
+      return { wallMs: performance.now() - t0, stamps, cpu };
     };
   }
 

@@ -176,7 +176,23 @@ function gradientsOf(op: MinimizeOp | ApplyGradientsOp, trainable: tf.Variable[]
     for (const [g, v] of op.gradsAndVars) if (g) out[v.name] = g;
     return out;
   }
-  return gradientsFor(`${op.optimizer.name}.minimize()`, op.loss, op.varList ?? trainable);
+  return withoutRecording(() => gradientsFor(`${op.optimizer.name}.minimize()`, op.loss, op.varList ?? trainable));
+}
+
+/**
+ * Runs `f` (a backward pass after the model_fn returned) without recording its kernels on the step's tape. The tape
+ * stays open for the next leaf op, so tfjs would otherwise record every gradient kernel and clone its inputs for a
+ * second-order gradient nothing takes: nothing created after the model_fn can feed a loss. tfjs records only at
+ * kernel depth 0, the depth at which a kernel's own inner kernels stay off the tape.
+ */
+function withoutRecording<T>(f: () => T): T {
+  const state = (tf.engine() as unknown as { state: { kernelDepth: number } }).state;
+  state.kernelDepth++;
+  try {
+    return f();
+  } finally {
+    state.kernelDepth--;
+  }
 }
 
 /**

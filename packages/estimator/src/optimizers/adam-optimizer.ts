@@ -47,11 +47,19 @@ export class AdamOptimizer extends Optimizer {
       legacySlotSuffixes: ['m', 'v'],
       nonSlots: { beta1_power: beta1, beta2_power: beta2 },
       legacyNonSlots: { accBeta1: 'beta1_power', accBeta2: 'beta2_power' },
-      apply: ({ v, g, slots, lr, nonSlots }) => {
-        const lrT = tf.div(tf.mul(lr, tf.sqrt(tf.sub(1, nonSlots.beta2_power!))), tf.sub(1, nonSlots.beta1_power!));
-        const m = tf.add(tf.mul(beta1, slots[0]!), tf.mul(1 - beta1, g));
-        const s = tf.add(tf.mul(beta2, slots[1]!), tf.mul(1 - beta2, tf.square(g)));
-        return { v: tf.sub(v, tf.mul(lrT, tf.div(m, tf.add(tf.sqrt(s), epsilon)))), slots: [m, s] };
+      // The rate and the constants once per step (same float32 values and op order as per variable).
+      shared: ({ lr, nonSlots }) => ({
+        lrT: tf.div(tf.mul(lr, tf.sqrt(tf.sub(1, nonSlots.beta2_power!))), tf.sub(1, nonSlots.beta1_power!)),
+        beta1: tf.scalar(beta1),
+        oneMinusBeta1: tf.scalar(1 - beta1),
+        beta2: tf.scalar(beta2),
+        oneMinusBeta2: tf.scalar(1 - beta2),
+        epsilon: tf.scalar(epsilon),
+      }),
+      apply: ({ v, g, slots, shared: c }) => {
+        const m = tf.add(tf.mul(c.beta1!, slots[0]!), tf.mul(c.oneMinusBeta1!, g));
+        const s = tf.add(tf.mul(c.beta2!, slots[1]!), tf.mul(c.oneMinusBeta2!, tf.square(g)));
+        return { v: tf.sub(v, tf.mul(c.lrT!, tf.div(m, tf.add(tf.sqrt(s), c.epsilon!)))), slots: [m, s] };
       },
       finish: (nonSlots) => ({
         beta1_power: tf.mul(nonSlots.beta1_power!, beta1),

@@ -36,11 +36,12 @@ export class AdamaxOptimizer extends Optimizer {
       name: this.name,
       slots: [(v) => tf.zerosLike(v), (v) => tf.zerosLike(v)],
       nonSlots: { beta1_power: beta1 },
-      apply: ({ v, g, slots, lr, nonSlots }) => {
+      // The step size once per step, not once per variable (same float32 operations).
+      shared: ({ lr, nonSlots }) => ({ stepSize: tf.div(lr, tf.sub(1, nonSlots.beta1_power!)) }),
+      apply: ({ v, g, slots, shared }) => {
         const m = tf.add(tf.mul(beta1, slots[0]!), tf.mul(1 - beta1, g));
         const u = tf.maximum(tf.mul(beta2, slots[1]!), tf.abs(g));
-        const stepSize = tf.div(lr, tf.sub(1, nonSlots.beta1_power!));
-        return { v: tf.sub(v, tf.mul(stepSize, tf.div(m, tf.add(u, epsilon)))), slots: [m, u] };
+        return { v: tf.sub(v, tf.mul(shared.stepSize!, tf.div(m, tf.add(u, epsilon)))), slots: [m, u] };
       },
       finish: (nonSlots) => ({ beta1_power: tf.mul(nonSlots.beta1_power!, beta1) }),
     };

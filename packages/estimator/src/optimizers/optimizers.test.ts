@@ -389,3 +389,54 @@ describe('optimizers: checkpoints resume bit-exactly', () => {
     await expectNoLeaks(() => est.train(inputFn(), { steps: 2 }), { warmup: true });
   });
 });
+
+describe('AdamOptimizer, bit for bit', () => {
+  // Two variables of different shapes, so the rate and constants computed once per step (not once per variable)
+  // must still give every variable exactly TF's float32 result: the reference runs the same ApplyAdam formula,
+  // in the same operation order, with every intermediate rounded to float32 (Math.fround), as the cpu backend does.
+  it('updates two variables exactly like ApplyAdam in float32 over 4 steps', async () => {
+    const f = Math.fround;
+    const [lr, b1, b2, eps] = [0.01, 0.9, 0.999, 1e-8];
+    const A0 = [0.5, -1.5, 2, 0.25];
+    const B0 = [3, -0.75];
+    const modelFn: ModelFn = () => {
+      const a = getVariable('a', { shape: [2, 2], initializer: () => tf.tensor2d(A0, [2, 2]) });
+      const b = getVariable('b', { shape: [2], initializer: () => tf.tensor1d(B0) });
+      // loss = 0.5 Σa² + 0.5 Σb²: the gradients are the variables themselves (exact in float32).
+      const loss = tf.add(tf.mul(0.5, tf.sum(tf.square(a))), tf.mul(0.5, tf.sum(tf.square(b)))) as tf.Scalar;
+      return { mode: 'train', loss, trainOp: new AdamOptimizer({ learningRate: lr }).minimize(loss) };
+    };
+    const storage = new MemoryStorage('adam-bits');
+    await estimator(modelFn, storage).train(inputFn(), { steps: 4 });
+    const prefix = (await latestCheckpoint(storage))!;
+    const read = async (name: string) => {
+      const t = await loadVariable(storage, prefix, name);
+      const values = Array.from(await t.data());
+      t.dispose();
+      return values;
+    };
+    // TF's beta1_power and beta2_power start at beta1 and beta2 and are multiplied after each step.
+    let [p1, p2] = [f(b1), f(b2)];
+    const run = (w0: number[]) => {
+      const w = w0.map(f);
+      const m = w.map(() => 0);
+      const v = w.map(() => 0);
+      return { w, m, v };
+    };
+    const vars = [run(A0), run(B0)];
+    for (let t = 1; t <= 4; t++) {
+      const lrT = f(f(f(lr) * f(Math.sqrt(f(1 - p2)))) / f(1 - p1));
+      for (const s of vars) {
+        s.w = s.w.map((x, i) => {
+          const g = x;
+          s.m[i] = f(f(f(b1) * s.m[i]!) + f(f(1 - b1) * g));
+          s.v[i] = f(f(f(b2) * s.v[i]!) + f(f(1 - b2) * f(g * g)));
+          return f(x - f(lrT * f(s.m[i]! / f(f(Math.sqrt(s.v[i]!)) + f(eps)))));
+        });
+      }
+      [p1, p2] = [f(p1 * f(b1)), f(p2 * f(b2))];
+    }
+    expect(await read('a')).toEqual(vars[0]!.w);
+    expect(await read('b')).toEqual(vars[1]!.w);
+  });
+});

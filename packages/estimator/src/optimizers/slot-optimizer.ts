@@ -21,6 +21,15 @@ export interface UpdateRule {
   readonly legacyNonSlots?: Readonly<Record<string, string>>;
   /** Non-slot scalars by TF name, with their initial values (e.g. AdaMax's `beta1_power`). */
   readonly nonSlots?: Readonly<Record<string, number>>;
+  /**
+   * Tensors every variable's update uses alike (Adam's bias-corrected rate, the rule's constants), computed once
+   * per step instead of once per variable: each small kernel costs the same engine bookkeeping as a big one.
+   */
+  shared?(args: {
+    readonly lr: number;
+    readonly nonSlots: Readonly<Record<string, tf.Tensor>>;
+    readonly step: number;
+  }): Readonly<Record<string, tf.Tensor>>;
   apply(args: {
     readonly v: tf.Tensor;
     readonly g: tf.Tensor;
@@ -29,6 +38,8 @@ export interface UpdateRule {
     readonly nonSlots: Readonly<Record<string, tf.Tensor>>;
     /** The global step this update trains (TF's `global_step + 1`). */
     readonly step: number;
+    /** What `shared` returned for this step (empty without it). */
+    readonly shared: Readonly<Record<string, tf.Tensor>>;
   }): { v: tf.Tensor; slots: tf.Tensor[] };
   /** New non-slot values after every variable was updated (e.g. `beta1_power *= beta1`). */
   finish?(nonSlots: Readonly<Record<string, tf.Tensor>>): Record<string, tf.Tensor>;
@@ -61,29 +72,24 @@ export class SlotOptimizer extends tf.Optimizer {
       ? variableGradients.map((x) => [x.name, x.tensor] as const)
       : Object.entries(variableGradients);
     const registry = tf.engine().registeredVariables;
-    for (const [name, g] of entries) {
-      const v = registry[name];
-      if (!v) throw new ModelFnError('UNKNOWN_VARIABLE', `${this.rule.name}: no variable named ${name} to update.`);
-      const slots = this.slotsFor(v);
-      tf.tidy(() => {
-        const out = this.rule.apply({
-          v,
-          g,
-          slots,
-          lr: this.learningRate,
-          nonSlots: this.nonSlots,
-          step: this.globalStep + 1,
+    const step = this.globalStep + 1;
+    // One outer scope frees the shared tensors; each variable's own scope frees its intermediates before the next.
+    tf.tidy(() => {
+      const shared = this.rule.shared?.({ lr: this.learningRate, nonSlots: this.nonSlots, step }) ?? {};
+      for (const [name, g] of entries) {
+        const v = registry[name];
+        if (!v) throw new ModelFnError('UNKNOWN_VARIABLE', `${this.rule.name}: no variable named ${name} to update.`);
+        const slots = this.slotsFor(v);
+        tf.tidy(() => {
+          const out = this.rule.apply({ v, g, slots, lr: this.learningRate, nonSlots: this.nonSlots, step, shared });
+          v.assign(out.v);
+          for (const [k, s] of slots.entries()) s.assign(out.slots[k]!);
         });
-        v.assign(out.v);
-        for (const [k, s] of slots.entries()) s.assign(out.slots[k]!);
-      });
-    }
-    if (this.rule.finish) {
-      tf.tidy(() => {
-        for (const [name, value] of Object.entries(this.rule.finish!(this.nonSlots)))
-          this.nonSlots[name]!.assign(value);
-      });
-    }
+      }
+      if (this.rule.finish) {
+        for (const [name, value] of Object.entries(this.rule.finish(this.nonSlots))) this.nonSlots[name]!.assign(value);
+      }
+    });
     this.incrementIterations();
   }
 
