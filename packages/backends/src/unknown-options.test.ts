@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BackendError } from './backend-error.js';
+import { compareRuns } from './conformance/compare-runs.js';
+import { trainReference } from './conformance/train-reference.js';
 import { getProvider } from './providers.js';
 import { useBackend } from './use-backend.js';
 import { tfjsWasm } from './vite/index.js';
@@ -12,6 +14,8 @@ async function errorOf(fn: () => unknown): Promise<BackendError> {
   }
   throw new Error('expected an error');
 }
+
+const run = { backend: 'cpu', losses: [1], weights: {} };
 
 describe('backend options refuse unknown keys, naming the nearest known one', () => {
   const cases: [string, () => unknown, RegExp][] = [
@@ -29,6 +33,16 @@ describe('backend options refuse unknown keys, naming the nearest known one', ()
       'provider.create',
       () => getProvider('wasm').create({ trainingKernel: false } as never),
       /^getProvider\('wasm'\)\.create\(\): unknown option "trainingKernel"\. Did you mean "trainingKernels"\?/,
+    ],
+    [
+      'trainReference',
+      () => trainReference({ model: 'mlp', optimiser: 'adam' } as never),
+      /^trainReference\(\): unknown option "optimiser"\. Did you mean "optimizer"\?/,
+    ],
+    [
+      'compareRuns',
+      () => compareRuns(run, run, { rtoI: 1e-3 } as never),
+      /^compareRuns\(\): unknown option "rtoI"\. Did you mean "rtol"\?/,
     ],
     [
       'tfjsWasm',

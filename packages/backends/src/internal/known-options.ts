@@ -6,11 +6,15 @@
 import { checkKnownKeys, keysOf } from '@estimatorjs/errors';
 import { BackendError } from '../backend-error.js';
 import type { BackendOptions } from '../backend-provider.js';
+import type { CompareTolerance } from '../conformance/compare-runs.js';
+import type { TrainReferenceOptions } from '../conformance/train-reference.js';
 import type { TfjsWasmOptions } from '../vite/index.js';
 
 export const KNOWN_OPTIONS = {
   backend: keysOf<BackendOptions>()(['threads', 'wasmPaths', 'trainingKernels', 'gpu']),
   tfjsWasm: keysOf<TfjsWasmOptions>()(['dir', 'crossOriginIsolation']),
+  trainReference: keysOf<TrainReferenceOptions>()(['model', 'steps', 'seed', 'optimizer', 'batch']),
+  compareTolerance: keysOf<CompareTolerance>()(['rtol', 'atol']),
 } as const;
 
 /**
