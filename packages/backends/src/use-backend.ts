@@ -3,6 +3,7 @@ import { defaultWasmPaths } from '#wasm-paths';
 import { BackendError } from './backend-error.js';
 import type { BackendName } from './backend-name.js';
 import type { BackendInfo, BackendOptions } from './backend-provider.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { skipNodeBackendAdvice } from './internal/skip-node-backend-advice.js';
 import { wasmFetchProblem } from './internal/wasm-fetch-check.js';
 import { internalProvider } from './providers.js';
@@ -28,6 +29,7 @@ export async function useBackend(
   name: BackendName | (string & {}),
   options: BackendOptions = {},
 ): Promise<BackendInfo> {
+  checkOptionKeys(`useBackend('${name}')`, options, KNOWN_OPTIONS.backend);
   const provider = internalProvider(name, `useBackend('${name}')`);
   await provider.create(options);
   await registerGradients();

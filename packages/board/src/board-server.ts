@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeGraphDef } from '@estimatorjs/summary';
 import { DEFAULT_HOST, DEFAULT_POLL_MS, DEFAULT_PORT, MAX_READ_WORKERS, PORT_ATTEMPTS } from './defaults.js';
 import { BoardError } from './errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { listen } from './internal/listen.js';
 import { fileUnder } from './internal/safe-path.js';
 import { watchLogdir } from './internal/watch-logdir.js';
@@ -65,6 +66,7 @@ const TYPES: Record<string, string> = {
  *   console.log(`open ${board.url}`);
  */
 export async function startBoard(options: BoardOptions): Promise<Board> {
+  checkOptionKeys('startBoard()', options, KNOWN_OPTIONS.startBoard);
   const logdir = resolve(options.logdir);
   const info = await stat(logdir).catch(() => undefined);
   if (!info?.isDirectory()) {

@@ -10,6 +10,7 @@ import { join, relative, sep } from 'node:path';
 import type { Event } from '@estimatorjs/summary';
 import { DEFAULT_SNAPSHOT_BUCKETS } from './defaults.js';
 import { EventFileTail, type ReadProblem, type ScanOutcome } from './event-file-tail.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { ScanPool } from './internal/scan-pool.js';
 import { boardValue, type HistogramRows, notePlugins } from './run-values.js';
 import { type ScalarPoint, type ScalarSeries, type SeriesQuery, scalarSink, seriesIn } from './scalar-series.js';
@@ -98,6 +99,7 @@ export class LogdirIndex {
   private again = false;
 
   constructor(logdir: string, options: LogdirIndexOptions = {}) {
+    checkOptionKeys('new LogdirIndex()', options, KNOWN_OPTIONS.logdirIndex);
     this.logdir = logdir;
     const workers = Math.floor(options.workers ?? 0);
     this.pool = workers > 0 && ScanPool.available() ? new ScanPool(workers) : undefined;

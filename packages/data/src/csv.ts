@@ -7,6 +7,7 @@ import { DataError, invalidArgument } from './errors.js';
 import { byteChunks } from './internal/byte-stream.js';
 import { type ByteSource, sourceName } from './internal/bytes.js';
 import { CsvScanner, parseNumber } from './internal/csv-scan.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { Utf8Chunks } from './internal/utf8-chunks.js';
 
 const noCR = (line: string): string => (line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line);
@@ -81,6 +82,7 @@ export function csvDataset(
   opts: CsvOptions = {},
 ): Dataset<Record<string, number | string>> {
   const api = 'csvDataset()';
+  checkOptionKeys(api, opts, KNOWN_OPTIONS.csv);
   const list = Array.isArray(sources) ? [...sources] : [sources as ByteSource];
   const delim = opts.fieldDelim ?? ',';
   if (delim.length !== 1)

@@ -57,6 +57,7 @@ import { batchedSize, repeatedSize, shardedSize, skippedSize, takenSize } from '
 import { listFilesProducer } from './internal/files.js';
 import { freeze, thaw } from './internal/freeze.js';
 import { bucketOf, groupByWindowProducer, scanProducer, uniqueProducer } from './internal/grouping.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { materialize } from './internal/lazy.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
 import { paddedBatchProducer } from './internal/padded-batch.js';
@@ -180,6 +181,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const scaled = ds.map(({ x, y }) => ({ x: tf.div(x, 255), y }));
    */
   map<O>(fn: (x: T) => O, opts: MapOptions = {}): Dataset<Awaited<O>> {
+    checkOptionKeys('Dataset.map()', opts, KNOWN_OPTIONS.map);
     checkFunction('Dataset.map()', fn);
     const par = opts.numParallelCalls === Dataset.AUTOTUNE ? 8 : (opts.numParallelCalls ?? 1);
     checkCount('Dataset.map()', 'numParallelCalls', par, 1);
@@ -198,6 +200,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const batches = ds.batch(128, { dropRemainder: true });
    */
   batch(n: number, opts: BatchOptions = {}): Dataset<Batched<T>> {
+    checkOptionKeys('Dataset.batch()', opts, KNOWN_OPTIONS.batch);
     const api = 'Dataset.batch()';
     checkCount(api, 'batchSize', n, 1);
     const drop = opts.dropRemainder ?? false;
@@ -225,6 +228,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const shuffled = ds.shuffle(10000, { seed: 42 });
    */
   shuffle(bufferSize: number, opts: ShuffleOptions = {}): Dataset<T> {
+    checkOptionKeys('Dataset.shuffle()', opts, KNOWN_OPTIONS.shuffle);
     const cfg = shuffleConfig('Dataset.shuffle()', bufferSize, opts);
     if (this._rows) return this.deriveRows(shufflePlan(this._rows, cfg, {}), this.size);
     return this.derive(shuffleProducer(this, cfg), this.size);
@@ -295,6 +299,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     gen: () => Iterator<X> | AsyncIterator<X> | Iterable<X> | AsyncIterable<X>,
     opts: GeneratorOptions = {},
   ): Dataset<X extends tf.Tensor ? X : X> {
+    checkOptionKeys('Dataset.fromGenerator()', opts, KNOWN_OPTIONS.generator);
     checkFunction('Dataset.fromGenerator()', gen, 'a generator function');
     return new Dataset(generatorProducer(gen, opts.outputSignature), null);
   }
@@ -365,6 +370,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(1, 6).interleave((x) => Dataset.fromTensors(x).repeat(6), { cycleLength: 2, blockLength: 4 });
    */
   interleave<O>(fn: (x: T) => Dataset<O>, opts: InterleaveOptions = {}): Dataset<O> {
+    checkOptionKeys('Dataset.interleave()', opts, KNOWN_OPTIONS.interleave);
     const { cycle, block } = interleaveArgs(fn, opts);
     const par = opts.numParallelCalls === Dataset.AUTOTUNE ? cycle : (opts.numParallelCalls ?? 1);
     checkCount('Dataset.interleave()', 'numParallelCalls', par, 1);
@@ -381,6 +387,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(1, 5).map((x) => tf.fill([x], x)).paddedBatch(2); // [[1,0],[2,2]], [[3,3,3,0],[4,4,4,4]]
    */
   paddedBatch(n: number, opts: PaddedBatchOptions = {}): Dataset<Batched<T>> {
+    checkOptionKeys('Dataset.paddedBatch()', opts, KNOWN_OPTIONS.paddedBatch);
     checkCount('Dataset.paddedBatch()', 'batchSize', n, 1);
     const drop = opts.dropRemainder ?? false;
     const size = batchedSize(this.size, n, drop);
@@ -413,6 +420,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const onDisk = decoded.cache('/tmp/train.cache').repeat();
    */
   cache(path = '', opts: CacheOptions = {}): Dataset<T> {
+    checkOptionKeys('Dataset.cache()', opts, KNOWN_OPTIONS.cache);
     checkCachePath(path);
     if (path === '') return this.derive(cacheProducer(this), this.size);
     const storage = opts.storage;
@@ -440,6 +448,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(7).window(3, { shift: 2, dropRemainder: true }); // [0,1,2], [2,3,4], [4,5,6]
    */
   window(size: number, opts: WindowOptions = {}): Dataset<Dataset<T>> {
+    checkOptionKeys('Dataset.window()', opts, KNOWN_OPTIONS.window);
     const { shift, stride } = windowArgs(size, opts);
     const make = Dataset.ofFrozen<T>;
     return this.derive(windowProducer(this, size, shift, stride, opts.dropRemainder ?? false, make), null);
@@ -502,6 +511,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   // [0, 2, 4, 6, 8], [1, 3, 5, 7, 9]
    */
   groupByWindow<O>(opts: GroupByWindowOptions<T, O>): Dataset<O> {
+    checkOptionKeys('Dataset.groupByWindow()', opts, KNOWN_OPTIONS.groupByWindow);
     const api = 'Dataset.groupByWindow()';
     const windowSize = groupByWindowArgs(api, opts);
     const cfg = {
@@ -520,6 +530,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   seqs.bucketBySequenceLength({ elementLengthFunc: (x) => x.shape[0], bucketBoundaries: [3, 5], bucketBatchSizes: [2, 2, 2] });
    */
   bucketBySequenceLength(opts: BucketBySequenceLengthOptions<T>): Dataset<Batched<T>> {
+    checkOptionKeys('Dataset.bucketBySequenceLength()', opts, KNOWN_OPTIONS.bucketBySequenceLength);
     const api = 'Dataset.bucketBySequenceLength()';
     const { boundaries, sizes } = bucketArgs(api, opts);
     const lengthOf = opts.elementLengthFunc as (x: unknown) => unknown;
@@ -559,6 +570,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const mixed = Dataset.sampleFromDatasets([positives, negatives], { weights: [0.5, 0.5], seed: 1 });
    */
   static sampleFromDatasets<E>(datasets: readonly Dataset<E>[], opts: SampleFromDatasetsOptions = {}): Dataset<E> {
+    checkOptionKeys('Dataset.sampleFromDatasets()', opts, KNOWN_OPTIONS.sampleFromDatasets);
     const api = 'Dataset.sampleFromDatasets()';
     checkDatasets(api, datasets);
     const { weights, seed } = sampleArgs(api, datasets.length, opts);
@@ -580,6 +592,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     choiceDataset: Dataset<number | tf.Tensor>,
     opts: ChooseFromDatasetsOptions = {},
   ): Dataset<E> {
+    checkOptionKeys('Dataset.chooseFromDatasets()', opts, KNOWN_OPTIONS.chooseFromDatasets);
     const api = 'Dataset.chooseFromDatasets()';
     checkDatasets(api, datasets);
     if (!(choiceDataset instanceof Dataset)) {
@@ -602,6 +615,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.fromTensorSlices([1, 2, 0, 4]).map(checkedReciprocal).ignoreErrors(); // 1, 0.5, 0.25
    */
   ignoreErrors(opts: IgnoreErrorsOptions = {}): Dataset<T> {
+    checkOptionKeys('Dataset.ignoreErrors()', opts, KNOWN_OPTIONS.ignoreErrors);
     if (opts.onError !== undefined) checkFunction('Dataset.ignoreErrors()', opts.onError, 'onError to be a function');
     return this.derive(ignoreErrorsProducer(this, opts.onError), null);
   }
@@ -656,6 +670,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     pattern: string | Blob | tf.Tensor | readonly (string | Blob)[],
     opts: ListFilesOptions = {},
   ): Dataset<tf.Tensor | Blob> {
+    checkOptionKeys('Dataset.listFiles()', opts, KNOWN_OPTIONS.listFiles);
     const names = new Dataset<tf.Tensor | Blob>(listFilesProducer('Dataset.listFiles()', pattern), null);
     return (opts.shuffle ?? true) ? names.shuffle(2 ** 31 - 1, { seed: opts.seed }) : names;
   }

@@ -9,6 +9,7 @@ import { checkCount } from './internal/arguments.js';
 import { byteChunks } from './internal/byte-stream.js';
 import { sourceName } from './internal/bytes.js';
 import { filenameSources } from './internal/filenames.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { type CompressionType, compressionMode, type RecordSources } from './tfrecord.js';
 
 /** Options of {@link fixedLengthRecordDataset}. */
@@ -34,6 +35,7 @@ export function fixedLengthRecordDataset(
   opts: FixedLengthRecordOptions = {},
 ): Dataset<Uint8Array> {
   const api = 'fixedLengthRecordDataset()';
+  checkOptionKeys(api, opts, KNOWN_OPTIONS.fixedLengthRecord);
   checkCount(api, 'recordBytes', recordBytes, 1);
   const header = checkCount(api, 'headerBytes', opts.headerBytes ?? 0, 0);
   const footer = checkCount(api, 'footerBytes', opts.footerBytes ?? 0, 0);

@@ -6,6 +6,7 @@
 import { idbRequest, idbTransactionDone, indexedDbFactory, openIdb } from '@estimatorjs/io';
 import type { CacheStorage, CacheWriter } from './cache-storage.js';
 import { DataError } from './errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 
 /** Options of {@link indexedDbCacheStorage}. */
 export interface IndexedDbCacheOptions {
@@ -29,6 +30,7 @@ interface Entry {
  *   const ds = decoded.cache('mnist-train', { storage: indexedDbCacheStorage() }).repeat();
  */
 export function indexedDbCacheStorage(opts: IndexedDbCacheOptions = {}): CacheStorage {
+  checkOptionKeys('indexedDbCacheStorage()', opts, KNOWN_OPTIONS.indexedDbCache);
   const dbName = opts.dbName ?? 'estimatorjs-data-cache';
   let db: Promise<IDBDatabase> | null = null;
   const connect = (): Promise<IDBDatabase> => {

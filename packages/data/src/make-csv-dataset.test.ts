@@ -256,7 +256,7 @@ describe('makeCsvDataset', () => {
       'makeCsvDataset(): batchSize must be an integer >= 1. Received 0.',
     );
     expect((await failure(makeCsvDataset(file, 1, { label: 'a' } as never))).message).toMatch(
-      /^makeCsvDataset\(\): unknown option "label"\. Expected one of labelName, /,
+      /^makeCsvDataset\(\): unknown option "label"\. Did you mean "labelName"\? Known options: "labelName", /,
     );
     expect((await failure(makeCsvDataset([], 1))).message).toMatch(/no files to read/);
     expect((await failure(makeCsvDataset(new Response('a\n1\n'), 1))).message).toMatch(

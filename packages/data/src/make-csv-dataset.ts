@@ -19,6 +19,7 @@ import {
   tfjsDtype,
 } from './internal/csv-columns.js';
 import type { CsvScanner } from './internal/csv-scan.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 
 export type { CsvDtype } from './internal/csv-columns.js';
 
@@ -72,25 +73,6 @@ export interface MakeCsvDatasetOptions {
 /** A batch: one `[batch]` tensor per column (int32, float32 or string). */
 export type CsvBatch = Record<string, tf.Tensor1D>;
 
-const KNOWN = new Set([
-  'labelName',
-  'columnNames',
-  'columnDefaults',
-  'selectColumns',
-  'fieldDelim',
-  'useQuoteDelim',
-  'naValue',
-  'header',
-  'numEpochs',
-  'shuffle',
-  'shuffleBufferSize',
-  'shuffleSeed',
-  'numParallelReads',
-  'sloppy',
-  'numRowsForInference',
-  'ignoreErrors',
-]);
-
 /**
  * Reads CSV sources into batches of columns (TF's `make_csv_dataset`): each element is `[features, label]` with
  * `labelName` (else features alone), features a dict of `[batchSize]` tensors. Column names come from the header,
@@ -116,6 +98,7 @@ export async function makeCsvDataset(
   batchSize: number,
   options: MakeCsvDatasetOptions = {},
 ): Promise<Dataset<[CsvBatch, tf.Tensor1D] | CsvBatch>> {
+  checkOptionKeys(API, options, KNOWN_OPTIONS.makeCsv);
   const list: ByteSource[] = Array.isArray(sources) ? [...sources] : [sources as ByteSource];
   const o = checkOptions(batchSize, options);
   if (list.length === 0) throw invalidArgument(`${API}: no files to read. Expected at least one source.`);
@@ -175,10 +158,6 @@ function positiveInt(name: string, v: unknown, min: number): void {
 
 function checkOptions(batchSize: number, o: MakeCsvDatasetOptions): Checked {
   positiveInt('batchSize', batchSize, 1);
-  for (const k of Object.keys(o)) {
-    if (!KNOWN.has(k))
-      throw invalidArgument(`${API}: unknown option ${JSON.stringify(k)}. Expected one of ${[...KNOWN].join(', ')}.`);
-  }
   const delim = o.fieldDelim ?? ',';
   if (typeof delim !== 'string' || delim.length !== 1)
     throw invalidArgument(`${API}: fieldDelim must be one character. Received ${JSON.stringify(delim)}.`);

@@ -1,4 +1,5 @@
 import { invalidArgument } from './errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 
 /** The dtypes a {@link placeholder} may declare. */
 export type PlaceholderDtype = 'float32' | 'int32' | 'string';
@@ -26,6 +27,7 @@ export class Placeholder {
   /** The declared dtype, if any. */
   readonly dtype: PlaceholderDtype | undefined;
   constructor(name: string, opts: PlaceholderOptions = {}) {
+    checkOptionKeys('placeholder()', opts, KNOWN_OPTIONS.placeholder);
     if (typeof name !== 'string' || name.length === 0) {
       throw invalidArgument(`placeholder(): expected a non-empty name string. Received ${JSON.stringify(name)}.`);
     }

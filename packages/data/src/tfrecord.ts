@@ -10,6 +10,7 @@ import { DataError, invalidArgument } from './errors.js';
 import { byteChunks, type Compression } from './internal/byte-stream.js';
 import { type ByteSource, sourceName } from './internal/bytes.js';
 import { filenameSources } from './internal/filenames.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 
 export type { ByteSource } from './internal/bytes.js';
 export { encodeTFRecords };
@@ -74,6 +75,7 @@ export function compressionMode(api: string, type: unknown): Compression {
  */
 export function tfRecordDataset(sources: RecordSources, opts: TFRecordOptions = {}): Dataset<Uint8Array> {
   const api = 'tfRecordDataset()';
+  checkOptionKeys(api, opts, KNOWN_OPTIONS.tfRecord);
   const mode = compressionMode(api, opts.compressionType);
   const names = filenameSources(api, sources);
   const placeholders = sources instanceof Dataset ? sources._placeholders : [];

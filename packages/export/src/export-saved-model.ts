@@ -7,6 +7,7 @@ import { DEFAULT_SERVING_SIGNATURE_KEY, type Estimator, type ServingInputReceive
 import { fileSystem } from '#export-fs';
 import { ExportError } from './export-error.js';
 import { buildManifest, EXPORT_MANIFEST_FILE, type ExportManifest } from './export-manifest.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { type ExportFormat, WRITERS } from './writers.js';
 
 /** Options of {@link exportSavedModel}. */
@@ -54,6 +55,7 @@ export async function buildExport<P>(
   servingInputReceiverFn: ServingInputReceiverFn,
   options: BuildExportOptions = {},
 ): Promise<BuiltExport> {
+  checkOptionKeys('buildExport()', options, KNOWN_OPTIONS.buildExport);
   if (typeof (estimator as { traceForExport?: unknown })?.traceForExport !== 'function') {
     throw new ExportError(
       'EXPORT_INVALID_ARGUMENT',
@@ -100,6 +102,7 @@ export async function exportSavedModel<P>(
   servingInputReceiverFn: ServingInputReceiverFn,
   options: ExportSavedModelOptions = {},
 ): Promise<string> {
+  checkOptionKeys(API, options, KNOWN_OPTIONS.exportSavedModel);
   if (typeof exportDirBase !== 'string' || exportDirBase === '') {
     throw new ExportError(
       'EXPORT_INVALID_ARGUMENT',
@@ -107,7 +110,8 @@ export async function exportSavedModel<P>(
     );
   }
   // Everything that can fail on the model (tracing, an op with no mapping) fails here, before any directory exists.
-  const { files } = await buildExport(estimator, servingInputReceiverFn, options);
+  const { formats, checkpointPath, signatureKey } = options;
+  const { files } = await buildExport(estimator, servingInputReceiverFn, { formats, checkpointPath, signatureKey });
   const fs = fileSystem;
   await fs.mkdirs(exportDirBase);
   const now = options.now ?? (() => Date.now() / 1000);

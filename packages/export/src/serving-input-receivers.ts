@@ -7,6 +7,7 @@ import {
   type TracedDType,
 } from '@estimatorjs/estimator';
 import type * as tf from '@tensorflow/tfjs-core';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 
 /** One raw input: dtype and shape, `null` (or -1) for the batch dimension. */
 export interface RawFeatureSpec {
@@ -25,6 +26,10 @@ export function buildRawServingInputReceiverFn(
 ): ServingInputReceiverFn {
   const single = typeof (features as RawFeatureSpec)?.dtype === 'string';
   const entries = single ? [] : Object.entries(features as Record<string, RawFeatureSpec>);
+  for (const [name, spec] of single ? [['input', features] as const] : entries) {
+    const api = `buildRawServingInputReceiverFn(): feature ${JSON.stringify(name)}`;
+    checkOptionKeys(api, spec, KNOWN_OPTIONS.rawFeatureSpec, 'EXPORT_INVALID_RECEIVER');
+  }
   if (!single && entries.length === 0) {
     throw new ExportError(
       'EXPORT_INVALID_RECEIVER',

@@ -2,6 +2,7 @@
 import { EventWriter } from './event-writer.js';
 import { IndexedDbEventSink, type IndexedDbOptions } from './indexed-db-event-sink.js';
 import { checkFileNamePart } from './internal/file-name-part.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import type { SummaryWriter } from './summary-writer.js';
 
 /** Options of {@link createBrowserWriter}. */
@@ -24,13 +25,14 @@ export interface BrowserWriterOptions extends IndexedDbOptions {
  *   await writer.close();
  */
 export function createBrowserWriter(logdir: string, options: BrowserWriterOptions = {}): SummaryWriter & EventWriter {
+  checkOptionKeys('createBrowserWriter()', options, KNOWN_OPTIONS.browserWriter);
   const dir = logdir.replace(/\/+$/, '') || '.';
   const host = options.host ?? ((globalThis as { location?: { hostname?: string } }).location?.hostname || 'browser');
   checkFileNamePart('createBrowserWriter()', 'host', host);
   if (options.filenameSuffix !== undefined)
     checkFileNamePart('createBrowserWriter()', 'filenameSuffix', options.filenameSuffix);
   const name = `${dir}/events.out.tfevents.${Math.floor(Date.now() / 1000)}.${host}${options.filenameSuffix ?? ''}`;
-  const sink = new IndexedDbEventSink(name, options);
+  const sink = new IndexedDbEventSink(name, { dbName: options.dbName, indexedDB: options.indexedDB });
   return new PageEventWriter(sink, {
     logdir: dir,
     ...(options.flushSecs !== undefined ? { flushSecs: options.flushSecs } : {}),

@@ -18,6 +18,7 @@ import {
   type ValueFill,
 } from './internal/event-encoder.js';
 import { toPixels } from './internal/image-pixels.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { encodePng } from './png.js';
 import type {
   EventSink,
@@ -89,6 +90,7 @@ export class EventWriter implements SummaryWriter {
     private readonly sink: EventSink,
     options: EventWriterOptions = {},
   ) {
+    checkOptionKeys('new EventWriter()', options, KNOWN_OPTIONS.eventWriter);
     this.logdir = options.logdir ?? sink.name;
     const flushSecs = options.flushSecs ?? DEFAULT_FLUSH_SECS;
     if (!(flushSecs >= 0)) {
@@ -121,6 +123,7 @@ export class EventWriter implements SummaryWriter {
 
   /** Buffers a histogram of `values` (TF2 `[k, 3]` buckets). Tensors are read asynchronously, never blocking. */
   histogram(tag: string, values: HistogramInput, step: number, options: HistogramOptions = {}): void {
+    checkOptionKeys('histogram()', options, KNOWN_OPTIONS.histogram);
     this.check('histogram', tag, step);
     const buckets = options.buckets;
     if (isTensor(values)) {
@@ -139,6 +142,7 @@ export class EventWriter implements SummaryWriter {
 
   /** Buffers PNG images from a `[H, W, C]` or `[N, H, W, C]` tensor (C = 1, 2, 3 or 4). */
   image(tag: string, images: Tensor, step: number, options: ImageOptions = {}): void {
+    checkOptionKeys('image()', options, KNOWN_OPTIONS.image);
     this.check('image', tag, step);
     if (!isTensor(images) || images.isDisposed) {
       throw new SummaryError(
@@ -200,6 +204,7 @@ export class EventWriter implements SummaryWriter {
    * that crashed, as TF's Supervisor does on every session start.
    */
   sessionLog(status: SessionStatus, step: number, options: SessionLogOptions = {}): void {
+    checkOptionKeys('sessionLog()', options, KNOWN_OPTIONS.sessionLog);
     this.check('sessionLog', status, step);
     const code = status === 'start' ? 1 : status === 'stop' ? 2 : status === 'checkpoint' ? 3 : undefined;
     if (code === undefined) {

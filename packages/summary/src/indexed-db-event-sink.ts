@@ -4,6 +4,7 @@
  */
 import { idbRequest, idbTransactionDone, indexedDbFactory, openIdb } from '@estimatorjs/io';
 import { SummaryError } from './errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import type { EventSink } from './summary-writer.js';
 
 /** Object store of file records `{ name, logdir, created, size }`, keyed by name. */
@@ -52,6 +53,7 @@ export class IndexedDbEventSink implements EventSink {
   private isClosed = false;
 
   constructor(path: string, options: IndexedDbOptions = {}) {
+    checkOptionKeys('new IndexedDbEventSink()', options, KNOWN_OPTIONS.indexedDb);
     this.fileName = path;
     const slash = path.lastIndexOf('/');
     this.logdir = slash >= 0 ? path.slice(0, slash) : '.';
@@ -122,6 +124,7 @@ async function withDb<T>(options: IndexedDbOptions, api: string, fn: (db: IDBDat
 export function listIndexedDbEventFiles(
   options: IndexedDbOptions & { readonly logdir?: string } = {},
 ): Promise<StoredEventFile[]> {
+  checkOptionKeys('listIndexedDbEventFiles()', options, KNOWN_OPTIONS.indexedDbFiles);
   return withDb(options, 'listIndexedDbEventFiles()', async (db) => {
     const all = (await idbRequest(db.transaction(FILES).objectStore(FILES).getAll())) as FileRecord[];
     const dir = options.logdir?.replace(/\/+$/, '');
@@ -138,6 +141,7 @@ export function listIndexedDbEventFiles(
  *   const events = readEventRecords(await readIndexedDbEventFile(first!.name));
  */
 export function readIndexedDbEventFile(name: string, options: IndexedDbOptions = {}): Promise<Uint8Array> {
+  checkOptionKeys('readIndexedDbEventFile()', options, KNOWN_OPTIONS.indexedDb);
   return withDb(options, 'readIndexedDbEventFile()', async (db) => {
     const tx = db.transaction([FILES, CHUNKS]);
     const file = (await idbRequest(tx.objectStore(FILES).get(name))) as FileRecord | undefined;
@@ -176,10 +180,11 @@ export interface EventFileBlob {
 export async function eventFilesAsBlobs(
   options: IndexedDbOptions & { readonly logdir?: string } = {},
 ): Promise<EventFileBlob[]> {
+  checkOptionKeys('eventFilesAsBlobs()', options, KNOWN_OPTIONS.indexedDbFiles);
   const files = await listIndexedDbEventFiles(options);
   const out: EventFileBlob[] = [];
   for (const f of files) {
-    const bytes = await readIndexedDbEventFile(f.name, options);
+    const bytes = await readIndexedDbEventFile(f.name, { dbName: options.dbName, indexedDB: options.indexedDB });
     out.push({
       name: f.name,
       blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
@@ -196,6 +201,7 @@ export async function eventFilesAsBlobs(
 export async function deleteIndexedDbEventFiles(
   options: IndexedDbOptions & { readonly logdir?: string } = {},
 ): Promise<number> {
+  checkOptionKeys('deleteIndexedDbEventFiles()', options, KNOWN_OPTIONS.indexedDbFiles);
   const files = await listIndexedDbEventFiles(options);
   return withDb(options, 'deleteIndexedDbEventFiles()', async (db) => {
     const tx = db.transaction([FILES, CHUNKS], 'readwrite');

@@ -1,6 +1,7 @@
 /** A small PNG encoder: 8-bit grayscale, gray+alpha, RGB or RGBA, no filtering, zlib via CompressionStream. */
 import { SummaryError } from './errors.js';
 import { adler32, crc32 } from './internal/crc32.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
@@ -23,6 +24,7 @@ export async function encodePng(
   channels: number,
   options: EncodePngOptions = {},
 ): Promise<Uint8Array> {
+  checkOptionKeys('encodePng()', options, KNOWN_OPTIONS.encodePng);
   const colorType = COLOR_TYPE[channels];
   if (colorType === undefined) {
     throw new SummaryError('SUMMARY_ARGUMENT', `encodePng(): channels must be 1, 2, 3 or 4, received ${channels}.`);

@@ -2,6 +2,7 @@
 import { EventFileCorruptError, SummaryError } from './errors.js';
 import type { Event } from './event.js';
 import { decodeEvent } from './event-decoder.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { type ReadTFRecordsOptions, readTFRecords } from './tfrecord.js';
 
 /**
@@ -13,6 +14,7 @@ import { type ReadTFRecordsOptions, readTFRecords } from './tfrecord.js';
  *   const events = readEventRecords(sink.bytes()); // [file_version, loss@1]
  */
 export function readEventRecords(bytes: Uint8Array | ArrayBuffer, options: ReadTFRecordsOptions = {}): Event[] {
+  checkOptionKeys('readEventRecords()', options, KNOWN_OPTIONS.readTFRecords);
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const out: Event[] = [];
   for (const rec of readTFRecords(data, options)) out.push(decodeRecord(rec.data, rec.offset, options.source));

@@ -5,6 +5,7 @@
  */
 import { readTFRecords as readRecords, type TFRecord, TFRecordCorruptError } from '@estimatorjs/io';
 import { EventFileCorruptError } from './errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 
 export { encodeTFRecord, type TFRecord } from '@estimatorjs/io';
 
@@ -25,6 +26,7 @@ export interface ReadTFRecordsOptions {
  *   for (const { offset, data } of readTFRecords(bytes)) console.log(offset, data.length);
  */
 export function* readTFRecords(bytes: Uint8Array, options: ReadTFRecordsOptions = {}): Generator<TFRecord> {
+  checkOptionKeys('readTFRecords()', options, KNOWN_OPTIONS.readTFRecords);
   const { source, checkDataCrc = true, onTruncated = 'throw' } = options;
   try {
     yield* readRecords(bytes, { api: 'readTFRecords()', source: source ?? 'bytes', checkDataCrc });

@@ -1,4 +1,5 @@
 import { EstimatorError } from '@estimatorjs/errors';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import type { ReferenceRun } from './train-reference.js';
 
 /** Tolerances of {@link compareRuns}: |a − b| ≤ atol + rtol·|a|. */
@@ -37,6 +38,7 @@ export class ConformanceError extends EstimatorError {
  * ```
  */
 export function compareRuns(reference: ReferenceRun, candidate: ReferenceRun, tolerance: CompareTolerance = {}): void {
+  checkOptionKeys('compareRuns()', tolerance, KNOWN_OPTIONS.compareTolerance);
   const { rtol = 1e-4, atol = 1e-5 } = tolerance;
   const mismatches: string[] = [];
   const close = (a: number, b: number) => Math.abs(a - b) <= atol + rtol * Math.abs(a);

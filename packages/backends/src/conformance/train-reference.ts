@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 
 /**
  * Which reference model {@link trainReference} trains: a small CNN (conv 3x3x4 relu → maxpool → conv 3x3x8 relu →
@@ -74,6 +75,7 @@ function makeOptimizer(name: NonNullable<TrainReferenceOptions['optimizer']>): t
  * ```
  */
 export async function trainReference(options: TrainReferenceOptions): Promise<ReferenceRun> {
+  checkOptionKeys('trainReference()', options, KNOWN_OPTIONS.trainReference);
   const { model, steps = 20, seed = 1, optimizer = 'momentum', batch = 8 } = options;
   const next = prng(seed);
   const shapes: Record<string, number[]> =

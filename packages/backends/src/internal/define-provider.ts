@@ -1,6 +1,7 @@
 import type { BackendError } from '../backend-error.js';
 import type { BackendName } from '../backend-name.js';
 import type { BackendAvailability, BackendOptions, BackendProvider, BackendSupports } from '../backend-provider.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from './known-options.js';
 
 /** What `useBackend()` reads from a provider after `tf.setBackend()` succeeded. */
 export interface RuntimeInfo {
@@ -36,6 +37,7 @@ export function defineProvider(spec: ProviderSpec): InternalProvider {
       return error ? { available: false, reason: error.message } : { available: true };
     },
     async create(options: BackendOptions = {}): Promise<void> {
+      checkOptionKeys(`getProvider('${spec.name}').create()`, options, KNOWN_OPTIONS.backend);
       const error = await spec.check(options);
       if (error) throw error;
       await spec.prepare(options);

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { WASM_FILES, WASM_PATHS_GLOBAL } from '../internal/wasm-files.js';
 import { threadedFactoryFix } from './threaded-factory-fix.js';
 
@@ -56,6 +57,7 @@ function findWasmDist(root: string): string | null {
  * ```
  */
 export function tfjsWasm(options: TfjsWasmOptions = {}): Plugin[] {
+  checkOptionKeys('tfjsWasm()', options, KNOWN_OPTIONS.tfjsWasm);
   const dir = (options.dir ?? 'tfjs-wasm').replace(/^\/+|\/+$/g, '');
   let base = '/';
   let root = process.cwd();

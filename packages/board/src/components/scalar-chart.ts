@@ -6,6 +6,7 @@
  * uPlot's stylesheet (import `uplot/dist/uPlot.min.css` once in the page).
  */
 import uPlot from 'uplot';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { type ChartData, chartData, type RunSeries, toCsv, type XAxis } from './chart-data.js';
 
 /** How a chart draws: the x axis, TensorBoard's smoothing weight in [0, 1), a log y axis. */
@@ -49,6 +50,7 @@ export class ScalarChart {
     tag: string,
     private readonly options: ScalarChartOptions,
   ) {
+    checkOptionKeys('new ScalarChart()', options, KNOWN_OPTIONS.scalarChart);
     this.tag = tag;
     this.el = document.createElement('div');
     this.el.className = 'chart';

@@ -9,6 +9,7 @@ import {
   readIndexedDbEventFile,
   scanEventScalars,
 } from '@estimatorjs/summary';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { acceptsScalar, boardValue, notePlugins } from '../run-values.js';
 import type { Point } from './chart-data.js';
 
@@ -65,6 +66,7 @@ export async function readIndexedDbRuns(
   root: string,
   options: IndexedDbOptions = {},
 ): Promise<Record<string, ScalarsFromEvents>> {
+  checkOptionKeys('readIndexedDbRuns()', options, KNOWN_OPTIONS.indexedDb);
   const dir = root.replace(/\/+$/, '');
   const runs: Record<string, ScalarsFromEvents> = {};
   const plugins = new Map<string, Map<string, string>>();

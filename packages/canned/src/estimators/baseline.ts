@@ -2,6 +2,7 @@ import { type Features, getVariable, initializers, variableScope } from '@estima
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS } from '../defaults.js';
 import { CannedError } from '../errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
 import { CannedEstimator } from './canned-estimator.js';
 import {
@@ -48,6 +49,7 @@ function baselineLogits(features: Features, units: number): tf.Tensor2D {
 export class BaselineClassifier extends CannedEstimator {
   constructor(options: ClassifierOptions & BaselineOptions = {}) {
     const api = 'new BaselineClassifier()';
+    checkOptionKeys(api, options, KNOWN_OPTIONS.baselineClassifier);
     const head = classifierHead(api, options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Ftrl', DEFAULTS.baselineLearningRate);
     super(
@@ -68,6 +70,7 @@ export class BaselineClassifier extends CannedEstimator {
 export class BaselineRegressor extends CannedEstimator {
   constructor(options: RegressorOptions & BaselineOptions = {}) {
     const api = 'new BaselineRegressor()';
+    checkOptionKeys(api, options, KNOWN_OPTIONS.baselineRegressor);
     const head = regressorHead(options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Ftrl', DEFAULTS.baselineLearningRate);
     super(

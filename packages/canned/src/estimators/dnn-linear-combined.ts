@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULTS, linearLearningRate } from '../defaults.js';
 import { CannedError } from '../errors.js';
 import type { FeatureColumn } from '../feature-column/feature-column.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
 import { CannedEstimator } from './canned-estimator.js';
 import {
@@ -110,6 +111,7 @@ function setUp(api: string, o: DNNLinearCombinedOptions) {
 export class DNNLinearCombinedClassifier extends CannedEstimator {
   constructor(options: ClassifierOptions & DNNLinearCombinedOptions) {
     const api = 'new DNNLinearCombinedClassifier()';
+    checkOptionKeys(api, options, KNOWN_OPTIONS.dnnLinearCombinedClassifier);
     const { trainOpFn, logits, columns } = setUp(api, options);
     super(estimatorOptions(headModelFn(classifierHead(api, options), trainOpFn, logits), options), columns);
   }
@@ -124,6 +126,7 @@ export class DNNLinearCombinedClassifier extends CannedEstimator {
 export class DNNLinearCombinedRegressor extends CannedEstimator {
   constructor(options: RegressorOptions & DNNLinearCombinedOptions) {
     const api = 'new DNNLinearCombinedRegressor()';
+    checkOptionKeys(api, options, KNOWN_OPTIONS.dnnLinearCombinedRegressor);
     const { trainOpFn, logits, columns } = setUp(api, options);
     super(estimatorOptions(headModelFn(regressorHead(options), trainOpFn, logits), options), columns);
   }

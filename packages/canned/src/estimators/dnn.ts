@@ -1,4 +1,5 @@
 import { DEFAULTS } from '../defaults.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
 import { CannedEstimator } from './canned-estimator.js';
 import {
@@ -33,6 +34,7 @@ export interface DNNRegressorOptions extends RegressorOptions, DnnNetworkOptions
 export class DNNClassifier extends CannedEstimator {
   constructor(options: DNNClassifierOptions) {
     const api = 'new DNNClassifier()';
+    checkOptionKeys(api, options, KNOWN_OPTIONS.dnnClassifier);
     checkDnnOptions(api, options);
     const head = classifierHead(api, options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Adagrad', DEFAULTS.dnnLearningRate);
@@ -54,6 +56,7 @@ export class DNNClassifier extends CannedEstimator {
 export class DNNRegressor extends CannedEstimator {
   constructor(options: DNNRegressorOptions) {
     const api = 'new DNNRegressor()';
+    checkOptionKeys(api, options, KNOWN_OPTIONS.dnnRegressor);
     checkDnnOptions(api, options);
     const head = regressorHead(options);
     const optimizer = resolveOptimizer(api, options.optimizer, 'Adagrad', DEFAULTS.dnnLearningRate);

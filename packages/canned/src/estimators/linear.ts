@@ -4,6 +4,7 @@ import { DEFAULTS, linearLearningRate } from '../defaults.js';
 import type { FeatureColumn } from '../feature-column/feature-column.js';
 import { sortedColumns } from '../feature-column/input-layer.js';
 import { linearModel } from '../feature-column/linear-model.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { type OptimizerSpec, resolveOptimizer } from '../optimizer-by-name.js';
 import { CannedEstimator } from './canned-estimator.js';
 import {
@@ -41,6 +42,7 @@ function linearOptimizer(api: string, o: LinearOptions) {
 export class LinearClassifier extends CannedEstimator {
   constructor(options: ClassifierOptions & LinearOptions) {
     const api = 'new LinearClassifier()';
+    checkOptionKeys(api, options, KNOWN_OPTIONS.linearClassifier);
     const optimizer = linearOptimizer(api, options);
     const head = classifierHead(api, options);
     super(
@@ -61,6 +63,7 @@ export class LinearClassifier extends CannedEstimator {
 export class LinearRegressor extends CannedEstimator {
   constructor(options: RegressorOptions & LinearOptions) {
     const api = 'new LinearRegressor()';
+    checkOptionKeys(api, options, KNOWN_OPTIONS.linearRegressor);
     const optimizer = linearOptimizer(api, options);
     const head = regressorHead(options);
     super(

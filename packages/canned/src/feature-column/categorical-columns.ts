@@ -7,6 +7,7 @@ import type { Features } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
 import { stringToHashBucketFast } from '../internal/farmhash.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import {
   asMatrix,
   type CategoricalColumn,
@@ -93,6 +94,7 @@ export function categoricalColumnWithVocabularyList(
   vocabularyList: readonly (string | number)[],
   options: VocabularyListOptions = {},
 ): KeyedCategoricalColumn {
+  checkOptionKeys('featureColumn.categoricalColumnWithVocabularyList()', options, KNOWN_OPTIONS.vocabularyList);
   return vocabularyColumn('featureColumn.categoricalColumnWithVocabularyList()', key, vocabularyList, options);
 }
 
@@ -166,6 +168,7 @@ export function categoricalColumnWithIdentity(
   options: IdentityOptions = {},
 ): KeyedCategoricalColumn {
   const api = 'featureColumn.categoricalColumnWithIdentity()';
+  checkOptionKeys(api, options, KNOWN_OPTIONS.identity);
   checkKey(api, key);
   checkPositiveInt(api, 'numBuckets', numBuckets);
   const dv = options.defaultValue;

@@ -2,6 +2,7 @@ import type { Features } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
 import { DEFAULT_HASH_KEY, hashedCross } from '../internal/farmhash.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import {
   asMatrix,
   type CategoricalColumn,
@@ -62,6 +63,7 @@ export function crossedColumn(
   options: CrossedColumnOptions = {},
 ): CrossedColumn {
   const api = 'featureColumn.crossedColumn()';
+  checkOptionKeys(api, options, KNOWN_OPTIONS.crossedColumn);
   if (!Array.isArray(keys) || keys.length < 2) {
     throw new CannedError('INVALID_ARGUMENT', `${api}: keys must list at least 2 inputs. Received ${describe(keys)}.`);
   }

@@ -1,6 +1,7 @@
 import { type Features, getVariable, type Initializer, initializers } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { type CategoricalColumn, checkPositiveInt, type DenseColumn, isCategoricalColumn } from './feature-column.js';
 
 /** How an example's several ids are combined (TF's `combiner`). */
@@ -58,6 +59,7 @@ export function embeddingColumn(
   options: EmbeddingColumnOptions = {},
 ): EmbeddingColumn {
   const api = 'featureColumn.embeddingColumn()';
+  checkOptionKeys(api, options, KNOWN_OPTIONS.embeddingColumn);
   if (!isCategoricalColumn(categoricalColumn as never)) {
     throw new CannedError(
       'INVALID_ARGUMENT',

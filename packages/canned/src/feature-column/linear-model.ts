@@ -1,5 +1,6 @@
 import { type Features, getVariable, initializers, variableScope } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { checkPositiveInt, type FeatureColumn, isCategoricalColumn } from './feature-column.js';
 import { sortedColumns } from './input-layer.js';
 
@@ -22,6 +23,7 @@ export function linearModel(
   options: LinearModelOptions = {},
 ): tf.Tensor2D {
   const api = 'featureColumn.linearModel()';
+  checkOptionKeys(api, options, KNOWN_OPTIONS.linearModel);
   const units = checkPositiveInt(api, 'units', options.units ?? 1);
   const columns = sortedColumns(api, featureColumns);
   return variableScope('linear_model', () => {

@@ -1,6 +1,7 @@
 import type { Features } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { checkKey, type DenseColumn, getFeature } from './feature-column.js';
 
 /** Options of {@link numericColumn} (TF's names). */
@@ -27,6 +28,7 @@ export interface NumericColumn extends DenseColumn {
  */
 export function numericColumn(key: string, options: NumericColumnOptions = {}): NumericColumn {
   const api = 'featureColumn.numericColumn()';
+  checkOptionKeys(api, options, KNOWN_OPTIONS.numericColumn);
   checkKey(api, key);
   const shape = options.shape ?? [1];
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {

@@ -1,6 +1,7 @@
 import { type Features, getVariable } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import {
   combineEmbeddings,
   type EmbeddingColumn,
@@ -23,6 +24,7 @@ export function sharedEmbeddingColumns(
   options: EmbeddingColumnOptions = {},
 ): EmbeddingColumn[] {
   const api = 'featureColumn.sharedEmbeddingColumns()';
+  checkOptionKeys(api, options, KNOWN_OPTIONS.embeddingColumn);
   if (!Array.isArray(categoricalColumns) || categoricalColumns.length === 0) {
     throw new CannedError(
       'INVALID_ARGUMENT',

@@ -6,6 +6,7 @@ import {
   PredictOutput,
 } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import {
   accuracyBaseline,
   checkLabelVocabulary,
@@ -37,6 +38,7 @@ export interface BinaryHeadOptions extends HeadOptions {
  */
 export function binaryClassificationHead(options: BinaryHeadOptions = {}): Head {
   const api = 'binaryClassificationHead';
+  checkOptionKeys(api, options, KNOWN_OPTIONS.binaryHead);
   const reduction = checkLossReduction(api, options.lossReduction);
   const vocabulary = checkLabelVocabulary(api, options.labelVocabulary, 2);
   return {

@@ -7,6 +7,7 @@ import {
 } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { CannedError } from '../errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import {
   checkLabelVocabulary,
   checkLossReduction,
@@ -36,6 +37,7 @@ export interface MultiClassHeadOptions extends HeadOptions {
  */
 export function multiClassHead(nClasses: number, options: MultiClassHeadOptions = {}): Head {
   const api = 'multiClassHead';
+  checkOptionKeys(api, options, KNOWN_OPTIONS.multiClassHead);
   if (!Number.isInteger(nClasses) || nClasses < 3) {
     throw new CannedError(
       'INVALID_ARGUMENT',

@@ -1,6 +1,7 @@
 import { type EstimatorSpec, metrics, PredictOutput, RegressionOutput } from '@estimatorjs/estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { CannedError, describe } from '../errors.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import {
   checkLossReduction,
   exampleWeights,
@@ -25,6 +26,7 @@ export interface RegressionHeadOptions extends HeadOptions {
  */
 export function regressionHead(options: RegressionHeadOptions = {}): Head {
   const api = 'regressionHead';
+  checkOptionKeys(api, options, KNOWN_OPTIONS.regressionHead);
   const dim = options.labelDimension ?? 1;
   if (!Number.isInteger(dim) || dim < 1) {
     throw new CannedError(

@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
+import { keysOf } from '@estimatorjs/errors';
 import { CannedError } from '../errors.js';
 import {
   type KeyedCategoricalColumn,
   type VocabularyListOptions,
   vocabularyColumn,
 } from '../feature-column/categorical-columns.js';
+import { checkOptionKeys } from '../internal/known-options.js';
 
 /** Options of {@link categoricalColumnWithVocabularyFile}. */
 export interface VocabularyFileOptions extends VocabularyListOptions {
   /** Use only the first `vocabularySize` lines (TF's `vocabulary_size`); default: every line. */
   readonly vocabularySize?: number;
 }
+const VOCABULARY_FILE_KEYS = keysOf<VocabularyFileOptions>()(['defaultValue', 'numOovBuckets', 'vocabularySize']);
 
 /**
  * Ids from a vocabulary file, one entry per line, id = line number (TF's
@@ -24,6 +27,7 @@ export function categoricalColumnWithVocabularyFile(
   options: VocabularyFileOptions = {},
 ): KeyedCategoricalColumn {
   const api = 'categoricalColumnWithVocabularyFile()';
+  checkOptionKeys(api, options, VOCABULARY_FILE_KEYS);
   let text: string;
   try {
     text = readFileSync(vocabularyFile, 'utf8');

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../dataset.js';
 import { DataError } from '../errors.js';
 import type { ByteSource } from '../internal/bytes.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { type CsvBatch, type MakeCsvDatasetOptions, makeCsvDataset as makeFromSources } from '../make-csv-dataset.js';
 import { fileSource } from './file-source.js';
 import { globFiles } from './glob-files.js';
@@ -28,6 +29,7 @@ export async function makeCsvDataset(
   batchSize: number,
   options: MakeCsvDatasetOptions = {},
 ): Promise<Dataset<[CsvBatch, tf.Tensor1D] | CsvBatch>> {
+  checkOptionKeys('makeCsvDataset()', options, KNOWN_OPTIONS.makeCsv);
   const patterns: (string | ByteSource)[] = Array.isArray(filePattern) ? [...filePattern] : [filePattern as ByteSource];
   const sources: ByteSource[] = [];
   for (const p of patterns) {

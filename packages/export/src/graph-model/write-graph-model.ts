@@ -12,6 +12,7 @@ import {
   type TracedTensor,
 } from '@estimatorjs/estimator';
 import { ExportError, unsupportedOp } from '../export-error.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { KERNEL_TO_TF } from './kernel-to-tf.js';
 import type { EmitContext, NodeDef } from './node-def.js';
 import { type AttrValue, attr, shapeProto, TF_DTYPE } from './tf-attrs.js';
@@ -68,6 +69,7 @@ function valuesBytes(dtype: TracedDType, values: ArrayLike<number>): Uint8Array 
  *   const { modelJson, weightSpecs, weightData } = writeGraphModel(await estimator.traceForExport(servingInputReceiverFn));
  */
 export function writeGraphModel(graph: TracedGraph, options: WriteGraphModelOptions = {}): GraphModelArtifacts {
+  checkOptionKeys('writeGraphModel()', options, KNOWN_OPTIONS.writeGraphModel);
   const key = options.signatureKey ?? DEFAULT_SERVING_SIGNATURE_KEY;
   const signature = graph.signatures[key];
   if (!signature) {

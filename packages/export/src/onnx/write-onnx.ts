@@ -6,6 +6,7 @@
  */
 import { DEFAULT_SERVING_SIGNATURE_KEY, type TracedGraph, type TracedNode } from '@estimatorjs/estimator';
 import { ExportError } from '../export-error.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { OnnxGraphBuilder, OpContext, onnxDataType, unsupported } from './onnx-graph-builder.js';
 import { encodeOnnxModel, type OnnxModel, type OnnxValueInfo } from './onnx-proto.js';
 import { elementwiseMappers } from './ops/elementwise.js';
@@ -73,6 +74,7 @@ function neededNodes(graph: TracedGraph, targets: readonly number[]): TracedNode
 
 /** Builds the ONNX model (plain objects) of a traced graph; `writeOnnx` encodes it. */
 export function buildOnnxModel(graph: TracedGraph, options: WriteOnnxOptions = {}): OnnxModel {
+  checkOptionKeys('buildOnnxModel()', options, KNOWN_OPTIONS.writeOnnx);
   const key = pickSignature(graph, options.signature);
   const signature = graph.signatures[key]!;
   const builder = new OnnxGraphBuilder(graph);
@@ -153,5 +155,6 @@ export function buildOnnxModel(graph: TracedGraph, options: WriteOnnxOptions = {
  *   await writeFile('model.onnx', writeOnnx(graph));
  */
 export function writeOnnx(graph: TracedGraph, options: WriteOnnxOptions = {}): Uint8Array {
+  checkOptionKeys('writeOnnx()', options, KNOWN_OPTIONS.writeOnnx);
   return encodeOnnxModel(buildOnnxModel(graph, options));
 }

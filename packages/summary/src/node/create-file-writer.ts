@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { SummaryError } from '../errors.js';
 import { EventWriter, systemClock, type WriterClock } from '../event-writer.js';
 import { checkFileNamePart, safeHost } from '../internal/file-name-part.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import type { SummaryWriter } from '../summary-writer.js';
 import { FileEventSink } from './file-event-sink.js';
 
@@ -47,6 +48,7 @@ function onExit(): void {
  *   await writer.close();
  */
 export function createFileWriter(logdir: string, options: FileWriterOptions = {}): SummaryWriter & EventWriter {
+  checkOptionKeys('createFileWriter()', options, KNOWN_OPTIONS.fileWriter);
   if (typeof logdir !== 'string' || logdir === '') {
     throw new SummaryError(
       'SUMMARY_ARGUMENT',

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SummaryError } from '../errors.js';
 import type { Event } from '../event.js';
+import { checkOptionKeys, KNOWN_OPTIONS } from '../internal/known-options.js';
 import { decodeRecord } from '../read-event-records.js';
 import { type ReadTFRecordsOptions, readTFRecords } from '../tfrecord.js';
 
@@ -32,6 +33,7 @@ export async function listEventFiles(dir: string): Promise<string[]> {
  *   }
  */
 export async function* readEvents(path: string, options: ReadEventsOptions = {}): AsyncGenerator<Event> {
+  checkOptionKeys('readEvents()', options, KNOWN_OPTIONS.readEvents);
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
