@@ -71,15 +71,6 @@ interface Run {
 
 type Delta = Omit<IndexUpdate, 'runs' | 'problems' | 'scalars'>;
 
-/**
- * Index of the event files under `logdir`. Call {@link refresh} whenever something may have changed; concurrent
- * calls are coalesced into one more pass.
- * @example
- *   const index = new LogdirIndex('/tmp/model');
- *   index.onUpdate((u) => console.log(u.scalars));
- *   await index.refresh();
- *   index.scalars(); // { '.': { loss: [[1, 1733.2, 0.7], …] }, eval: { … } }
- */
 /** Options of {@link LogdirIndex}. */
 export interface LogdirIndexOptions {
   /**
@@ -89,6 +80,15 @@ export interface LogdirIndexOptions {
   readonly workers?: number;
 }
 
+/**
+ * Index of the event files under `logdir`. Call {@link refresh} whenever something may have changed; concurrent
+ * calls are coalesced into one more pass.
+ * @example
+ *   const index = new LogdirIndex('/tmp/model');
+ *   index.onUpdate((u) => console.log(u.scalars));
+ *   await index.refresh();
+ *   index.scalars(); // { '.': { loss: [[1, 1733.2, 0.7], …] }, eval: { … } }
+ */
 export class LogdirIndex {
   readonly logdir: string;
   private readonly pool: ScanPool | undefined;

@@ -41,7 +41,7 @@ function checkShape(api: string, shape: unknown): number[] {
  * seed (plain `tf.randomNormal` without a seed is not reproducible). Each call is a new op: its stream depends on
  * the run seed, the global step and the call's position in the model_fn.
  * @example
- *   const noise = random.normal([batchSize, 100]); // a GAN's latent input, reproducible with RunConfig({ randomSeed })
+ *   const noise = random.normal([128, 100]); // a GAN's latent input, reproducible with RunConfig({ randomSeed })
  */
 export const random = {
   /** TF's `tf.random.normal` (mean 0, stddev 1). */

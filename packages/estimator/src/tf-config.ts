@@ -41,7 +41,11 @@ function fail(message: string): never {
   throw new ConfigError('INVALID_TF_CONFIG', `${API} ${message}`);
 }
 
-/** Parses TF_CONFIG (the JSON string or the object) into this task's role, with TF's rules and one-line errors. */
+/**
+ * Parses TF_CONFIG (the JSON string or the object) into this task's role, with TF's rules and one-line errors.
+ * @example
+ *   const role = parseTfConfig({ cluster: { chief: ['host0:2222'], worker: ['host1:2222'] }, task: { type: 'worker', index: 0 } });
+ */
 export function parseTfConfig(input: string | TfConfig | undefined): TaskRole {
   let config: TfConfig;
   if (input === undefined || input === '') config = {};

@@ -67,7 +67,7 @@ function variables(api: string, scope: string | undefined, trainableOnly: boolea
  * The trainable variables this model_fn call created or reused so far, in first-use order, optionally only those
  * whose name matches `scope` at its start (TF's `tf.trainable_variables(scope)`), e.g. a GAN's generator variables.
  * @example
- *   const genOp = new AdamOptimizer().minimize(genLoss, { varList: trainableVariables('generator') });
+ *   const genOp = new AdamOptimizer().minimize(gLoss, { varList: trainableVariables('generator') });
  */
 export function trainableVariables(scope?: string): tf.Variable[] {
   return variables('trainableVariables()', scope, true);
@@ -132,7 +132,7 @@ export function getCollection(key: string, scope?: string): unknown[] {
  * Adds `value` to the collection `key` for the rest of this model_fn call (TF's `tf.add_to_collection`). The built-in
  * variable and losses collections are filled by getVariable and the losses; add losses with `losses.addLoss()`.
  * @example
- *   addToCollection('activations', hidden);
+ *   addToCollection('activations', tf.relu(x));
  */
 export function addToCollection(key: string, value: unknown): void {
   const api = 'addToCollection()';

@@ -11,6 +11,9 @@ export const SCHEDULES: readonly Schedule[] = ['train', 'evaluate', 'train_and_e
  * The schedule this task runs in a TF_CONFIG cluster (TF's learn_runner picks by task type): the evaluator runs
  * `continuous_eval` for a training schedule; the chief and the workers run `train` for `train_and_evaluate` (they
  * train in sync; evaluating on the chief would stall the workers' all-reduce); `ps` is refused.
+ * @example
+ *   import { RunConfig } from '@estimatorjs/estimator';
+ *   scheduleForTask('train_and_evaluate', new RunConfig({ tfConfig: { cluster: { chief: ['a:1'], evaluator: ['b:1'] }, task: { type: 'evaluator', index: 0 } } })); // 'continuous_eval'
  */
 export function scheduleForTask(schedule: Schedule, runConfig: RunConfig | undefined): Schedule {
   if (!runConfig) return schedule;

@@ -29,6 +29,11 @@ const EVAL_SPEC_KEYS = keysOf<EvalSpecOptions>()([
   'throttleSecs',
 ]);
 
+/**
+ * What `trainAndEvaluate` trains on (TF's `tf.estimator.TrainSpec`): the input_fn, the step to stop at, extra hooks.
+ * @example
+ *   const trainSpec = new TrainSpec({ inputFn: trainInputFn, maxSteps: 5000 });
+ */
 export class TrainSpec<P = unknown> {
   readonly inputFn: InputFn<P>;
   readonly maxSteps: number | undefined;

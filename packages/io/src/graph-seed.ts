@@ -10,6 +10,7 @@ let current: { readonly seed: number; count: number } | null = null;
 /**
  * Runs `fn` with `seed` as the graph seed (none when undefined) and returns its result; restores the outer scope.
  * @example
+ *   import { Dataset } from '@estimatorjs/data';
  *   const ds = withGraphSeed(42, () => Dataset.range(10).shuffle(10)); // same order on every run
  */
 export function withGraphSeed<T>(seed: number | undefined, fn: () => T): T {
@@ -25,7 +26,7 @@ export function withGraphSeed<T>(seed: number | undefined, fn: () => T): T {
 /**
  * The seed for the next random op that has none of its own, or undefined outside a graph seed (draw one at random).
  * @example
- *   const seed = opts.seed ?? nextOpSeed() ?? Math.floor(Math.random() * 2 ** 32);
+ *   const seed = nextOpSeed() ?? Math.floor(Math.random() * 2 ** 32); // a data op without its own seed
  */
 export function nextOpSeed(): number | undefined {
   if (current === null) return undefined;

@@ -19,7 +19,11 @@ export interface RunSeries {
 /** uPlot's aligned data: the x values, then two y arrays per run (smoothed, raw). */
 export type ChartData = [number[], ...(number | null)[][]];
 
-/** Joins the runs' series on their x values; a run with several points at one x keeps the last one written. */
+/**
+ * Joins the runs' series on their x values; a run with several points at one x keeps the last one written.
+ * @example
+ *   const data = chartData([{ run: '.', start: 0, points: [[1, 0.5, 1733.2], [2, 0.4, 1733.9]] }], 'step', 0.6);
+ */
 export function chartData(series: readonly RunSeries[], xAxis: XAxis, smoothing: number): ChartData {
   const perRun = series.map((s) => {
     const byX = new Map<number, number>();
@@ -51,7 +55,11 @@ function xOf(p: Point, xAxis: XAxis, start: number): number {
   return p[1];
 }
 
-/** The rows of a download: `run,tag,step,wall_time,value`. */
+/**
+ * The rows of a download: `run,tag,step,wall_time,value`.
+ * @example
+ *   const csv = toCsv('loss', [{ run: '.', start: 0, points: [[1, 0.5, 1733.2]] }]);
+ */
 export function toCsv(tag: string, series: readonly RunSeries[]): string {
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
   const rows = ['run,tag,step,wall_time,value'];

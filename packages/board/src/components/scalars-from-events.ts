@@ -20,7 +20,8 @@ export type ScalarsFromEvents = Record<string, Point[]>;
  * Adds the scalars of event-file `bytes` to `into` (by tag); `plugins` remembers each tag's first plugin across
  * the files of one run. A damaged record ends the file there (what came before it is kept) and is returned.
  * @example
- *   const byTag = scalarsFromEvents(await readIndexedDbEventFile(name)).scalars; // { loss: [[1, 1733.2, 0.7]] }
+ *   import { readIndexedDbEventFile } from '@estimatorjs/summary';
+ *   const byTag = scalarsFromEvents(await readIndexedDbEventFile('events.out.tfevents.1.host')).scalars; // { loss: [[1, 1733.2, 0.7]] }
  */
 export function scalarsFromEvents(
   bytes: Uint8Array,

@@ -18,6 +18,11 @@ export interface ClusterArgs {
   command: string[];
 }
 
+/**
+ * Parses `estimatorjs-cluster`'s command line (`--workers N [--evaluator] -- command`, or `--kubernetes …`); `'help'` for `--help`.
+ * @example
+ *   const args = parseClusterArgs(['--workers', '2', '--', 'node', 'train.mjs']);
+ */
 export function parseClusterArgs(argv: readonly string[]): ClusterArgs | 'help' {
   const split = argv.indexOf('--');
   const flags = split === -1 ? argv : argv.slice(0, split);

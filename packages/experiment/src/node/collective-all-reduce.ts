@@ -46,7 +46,12 @@ export interface CollectiveStats {
 
 const API = 'CollectiveAllReduce';
 
-/** Replicas in TF's order: the chief is replica 0, `worker:i` is replica i + 1. */
+/**
+ * Replicas in TF's order: the chief is replica 0, `worker:i` is replica i + 1.
+ * @example
+ *   import { RunConfig } from '@estimatorjs/estimator';
+ *   const peers = replicasOf(new RunConfig({ tfConfig: process.env.TF_CONFIG }).clusterSpec);
+ */
 export function replicasOf(clusterSpec: ClusterSpec): Peer[] {
   const chief = clusterSpec.chief ?? [];
   const workers = clusterSpec.worker ?? [];
@@ -60,6 +65,7 @@ export function replicasOf(clusterSpec: ClusterSpec): Peer[] {
  * The ring all-reduce over gRPC between the chief and the workers; give it to `RunConfig({ trainDistribute })`
  * (`runConfigFromEnv()` does so from TF_CONFIG).
  * @example
+ *   import { Estimator, RunConfig } from '@estimatorjs/estimator';
  *   const config = new RunConfig({ modelDir, tfConfig: process.env.TF_CONFIG });
  *   const trainDistribute = new CollectiveAllReduce({ clusterSpec: config.clusterSpec, taskType: 'worker', taskId: 0 });
  *   const estimator = new Estimator({ modelFn, config: config.replace({ trainDistribute }) });

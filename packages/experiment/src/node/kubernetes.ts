@@ -41,7 +41,11 @@ const ENTRYPOINT = [
   'exec "$@"',
 ].join('\n');
 
-/** The Service, the Job and the model directory claim for a TF_CONFIG cluster on Kubernetes. */
+/**
+ * The Service, the Job and the model directory claim for a TF_CONFIG cluster on Kubernetes.
+ * @example
+ *   const objects = renderKubernetes({ name: 'mnist', image: 'registry.example/mnist:1', workers: 2, command: ['pnpm', 'mnist'] });
+ */
 export function renderKubernetes(options: KubernetesOptions): KubernetesObject[] {
   const api = 'renderKubernetes()';
   const { name, image, workers, evaluator = false, command } = options;
@@ -126,7 +130,11 @@ export function renderKubernetes(options: KubernetesOptions): KubernetesObject[]
   ];
 }
 
-/** The objects as one multi-document YAML stream (what `kubectl apply -f` reads). */
+/**
+ * The objects as one multi-document YAML stream (what `kubectl apply -f` reads).
+ * @example
+ *   const yaml = toYaml(renderKubernetes({ name: 'mnist', image: 'registry.example/mnist:1', workers: 2, command: ['pnpm', 'mnist'] }));
+ */
 export function toYaml(objects: readonly KubernetesObject[]): string {
   return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }

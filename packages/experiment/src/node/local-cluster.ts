@@ -59,7 +59,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The tasks and their TF_CONFIG for `workers` replicas (+ evaluator) on 127.0.0.1. */
+/**
+ * The tasks and their TF_CONFIG for `workers` replicas (+ evaluator) on 127.0.0.1.
+ * @example
+ *   const tasks = await localClusterTasks(2, true); // chief:0, worker:0, evaluator:0 on free 127.0.0.1 ports
+ */
 export async function localClusterTasks(workers: number, evaluator: boolean): Promise<ClusterTask[]> {
   if (!Number.isInteger(workers) || workers < 1) {
     throw new ExperimentError(

@@ -30,6 +30,7 @@ export function runConfigFromEnv(options: RunConfigFromEnvOptions = {}): RunConf
 /**
  * `config` with `TF_CONFIG` from the environment applied (unchanged when TF_CONFIG is unset or empty).
  * @example
+ *   import { RunConfig } from '@estimatorjs/estimator';
  *   const config = withTfConfig(new RunConfig({ modelDir: './mnist_training' }));
  */
 export function withTfConfig(config: RunConfig, options: TfConfigEnvOptions = {}): RunConfig {
