@@ -54,7 +54,7 @@ export function shuffleConfig(api: string, bufferSize: number, opts: ShuffleOpti
     throw invalidArgument(`${api}: expected seed to be a finite number. Received ${String(opts.seed)}.`);
   }
   // Unseeded: the graph seed's next op seed inside an Estimator with RunConfig.randomSeed (TF), else random.
-  const seed = nextOpSeed() ?? Math.floor(Math.random() * 2 ** 32); // a data op without its own seed
+  const seed = opts.seed ?? nextOpSeed() ?? Math.floor(Math.random() * 2 ** 32);
   return { bufferSize, seed, reshuffleEachIteration: opts.reshuffleEachIteration ?? true };
 }
 
