@@ -7,7 +7,7 @@
  * Network: npm fetches tfjs and Vite from the registry, `--prefer-offline` (as the pack-install test does).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumTool, describeWithTool, launchChromium } from '@estimatorjs/testing';
