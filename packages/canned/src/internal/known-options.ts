@@ -6,7 +6,7 @@
 import { checkKnownKeys, keysOf } from '@estimatorjs/errors';
 import { CannedError } from '../errors.js';
 import type { BaselineOptions } from '../estimators/baseline.js';
-import type { ClassifierOptions, RegressorOptions } from '../estimators/common.js';
+import type { ClassifierOptions, CommonOptions, RegressorOptions } from '../estimators/common.js';
 import type { DNNClassifierOptions, DNNRegressorOptions } from '../estimators/dnn.js';
 import type { DNNLinearCombinedOptions } from '../estimators/dnn-linear-combined.js';
 import type { LinearOptions } from '../estimators/linear.js';
@@ -19,109 +19,40 @@ import type { BinaryHeadOptions } from '../heads/binary-head.js';
 import type { MultiClassHeadOptions } from '../heads/multi-class-head.js';
 import type { RegressionHeadOptions } from '../heads/regression-head.js';
 
+// The premade estimators' options are a head part (common + classifier or regressor) and a model part; each part's
+// list is held against its own interface, and each estimator's list is the two joined.
+const common = keysOf<CommonOptions>()(['config', 'warmStartFrom', 'weightColumn', 'lossReduction', 'log']);
+const classifier = [
+  ...common,
+  ...keysOf<Omit<ClassifierOptions, keyof CommonOptions>>()(['nClasses', 'labelVocabulary']),
+];
+const regressor = [...common, ...keysOf<Omit<RegressorOptions, keyof CommonOptions>>()(['labelDimension'])];
+const baseline = keysOf<BaselineOptions>()(['optimizer']);
+const linear = keysOf<LinearOptions>()(['featureColumns', 'optimizer']);
+// One model part for both DNN estimators, held against each of their interfaces.
+const dnnKeys = ['hiddenUnits', 'featureColumns', 'activationFn', 'dropout', 'batchNorm', 'optimizer'] as const;
+const dnn = keysOf<Omit<DNNClassifierOptions, keyof ClassifierOptions>>()(dnnKeys);
+keysOf<Omit<DNNRegressorOptions, keyof RegressorOptions>>()(dnnKeys);
+const dnnLinearCombined = keysOf<DNNLinearCombinedOptions>()([
+  'linearFeatureColumns',
+  'dnnFeatureColumns',
+  'dnnHiddenUnits',
+  'dnnActivationFn',
+  'dnnDropout',
+  'batchNorm',
+  'linearOptimizer',
+  'dnnOptimizer',
+]);
+
 export const KNOWN_OPTIONS = {
-  baselineClassifier: keysOf<ClassifierOptions & BaselineOptions>()([
-    'config',
-    'warmStartFrom',
-    'weightColumn',
-    'lossReduction',
-    'log',
-    'nClasses',
-    'labelVocabulary',
-    'optimizer',
-  ]),
-  baselineRegressor: keysOf<RegressorOptions & BaselineOptions>()([
-    'config',
-    'warmStartFrom',
-    'weightColumn',
-    'lossReduction',
-    'log',
-    'labelDimension',
-    'optimizer',
-  ]),
-  linearClassifier: keysOf<ClassifierOptions & LinearOptions>()([
-    'config',
-    'warmStartFrom',
-    'weightColumn',
-    'lossReduction',
-    'log',
-    'nClasses',
-    'labelVocabulary',
-    'featureColumns',
-    'optimizer',
-  ]),
-  linearRegressor: keysOf<RegressorOptions & LinearOptions>()([
-    'config',
-    'warmStartFrom',
-    'weightColumn',
-    'lossReduction',
-    'log',
-    'labelDimension',
-    'featureColumns',
-    'optimizer',
-  ]),
-  dnnClassifier: keysOf<DNNClassifierOptions>()([
-    'config',
-    'warmStartFrom',
-    'weightColumn',
-    'lossReduction',
-    'log',
-    'nClasses',
-    'labelVocabulary',
-    'hiddenUnits',
-    'featureColumns',
-    'activationFn',
-    'dropout',
-    'batchNorm',
-    'optimizer',
-  ]),
-  dnnRegressor: keysOf<DNNRegressorOptions>()([
-    'config',
-    'warmStartFrom',
-    'weightColumn',
-    'lossReduction',
-    'log',
-    'labelDimension',
-    'hiddenUnits',
-    'featureColumns',
-    'activationFn',
-    'dropout',
-    'batchNorm',
-    'optimizer',
-  ]),
-  dnnLinearCombinedClassifier: keysOf<ClassifierOptions & DNNLinearCombinedOptions>()([
-    'config',
-    'warmStartFrom',
-    'weightColumn',
-    'lossReduction',
-    'log',
-    'nClasses',
-    'labelVocabulary',
-    'linearFeatureColumns',
-    'dnnFeatureColumns',
-    'dnnHiddenUnits',
-    'dnnActivationFn',
-    'dnnDropout',
-    'batchNorm',
-    'linearOptimizer',
-    'dnnOptimizer',
-  ]),
-  dnnLinearCombinedRegressor: keysOf<RegressorOptions & DNNLinearCombinedOptions>()([
-    'config',
-    'warmStartFrom',
-    'weightColumn',
-    'lossReduction',
-    'log',
-    'labelDimension',
-    'linearFeatureColumns',
-    'dnnFeatureColumns',
-    'dnnHiddenUnits',
-    'dnnActivationFn',
-    'dnnDropout',
-    'batchNorm',
-    'linearOptimizer',
-    'dnnOptimizer',
-  ]),
+  baselineClassifier: [...classifier, ...baseline],
+  baselineRegressor: [...regressor, ...baseline],
+  linearClassifier: [...classifier, ...linear],
+  linearRegressor: [...regressor, ...linear],
+  dnnClassifier: [...classifier, ...dnn],
+  dnnRegressor: [...regressor, ...dnn],
+  dnnLinearCombinedClassifier: [...classifier, ...dnnLinearCombined],
+  dnnLinearCombinedRegressor: [...regressor, ...dnnLinearCombined],
   numericColumn: keysOf<NumericColumnOptions>()(['shape', 'defaultValue', 'normalizerFn']),
   vocabularyList: keysOf<VocabularyListOptions>()(['defaultValue', 'numOovBuckets']),
   identity: keysOf<IdentityOptions>()(['defaultValue']),
