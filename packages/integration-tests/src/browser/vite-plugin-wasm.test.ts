@@ -9,44 +9,17 @@
  * @estimatorjs packages are local tarballs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumTool, describeWithTool, launchChromium } from '@estimatorjs/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, startVite } from './page-server.js';
+import { packPublicPackages, TFJS } from '../pack-install/pack-packages.js';
+import { startVite } from './page-server.js';
 
-const TFJS = '4.22.0';
 const VITE = '8.3.8';
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
-
-interface Manifest {
-  name: string;
-  version: string;
-  dependencies?: Record<string, string>;
-}
-
-/** The @estimatorjs packages `roots` need, found from their package.json dependencies. */
-function closure(roots: string[]): { dir: string; pkg: Manifest }[] {
-  const byName = new Map<string, { dir: string; pkg: Manifest }>();
-  for (const folder of readdirSync(join(REPO, 'packages'))) {
-    const file = join(REPO, 'packages', folder, 'package.json');
-    if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-    byName.set(pkg.name, { dir: join(REPO, 'packages', folder), pkg });
-  }
-  const seen = new Map<string, { dir: string; pkg: Manifest }>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    const entry = byName.get(name);
-    if (!entry) throw new Error(`${name} is not a package of this repository`);
-    seen.set(name, entry);
-    for (const dep of Object.keys(entry.pkg.dependencies ?? {})) if (dep.startsWith('@estimatorjs/')) visit(dep);
-  };
-  for (const r of roots) visit(r);
-  return [...seen.values()];
-}
 
 /** Gradient descent on mean((w·x + b − y)²) from w = b = 0, in float64: [w, b] after `steps` steps. */
 function gradientDescent(x: number[], y: number[], learningRate: number, steps: number): [number, number] {
@@ -107,13 +80,12 @@ describeWithTool({ describe, it }, chromiumTool(), '@estimatorjs/backends/vite i
 
   beforeAll(() => {
     // The packed packages the page imports, and a hand-written app whose only config is the plugin.
-    const tarballs = join(scratch, 'tarballs');
-    mkdirSync(tarballs);
+    const packed = packPublicPackages(join(scratch, 'tarballs'), {
+      only: ['@estimatorjs/backends', '@estimatorjs/data', '@estimatorjs/estimator'],
+    });
+    expect(packed.problems).toEqual([]);
     const dependencies: Record<string, string> = {};
-    for (const { dir, pkg } of closure(['@estimatorjs/backends', '@estimatorjs/data', '@estimatorjs/estimator'])) {
-      execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir, stdio: 'pipe' });
-      dependencies[pkg.name] = `file:./tarballs/${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`;
-    }
+    for (const [name, file] of Object.entries(packed.tarballs)) dependencies[name] = `file:${file}`;
     dependencies['@tensorflow/tfjs-core'] = TFJS;
     dependencies['@tensorflow/tfjs-backend-wasm'] = TFJS;
     const app = { name: 'scratch-vite', private: true, type: 'module', dependencies, devDependencies: { vite: VITE } };

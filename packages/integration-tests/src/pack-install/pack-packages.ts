@@ -49,17 +49,36 @@ function tarballProblems(tarball: string, pkg: Manifest): string[] {
   return problems;
 }
 
+/** `roots` and every @estimatorjs package they depend on, found from the package.json dependencies. */
+function dependencyClosure(all: { dir: string; pkg: Manifest }[], roots: readonly string[]) {
+  const byName = new Map(all.map((p) => [p.pkg.name, p]));
+  const seen = new Map<string, { dir: string; pkg: Manifest }>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    const entry = byName.get(name);
+    if (!entry) throw new Error(`${name} is not a public package of this repository`);
+    seen.set(name, entry);
+    for (const dep of Object.keys(entry.pkg.dependencies ?? {})) if (dep.startsWith('@estimatorjs/')) visit(dep);
+  };
+  for (const r of roots) visit(r);
+  return [...seen.values()];
+}
+
 /**
- * Packs every public package into `into` (pnpm rewrites `workspace:` ranges to versions); returns each package's
- * tarball path by name, and every problem found in them (a missing dist, a test file shipped, …).
+ * Packs every public package into `into` (pnpm rewrites `workspace:` ranges to versions), or with `only` just those
+ * and the @estimatorjs packages they depend on; returns each package's tarball path by name, and every problem found
+ * in them (a missing dist, a test file shipped, …).
  */
-export function packPublicPackages(into: string): {
+export function packPublicPackages(
+  into: string,
+  options: { readonly only?: readonly string[] } = {},
+): {
   packages: { dir: string; pkg: Manifest }[];
   tarballs: Record<string, string>;
   problems: string[];
 } {
   mkdirSync(into, { recursive: true });
-  const packages = publicPackages();
+  const packages = options.only ? dependencyClosure(publicPackages(), options.only) : publicPackages();
   const tarballs: Record<string, string> = {};
   const problems: string[] = [];
   for (const { dir, pkg } of packages) {
