@@ -86,6 +86,23 @@ describe('conv1d()', () => {
   });
 });
 
+describe('conv2d() with dilation', () => {
+  it('matches the loop reference and trains: gradients match central differences (tfjs refuses them itself)', () => {
+    const h = layerHarness();
+    const x = fixedTensor([1, 6, 5, 2]);
+    const y = h.call(() => conv2d(x, 2, [2, 3], { dilationRate: [2, 1], padding: 'same', name: 'dil' }));
+    expectArrClose(
+      y,
+      naiveConv(arr(x), variable(h, 'dil/kernel'), { strides: [1, 1], dilation: [2, 1], padding: 'same' }),
+    );
+    y.dispose();
+    expectGradientsMatchDifferences(h, (input) => conv2d(input, 2, 2, { dilationRate: 2, name: 'dil2' }), x, closeTo);
+    expect(() => h.call(() => conv2d(x, 2, 2, { dilationRate: 2, strides: 2 }))).toThrow(/conv2d\(\)/);
+    x.dispose();
+    h.dispose();
+  });
+});
+
 describe('conv2d() with channels_first', () => {
   it('is the NHWC convolution of the transposed input, transposed back, with the same [kh, kw, in, out] kernel', () => {
     const h = layerHarness();

@@ -7,7 +7,9 @@ import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
 import { checkTensorInput } from './check-input.js';
+import { checkStridesOrDilation, spatialSizes } from './internal/conv-args.js';
 import { checkDataFormat, type DataFormat, toChannelsFirst, toChannelsLast } from './internal/data-format.js';
+import { dilateKernel } from './internal/dilate-kernel.js';
 import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link conv2d}. */
@@ -77,6 +79,9 @@ export function conv2d(
     );
   }
   const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
+  const strides = spatialSizes('conv2d()', 'strides', options.strides ?? 1, 2) as [number, number];
+  const dilation = spatialSizes('conv2d()', 'dilationRate', options.dilationRate ?? 1, 2) as [number, number];
+  checkStridesOrDilation('conv2d()', strides, dilation);
   const name = options.name ?? uniqueLayerName(ctx, 'conv2d');
   const inChannels = inputs.shape[3]!;
   return variableScope(name, () => {
@@ -85,13 +90,15 @@ export function conv2d(
       initializer: options.kernelInitializer,
       regularizer: options.kernelRegularizer,
     });
+    // tfjs 4.22's Conv2D gradient refuses dilations > 1: convolve with the zero-spread kernel instead, which is
+    // the same convolution and trains on every backend (dilateKernel returns the kernel itself at dilation 1).
     let y: tf.Tensor4D = tf.conv2d(
       inputs as tf.Tensor4D,
-      kernel as tf.Tensor4D,
-      options.strides ?? 1,
+      dilateKernel(kernel, dilation) as tf.Tensor4D,
+      strides,
       options.padding ?? 'valid',
       'NHWC',
-      options.dilationRate ?? 1,
+      1,
     );
     if (options.useBias ?? true) {
       const bias = getVariable('bias', {
