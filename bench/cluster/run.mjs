@@ -18,7 +18,8 @@
 // V8: every task process sets --heap-growing-percent=`--heap-growing-percent` (default 400; 0 keeps V8's default),
 // alike for 1 and 2 workers; with a value > 0 the 1 × 128 and 2 × 128 pair also runs with V8's default, for contrast
 // (docs/distributed.md explains why this flag matters for the exchange).
-// Usage: node bench/cluster/run.mjs [--steps N] [--warmup N] [--rounds N] [--reps N] [--heap-growing-percent N]
+// Usage: node bench/cluster/run.mjs [--steps N (30)] [--warmup N (3)] [--rounds N (3)] [--reps N (20)]
+//        [--heap-growing-percent N (400)]
 //        [--exchange-only] [--dist PATH] [--chunk-bytes N]
 // --exchange-only skips the training runs; --dist PATH takes the experiment package's dist/node/index.js from
 // elsewhere (another checkout, for before/after); --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the
@@ -31,9 +32,9 @@ import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const opt = (f, d) => (args.indexOf(`--${f}`) >= 0 ? Number(args[args.indexOf(`--${f}`) + 1]) : d);
-const steps = opt('steps', 20);
+const steps = opt('steps', 30);
 const warmup = opt('warmup', 3);
-const rounds = opt('rounds', 2);
+const rounds = opt('rounds', 3);
 const reps = opt('reps', 20);
 const growing = opt('heap-growing-percent', 400);
 const exchangeOnly = args.includes('--exchange-only');
