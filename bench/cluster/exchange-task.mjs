@@ -1,8 +1,12 @@
 // One replica of the cluster bench's exchange-only run: all-reduces a vector of `numValues` float32 values `reps`
 // times back to back (the ring keeps the replicas in step), after one unmeasured warm-up all-reduce.
 // Usage: node bench/cluster/exchange-task.mjs <experiment dist/node/index.js> <clusterSpec JSON> <type> <index>
-//        <numValues> <reps> [pipelineChunkBytes]. Last stdout line: JSON with the wall and CPU ms of each all-reduce and the bytes sent.
-const [dist, spec, type, index, numArg, repsArg, chunkArg] = process.argv.slice(2);
+//        <numValues> <reps> [pipelineChunkBytes, 0: the default] [heapGrowingPercent, 0: V8's default]. Last stdout
+// line: JSON with the wall and CPU ms of each all-reduce and the bytes sent.
+import { setFlagsFromString } from 'node:v8';
+
+const [dist, spec, type, index, numArg, repsArg, chunkArg, growingArg] = process.argv.slice(2);
+if (Number(growingArg) > 0) setFlagsFromString(`--heap-growing-percent=${Number(growingArg)}`);
 const { CollectiveAllReduce } = await import(dist);
 const numValues = Number(numArg);
 const reps = Number(repsArg);
@@ -11,13 +15,15 @@ const replica = new CollectiveAllReduce({
   taskType: type,
   taskId: Number(index),
   log: () => {},
-  ...(chunkArg ? { pipelineChunkBytes: Number(chunkArg) } : {}),
+  ...(Number(chunkArg) > 0 ? { pipelineChunkBytes: Number(chunkArg) } : {}),
 });
 await replica.start({ globalStep: 0, numValues, weightsDigest: 0 });
 const input = new Float32Array(numValues).fill(replica.replicaIndex + 1);
 const wallMs = [];
 const cpuMs = [];
 for (let i = 0; i <= reps; i++) {
+  // The all-reduce writes the mean into its input: start every repetition from the replica's own values.
+  input.fill(replica.replicaIndex + 1);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const out = await replica.allReduceMean(input, i);

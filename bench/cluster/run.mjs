@@ -1,13 +1,29 @@
 #!/usr/bin/env node
 // pnpm bench:cluster — synchronous data parallelism on this machine: the reference CNN (examples/mnist) on wasm with
-// 1 thread, 1 worker × batch 64 vs a local cluster of 2 workers × batch 64 (global 128, gRPC ring all-reduce).
-// Reports global throughput (examples/s) of each, their ratio, the all-reduce time per step and the gradient bytes
-// each replica sends per step, and the exchange alone (wall and CPU time of the same runs).
-// Usage: node bench/cluster/run.mjs [--steps N] [--warmup N] [--reps N] [--exchange-only] [--dist PATH] [--chunk-bytes N]
-// --exchange-only skips the training runs and measures the transport alone on the CNN's gradient size; --dist PATH
-// takes the experiment package's dist/node/index.js from elsewhere (another checkout, for before/after);
-// --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the exchange-only replicas.
-// Build first: the root `pnpm bench:cluster` script does.
+// 1 thread per process, one worker alone vs a local cluster of 2 workers (chief:0 + worker:0, gRPC ring all-reduce).
+//
+// Which batches are compared, and why:
+//   - scaling (the issue's acceptance figure): the same batch per worker, 1 × B vs 2 × B, for B = 64 and 128. Each
+//     worker does the same work per step as the one alone, so the global throughput ratio is what a second worker
+//     adds (2.0 at best); the target is ≥ 1.7 on an idle 2-core machine.
+//   - same global batch: 1 × 128 vs 2 × 64, the pair the same-weights test compares (they train alike). Each worker
+//     computes half the step, so the exchange weighs twice as much against the compute.
+// Reported per configuration: global examples/s, s/step, each worker's CPU ms per step (all threads: wasm, GC, the
+// exchange; robust while the machine is shared), and for 2 workers the all-reduce's wall and CPU ms per step and the
+// gradient bytes each replica sends. From the CPU figures, the "CPU-bound" ratio (for the scaling pairs
+// 2 · cpu(1 × B) / cpu(2 × B)): the throughput ratio an idle 2-core machine would show if no worker ever waited. Then the exchange
+// alone (two processes all-reducing the CNN's gradient vector back to back).
+// Every configuration runs `--rounds` times, alternating (A B C … A B C …); the table shows each one's best round.
+// Steady state: the first `--warmup` steps of every run are not timed.
+// V8: every task process sets --heap-growing-percent=`--heap-growing-percent` (default 400; 0 keeps V8's default),
+// alike for 1 and 2 workers; with a value > 0 the 1 × 128 and 2 × 128 pair also runs with V8's default, for contrast
+// (docs/distributed.md explains why this flag matters for the exchange).
+// Usage: node bench/cluster/run.mjs [--steps N (30)] [--warmup N (3)] [--rounds N (3)] [--reps N (20)]
+//        [--heap-growing-percent N (400)]
+//        [--exchange-only] [--dist PATH] [--chunk-bytes N]
+// --exchange-only skips the training runs; --dist PATH takes the experiment package's dist/node/index.js from
+// elsewhere (another checkout, for before/after); --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the
+// exchange-only replicas. Build first: the root `pnpm bench:cluster` script does.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,9 +32,11 @@ import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const opt = (f, d) => (args.indexOf(`--${f}`) >= 0 ? Number(args[args.indexOf(`--${f}`) + 1]) : d);
-const steps = opt('steps', 12);
-const warmup = opt('warmup', 2);
-const reps = opt('reps', 10);
+const steps = opt('steps', 30);
+const warmup = opt('warmup', 3);
+const rounds = opt('rounds', 3);
+const reps = opt('reps', 20);
+const growing = opt('heap-growing-percent', 400);
 const exchangeOnly = args.includes('--exchange-only');
 const chunkBytes = opt('chunk-bytes', 0);
 /** The reference CNN's trainable values (examples/mnist): the vector each step all-reduces. */
@@ -34,6 +52,63 @@ const root = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
 const log = (line) => process.stderr.write(`${line}\n`);
 const lastJson = (lines) => JSON.parse(lines.filter((l) => l.trim().startsWith('{')).pop());
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The configurations, in the order each round runs them. */
+const configs = [
+  { workers: 1, batch: 64, growing },
+  { workers: 2, batch: 64, growing },
+  { workers: 1, batch: 128, growing },
+  { workers: 2, batch: 128, growing },
+  ...(growing > 0
+    ? [
+        { workers: 1, batch: 128, growing: 0 },
+        { workers: 2, batch: 128, growing: 0 },
+      ]
+    : []),
+];
+const label = (c) => `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}`;
+
+/** One training run of `c`; the timing of each of its tasks. */
+async function train(c, dir) {
+  const command = [task, dir, String(steps + warmup), String(warmup), String(c.batch), String(c.growing)];
+  if (c.workers === 1) {
+    const alone = spawnSync(process.execPath, command, { encoding: 'utf8', env: { ...process.env, TF_CONFIG: '' } });
+    if (alone.status !== 0) throw new Error(`the single worker failed: ${alone.stderr}`);
+    return [lastJson(alone.stdout.split('\n'))];
+  }
+  const lines = [];
+  await runLocalCluster({
+    workers: c.workers,
+    command: [process.execPath, ...command],
+    env: process.env,
+    output: (l) => lines.push(l),
+    maxRestarts: 0,
+  });
+  const of = (name) => lastJson(lines.filter((l) => l.startsWith(`[${name}`)).map((l) => l.slice(l.indexOf(']') + 2)));
+  return [of('chief:0'), of('worker:0')];
+}
+
+/** The figures of one run: global rate from the chief's clock, CPU per step averaged over the workers. */
+function figures(c, tasks) {
+  const [chief] = tasks;
+  const perStep = (t, ms) => ms / t.timedSteps;
+  const out = {
+    workers: c.workers,
+    batchPerWorker: c.batch,
+    globalBatch: c.batch * c.workers,
+    heapGrowingPercent: c.growing,
+    examplesPerSec: (c.batch * c.workers * chief.timedSteps) / chief.secs,
+    secsPerStep: chief.secs / chief.timedSteps,
+    cpuMsPerStepPerWorker: tasks.reduce((s, t) => s + perStep(t, t.cpuMs), 0) / tasks.length,
+  };
+  if (c.workers > 1) {
+    // Timed by the task around each allReduceMean after the warm-up steps; averaged over the workers.
+    out.allReduceMsPerStep = tasks.reduce((s, t) => s + t.exchange.wallMs / t.exchange.steps, 0) / tasks.length;
+    out.allReduceCpuMsPerStep = tasks.reduce((s, t) => s + t.exchange.cpuMs / t.exchange.steps, 0) / tasks.length;
+    out.bytesSentPerStep = chief.allReduce.bytesSent / chief.allReduce.steps;
+  }
+  return out;
+}
 
 /**
  * The exchange alone: two replica processes (chief:0 and worker:0, no model) all-reduce a vector of the CNN's
@@ -55,7 +130,8 @@ async function measureExchange(numValues) {
             String(t.index),
             String(numValues),
             String(reps),
-            ...(chunkBytes ? [String(chunkBytes)] : []),
+            String(chunkBytes),
+            String(growing),
           ]);
           let stdout = '';
           let stderr = '';
@@ -83,73 +159,66 @@ async function measureExchange(numValues) {
   };
 }
 
+const f1 = (x) => (x === undefined ? '–' : x.toFixed(1));
 try {
-  let one = null;
-  let chief = null;
-  if (!exchangeOnly) {
-    log(`cluster bench: ${steps} steps (${warmup} warm-up), 1 worker alone…`);
-    const alone = spawnSync(process.execPath, [task, join(root, 'one'), String(steps), String(warmup)], {
-      encoding: 'utf8',
-      env: { ...process.env, TF_CONFIG: '' },
-    });
-    if (alone.status !== 0) throw new Error(`the single worker failed: ${alone.stderr}`);
-    one = lastJson(alone.stdout.split('\n'));
-    log('cluster bench: 2 workers (chief:0 + worker:0)…');
-    const lines = [];
-    await runLocalCluster({
-      workers: 2,
-      command: [process.execPath, task, join(root, 'two'), String(steps), String(warmup)],
-      env: process.env,
-      output: (l) => lines.push(l),
-      maxRestarts: 0,
-    });
-    chief = lastJson(lines.filter((l) => l.startsWith('[chief:0')).map((l) => l.slice(l.indexOf(']') + 2)));
-  }
-  // With 2 replicas each sends half the vector twice per step: bytes / 4 values.
-  const numValues = chief ? Math.round(chief.allReduce.bytesSent / chief.allReduce.steps / 4) : CNN_VALUES;
-  log(`cluster bench: the exchange alone, ${numValues} values, ${reps} all-reduces…`);
-  const exchange = await measureExchange(numValues);
-  const result = {
-    date: new Date().toISOString(),
-    cpus: cpus().length,
-    loadAverage1m: loadavg()[0],
-    exchange,
-  };
+  const result = { date: new Date().toISOString(), cpus: cpus().length, loadAverage1m: loadavg()[0] };
   const md = [];
-  if (one && chief) {
-    const oneRate = (one.batch * one.timedSteps) / one.secs;
-    const twoRate = (chief.batch * chief.replicas * chief.timedSteps) / chief.secs;
-    const s = chief.allReduce;
-    const x = chief.exchange;
-    Object.assign(result, {
-      model: one.model,
-      steps,
-      warmup,
-      oneWorker: { examplesPerSec: oneRate, secsPerStep: one.secs / one.timedSteps },
-      twoWorkers: {
-        examplesPerSec: twoRate,
-        secsPerStep: chief.secs / chief.timedSteps,
-        // Timed by the task around each allReduceMean after the warm-up steps.
-        allReduceMsPerStep: x.wallMs / x.steps,
-        allReduceCpuMsPerStep: x.cpuMs / x.steps,
-        bytesSentPerStep: s.bytesSent / s.steps,
-        gradientValues: numValues,
-      },
-      throughputRatio: twoRate / oneRate,
+  let numValues = CNN_VALUES;
+  if (!exchangeOnly) {
+    const best = new Map();
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, c] of configs.entries()) {
+        log(`cluster bench: round ${r + 1}/${rounds}, ${label(c)} (${warmup} + ${steps} steps)…`);
+        const f = figures(c, await train(c, join(root, `r${r}-c${i}`)));
+        if (!best.has(c) || f.examplesPerSec > best.get(c).examplesPerSec) best.set(c, f);
+      }
+    }
+    const rows = configs.map((c) => ({ config: label(c), ...best.get(c) }));
+    const find = (workers, batch, g = growing) =>
+      rows.find((x) => x.workers === workers && x.batchPerWorker === batch && x.heapGrowingPercent === g);
+    const ratio = (two, one) => ({
+      throughput: two.examplesPerSec / one.examplesPerSec,
+      // Each worker on its own core, never waiting: examples per CPU-second of one worker, times the workers.
+      cpuBound: two.globalBatch / two.cpuMsPerStepPerWorker / (one.globalBatch / one.cpuMsPerStepPerWorker),
     });
-    const two = result.twoWorkers;
+    const ratios = {
+      scaling64: ratio(find(2, 64), find(1, 64)),
+      scaling128: ratio(find(2, 128), find(1, 128)),
+      sameGlobalBatch128: ratio(find(2, 64), find(1, 128)),
+      ...(growing > 0 ? { scaling128V8Default: ratio(find(2, 128, 0), find(1, 128, 0)) } : {}),
+    };
+    const two = find(2, 128);
+    numValues = Math.round(two.bytesSentPerStep / 4); // 2 replicas: each sends half the vector twice a step
+    Object.assign(result, { model: 'CNN (examples/mnist)', steps, warmup, rounds, heapGrowingPercent: growing });
+    Object.assign(result, { runs: rows, ratios });
     md.push(
-      `### Synchronous data parallelism (${result.model}, wasm 1 thread per worker, ${result.cpus} CPUs, load ${result.loadAverage1m.toFixed(1)})`,
+      `### Synchronous data parallelism (CNN (examples/mnist), wasm 1 thread per worker, ${result.cpus} CPUs, load ${result.loadAverage1m.toFixed(1)}, V8 --heap-growing-percent=${growing || 'default'})`,
       '',
-      '| | examples/s | s/step | all-reduce ms/step (wall) | all-reduce CPU ms/step | bytes sent/step/replica |',
-      '|---|---|---|---|---|---|',
-      `| 1 worker × 64 | ${oneRate.toFixed(1)} | ${result.oneWorker.secsPerStep.toFixed(2)} | – | – | – |`,
-      `| 2 workers × 64 | ${twoRate.toFixed(1)} | ${two.secsPerStep.toFixed(2)} | ${two.allReduceMsPerStep.toFixed(1)} | ${two.allReduceCpuMsPerStep.toFixed(1)} | ${Math.round(two.bytesSentPerStep)} |`,
+      `Best of ${rounds} alternating rounds, ${steps} timed steps after ${warmup} warm-up steps each.`,
       '',
-      `Global throughput ratio (2 workers / 1 worker): **${result.throughputRatio.toFixed(2)}×** (target ≥ 1.7× on an idle 2-core machine).`,
+      '| workers × batch per worker | global batch | examples/s | s/step | CPU ms/step per worker | all-reduce ms/step (wall) | all-reduce CPU ms/step | bytes sent/step/replica |',
+      '|---|---|---|---|---|---|---|---|',
+      ...rows.map(
+        (x) =>
+          `| ${x.config} | ${x.globalBatch} | ${f1(x.examplesPerSec)} | ${x.secsPerStep.toFixed(3)} | ${f1(x.cpuMsPerStepPerWorker)} | ${f1(x.allReduceMsPerStep)} | ${f1(x.allReduceCpuMsPerStep)} | ${x.bytesSentPerStep === undefined ? '–' : Math.round(x.bytesSentPerStep)} |`,
+      ),
+      '',
+      '| ratio (global examples/s) | measured | CPU-bound (no waiting) |',
+      '|---|---|---|',
+      `| scaling, 2 × 128 / 1 × 128 (target ≥ 1.7) | **${ratios.scaling128.throughput.toFixed(2)}×** | ${ratios.scaling128.cpuBound.toFixed(2)}× |`,
+      `| scaling, 2 × 64 / 1 × 64 (target ≥ 1.7) | **${ratios.scaling64.throughput.toFixed(2)}×** | ${ratios.scaling64.cpuBound.toFixed(2)}× |`,
+      `| same global batch, 2 × 64 / 1 × 128 | ${ratios.sameGlobalBatch128.throughput.toFixed(2)}× | ${ratios.sameGlobalBatch128.cpuBound.toFixed(2)}× |`,
+      ...(growing > 0
+        ? [
+            `| scaling with V8's default heap growth, 2 × 128 / 1 × 128 | ${ratios.scaling128V8Default.throughput.toFixed(2)}× | ${ratios.scaling128V8Default.cpuBound.toFixed(2)}× |`,
+          ]
+        : []),
       '',
     );
   }
+  log(`cluster bench: the exchange alone, ${numValues} values, ${reps} all-reduces…`);
+  const exchange = await measureExchange(numValues);
+  result.exchange = exchange;
   md.push(
     `Exchange alone (${numValues} float32 values, 2 replica processes, loopback gRPC, median of ${reps}): ` +
       `**${exchange.wallMsMedian.toFixed(1)} ms wall** (min ${exchange.wallMsMin.toFixed(1)}), ` +

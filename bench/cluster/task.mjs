@@ -1,19 +1,29 @@
 // One task of the cluster bench: the reference CNN (examples/mnist's mnistModelFn) on synthetic MNIST-shaped data,
-// wasm with 1 thread, batch 64 per replica, its role from TF_CONFIG (none: one worker alone).
-// Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup>. Last stdout line: JSON timing of this task.
-import { backends, est, tf } from '../train/deps.mjs';
-import { MODELS, makeData, modelFnFor } from '../train/models.mjs';
+// wasm with 1 thread, `batch` examples per replica, its role from TF_CONFIG (none: one worker alone).
+// Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup> <batch> <heapGrowingPercent>. Last stdout line: JSON
+// timing of this task. heapGrowingPercent > 0 sets V8's --heap-growing-percent before anything is allocated (what
+// docs/distributed.md recommends for workers that move megabytes of gradients a step); 0 keeps V8's default.
+import { setFlagsFromString } from 'node:v8';
 
-const [modelDir, stepsArg, warmupArg] = process.argv.slice(2);
+const [modelDir, stepsArg, warmupArg, batchArg, growingArg] = process.argv.slice(2);
+if (Number(growingArg) > 0) setFlagsFromString(`--heap-growing-percent=${Number(growingArg)}`);
+const { backends, est, tf } = await import('../train/deps.mjs');
+const { MODELS, makeData, modelFnFor } = await import('../train/models.mjs');
 const steps = Number(stepsArg);
 const warmup = Number(warmupArg);
 await backends.useBackend('wasm', { threads: 1 });
 const { withTfConfig } = await import(new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href);
 const { data } = await import('../train/deps.mjs');
 
-const batch = 64;
+const batch = Number(batchArg);
 const config = withTfConfig(
-  new est.RunConfig({ modelDir, randomSeed: 1, saveCheckpointsSteps: 1_000_000, logStepCountSteps: 1_000_000 }),
+  new est.RunConfig({
+    modelDir,
+    randomSeed: 1,
+    saveCheckpointsSteps: 1_000_000,
+    saveSummarySteps: 1_000_000,
+    logStepCountSteps: 1_000_000,
+  }),
 );
 // The bench times the all-reduce itself (wall and this process's CPU per call), so builds with and without
 // `stats()` fields are measured alike.
@@ -39,13 +49,22 @@ const { x, labels } = makeData('cnn', 1024);
 const estimator = new est.Estimator({ modelFn, params, config, log: () => {} });
 let t0 = 0;
 let t1 = 0;
+let cpu0 = null;
+let cpuMs = 0;
 const timer = {
   beforeRun: (ctx) => {
-    if (ctx.globalStep === warmup) t0 = performance.now();
+    if (ctx.globalStep === warmup) {
+      t0 = performance.now();
+      cpu0 = process.cpuUsage();
+    }
     return undefined;
   },
   afterRun: (ctx) => {
-    if (ctx.globalStep === steps) t1 = performance.now();
+    if (ctx.globalStep === steps) {
+      t1 = performance.now();
+      const c = process.cpuUsage(cpu0);
+      cpuMs = (c.user + c.system) / 1000;
+    }
   },
 };
 const inputFn = () => data.Dataset.fromTensorSlices([x, labels]).repeat().batch(batch);
@@ -58,6 +77,8 @@ console.log(
     batch,
     timedSteps: steps - warmup,
     secs: (t1 - t0) / 1000,
+    // This process's CPU time (every thread: wasm, GC, the exchange) over the timed steps.
+    cpuMs,
     allReduce: stats,
     exchange,
     model: MODELS.cnn.name,

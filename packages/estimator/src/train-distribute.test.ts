@@ -57,6 +57,25 @@ describe('trainDistribute in Estimator.train()', () => {
     est.dispose();
   });
 
+  it('a strategy that writes the mean into the array it was handed trains the same (hand-computed)', async () => {
+    // What CollectiveAllReduce does to skip a per-step copy of the gradients.
+    class InPlacePeer extends VirtualPeer {
+      override async allReduceMean(values: Float32Array): Promise<Float32Array> {
+        for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 3 * values[i]!) / 2;
+        return values;
+      }
+    }
+    const est = linearEstimator(cleanups, {
+      config: { tfConfig: tfConfig('chief'), trainDistribute: new InPlacePeer() },
+    });
+    await est.train(linearInput(100), { maxSteps: 3 });
+    const hand = handTrained(3, [2, 2, 2]).at(-1)!;
+    const [w, b] = await Promise.all(['linear/w', 'linear/b'].map(async (n) => (await est.getVariableValue(n)).data()));
+    expect(w![0]).toBeCloseTo(hand.w, 5);
+    expect(b![0]).toBeCloseTo(hand.b, 5);
+    est.dispose();
+  });
+
   it('a worker trains the same steps but writes no checkpoint or event file', async () => {
     const est = linearEstimator(cleanups, {
       config: { tfConfig: tfConfig('worker'), trainDistribute: new VirtualPeer(1) },

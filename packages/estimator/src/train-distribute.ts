@@ -37,8 +37,9 @@ export interface TrainDistribute {
   /** Waits until every replica started at the same global step; rejects naming the missing or mismatched ones. */
   start(context: DistributeStartContext): Promise<void>;
   /**
-   * The element-wise mean of `values` over all replicas for `step` (the global step before the update). Resolves
-   * with a new array; rejects within a bounded time when a peer died or hung.
+   * The element-wise mean of `values` over all replicas for `step` (the global step before the update). The caller
+   * hands `values` over: the strategy may write the mean into it and resolve with it (no per-step copy of the
+   * gradients), or resolve with a new array. Rejects within a bounded time when a peer died or hung.
    */
   allReduceMean(values: Float32Array, step: number): Promise<Float32Array>;
   /** Training ended on this replica (`error` when it failed): tells the peers and frees the transport. */

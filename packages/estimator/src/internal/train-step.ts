@@ -149,6 +149,9 @@ async function averageGradients(
   } finally {
     flat.dispose();
   }
+  // The strategy may write the mean into `values`. A concat of one non-empty gradient is that gradient's own data
+  // (tfjs returns an identity), which a backend such as cpu hands out without copying: copy it first.
+  if (all.filter((g) => g.size > 0).length <= 1) values = values.slice();
   const mean = await reduce(values);
   if (mean.length !== values.length) {
     throw new ModelFnError(

@@ -63,8 +63,8 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
       // of 3, chunks 1, 1, 1. Replica 0 sends chunks 0 and 2 (reduce-scatter), 1 and 0 (all-gather) of each.
       const perStep = 5 * (2 + 0 + 2 + 2) + (1 + 1 + 1 + 1);
       expect(rs[0]!.stats().bytesSent).toBe(2 * perStep * 4);
-      // The inputs are left as they were: the mean is a new array.
-      expect(inputs[2]![22]).toBe(66);
+      // The mean is written into the inputs (no per-step copy): the last step left 2k in place of k·(i+1).
+      expect(inputs[2]![22]).toBe(44);
     } finally {
       await Promise.all(rs.map((r) => r.end()));
     }

@@ -207,7 +207,9 @@ export class CollectiveAllReduce implements TrainDistribute {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const n = this.numReplicas;
-    const out = new Float32Array(values);
+    // In place: a fresh copy of a multi-megabyte vector every step is external memory V8 counts towards its next
+    // mark-compact, and those mark-compacts were most of the exchange's CPU time (docs/distributed.md).
+    const out = values;
     try {
       if (n > 1) {
         if (this.fatal) throw this.fatal;
