@@ -4,10 +4,10 @@
 //     RunConfig and default hooks, event files and checkpoints on disk) against the loop on the same pipeline and on
 //     pre-sliced batches, interleaved in one process, in CPU time;
 //   - the peak RSS of a CNN training process ≤ 300 MB: `pnpm mnist` itself (examples/mnist/dist/cli.js train, default
-//     flags; quick mode: 100 steps), its maxRSS read at exit by bench/train/rss-on-exit.cjs.
+//     flags; quick mode: 100 steps), its maxRSS printed at exit by bench/train/rss-on-exit.cjs.
 // Returns { markdown, checks, results }. By hand: node bench/train/overhead-report.mjs [--quick]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,20 +35,22 @@ export function measureOverhead(model, { quick = false } = {}) {
 /** Peak RSS (MB) of `pnpm mnist` (the example CLI's train command, default flags but the model_dir). */
 export function measureMnistRss({ quick = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-mnist-rss-'));
-  const out = join(dir, 'rss.json');
   try {
     const argv = ['-r', here('./rss-on-exit.cjs'), here('../../examples/mnist/dist/cli.js'), 'train'];
     argv.push('--model_dir', join(dir, 'model'), ...(quick ? ['--train_steps', '100'] : []));
     const t0 = performance.now();
-    const run = spawnSync(process.execPath, argv, {
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-      env: { ...process.env, ESTIMATORJS_BENCH_RSS_FILE: out },
-    });
-    if (run.status !== 0) throw new Error(`pnpm mnist: ${(run.stderr || `exit ${run.status}`).trim().split('\n').pop()}`);
-    const { maxRssMB } = JSON.parse(readFileSync(out, 'utf8'));
+    const run = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const peak = run.stderr.match(/^peak-rss-mb ([\d.]+)$/m);
+    if (run.status !== 0 || !peak) {
+      throw new Error(`pnpm mnist: ${(run.stderr || `exit ${run.status}`).trim().split('\n').pop()}`);
+    }
     const rate = [...run.stdout.matchAll(/global_step\/sec: ([\d.]+)/g)].map((m) => Number(m[1]));
-    return { maxRssMB, steps: quick ? 100 : 'default', seconds: (performance.now() - t0) / 1000, globalStepPerSec: rate };
+    return {
+      maxRssMB: Number(peak[1]),
+      steps: quick ? 100 : 'default',
+      seconds: (performance.now() - t0) / 1000,
+      globalStepPerSec: rate,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,7 @@
-// Preloaded (node -r) into a process whose peak RSS bench/train/overhead-report.mjs reports: at exit, writes
-// { maxRssMB } (the kernel's high-water mark of the whole process, worker threads included) to the file named by
-// ESTIMATORJS_BENCH_RSS_FILE.
-const { writeFileSync } = require('node:fs');
+// Preloaded (node -r) into a process whose peak RSS bench/train/overhead-report.mjs reports: at exit, writes one
+// line `peak-rss-mb <MB>` (the kernel's high-water mark of the whole process, worker threads included) to stderr.
+const { writeSync } = require('node:fs');
 
-const file = process.env.ESTIMATORJS_BENCH_RSS_FILE;
-if (file) {
-  process.on('exit', () => {
-    writeFileSync(file, JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }));
-  });
-}
+process.on('exit', () => {
+  writeSync(2, `\npeak-rss-mb ${process.resourceUsage().maxRSS / 1024}\n`);
+});
