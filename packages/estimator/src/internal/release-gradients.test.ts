@@ -29,7 +29,7 @@ function recorded<T>(f: () => T): T {
  */
 function lossAndGrads(w: tf.Variable, b: tf.Variable, x: tf.Tensor, release: boolean) {
   let aliveAtEnd = 0;
-  const probe = tf.customGrad((t: tf.Tensor, save: tf.GradSaveFunc) => {
+  const probe = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
     save([]);
     return {
       value: tf.clone(t),
@@ -38,12 +38,12 @@ function lossAndGrads(w: tf.Variable, b: tf.Variable, x: tf.Tensor, release: boo
         return dy;
       },
     };
-  });
-  const twoWay = tf.customGrad((a: tf.Tensor, c: tf.Tensor, save: tf.GradSaveFunc) => {
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const twoWay = tf.customGrad(((a: tf.Tensor, c: tf.Tensor, save: tf.GradSaveFunc) => {
     save([]);
     // The same dy object for both inputs.
     return { value: tf.add(a, c), gradFunc: (dy: tf.Tensor) => [dy, dy] };
-  });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return tf.tidy(() => {
     let out: { grads: tf.NamedTensorMap; loss: tf.Tensor } | undefined;
     recorded(() => {
