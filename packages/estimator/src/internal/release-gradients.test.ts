@@ -2,25 +2,9 @@ import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { releasingGradients } from './release-gradients.js';
+import { withTape } from './train-step.js';
 
 beforeAll(() => setupTestBackend('cpu'));
-
-/** Runs `f` with a gradient tape recording, as the train step does (engine internals, as train-step.ts). */
-function recorded<T>(f: () => T): T {
-  const engine = tf.engine() as unknown as {
-    startTape(): void;
-    endTape(): void;
-    state: { activeTape?: { saved?: tf.Tensor[] }[] | null; gradientDepth: number };
-  };
-  engine.startTape();
-  try {
-    return f();
-  } finally {
-    engine.endTape();
-    for (const node of engine.state.activeTape ?? []) tf.dispose(node.saved ?? []);
-    engine.state.activeTape = null;
-  }
-}
 
 /**
  * A small network with a fan-out (h feeds two branches), reshapes (views), a gradient passed through unchanged for
@@ -46,7 +30,7 @@ function lossAndGrads(w: tf.Variable, b: tf.Variable, x: tf.Tensor, release: boo
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return tf.tidy(() => {
     let out: { grads: tf.NamedTensorMap; loss: tf.Tensor } | undefined;
-    recorded(() => {
+    withTape(() => {
       const h = tf.relu(tf.add(probe(tf.matMul(x, w)) as tf.Tensor, b));
       let left = h;
       let right = tf.reshape(h, [-1]);
@@ -98,7 +82,7 @@ describe('releasingGradients', () => {
   it('restores the tape nodes afterwards, also when the pass throws', () => {
     const w = tf.variable(tf.ones([4, 3]), true, 'rg_w2');
     const input = x();
-    recorded(() => {
+    withTape(() => {
       const y = tf.sum(tf.matMul(input, w));
       const tape = (tf.engine() as unknown as { state: { activeTape: { gradient?: unknown }[] } }).state.activeTape;
       const before = tape.map((n) => n.gradient);

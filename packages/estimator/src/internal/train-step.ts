@@ -204,7 +204,7 @@ function withoutRecording<T>(f: () => T): T {
  * tensor computed inside can be taken inside. Frees what the tape saved for the backward pass afterwards, also when
  * `f` throws: tfjs frees it only after a successful backward pass of the outermost tape.
  */
-function withTape<T>(f: () => T): T {
+export function withTape<T>(f: () => T): T {
   const engine = tf.engine() as unknown as {
     startTape(): void;
     endTape(): void;
