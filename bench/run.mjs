@@ -3,7 +3,7 @@
 // bench/results/. Training: bench/train/worker.mjs per (model, backend) — Estimator.train, a hand-written tfjs-core
 // loop, the same loop on our Dataset, tfjs-layers model.fit — in interleaved rounds; PyTorch (bench/train/torch_bench.py)
 // on 1 and 2 threads between them. Input pipelines: bench/data/run.mjs. Backends: bench/backends/run.mjs.
-// Usage: node bench/run.mjs [--quick] [--smoke] [--no-torch] [--no-data] [--no-backends] [--no-board] [--profile]
+// Usage: node bench/run.mjs [--quick] [--smoke] [--no-torch] [--no-data] [--no-backends] [--no-board] [--no-overhead] [--profile]
 //        [--reps N] [--rounds N] [--cpu-cnn] [--python /usr/bin/python3]
 // Build first: pnpm turbo run build --filter=mnist-example...  (the root `pnpm bench` script does).
 import { spawnSync } from 'node:child_process';
@@ -185,6 +185,14 @@ const summaryOverhead =
 const boardLoad =
   has('no-board') || smoke ? null : runTable('./board/load.mjs', quick ? ['--quick'] : [], 'board load');
 
+// Issue 16: the Estimator's overhead on the example's own input (CNN, MLP) and the peak RSS of `pnpm mnist`.
+let overhead = null;
+if (!has('no-overhead') && !smoke) {
+  const { runOverheadReport } = await import('./train/overhead-report.mjs');
+  overhead = runOverheadReport({ quick, log });
+  failures.push(...overhead.results.errors);
+}
+
 let profile = null;
 if (has('profile')) {
   const { profileEstimator } = await import('./train/profile.mjs');
@@ -211,11 +219,13 @@ const result = {
   backendsTable,
   summaryTable: [summaryTable, summaryOverhead?.split('\n')[0], boardLoad].filter(Boolean).join('\n\n') || null,
   profile,
+  overhead: overhead?.results ?? null,
   failures,
 };
 const { markdown, checks } = renderReport(result);
-result.checks = checks;
+result.checks = [...checks, ...(overhead?.checks ?? [])];
 console.log(markdown);
+if (overhead) console.log(`\n${overhead.markdown}`);
 mkdirSync(here('./results'), { recursive: true });
 const file = here(`./results/bench-${plan.mode}-${machine.date.replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

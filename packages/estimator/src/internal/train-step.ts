@@ -10,6 +10,7 @@ import { SlotOptimizer } from '../optimizers/slot-optimizer.js';
 import { type ApplyGradientsOp, gradientsFor, leafOps, type MinimizeOp } from '../optimizers/train-op.js';
 import { learningRateAt } from '../optimizers.js';
 import type { ModelState } from './model-state.js';
+import { releasingGradients } from './release-gradients.js';
 import { keepChecks } from './value-checks.js';
 
 /** What one training step leaves for the loop; every tensor here is owned by the caller. */
@@ -179,7 +180,10 @@ function gradientsOf(op: MinimizeOp | ApplyGradientsOp, trainable: tf.Variable[]
     for (const [g, v] of op.gradsAndVars) if (g) out[v.name] = g;
     return out;
   }
-  return withoutRecording(() => gradientsFor(`${op.optimizer.name}.minimize()`, op.loss, op.varList ?? trainable));
+  // tf.variableGrads seeds the pass with its own ones(), so every gradient the pass frees early is its own.
+  return withoutRecording(() =>
+    releasingGradients(() => gradientsFor(`${op.optimizer.name}.minimize()`, op.loss, op.varList ?? trainable)),
+  );
 }
 
 /**
@@ -203,7 +207,7 @@ function withoutRecording<T>(f: () => T): T {
  * tensor computed inside can be taken inside. Frees what the tape saved for the backward pass afterwards, also when
  * `f` throws: tfjs frees it only after a successful backward pass of the outermost tape.
  */
-function withTape<T>(f: () => T): T {
+export function withTape<T>(f: () => T): T {
   const engine = tf.engine() as unknown as {
     startTape(): void;
     endTape(): void;

@@ -105,14 +105,24 @@ export function weightedLoss<R extends tf.Tensor = tf.Tensor>(api: string, losse
   checkWeights(api, weights, losses.shape);
   const loss = tf.tidy(() => {
     const l = tf.cast(losses, 'float32');
+    // Weights of exactly 1 (the default) scale nothing (x · 1 = x in IEEE arithmetic): no multiply, forward or back.
+    const unit = weights === 1;
     const w = typeof weights === 'number' ? tf.scalar(weights) : tf.cast(weights, 'float32');
-    const weighted = tf.mul(l, w);
+    const weighted = unit ? l : tf.mul(l, w);
     if (reduction === Reduction.NONE) return weighted;
     const sum = tf.sum(weighted);
     if (reduction === Reduction.SUM) return sum;
+    // A denominator known here and not zero (the batch size, or the number present under a non-zero number weight):
+    // safeDiv's zero test is already decided, so the step runs a division instead of its compare-and-select kernels
+    // (same value and gradient: the selects pass the quotient and its gradient through unchanged).
+    const count = l.size;
+    const known =
+      reduction === Reduction.SUM_OVER_BATCH_SIZE ||
+      (reduction !== Reduction.MEAN && typeof weights === 'number' && weights !== 0);
+    if (known && count > 0) return tf.div(sum, tf.scalar(count));
     let denominator: tf.Tensor;
     if (reduction === Reduction.MEAN) denominator = tf.sum(tf.mul(tf.ones(l.shape), w));
-    else if (reduction === Reduction.SUM_OVER_BATCH_SIZE) denominator = tf.scalar(l.size);
+    else if (reduction === Reduction.SUM_OVER_BATCH_SIZE) denominator = tf.scalar(count);
     else denominator = numPresent(l, weights, w);
     return safeDiv(sum, denominator);
   });

@@ -1,0 +1,117 @@
+// Issue 16's two process-level targets, for `pnpm bench`:
+//   - the Estimator's overhead over a hand-written tfjs-core loop on the same input ≤ 3% (CNN and MLP), from
+//     bench/train/overhead-example.mjs: Estimator.train as examples/mnist runs it (its input pipeline, its CLI's
+//     RunConfig and default hooks, event files and checkpoints on disk) against the loop on the same pipeline and on
+//     pre-sliced batches, interleaved in one process, in CPU time;
+//   - the peak RSS of a CNN training process ≤ 300 MB: `pnpm mnist` itself (examples/mnist/dist/cli.js train, default
+//     flags; quick mode: 100 steps), its maxRSS printed at exit by bench/train/rss-on-exit.cjs.
+// Returns { markdown, checks, results }. By hand: node bench/train/overhead-report.mjs [--quick]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+function lastJson(run, label) {
+  const line = (run.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line);
+  } catch {
+    const why = (run.stderr || run.error?.message || `exit ${run.status}`).trim().split('\n').pop();
+    throw new Error(`${label}: ${why}`);
+  }
+}
+
+/** CPU-time overhead of Estimator.train over the hand-written loop, one process per model. */
+export function measureOverhead(model, { quick = false } = {}) {
+  const steps = model === 'cnn' ? (quick ? 8 : 20) : quick ? 60 : 100;
+  const rounds = quick ? 3 : 5;
+  const argv = [here('./overhead-example.mjs'), '--model', model, '--steps', String(steps), '--rounds', String(rounds)];
+  return lastJson(spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 64 << 20 }), `overhead ${model}`);
+}
+
+/** Peak RSS (MB) of `pnpm mnist` (the example CLI's train command, default flags but the model_dir). */
+export function measureMnistRss({ quick = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-mnist-rss-'));
+  try {
+    const argv = ['-r', here('./rss-on-exit.cjs'), here('../../examples/mnist/dist/cli.js'), 'train'];
+    argv.push('--model_dir', join(dir, 'model'), ...(quick ? ['--train_steps', '100'] : []));
+    const t0 = performance.now();
+    const run = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const peak = run.stderr.match(/^peak-rss-mb ([\d.]+)$/m);
+    if (run.status !== 0 || !peak) {
+      throw new Error(`pnpm mnist: ${(run.stderr || `exit ${run.status}`).trim().split('\n').pop()}`);
+    }
+    const rate = [...run.stdout.matchAll(/global_step\/sec: ([\d.]+)/g)].map((m) => Number(m[1]));
+    return {
+      maxRssMB: Number(peak[1]),
+      steps: quick ? 100 : 'default',
+      seconds: (performance.now() - t0) / 1000,
+      globalStepPerSec: rate,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+
+export function runOverheadReport({ quick = false, log = () => {} } = {}) {
+  const results = { overhead: {}, mnist: null, errors: [] };
+  for (const model of ['cnn', 'mlp']) {
+    try {
+      results.overhead[model] = measureOverhead(model, { quick });
+      log(`overhead ${model}: ${JSON.stringify(results.overhead[model].overhead)}`);
+    } catch (e) {
+      results.errors.push(String(e.message));
+    }
+  }
+  try {
+    results.mnist = measureMnistRss({ quick });
+    log(`pnpm mnist: peak RSS ${results.mnist.maxRssMB.toFixed(0)} MB`);
+  } catch (e) {
+    results.errors.push(String(e.message));
+  }
+  const lines = [];
+  const checks = [];
+  lines.push('### Estimator overhead and memory (issue 16), each from one process');
+  lines.push('');
+  lines.push(
+    '| model | hand-written loop, pre-sliced | hand-written loop, example pipeline | Estimator.train as examples/mnist | overhead vs the loop on the same pipeline | vs pre-sliced | peak RSS of the process |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  const names = { cnn: 'CNN (examples/mnist)', mlp: 'MLP 784-256-10' };
+  for (const [model, r] of Object.entries(results.overhead)) {
+    const c = r.cpuMsPerStep;
+    const same = r.overhead['estimator/core-input'];
+    const sliced = r.overhead['estimator/core'];
+    lines.push(
+      `| ${names[model]} | ${c.core.toFixed(2)} | ${c['core-input'].toFixed(2)} | ${c.estimator.toFixed(2)} | ${pct(same)} | ${pct(sliced)} | ${r.peakRssMB.toFixed(0)} MB |`,
+    );
+    checks.push({ target: `Estimator overhead ≤ 3% on the example's input (${model})`, value: same, ok: same <= 0.03 });
+  }
+  lines.push('');
+  lines.push(
+    "CPU-ms per training step (process.cpuUsage, all threads), 1 wasm thread, steady state, median of interleaved rounds; overheads are medians of per-round ratios. The Estimator runs the example CLI's RunConfig (summaries, step-rate log and checkpoints every 100 steps, event files on disk) with its default hooks (loss read every step by NanTensorHook, as TF) and the example's placeholder-fed repeat → shuffle(10000) → batch(128) pipeline; the hand-written loop reads its loss every step too. The peak RSS of these processes counts three models and the data.",
+  );
+  if (results.mnist) {
+    const m = results.mnist;
+    const ok = m.maxRssMB <= 300;
+    checks.push({ target: 'peak RSS of pnpm mnist ≤ 300 MB', value: m.maxRssMB, ok });
+    lines.push('');
+    lines.push(
+      `Peak RSS of \`pnpm mnist\` (train and evaluate in one process, threads auto, ${m.steps === 'default' ? 'default flags' : `--train_steps ${m.steps}`}): **${m.maxRssMB.toFixed(0)} MB** (target ≤ 300 MB: ${ok ? 'met' : 'MISSED'}); global_step/sec ${m.globalStepPerSec.join(', ') || 'n/a'}; ${m.seconds.toFixed(0)} s.`,
+    );
+  }
+  for (const e of results.errors) lines.push(`\nFAILED: ${e}`);
+  return { markdown: lines.join('\n'), checks, results };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = runOverheadReport({ quick: process.argv.includes('--quick'), log: (l) => process.stderr.write(`${l}\n`) });
+  console.log(r.markdown);
+  console.log(JSON.stringify({ checks: r.checks, results: r.results }));
+  if (r.results.errors.length > 0) process.exitCode = 1;
+}
