@@ -72,6 +72,15 @@ export class ScalarSeries {
     this.size += n;
   }
 
+  /** Points `[start, end)` as column views (not copies: valid until the next push or append). */
+  slice(start: number, end: number): { steps: Float64Array; walls: Float64Array; values: Float64Array } {
+    return {
+      steps: this.steps.subarray(start, end),
+      walls: this.walls.subarray(start, end),
+      values: this.values.subarray(start, end),
+    };
+  }
+
   /** The point at `i` (file order). */
   at(i: number): ScalarPoint {
     return [this.steps[i]!, this.walls[i]!, this.values[i]!];
