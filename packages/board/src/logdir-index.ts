@@ -352,8 +352,11 @@ export class LogdirIndex {
 
   /** Reads what is new in `file` of `run` (on its first read, what the persistent index holds first). */
   private async readFile(run: Run, file: TrackedFile): Promise<void> {
-    const before = new Map<ScalarSeries, number>();
-    for (const series of run.scalars.values()) before.set(series, series.length);
+    const lengths = () => new Map([...run.scalars.values()].map((series) => [series, series.length]));
+    // What the listeners get counts from before the persistent index's entry; what the file grew by, from after
+    // it (the entry notes its own stretches).
+    const sent = lengths();
+    let before = sent;
     const delta = emptyDelta();
     const problems: ReadProblem[] = [];
     let added = 0;
@@ -367,6 +370,7 @@ export class LogdirIndex {
       } catch {
         // A failing hook or cache never stops the board: the file is read from where the tail stands.
       }
+      before = lengths();
     }
     try {
       const read =
@@ -384,9 +388,9 @@ export class LogdirIndex {
     this.problemList.push(...problems);
     const scalars: ScalarsByRun = {};
     for (const [tag, series] of run.scalars) {
-      const from = before.get(series) ?? 0;
+      file.grew(tag, series, before.get(series) ?? 0);
+      const from = sent.get(series) ?? 0;
       if (series.length === from) continue;
-      file.grew(tag, series, from);
       added += series.length - from;
       if (this.listeners.size === 0) continue;
       scalars[run.name] ??= {};
