@@ -101,21 +101,22 @@ export function m4SortedIndices(
     let min = -1;
     let max = -1;
     let odd = -1;
-    let minY = 0;
-    let maxY = 0;
+    let minY = Number.POSITIVE_INFINITY;
+    let maxY = Number.NEGATIVE_INFINITY;
     for (let i = start; i < end; i++) {
       const y = ys[i]!;
-      if (!Number.isFinite(y)) {
+      // y - y is NaN for NaN and ±Infinity, which are never min or max (the first one is kept apart).
+      if (y - y !== 0) {
         if (odd === -1) odd = i;
-        continue;
-      }
-      if (min === -1 || y < minY) {
-        min = i;
-        minY = y;
-      }
-      if (max === -1 || y > maxY) {
-        max = i;
-        maxY = y;
+      } else {
+        if (y < minY) {
+          minY = y;
+          min = i;
+        }
+        if (y > maxY) {
+          maxY = y;
+          max = i;
+        }
       }
     }
     picked.length = 0;

@@ -13,6 +13,7 @@ import type { ReadProblem, ScanOutcome } from './event-file-tail.js';
 import { TrackedFile } from './internal/cached-file.js';
 import { loadEntry, saveEntry } from './internal/index-cache.js';
 import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
+import { Limiter } from './internal/limiter.js';
 import { ScanPool } from './internal/scan-pool.js';
 import { boardValue, type HistogramRows, notePlugins } from './run-values.js';
 import { type ScalarPoint, type ScalarSeries, type SeriesQuery, scalarSink, seriesIn } from './scalar-series.js';
@@ -145,6 +146,7 @@ export class LogdirIndex {
   private readonly saving = new Set<Promise<void>>();
   private closing = false;
   private firstPassDone = false;
+  private readonly firstReads: Limiter;
 
   constructor(logdir: string, options: LogdirIndexOptions = {}) {
     checkOptionKeys('new LogdirIndex()', options, KNOWN_OPTIONS.logdirIndex);
@@ -152,6 +154,8 @@ export class LogdirIndex {
     this.options = options;
     const workers = Math.floor(options.workers ?? 0);
     this.pool = workers > 0 && ScanPool.available() ? new ScanPool(workers) : undefined;
+    // One first read a worker, plus one being read from disk meanwhile (two on the calling thread alone).
+    this.firstReads = new Limiter(this.pool ? workers + 1 : 2);
   }
 
   /**
@@ -350,8 +354,15 @@ export class LogdirIndex {
     }
   }
 
-  /** Reads what is new in `file` of `run` (on its first read, what the persistent index holds first). */
-  private async readFile(run: Run, file: TrackedFile): Promise<void> {
+  /**
+   * Reads what is new in `file` of `run` (on its first read, what the persistent index holds first). First reads
+   * take turns (see Limiter): each run then arrives as soon as its own read is done.
+   */
+  private readFile(run: Run, file: TrackedFile): Promise<void> {
+    return file.started ? this.readNew(run, file) : this.firstReads.run(() => this.readNew(run, file));
+  }
+
+  private async readNew(run: Run, file: TrackedFile): Promise<void> {
     const lengths = () => new Map([...run.scalars.values()].map((series) => [series, series.length]));
     // What the listeners get counts from before the persistent index's entry; what the file grew by, from after
     // it (the entry notes its own stretches).

@@ -63,10 +63,15 @@ export class ScalarSeries {
    * Appends columns of points in file order (what a worker scanned). An empty series takes the arrays themselves
    * (the caller gives them up): a logdir's first read then copies no point on the thread that serves the page.
    */
-  append(steps: Float64Array, walls: Float64Array, values: Float64Array): void {
+  append(steps: Float64Array, walls: Float64Array, values: Float64Array, sorted?: ColumnsSorted): void {
     const n = steps.length;
-    if (this.stepsSorted) this.stepsSorted = sortedAfter(steps, this.size > 0 ? this.steps[this.size - 1]! : -Infinity);
-    if (this.wallsSorted) this.wallsSorted = sortedAfter(walls, this.size > 0 ? this.walls[this.size - 1]! : -Infinity);
+    // `sorted` (known when the columns were written) leaves only the seam to check.
+    const last = (xs: Float64Array) => (this.size > 0 ? xs[this.size - 1]! : Number.NEGATIVE_INFINITY);
+    const seam = (xs: Float64Array, own: Float64Array) => n === 0 || own[0]! >= last(xs);
+    if (this.stepsSorted)
+      this.stepsSorted = sorted ? sorted.steps && seam(this.steps, steps) : sortedAfter(steps, last(this.steps));
+    if (this.wallsSorted)
+      this.wallsSorted = sorted ? sorted.walls && seam(this.walls, walls) : sortedAfter(walls, last(this.walls));
     if (this.size === 0 && n > 0 && walls.length === n && values.length === n) {
       this.steps = steps;
       this.walls = walls;
@@ -158,8 +163,14 @@ export class ScalarSeries {
   }
 }
 
+/** Whether steps and wall times never go down within some columns (see {@link ScalarSeries.append}). */
+export interface ColumnsSorted {
+  readonly steps: boolean;
+  readonly walls: boolean;
+}
+
 /** Whether `xs` never goes down, starting from `after`. */
-function sortedAfter(xs: Float64Array, after: number): boolean {
+export function sortedAfter(xs: Float64Array, after: number): boolean {
   let prev = after;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]!;

@@ -6,7 +6,7 @@
  */
 import { decodeEvent, type Event, readTFRecords } from '@estimatorjs/summary';
 import { EventFileTail } from '../event-file-tail.js';
-import { type ScalarSeries, seriesIn } from '../scalar-series.js';
+import { type ScalarSeries, seriesIn, sortedAfter } from '../scalar-series.js';
 import type { CachedColumns, CacheEntry } from './index-cache.js';
 
 /** An event file of a run. */
@@ -53,7 +53,13 @@ export class TrackedFile {
       const parts = ranges.map(([a, b]) => series.slice(a, b));
       const join = (k: 'steps' | 'walls' | 'values') =>
         parts.length === 1 ? parts[0]![k] : concat(parts.map((p) => p[k]));
-      columns.push({ tag, steps: join('steps'), walls: join('walls'), values: join('values') });
+      const steps = join('steps');
+      const walls = join('walls');
+      const sorted = {
+        steps: sortedAfter(steps, Number.NEGATIVE_INFINITY),
+        walls: sortedAfter(walls, Number.NEGATIVE_INFINITY),
+      };
+      columns.push({ tag, steps, walls, values: join('values'), sorted });
     }
     return {
       offset: this.tail.offset,
@@ -83,10 +89,10 @@ export class TrackedFile {
       this.pluginsOut.set(tag, plugin);
       if (!plugins.has(tag)) plugins.set(tag, plugin);
     }
-    for (const { tag, steps, walls, values } of entry.columns) {
+    for (const { tag, steps, walls, values, sorted } of entry.columns) {
       const series = seriesIn(scalars, tag);
       const from = series.length;
-      series.append(steps, walls, values);
+      series.append(steps, walls, values, sorted);
       this.grew(tag, series, from);
     }
     if (entry.records.length > 0) this.records.push(entry.records);
