@@ -23,13 +23,15 @@ function tempDir(prefix: string): string {
 
 const clock = { now: () => 1_700_000_000_000, every: () => () => undefined };
 
-/** An event file's bytes: scalars of steps [from, to), a histogram and a text every 10 steps. */
+/** An event file's bytes: scalars of steps [from, to) (and of irregular steps), a histogram and a text every 10 steps. */
 async function trainingBytes(from: number, to: number, withVersion = true): Promise<Uint8Array> {
   const sink = new MemoryEventSink();
   const w = new EventWriter(sink, { flushSecs: 0, maxQueue: 1 << 20, clock });
   for (let step = from; step < to; step++) {
     w.scalar('loss', 1 / (step + 1), step);
     w.scalar('acc', step / 1000, step);
+    // Steps the index cannot store as start + i × stride.
+    if (step % 7 === 0) w.scalar('sparse', step, step * step);
     if (step % 10 === 0) {
       w.histogram('weights', [step, step + 1, step + 2], step);
       w.text('notes', `step ${step}`, step);

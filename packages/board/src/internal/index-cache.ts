@@ -63,7 +63,8 @@ interface Header {
   readonly fingerprint: Fingerprint;
   readonly pluginsIn: [string, string][];
   readonly pluginsOut: [string, string][];
-  readonly tags: { tag: string; n: number; sorted: ColumnsSorted }[];
+  /** Per tag: its point count, whether it is sorted, and its steps as start + i × stride when they are so. */
+  readonly tags: { tag: string; n: number; sorted: ColumnsSorted; steps?: [start: number, stride: number] }[];
   readonly recordsLength: number;
 }
 
@@ -102,13 +103,13 @@ export async function loadEntry(
   // Columns are 8-byte aligned in the file; a Buffer from a pool may not start on 8 bytes: copy it once then.
   const body = buf.byteOffset % 8 === 0 ? buf : Buffer.from(buf);
   let at = body.byteOffset + bodyStart(buf);
-  const columns: CachedColumns[] = header.tags.map(({ tag, n, sorted }) => {
+  const columns: CachedColumns[] = header.tags.map(({ tag, n, sorted, steps }) => {
     const col = () => {
       const a = new Float64Array(body.buffer, at, n);
       at += n * 8;
       return a;
     };
-    return { tag, steps: col(), walls: col(), values: col(), sorted };
+    return { tag, steps: steps ? progression(n, steps[0], steps[1]) : col(), walls: col(), values: col(), sorted };
   });
   const records = new Uint8Array(body.buffer, at, header.recordsLength);
   const { offset, fingerprint, pluginsIn, pluginsOut } = header;
@@ -125,14 +126,18 @@ export async function saveEntry(dir: string, path: string, entry: CacheEntry): P
     fingerprint: entry.fingerprint,
     pluginsIn: [...entry.pluginsIn],
     pluginsOut: [...entry.pluginsOut],
-    tags: entry.columns.map((c) => ({ tag: c.tag, n: c.steps.length, sorted: c.sorted })),
+    tags: entry.columns.map((c) => {
+      const steps = asProgression(c.steps);
+      return { tag: c.tag, n: c.steps.length, sorted: c.sorted, ...(steps ? { steps } : {}) };
+    }),
     recordsLength: entry.records.length,
   };
   const json = Buffer.from(JSON.stringify(header));
   const padded = Buffer.alloc(Math.ceil((json.length + 16) / 8) * 8 - 16, 0x20);
   json.copy(padded);
   const parts: Uint8Array[] = [padded];
-  for (const c of entry.columns) for (const a of [c.steps, c.walls, c.values]) parts.push(bytesOf(a));
+  for (const [k, c] of entry.columns.entries())
+    for (const a of [...(header.tags[k]!.steps ? [] : [c.steps]), c.walls, c.values]) parts.push(bytesOf(a));
   parts.push(entry.records);
   let crc = 0;
   for (const p of parts) crc = crc32(p, crc);
@@ -172,6 +177,25 @@ async function readWhole(file: string): Promise<Buffer> {
   }
 }
 
+/**
+ * `[start, stride]` when `xs[i]` is exactly `start + i × stride` (the steps of nearly every series: one summary every
+ * N steps), so the entry need not store them: a third of its bytes to read and hash on every start.
+ */
+function asProgression(xs: Float64Array): [number, number] | undefined {
+  const n = xs.length;
+  if (n === 0) return undefined;
+  const start = xs[0]!;
+  const stride = n > 1 ? xs[1]! - start : 0;
+  for (let i = 1; i < n; i++) if (xs[i] !== start + i * stride) return undefined;
+  return [start, stride];
+}
+
+function progression(n: number, start: number, stride: number): Float64Array {
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) xs[i] = start + i * stride;
+  return xs;
+}
+
 function bytesOf(a: Float64Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
@@ -192,7 +216,7 @@ function parse(buf: Buffer, path: string): Header | string {
     return 'corrupt (header)';
   }
   if (header.version !== VERSION || header.path !== path) return 'another file or version';
-  const columnBytes = header.tags.reduce((s, t) => s + t.n * 24, 0);
+  const columnBytes = header.tags.reduce((s, t) => s + t.n * (t.steps ? 16 : 24), 0);
   if (16 + headerLen + columnBytes + header.recordsLength !== buf.length) return 'corrupt (length)';
   return header;
 }
