@@ -16,7 +16,16 @@
 // Usage: node bench/board/load.mjs [--quick] [--runs 20] [--tags 20] [--points 100000] [--fresh]   (build first)
 //        --quick: 20 × 20 × 5,000 points. --fresh: regenerate the logdir.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,8 +49,7 @@ const points = RUNS * TAGS * POINTS;
 /** The logdir: one run's file written by the real writer, stored under every run (each read on its own). */
 async function generate() {
   const marker = `${logdir}.complete`;
-  if (!args.includes('--fresh') && existsSync(marker) && readFileSync(marker, 'utf8') === expectedFiles())
-    return false;
+  if (!args.includes('--fresh') && existsSync(marker) && readFileSync(marker, 'utf8') === expectedFiles()) return false;
   rmSync(logdir, { recursive: true, force: true });
   let t = 1_700_000_000_000;
   const clock = { now: () => (t += 1), every: () => () => undefined };
@@ -79,9 +87,13 @@ function cpuOf(pid) {
  */
 async function startOnce(indexDir) {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, '--logdir', logdir, '--port', '0', '--poll-ms', '0', '--index-dir', indexDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, '--logdir', logdir, '--port', '0', '--poll-ms', '0', '--index-dir', indexDir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   const url = await new Promise((ok, fail) => {
     child.stdout.on('data', (d) => {
