@@ -260,6 +260,11 @@ describe('parseBoardArgs', () => {
       host: '0.0.0.0',
     });
     expect(parseBoardArgs(['--logdir=runs'])).toEqual({ logdir: 'runs' });
+    expect(parseBoardArgs(['--logdir=runs', '--index-dir', '/tmp/idx'])).toEqual({
+      logdir: 'runs',
+      indexDir: '/tmp/idx',
+    });
+    expect(parseBoardArgs(['--logdir=runs', '--no-index'])).toEqual({ logdir: 'runs', indexDir: null });
     expect(parseBoardArgs(['--help'])).toBe('help');
   });
 
