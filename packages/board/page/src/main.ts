@@ -5,8 +5,6 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { type Point, type RunSeries, ScalarChart, type XAxis } from '../../src/components/index.js';
-import { GraphTab } from './graph-view.js';
 import {
   type ByRun,
   drawHistograms,
@@ -17,8 +15,13 @@ import {
   type HistogramPoint,
   type HistogramsDrawn,
   type ImagePoint,
+  type Point,
+  type RunSeries,
+  ScalarChart,
   type TextPoint,
-} from './other-views.js';
+  type XAxis,
+} from '../../src/components/index.js';
+import { GraphTab } from './graph-view.js';
 
 type Scalars = Record<string, Record<string, Point[]>>;
 interface Problem {
