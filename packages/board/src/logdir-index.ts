@@ -4,83 +4,42 @@
  * {@link EventFileTail} per event file, the scalar series of each run and tag, the problems met, and telling
  * listeners what changed. Does not own: when to refresh (the watcher and the server decide) or HTTP.
  */
-import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Event } from '@estimatorjs/summary';
 import { DEFAULT_SNAPSHOT_BUCKETS } from './defaults.js';
 import type { ReadProblem, ScanOutcome } from './event-file-tail.js';
+import type {
+  ByRun,
+  HistogramPoint,
+  ImagePoint,
+  IndexProgress,
+  IndexReadStats,
+  IndexUpdate,
+  ScalarQuery,
+  ScalarsByRun,
+  TextPoint,
+} from './index-types.js';
 import { TrackedFile } from './internal/cached-file.js';
+import { findEventDirs, runName } from './internal/find-runs.js';
 import { loadEntry, saveEntry } from './internal/index-cache.js';
 import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import { Limiter } from './internal/limiter.js';
 import { ScanPool } from './internal/scan-pool.js';
-import { boardValue, type HistogramRows, notePlugins } from './run-values.js';
-import { type ScalarPoint, type ScalarSeries, type SeriesQuery, scalarSink, seriesIn } from './scalar-series.js';
+import { boardValue, notePlugins } from './run-values.js';
+import { type ScalarPoint, type ScalarSeries, scalarSink, seriesIn } from './scalar-series.js';
 
+export type {
+  ByRun,
+  HistogramPoint,
+  ImagePoint,
+  IndexProgress,
+  IndexReadStats,
+  IndexUpdate,
+  ScalarQuery,
+  ScalarsByRun,
+  TextPoint,
+} from './index-types.js';
 export type { ScalarPoint } from './scalar-series.js';
-/** One histogram: `[step, wallTime (s), [[left, right, count], …]]`. */
-export type HistogramPoint = readonly [step: number, wallTime: number, rows: HistogramRows];
-/** One text summary: `[step, wallTime (s), text]`. */
-export type TextPoint = readonly [step: number, wallTime: number, text: string];
-/** One image summary (the bytes are at `/api/image?run=&tag=&index=&k=`). */
-export interface ImagePoint {
-  readonly step: number;
-  readonly wallTime: number;
-  readonly width: number;
-  readonly height: number;
-  /** Images at this step (`max_outputs`). */
-  readonly count: number;
-}
-
-/** Points of every run: run → tag → points in file order. */
-export type ByRun<P> = Record<string, Record<string, P[]>>;
-/** Scalars of every run: run → tag → points in file order. */
-export type ScalarsByRun = ByRun<ScalarPoint>;
-
-/** Which scalars {@link LogdirIndex.scalars} returns: a run, a tag, an x range, downsampled or not. */
-export interface ScalarQuery extends SeriesQuery {
-  readonly run?: string;
-  readonly tag?: string;
-}
-
-/**
- * What one refresh added (or, in a snapshot, everything): new runs, new points per run and tag, new problems.
- * Scalars that arrive by the hundred thousand (a first read, a large append) come downsampled, M4 over
- * {@link DEFAULT_SNAPSHOT_BUCKETS} buckets; the page asks `/api/scalars` for the full detail of the range it shows.
- */
-export interface IndexUpdate {
-  readonly runs: readonly string[];
-  readonly scalars: ScalarsByRun;
-  readonly histograms: ByRun<HistogramPoint>;
-  readonly images: ByRun<ImagePoint>;
-  readonly texts: ByRun<TextPoint>;
-  readonly problems: readonly ReadProblem[];
-  /** How far the reading of the logdir has come (the page shows it while the first read goes on). */
-  readonly progress: IndexProgress;
-}
-
-/** How many of the event files found so far have had their first read (from the persistent index or the file). */
-export interface IndexProgress {
-  readonly files: number;
-  readonly indexed: number;
-  /** Whether the first read of the whole logdir is over (every run found at start read once). */
-  readonly done: boolean;
-}
-
-/** What the index read to get where it is: event-file bytes, persistent-index bytes, entries used and refused. */
-export interface IndexReadStats {
-  /** Bytes read from event files (a file resumed from the persistent index: only the bytes after its entry). */
-  readonly eventBytes: number;
-  /** Bytes of persistent-index entries read and used. */
-  readonly cacheBytes: number;
-  /** Event files resumed from the persistent index. */
-  readonly cacheHits: number;
-  /** Entries that no longer described their event file (or were damaged), with why; those files were re-read. */
-  readonly cacheDiscarded: readonly { readonly file: string; readonly reason: string }[];
-  /** Entries that could not be written (the board works on without them). */
-  readonly cacheWriteErrors: readonly string[];
-}
 
 interface Run {
   readonly name: string;
@@ -389,7 +348,7 @@ export class LogdirIndex {
           ? await file.tail.readWith((bytes) => this.scanOnWorker(run, bytes, file.tail.path))
           : await file.tail.read(scalarSink(run.plugins, run.scalars), (ev) => notePlugins(run.plugins, ev));
       for (const ev of read.events) added += addEvent(run, ev, delta);
-      if (read.records) file.records.push(read.records);
+      if (read.records && this.options.indexDir !== undefined) file.records.push(read.records);
       if (read.problem) problems.push(read.problem);
     } catch {
       // deleted or unreadable between listing and reading: the next pass decides
@@ -527,35 +486,4 @@ function push<P>(run: string, tag: string, point: P, into: Map<string, P[]>, del
   const added = runDelta[tag] ?? [];
   runDelta[tag] = added;
   added.push(point);
-}
-
-/** The run name of `dir`: its path relative to the logdir with `/` separators, `.` for the logdir itself. */
-function runName(logdir: string, dir: string): string {
-  const rel = relative(logdir, dir);
-  return rel === '' ? '.' : rel.split(sep).join('/');
-}
-
-/**
- * Directories under `root` (itself included) that hold event files, with those files in name order. Symbolic
- * links are not followed, so nothing outside the logdir is ever read.
- */
-async function findEventDirs(root: string): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    const files: string[] = [];
-    for (const e of entries) {
-      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') stack.push(join(dir, e.name));
-      else if (e.isFile() && e.name.includes('tfevents')) files.push(join(dir, e.name));
-    }
-    if (files.length > 0) out.set(dir, files.sort());
-  }
-  return out;
 }
