@@ -36,6 +36,7 @@ async function fixture(): Promise<{ root: string; logdir: string; trainFile: str
 async function start(logdir: string, extra: { port?: number } = {}): Promise<Board> {
   const board = await startBoard({ logdir, port: 0, pollMs: 0, ...extra });
   cleanups.push(() => board.close());
+  await board.indexed;
   return board;
 }
 
@@ -102,6 +103,7 @@ describe('startBoard', () => {
       logdir,
       runs: ['.', 'eval'],
       tags: { '.': ['global_step/sec', 'loss'], eval: ['accuracy'] },
+      progress: { files: 2, indexed: 2, done: true },
     });
     const scalars = await (await fetch(`${board.url}api/scalars`)).json();
     expect(scalars).toEqual({
@@ -129,6 +131,7 @@ describe('startBoard', () => {
       images: {},
       texts: {},
       problems: [],
+      progress: { files: 3, indexed: 3, done: true }, // the second writer started a second file
     });
   });
 
@@ -257,6 +260,11 @@ describe('parseBoardArgs', () => {
       host: '0.0.0.0',
     });
     expect(parseBoardArgs(['--logdir=runs'])).toEqual({ logdir: 'runs' });
+    expect(parseBoardArgs(['--logdir=runs', '--index-dir', '/tmp/idx'])).toEqual({
+      logdir: 'runs',
+      indexDir: '/tmp/idx',
+    });
+    expect(parseBoardArgs(['--logdir=runs', '--no-index'])).toEqual({ logdir: 'runs', indexDir: null });
     expect(parseBoardArgs(['--help'])).toBe('help');
   });
 

@@ -36,6 +36,13 @@ export interface BoardOptions {
   readonly workers?: number;
   /** Where the built page is (default: the page this package ships, `dist/page`). */
   readonly pageDir?: string;
+  /**
+   * Directory of the persistent index (default: none; the `estimatorjs-board` bin uses
+   * `$XDG_CACHE_HOME/estimatorjs-board`): a restart reads only the bytes appended since. See LogdirIndexOptions.
+   */
+  readonly indexDir?: string;
+  /** Awaited before the first read of each event file (see LogdirIndexOptions.beforeRead). */
+  readonly beforeRead?: (file: string) => Promise<void> | void;
 }
 
 /** A running board. */
@@ -44,6 +51,11 @@ export interface Board {
   readonly url: string;
   readonly port: number;
   readonly index: LogdirIndex;
+  /**
+   * Resolves when the first read of the logdir is done. The server answers before that: the page draws each run
+   * as it is read and shows the progress (the `progress` of the event stream's updates).
+   */
+  readonly indexed: Promise<void>;
   /** Re-reads the logdir now; resolves when the index (and the pushed updates) reflect the disk. */
   refresh(): Promise<void>;
   /** Stops watching, ends the event streams and closes the server. */
@@ -60,7 +72,8 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Starts the board on `logdir`: reads every run once, then watches for new events and pushes them to open pages.
+ * Starts the board on `logdir`: listens at once, reads every run in the background (pushing each file's values to
+ * open pages as it is read), then watches for new events and pushes them too.
  * @example
  *   const board = await startBoard({ logdir: '/tmp/mnist_training' });
  *   console.log(`open ${board.url}`);
@@ -83,8 +96,9 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   const pageDir = options.pageDir ?? fileURLToPath(new URL('./page/', import.meta.url));
   const index = new LogdirIndex(logdir, {
     workers: options.workers ?? Math.min(MAX_READ_WORKERS, Math.max(0, availableParallelism() - 1)),
+    ...(options.indexDir === undefined ? {} : { indexDir: options.indexDir }),
+    ...(options.beforeRead === undefined ? {} : { beforeRead: options.beforeRead }),
   });
-  await index.refresh();
   // A page on another site could reach a loopback server through DNS rebinding (its own name resolving to
   // 127.0.0.1): on loopback, only requests addressed to a loopback name are answered.
   const loopback = LOOPBACK_NAMES.has(host);
@@ -105,7 +119,8 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(res, 405);
     if (loopback && !LOOPBACK_NAMES.has(hostName(req.headers.host))) return notFound(res, 403);
     const path = (req.url ?? '/').split('?')[0]!;
-    if (path === '/api/runs') return json(res, { logdir, runs: index.runs(), tags: index.tags() });
+    if (path === '/api/runs')
+      return json(res, { logdir, runs: index.runs(), tags: index.tags(), progress: index.progress() });
     if (path === '/api/scalars') return json(res, index.scalars(scalarQuery(req.url ?? '/')));
     if (path === '/api/problems') return json(res, index.problems());
     if (path === '/api/histograms') return json(res, index.histograms());
@@ -159,6 +174,8 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   }
 
   const actual = await listen(server, host, port, port === 0 ? 1 : PORT_ATTEMPTS);
+  const indexed = index.refresh();
+  indexed.catch(() => undefined);
   const stop = watchLogdir(logdir, options.pollMs ?? DEFAULT_POLL_MS, () => {
     index.refresh().catch(() => undefined);
   });
@@ -167,6 +184,7 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
     url: `http://${shownHost}:${actual}/`,
     port: actual,
     index,
+    indexed,
     refresh: () => index.refresh(),
     close: async () => {
       stop();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { m4Indices } from './downsample.js';
+import { m4Indices, m4SortedIndices, searchSorted } from './downsample.js';
 import { ScalarSeries } from './scalar-series.js';
 
 describe('m4Indices', () => {
@@ -28,6 +28,69 @@ describe('m4Indices', () => {
     const ys = [1, 2, Number.NaN, 3, 4, 5, 6, 7, 8, 9];
     const xs = ys.map((_, i) => i);
     expect(m4Indices(xs, ys, 10, 0, 9, 1)).toEqual([0, 2, 9]);
+  });
+});
+
+describe('m4SortedIndices', () => {
+  /** A seeded generator (mulberry32), so a failure names its case. */
+  function random(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('picks exactly what m4Indices picks on sorted x (repeats, gaps, NaN and infinite y, any range)', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = random(seed);
+      const n = Math.floor(r() * 3000);
+      const xs: number[] = [];
+      let x = r() * 10 - 5;
+      for (let i = 0; i < n; i++) {
+        x += r() < 0.2 ? 0 : r() < 0.05 ? r() * 500 : r() * 3; // repeats, and the odd jump
+        xs.push(x);
+      }
+      const ys = xs.map(() => {
+        const u = r();
+        return u < 0.01 ? Number.NaN : u < 0.015 ? Number.POSITIVE_INFINITY : Math.round(r() * 20) / 4;
+      });
+      const buckets = 1 + Math.floor(r() * 300);
+      const from = n > 0 && r() < 0.5 ? xs[Math.floor(r() * n)]! - r() : (xs[0] ?? 0);
+      const to = n > 0 && r() < 0.5 ? from + r() * (x - from) : x;
+      const lo = searchSorted(xs, from, 0, n, false);
+      const hi = searchSorted(xs, to, lo, n, true);
+      expect(m4SortedIndices(xs, ys, lo, hi, from, to, buckets), `seed ${seed}`).toEqual(
+        m4Indices(xs, ys, n, from, to, buckets),
+      );
+    }
+  });
+
+  it('is what a series with sorted x answers, on both axes (against m4Indices over its columns)', () => {
+    const r = random(7);
+    const series = new ScalarSeries();
+    for (let i = 0; i < 5000; i++) series.push(i, 1000 + i * 0.5, Math.sin(i / 30) + r());
+    const all = series.points();
+    for (const q of [
+      { buckets: 100 },
+      { axis: 'wall' as const, buckets: 37 },
+      { from: 1200, to: 3000, buckets: 50 },
+      { axis: 'wall' as const, from: 1500.25, to: 2000 },
+      { from: 4990 },
+      { from: 1e9, buckets: 10 },
+    ]) {
+      const xs = all.map((p) => (q.axis === 'wall' ? p[1] : p[0]));
+      const ys = all.map((p) => p[2]);
+      const inRange = xs.filter((x) => x >= (q.from ?? -Infinity) && x <= (q.to ?? Infinity));
+      const from = q.from !== undefined && q.to !== undefined ? q.from : Math.min(...inRange);
+      const to = q.from !== undefined && q.to !== undefined ? q.to : Math.max(...inRange);
+      const picked = q.buckets
+        ? m4Indices(xs, ys, xs.length, from, to, q.buckets)
+        : xs.flatMap((x, i) => (x >= from && x <= to ? [i] : []));
+      expect(series.points(q), JSON.stringify(q)).toEqual(picked.map((i) => all[i]));
+    }
   });
 });
 

@@ -13,6 +13,8 @@ import {
   SummaryError,
   scanEventScalars,
 } from '@estimatorjs/summary';
+import { framedRecords } from './internal/framed-records.js';
+import { type Fingerprint, fingerprintOf } from './internal/index-cache.js';
 
 /** A damaged record the board skipped: it stops reading the file there and says so. */
 export interface ReadProblem {
@@ -31,11 +33,17 @@ export interface ScanOutcome {
   readonly damage?: { readonly kind: string; readonly offset: number };
   /** The records that are not scalar-only, decoded. */
   readonly events: Event[];
+  /** Those records as framed in the bytes (what the persistent index keeps); absent: not wanted. */
+  readonly records?: Uint8Array;
+  /** The fingerprint of the bytes scanned up to where the scan stopped (see internal/index-cache.ts). */
+  readonly fingerprint?: Fingerprint;
 }
 
 /** What one {@link EventFileTail.read} found. */
 export interface TailRead {
   readonly events: Event[];
+  /** The records of `events` as framed in the file (for the persistent index); absent when there were none. */
+  readonly records?: Uint8Array;
   /** Set when the file is damaged at `offset` (a CRC mismatch, an undecodable Event or a shrunk file). */
   readonly problem?: ReadProblem;
 }
@@ -58,6 +66,8 @@ export class EventFileTail {
   private offsetBytes = 0;
   private damagedAt: number | undefined;
   private lastSize = -1;
+  private fingerprintOfRead: Fingerprint | undefined;
+  private readBytes = 0;
 
   constructor(path: string) {
     this.path = path;
@@ -66,6 +76,23 @@ export class EventFileTail {
   /** Bytes read so far (the offset of the next record). */
   get offset(): number {
     return this.offsetBytes;
+  }
+
+  /** Bytes this tail has read from the file (a tail resumed from the persistent index did not read the rest). */
+  get bytesRead(): number {
+    return this.readBytes;
+  }
+
+  /** Hashes of the first and last bytes read so far (what the persistent index checks the file against). */
+  get fingerprint(): Fingerprint | undefined {
+    return this.fingerprintOfRead;
+  }
+
+  /** Starts reading at `offset`: the bytes before it were read in an earlier process (the persistent index). */
+  resume(offset: number, fingerprint: Fingerprint): void {
+    if (this.offsetBytes !== 0 || this.lastSize !== -1) throw new Error('EventFileTail.resume: already read');
+    this.offsetBytes = offset;
+    this.fingerprintOfRead = fingerprint;
   }
 
   /**
@@ -90,9 +117,12 @@ export class EventFileTail {
     const base = this.offsetBytes;
     const outcome = await scan(unread);
     const events = outcome.events.map((ev) => ({ ...ev, offset: base + (ev.offset ?? 0) }));
-    if (outcome.damage) return { events, problem: this.damaged(base + outcome.damage.offset, outcome.damage.kind) };
+    if (outcome.fingerprint) this.fingerprintOfRead = shifted(outcome.fingerprint, base, this.fingerprintOfRead);
+    const records = outcome.records && outcome.records.length > 0 ? { records: outcome.records } : {};
+    if (outcome.damage)
+      return { events, ...records, problem: this.damaged(base + outcome.damage.offset, outcome.damage.kind) };
     this.offsetBytes = base + outcome.consumed;
-    return { events };
+    return { events, ...records };
   }
 
   /** The bytes after the offset, or what to report when there are none to read (no change, shrunk, damaged). */
@@ -119,6 +149,7 @@ export class EventFileTail {
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
+      this.readBytes += filled;
       return bytes.subarray(0, filled);
     } finally {
       await handle.close();
@@ -140,7 +171,9 @@ export class EventFileTail {
   ): TailRead {
     const base = this.offsetBytes;
     const events: Event[] = [];
+    const relative: number[] = [];
     const event = (ev: Event) => {
+      relative.push(ev.offset ?? 0);
       const at = { ...ev, offset: base + (ev.offset ?? 0) };
       onEvent?.(at);
       events.push(at);
@@ -158,15 +191,28 @@ export class EventFileTail {
     } catch (e) {
       const kind = damageKind(e);
       if (kind === undefined) throw e;
-      return { events, problem: this.damaged(base + (e instanceof EventFileCorruptError ? e.offset : consumed), kind) };
+      const at = e instanceof EventFileCorruptError ? e.offset : consumed;
+      this.fingerprintOfRead = fingerprintOf(bytes, base, at, this.fingerprintOfRead);
+      return { events, ...this.framed(bytes, relative), problem: this.damaged(base + at, kind) };
     }
+    if (consumed > 0) this.fingerprintOfRead = fingerprintOf(bytes, base, consumed, this.fingerprintOfRead);
     this.offsetBytes = base + consumed;
-    return { events };
+    return { events, ...this.framed(bytes, relative) };
+  }
+
+  private framed(bytes: Uint8Array, offsets: readonly number[]): { records?: Uint8Array } {
+    return offsets.length === 0 ? {} : { records: framedRecords(bytes, offsets) };
   }
 
   private problem(offset: number, kind: string, why: string): ReadProblem {
     return { file: this.path, offset, kind, message: `${this.path}: damaged at byte ${offset}: ${why}.` };
   }
+}
+
+/** `f` (of bytes that start at `base`) with absolute offsets; the head is `previous`'s unless `base` is 0. */
+function shifted(f: Fingerprint, base: number, previous: Fingerprint | undefined): Fingerprint {
+  const head = base === 0 || !previous ? f : previous;
+  return { ...f, headLen: head.headLen, headCrc: head.headCrc, tailStart: base + f.tailStart };
 }
 
 /** The kind of damage `e` reports, or undefined when `e` is not about the file's content. */

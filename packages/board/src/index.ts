@@ -6,12 +6,15 @@ export {
   type ByRun,
   type HistogramPoint,
   type ImagePoint,
+  type IndexProgress,
+  type IndexReadStats,
   type IndexUpdate,
   LogdirIndex,
+  type LogdirIndexOptions,
   type ScalarPoint,
   type ScalarsByRun,
   type TextPoint,
 } from './logdir-index.js';
-export { parseBoardArgs } from './parse-board-args.js';
+export { type BoardArgs, parseBoardArgs } from './parse-board-args.js';
 export { type BoardValue, boardValue, type HistogramRows } from './run-values.js';
 export { smooth } from './smoothing.js';

@@ -130,8 +130,12 @@ describe('LogdirIndex on files from the summary writer', () => {
     const updates: IndexUpdate[] = [];
     index.onUpdate((u) => updates.push(u));
     await index.refresh();
-    expect(updates).toHaveLength(1);
-    expect(updates[0]!.runs).toEqual(['.']);
+    // The first read, as the page sees it: the runs found, each file as it is read, then the end of the first read.
+    expect(updates.map((u) => [u.runs, Object.keys(u.scalars['.'] ?? {}), u.progress])).toEqual([
+      [['.'], [], { files: 1, indexed: 0, done: false }],
+      [[], ['loss'], { files: 1, indexed: 1, done: false }],
+      [[], [], { files: 1, indexed: 1, done: true }],
+    ]);
     const firstSize = statSync(file).size;
 
     // Damage the bytes already read: a reader that starts again from 0 would now report a CRC mismatch.
@@ -148,20 +152,21 @@ describe('LogdirIndex on files from the summary writer', () => {
     ).subarray(headLength); // without file_version
     appendFileSync(file, more);
     await index.refresh();
-    expect(updates).toHaveLength(2);
-    expect(updates[1]).toEqual({
+    expect(updates).toHaveLength(4);
+    expect(updates[3]).toEqual({
       runs: [],
       scalars: { '.': { loss: [[2, 1_700_000_000, 0.5]], acc: [[2, 1_700_000_000, 0.25]] } },
       histograms: {},
       images: {},
       texts: {},
       problems: [],
+      progress: { files: 1, indexed: 1, done: true },
     });
     expect(index.scalars()['.']!.loss!.map((p) => p[2])).toEqual([1, 0.5]);
     expect(index.problems()).toEqual([]);
 
     await index.refresh(); // nothing new: no update
-    expect(updates).toHaveLength(2);
+    expect(updates).toHaveLength(4);
   });
 
   it('waits for a record the writer has not finished, and reads it once complete', async () => {

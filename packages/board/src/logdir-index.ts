@@ -4,60 +4,46 @@
  * {@link EventFileTail} per event file, the scalar series of each run and tag, the problems met, and telling
  * listeners what changed. Does not own: when to refresh (the watcher and the server decide) or HTTP.
  */
-import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Event } from '@estimatorjs/summary';
 import { DEFAULT_SNAPSHOT_BUCKETS } from './defaults.js';
-import { EventFileTail, type ReadProblem, type ScanOutcome } from './event-file-tail.js';
+import type { ReadProblem, ScanOutcome } from './event-file-tail.js';
+import type {
+  ByRun,
+  HistogramPoint,
+  ImagePoint,
+  IndexProgress,
+  IndexReadStats,
+  IndexUpdate,
+  ScalarQuery,
+  ScalarsByRun,
+  TextPoint,
+} from './index-types.js';
+import { TrackedFile } from './internal/cached-file.js';
+import { findEventDirs, runName } from './internal/find-runs.js';
+import { loadEntry, saveEntry } from './internal/index-cache.js';
 import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
+import { Limiter } from './internal/limiter.js';
 import { ScanPool } from './internal/scan-pool.js';
-import { boardValue, type HistogramRows, notePlugins } from './run-values.js';
-import { type ScalarPoint, type ScalarSeries, type SeriesQuery, scalarSink, seriesIn } from './scalar-series.js';
+import { boardValue, notePlugins } from './run-values.js';
+import { type ScalarPoint, type ScalarSeries, scalarSink, seriesIn } from './scalar-series.js';
 
+export type {
+  ByRun,
+  HistogramPoint,
+  ImagePoint,
+  IndexProgress,
+  IndexReadStats,
+  IndexUpdate,
+  ScalarQuery,
+  ScalarsByRun,
+  TextPoint,
+} from './index-types.js';
 export type { ScalarPoint } from './scalar-series.js';
-/** One histogram: `[step, wallTime (s), [[left, right, count], …]]`. */
-export type HistogramPoint = readonly [step: number, wallTime: number, rows: HistogramRows];
-/** One text summary: `[step, wallTime (s), text]`. */
-export type TextPoint = readonly [step: number, wallTime: number, text: string];
-/** One image summary (the bytes are at `/api/image?run=&tag=&index=&k=`). */
-export interface ImagePoint {
-  readonly step: number;
-  readonly wallTime: number;
-  readonly width: number;
-  readonly height: number;
-  /** Images at this step (`max_outputs`). */
-  readonly count: number;
-}
-
-/** Points of every run: run → tag → points in file order. */
-export type ByRun<P> = Record<string, Record<string, P[]>>;
-/** Scalars of every run: run → tag → points in file order. */
-export type ScalarsByRun = ByRun<ScalarPoint>;
-
-/** Which scalars {@link LogdirIndex.scalars} returns: a run, a tag, an x range, downsampled or not. */
-export interface ScalarQuery extends SeriesQuery {
-  readonly run?: string;
-  readonly tag?: string;
-}
-
-/**
- * What one refresh added (or, in a snapshot, everything): new runs, new points per run and tag, new problems.
- * Scalars that arrive by the hundred thousand (a first read, a large append) come downsampled, M4 over
- * {@link DEFAULT_SNAPSHOT_BUCKETS} buckets; the page asks `/api/scalars` for the full detail of the range it shows.
- */
-export interface IndexUpdate {
-  readonly runs: readonly string[];
-  readonly scalars: ScalarsByRun;
-  readonly histograms: ByRun<HistogramPoint>;
-  readonly images: ByRun<ImagePoint>;
-  readonly texts: ByRun<TextPoint>;
-  readonly problems: readonly ReadProblem[];
-}
 
 interface Run {
   readonly name: string;
-  readonly files: Map<string, EventFileTail>;
+  readonly files: Map<string, TrackedFile>;
   readonly scalars: Map<string, ScalarSeries>;
   readonly histograms: Map<string, HistogramPoint[]>;
   readonly images: Map<string, ImagePoint[]>;
@@ -69,7 +55,7 @@ interface Run {
   readonly plugins: Map<string, string>;
 }
 
-type Delta = Omit<IndexUpdate, 'runs' | 'problems' | 'scalars'>;
+type Delta = Omit<IndexUpdate, 'runs' | 'problems' | 'scalars' | 'progress'>;
 
 /** Options of {@link LogdirIndex}. */
 export interface LogdirIndexOptions {
@@ -78,6 +64,18 @@ export interface LogdirIndexOptions {
    * (default 0: everything on the calling thread). Call {@link LogdirIndex.close} to stop them.
    */
   readonly workers?: number;
+  /**
+   * Directory of the persistent index (default: none). The first read of each event file is kept there (its
+   * scalar columns, other records and offset), so a later index over the same files reads only the bytes appended
+   * since. Entries that no longer match their file are discarded (see {@link LogdirIndex.readStats}). Keep it
+   * outside the logdir: the board never writes into the logdir.
+   */
+  readonly indexDir?: string;
+  /**
+   * Awaited before the first read of each event file (a hook for throttling or observing the order of reads; the
+   * tests hold files back with it to see the page before the logdir is read).
+   */
+  readonly beforeRead?: (file: string) => Promise<void> | void;
 }
 
 /**
@@ -97,18 +95,64 @@ export class LogdirIndex {
   private readonly listeners = new Set<(u: IndexUpdate) => void>();
   private running: Promise<void> | undefined;
   private again = false;
+  private readonly options: LogdirIndexOptions;
+  private readonly cacheStats = {
+    bytesRead: 0,
+    hits: 0,
+    discarded: [] as { file: string; reason: string }[],
+    writeErrors: [] as string[],
+  };
+  private readonly saving = new Set<Promise<void>>();
+  private closing = false;
+  private firstPassDone = false;
+  private readonly firstReads: Limiter;
 
   constructor(logdir: string, options: LogdirIndexOptions = {}) {
     checkOptionKeys('new LogdirIndex()', options, KNOWN_OPTIONS.logdirIndex);
     this.logdir = logdir;
+    this.options = options;
     const workers = Math.floor(options.workers ?? 0);
     this.pool = workers > 0 && ScanPool.available() ? new ScanPool(workers) : undefined;
+    // One first read a worker, plus one being read from disk meanwhile (two on the calling thread alone).
+    this.firstReads = new Limiter(this.pool ? workers + 1 : 2);
   }
 
-  /** Stops the worker threads, if any (the index stays readable; later reads run on the calling thread). */
+  /**
+   * Stops the worker threads, if any (the index stays readable; later reads run on the calling thread), and writes
+   * the persistent index entries of files that grew since their last one.
+   */
   async close(): Promise<void> {
     await this.pool?.close();
     this.closedPool = true;
+    this.closing = true;
+    for (const run of this.runMap.values()) for (const file of run.files.values()) this.maybeSave(run, file, true);
+    while (this.saving.size > 0) await Promise.all([...this.saving]);
+  }
+
+  /** How many event files are known and how many have had their first read. */
+  progress(): IndexProgress {
+    let files = 0;
+    let indexed = 0;
+    for (const run of this.runMap.values())
+      for (const file of run.files.values()) {
+        files += 1;
+        if (file.indexed) indexed += 1;
+      }
+    return { files, indexed, done: this.firstPassDone };
+  }
+
+  /** What was read so far: event-file bytes and persistent-index entries (see {@link IndexReadStats}). */
+  readStats(): IndexReadStats {
+    let eventBytes = 0;
+    for (const run of this.runMap.values()) for (const file of run.files.values()) eventBytes += file.tail.bytesRead;
+    const { bytesRead, hits, discarded, writeErrors } = this.cacheStats;
+    return {
+      eventBytes,
+      cacheBytes: bytesRead,
+      cacheHits: hits,
+      cacheDiscarded: [...discarded],
+      cacheWriteErrors: [...writeErrors],
+    };
   }
   private closedPool = false;
 
@@ -186,6 +230,7 @@ export class LogdirIndex {
       images: this.images(),
       texts: this.texts(),
       problems: this.problems(),
+      progress: this.progress(),
     };
   }
 
@@ -250,48 +295,138 @@ export class LogdirIndex {
         this.runMap.set(name, run);
         newRuns.push(name);
       }
-      for (const f of files) if (!run.files.has(f)) run.files.set(f, new EventFileTail(f));
+      for (const f of files) if (!run.files.has(f)) run.files.set(f, new TrackedFile(f));
     }
-    const delta: Delta = { histograms: {}, images: {}, texts: {} };
-    let added = 0;
-    const problems: ReadProblem[] = [];
-    const before = new Map<ScalarSeries, number>();
-    for (const run of this.runMap.values()) for (const s of run.scalars.values()) before.set(s, s.length);
+    // The page learns of the runs (and of how much there is to read) before any of them is read.
+    if (newRuns.length > 0) this.emit({ ...emptyDelta(), runs: newRuns, scalars: {}, problems: [] });
     // Runs are read side by side (each on a worker when there are workers), a run's files one after the other:
-    // a tag's first plugin, in its run's first file, decides for the files after it.
+    // a tag's first plugin, in its run's first file, decides for the files after it. Each file's values go to the
+    // listeners as soon as it is read, so the page draws the first runs while the others are still being read.
     await Promise.all(
       [...this.runMap.values()].map(async (run) => {
-        const onScalar = scalarSink(run.plugins, run.scalars);
-        for (const tail of run.files.values()) {
-          let read: Awaited<ReturnType<EventFileTail['read']>>;
-          try {
-            read =
-              this.pool && !this.closedPool && tail.offset === 0
-                ? await tail.readWith((bytes) => this.scanOnWorker(run, bytes, tail.path))
-                : await tail.read(onScalar, (ev) => notePlugins(run.plugins, ev));
-          } catch {
-            continue; // deleted or unreadable between listing and reading: the next pass decides
-          }
-          for (const ev of read.events) added += addEvent(run, ev, delta);
-          if (read.problem) problems.push(read.problem);
-        }
+        for (const file of run.files.values()) await this.readFile(run, file);
       }),
     );
+    if (!this.firstPassDone) {
+      this.firstPassDone = true;
+      this.emit({ ...emptyDelta(), runs: [], scalars: {}, problems: [] });
+    }
+  }
+
+  /**
+   * Reads what is new in `file` of `run` (on its first read, what the persistent index holds first). First reads
+   * take turns (see Limiter): each run then arrives as soon as its own read is done.
+   */
+  private readFile(run: Run, file: TrackedFile): Promise<void> {
+    return file.started ? this.readNew(run, file) : this.firstReads.run(() => this.readNew(run, file));
+  }
+
+  private async readNew(run: Run, file: TrackedFile): Promise<void> {
+    const lengths = () => new Map([...run.scalars.values()].map((series) => [series, series.length]));
+    // What the listeners get counts from before the persistent index's entry; what the file grew by, from after
+    // it (the entry notes its own stretches).
+    const sent = lengths();
+    let before = sent;
+    const delta = emptyDelta();
+    const problems: ReadProblem[] = [];
+    let added = 0;
+    const first = !file.started;
+    if (first) {
+      file.started = true;
+      file.pluginsIn = [...run.plugins];
+      try {
+        await this.options.beforeRead?.(file.tail.path);
+        if (this.options.indexDir !== undefined) added += await this.restore(run, file, delta);
+      } catch {
+        // A failing hook or cache never stops the board: the file is read from where the tail stands.
+      }
+      before = lengths();
+    }
+    try {
+      const read =
+        this.pool && !this.closedPool && first
+          ? await file.tail.readWith((bytes) => this.scanOnWorker(run, bytes, file.tail.path))
+          : await file.tail.read(scalarSink(run.plugins, run.scalars), (ev) => notePlugins(run.plugins, ev));
+      for (const ev of read.events) added += addEvent(run, ev, delta);
+      if (read.records && this.options.indexDir !== undefined) file.records.push(read.records);
+      if (read.problem) problems.push(read.problem);
+    } catch {
+      // deleted or unreadable between listing and reading: the next pass decides
+    }
+    const inBefore = new Map(file.pluginsIn);
+    for (const [tag, plugin] of run.plugins) if (!inBefore.has(tag)) file.pluginsOut.set(tag, plugin);
     this.problemList.push(...problems);
     const scalars: ScalarsByRun = {};
-    for (const run of this.runMap.values()) {
-      for (const [tag, series] of run.scalars) {
-        const from = before.get(series) ?? 0;
-        if (series.length === from) continue;
-        added += series.length - from;
-        if (this.listeners.size === 0) continue;
-        scalars[run.name] ??= {};
-        scalars[run.name]![tag] = series.points({ buckets: DEFAULT_SNAPSHOT_BUCKETS }, from);
-      }
+    for (const [tag, series] of run.scalars) {
+      file.grew(tag, series, before.get(series) ?? 0);
+      const from = sent.get(series) ?? 0;
+      if (series.length === from) continue;
+      added += series.length - from;
+      if (this.listeners.size === 0) continue;
+      scalars[run.name] ??= {};
+      scalars[run.name]![tag] = series.points({ buckets: DEFAULT_SNAPSHOT_BUCKETS }, from);
     }
-    if (newRuns.length === 0 && problems.length === 0 && added === 0) return;
-    const update: IndexUpdate = { runs: newRuns, scalars, ...delta, problems };
-    for (const l of this.listeners) l(update);
+    if (first) file.indexed = true;
+    this.maybeSave(run, file);
+    if (!first && problems.length === 0 && added === 0) return;
+    this.emit({ runs: [], scalars, ...delta, problems });
+  }
+
+  private emit(update: Omit<IndexUpdate, 'progress'>): void {
+    const full: IndexUpdate = { ...update, progress: this.progress() };
+    for (const l of this.listeners) l(full);
+  }
+
+  /** Files what the persistent index holds for `file`, if it still describes it; returns the values filed. */
+  private async restore(run: Run, file: TrackedFile, delta: Delta): Promise<number> {
+    const dir = this.options.indexDir!;
+    const { size } = await stat(file.tail.path);
+    const loaded = await loadEntry(dir, file.tail.path, size);
+    if ('reason' in loaded) {
+      if (loaded.reason !== 'missing') this.cacheStats.discarded.push({ file: file.tail.path, reason: loaded.reason });
+      return 0;
+    }
+    const { entry } = loaded;
+    const plugins = JSON.stringify(file.pluginsIn);
+    const events = TrackedFile.decodeRecords(entry);
+    const reason =
+      JSON.stringify(entry.pluginsIn) !== plugins
+        ? 'the files before it in its run changed'
+        : events === undefined
+          ? 'corrupt (records)'
+          : undefined;
+    if (reason !== undefined) {
+      this.cacheStats.discarded.push({ file: file.tail.path, reason });
+      return 0;
+    }
+    this.cacheStats.bytesRead += loaded.bytes;
+    this.cacheStats.hits += 1;
+    file.restore(entry, run.scalars, run.plugins);
+    let added = 0;
+    for (const ev of events!) added += addEvent(run, ev, delta, false);
+    return added;
+  }
+
+  /**
+   * Writes the persistent index entry of `file` after its first read, then whenever it grew by a quarter (at
+   * least 1 MiB) since the last write, so a file that training keeps appending to is not rewritten every poll;
+   * {@link close} writes the rest.
+   */
+  private maybeSave(run: Run, file: TrackedFile, force = false): void {
+    const dir = this.options.indexDir;
+    const offset = file.tail.offset;
+    if (dir === undefined || offset === file.savedOffset || (this.closing && !force)) return;
+    if (!force && file.savedOffset > 0 && offset - file.savedOffset < Math.max(1 << 20, file.savedOffset / 4)) return;
+    const entry = file.entry(run.scalars);
+    if (!entry) return;
+    file.savedOffset = offset;
+    const saving = saveEntry(dir, file.tail.path, entry)
+      .catch((e: unknown) => {
+        file.savedOffset = 0;
+        this.cacheStats.writeErrors.push(String((e as Error)?.message ?? e));
+      })
+      .finally(() => this.saving.delete(saving));
+    this.saving.add(saving);
   }
 
   /** Scans `bytes` of `run` on a worker and files its scalars and plugins; the events go back to the tail. */
@@ -299,12 +434,23 @@ export class LogdirIndex {
     const reply = await this.pool!.scan({ bytes, source, plugins: [...run.plugins] });
     for (const [tag, plugin] of reply.plugins) if (!run.plugins.has(tag)) run.plugins.set(tag, plugin);
     for (const { tag, steps, walls, values } of reply.columns) seriesIn(run.scalars, tag).append(steps, walls, values);
-    return reply.damage ? { consumed: reply.consumed, damage: reply.damage, events: reply.events } : reply;
+    const { consumed, events, records, fingerprint } = reply;
+    return {
+      consumed,
+      events,
+      records,
+      ...(fingerprint ? { fingerprint } : {}),
+      ...(reply.damage ? { damage: reply.damage } : {}),
+    };
   }
 }
 
+function emptyDelta(): Delta {
+  return { histograms: {}, images: {}, texts: {} };
+}
+
 /** Files the values of `ev` under its run and in `delta`; returns how many points it added. */
-function addEvent(run: Run, ev: Event, delta: Delta): number {
+function addEvent(run: Run, ev: Event, delta: Delta, scalars = true): number {
   let added = 0;
   if (ev.graphDef) {
     run.graphDef = ev.graphDef;
@@ -313,7 +459,7 @@ function addEvent(run: Run, ev: Event, delta: Delta): number {
   notePlugins(run.plugins, ev);
   for (const v of ev.summary?.value ?? []) {
     const value = boardValue(v, run.plugins.get(v.tag));
-    if (value === undefined) continue;
+    if (value === undefined || (value.kind === 'scalar' && !scalars)) continue;
     added += 1;
     const at = [ev.step, ev.wallTime] as const;
     if (value.kind === 'scalar') seriesIn(run.scalars, v.tag).push(ev.step, ev.wallTime, value.value);
@@ -340,35 +486,4 @@ function push<P>(run: string, tag: string, point: P, into: Map<string, P[]>, del
   const added = runDelta[tag] ?? [];
   runDelta[tag] = added;
   added.push(point);
-}
-
-/** The run name of `dir`: its path relative to the logdir with `/` separators, `.` for the logdir itself. */
-function runName(logdir: string, dir: string): string {
-  const rel = relative(logdir, dir);
-  return rel === '' ? '.' : rel.split(sep).join('/');
-}
-
-/**
- * Directories under `root` (itself included) that hold event files, with those files in name order. Symbolic
- * links are not followed, so nothing outside the logdir is ever read.
- */
-async function findEventDirs(root: string): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    const files: string[] = [];
-    for (const e of entries) {
-      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') stack.push(join(dir, e.name));
-      else if (e.isFile() && e.name.includes('tfevents')) files.push(join(dir, e.name));
-    }
-    if (files.length > 0) out.set(dir, files.sort());
-  }
-  return out;
 }

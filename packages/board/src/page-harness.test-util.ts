@@ -3,7 +3,8 @@
  * playwright-core (never a downloaded browser), and reading a chart's data back from the page.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumTool, type Tool } from '@estimatorjs/testing';
@@ -28,13 +29,13 @@ export const pageTools: Tool[] = [
 ];
 
 /**
- * Starts the bin as `pnpm board` does (`estimatorjs-board --logdir DIR`), on a free port, and waits for the URL it
- * prints.
+ * Starts the bin as `pnpm board` does (`estimatorjs-board --logdir DIR`), on a free port, with its persistent index
+ * in a temporary directory (removed by `stop`), and waits for the URL it prints.
  */
 export async function startCli(logdir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, '--logdir', logdir, '--port', '0', '--poll-ms', '200'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const indexDir = mkdtempSync(join(tmpdir(), 'board-index-'));
+  const args = [CLI, '--logdir', logdir, '--port', '0', '--poll-ms', '200', '--index-dir', indexDir];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((ok, fail) => {
     const onData = (d: Buffer) => {
@@ -50,8 +51,12 @@ export async function startCli(logdir: string): Promise<{ url: string; stop: () 
     url,
     stop: () =>
       new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
+        const finish = () => {
+          rmSync(indexDir, { recursive: true, force: true });
+          done();
+        };
+        if (child.exitCode !== null) return finish();
+        child.once('exit', finish);
         child.kill('SIGTERM');
       }),
   };
@@ -65,6 +70,7 @@ export type BoardHook = {
   __board: {
     version: number;
     connected: boolean;
+    progress: { files: number; indexed: number; done: boolean };
     chart(tag: string): ChartView | null;
     tags(): string[];
     runs(): string[];
@@ -75,7 +81,10 @@ export type BoardHook = {
 export const chart = (page: Page, tag: string) =>
   page.evaluate((t) => (globalThis as unknown as BoardHook).__board.chart(t), tag);
 
-/** Opens the board at `url` and waits until the page is connected and shows a chart of `tag`. */
+/**
+ * Opens the board at `url` and waits until the page is connected, the server's first read of the logdir is over,
+ * and the page shows a chart of `tag`.
+ */
 export async function openBoard(browser: Browser, url: string, tag: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
@@ -84,7 +93,7 @@ export async function openBoard(browser: Browser, url: string, tag: string): Pro
   await page.waitForFunction(
     (t) => {
       const b = (globalThis as unknown as Partial<BoardHook>).__board;
-      return b?.connected === true && b.chart(t) !== null;
+      return b?.connected === true && b.progress.done && b.chart(t) !== null;
     },
     tag,
     { timeout: 30_000 },

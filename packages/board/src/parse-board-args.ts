@@ -1,22 +1,32 @@
 /** The board's command-line flags. */
-import type { BoardOptions } from './board-server.js';
+import type { BoardOptions, startBoard } from './board-server.js';
 import { BoardError } from './errors.js';
 
+/** The flags as {@link startBoard} options, but `indexDir: null` for `--no-index` (no persistent index). */
+export type BoardArgs = Omit<BoardOptions, 'indexDir'> & { readonly indexDir?: string | null };
+
 /**
- * Parses `--logdir DIR [--port N] [--host H] [--poll-ms N]` (also `--flag=value`); `'help'` for `-h`/`--help`.
+ * Parses `--logdir DIR [--port N] [--host H] [--poll-ms N] [--index-dir DIR | --no-index]` (also `--flag=value`);
+ * `'help'` for `-h`/`--help`. `indexDir` is absent unless given (the bin picks its default); `--no-index` gives
+ * `indexDir: null`.
  * @example
  *   parseBoardArgs(['--logdir', './mnist_training', '--port', '7000']); // { logdir: './mnist_training', port: 7000 }
  */
-export function parseBoardArgs(argv: readonly string[]): BoardOptions | 'help' {
+export function parseBoardArgs(argv: readonly string[]): BoardArgs | 'help' {
   const values: Record<string, string> = {};
+  let noIndex = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return 'help';
-    const m = /^--(logdir|port|host|poll-ms)(?:=(.*))?$/.exec(arg);
+    if (arg === '--no-index') {
+      noIndex = true;
+      continue;
+    }
+    const m = /^--(logdir|port|host|poll-ms|index-dir)(?:=(.*))?$/.exec(arg);
     if (!m) {
       throw new BoardError(
         'BOARD_ARGUMENT',
-        `estimatorjs-board: unknown argument '${arg}'; expected --logdir DIR [--port N] [--host H] [--poll-ms N].`,
+        `estimatorjs-board: unknown argument '${arg}'; expected --logdir DIR [--port N] [--host H] [--poll-ms N] [--index-dir DIR | --no-index].`,
       );
     }
     const value = m[2] ?? argv[++i];
@@ -36,6 +46,8 @@ export function parseBoardArgs(argv: readonly string[]): BoardOptions | 'help' {
     ...(values.port !== undefined && { port: integer('port', values.port) }),
     ...(values.host !== undefined && { host: values.host }),
     ...(values['poll-ms'] !== undefined && { pollMs: integer('poll-ms', values['poll-ms']) }),
+    ...(values['index-dir'] !== undefined && { indexDir: values['index-dir'] }),
+    ...(noIndex && { indexDir: null }),
   };
 }
 

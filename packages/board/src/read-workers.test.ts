@@ -49,7 +49,9 @@ describeWithTool({ describe, it }, [builtBoard], 'LogdirIndex with worker thread
     writeFileSync(join(dir, 'tf', 'events.out.tfevents.2.damaged'), damaged);
 
     const { LogdirIndex: Built } = (await import(join(DIST, 'index.js'))) as { LogdirIndex: typeof LogdirIndex };
-    const onWorkers = new Built(dir, { workers: 2 });
+    const indexDir = tempModelDir('board-workers-index-');
+    cleanups.push(indexDir.cleanup);
+    const onWorkers = new Built(dir, { workers: 2, indexDir: indexDir.dir });
     const onThread = new LogdirIndex(dir);
     try {
       await Promise.all([onWorkers.refresh(), onThread.refresh()]);
@@ -78,6 +80,23 @@ describeWithTool({ describe, it }, [builtBoard], 'LogdirIndex with worker thread
       expect(onWorkers.scalars()).toEqual(onThread.scalars());
     } finally {
       await onWorkers.close();
+    }
+
+    // The entries the workers' scans left: a restart on workers reads no event-file byte and holds what a full
+    // read holds now (each file's points in file order: file a's append comes before file b's points).
+    const restarted = new Built(dir, { workers: 2, indexDir: indexDir.dir });
+    const fresh = new LogdirIndex(dir);
+    try {
+      await Promise.all([restarted.refresh(), fresh.refresh()]);
+      const stats = restarted.readStats();
+      expect(stats.cacheDiscarded).toEqual([]);
+      expect(stats.cacheHits).toBe(onThread.progress().files);
+      // Only the damaged file's tail (from the damaged record on) is read again, to report it again.
+      expect(stats.eventBytes).toBe(5_000 - onThread.problems()[0]!.offset);
+      for (const k of ['runs', 'scalars', 'texts', 'histograms', 'problems'] as const)
+        expect(restarted[k]()).toEqual(fresh[k]());
+    } finally {
+      await restarted.close();
     }
   });
 });

@@ -4,7 +4,7 @@
  * Owns: the columns, slices of them and their downsampled views. Does not own: reading files (LogdirIndex).
  */
 import type { EventScalarVisitor } from '@estimatorjs/summary';
-import { m4Indices } from './downsample.js';
+import { m4Indices, m4SortedIndices, searchSorted } from './downsample.js';
 import { acceptsScalar } from './run-values.js';
 
 /** One scalar point as the API sends it: `[step, wallTime (s), value]`. */
@@ -32,6 +32,9 @@ export class ScalarSeries {
   private walls: Float64Array = new Float64Array(16);
   private values: Float64Array = new Float64Array(16);
   private size = 0;
+  /** Whether steps (walls) never go down in file order: then ranges and downsampling search instead of scanning. */
+  private stepsSorted = true;
+  private wallsSorted = true;
 
   /** How many points it holds. */
   get length(): number {
@@ -41,6 +44,10 @@ export class ScalarSeries {
   push(step: number, wallTime: number, value: number): void {
     if (this.size === this.steps.length) this.grow();
     const i = this.size++;
+    if (i > 0) {
+      if (!(step >= this.steps[i - 1]!)) this.stepsSorted = false;
+      if (!(wallTime >= this.walls[i - 1]!)) this.wallsSorted = false;
+    }
     this.steps[i] = step;
     this.walls[i] = wallTime;
     this.values[i] = value;
@@ -56,8 +63,15 @@ export class ScalarSeries {
    * Appends columns of points in file order (what a worker scanned). An empty series takes the arrays themselves
    * (the caller gives them up): a logdir's first read then copies no point on the thread that serves the page.
    */
-  append(steps: Float64Array, walls: Float64Array, values: Float64Array): void {
+  append(steps: Float64Array, walls: Float64Array, values: Float64Array, sorted?: ColumnsSorted): void {
     const n = steps.length;
+    // `sorted` (known when the columns were written) leaves only the seam to check.
+    const last = (xs: Float64Array) => (this.size > 0 ? xs[this.size - 1]! : Number.NEGATIVE_INFINITY);
+    const seam = (xs: Float64Array, own: Float64Array) => n === 0 || own[0]! >= last(xs);
+    if (this.stepsSorted)
+      this.stepsSorted = sorted ? sorted.steps && seam(this.steps, steps) : sortedAfter(steps, last(this.steps));
+    if (this.wallsSorted)
+      this.wallsSorted = sorted ? sorted.walls && seam(this.walls, walls) : sortedAfter(walls, last(this.walls));
     if (this.size === 0 && n > 0 && walls.length === n && values.length === n) {
       this.steps = steps;
       this.walls = walls;
@@ -70,6 +84,15 @@ export class ScalarSeries {
     this.walls.set(walls, this.size);
     this.values.set(values, this.size);
     this.size += n;
+  }
+
+  /** Points `[start, end)` as column views (not copies: valid until the next push or append). */
+  slice(start: number, end: number): { steps: Float64Array; walls: Float64Array; values: Float64Array } {
+    return {
+      steps: this.steps.subarray(start, end),
+      walls: this.walls.subarray(start, end),
+      values: this.values.subarray(start, end),
+    };
   }
 
   /** The point at `i` (file order). */
@@ -86,6 +109,7 @@ export class ScalarSeries {
 
   /** Points `[start, end)` in file order, downsampled by `query` (see {@link SeriesQuery}). */
   points(query: SeriesQuery = {}, start = 0, end = this.size): ScalarPoint[] {
+    if (query.axis === 'wall' ? this.wallsSorted : this.stepsSorted) return this.sortedPoints(query, start, end);
     const xs = (query.axis === 'wall' ? this.walls : this.steps).subarray(start, end);
     const ys = this.values.subarray(start, end);
     const n = end - start;
@@ -110,6 +134,25 @@ export class ScalarSeries {
     return picked.map((i) => this.at(start + i));
   }
 
+  /** {@link points} when x is sorted: binary searches for the range, one pass over its y values to downsample. */
+  private sortedPoints(query: SeriesQuery, start: number, end: number): ScalarPoint[] {
+    const xs = query.axis === 'wall' ? this.walls : this.steps;
+    const lo = searchSorted(xs, query.from ?? Number.NEGATIVE_INFINITY, start, end, false);
+    const hi = searchSorted(xs, query.to ?? Number.POSITIVE_INFINITY, lo, end, true);
+    let from = query.from ?? Number.NEGATIVE_INFINITY;
+    let to = query.to ?? Number.POSITIVE_INFINITY;
+    if (!Number.isFinite(from) || !Number.isFinite(to)) {
+      // An open range: bucket over the x values actually present in it (as points() does).
+      from = hi > lo ? xs[lo]! : Number.POSITIVE_INFINITY;
+      to = hi > lo ? xs[hi - 1]! : Number.NEGATIVE_INFINITY;
+    }
+    const buckets = query.buckets ?? 0;
+    const out: ScalarPoint[] = [];
+    if (buckets > 0) for (const i of m4SortedIndices(xs, this.values, lo, hi, from, to, buckets)) out.push(this.at(i));
+    else for (let i = lo; i < hi; i++) out.push(this.at(i));
+    return out;
+  }
+
   private grow(atLeast = 0): void {
     const size = Math.max(this.steps.length * 2, atLeast);
     for (const k of ['steps', 'walls', 'values'] as const) {
@@ -118,6 +161,23 @@ export class ScalarSeries {
       this[k] = next;
     }
   }
+}
+
+/** Whether steps and wall times never go down within some columns (see {@link ScalarSeries.append}). */
+export interface ColumnsSorted {
+  readonly steps: boolean;
+  readonly walls: boolean;
+}
+
+/** Whether `xs` never goes down, starting from `after`. */
+export function sortedAfter(xs: Float64Array, after: number): boolean {
+  let prev = after;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (!(x >= prev)) return false;
+    prev = x;
+  }
+  return true;
 }
 
 function rangeIndices(xs: ArrayLike<number>, n: number, from: number, to: number): number[] {

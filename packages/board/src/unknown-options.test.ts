@@ -20,7 +20,7 @@ describe('board options refuse unknown keys, naming the nearest known one', () =
     [
       'startBoard',
       () => startBoard({ logdir: '.', poll_ms: 0 } as never),
-      /^startBoard\(\): unknown option "poll_ms"\. Did you mean "pollMs"\? Known options: "logdir", "port", "host", "pollMs", "workers", "pageDir"\.$/,
+      /^startBoard\(\): unknown option "poll_ms"\. Did you mean "pollMs"\? Known options: "logdir", "port", "host", "pollMs", "workers", "pageDir", "indexDir", "beforeRead"\.$/,
     ],
     [
       'startBoard (TensorBoard name)',

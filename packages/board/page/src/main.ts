@@ -5,8 +5,6 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { type Point, type RunSeries, ScalarChart, type XAxis } from '../../src/components/index.js';
-import { GraphTab } from './graph-view.js';
 import {
   type ByRun,
   drawHistograms,
@@ -17,8 +15,13 @@ import {
   type HistogramPoint,
   type HistogramsDrawn,
   type ImagePoint,
+  type Point,
+  type RunSeries,
+  ScalarChart,
   type TextPoint,
-} from './other-views.js';
+  type XAxis,
+} from '../../src/components/index.js';
+import { GraphTab } from './graph-view.js';
 
 type Scalars = Record<string, Record<string, Point[]>>;
 interface Problem {
@@ -33,6 +36,13 @@ interface Update {
   readonly images: ByRun<ImagePoint>;
   readonly texts: ByRun<TextPoint>;
   readonly problems: Problem[];
+  /** How far the server's first read of the logdir has come. */
+  readonly progress?: Progress;
+}
+interface Progress {
+  readonly files: number;
+  readonly indexed: number;
+  readonly done: boolean;
 }
 
 type View = 'charts' | 'histograms' | 'images' | 'texts' | 'table' | 'graph';
@@ -57,6 +67,7 @@ const charts = new Map<string, ScalarChart>();
 const detail = new Map<string, Record<string, Point[]>>();
 let version = 0;
 let connected = false;
+let progress: Progress = { files: 0, indexed: 0, done: false };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -91,6 +102,7 @@ function apply(update: Update): void {
   if (merge(images, update.images)) stale.add('images');
   if (merge(texts, update.texts)) stale.add('texts');
   problems.push(...update.problems);
+  if (update.progress) progress = update.progress;
   version += 1;
   render();
 }
@@ -201,7 +213,12 @@ function draw(): void {
     const series = seriesOf(tag).map((s) => (zoomed?.[s.run] ? { ...s, points: zoomed[s.run]! } : s));
     chartFor(tag).update(series, settings);
   }
-  $('status').textContent = connected ? `live · ${runs().length} run(s) · ${tags().length} tag(s)` : 'reconnecting…';
+  $('status').textContent = !connected
+    ? 'reconnecting…'
+    : progress.done
+      ? `live · ${runs().length} run(s) · ${tags().length} tag(s)`
+      : `reading event files ${progress.indexed}/${progress.files} · ${runs().length} run(s) · ${tags().length} tag(s)`;
+  $('status').classList.toggle('indexing', connected && !progress.done);
 }
 
 function insertSorted(container: HTMLElement, el: HTMLElement, tag: string): void {
@@ -296,6 +313,10 @@ const debug = {
   },
   get connected() {
     return connected;
+  },
+  /** The server's progress through its first read of the logdir (`done`: every run read once). */
+  get progress() {
+    return progress;
   },
   settings,
   store,

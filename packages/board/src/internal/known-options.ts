@@ -11,8 +11,17 @@ import { BoardError } from '../errors.js';
 import type { LogdirIndexOptions } from '../logdir-index.js';
 
 export const KNOWN_OPTIONS = {
-  startBoard: keysOf<BoardOptions>()(['logdir', 'port', 'host', 'pollMs', 'workers', 'pageDir']),
-  logdirIndex: keysOf<LogdirIndexOptions>()(['workers']),
+  startBoard: keysOf<BoardOptions>()([
+    'logdir',
+    'port',
+    'host',
+    'pollMs',
+    'workers',
+    'pageDir',
+    'indexDir',
+    'beforeRead',
+  ]),
+  logdirIndex: keysOf<LogdirIndexOptions>()(['workers', 'indexDir', 'beforeRead']),
   scalarChart: keysOf<ScalarChartOptions>()(['color', 'width', 'height', 'onZoom', 'download']),
   indexedDb: keysOf<IndexedDbOptions>()(['dbName', 'indexedDB']),
 } as const;

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Event } from '@estimatorjs/summary';
+import type { Fingerprint } from './index-cache.js';
 
 /** What a worker is asked: the bytes of one file and the plugins its run's tags were first written with. */
 export interface ScanRequest {
@@ -25,6 +26,10 @@ export interface ScanReply {
   readonly events: Event[];
   readonly plugins: [string, string][];
   readonly columns: { tag: string; steps: Float64Array; walls: Float64Array; values: Float64Array }[];
+  /** The non-scalar records, framed as in the file (for the persistent index). */
+  readonly records: Uint8Array;
+  /** Hashes of the bytes scanned, up to the damage or the end of the last whole record (see index-cache.ts). */
+  readonly fingerprint: Fingerprint | undefined;
 }
 
 const WORKER = new URL('./scan-worker.js', import.meta.url);

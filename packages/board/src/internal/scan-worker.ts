@@ -7,12 +7,15 @@ import { parentPort } from 'node:worker_threads';
 import { type Event, EventFileCorruptError, SummaryError, scanEventScalars } from '@estimatorjs/summary';
 import { notePlugins } from '../run-values.js';
 import { type ScalarSeries, scalarSink } from '../scalar-series.js';
+import { framedRecords } from './framed-records.js';
+import { fingerprintOf } from './index-cache.js';
 import type { ScanReply, ScanRequest } from './scan-pool.js';
 
 parentPort?.on('message', (req: ScanRequest) => {
   const plugins = new Map(req.plugins);
   const series = new Map<string, ScalarSeries>();
   const events: Event[] = [];
+  const offsets: number[] = [];
   let consumed = 0;
   let damage: ScanReply['damage'];
   try {
@@ -22,6 +25,7 @@ parentPort?.on('message', (req: ScanRequest) => {
         scalar: scalarSink(plugins, series),
         event: (ev) => {
           notePlugins(plugins, ev);
+          offsets.push(ev.offset ?? 0);
           events.push(ev);
         },
       },
@@ -34,9 +38,21 @@ parentPort?.on('message', (req: ScanRequest) => {
     else damage = { kind: 'error', offset: consumed, message: String((e as Error)?.message ?? e) };
   }
   const columns = [...series].map(([tag, s]) => ({ tag, ...s.columns() }));
-  const reply: ScanReply = { id: req.id, consumed, damage, events, plugins: [...plugins], columns };
-  parentPort!.postMessage(
-    reply,
-    columns.flatMap((c) => [c.steps.buffer, c.walls.buffer, c.values.buffer] as ArrayBuffer[]),
-  );
+  const records = framedRecords(req.bytes, offsets);
+  const end = damage ? damage.offset : consumed;
+  const fingerprint = end > 0 ? fingerprintOf(req.bytes, 0, end) : undefined;
+  const reply: ScanReply = {
+    id: req.id,
+    consumed,
+    damage,
+    events,
+    plugins: [...plugins],
+    columns,
+    records,
+    fingerprint,
+  };
+  parentPort!.postMessage(reply, [
+    ...columns.flatMap((c) => [c.steps.buffer, c.walls.buffer, c.values.buffer] as ArrayBuffer[]),
+    records.buffer as ArrayBuffer,
+  ]);
 });

@@ -1,6 +1,6 @@
 import { formatHParams } from '@estimatorjs/summary';
 import { describe, expect, it } from 'vitest';
-import { chartData, toCsv } from '../../src/components/chart-data.js';
+import { chartData, toCsv } from './chart-data.js';
 import { type HistogramPoint, histogramData, ridgelineData, runTable } from './view-data.js';
 
 describe('the page data', () => {

@@ -1,6 +1,8 @@
 /**
- * The histograms, images and text views: one card per run and tag. Histograms are overlaid per step (the newest
- * steps, older ones fainter), images have a step slider, text shows every step.
+ * The histograms, images, text and run-table views: one card per run and tag. Histograms are overlaid per step
+ * (the newest steps, older ones fainter) or offset (a ridgeline), images have a step slider, text shows every step
+ * as markdown. The board's page draws its tabs with them; any page holding such data can (import
+ * `uplot/dist/uPlot.min.css` once).
  */
 import uPlot from 'uplot';
 import { renderMarkdown } from './markdown.js';
@@ -37,7 +39,12 @@ export interface HistogramsDrawn {
   readonly ridgelines: Map<string, Ridgeline>;
 }
 
-/** Redraws the histograms view in `mode`. */
+/**
+ * Redraws the histograms view of `all` into `container` in `mode`: one card per run and tag.
+ * @example
+ *   const el = document.createElement('div');
+ *   drawHistograms(el, { '.': { weights: [[1, 1700000000, [[0, 1, 3], [1, 2, 5]]]] } }, () => '#1976d2', 'offset');
+ */
 export function drawHistograms(
   container: HTMLElement,
   all: ByRun<HistogramPoint>,
@@ -153,8 +160,28 @@ function drawRidgeline(r: Ridgeline, color: string): HTMLCanvasElement {
   return canvas;
 }
 
-/** Redraws the images view: each run/tag with a slider over its steps. */
-export function drawImages(container: HTMLElement, all: ByRun<ImagePoint>): void {
+/**
+ * Where image `k` of the `index`-th image summary of `run`/`tag` is fetched from (the board server's route).
+ * @example
+ *   boardImageUrl('.', 'digits', 0, 1); // 'api/image?run=.&tag=digits&index=0&k=1'
+ */
+export function boardImageUrl(run: string, tag: string, index: number, k: number): string {
+  return `api/image?${new URLSearchParams({ run, tag, index: String(index), k: String(k) })}`;
+}
+
+/**
+ * Redraws the images view: each run/tag with a slider over its steps; `imageUrl` says where each image's bytes are
+ * (default: the board server's `/api/image`).
+ * @example
+ *   const el = document.createElement('div');
+ *   const points = { '.': { digits: [{ step: 1, wallTime: 1700000000, width: 28, height: 28, count: 1 }] } };
+ *   drawImages(el, points, (run, tag, index, k) => `/my-images/${run}/${tag}/${index}/${k}.png`);
+ */
+export function drawImages(
+  container: HTMLElement,
+  all: ByRun<ImagePoint>,
+  imageUrl: (run: string, tag: string, index: number, k: number) => string = boardImageUrl,
+): void {
   for (const old of container.querySelectorAll('.chart')) old.remove();
   for (const run of Object.keys(all).sort()) {
     for (const tag of Object.keys(all[run]!).sort()) {
@@ -174,8 +201,7 @@ export function drawImages(container: HTMLElement, all: ByRun<ImagePoint>): void
         pictures.replaceChildren(
           ...Array.from({ length: p.count }, (_, k) => {
             const img = document.createElement('img');
-            const q = new URLSearchParams({ run, tag, index: String(index), k: String(k) });
-            img.src = `api/image?${q}`;
+            img.src = imageUrl(run, tag, index, k);
             img.alt = `${tag} step ${p.step} #${k}`;
             img.className = 'summary-image';
             return img;
@@ -190,7 +216,12 @@ export function drawImages(container: HTMLElement, all: ByRun<ImagePoint>): void
   }
 }
 
-/** Redraws the text view: every step of each run/tag, rendered as (escaped) markdown. */
+/**
+ * Redraws the text view: every step of each run/tag, rendered as (escaped) markdown.
+ * @example
+ *   const el = document.createElement('div');
+ *   drawTexts(el, { '.': { notes: [[1, 1700000000, '**bold** and `code`']] } });
+ */
 export function drawTexts(container: HTMLElement, all: ByRun<TextPoint>): void {
   for (const old of container.querySelectorAll('.chart')) old.remove();
   for (const run of Object.keys(all).sort()) {
@@ -210,7 +241,13 @@ export function drawTexts(container: HTMLElement, all: ByRun<TextPoint>): void {
   }
 }
 
-/** Redraws the run table. */
+/**
+ * Redraws the run table: one row per run with its hyperparameters (its `hparams` text summary, or its nearest
+ * parent run's), its last step and the last value of every scalar.
+ * @example
+ *   const el = document.createElement('div');
+ *   drawRunTable(el, { '.': { loss: [[100, 1700000000, 0.25]] } }, { '.': { hparams: [[0, 1700000000, '| hparam | value |\n|---|---|\n| lr | 0.1 |']] } });
+ */
 export function drawRunTable(container: HTMLElement, scalars: Scalars, texts: ByRun<TextPoint>): void {
   const { columns, hparams, rows } = runTable(scalars, texts);
   const table = document.createElement('table');

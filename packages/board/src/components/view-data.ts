@@ -3,7 +3,9 @@ import { HPARAMS_TAG, type HParamsValue, parseHParams } from '@estimatorjs/summa
 
 /** `[left, right, count]` rows. */
 export type Rows = [number, number, number][];
+/** One histogram: `[step, wallTime (s), rows]`. */
 export type HistogramPoint = [number, number, Rows];
+/** One image summary: its step, wall time (s), size and how many images it holds (the bytes are fetched apart). */
 export interface ImagePoint {
   step: number;
   wallTime: number;
@@ -11,7 +13,9 @@ export interface ImagePoint {
   height: number;
   count: number;
 }
+/** One text summary: `[step, wallTime (s), text]`. */
 export type TextPoint = [number, number, string];
+/** Points of every run: run → tag → points in file order. */
 export type ByRun<P> = Record<string, Record<string, P[]>>;
 
 /** How many of the newest steps a histogram overlay draws. */

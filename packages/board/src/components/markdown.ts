@@ -24,7 +24,11 @@ const cells = (line: string) =>
     .split('|')
     .map((c) => c.trim());
 
-/** Renders `text` as HTML (escaped; see the module comment for what is understood). */
+/**
+ * Renders `text` as HTML (escaped; see the module comment for what is understood).
+ * @example
+ *   renderMarkdown('| hparam | value |\n|---|---|\n| lr | 0.1 |'); // '<table>…</table>'
+ */
 export function renderMarkdown(text: string): string {
   const lines = text.split(/\r?\n/);
   const out: string[] = [];
