@@ -70,7 +70,10 @@ export const nativeProvider: InternalProvider = defineProvider({
     const problem = (await load()).nativeBackendProblem();
     return problem === null
       ? undefined
-      : new BackendError('BACKEND_UNAVAILABLE', `useBackend('native'): ${problem.replace(/^@estimatorjs\/native: /, '')}`);
+      : new BackendError(
+          'BACKEND_UNAVAILABLE',
+          `useBackend('native'): ${problem.replace(/^@estimatorjs\/native: /, '')}`,
+        );
   },
   async prepare(options: BackendOptions) {
     await loadPackage('native', wasmPackage, () => import('@tensorflow/tfjs-backend-wasm'));

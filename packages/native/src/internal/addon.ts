@@ -23,7 +23,15 @@ export interface NativeAddon {
     transposeB: number,
     relu: number,
   ): void;
-  conv2d(memory: ArrayBuffer, x: number, filter: number, y: number, bias: number, relu: number, ...shape: number[]): void;
+  conv2d(
+    memory: ArrayBuffer,
+    x: number,
+    filter: number,
+    y: number,
+    bias: number,
+    relu: number,
+    ...shape: number[]
+  ): void;
   conv2dBackpropInput(memory: ArrayBuffer, dy: number, filter: number, dx: number, ...shape: number[]): void;
   conv2dBackpropFilter(memory: ArrayBuffer, x: number, dy: number, dw: number, ...shape: number[]): void;
   setThreads(threads: number): void;

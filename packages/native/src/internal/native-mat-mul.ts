@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
 import { allFloat, memoryOf, type NativeHostBackend, offsetOf } from './heap.js';
 
