@@ -18,7 +18,9 @@ const model = opt('model', 'cnn');
 const steps = Number(opt('steps', 8));
 const rounds = Number(opt('rounds', 3));
 const backends = await import(pathToFileURL(`${dist}/index.js`).href);
-const info = await backends.useBackend(opt('backend', 'wasm'), { threads: threadsFlag === 'auto' ? 'auto' : Number(threadsFlag) });
+const info = await backends.useBackend(opt('backend', 'wasm'), {
+  threads: threadsFlag === 'auto' ? 'auto' : Number(threadsFlag),
+});
 const { batch } = MODELS[model];
 const { x, labels } = makeData(model, steps * batch);
 const { modelFn, params } = modelFnFor(model);
