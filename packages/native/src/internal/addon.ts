@@ -62,6 +62,11 @@ function tryLoad(): NativeAddon | NativeBackendError {
       `@estimatorjs/native: the oneDNN addon was not built (${ADDON_PATH} is missing); ${BUILD_HINT}.`,
     );
   }
+  // oneDNN runs on libgomp, which reads its wait policy once, when it loads with the addon. Its default spins
+  // between kernels, which on a machine with other busy processes takes the cores they need and made 2 threads
+  // 2.5x slower than passive waiting in a same-run A/B (bench/train/ab.mjs --backend native --threads auto): ask
+  // for passive waiting, unless the process chose a policy itself.
+  if (!('OMP_WAIT_POLICY' in process.env)) process.env.OMP_WAIT_POLICY = 'PASSIVE';
   try {
     return createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
   } catch (error) {
