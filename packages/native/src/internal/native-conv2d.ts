@@ -93,21 +93,33 @@ export function nativeConv2D(addon: NativeAddon, fallback: tf.KernelFunc | undef
   };
 }
 
-/** `Conv2DBackpropInput` (dy, filter → dx) on oneDNN's backward-data convolution. */
-export function nativeConv2DBackpropInput(addon: NativeAddon, fallback: tf.KernelFunc | undefined): tf.KernelFunc {
+/**
+ * One of the two convolution gradients: inputs `a` and `b` (by name), the output shape from the attribute `shapeOf`
+ * names, and the forward convolution's shape from the x and filter shapes `geometry` picks.
+ */
+function convGradient(
+  kernelName: string,
+  names: readonly [string, string],
+  outShape: (attrs: ConvAttrs) => number[] | undefined,
+  geometry: (a: tf.TensorInfo, b: tf.TensorInfo, out: number[]) => [number[], number[]],
+  run: (memory: ArrayBuffer, a: number, b: number, out: number, ...shape: number[]) => void,
+  fallback: tf.KernelFunc | undefined,
+): tf.KernelFunc {
   return (args) => {
     const { inputs, attrs } = args as unknown as ConvArgs;
     const backend = args.backend as unknown as NativeHostBackend;
-    const { dy, filter } = inputs as Record<string, tf.TensorInfo>;
-    const info = dy && filter && attrs.inputShape ? convInfo(attrs.inputShape, filter.shape, attrs) : null;
-    if (info === null || !allFloat(dy as tf.TensorInfo, filter as tf.TensorInfo)) {
-      return unsupported(fallback, args as never, 'Conv2DBackpropInput');
+    const a = inputs[names[0]];
+    const b = inputs[names[1]];
+    const shape = outShape(attrs);
+    const info = a && b && shape ? convInfo(...geometry(a, b, shape), attrs) : null;
+    if (info === null || !allFloat(a as tf.TensorInfo, b as tf.TensorInfo)) {
+      return unsupported(fallback, args as never, kernelName);
     }
-    const out = backend.makeOutput(attrs.inputShape as number[], 'float32');
-    addon.conv2dBackpropInput(
+    const out = backend.makeOutput(shape as number[], 'float32');
+    run(
       memoryOf(backend),
-      offsetOf(backend, dy as tf.TensorInfo),
-      offsetOf(backend, filter as tf.TensorInfo),
+      offsetOf(backend, a as tf.TensorInfo),
+      offsetOf(backend, b as tf.TensorInfo),
       offsetOf(backend, out),
       ...shapeArgs(info),
     );
@@ -115,24 +127,26 @@ export function nativeConv2DBackpropInput(addon: NativeAddon, fallback: tf.Kerne
   };
 }
 
+/** `Conv2DBackpropInput` (dy, filter → dx) on oneDNN's backward-data convolution. */
+export function nativeConv2DBackpropInput(addon: NativeAddon, fallback: tf.KernelFunc | undefined): tf.KernelFunc {
+  return convGradient(
+    'Conv2DBackpropInput',
+    ['dy', 'filter'],
+    (attrs) => attrs.inputShape,
+    (_dy, filter, xShape) => [xShape, filter.shape],
+    (...a) => addon.conv2dBackpropInput(...a),
+    fallback,
+  );
+}
+
 /** `Conv2DBackpropFilter` (x, dy → dw, HWIO) on oneDNN's backward-weights convolution. */
 export function nativeConv2DBackpropFilter(addon: NativeAddon, fallback: tf.KernelFunc | undefined): tf.KernelFunc {
-  return (args) => {
-    const { inputs, attrs } = args as unknown as ConvArgs;
-    const backend = args.backend as unknown as NativeHostBackend;
-    const { x, dy } = inputs as Record<string, tf.TensorInfo>;
-    const info = x && dy && attrs.filterShape ? convInfo(x.shape, attrs.filterShape, attrs) : null;
-    if (info === null || !allFloat(x as tf.TensorInfo, dy as tf.TensorInfo)) {
-      return unsupported(fallback, args as never, 'Conv2DBackpropFilter');
-    }
-    const out = backend.makeOutput(attrs.filterShape as number[], 'float32');
-    addon.conv2dBackpropFilter(
-      memoryOf(backend),
-      offsetOf(backend, x as tf.TensorInfo),
-      offsetOf(backend, dy as tf.TensorInfo),
-      offsetOf(backend, out),
-      ...shapeArgs(info),
-    );
-    return out;
-  };
+  return convGradient(
+    'Conv2DBackpropFilter',
+    ['x', 'dy'],
+    (attrs) => attrs.filterShape,
+    (x, _dy, filterShape) => [x.shape, filterShape],
+    (...a) => addon.conv2dBackpropFilter(...a),
+    fallback,
+  );
 }
