@@ -58,6 +58,8 @@ export async function onCpuAndNative(
   attrs: Record<string, unknown>,
 ): Promise<{ cpu: { shape: number[]; values: Float32Array }; native: { shape: number[]; values: Float32Array } }> {
   await tf.setBackend('cpu');
+  // tfjs-backend-cpu's one-time "install our node backend" banner (the flag @estimatorjs/backends also clears).
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   const cpu = await runKernel(kernelName, inputs, attrs);
   await useNative(threads);
   const native = await runKernel(kernelName, inputs, attrs);
