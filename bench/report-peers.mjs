@@ -54,6 +54,19 @@ export function renderPeers({ machine, training, torch }, s, { median, num, rati
       `| ${MODEL_NAMES[model]} | ${num(one)} | ${num(auto)} | ${num(t1)} | ${num(t2)} | ${num(fit)} | ${ratio(ours && theirs ? ours / theirs : null)} | ${ratio(one && t1 ? one / t1 : null)} | ${ratio(one && fit ? one / fit : null)} |`,
     );
   }
+  // The native backend (useBackend('native'): oneDNN through @estimatorjs/native), where the bench could load it:
+  // the same columns, ours = native; model.fit is not run on it.
+  for (const model of ['mlp', 'cnn']) {
+    const one = s[`${model}/native-1`]?.estimator ?? null;
+    const auto = s[`${model}/native-auto`]?.estimator ?? null;
+    if (one == null && auto == null) continue;
+    const { t1, t2, theirs } = rows[model];
+    const ours = Math.max(one ?? 0, auto ?? 0) || null;
+    rows[`${model}/native`] = { one, auto, t1, t2, ours, theirs };
+    p(
+      `| ${MODEL_NAMES[model]}, **native** (oneDNN) | ${num(one)} | ${num(auto)} | ${num(t1)} | ${num(t2)} | n/a | ${ratio(ours && theirs ? ours / theirs : null)} | ${ratio(one && t1 ? one / t1 : null)} | n/a |`,
+    );
+  }
   p();
   p(
     'Examples/sec at steady state, Estimator.train on our Dataset with the default hooks; PyTorch reads `loss.item()` every step. Separate processes, one after the other in this run: on a shared machine these ratios move with the load (PyTorch on 2 threads collapses when the cores are busy).',
@@ -75,6 +88,12 @@ export function renderPeers({ machine, training, torch }, s, { median, num, rati
     p(
       `| ${MODEL_NAMES[model]} | ${(f / 1e6).toFixed(2)} M | ${cell(g(r.one, f), peakOf('wasm-ours'))} | ${cell(g(r.auto, f), peakOf('wasm-ours-auto'))} | ${cell(g(r.t1, f), torchFor(model, 1, 'matmulGflops'))} | ${cell(g(r.t2, f), torchFor(model, 2, 'matmulGflops'))} |`,
     );
+    const n = rows[`${model}/native`];
+    if (n) {
+      p(
+        `| ${MODEL_NAMES[model]}, **native** (oneDNN matmul peak) | ${(f / 1e6).toFixed(2)} M | ${cell(g(n.one, f), peakOf('native-1'))} | ${cell(g(n.auto, f), peakOf('native-auto'))} | ${cell(g(r.t1, f), torchFor(model, 1, 'matmulGflops'))} | ${cell(g(r.t2, f), torchFor(model, 2, 'matmulGflops'))} |`,
+      );
+    }
   }
   p();
   p('| target (issue #16) | measured | |');
@@ -89,6 +108,18 @@ export function renderPeers({ machine, training, torch }, s, { median, num, rati
     checks.push({ target: `${model} ≥ ${want}× PyTorch (best of 1/2 threads each)`, value: v, ok: v >= want });
     p(
       `| ${MODEL_NAMES[model]}: ours ≥ ${want.toFixed(1)}× PyTorch (best of our 1 thread / auto, best of its 1 / 2 threads) | ${ratio(v)} | ${v >= want ? 'met' : `MISSED (needs ${(want / v).toFixed(1)}× this)`} |`,
+    );
+  }
+  for (const [model, want] of [
+    ['cnn', 1.0],
+    ['mlp', 1.5],
+  ]) {
+    const r = rows[`${model}/native`];
+    if (!r?.ours || !r.theirs) continue;
+    const v = r.ours / r.theirs;
+    checks.push({ target: `${model} native ≥ ${want}× PyTorch (best of 1/2 threads each)`, value: v, ok: v >= want });
+    p(
+      `| ${MODEL_NAMES[model]}: native ≥ ${want.toFixed(1)}× PyTorch (best of its 1 thread / auto, best of PyTorch's 1 / 2 threads) | ${ratio(v)} | ${v >= want ? 'met' : `MISSED (needs ${(want / v).toFixed(1)}× this)`} |`,
     );
   }
   const rss = s['cnn/wasm-ours-auto']?.peakRssMB;

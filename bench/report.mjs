@@ -6,6 +6,8 @@ const CONFIG_NAMES = {
   'wasm-stock': 'tfjs wasm (stock)',
   'wasm-ours': 'wasm + @estimatorjs/backends, 1 thread',
   'wasm-ours-auto': "wasm + @estimatorjs/backends, threads 'auto'",
+  'native-1': 'native (@estimatorjs/native, oneDNN), 1 thread',
+  'native-auto': "native (@estimatorjs/native, oneDNN), threads 'auto'",
 };
 
 import { renderPeers } from './report-peers.mjs';
@@ -79,7 +81,7 @@ export function renderReport(result) {
   p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const s = {};
   for (const model of ['mlp', 'cnn']) {
-    for (const config of ['cpu-stock', 'wasm-stock', 'wasm-ours', 'wasm-ours-auto']) {
+    for (const config of ['cpu-stock', 'wasm-stock', 'wasm-ours', 'wasm-ours-auto', 'native-1', 'native-auto']) {
       const x = summarize(training, model, config);
       if (!x) continue;
       s[`${model}/${config}`] = x;

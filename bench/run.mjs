@@ -41,6 +41,14 @@ const plan = {
 const log = (line) => process.stderr.write(`${line}\n`);
 const failures = [];
 
+// The native backend (@estimatorjs/native, oneDNN): rows on one thread and threads 'auto' (Estimator.train only)
+// where its addon loads; where it does not, one line says why and the rows are left out.
+const nativeProblem = await import(new URL('../packages/native/dist/index.js', import.meta.url).href)
+  .then((m) => m.nativeBackendProblem())
+  .catch((e) => `@estimatorjs/native is not built (${String(e?.message ?? e).split('\n')[0]})`);
+if (nativeProblem !== null) log(`native backend: left out: ${nativeProblem}`);
+else for (const model of ['mlp', 'cnn']) plan.configs[model].push('native-1', 'native-auto');
+
 function spawnJson(cmd, argv, label, env = process.env) {
   const run = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20, env });
   const line = (run.stdout ?? '').trim().split('\n').pop() ?? '';
@@ -102,7 +110,7 @@ for (let rep = 0; rep < plan.reps; rep++) {
         '--steps',
         // Stock cpu is ~20× slower than wasm: fewer steps keep its rounds about as long in time.
         String(config === 'cpu-stock' ? Math.max(3, Math.ceil(plan.steps[model] / 5)) : plan.steps[model]),
-        ...(config === 'wasm-ours-auto' ? ['--variants', 'estimator'] : []),
+        ...(config === 'wasm-ours-auto' || config.startsWith('native') ? ['--variants', 'estimator'] : []),
       ];
       const r = spawnJson(process.execPath, argv, `train ${model} ${config}`);
       if (r) {

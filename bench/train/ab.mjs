@@ -4,6 +4,7 @@
 // `--steps` steps after a warm-up round, and examples per CPU-second. Run it alternately for two builds so both
 // see the same machine.
 // Usage: node bench/train/ab.mjs --dist packages/backends/dist [--threads 1|auto] [--model cnn] [--steps 8] [--rounds 3]
+//        [--backend wasm|native]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { data, est } from './deps.mjs';
@@ -17,7 +18,9 @@ const model = opt('model', 'cnn');
 const steps = Number(opt('steps', 8));
 const rounds = Number(opt('rounds', 3));
 const backends = await import(pathToFileURL(`${dist}/index.js`).href);
-const info = await backends.useBackend('wasm', { threads: threadsFlag === 'auto' ? 'auto' : Number(threadsFlag) });
+const info = await backends.useBackend(opt('backend', 'wasm'), {
+  threads: threadsFlag === 'auto' ? 'auto' : Number(threadsFlag),
+});
 const { batch } = MODELS[model];
 const { x, labels } = makeData(model, steps * batch);
 const { modelFn, params } = modelFnFor(model);
@@ -53,6 +56,7 @@ const rates = results.map((r) => r.wall);
 console.log(
   JSON.stringify({
     dist,
+    backend: info.name,
     threads: info.threads,
     model,
     exPerSec: med(rates),

@@ -6,6 +6,7 @@
 // (on a machine shared with other jobs, one thread's CPU time measures the work, not the neighbours); `--dist`
 // loads @estimatorjs/backends from another build (e.g. of an older commit) for a before/after.
 // Usage: node bench/train/kernel-profile.mjs [--model cnn|mlp] [--threads 1|2|auto] [--steps 10] [--top 25] [--cpu]
+//        [--backend wasm|native]
 //        [--dist packages/backends/dist]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,12 +28,13 @@ const now = cpuClock
   : () => performance.now();
 const backends = args.includes('--dist') ? await import(pathToFileURL(`${resolve(opt('dist'))}/index.js`).href) : ours;
 
-const info = await backends.useBackend('wasm', { threads: threadsFlag === 'auto' ? 'auto' : Number(threadsFlag) });
+const backendName = opt('backend', 'wasm');
+const info = await backends.useBackend(backendName, { threads: threadsFlag === 'auto' ? 'auto' : Number(threadsFlag) });
 const byKernel = new Map();
 const byShape = new Map();
 let timing = false;
 const stack = [];
-for (const config of tf.getKernelsForBackend('wasm')) {
+for (const config of tf.getKernelsForBackend(backendName)) {
   const inner = config.kernelFunc;
   config.kernelFunc = (a) => {
     if (!timing) return inner(a);

@@ -7,7 +7,7 @@
 import { backends, data, est, loadCpu, loadLayers, loadWasm, tf } from './deps.mjs';
 import { MODELS, makeCoreModel, makeData, makeLayersModel, modelFnFor } from './models.mjs';
 
-export const CONFIGS = ['cpu-stock', 'wasm-stock', 'wasm-ours', 'wasm-ours-auto'];
+export const CONFIGS = ['cpu-stock', 'wasm-stock', 'wasm-ours', 'wasm-ours-auto', 'native-1', 'native-auto'];
 export const VARIANTS = ['core', 'core-data', 'estimator', 'estimator-batches', 'layers'];
 
 function flag(args, name, fallback) {
@@ -20,6 +20,10 @@ function flag(args, name, fallback) {
  * kernels, on one thread (`wasm-ours`) or on the default `threads: 'auto'` (`wasm-ours-auto`). Returns the threads.
  */
 export async function selectBackend(config) {
+  // native-*: useBackend('native') (@estimatorjs/native, oneDNN) on one thread or threads: 'auto'.
+  if (config.startsWith('native')) {
+    return (await backends.useBackend('native', { threads: config === 'native-1' ? 1 : 'auto' })).threads;
+  }
   if (config.startsWith('wasm-ours')) {
     return (await backends.useBackend('wasm', { threads: config === 'wasm-ours' ? 1 : 'auto' })).threads;
   }

@@ -8,7 +8,6 @@ import { totalmem } from 'node:os';
  *   pnpm mnist:export --model_dir ./mnist_training --export_dir ./mnist_export [--formats graph_model,onnx]
  * `--schedule continuous_eval` is meant to run as a second process beside `--schedule train` on the same model_dir.
  */
-import { useBackend } from '@estimatorjs/backends';
 import { Estimator, HParams, RunConfig } from '@estimatorjs/estimator';
 import { Experiment, learnRunner } from '@estimatorjs/experiment';
 import { ProgressBarHook } from '@estimatorjs/hooks';
@@ -19,6 +18,7 @@ import { handleInterrupts, InterruptedError } from './interrupt.js';
 import { allocationFailed, checkBatchMemory } from './memory-check.js';
 import { loadMnist, type MnistData } from './mnist-data.js';
 import { type MnistParams, mnistModelFn } from './model.js';
+import { pickBackend } from './pick-backend.js';
 
 // While training draws its progress bar, log lines go above it (never onto the bar's line).
 let progressBar: ProgressBarHook | null = null;
@@ -163,11 +163,7 @@ async function main(): Promise<void> {
     return;
   }
   checkBatchMemory(flags.batchSize, totalmem());
-  // --threads is a wasm option; other backends ignore it
-  const backend = await useBackend(flags.backend, { threads: flags.threads });
-  log(
-    `Backend: ${backend.name}${backend.name === 'wasm' ? ` (${backend.threads} thread${backend.threads === 1 ? '' : 's'})` : ''}`,
-  );
+  log((await pickBackend(flags.backend, flags.threads)).line);
   if (flags.command === 'export') {
     await exportModel(flags);
     return;

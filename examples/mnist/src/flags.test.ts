@@ -9,7 +9,7 @@ describe('parseFlags', () => {
       command: 'train',
       modelDir: '/home/me/mnist_training',
       dataDir: '/home/me/mnist_data',
-      backend: 'wasm',
+      backend: 'auto',
       threads: 'auto',
       trainSteps: QUICK_TRAIN_STEPS,
       batchSize: 128,

@@ -11,7 +11,7 @@ export interface Flags {
   /** True when `--data_dir` was given: then it must hold the IDX files (only the default falls back). */
   readonly dataDirGiven: boolean;
   readonly backend: string;
-  /** wasm threads: `'auto'` (every core this process may use) or a count. */
+  /** wasm and native threads: `'auto'` (every core this process may use) or a count. */
   readonly threads: number | 'auto';
   readonly trainSteps: number;
   readonly batchSize: number;
@@ -38,10 +38,14 @@ export const FLAGS = defineFlags(
       help: 'MNIST IDX files (train-images-idx3-ubyte[.gz], …); left out and lacking them, the embedded digits are used',
       default: './mnist_data',
     },
-    backend: { type: 'string', help: 'tfjs backend: wasm | cpu | webgl | webgpu | tensorflow', default: 'wasm' },
+    backend: {
+      type: 'string',
+      help: 'tfjs backend: auto (native where @estimatorjs/native loads, else wasm) | native | wasm | cpu | webgl | webgpu | tensorflow',
+      default: 'auto',
+    },
     threads: {
       type: 'string',
-      help: 'wasm threads: auto (every core this process may use) or a count; fewer can be faster on a busy machine',
+      help: 'wasm and native threads: auto (every core this process may use) or a count; fewer can be faster on a busy machine',
       default: 'auto',
     },
     train_steps: {

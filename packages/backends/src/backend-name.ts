@@ -1,6 +1,7 @@
 /**
  * The backends `useBackend()` knows: `tensorflow` is native TensorFlow through
- * `@tensorflow/tfjs-node` (or `@tensorflow/tfjs-node-gpu`).
+ * `@tensorflow/tfjs-node` (or `@tensorflow/tfjs-node-gpu`); `native` is tfjs-backend-wasm with its matmuls and
+ * convolutions on oneDNN, through the optional `@estimatorjs/native` (Node only).
  *
  * @example
  * ```ts
@@ -8,7 +9,7 @@
  * const name: BackendName = 'wasm';
  * ```
  */
-export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu' | 'tensorflow';
+export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu' | 'tensorflow' | 'native';
 
 /**
  * Every valid {@link BackendName}, in the order `listBackends()` reports them.
@@ -19,7 +20,14 @@ export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu' | 'tensorflow';
  * console.log(BACKEND_NAMES.join(', '));
  * ```
  */
-export const BACKEND_NAMES: readonly BackendName[] = Object.freeze(['cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow']);
+export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
+  'cpu',
+  'wasm',
+  'webgl',
+  'webgpu',
+  'tensorflow',
+  'native',
+]);
 
 /**
  * True when `name` is a valid {@link BackendName}.

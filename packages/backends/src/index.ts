@@ -10,6 +10,7 @@ export type {
 export { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
 export { type BackendListing, listBackends } from './list-backends.js';
 export { cpuProvider } from './providers/cpu-provider.js';
+export { nativeProvider } from './providers/native-provider.js';
 export { tensorflowProvider } from './providers/tensorflow-provider.js';
 export { wasmProvider } from './providers/wasm-provider.js';
 export { webglProvider } from './providers/webgl-provider.js';

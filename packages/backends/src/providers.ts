@@ -3,6 +3,7 @@ import { BACKEND_NAMES, type BackendName, isBackendName } from './backend-name.j
 import type { BackendProvider } from './backend-provider.js';
 import type { InternalProvider } from './internal/define-provider.js';
 import { cpuProvider } from './providers/cpu-provider.js';
+import { nativeProvider } from './providers/native-provider.js';
 import { tensorflowProvider } from './providers/tensorflow-provider.js';
 import { wasmProvider } from './providers/wasm-provider.js';
 import { webglProvider } from './providers/webgl-provider.js';
@@ -14,6 +15,7 @@ const providers: Readonly<Record<BackendName, InternalProvider>> = {
   webgl: webglProvider,
   webgpu: webgpuProvider,
   tensorflow: tensorflowProvider,
+  native: nativeProvider,
 };
 
 /** @internal The provider with its runtime-info hook. */

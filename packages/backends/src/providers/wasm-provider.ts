@@ -52,6 +52,12 @@ export const wasmProvider: InternalProvider = defineProvider({
         "useBackend('wasm'): this JavaScript engine has no WebAssembly; use 'cpu'.",
       );
     }
+    if ((tf.engine().registry as Record<string, unknown>).native != null) {
+      return new BackendError(
+        'BACKEND_UNAVAILABLE',
+        "useBackend('wasm'): the 'native' backend already started in this process, and tfjs-backend-wasm's kernels serve one wasm instance at a time; use only one of the two per process.",
+      );
+    }
     return probe(load);
   },
   async prepare(options: BackendOptions) {

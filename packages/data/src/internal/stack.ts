@@ -7,7 +7,7 @@ import { describeStructure, disposeElement, leaves, unflatten } from './structur
 import { fillNewTensor } from './writable-tensor.js';
 
 /** Backends whose tensors live in CPU memory, so `dataSync()` costs no device readback. */
-const CPU_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+const CPU_BACKENDS = new Set(['cpu', 'wasm', 'native', 'tensorflow']);
 /** The dtypes {@link fillNewTensor} makes. */
 const FILLABLE = new Set(['float32', 'int32', 'bool']);
 

@@ -1,0 +1,401 @@
+// The oneDNN kernels of @estimatorjs/native. Every tensor argument is a byte offset into one ArrayBuffer: the
+// (non-shared) memory of a tfjs-backend-wasm instance, so tensors are read and written where they lie, with no
+// copies. The buffer is passed on every call because wasm memory growth replaces it.
+// Primitives are cached by shape: creating a oneDNN primitive descriptor costs far more than a small kernel.
+#include <node_api.h>
+#include <omp.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "oneapi/dnnl/dnnl.hpp"
+
+using dnnl::algorithm;
+using dnnl::memory;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+namespace {
+
+dnnl::engine &cpu() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+dnnl::stream &queue() {
+  static dnnl::stream s(cpu());
+  return s;
+}
+
+// ---- argument reading -------------------------------------------------------------------------------------------
+
+struct Args {
+  napi_env env;
+  uint8_t *base = nullptr;
+  size_t length = 0;
+  std::vector<int64_t> ints;
+  bool ok = false;
+};
+
+// (buffer, n integers): fills args; throws a JS TypeError and returns false on a bad call.
+bool read_args(napi_env env, napi_callback_info info, size_t want, Args &a) {
+  a.env = env;
+  size_t argc = 32;
+  napi_value argv[32];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != want + 1) {
+    napi_throw_type_error(env, nullptr, "estimatorjs native: wrong argument count");
+    return false;
+  }
+  void *data = nullptr;
+  if (napi_get_arraybuffer_info(env, argv[0], &data, &a.length) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "estimatorjs native: the first argument must be an ArrayBuffer");
+    return false;
+  }
+  a.base = static_cast<uint8_t *>(data);
+  a.ints.resize(want);
+  for (size_t i = 0; i < want; i++) {
+    if (napi_get_value_int64(env, argv[i + 1], &a.ints[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "estimatorjs native: arguments after the buffer must be numbers");
+      return false;
+    }
+  }
+  return true;
+}
+
+// A float32 region of `count` elements at byte `offset`; null (after throwing) when it does not fit the buffer.
+float *region(Args &a, int64_t offset, int64_t count) {
+  if (offset < 0 || count < 0 || offset % 4 != 0 || static_cast<uint64_t>(offset) + 4 * static_cast<uint64_t>(count) > a.length) {
+    napi_throw_range_error(a.env, nullptr, "estimatorjs native: a tensor lies outside the wasm memory");
+    return nullptr;
+  }
+  return reinterpret_cast<float *>(a.base + offset);
+}
+
+napi_value fail(napi_env env, const dnnl::error &e) {
+  std::string message = std::string("estimatorjs native: oneDNN: ") + e.what();
+  napi_throw_error(env, nullptr, message.c_str());
+  return nullptr;
+}
+
+// ---- matmul -----------------------------------------------------------------------------------------------------
+
+struct MatMul {
+  dnnl::matmul prim;
+  memory a, b, c, bias;
+  bool has_bias = false;
+};
+std::map<std::vector<int64_t>, std::unique_ptr<MatMul>> matmuls;
+
+// matmul(buf, a, b, c, bias|-1, batchA, batchB, M, K, N, transposeA, transposeB, relu)
+// c[batch, M, N] = op(a)[batchA, M, K] x op(b)[batchB, K, N] (+ bias[N]) (then relu); batchA or batchB may be 1.
+napi_value run_matmul(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, 12, a)) return nullptr;
+  const auto &v = a.ints;
+  const int64_t ba = v[4], bb = v[5], M = v[6], K = v[7], N = v[8], ta = v[9], tb = v[10], relu = v[11];
+  const bool has_bias = v[3] >= 0;
+  const int64_t batch = ba > bb ? ba : bb;
+  float *pa = region(a, v[0], ba * M * K);
+  float *pb = pa ? region(a, v[1], bb * K * N) : nullptr;
+  float *pc = pb ? region(a, v[2], batch * M * N) : nullptr;
+  float *pbias = (pc && has_bias) ? region(a, v[3], N) : nullptr;
+  if (!pc || (has_bias && !pbias)) return nullptr;
+  try {
+    std::vector<int64_t> key(v.begin() + 3, v.end());
+    key[0] = has_bias;
+    auto &slot = matmuls[key];
+    if (!slot) {
+      auto e = std::make_unique<MatMul>();
+      memory::desc amd({ba, M, K}, dt::f32, ta ? memory::dims{M * K, 1, M} : memory::dims{M * K, K, 1});
+      memory::desc bmd({bb, K, N}, dt::f32, tb ? memory::dims{K * N, 1, K} : memory::dims{K * N, N, 1});
+      memory::desc cmd({batch, M, N}, dt::f32, memory::dims{M * N, N, 1});
+      memory::desc biasmd({1, 1, N}, dt::f32, memory::dims{N, N, 1});
+      dnnl::primitive_attr attr;
+      if (relu) {
+        dnnl::post_ops po;
+        po.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f);
+        attr.set_post_ops(po);
+      }
+      auto d = has_bias ? dnnl::matmul::desc(amd, bmd, biasmd, cmd) : dnnl::matmul::desc(amd, bmd, cmd);
+      dnnl::matmul::primitive_desc pd(d, attr, cpu());
+      e->prim = dnnl::matmul(pd);
+      e->a = memory(amd, cpu(), nullptr);
+      e->b = memory(bmd, cpu(), nullptr);
+      e->c = memory(cmd, cpu(), nullptr);
+      if (has_bias) e->bias = memory(biasmd, cpu(), nullptr);
+      e->has_bias = has_bias;
+      slot = std::move(e);
+    }
+    MatMul &m = *slot;
+    m.a.set_data_handle(pa);
+    m.b.set_data_handle(pb);
+    m.c.set_data_handle(pc);
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, m.a}, {DNNL_ARG_WEIGHTS, m.b}, {DNNL_ARG_DST, m.c}};
+    if (m.has_bias) {
+      m.bias.set_data_handle(pbias);
+      args.insert({DNNL_ARG_BIAS, m.bias});
+    }
+    m.prim.execute(queue(), args);
+    queue().wait();
+  } catch (const dnnl::error &e) {
+    return fail(env, e);
+  }
+  return nullptr;
+}
+
+// ---- convolutions -----------------------------------------------------------------------------------------------
+
+// The shape of a 2-D convolution as tfjs's Conv2DInfo has it: x is NHWC, the filter HWIO ([fh, fw, in, out]).
+struct ConvShape {
+  int64_t n, h, w, c, oh, ow, oc, fh, fw, sh, sw, dh, dw, pt, pb, pl, pr;
+  explicit ConvShape(const int64_t *p)
+      : n(p[0]), h(p[1]), w(p[2]), c(p[3]), oh(p[4]), ow(p[5]), oc(p[6]), fh(p[7]), fw(p[8]), sh(p[9]), sw(p[10]),
+        dh(p[11]), dw(p[12]), pt(p[13]), pb(p[14]), pl(p[15]), pr(p[16]) {}
+  // NHWC also for one input channel: NCHW (the same bytes then) with an NHWC output sends oneDNN 2.6 to its
+  // reference kernel, 50x slower.
+  memory::desc x() const { return memory::desc({n, c, h, w}, dt::f32, tag::nhwc); }
+  memory::desc y() const { return memory::desc({n, oc, oh, ow}, dt::f32, tag::nhwc); }
+  memory::desc filter_user() const { return memory::desc({oc, c, fh, fw}, dt::f32, tag::hwio); }
+  memory::desc filter_any() const { return memory::desc({oc, c, fh, fw}, dt::f32, tag::any); }
+  memory::dims strides() const { return {sh, sw}; }
+  memory::dims dilations() const { return {dh - 1, dw - 1}; }
+  memory::dims pad_l() const { return {pt, pl}; }
+  memory::dims pad_r() const { return {pb, pr}; }
+};
+constexpr size_t kShapeArgs = 17;
+
+dnnl::convolution_forward::primitive_desc forward_pd(const ConvShape &s, bool bias, bool relu) {
+  dnnl::primitive_attr attr;
+  if (relu) {
+    dnnl::post_ops po;
+    po.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f);
+    attr.set_post_ops(po);
+  }
+  memory::desc bmd({s.oc}, dt::f32, tag::x);
+  auto d = bias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algorithm::convolution_direct,
+                                                  s.x(), s.filter_any(), bmd, s.y(), s.strides(), s.dilations(),
+                                                  s.pad_l(), s.pad_r())
+                : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algorithm::convolution_direct,
+                                                  s.x(), s.filter_any(), s.y(), s.strides(), s.dilations(), s.pad_l(),
+                                                  s.pad_r());
+  return dnnl::convolution_forward::primitive_desc(d, attr, cpu());
+}
+
+// A filter held in tfjs's HWIO layout and, when the primitive wants another, a reorder into a buffer of its own.
+struct Filter {
+  memory user, inner;
+  dnnl::reorder to_inner, to_user;
+  bool reordered = false;
+  void init(const memory::desc &user_md, const memory::desc &wanted, bool to_user_direction) {
+    user = memory(user_md, cpu(), nullptr);
+    reordered = wanted != user_md;
+    if (!reordered) return;
+    inner = memory(wanted, cpu());
+    if (to_user_direction) to_user = dnnl::reorder(inner, user);
+    else to_inner = dnnl::reorder(user, inner);
+  }
+  const memory &for_primitive() const { return reordered ? inner : user; }
+};
+
+struct ConvFwd {
+  dnnl::convolution_forward prim;
+  memory x, y, bias;
+  Filter w;
+  bool has_bias = false;
+};
+struct ConvBwdData {
+  dnnl::convolution_backward_data prim;
+  memory dy, dx;
+  Filter w;
+};
+struct ConvBwdFilter {
+  dnnl::convolution_backward_weights prim;
+  memory x, dy;
+  Filter dw;
+};
+std::map<std::vector<int64_t>, std::unique_ptr<ConvFwd>> conv_fwds;
+std::map<std::vector<int64_t>, std::unique_ptr<ConvBwdData>> conv_bwd_datas;
+std::map<std::vector<int64_t>, std::unique_ptr<ConvBwdFilter>> conv_bwd_filters;
+
+// conv2d(buf, x, filter, y, bias|-1, relu, ...shape): y = conv(x, filter) (+ bias) (then relu)
+napi_value run_conv2d(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, 5 + kShapeArgs, a)) return nullptr;
+  const auto &v = a.ints;
+  ConvShape s(v.data() + 5);
+  const bool has_bias = v[3] >= 0, relu = v[4] != 0;
+  float *px = region(a, v[0], s.n * s.h * s.w * s.c);
+  float *pw = px ? region(a, v[1], s.fh * s.fw * s.c * s.oc) : nullptr;
+  float *py = pw ? region(a, v[2], s.n * s.oh * s.ow * s.oc) : nullptr;
+  float *pbias = (py && has_bias) ? region(a, v[3], s.oc) : nullptr;
+  if (!py || (has_bias && !pbias)) return nullptr;
+  try {
+    std::vector<int64_t> key(v.begin() + 3, v.end());
+    key[0] = has_bias;
+    auto &slot = conv_fwds[key];
+    if (!slot) {
+      auto e = std::make_unique<ConvFwd>();
+      auto pd = forward_pd(s, has_bias, relu);
+      e->prim = dnnl::convolution_forward(pd);
+      e->x = memory(s.x(), cpu(), nullptr);
+      e->y = memory(s.y(), cpu(), nullptr);
+      e->w.init(s.filter_user(), pd.weights_desc(), false);
+      if (has_bias) e->bias = memory(memory::desc({s.oc}, dt::f32, tag::x), cpu(), nullptr);
+      e->has_bias = has_bias;
+      slot = std::move(e);
+    }
+    ConvFwd &c = *slot;
+    c.x.set_data_handle(px);
+    c.y.set_data_handle(py);
+    c.w.user.set_data_handle(pw);
+    if (c.w.reordered) c.w.to_inner.execute(queue(), c.w.user, c.w.inner);
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, c.x}, {DNNL_ARG_WEIGHTS, c.w.for_primitive()}, {DNNL_ARG_DST, c.y}};
+    if (c.has_bias) {
+      c.bias.set_data_handle(pbias);
+      args.insert({DNNL_ARG_BIAS, c.bias});
+    }
+    c.prim.execute(queue(), args);
+    queue().wait();
+  } catch (const dnnl::error &e) {
+    return fail(env, e);
+  }
+  return nullptr;
+}
+
+// conv2dBackpropInput(buf, dy, filter, dx, ...shape): dx = the gradient of conv(x, filter) w.r.t. x
+napi_value run_conv2d_backprop_input(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, 3 + kShapeArgs, a)) return nullptr;
+  const auto &v = a.ints;
+  ConvShape s(v.data() + 3);
+  float *pdy = region(a, v[0], s.n * s.oh * s.ow * s.oc);
+  float *pw = pdy ? region(a, v[1], s.fh * s.fw * s.c * s.oc) : nullptr;
+  float *pdx = pw ? region(a, v[2], s.n * s.h * s.w * s.c) : nullptr;
+  if (!pdx) return nullptr;
+  try {
+    std::vector<int64_t> key(v.begin() + 3, v.end());
+    auto &slot = conv_bwd_datas[key];
+    if (!slot) {
+      auto e = std::make_unique<ConvBwdData>();
+      auto hint = forward_pd(s, false, false);
+      dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, s.x(), s.filter_any(), s.y(),
+                                              s.strides(), s.dilations(), s.pad_l(), s.pad_r());
+      dnnl::convolution_backward_data::primitive_desc pd(d, cpu(), hint);
+      e->prim = dnnl::convolution_backward_data(pd);
+      e->dy = memory(s.y(), cpu(), nullptr);
+      e->dx = memory(s.x(), cpu(), nullptr);
+      e->w.init(s.filter_user(), pd.weights_desc(), false);
+      slot = std::move(e);
+    }
+    ConvBwdData &c = *slot;
+    c.dy.set_data_handle(pdy);
+    c.dx.set_data_handle(pdx);
+    c.w.user.set_data_handle(pw);
+    if (c.w.reordered) c.w.to_inner.execute(queue(), c.w.user, c.w.inner);
+    c.prim.execute(queue(), {{DNNL_ARG_DIFF_DST, c.dy}, {DNNL_ARG_WEIGHTS, c.w.for_primitive()}, {DNNL_ARG_DIFF_SRC, c.dx}});
+    queue().wait();
+  } catch (const dnnl::error &e) {
+    return fail(env, e);
+  }
+  return nullptr;
+}
+
+// conv2dBackpropFilter(buf, x, dy, dw, ...shape): dw = the gradient of conv(x, filter) w.r.t. the filter (HWIO)
+napi_value run_conv2d_backprop_filter(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, 3 + kShapeArgs, a)) return nullptr;
+  const auto &v = a.ints;
+  ConvShape s(v.data() + 3);
+  float *px = region(a, v[0], s.n * s.h * s.w * s.c);
+  float *pdy = px ? region(a, v[1], s.n * s.oh * s.ow * s.oc) : nullptr;
+  float *pdw = pdy ? region(a, v[2], s.fh * s.fw * s.c * s.oc) : nullptr;
+  if (!pdw) return nullptr;
+  try {
+    std::vector<int64_t> key(v.begin() + 3, v.end());
+    auto &slot = conv_bwd_filters[key];
+    if (!slot) {
+      auto e = std::make_unique<ConvBwdFilter>();
+      auto hint = forward_pd(s, false, false);
+      dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, s.x(), s.filter_any(), s.y(),
+                                                 s.strides(), s.dilations(), s.pad_l(), s.pad_r());
+      dnnl::convolution_backward_weights::primitive_desc pd(d, cpu(), hint);
+      e->prim = dnnl::convolution_backward_weights(pd);
+      e->x = memory(s.x(), cpu(), nullptr);
+      e->dy = memory(s.y(), cpu(), nullptr);
+      e->dw.init(s.filter_user(), pd.diff_weights_desc(), true);
+      slot = std::move(e);
+    }
+    ConvBwdFilter &c = *slot;
+    c.x.set_data_handle(px);
+    c.dy.set_data_handle(pdy);
+    c.dw.user.set_data_handle(pdw);
+    c.prim.execute(queue(), {{DNNL_ARG_SRC, c.x}, {DNNL_ARG_DIFF_DST, c.dy}, {DNNL_ARG_DIFF_WEIGHTS, c.dw.for_primitive()}});
+    if (c.dw.reordered) c.dw.to_user.execute(queue(), c.dw.inner, c.dw.user);
+    queue().wait();
+  } catch (const dnnl::error &e) {
+    return fail(env, e);
+  }
+  return nullptr;
+}
+
+// ---- threads and introspection ----------------------------------------------------------------------------------
+
+napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t n = 0;
+  if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1) {
+    napi_throw_range_error(env, nullptr, "estimatorjs native: setThreads() takes a whole number >= 1");
+    return nullptr;
+  }
+  omp_set_num_threads(n);
+  return nullptr;
+}
+
+napi_value get_threads(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_int32(env, omp_get_max_threads(), &out);
+  return out;
+}
+
+napi_value version(napi_env env, napi_callback_info) {
+  const dnnl_version_t *v = dnnl_version();
+  std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+  napi_value out;
+  napi_create_string_utf8(env, s.c_str(), s.size(), &out);
+  return out;
+}
+
+// Cached primitives, all kinds together (tests check the cache does not grow per step).
+napi_value cached(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_int64(env, static_cast<int64_t>(matmuls.size() + conv_fwds.size() + conv_bwd_datas.size() +
+                                              conv_bwd_filters.size()),
+                    &out);
+  return out;
+}
+
+napi_value init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"matMul", nullptr, run_matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2d", nullptr, run_conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropInput", nullptr, run_conv2d_backprop_input, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropFilter", nullptr, run_conv2d_backprop_filter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, set_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"getThreads", nullptr, get_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"version", nullptr, version, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"cachedPrimitives", nullptr, cached, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { NativeBackendError } from '../native-backend-error.js';
+
+/**
+ * The functions of src/addon/native.cc. Every tensor is a byte offset into `memory` (the wasm backend's
+ * ArrayBuffer, passed on each call because memory growth replaces it); -1 means "none" for an optional one.
+ */
+export interface NativeAddon {
+  matMul(
+    memory: ArrayBuffer,
+    a: number,
+    b: number,
+    c: number,
+    bias: number,
+    batchA: number,
+    batchB: number,
+    m: number,
+    k: number,
+    n: number,
+    transposeA: number,
+    transposeB: number,
+    relu: number,
+  ): void;
+  conv2d(
+    memory: ArrayBuffer,
+    x: number,
+    filter: number,
+    y: number,
+    bias: number,
+    relu: number,
+    ...shape: number[]
+  ): void;
+  conv2dBackpropInput(memory: ArrayBuffer, dy: number, filter: number, dx: number, ...shape: number[]): void;
+  conv2dBackpropFilter(memory: ArrayBuffer, x: number, dy: number, dw: number, ...shape: number[]): void;
+  setThreads(threads: number): void;
+  getThreads(): number;
+  version(): string;
+  cachedPrimitives(): number;
+}
+
+/** Where `pnpm build` (scripts/build-addon.mjs) writes the addon. */
+export const ADDON_PATH: string = fileURLToPath(new URL('../../build/estimatorjs_native.node', import.meta.url));
+
+const BUILD_HINT =
+  'install oneDNN (`apt-get install libdnnl-dev`), then build the addon (`pnpm --filter @estimatorjs/native build`, or `npm rebuild @estimatorjs/native`)';
+
+let loaded: NativeAddon | NativeBackendError | undefined;
+
+/** Loads the addon once; throws the same {@link NativeBackendError} on every call when it cannot. */
+export function loadAddon(): NativeAddon {
+  if (loaded === undefined) loaded = tryLoad();
+  if (loaded instanceof NativeBackendError) throw loaded;
+  return loaded;
+}
+
+function tryLoad(): NativeAddon | NativeBackendError {
+  if (!existsSync(ADDON_PATH)) {
+    return new NativeBackendError(
+      'NATIVE_ADDON_NOT_BUILT',
+      `@estimatorjs/native: the oneDNN addon was not built (${ADDON_PATH} is missing); ${BUILD_HINT}.`,
+    );
+  }
+  // oneDNN runs on libgomp, which reads its wait policy once, when it loads with the addon. Its default spins
+  // between kernels, which on a machine with other busy processes takes the cores they need and made 2 threads
+  // 2.5x slower than passive waiting in a same-run A/B (bench/train/ab.mjs --backend native --threads auto): ask
+  // for passive waiting, unless the process chose a policy itself.
+  if (!('OMP_WAIT_POLICY' in process.env)) process.env.OMP_WAIT_POLICY = 'PASSIVE';
+  try {
+    return createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return new NativeBackendError(
+      'NATIVE_ADDON_LOAD_FAILED',
+      `@estimatorjs/native: the oneDNN addon could not load (${why}); ${BUILD_HINT}.`,
+      { cause: error },
+    );
+  }
+}

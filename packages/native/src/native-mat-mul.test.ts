@@ -1,0 +1,72 @@
+import { describeWithTool } from '@estimatorjs/testing';
+import { describe, expect, it } from 'vitest';
+import { expectClose, onCpuAndNative, oneDnnAddon, seeded } from './native-kernels.test-util.js';
+
+// BatchMatMul and _FusedMatMul on oneDNN against tfjs-backend-cpu, at 1 and 2 oneDNN threads. The MLP's gradient
+// is these same kernels with transposes (dW = xᵀ·dy, dx = dy·Wᵀ), so every transpose pair is a case.
+const cases: Array<{ title: string; a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
+  { title: 'rank 2', a: [7, 13], b: [13, 5], transposeA: false, transposeB: false },
+  { title: 'rank 2, a transposed (dW = xᵀ·dy)', a: [13, 7], b: [13, 5], transposeA: true, transposeB: false },
+  { title: 'rank 2, b transposed (dx = dy·Wᵀ)', a: [7, 13], b: [5, 13], transposeA: false, transposeB: true },
+  { title: 'rank 2, both transposed', a: [13, 7], b: [5, 13], transposeA: true, transposeB: true },
+  { title: 'batch 3', a: [3, 4, 6], b: [3, 6, 2], transposeA: false, transposeB: false },
+  { title: 'batch 3 against a broadcast batch 1', a: [3, 4, 6], b: [1, 2, 6], transposeA: false, transposeB: true },
+  { title: 'the MLP layer 128×784 · 784×256', a: [128, 784], b: [784, 256], transposeA: false, transposeB: false },
+];
+
+for (const threads of [1, 2]) {
+  describeWithTool({ describe, it }, oneDnnAddon, `native BatchMatMul and _FusedMatMul (${threads} threads)`, () => {
+    for (const c of cases) {
+      it(`BatchMatMul ${c.title} matches tfjs-backend-cpu`, async () => {
+        const bShape = c.b;
+        const inputs = {
+          a: [
+            c.a,
+            seeded(
+              c.a.reduce((p, d) => p * d, 1),
+              1,
+            ),
+          ],
+          b: [
+            bShape,
+            seeded(
+              bShape.reduce((p, d) => p * d, 1),
+              2,
+            ),
+          ],
+        } as const;
+        const attrs = { transposeA: c.transposeA, transposeB: c.transposeB };
+        const { cpu, native } = await onCpuAndNative(threads, 'BatchMatMul', inputs as never, attrs);
+        expect(native.shape).toEqual(cpu.shape);
+        expectClose(native.values, cpu.values, 1e-4);
+      });
+    }
+
+    for (const activation of ['linear', 'relu']) {
+      it(`_FusedMatMul with bias and ${activation} matches tfjs-backend-cpu`, async () => {
+        const inputs = {
+          a: [[9, 11], seeded(99, 3)],
+          b: [[11, 6], seeded(66, 4)],
+          bias: [[6], seeded(6, 5)],
+        } as const;
+        const attrs = { transposeA: false, transposeB: false, activation };
+        const { cpu, native } = await onCpuAndNative(threads, '_FusedMatMul', inputs as never, attrs);
+        expect(native.shape).toEqual([9, 6]);
+        expectClose(native.values, cpu.values, 1e-5);
+        if (activation === 'relu') expect(Math.min(...native.values)).toBe(0);
+      });
+    }
+
+    it('_FusedMatMul with an activation oneDNN is not given (elu) falls back to the wasm kernel', async () => {
+      // Rank 3, as tfjs's fused.matMul hands it to the kernel (the wasm kernel reads shape[1] and shape[2]).
+      const inputs = {
+        a: [[1, 4, 5], seeded(20, 6)],
+        b: [[1, 5, 3], seeded(15, 7)],
+        bias: [[3], seeded(3, 8)],
+      } as const;
+      const attrs = { transposeA: false, transposeB: false, activation: 'elu' };
+      const { cpu, native } = await onCpuAndNative(threads, '_FusedMatMul', inputs as never, attrs);
+      expectClose(native.values, cpu.values, 1e-5);
+    });
+  });
+}
