@@ -70,6 +70,30 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
     }
   });
 
+  it('a replica returns only once its peers hold the mean too (its next compute must not hold back their bytes)', async () => {
+    // The next step's kernels block the event loop: a replica that returned while a peer still waited for its
+    // bytes (or its Received) stalled that peer for a whole step, and the replicas took turns. So the moment one
+    // replica's allReduceMean settles, every peer's vector must already be the mean.
+    const rs = await replicas(2, { pipelineChunkBytes: 64 * 1024 });
+    try {
+      await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 300_000, weightsDigest: 1 })));
+      for (const step of [0, 1, 2]) {
+        const inputs = rs.map((_, i) => new Float32Array(300_000).fill(2 * i + step));
+        const peerDoneWhenFirstReturned: boolean[] = [];
+        await Promise.all(
+          rs.map(async (r, i) => {
+            await r.allReduceMean(inputs[i]!, step);
+            const peer = inputs[1 - i]!;
+            peerDoneWhenFirstReturned.push(peer[0] === 1 + step && peer[299_999] === 1 + step);
+          }),
+        );
+        expect(peerDoneWhenFirstReturned).toEqual([true, true]);
+      }
+    } finally {
+      await Promise.all(rs.map((r) => r.end()));
+    }
+  });
+
   it('refuses a pipelineChunkBytes below one float32 value, naming it', async () => {
     const tasks = await localClusterTasks(2, false);
     const clusterSpec = JSON.parse(tasks[0]!.tfConfig).cluster;

@@ -221,8 +221,14 @@ export class CollectiveAllReduce implements TrainDistribute {
             this.ring(out.subarray(j * size, (j + 1) * size), step, segments > 1 ? `#${j}` : '', delivered),
           ),
         );
-        // Every chunk this replica published was fetched: the step is done on both sides of each link.
+        // Every chunk this replica published was received: the step is done on both sides of each link.
         await Promise.all(delivered);
+        // The Received this replica sent for its last fetch (and its answers to the peers' Receiveds) are written by
+        // HTTP/2 on a later turn of the event loop; the next step's kernels are synchronous, so leaving now would hold
+        // them back until that step's compute ends and the peers would wait for it, taking turns instead of computing
+        // side by side. Two turns let them go out.
+        await flushEventLoop();
+        await flushEventLoop();
       }
     } finally {
       const cpu = process.cpuUsage(cpu0);
@@ -282,6 +288,8 @@ export class CollectiveAllReduce implements TrainDistribute {
     this.transport = null;
   }
 }
+
+const flushEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function asFloats(b: Buffer, expected: number): Float32Array {
   if (b.byteLength !== expected * 4) {

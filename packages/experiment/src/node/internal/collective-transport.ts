@@ -1,13 +1,18 @@
 /**
  * The wire under the collective all-reduce: one gRPC server per task and a client to each peer (@grpc/grpc-js over
- * HTTP/2), with three unary methods — Hello (is the peer up, and which incarnation is it), Fetch (give me the chunk
- * `tag` you published for me) and Abort (this peer is gone, and why). Owns: framing, the outbox of published chunks,
+ * HTTP/2), with four unary methods — Hello (is the peer up, and which incarnation is it), Fetch (give me the chunk
+ * `tag` you published for me), Received (I have all of `tag`'s bytes) and Abort (this peer is gone, and why). Owns: framing, the outbox of published chunks,
  * deadlines, incarnations. Does not own: the ring algorithm or the rendezvous policy (collective-all-reduce.ts).
  *
  * Data moves by pull, not push: the receiver asks and the sender answers. The bytes then travel as a response to the
  * client, whose HTTP/2 flow-control window grpc-js lets us raise (`grpc-node.flow_control_window`); a grpc-js server
  * keeps HTTP/2's 64 KiB default, so a pushed megabyte would wait for a WINDOW_UPDATE round trip every 64 KiB.
  * Data frames are raw bytes (a fixed 39-byte header, then the float32 payload), never JSON.
+ *
+ * A publish settles on the fetcher's Received, not when the answer is handed to grpc-js: a megabyte answer leaves the
+ * process over several event-loop turns, and a sender that went straight back to the synchronous kernels of its next
+ * step held the rest of it until that step's compute ended, so the two replicas took turns instead of computing side
+ * by side (2 workers ran at 0.9× one worker on an idle 2-core machine).
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
@@ -55,7 +60,12 @@ const method = (name: string, responseSerialize = passThrough) => ({
   responseSerialize,
   responseDeserialize: passThrough,
 });
-const SERVICE = { Hello: method('Hello'), Fetch: method('Fetch', serializeFrame), Abort: method('Abort') };
+const SERVICE = {
+  Hello: method('Hello'),
+  Fetch: method('Fetch', serializeFrame),
+  Received: method('Received'),
+  Abort: method('Abort'),
+};
 const ClientCtor = grpc.makeGenericClientConstructor(SERVICE, 'Collective');
 type Unary = (
   message: Buffer,
@@ -149,6 +159,8 @@ export class CollectiveTransport {
   private readonly outbox = new Map<string, Published>();
   /** Fetches by `peer|tag` that came before the chunk. */
   private readonly pending = new Map<string, PendingFetch>();
+  /** Answered chunks by `peer|tag`, until the peer says it received every byte: settles the publish. */
+  private readonly unconfirmed = new Map<string, () => void>();
   private readonly waiters = new Set<Waiter>();
   private readonly gone = new Map<number, Gone>();
   /** Frames grpc-js has copied, by size, for the next chunks of the same size (every step repeats the sizes). */
@@ -166,6 +178,8 @@ export class CollectiveTransport {
     this.server.addService(SERVICE, {
       Hello: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onHello(call, cb),
       Fetch: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onFetch(call, cb),
+      Received: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) =>
+        this.onReceived(call, cb),
       Abort: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onAbort(call, cb),
     });
     for (const p of peers) {
@@ -231,7 +245,7 @@ export class CollectiveTransport {
 
   /**
    * Publishes one tagged chunk for `peer` to fetch: its bytes are copied now (the caller may reuse `payload` at once).
-   * Resolves once the peer fetched it; rejects when the peer does not within `timeoutMs`, or fails.
+   * Resolves once the peer received all of it; rejects when the peer does not within `timeoutMs`, or fails.
    */
   publish(peer: Peer, tag: string, payload: ArrayBufferView, timeoutMs: number): Promise<void> {
     const size = FRAME_HEADER_BYTES + payload.byteLength;
@@ -244,11 +258,14 @@ export class CollectiveTransport {
       const waiting = this.pending.get(key);
       if (waiting && waiting.incarnation === this.known.get(peer.index)) {
         this.pending.delete(key);
-        this.answer(waiting, published);
+        this.answer(key, waiting, published);
       } else {
         this.outbox.set(key, published);
       }
-      return () => this.outbox.delete(key);
+      return () => {
+        this.outbox.delete(key);
+        this.unconfirmed.delete(key);
+      };
     });
   }
 
@@ -280,6 +297,8 @@ export class CollectiveTransport {
             );
           }
           done(res.subarray(FRAME_HEADER_BYTES));
+          // Settles the peer's publish (best effort: a lost Received ends as that peer's timeout, named there).
+          client.Received(msg, { deadline: Date.now() + timeoutMs }, () => {});
         });
         return () => call.cancel();
       },
@@ -307,6 +326,7 @@ export class CollectiveTransport {
     for (const c of this.clients.values()) c.close();
     for (const w of [...this.waiters]) w.reject(this.error('CLUSTER_CLOSED', `${this.self.name} stopped`));
     this.outbox.clear();
+    this.unconfirmed.clear();
     for (const p of this.pending.values())
       p.cb({ code: grpc.status.UNAVAILABLE, details: `${this.self.name} stopped` });
     this.pending.clear();
@@ -365,16 +385,16 @@ export class CollectiveTransport {
     });
   }
 
-  /** Sends a published chunk as the answer to a Fetch. */
-  private answer(fetch: PendingFetch, published: Published): void {
+  /** Sends a published chunk as the answer to a Fetch; the publish settles when the fetcher says Received. */
+  private answer(key: string, fetch: PendingFetch, published: Published): void {
     const { frame } = published;
     afterCopy.set(frame, () => {
       const spare = this.spareFrames.get(frame.length) ?? [];
       if (spare.length < 4 && !this.closed) spare.push(frame);
       this.spareFrames.set(frame.length, spare);
     });
+    this.unconfirmed.set(key, published.delivered);
     fetch.cb(null, frame);
-    published.delivered();
   }
 
   private peerName(index: number): string {
@@ -409,7 +429,7 @@ export class CollectiveTransport {
     const published = this.outbox.get(key);
     if (published && known !== undefined) {
       this.outbox.delete(key);
-      this.answer({ incarnation, call, cb }, published);
+      this.answer(key, { incarnation, call, cb }, published);
       return;
     }
     // Not published yet (or this task has not found the peer yet): answer when it is.
@@ -419,6 +439,15 @@ export class CollectiveTransport {
     call.on('cancelled', () => {
       if (this.pending.get(key)?.call === call) this.pending.delete(key);
     });
+  }
+
+  private onReceived(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
+    const { from, tag } = decodeFetch(call.request);
+    cb(null, Buffer.alloc(0));
+    const key = `${from}|${tag}`;
+    const delivered = this.unconfirmed.get(key);
+    this.unconfirmed.delete(key);
+    delivered?.();
   }
 
   private onAbort(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
@@ -436,6 +465,15 @@ export class CollectiveTransport {
    */
   private fail(from: number, reason: string, finished: boolean): void {
     this.gone.set(from, { reason, finished });
+    if (finished) {
+      // A peer that finished its last step had received everything it fetched from us (its Received may trail).
+      for (const [key, delivered] of [...this.unconfirmed]) {
+        if (key.startsWith(`${from}|`)) {
+          this.unconfirmed.delete(key);
+          delivered();
+        }
+      }
+    }
     const name = this.peerName(from);
     const address = this.peers.find((p) => p.index === from)?.address ?? '';
     const error = this.error('PEER_FAILED', `${name} (${address}) ${reason}`);
