@@ -4,8 +4,7 @@
  * argument checks (internal/arguments.ts) or iterator bookkeeping (iterator.ts).
  */
 
-import * as tf from '@tensorflow/tfjs-core';
-import { defaultCacheStorage } from '#data-platform';
+import type * as tf from '@tensorflow/tfjs-core';
 import type {
   Batched,
   BatchOptions,
@@ -27,74 +26,58 @@ import type {
   SliceInput,
   WindowOptions,
 } from './dataset-types.js';
-import { invalidArgument } from './errors.js';
+import { checkFunction, checkOptions, rangeBounds } from './internal/arguments.js';
 import {
-  bucketArgs,
-  checkCachePath,
-  checkCount,
-  checkDatasets,
-  checkFunction,
-  checkOptions,
-  checkShard,
-  checkVectorizable,
-  groupByWindowArgs,
-  interleaveArgs,
-  rangeBounds,
-  sampleArgs,
-  shuffleConfig,
-  windowArgs,
-} from './internal/arguments.js';
+  batchStage,
+  bucketStage,
+  groupByWindowStage,
+  paddedBatchStage,
+  unbatchStage,
+  windowStage,
+} from './internal/batch-stages.js';
 import {
-  batchProducer,
-  mapProducer,
-  prefetchProducer,
-  repeatProducer,
-  skipProducer,
-  takeProducer,
-} from './internal/basic.js';
-import { cacheProducer } from './internal/cache.js';
-import { batchedSize, repeatedSize, shardedSize, skippedSize, takenSize } from './internal/cardinality.js';
+  type Combined,
+  chooseSource,
+  concatenateSource,
+  sampleSource,
+  zipSource,
+} from './internal/combined-sources.js';
+import {
+  filterStage,
+  flatMapStage,
+  ignoreErrorsStage,
+  interleaveStage,
+  mapStage,
+  scanStage,
+} from './internal/element-stages.js';
 import { listFilesProducer } from './internal/files.js';
 import { freeze, thaw } from './internal/freeze.js';
-import { bucketOf, groupByWindowProducer, scanProducer, uniqueProducer } from './internal/grouping.js';
 import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
-import { materialize } from './internal/lazy.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
-import { paddedBatchProducer } from './internal/padded-batch.js';
-import { parallelInterleaveProducer } from './internal/parallel-interleave.js';
-import { persistentCacheProducer } from './internal/persistent-cache.js';
+import {
+  cacheStage,
+  enumerateStage,
+  prefetchStage,
+  repeatStage,
+  shardStage,
+  shuffleStage,
+  skipStage,
+  takeStage,
+  uniqueStage,
+} from './internal/pass-through-stages.js';
 import { reduceElements } from './internal/reduce.js';
-import {
-  batchRowsProducer,
-  type RowPlan,
-  repeatPlan,
-  rowsProducer,
-  shardPlan,
-  shufflePlan,
-  skipPlan,
-  slicesPlan,
-  takePlan,
-  viewPlan,
-} from './internal/row-cursor.js';
-import { chooseProducer, sampleProducer } from './internal/sampling.js';
-import { shuffleProducer } from './internal/shuffle.js';
+import { type RowPlan, rowsProducer, slicesPlan } from './internal/row-cursor.js';
+import { singleElement } from './internal/single-element.js';
 import { type FeedValue, SliceSourceBuilder } from './internal/slice-source.js';
-import { concatenateProducer, generatorProducer, rangeProducer, rangeSize, zipProducer } from './internal/sources.js';
-import { disposeElement } from './internal/structure.js';
-import {
-  enumerateProducer,
-  filterProducer,
-  flatMapProducer,
-  ignoreErrorsProducer,
-  interleaveProducer,
-  parallelMapProducer,
-  shardProducer,
-  unbatchProducer,
-} from './internal/transforms.js';
-import { withVectorizedMap } from './internal/vectorized-map.js';
-import { windowProducer } from './internal/window.js';
+import { generatorProducer, rangeProducer, rangeSize } from './internal/sources.js';
+import type { Stage } from './internal/stage.js';
 import { DatasetIterator, elementIterator, InitializableIterator } from './iterator.js';
 import type { Placeholder } from './placeholder.js';
+
+/** The class's `instanceof` test, for the builders of datasets that read several others. */
+function isDataset(x: unknown): boolean {
+  return x instanceof Dataset;
+}
 
 /**
  * A sequence of elements (nested objects/arrays of tensors or plain values) that can be iterated any
@@ -138,14 +121,17 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     }, frozen.length);
   }
 
-  /** @internal A new dataset reading from this one. */
-  private derive<O>(producer: Producer, size: number | null): Dataset<O> {
-    return new Dataset<O>(producer, size, this._placeholders, null, this._options);
+  /** @internal A dataset reading several others. */
+  private static combined<E>(c: Combined): Dataset<E> {
+    return new Dataset<E>(c.producer, c.size, c.placeholders);
   }
 
-  /** @internal A new row-plan dataset reading from this one. */
-  private deriveRows<O>(plan: RowPlan, size: number | null): Dataset<O> {
-    return new Dataset<O>(rowsProducer(plan), size, this._placeholders, plan, this._options);
+  /** @internal A new dataset reading from this one through `stage` (built in internal/*-stages.ts). */
+  _append<O>(stage: Stage): Dataset<O> {
+    if ('rows' in stage) {
+      return new Dataset<O>(rowsProducer(stage.rows), stage.size, this._placeholders, stage.rows, this._options);
+    }
+    return new Dataset<O>(stage.producer, stage.size, this._placeholders, null, this._options);
   }
 
   /** @internal Produces this dataset's (possibly lazy) elements for one iteration. */
@@ -181,17 +167,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const scaled = ds.map(({ x, y }) => ({ x: tf.div(x, 255), y }));
    */
   map<O>(fn: (x: T) => O, opts: MapOptions = {}): Dataset<Awaited<O>> {
-    checkOptionKeys('Dataset.map()', opts, KNOWN_OPTIONS.map);
-    checkFunction('Dataset.map()', fn);
-    const par = opts.numParallelCalls === Dataset.AUTOTUNE ? 8 : (opts.numParallelCalls ?? 1);
-    checkCount('Dataset.map()', 'numParallelCalls', par, 1);
-    const f = fn as (x: unknown) => unknown;
-    if (opts.vectorize) {
-      checkVectorizable(fn);
-      if (this._rows) return this.deriveRows(viewPlan(this._rows, withVectorizedMap(f)), this.size);
-    }
-    if (par === 1) return this.derive(mapProducer(this, f), this.size);
-    return this.derive(parallelMapProducer(this, f, par, opts.deterministic), this.size);
+    return this._append(mapStage(this, fn, opts));
   }
 
   /**
@@ -200,13 +176,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const batches = ds.batch(128, { dropRemainder: true });
    */
   batch(n: number, opts: BatchOptions = {}): Dataset<Batched<T>> {
-    checkOptionKeys('Dataset.batch()', opts, KNOWN_OPTIONS.batch);
-    const api = 'Dataset.batch()';
-    checkCount(api, 'batchSize', n, 1);
-    const drop = opts.dropRemainder ?? false;
-    const size = batchedSize(this.size, n, drop);
-    if (this._rows) return this.derive(batchRowsProducer(this._rows, n, drop), size);
-    return this.derive(batchProducer(api, this, n, drop), size);
+    return this._append(batchStage(this, n, opts));
   }
 
   /**
@@ -215,10 +185,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const epochs = ds.repeat(3);
    */
   repeat(count?: number): Dataset<T> {
-    const n = count === undefined || count === -1 ? Infinity : checkCount('Dataset.repeat()', 'count', count, 0);
-    const size = repeatedSize(this.size, n);
-    if (this._rows) return this.deriveRows(repeatPlan(this._rows, n), size);
-    return this.derive(repeatProducer(this, n), size);
+    return this._append(repeatStage(this, count));
   }
 
   /**
@@ -228,10 +195,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const shuffled = ds.shuffle(10000, { seed: 42 });
    */
   shuffle(bufferSize: number, opts: ShuffleOptions = {}): Dataset<T> {
-    checkOptionKeys('Dataset.shuffle()', opts, KNOWN_OPTIONS.shuffle);
-    const cfg = shuffleConfig('Dataset.shuffle()', bufferSize, opts);
-    if (this._rows) return this.deriveRows(shufflePlan(this._rows, cfg, {}), this.size);
-    return this.derive(shuffleProducer(this, cfg), this.size);
+    return this._append(shuffleStage(this, bufferSize, opts));
   }
 
   /**
@@ -240,10 +204,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const firstTen = ds.take(10);
    */
   take(n: number): Dataset<T> {
-    const count = n === -1 ? Infinity : checkCount('Dataset.take()', 'count', n, 0);
-    const size = takenSize(this.size, count);
-    if (this._rows) return this.deriveRows(takePlan(this._rows, count), size);
-    return this.derive(takeProducer(this, count), size);
+    return this._append(takeStage(this, n));
   }
 
   /**
@@ -252,10 +213,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const rest = ds.skip(10);
    */
   skip(n: number): Dataset<T> {
-    const count = checkCount('Dataset.skip()', 'count', n, 0);
-    const size = skippedSize(this.size, count);
-    if (this._rows) return this.deriveRows(skipPlan(this._rows, count), size);
-    return this.derive(skipProducer(this, count), size);
+    return this._append(skipStage(this, n));
   }
 
   /**
@@ -264,10 +222,8 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const ds2 = ds.batch(32).prefetch(2);
    */
   prefetch(n: number): Dataset<T> {
-    const count = n === Dataset.AUTOTUNE ? 2 : checkCount('Dataset.prefetch()', 'bufferSize', n, 0);
-    // pulling row indices ahead is pointless: they are produced synchronously on demand
-    if (count === 0 || this._rows) return this;
-    return this.derive(prefetchProducer(this, count), this.size);
+    const stage = prefetchStage(this, n);
+    return stage ? this._append(stage) : this;
   }
 
   /** Passed as a count (`prefetch`, `numParallelCalls`) to let the library choose. */
@@ -323,14 +279,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   static zip<D extends readonly Dataset<unknown>[] | Record<string, Dataset<unknown>>>(
     datasets: D,
   ): Dataset<{ -readonly [K in keyof D]: D[K] extends Dataset<infer E> ? E : never }> {
-    const nodes: Dataset<unknown>[] = Array.isArray(datasets) ? [...datasets] : Object.values(datasets);
-    if (nodes.length === 0 || !nodes.every((d) => d instanceof Dataset)) {
-      throw invalidArgument('Dataset.zip(): expected a non-empty array or object of Datasets.');
-    }
-    const sizes = nodes.map((d) => d.size);
-    const size = sizes.some((s) => s === null) ? null : Math.min(...(sizes as number[]));
-    const placeholders = nodes.flatMap((d) => d._placeholders);
-    return new Dataset(zipProducer(datasets, nodes), size, placeholders);
+    return Dataset.combined(zipSource(datasets, isDataset));
   }
 
   /**
@@ -339,9 +288,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(3).concatenate(Dataset.range(3, 5)); // 0..4
    */
   concatenate(other: Dataset<T>): Dataset<T> {
-    if (!(other instanceof Dataset)) throw invalidArgument('Dataset.concatenate(): expected a Dataset.');
-    const size = this.size === null || other.size === null ? null : this.size + other.size;
-    return new Dataset(concatenateProducer(this, other), size, [...this._placeholders, ...other._placeholders]);
+    return Dataset.combined(concatenateSource(this, other, isDataset));
   }
 
   /**
@@ -350,8 +297,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(10).filter((x) => x % 2 === 0);
    */
   filter(pred: (x: T) => boolean | tf.Tensor | Promise<boolean>): Dataset<T> {
-    checkFunction('Dataset.filter()', pred, 'a predicate function');
-    return this.derive(filterProducer(this, pred as (x: unknown) => unknown), null);
+    return this._append(filterStage(this, pred));
   }
 
   /**
@@ -360,8 +306,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(1, 4).flatMap((x) => Dataset.range(x)); // 0, 0, 1, 0, 1, 2
    */
   flatMap<O>(fn: (x: T) => Dataset<O>): Dataset<O> {
-    checkFunction('Dataset.flatMap()', fn);
-    return this.derive(flatMapProducer(this, fn as (x: unknown) => Dataset<unknown>), null);
+    return this._append(flatMapStage(this, fn));
   }
 
   /**
@@ -370,15 +315,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(1, 6).interleave((x) => Dataset.fromTensors(x).repeat(6), { cycleLength: 2, blockLength: 4 });
    */
   interleave<O>(fn: (x: T) => Dataset<O>, opts: InterleaveOptions = {}): Dataset<O> {
-    checkOptionKeys('Dataset.interleave()', opts, KNOWN_OPTIONS.interleave);
-    const { cycle, block } = interleaveArgs(fn, opts);
-    const par = opts.numParallelCalls === Dataset.AUTOTUNE ? cycle : (opts.numParallelCalls ?? 1);
-    checkCount('Dataset.interleave()', 'numParallelCalls', par, 1);
-    const f = fn as (x: unknown) => Dataset<unknown>;
-    if (par > 1 || opts.deterministic === false) {
-      return this.derive(parallelInterleaveProducer(this, f, cycle, block, par, opts.deterministic), null);
-    }
-    return this.derive(interleaveProducer(this, f, cycle, block), null);
+    return this._append(interleaveStage(this, fn, opts));
   }
 
   /**
@@ -387,18 +324,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(1, 5).map((x) => tf.fill([x], x)).paddedBatch(2); // [[1,0],[2,2]], [[3,3,3,0],[4,4,4,4]]
    */
   paddedBatch(n: number, opts: PaddedBatchOptions = {}): Dataset<Batched<T>> {
-    checkOptionKeys('Dataset.paddedBatch()', opts, KNOWN_OPTIONS.paddedBatch);
-    checkCount('Dataset.paddedBatch()', 'batchSize', n, 1);
-    const drop = opts.dropRemainder ?? false;
-    const size = batchedSize(this.size, n, drop);
-    return this.derive(
-      paddedBatchProducer(this, n, {
-        paddedShapes: opts.paddedShapes,
-        paddingValues: opts.paddingValues,
-        dropRemainder: drop,
-      }),
-      size,
-    );
+    return this._append(paddedBatchStage(this, n, opts));
   }
 
   /**
@@ -407,7 +333,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.fromTensors(tf.tensor2d([[1, 2], [3, 4]])).unbatch(); // [1, 2], [3, 4]
    */
   unbatch(): Dataset<T> {
-    return this.derive(unbatchProducer(this), null);
+    return this._append(unbatchStage(this));
   }
 
   /**
@@ -420,14 +346,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const onDisk = decoded.cache('/tmp/train.cache').repeat();
    */
   cache(path = '', opts: CacheOptions = {}): Dataset<T> {
-    checkOptionKeys('Dataset.cache()', opts, KNOWN_OPTIONS.cache);
-    checkCachePath(path);
-    if (path === '') return this.derive(cacheProducer(this), this.size);
-    const storage = opts.storage;
-    return this.derive(
-      persistentCacheProducer(this, path, () => storage ?? defaultCacheStorage()),
-      this.size,
-    );
+    return this._append(cacheStage(this, path, opts));
   }
 
   /**
@@ -436,10 +355,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(10).shard(3, 1); // 1, 4, 7
    */
   shard(numShards: number, index: number): Dataset<T> {
-    checkShard('Dataset.shard()', numShards, index);
-    const size = shardedSize(this.size, numShards, index);
-    if (this._rows) return this.deriveRows(shardPlan(this._rows, numShards, index), size);
-    return this.derive(shardProducer(this, numShards, index), size);
+    return this._append(shardStage(this, numShards, index));
   }
 
   /**
@@ -448,10 +364,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(7).window(3, { shift: 2, dropRemainder: true }); // [0,1,2], [2,3,4], [4,5,6]
    */
   window(size: number, opts: WindowOptions = {}): Dataset<Dataset<T>> {
-    checkOptionKeys('Dataset.window()', opts, KNOWN_OPTIONS.window);
-    const { shift, stride } = windowArgs(size, opts);
-    const make = Dataset.ofFrozen<T>;
-    return this.derive(windowProducer(this, size, shift, stride, opts.dropRemainder ?? false, make), null);
+    return this._append(windowStage(this, size, opts, Dataset.ofFrozen));
   }
 
   /**
@@ -460,7 +373,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(3).enumerate(); // [0, 0], [1, 1], [2, 2]
    */
   enumerate(start = 0): Dataset<[number, T]> {
-    return this.derive(enumerateProducer(this, start), this.size);
+    return this._append(enumerateStage(this, start));
   }
 
   /**
@@ -490,8 +403,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(10).scan(0, (s, x) => [s + x, s + x]); // 0, 1, 3, 6, 10, 15, 21, 28, 36, 45
    */
   scan<S, O>(initialState: S, fn: (state: S, x: T) => ScanResult<S, O>): Dataset<O> {
-    checkFunction('Dataset.scan()', fn);
-    return this.derive(scanProducer(this, initialState, fn as (s: unknown, x: unknown) => unknown), this.size);
+    return this._append(scanStage(this, initialState, fn));
   }
 
   /**
@@ -500,7 +412,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.fromTensorSlices(new Int32Array([1, 37, 2, 37, 2, 1])).unique(); // 1, 37, 2
    */
   unique(): Dataset<T> {
-    return this.derive(uniqueProducer(this), null);
+    return this._append(uniqueStage(this));
   }
 
   /**
@@ -511,17 +423,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   // [0, 2, 4, 6, 8], [1, 3, 5, 7, 9]
    */
   groupByWindow<O>(opts: GroupByWindowOptions<T, O>): Dataset<O> {
-    checkOptionKeys('Dataset.groupByWindow()', opts, KNOWN_OPTIONS.groupByWindow);
-    const api = 'Dataset.groupByWindow()';
-    const windowSize = groupByWindowArgs(api, opts);
-    const cfg = {
-      api,
-      keyFunc: opts.keyFunc as (x: unknown) => unknown,
-      reduceFunc: opts.reduceFunc as (key: number, w: never) => Dataset<unknown>,
-      windowSize,
-      makeWindow: Dataset.ofFrozen<T>,
-    };
-    return this.derive(groupByWindowProducer(this, cfg), null);
+    return this._append(groupByWindowStage(this, opts, Dataset.ofFrozen));
   }
 
   /**
@@ -530,37 +432,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   seqs.bucketBySequenceLength({ elementLengthFunc: (x) => x.shape[0], bucketBoundaries: [3, 5], bucketBatchSizes: [2, 2, 2] });
    */
   bucketBySequenceLength(opts: BucketBySequenceLengthOptions<T>): Dataset<Batched<T>> {
-    checkOptionKeys('Dataset.bucketBySequenceLength()', opts, KNOWN_OPTIONS.bucketBySequenceLength);
-    const api = 'Dataset.bucketBySequenceLength()';
-    const { boundaries, sizes } = bucketArgs(api, opts);
-    const lengthOf = opts.elementLengthFunc as (x: unknown) => unknown;
-    return this.derive(
-      groupByWindowProducer(this, {
-        api,
-        keyFunc: (x) => {
-          const n = lengthOf(x);
-          const len = n instanceof tf.Tensor ? n.dataSync()[0]! : n;
-          return typeof len === 'number' ? bucketOf(len, boundaries) : len;
-        },
-        windowSize: (key) => sizes[key]!,
-        reduceFunc: (key, w: never) => {
-          const win = w as Dataset<T>;
-          if (opts.noPadding) return win.batch(sizes[key]!, { dropRemainder: opts.dropRemainder ?? false });
-          const fill = opts.padToBucketBoundary && key < boundaries.length ? boundaries[key]! - 1 : undefined;
-          return win.derive(
-            paddedBatchProducer(win, sizes[key]!, {
-              paddedShapes: opts.paddedShapes,
-              paddingValues: opts.paddingValues,
-              dropRemainder: opts.dropRemainder ?? false,
-              unknownDimFill: fill,
-            }),
-            null,
-          );
-        },
-        makeWindow: Dataset.ofFrozen<T>,
-      }),
-      null,
-    );
+    return this._append(bucketStage(this, opts, Dataset.ofFrozen));
   }
 
   /**
@@ -570,16 +442,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const mixed = Dataset.sampleFromDatasets([positives, negatives], { weights: [0.5, 0.5], seed: 1 });
    */
   static sampleFromDatasets<E>(datasets: readonly Dataset<E>[], opts: SampleFromDatasetsOptions = {}): Dataset<E> {
-    checkOptionKeys('Dataset.sampleFromDatasets()', opts, KNOWN_OPTIONS.sampleFromDatasets);
-    const api = 'Dataset.sampleFromDatasets()';
-    checkDatasets(api, datasets);
-    const { weights, seed } = sampleArgs(api, datasets.length, opts);
-    const producer = sampleProducer(datasets, weights, seed, opts.stopOnEmptyDataset ?? false);
-    return new Dataset<E>(
-      producer,
-      null,
-      datasets.flatMap((d) => d._placeholders),
-    );
+    return Dataset.combined(sampleSource(datasets, opts));
   }
 
   /**
@@ -592,20 +455,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     choiceDataset: Dataset<number | tf.Tensor>,
     opts: ChooseFromDatasetsOptions = {},
   ): Dataset<E> {
-    checkOptionKeys('Dataset.chooseFromDatasets()', opts, KNOWN_OPTIONS.chooseFromDatasets);
-    const api = 'Dataset.chooseFromDatasets()';
-    checkDatasets(api, datasets);
-    if (!(choiceDataset instanceof Dataset)) {
-      throw invalidArgument(
-        `${api}: expected choiceDataset to be a Dataset of indices. Received ${typeof choiceDataset}.`,
-      );
-    }
-    const producer = chooseProducer(datasets, choiceDataset, opts.stopOnEmptyDataset ?? false);
-    return new Dataset<E>(
-      producer,
-      null,
-      [...datasets, choiceDataset].flatMap((d) => d._placeholders),
-    );
+    return Dataset.combined(chooseSource(datasets, choiceDataset, opts, isDataset));
   }
 
   /**
@@ -615,9 +465,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.fromTensorSlices([1, 2, 0, 4]).map(checkedReciprocal).ignoreErrors(); // 1, 0.5, 0.25
    */
   ignoreErrors(opts: IgnoreErrorsOptions = {}): Dataset<T> {
-    checkOptionKeys('Dataset.ignoreErrors()', opts, KNOWN_OPTIONS.ignoreErrors);
-    if (opts.onError !== undefined) checkFunction('Dataset.ignoreErrors()', opts.onError, 'onError to be a function');
-    return this.derive(ignoreErrorsProducer(this, opts.onError), null);
+    return this._append(ignoreErrorsStage(this, opts));
   }
 
   /**
@@ -626,22 +474,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const { x, y } = await Dataset.fromTensors({ x, y }).getSingleElement();
    */
   async getSingleElement(): Promise<T> {
-    const api = 'Dataset.getSingleElement()';
-    const it = this._iterate(this._newContext(null));
-    try {
-      const first = await it.next();
-      if (first.done) throw invalidArgument(`${api}: the dataset is empty. Expected exactly one element.`);
-      const x = materialize(first.value) as T;
-      const second = await it.next();
-      if (!second.done) {
-        disposeElement(second.value);
-        disposeElement(x);
-        throw invalidArgument(`${api}: the dataset has more than one element. Expected exactly one (take(1) first?).`);
-      }
-      return x;
-    } finally {
-      await it.return?.();
-    }
+    return (await singleElement(this)) as T;
   }
 
   /**
