@@ -26,7 +26,7 @@ import type {
   SliceInput,
   WindowOptions,
 } from './dataset-types.js';
-import { checkFunction, checkOptions, rangeBounds } from './internal/arguments.js';
+import { checkOptions } from './internal/arguments.js';
 import {
   batchStage,
   bucketStage,
@@ -36,13 +36,6 @@ import {
   windowStage,
 } from './internal/batch-stages.js';
 import {
-  type Combined,
-  chooseSource,
-  concatenateSource,
-  sampleSource,
-  zipSource,
-} from './internal/combined-sources.js';
-import {
   filterStage,
   flatMapStage,
   ignoreErrorsStage,
@@ -51,7 +44,7 @@ import {
   scanStage,
 } from './internal/element-stages.js';
 import { listFilesProducer } from './internal/files.js';
-import { freeze, thaw } from './internal/freeze.js';
+import { thaw } from './internal/freeze.js';
 import { checkOptionKeys, KNOWN_OPTIONS } from './internal/known-options.js';
 import type { IterContext, Node, Producer } from './internal/node.js';
 import {
@@ -66,10 +59,20 @@ import {
   uniqueStage,
 } from './internal/pass-through-stages.js';
 import { reduceElements } from './internal/reduce.js';
-import { type RowPlan, rowsProducer, slicesPlan } from './internal/row-cursor.js';
+import { type RowPlan, rowsProducer } from './internal/row-cursor.js';
 import { singleElement } from './internal/single-element.js';
-import { type FeedValue, SliceSourceBuilder } from './internal/slice-source.js';
-import { generatorProducer, rangeProducer, rangeSize } from './internal/sources.js';
+import type { FeedValue } from './internal/slice-source.js';
+import {
+  chooseSource,
+  concatenateSource,
+  generatorSource,
+  rangeSource,
+  type Source,
+  sampleSource,
+  slicesSource,
+  tensorsSource,
+  zipSource,
+} from './internal/source-builders.js';
 import type { Stage } from './internal/stage.js';
 import { DatasetIterator, elementIterator, InitializableIterator } from './iterator.js';
 import type { Placeholder } from './placeholder.js';
@@ -121,9 +124,9 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     }, frozen.length);
   }
 
-  /** @internal A dataset reading several others. */
-  private static combined<E>(c: Combined): Dataset<E> {
-    return new Dataset<E>(c.producer, c.size, c.placeholders);
+  /** @internal A dataset starting a pipeline (internal/source-builders.ts). */
+  private static fromSource<E>(src: Source): Dataset<E> {
+    return new Dataset<E>(src.producer, src.size, src.placeholders, src.rows ?? null);
   }
 
   /** @internal A new dataset reading from this one through `stage` (built in internal/*-stages.ts). */
@@ -154,10 +157,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const ds = Dataset.fromTensorSlices([tf.tensor2d([[1, 2], [3, 4]]), new Int32Array([0, 1])]);
    */
   static fromTensorSlices<const X extends SliceInput>(x: X): Dataset<Sliced<X>> {
-    const api = 'Dataset.fromTensorSlices()';
-    const builder = new SliceSourceBuilder(api, x);
-    const plan = slicesPlan((ctx) => builder.resolve(ctx.feed));
-    return new Dataset<Sliced<X>>(rowsProducer(plan), builder.length, builder.placeholders, plan);
+    return Dataset.fromSource(slicesSource(x));
   }
 
   /**
@@ -239,10 +239,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const one = Dataset.fromTensors({ x: tf.ones([2, 2]) });
    */
   static fromTensors<X>(x: X): Dataset<X> {
-    const frozen = freeze(x);
-    return new Dataset<X>(async function* tensors() {
-      yield thaw(frozen);
-    }, 1);
+    return Dataset.fromSource(tensorsSource(x));
   }
 
   /**
@@ -255,9 +252,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     gen: () => Iterator<X> | AsyncIterator<X> | Iterable<X> | AsyncIterable<X>,
     opts: GeneratorOptions = {},
   ): Dataset<X extends tf.Tensor ? X : X> {
-    checkOptionKeys('Dataset.fromGenerator()', opts, KNOWN_OPTIONS.generator);
-    checkFunction('Dataset.fromGenerator()', gen, 'a generator function');
-    return new Dataset(generatorProducer(gen, opts.outputSignature), null);
+    return Dataset.fromSource(generatorSource(gen, opts));
   }
 
   /**
@@ -266,8 +261,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(1, 6, 2); // 1, 3, 5
    */
   static range(start: number, stop?: number, step = 1): Dataset<number> {
-    const [from, to, by] = rangeBounds(start, stop, step);
-    return new Dataset<number>(rangeProducer(from, to, by), rangeSize(from, to, by));
+    return Dataset.fromSource(rangeSource(start, stop, step));
   }
 
   /**
@@ -279,7 +273,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
   static zip<D extends readonly Dataset<unknown>[] | Record<string, Dataset<unknown>>>(
     datasets: D,
   ): Dataset<{ -readonly [K in keyof D]: D[K] extends Dataset<infer E> ? E : never }> {
-    return Dataset.combined(zipSource(datasets, isDataset));
+    return Dataset.fromSource(zipSource(datasets, isDataset));
   }
 
   /**
@@ -288,7 +282,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   Dataset.range(3).concatenate(Dataset.range(3, 5)); // 0..4
    */
   concatenate(other: Dataset<T>): Dataset<T> {
-    return Dataset.combined(concatenateSource(this, other, isDataset));
+    return Dataset.fromSource(concatenateSource(this, other, isDataset));
   }
 
   /**
@@ -442,7 +436,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
    *   const mixed = Dataset.sampleFromDatasets([positives, negatives], { weights: [0.5, 0.5], seed: 1 });
    */
   static sampleFromDatasets<E>(datasets: readonly Dataset<E>[], opts: SampleFromDatasetsOptions = {}): Dataset<E> {
-    return Dataset.combined(sampleSource(datasets, opts));
+    return Dataset.fromSource(sampleSource(datasets, opts));
   }
 
   /**
@@ -455,7 +449,7 @@ export class Dataset<T> implements AsyncIterable<T>, Node {
     choiceDataset: Dataset<number | tf.Tensor>,
     opts: ChooseFromDatasetsOptions = {},
   ): Dataset<E> {
-    return Dataset.combined(chooseSource(datasets, choiceDataset, opts, isDataset));
+    return Dataset.fromSource(chooseSource(datasets, choiceDataset, opts, isDataset));
   }
 
   /**
