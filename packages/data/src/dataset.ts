@@ -1,7 +1,8 @@
 /**
  * Dataset: a re-iterable, immutable description of an input pipeline (tf.data.Dataset).
- * Owns: the public transformation methods and cardinality. Does not own: the stages themselves (src/internal/*),
- * argument checks (internal/arguments.ts) or iterator bookkeeping (iterator.ts).
+ * Owns: the public methods (signatures, overloads, TSDoc) and cardinality. Does not own: checking their arguments
+ * and choosing the stage (internal/*-stages.ts, internal/source-builders.ts), the stages themselves (src/internal/*)
+ * or iterator bookkeeping (iterator.ts).
  */
 
 import type * as tf from '@tensorflow/tfjs-core';

@@ -4,18 +4,7 @@
  * Does not own: the loops themselves (internal/*-loop.ts), the input pipeline (@estimatorjs/data), hook behaviour
  * (@estimatorjs/hooks), the event file format (@estimatorjs/summary), or which backend runs the math.
  */
-import {
-  CheckpointSaverHook,
-  type CheckpointSaverListener,
-  type Hook,
-  HookList,
-  LoggingTensorHook,
-  type Mode,
-  NanTensorHook,
-  StepCounterHook,
-  StopAtStepHook,
-  SummarySaverHook,
-} from '@estimatorjs/hooks';
+import { type CheckpointSaverListener, type Hook, HookList, type Mode } from '@estimatorjs/hooks';
 import { EventWriter, MemoryEventSink, type SummaryWriter } from '@estimatorjs/summary';
 import type * as tf from '@tensorflow/tfjs-core';
 import { platform } from '#platform';
@@ -28,6 +17,7 @@ import type { Predictions } from './estimator-spec.js';
 import type { ServingInputReceiverFn } from './export/serving-input-receiver.js';
 import { assertNotTracing, traceModelFn } from './export/trace-model-fn.js';
 import type { TracedGraph } from './export/traced-graph.js';
+import { checkCount, checkEvalName, checkTrainingRole, checkTrainSteps } from './internal/argument-checks.js';
 import { checkpointPrefix } from './internal/checkpoint-path.js';
 import { type EvalResults, runEvaluation } from './internal/evaluate-loop.js';
 import type { Features, InputFn, Labels, OpenedInput } from './internal/input.js';
@@ -36,6 +26,7 @@ import type { LoopDeps } from './internal/loop-deps.js';
 import { ModelState } from './internal/model-state.js';
 import { checkConfigKeys } from './internal/option-keys.js';
 import { type PickedPrediction, type Prediction, type PredictionKey, runPrediction } from './internal/predict-loop.js';
+import { trainHooks } from './internal/train-hooks.js';
 import { runTrainLoop } from './internal/train-loop.js';
 import { valueReadsAreCheap } from './internal/value-reads.js';
 import { type WarmStartFrom, warmStart } from './internal/warm-start.js';
@@ -99,41 +90,6 @@ export interface PredictOptions {
  */
 async function closeQuietly(writer: SummaryWriter): Promise<void> {
   await writer.close().catch(() => {});
-}
-
-/** TF 1.x's roles: the chief and the workers train; an evaluator or a parameter server does not. */
-function checkTrainingRole(api: string, config: RunConfig): void {
-  const { taskType, numWorkerReplicas, trainDistribute } = config;
-  if (taskType === 'ps') {
-    throw new ConfigError(
-      'UNSUPPORTED_TASK_TYPE',
-      `${api}: TF_CONFIG names this task "ps"; asynchronous parameter-server training is not implemented. Remove the "ps" job and train with synchronous data parallelism (chief + workers).`,
-    );
-  }
-  if (taskType === 'evaluator') {
-    throw new ConfigError(
-      'UNSUPPORTED_TASK_TYPE',
-      `${api}: TF_CONFIG names this task "evaluator", which does not train; run trainAndEvaluate(), which evaluates each new checkpoint on this task.`,
-    );
-  }
-  if (numWorkerReplicas > 1 && trainDistribute === undefined) {
-    throw new ConfigError(
-      'NO_TRAIN_DISTRIBUTE',
-      `${api}: TF_CONFIG has ${numWorkerReplicas} training replicas but RunConfig has no trainDistribute; in Node create the config with runConfigFromEnv() from '@estimatorjs/experiment/node', which adds the all-reduce.`,
-    );
-  }
-  if (trainDistribute !== undefined && trainDistribute.numReplicas !== Math.max(numWorkerReplicas, 1)) {
-    throw new ConfigError(
-      'NO_TRAIN_DISTRIBUTE',
-      `${api}: trainDistribute has ${trainDistribute.numReplicas} replicas but TF_CONFIG has ${numWorkerReplicas}; build both from the same TF_CONFIG.`,
-    );
-  }
-}
-
-function checkCount(api: string, name: string, v: number | undefined): void {
-  if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
-    throw new ConfigError('INVALID_ARGUMENT', `${api}: ${name} must be an integer > 0. Received ${String(v)}.`);
-  }
 }
 
 /**
@@ -291,15 +247,7 @@ export class Estimator<
   async train(inputFn: InputFn<P, F, L>, options: TrainOptions = {}): Promise<this> {
     const api = 'Estimator.train()';
     checkConfigKeys(api, options, KNOWN_OPTIONS.train);
-    const { steps, maxSteps } = options;
-    checkCount(api, 'steps', steps);
-    checkCount(api, 'maxSteps', maxSteps);
-    if (steps !== undefined && maxSteps !== undefined) {
-      throw new ConfigError(
-        'INVALID_ARGUMENT',
-        `${api}: pass {steps} or {maxSteps}, not both. Received steps=${steps}, maxSteps=${maxSteps}.`,
-      );
-    }
+    checkTrainSteps(api, options.steps, options.maxSteps);
     checkTrainingRole(api, this.config);
     // One trainer per model directory (TF relies on the cluster for this): the lock is held until train() returns.
     // In a cluster the chief holds it; the workers share the directory read-only.
@@ -332,10 +280,6 @@ export class Estimator<
         : `Starting training from global step ${startStep} (no checkpoint in ${this.storage.location}).`,
     );
     const cfg = this.config;
-    const every =
-      cfg.saveCheckpointsSteps !== undefined
-        ? { steps: cfg.saveCheckpointsSteps }
-        : { secs: cfg.saveCheckpointsSecs ?? DEFAULTS.saveCheckpointsSecs };
     const manager = new CheckpointManager(this.storage, {
       keepMax: cfg.keepCheckpointMax,
       keepEveryNHours: cfg.keepCheckpointEveryNHours,
@@ -354,29 +298,15 @@ export class Estimator<
       await writer.flush();
       return prefix;
     };
-    const hooks: Hook[] = [
-      ...(options.hooks ?? []),
-      new NanTensorHook(),
-      new LoggingTensorHook({
-        tensors: { loss: 'loss', step: 'global_step' },
-        every: { steps: cfg.logStepCountSteps },
-        log: this.log,
-      }),
-      new StepCounterHook({ every: { steps: cfg.logStepCountSteps }, log: this.log }),
-      ...(chief
-        ? [
-            new SummarySaverHook({ scalars: ['loss'], every: { steps: cfg.saveSummarySteps } }),
-            new CheckpointSaverHook({
-              saver: { save },
-              every,
-              log: this.log,
-              listeners: options.savingListeners ?? [],
-            }),
-          ]
-        : []),
-    ];
-    if (steps !== undefined) hooks.push(new StopAtStepHook({ numSteps: steps }));
-    if (maxSteps !== undefined) hooks.push(new StopAtStepHook({ lastStep: maxSteps }));
+    const hooks = trainHooks({
+      config: cfg,
+      log: this.log,
+      save,
+      hooks: options.hooks,
+      savingListeners: options.savingListeners,
+      steps,
+      maxSteps,
+    });
     // As TF's Supervisor does on every session start: TensorBoard drops events past this step that a crashed run
     // wrote after its last checkpoint, so replayed steps are not drawn twice.
     writer.sessionLog?.('start', startStep, restored ? { checkpointPath: restored } : {});
@@ -412,12 +342,7 @@ export class Estimator<
     const api = 'Estimator.evaluate()';
     checkConfigKeys(api, options, KNOWN_OPTIONS.evaluate);
     checkCount(api, 'steps', options.steps);
-    if (options.name !== undefined && !/^[\w.-]+$/.test(options.name)) {
-      throw new ConfigError(
-        'INVALID_ARGUMENT',
-        `${api}: name must be letters, digits, '_', '.' or '-'. Received ${JSON.stringify(options.name)}.`,
-      );
-    }
+    checkEvalName(api, options.name);
     await this.requireModel(api, options.checkpointPath);
     const writer = this.writerFor(
       platform.joinPath(
