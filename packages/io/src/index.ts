@@ -1,3 +1,4 @@
+export { isCpuMemoryBackend } from './cpu-memory-backends.js';
 export { crc32c, maskCrc32c, maskedCrc32c } from './crc32c.js';
 export { ProtoDecodeError, TFRecordCorruptError, type TFRecordCorruption } from './errors.js';
 export { nextOpSeed, withGraphSeed } from './graph-seed.js';

@@ -1,13 +1,12 @@
 /** Stacks materialized elements leaf by leaf along a new dim 0 (the slow path of `batch`). */
 
+import { isCpuMemoryBackend } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidArgument } from '../errors.js';
 import { LazyElement, materialize, SliceRow, SliceRows } from './lazy.js';
 import { describeStructure, disposeElement, leaves, unflatten } from './structure.js';
 import { fillNewTensor } from './writable-tensor.js';
 
-/** Backends whose tensors live in CPU memory, so `dataSync()` costs no device readback. */
-const CPU_BACKENDS = new Set(['cpu', 'wasm', 'native', 'tensorflow']);
 /** The dtypes {@link fillNewTensor} makes. */
 const FILLABLE = new Set(['float32', 'int32', 'bool']);
 
@@ -66,7 +65,7 @@ function stackLeaf(api: string, col: unknown[], j: number): tf.Tensor {
     });
     const ts = col as tf.Tensor[];
     const dtype = f.dtype;
-    if (CPU_BACKENDS.has(tf.getBackend()) && FILLABLE.has(dtype) && ts.every((t) => t.dtype === dtype)) {
+    if (isCpuMemoryBackend(tf.getBackend()) && FILLABLE.has(dtype) && ts.every((t) => t.dtype === dtype)) {
       // on CPU-memory backends reading values is cheap: one copy into the batch instead of stack's kernels
       const size = f.size;
       return fillNewTensor([ts.length, ...f.shape], dtype as 'float32' | 'int32' | 'bool', (out) => {
