@@ -10,7 +10,9 @@
 //     computes half the step, so the exchange weighs twice as much against the compute.
 // Reported per configuration: global examples/s, s/step, each worker's CPU ms per step (all threads: wasm, GC, the
 // exchange; robust while the machine is shared), and for 2 workers the all-reduce's wall and CPU ms per step and the
-// gradient bytes each replica sends. From the CPU figures, the "CPU-bound" ratio (for the scaling pairs
+// gradient bytes each replica sends, and where its waiting went (skew: one replica reached the all-reduce later;
+// exchange latency: once both had, until the last left; compute CPU skew: the part of the skew that was unequal work,
+// not scheduling). From the CPU figures, the "CPU-bound" ratio (for the scaling pairs
 // 2 · cpu(1 × B) / cpu(2 × B)): the throughput ratio an idle 2-core machine would show if no worker ever waited. Then the exchange
 // alone (two processes all-reducing the CNN's gradient vector back to back).
 // Every configuration runs `--rounds` times, alternating (A B C … A B C …); the table shows each one's best round.
@@ -22,7 +24,7 @@
 //        [--heap-growing-percent N (400)]
 //        [--exchange-only] [--dist PATH] [--chunk-bytes N]
 // --exchange-only skips the training runs; --dist PATH takes the experiment package's dist/node/index.js from
-// elsewhere (another checkout, for before/after); --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the
+// elsewhere (another checkout, for before/after), in the training tasks too; --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the
 // exchange-only replicas. Build first: the root `pnpm bench:cluster` script does.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,7 +82,7 @@ async function train(c, dir) {
   await runLocalCluster({
     workers: c.workers,
     command: [process.execPath, ...command],
-    env: process.env,
+    env: { ...process.env, BENCH_EXPERIMENT_DIST: dist },
     output: (l) => lines.push(l),
     maxRestarts: 0,
   });
@@ -106,8 +108,33 @@ function figures(c, tasks) {
     out.allReduceMsPerStep = tasks.reduce((s, t) => s + t.exchange.wallMs / t.exchange.steps, 0) / tasks.length;
     out.allReduceCpuMsPerStep = tasks.reduce((s, t) => s + t.exchange.cpuMs / t.exchange.steps, 0) / tasks.length;
     out.bytesSentPerStep = chief.allReduce.bytesSent / chief.allReduce.steps;
+    Object.assign(out, waiting(tasks[0].trace, tasks[1].trace));
   }
   return out;
+}
+
+/**
+ * Where a 2-worker step's waiting goes, from each replica's timestamps around its all-reduces (one machine's clock):
+ * `skewMsPerStep`, how much later one replica reached the all-reduce than the other (the earlier one waits that long);
+ * `latencyMsPerStep`, from the moment both had reached it until the last left (the exchange itself: its CPU plus its
+ * round trips); `computeCpuSkewMsPerStep`, how much the two replicas' CPU time between all-reduces differed (work one
+ * did and the other did not in that step, such as a garbage collection: skew that an idle machine would show too).
+ * The first timed step is left out (its compute began before the timing).
+ */
+function waiting(a, b) {
+  const n = Math.min(a.length, b.length);
+  let skew = 0;
+  let latency = 0;
+  let cpuSkew = 0;
+  for (let i = 1; i < n; i++) {
+    const [enterA, exitA, cpuEnterA] = a[i];
+    const [enterB, exitB, cpuEnterB] = b[i];
+    skew += Math.abs(enterA - enterB);
+    latency += Math.max(exitA, exitB) - Math.max(enterA, enterB);
+    cpuSkew += Math.abs(cpuEnterA - a[i - 1][3] - (cpuEnterB - b[i - 1][3]));
+  }
+  const k = Math.max(n - 1, 1);
+  return { skewMsPerStep: skew / k, latencyMsPerStep: latency / k, computeCpuSkewMsPerStep: cpuSkew / k };
 }
 
 /**
@@ -196,11 +223,11 @@ try {
       '',
       `Best of ${rounds} alternating rounds, ${steps} timed steps after ${warmup} warm-up steps each.`,
       '',
-      '| workers × batch per worker | global batch | examples/s | s/step | CPU ms/step per worker | all-reduce ms/step (wall) | all-reduce CPU ms/step | bytes sent/step/replica |',
-      '|---|---|---|---|---|---|---|---|',
+      '| workers × batch per worker | global batch | examples/s | s/step | CPU ms/step per worker | all-reduce ms/step (wall) | all-reduce CPU ms/step | skew ms/step | exchange latency ms/step | compute CPU skew ms/step | bytes sent/step/replica |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows.map(
         (x) =>
-          `| ${x.config} | ${x.globalBatch} | ${f1(x.examplesPerSec)} | ${x.secsPerStep.toFixed(3)} | ${f1(x.cpuMsPerStepPerWorker)} | ${f1(x.allReduceMsPerStep)} | ${f1(x.allReduceCpuMsPerStep)} | ${x.bytesSentPerStep === undefined ? '–' : Math.round(x.bytesSentPerStep)} |`,
+          `| ${x.config} | ${x.globalBatch} | ${f1(x.examplesPerSec)} | ${x.secsPerStep.toFixed(3)} | ${f1(x.cpuMsPerStepPerWorker)} | ${f1(x.allReduceMsPerStep)} | ${f1(x.allReduceCpuMsPerStep)} | ${f1(x.skewMsPerStep)} | ${f1(x.latencyMsPerStep)} | ${f1(x.computeCpuSkewMsPerStep)} | ${x.bytesSentPerStep === undefined ? '–' : Math.round(x.bytesSentPerStep)} |`,
       ),
       '',
       '| ratio (global examples/s) | measured | CPU-bound (no waiting) |',
