@@ -72,7 +72,7 @@ const label = (c) => `${c.workers} × ${c.batch}${c.growing === growing ? '' : '
 
 /** One training run of `c`; the timing of each of its tasks. */
 async function train(c, dir) {
-  const command = [task, dir, String(steps + warmup), String(warmup), String(c.batch), String(c.growing)];
+  const command = [task, dir, String(steps + warmup), String(warmup), String(c.batch), String(c.growing), dist];
   if (c.workers === 1) {
     const alone = spawnSync(process.execPath, command, { encoding: 'utf8', env: { ...process.env, TF_CONFIG: '' } });
     if (alone.status !== 0) throw new Error(`the single worker failed: ${alone.stderr}`);
@@ -82,7 +82,7 @@ async function train(c, dir) {
   await runLocalCluster({
     workers: c.workers,
     command: [process.execPath, ...command],
-    env: { ...process.env, BENCH_EXPERIMENT_DIST: dist },
+    env: process.env,
     output: (l) => lines.push(l),
     maxRestarts: 0,
   });

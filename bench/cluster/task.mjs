@@ -1,11 +1,11 @@
 // One task of the cluster bench: the reference CNN (examples/mnist's mnistModelFn) on synthetic MNIST-shaped data,
 // wasm with 1 thread, `batch` examples per replica, its role from TF_CONFIG (none: one worker alone).
-// Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup> <batch> <heapGrowingPercent>. Last stdout line: JSON
-// timing of this task. heapGrowingPercent > 0 sets V8's --heap-growing-percent before anything is allocated (what
+// Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup> <batch> <heapGrowingPercent> [experiment dist URL].
+// Last stdout line: JSON timing of this task. heapGrowingPercent > 0 sets V8's --heap-growing-percent before anything is allocated (what
 // docs/distributed.md recommends for workers that move megabytes of gradients a step); 0 keeps V8's default.
 import { setFlagsFromString } from 'node:v8';
 
-const [modelDir, stepsArg, warmupArg, batchArg, growingArg] = process.argv.slice(2);
+const [modelDir, stepsArg, warmupArg, batchArg, growingArg, distArg] = process.argv.slice(2);
 if (Number(growingArg) > 0) setFlagsFromString(`--heap-growing-percent=${Number(growingArg)}`);
 const { backends, est, tf } = await import('../train/deps.mjs');
 const { MODELS, makeData, modelFnFor } = await import('../train/models.mjs');
@@ -14,7 +14,7 @@ const warmup = Number(warmupArg);
 await backends.useBackend('wasm', { threads: 1 });
 // run.mjs --dist PATH measures another build of the experiment package (before/after): it passes it here.
 const { withTfConfig } = await import(
-  process.env.BENCH_EXPERIMENT_DIST ?? new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href
+  distArg ?? new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href
 );
 const { data } = await import('../train/deps.mjs');
 
