@@ -2,10 +2,11 @@
  * `CollectiveAllReduce`: synchronous data parallelism across the chief and the workers of a TF_CONFIG cluster (TF's
  * `CollectiveAllReduceStrategy` / `MultiWorkerMirroredStrategy`), as a `TrainDistribute` for `RunConfig`. Owns: the
  * rendezvous (every task up, same incarnation, same starting step) and the ring all-reduce (reduce-scatter then
- * all-gather, 2·(N−1) chunk transfers per step, each replica sending 2·(N−1)/N of the gradients). The vector is cut
- * into segments of `pipelineChunkBytes`, each its own ring, all in flight at once: while one segment's bytes travel,
- * the previous one is being added, and HTTP/2 carries them side by side. Does not own: the wire
- * (internal/collective-transport.ts) or when it is called (the Estimator's train loop).
+ * all-gather, 2·(N−1) chunk transfers per step, each replica sending 2·(N−1)/N of the gradients; two replicas swap
+ * whole segments in one round instead, the same bytes). The vector is cut into segments of `pipelineChunkBytes`,
+ * each its own ring, all in flight at once: while one segment's bytes travel, the previous one is being added, and
+ * HTTP/2 carries them side by side. Does not own: the wire (internal/collective-transport.ts) or when it is called
+ * (the Estimator's train loop).
  */
 import type { ClusterSpec, DistributeStartContext, TrainDistribute } from '@estimatorjs/estimator';
 import { ExperimentError } from '../errors.js';
