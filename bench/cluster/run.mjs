@@ -10,7 +10,9 @@
 //     computes half the step, so the exchange weighs twice as much against the compute.
 // Reported per configuration: global examples/s, s/step, each worker's CPU ms per step (all threads: wasm, GC, the
 // exchange; robust while the machine is shared), and for 2 workers the all-reduce's wall and CPU ms per step and the
-// gradient bytes each replica sends. From the CPU figures, the "CPU-bound" ratio (for the scaling pairs
+// gradient bytes each replica sends, and where its waiting went (skew: one replica reached the all-reduce later;
+// exchange latency: once both had, until the last left; compute CPU skew: the part of the skew that was unequal work,
+// not scheduling). From the CPU figures, the "CPU-bound" ratio (for the scaling pairs
 // 2 · cpu(1 × B) / cpu(2 × B)): the throughput ratio an idle 2-core machine would show if no worker ever waited. Then the exchange
 // alone (two processes all-reducing the CNN's gradient vector back to back).
 // Every configuration runs `--rounds` times, alternating (A B C … A B C …); the table shows each one's best round.
@@ -20,9 +22,11 @@
 // (docs/distributed.md explains why this flag matters for the exchange).
 // Usage: node bench/cluster/run.mjs [--steps N (30)] [--warmup N (3)] [--rounds N (3)] [--reps N (20)]
 //        [--heap-growing-percent N (400)]
-//        [--exchange-only] [--dist PATH] [--chunk-bytes N]
+//        [--exchange-only] [--dist PATH] [--compare PATH] [--quick] [--chunk-bytes N]
 // --exchange-only skips the training runs; --dist PATH takes the experiment package's dist/node/index.js from
-// elsewhere (another checkout, for before/after); --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the
+// elsewhere (another checkout, for before/after), in the training tasks too; --compare PATH runs every training
+// configuration with that build as well, in the same alternating rounds (before/after on one machine at one time);
+// --quick runs the 1 × 128 and 2 × 128 pair only; --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the
 // exchange-only replicas. Build first: the root `pnpm bench:cluster` script does.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,33 +48,44 @@ const CNN_VALUES = 590_938;
 const task = fileURLToPath(new URL('./task.mjs', import.meta.url));
 const exchangeTask = fileURLToPath(new URL('./exchange-task.mjs', import.meta.url));
 const distArg = args.indexOf('--dist') >= 0 ? args[args.indexOf('--dist') + 1] : null;
-const dist = distArg
-  ? new URL(`file://${distArg.startsWith('/') ? distArg : join(process.cwd(), distArg)}`).href
-  : new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href;
+const asUrl = (path) => new URL(`file://${path.startsWith('/') ? path : join(process.cwd(), path)}`).href;
+const dist = distArg ? asUrl(distArg) : new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href;
+const compareArg = args.indexOf('--compare') >= 0 ? args[args.indexOf('--compare') + 1] : null;
+const compare = compareArg ? asUrl(compareArg) : null;
+const quick = args.includes('--quick');
 const { localClusterTasks, runLocalCluster } = await import(dist);
 const root = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
 const log = (line) => process.stderr.write(`${line}\n`);
 const lastJson = (lines) => JSON.parse(lines.filter((l) => l.trim().startsWith('{')).pop());
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** The configurations, in the order each round runs them. */
+/** The configurations, in the order each round runs them; `--quick` keeps the 1 × 128 and 2 × 128 pair alone. */
 const configs = [
-  { workers: 1, batch: 64, growing },
-  { workers: 2, batch: 64, growing },
+  ...(quick
+    ? []
+    : [
+        { workers: 1, batch: 64, growing },
+        { workers: 2, batch: 64, growing },
+      ]),
   { workers: 1, batch: 128, growing },
   { workers: 2, batch: 128, growing },
-  ...(growing > 0
+  ...(growing > 0 && !quick
     ? [
         { workers: 1, batch: 128, growing: 0 },
         { workers: 2, batch: 128, growing: 0 },
       ]
     : []),
-];
-const label = (c) => `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}`;
+].flatMap((c) => [
+  { ...c, dist },
+  // --compare PATH: every configuration again with another build, in the same rounds (before/after, alternating).
+  ...(compare ? [{ ...c, dist: compare, compared: true }] : []),
+]);
+const label = (c) =>
+  `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}${c.compared ? ` (${compareArg})` : ''}`;
 
 /** One training run of `c`; the timing of each of its tasks. */
 async function train(c, dir) {
-  const command = [task, dir, String(steps + warmup), String(warmup), String(c.batch), String(c.growing)];
+  const command = [task, dir, String(steps + warmup), String(warmup), String(c.batch), String(c.growing), c.dist];
   if (c.workers === 1) {
     const alone = spawnSync(process.execPath, command, { encoding: 'utf8', env: { ...process.env, TF_CONFIG: '' } });
     if (alone.status !== 0) throw new Error(`the single worker failed: ${alone.stderr}`);
@@ -106,8 +121,33 @@ function figures(c, tasks) {
     out.allReduceMsPerStep = tasks.reduce((s, t) => s + t.exchange.wallMs / t.exchange.steps, 0) / tasks.length;
     out.allReduceCpuMsPerStep = tasks.reduce((s, t) => s + t.exchange.cpuMs / t.exchange.steps, 0) / tasks.length;
     out.bytesSentPerStep = chief.allReduce.bytesSent / chief.allReduce.steps;
+    Object.assign(out, waiting(tasks[0].trace, tasks[1].trace));
   }
   return out;
+}
+
+/**
+ * Where a 2-worker step's waiting goes, from each replica's timestamps around its all-reduces (one machine's clock):
+ * `skewMsPerStep`, how much later one replica reached the all-reduce than the other (the earlier one waits that long);
+ * `latencyMsPerStep`, from the moment both had reached it until the last left (the exchange itself: its CPU plus its
+ * round trips); `computeCpuSkewMsPerStep`, how much the two replicas' CPU time between all-reduces differed (work one
+ * did and the other did not in that step, such as a garbage collection: skew that an idle machine would show too).
+ * The first timed step is left out (its compute began before the timing).
+ */
+function waiting(a, b) {
+  const n = Math.min(a.length, b.length);
+  let skew = 0;
+  let latency = 0;
+  let cpuSkew = 0;
+  for (let i = 1; i < n; i++) {
+    const [enterA, exitA, cpuEnterA] = a[i];
+    const [enterB, exitB, cpuEnterB] = b[i];
+    skew += Math.abs(enterA - enterB);
+    latency += Math.max(exitA, exitB) - Math.max(enterA, enterB);
+    cpuSkew += Math.abs(cpuEnterA - a[i - 1][3] - (cpuEnterB - b[i - 1][3]));
+  }
+  const k = Math.max(n - 1, 1);
+  return { skewMsPerStep: skew / k, latencyMsPerStep: latency / k, computeCpuSkewMsPerStep: cpuSkew / k };
 }
 
 /**
@@ -173,22 +213,38 @@ try {
         if (!best.has(c) || f.examplesPerSec > best.get(c).examplesPerSec) best.set(c, f);
       }
     }
-    const rows = configs.map((c) => ({ config: label(c), ...best.get(c) }));
-    const find = (workers, batch, g = growing) =>
-      rows.find((x) => x.workers === workers && x.batchPerWorker === batch && x.heapGrowingPercent === g);
+    const rows = configs.map((c) => ({ config: label(c), compared: c.compared === true, ...best.get(c) }));
+    const find = (workers, batch, g, compared) =>
+      rows.find(
+        (x) =>
+          x.workers === workers && x.batchPerWorker === batch && x.heapGrowingPercent === g && x.compared === compared,
+      );
     const ratio = (two, one) => ({
       throughput: two.examplesPerSec / one.examplesPerSec,
       // Each worker on its own core, never waiting: examples per CPU-second of one worker, times the workers.
       cpuBound: two.globalBatch / two.cpuMsPerStepPerWorker / (one.globalBatch / one.cpuMsPerStepPerWorker),
     });
-    const ratios = {
-      scaling64: ratio(find(2, 64), find(1, 64)),
-      scaling128: ratio(find(2, 128), find(1, 128)),
-      sameGlobalBatch128: ratio(find(2, 64), find(1, 128)),
-      ...(growing > 0 ? { scaling128V8Default: ratio(find(2, 128, 0), find(1, 128, 0)) } : {}),
-    };
-    const two = find(2, 128);
-    numValues = Math.round(two.bytesSentPerStep / 4); // 2 replicas: each sends half the vector twice a step
+    // [key, label, two workers, one worker]: the pairs whose runs exist (--quick and --compare change which).
+    const pairs = [false, ...(compare ? [true] : [])].flatMap((compared) => {
+      const of = (label) => (compared ? `${label} (${compareArg})` : label);
+      const key = (k) => (compared ? `${k}Compared` : k);
+      return [
+        [key('scaling128'), of('scaling, 2 × 128 / 1 × 128 (target ≥ 1.7)'), [2, 128, growing], [1, 128, growing]],
+        [key('scaling64'), of('scaling, 2 × 64 / 1 × 64 (target ≥ 1.7)'), [2, 64, growing], [1, 64, growing]],
+        [key('sameGlobalBatch128'), of('same global batch, 2 × 64 / 1 × 128'), [2, 64, growing], [1, 128, growing]],
+        [
+          key('scaling128V8Default'),
+          of("scaling with V8's default heap growth, 2 × 128 / 1 × 128"),
+          [2, 128, 0],
+          [1, 128, 0],
+        ],
+      ]
+        .map(([k, l, two, one]) => [k, l, find(...two, compared), find(...one, compared)])
+        .filter(([, , two, one]) => two && one);
+    });
+    const ratios = Object.fromEntries(pairs.map(([k, , two, one]) => [k, ratio(two, one)]));
+    const two = find(2, 128, growing, false);
+    numValues = Math.round(two.bytesSentPerStep / 4); // 2 replicas: each sends the whole vector once a step
     Object.assign(result, { model: 'CNN (examples/mnist)', steps, warmup, rounds, heapGrowingPercent: growing });
     Object.assign(result, { runs: rows, ratios });
     md.push(
@@ -196,23 +252,20 @@ try {
       '',
       `Best of ${rounds} alternating rounds, ${steps} timed steps after ${warmup} warm-up steps each.`,
       '',
-      '| workers × batch per worker | global batch | examples/s | s/step | CPU ms/step per worker | all-reduce ms/step (wall) | all-reduce CPU ms/step | bytes sent/step/replica |',
-      '|---|---|---|---|---|---|---|---|',
+      '| workers × batch per worker | global batch | examples/s | s/step | CPU ms/step per worker | all-reduce ms/step (wall) | all-reduce CPU ms/step | skew ms/step | exchange latency ms/step | compute CPU skew ms/step | bytes sent/step/replica |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows.map(
         (x) =>
-          `| ${x.config} | ${x.globalBatch} | ${f1(x.examplesPerSec)} | ${x.secsPerStep.toFixed(3)} | ${f1(x.cpuMsPerStepPerWorker)} | ${f1(x.allReduceMsPerStep)} | ${f1(x.allReduceCpuMsPerStep)} | ${x.bytesSentPerStep === undefined ? '–' : Math.round(x.bytesSentPerStep)} |`,
+          `| ${x.config} | ${x.globalBatch} | ${f1(x.examplesPerSec)} | ${x.secsPerStep.toFixed(3)} | ${f1(x.cpuMsPerStepPerWorker)} | ${f1(x.allReduceMsPerStep)} | ${f1(x.allReduceCpuMsPerStep)} | ${f1(x.skewMsPerStep)} | ${f1(x.latencyMsPerStep)} | ${f1(x.computeCpuSkewMsPerStep)} | ${x.bytesSentPerStep === undefined ? '–' : Math.round(x.bytesSentPerStep)} |`,
       ),
       '',
       '| ratio (global examples/s) | measured | CPU-bound (no waiting) |',
       '|---|---|---|',
-      `| scaling, 2 × 128 / 1 × 128 (target ≥ 1.7) | **${ratios.scaling128.throughput.toFixed(2)}×** | ${ratios.scaling128.cpuBound.toFixed(2)}× |`,
-      `| scaling, 2 × 64 / 1 × 64 (target ≥ 1.7) | **${ratios.scaling64.throughput.toFixed(2)}×** | ${ratios.scaling64.cpuBound.toFixed(2)}× |`,
-      `| same global batch, 2 × 64 / 1 × 128 | ${ratios.sameGlobalBatch128.throughput.toFixed(2)}× | ${ratios.sameGlobalBatch128.cpuBound.toFixed(2)}× |`,
-      ...(growing > 0
-        ? [
-            `| scaling with V8's default heap growth, 2 × 128 / 1 × 128 | ${ratios.scaling128V8Default.throughput.toFixed(2)}× | ${ratios.scaling128V8Default.cpuBound.toFixed(2)}× |`,
-          ]
-        : []),
+      ...pairs.map(([k, l]) => {
+        const measured = `${ratios[k].throughput.toFixed(2)}×`;
+        // The issue's figures (the scaling pairs) in bold, as before.
+        return `| ${l} | ${l.includes('target') ? `**${measured}**` : measured} | ${ratios[k].cpuBound.toFixed(2)}× |`;
+      }),
       '',
     );
   }

@@ -1,18 +1,21 @@
 // One task of the cluster bench: the reference CNN (examples/mnist's mnistModelFn) on synthetic MNIST-shaped data,
 // wasm with 1 thread, `batch` examples per replica, its role from TF_CONFIG (none: one worker alone).
-// Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup> <batch> <heapGrowingPercent>. Last stdout line: JSON
-// timing of this task. heapGrowingPercent > 0 sets V8's --heap-growing-percent before anything is allocated (what
+// Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup> <batch> <heapGrowingPercent> [experiment dist URL].
+// Last stdout line: JSON timing of this task. heapGrowingPercent > 0 sets V8's --heap-growing-percent before anything is allocated (what
 // docs/distributed.md recommends for workers that move megabytes of gradients a step); 0 keeps V8's default.
 import { setFlagsFromString } from 'node:v8';
 
-const [modelDir, stepsArg, warmupArg, batchArg, growingArg] = process.argv.slice(2);
+const [modelDir, stepsArg, warmupArg, batchArg, growingArg, distArg] = process.argv.slice(2);
 if (Number(growingArg) > 0) setFlagsFromString(`--heap-growing-percent=${Number(growingArg)}`);
 const { backends, est, tf } = await import('../train/deps.mjs');
 const { MODELS, makeData, modelFnFor } = await import('../train/models.mjs');
 const steps = Number(stepsArg);
 const warmup = Number(warmupArg);
 await backends.useBackend('wasm', { threads: 1 });
-const { withTfConfig } = await import(new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href);
+// run.mjs --dist PATH measures another build of the experiment package (before/after): it passes it here.
+const { withTfConfig } = await import(
+  distArg ?? new URL('../../packages/experiment/dist/node/index.js', import.meta.url).href
+);
 const { data } = await import('../train/deps.mjs');
 
 const batch = Number(batchArg);
@@ -29,6 +32,10 @@ const config = withTfConfig(
 // `stats()` fields are measured alike.
 const distribute = config.trainDistribute;
 const exchange = { steps: 0, wallMs: 0, cpuMs: 0 };
+// Per timed step: when this replica entered and left the all-reduce (ms since the epoch, comparable across the
+// processes of one machine) and this process's CPU ms used so far at each of those moments: the bench splits the
+// waiting into the replicas' skew (one reached the all-reduce later) and the exchange's latency once both had.
+const trace = [];
 if (distribute) {
   const allReduceMean = distribute.allReduceMean.bind(distribute);
   distribute.allReduceMean = async (values, step) => {
@@ -37,6 +44,13 @@ if (distribute) {
     const out = await allReduceMean(values, step);
     const c = process.cpuUsage(c0);
     if (step >= warmup) {
+      const cpuAtExit = (c0.user + c0.system + c.user + c.system) / 1000;
+      trace.push([
+        performance.timeOrigin + t0,
+        performance.timeOrigin + performance.now(),
+        (c0.user + c0.system) / 1000,
+        cpuAtExit,
+      ]);
       exchange.steps += 1;
       exchange.wallMs += performance.now() - t0;
       exchange.cpuMs += (c.user + c.system) / 1000;
@@ -81,6 +95,7 @@ console.log(
     cpuMs,
     allReduce: stats,
     exchange,
+    trace,
     model: MODELS.cnn.name,
     tfVersion: tf.version_core,
   }),

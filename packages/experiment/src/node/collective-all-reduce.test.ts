@@ -70,6 +70,29 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
     }
   });
 
+  it('two replicas swap whole segments in one round: the float32 mean (a + b) / 2 bit for bit on both', async () => {
+    const rs = await replicas(2, { pipelineChunkBytes: 4 * 1000 });
+    try {
+      await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 2500, weightsDigest: 1 })));
+      // Values whose sums round in float32 (a spread of magnitudes and signs), from a fixed LCG.
+      let seed = 7;
+      const next = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return (seed / 2147483648 - 0.5) * 10 ** ((seed % 9) - 4);
+      };
+      const inputs = rs.map(() => Float32Array.from({ length: 2500 }, next));
+      // The reference: each sum rounded to float32 by hand, then halved (exact), as one replica alone would.
+      const expected = inputs[0]!.map((a, i) => Math.fround(Math.fround(a + inputs[1]![i]!) / 2));
+      const out = await Promise.all(rs.map((r, i) => r.allReduceMean(inputs[i]!, 0)));
+      expect(Array.from(out[0]!)).toEqual(Array.from(expected));
+      expect(Array.from(out[1]!)).toEqual(Array.from(expected));
+      // 2500 values in 3 segments of 834, 834, 832: each replica sends each segment whole, once (not half of it twice).
+      expect(rs[0]!.stats().bytesSent).toBe(2500 * 4);
+    } finally {
+      await Promise.all(rs.map((r) => r.end()));
+    }
+  });
+
   it('a replica returns only once its peers hold the mean too (its next compute must not hold back their bytes)', async () => {
     // The next step's kernels block the event loop: a replica that returned while a peer still waited for its
     // bytes (or its Received) stalled that peer for a whole step, and the replicas took turns. So the moment one
@@ -159,7 +182,7 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
       // worker:0 never joins step 0's exchange.
       const error = await rs[0]!.allReduceMean(new Float32Array([1, 2]), 0).catch((e) => e);
       expect(error.code).toBe('PEER_TIMEOUT');
-      expect(error.message).toMatch(/worker:0 \(127\.0\.0\.1:\d+\) sent nothing for 0\/rs0 within 1 s/);
+      expect(error.message).toMatch(/worker:0 \(127\.0\.0\.1:\d+\) sent nothing for 0\/swap within 1 s/);
     } finally {
       await Promise.all(rs.map((r) => r.end('test over')));
     }

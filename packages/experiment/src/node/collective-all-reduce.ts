@@ -2,10 +2,11 @@
  * `CollectiveAllReduce`: synchronous data parallelism across the chief and the workers of a TF_CONFIG cluster (TF's
  * `CollectiveAllReduceStrategy` / `MultiWorkerMirroredStrategy`), as a `TrainDistribute` for `RunConfig`. Owns: the
  * rendezvous (every task up, same incarnation, same starting step) and the ring all-reduce (reduce-scatter then
- * all-gather, 2·(N−1) chunk transfers per step, each replica sending 2·(N−1)/N of the gradients). The vector is cut
- * into segments of `pipelineChunkBytes`, each its own ring, all in flight at once: while one segment's bytes travel,
- * the previous one is being added, and HTTP/2 carries them side by side. Does not own: the wire
- * (internal/collective-transport.ts) or when it is called (the Estimator's train loop).
+ * all-gather, 2·(N−1) chunk transfers per step, each replica sending 2·(N−1)/N of the gradients; two replicas swap
+ * whole segments in one round instead, the same bytes). The vector is cut into segments of `pipelineChunkBytes`,
+ * each its own ring, all in flight at once: while one segment's bytes travel, the previous one is being added, and
+ * HTTP/2 carries them side by side. Does not own: the wire (internal/collective-transport.ts) or when it is called
+ * (the Estimator's train loop).
  */
 import type { ClusterSpec, DistributeStartContext, TrainDistribute } from '@estimatorjs/estimator';
 import { ExperimentError } from '../errors.js';
@@ -216,9 +217,10 @@ export class CollectiveAllReduce implements TrainDistribute {
         const segments = Math.max(1, Math.ceil(out.length / this.segmentValues));
         const size = Math.ceil(out.length / segments);
         const delivered: Promise<void>[] = [];
+        const reduce = n === 2 ? this.swap : this.ring;
         await Promise.all(
           Array.from({ length: segments }, (_, j) =>
-            this.ring(out.subarray(j * size, (j + 1) * size), step, segments > 1 ? `#${j}` : '', delivered),
+            reduce.call(this, out.subarray(j * size, (j + 1) * size), step, segments > 1 ? `#${j}` : '', delivered),
           ),
         );
         // Every chunk this replica published was received: the step is done on both sides of each link.
@@ -237,6 +239,23 @@ export class CollectiveAllReduce implements TrainDistribute {
     }
     this.steps += 1;
     return out;
+  }
+
+  /**
+   * Two replicas: each sends its whole segment to the other and averages the two itself, in one round. The ring of two
+   * sends the same bytes (half the segment, twice) in two rounds, with the other replica's addition between them:
+   * twice the RPCs and round trips on the step's critical path. Float addition commutes, so (a + b) / 2 on one
+   * replica and (b + a) / 2 on the other are the same bits (and the same bits the ring computed).
+   */
+  private async swap(v: Float32Array, step: number, segment: string, delivered: Promise<void>[]): Promise<void> {
+    const transport = this.transport!;
+    const other = this.replicas[1 - this.self.index]!;
+    const tag = `${step}/swap${segment}`;
+    this.bytesSent += v.byteLength;
+    const published = transport.publish(other, tag, v, this.stepMs);
+    published.catch(() => {});
+    delivered.push(published);
+    addAndScale(v, 0, asFloats(await transport.fetch(other, tag, this.stepMs), v.length), 2, true);
   }
 
   /**
@@ -267,13 +286,9 @@ export class CollectiveAllReduce implements TrainDistribute {
     for (let s = 0; s < n - 1; s++) {
       const ra = bounds(mod(r - s - 1))[0];
       const add = await exchange('rs', s, mod(r - s), mod(r - s - 1));
-      if (s < n - 2) {
-        for (let i = 0; i < add.length; i++) v[ra + i]! += add[i]!;
-      } else {
-        // The last round completes this replica's chunk: divide it once here, and the all-gather spreads the mean
-        // (the same float ops as dividing every copy, so every replica still ends with the same bits).
-        for (let i = 0; i < add.length; i++) v[ra + i] = (v[ra + i]! + add[i]!) / n;
-      }
+      // The last round completes this replica's chunk: divide it once here, and the all-gather spreads the mean
+      // (the same float ops as dividing every copy, so every replica still ends with the same bits).
+      addAndScale(v, ra, add, n, s === n - 2);
     }
     for (let s = 0; s < n - 1; s++) {
       const ra = bounds(mod(r - s))[0];
@@ -286,6 +301,35 @@ export class CollectiveAllReduce implements TrainDistribute {
       error === undefined ? null : typeof error === 'string' ? error : ((error as Error)?.message ?? String(error));
     await this.transport?.close(reason);
     this.transport = null;
+  }
+}
+
+/**
+ * `v[at + i] = v[at + i] + add[i]`, divided by `divisor` when `divide`. One monomorphic top-level loop, so V8 optimizes
+ * it once for every call: inline in the ring's closure it ran at a few ns a value (about 3 ms a step for the CNN).
+ */
+function addAndScale(v: Float32Array, at: number, add: Float32Array, divisor: number, divide: boolean): void {
+  const n = add.length;
+  if (divide && (divisor & (divisor - 1)) === 0) {
+    // Dividing by a power of two is exact, so it is the same bits as multiplying by its reciprocal (and much cheaper).
+    const scale = 1 / divisor;
+    let i = 0;
+    // Four at a time: fewer loop checks per value (about a third faster here); the same operations on every value.
+    for (; i + 3 < n; i += 4) {
+      const a0 = v[at + i]! + add[i]!;
+      const a1 = v[at + i + 1]! + add[i + 1]!;
+      const a2 = v[at + i + 2]! + add[i + 2]!;
+      const a3 = v[at + i + 3]! + add[i + 3]!;
+      v[at + i] = a0 * scale;
+      v[at + i + 1] = a1 * scale;
+      v[at + i + 2] = a2 * scale;
+      v[at + i + 3] = a3 * scale;
+    }
+    for (; i < n; i++) v[at + i] = (v[at + i]! + add[i]!) * scale;
+  } else if (divide) {
+    for (let i = 0; i < n; i++) v[at + i] = (v[at + i]! + add[i]!) / divisor;
+  } else {
+    for (let i = 0; i < n; i++) v[at + i] = v[at + i]! + add[i]!;
   }
 }
 
