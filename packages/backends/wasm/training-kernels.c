@@ -260,3 +260,32 @@ void sum_leading(const float* x, float* out, int rows, int cols) {
     for (int c = vec; c < cols; c++) out[c] += p[c];
   }
 }
+
+// The fused Adam update (@estimatorjs/io's APPLY_ADAM_KERNEL), bit-identical to the composite float32 ops the
+// estimator runs without it: m' = b1*m + c1*g; v' = b2*v + c2*(g*g); var' = var - lr_t*(m' / (sqrt(v') + eps)),
+// each operation rounded to float32 in that order (wasm has no fused multiply-add to contract into). Writes new
+// buffers; the inputs stay as they were (another tensor may share a variable's buffer).
+EXPORT(apply_adam)
+void apply_adam(const float* var, const float* m, const float* v, const float* g, float* var_out, float* m_out,
+                float* v_out, int n, float lr_t, float b1, float c1, float b2, float c2, float eps) {
+  const int vec = n - n % 4;
+  const v128_t vb1 = wasm_f32x4_splat(b1), vc1 = wasm_f32x4_splat(c1), vb2 = wasm_f32x4_splat(b2);
+  const v128_t vc2 = wasm_f32x4_splat(c2), veps = wasm_f32x4_splat(eps), vlr = wasm_f32x4_splat(lr_t);
+  for (int i = 0; i < vec; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(vb1, wasm_v128_load(m + i)), wasm_f32x4_mul(vc1, gi));
+    const v128_t vi =
+        wasm_f32x4_add(wasm_f32x4_mul(vb2, wasm_v128_load(v + i)), wasm_f32x4_mul(vc2, wasm_f32x4_mul(gi, gi)));
+    const v128_t step = wasm_f32x4_mul(vlr, wasm_f32x4_div(mi, wasm_f32x4_add(wasm_f32x4_sqrt(vi), veps)));
+    wasm_v128_store(m_out + i, mi);
+    wasm_v128_store(v_out + i, vi);
+    wasm_v128_store(var_out + i, wasm_f32x4_sub(wasm_v128_load(var + i), step));
+  }
+  for (int i = vec; i < n; i++) {
+    const float mi = b1 * m[i] + c1 * g[i];
+    const float vi = b2 * v[i] + c2 * (g[i] * g[i]);
+    m_out[i] = mi;
+    v_out[i] = vi;
+    var_out[i] = var[i] - lr_t * (mi / (__builtin_sqrtf(vi) + eps));
+  }
+}

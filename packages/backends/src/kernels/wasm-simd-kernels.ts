@@ -49,6 +49,23 @@ export interface SimdKernels {
   /** (x, filter) → y, overwritten. */
   conv2d_few_channels: ConvFunction;
   sum_leading(x: number, out: number, rows: number, cols: number): void;
+  /** The fused Adam update of `n` floats: (var, m, v, g) → (var', m', v') in new buffers; then the constants. */
+  apply_adam(
+    x: number,
+    m: number,
+    v: number,
+    g: number,
+    xOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    lrT: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    eps: number,
+  ): void;
 }
 
 /** The parts of tfjs-backend-wasm 4.22.0's BackendWasm and its emscripten module these kernels use. */
