@@ -118,17 +118,13 @@ export class SlotOptimizer extends tf.Optimizer {
         const v = registry[name];
         if (!v) throw new ModelFnError('UNKNOWN_VARIABLE', `${this.rule.name}: no variable named ${name} to update.`);
         const slots = this.slotsFor(v);
+        const fuse = attrs !== null && v.dtype === 'float32' && g.dtype === 'float32';
+        // In the outer scope: every variable's update uses these tensors.
+        if (!fuse) shared ??= this.rule.shared?.({ lr: this.learningRate, nonSlots: this.nonSlots, step }) ?? {};
         tf.tidy(() => {
-          if (fused && attrs && v.dtype === 'float32' && g.dtype === 'float32') {
-            const [newV, ...newSlots] = tf
-              .engine()
-              .runKernel(fused.kernelName, fused.inputs({ v, g, slots }), attrs) as tf.Tensor[];
-            v.assign(newV!);
-            for (const [k, s] of slots.entries()) s.assign(newSlots[k]!);
-            return;
-          }
-          shared ??= this.rule.shared?.({ lr: this.learningRate, nonSlots: this.nonSlots, step }) ?? {};
-          const out = this.rule.apply({ v, g, slots, lr: this.learningRate, nonSlots: this.nonSlots, step, shared });
+          const out = fuse
+            ? this.runFused(fused!, v, g, slots, attrs)
+            : this.rule.apply({ v, g, slots, lr: this.learningRate, nonSlots: this.nonSlots, step, shared: shared! });
           v.assign(out.v);
           for (const [k, s] of slots.entries()) s.assign(out.slots[k]!);
         });
@@ -140,6 +136,19 @@ export class SlotOptimizer extends tf.Optimizer {
       }
     });
     this.incrementIterations();
+  }
+
+  private runFused(
+    fused: FusedUpdate,
+    v: tf.Tensor,
+    g: tf.Tensor,
+    slots: readonly tf.Tensor[],
+    attrs: tf.NamedAttrMap,
+  ): { v: tf.Tensor; slots: tf.Tensor[] } {
+    const [newV, ...newSlots] = tf
+      .engine()
+      .runKernel(fused.kernelName, fused.inputs({ v, g, slots }), attrs) as tf.Tensor[];
+    return { v: newV!, slots: newSlots };
   }
 
   /** The non-slots as numbers: kept from the last write, read (a copy: fused kernels run on CPU memory) otherwise. */
