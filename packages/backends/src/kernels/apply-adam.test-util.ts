@@ -144,16 +144,16 @@ export function tfAdamTestBasic(): { ours: number[][][]; numpy: number[][][] } {
 
 /** TF's float32 tolerance (assertAllCloseAccordingToType): |a − b| ≤ 1e-6 + 1e-6·|b|. */
 export function expectTfClose(actual: number[][][], expected: number[][][]): void {
-  expected.forEach((step, t) =>
-    step.forEach((values, j) =>
-      values.forEach((e, i) => {
+  for (const [t, step] of expected.entries()) {
+    for (const [j, values] of step.entries()) {
+      for (const [i, e] of values.entries()) {
         const a = actual[t]![j]![i]!;
         expect(Math.abs(a - e), `step ${t + 1} var${j}[${i}]: ${a} vs ${e}`).toBeLessThanOrEqual(
           1e-6 + 1e-6 * Math.abs(e),
         );
-      }),
-    ),
-  );
+      }
+    }
+  }
 }
 
 /** Runs `steps` fused updates of a [784,256] variable and its slots as the optimizer does (assign the outputs). */
