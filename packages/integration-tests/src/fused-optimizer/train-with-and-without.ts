@@ -1,0 +1,108 @@
+/**
+ * A real Estimator run with Adam, once with the backend's fused optimizer kernel (@estimatorjs/io's
+ * APPLY_ADAM_KERNEL) and once with it unregistered (the composite elementwise ops), returning every checkpointed
+ * variable — weights, Adam's slots, beta powers, global step — so the tests can demand bit-identical checkpoints.
+ * Each run trains 5 steps, then a new Estimator resumes from the checkpoint for 4 more (the optimizer's state is
+ * restored into fresh variables, which the fused path must pick up).
+ */
+import type { BackendName } from '@estimatorjs/backends';
+import { useBackend } from '@estimatorjs/backends';
+import {
+  AdamOptimizer,
+  Estimator,
+  latestCheckpoint,
+  layers,
+  listVariables,
+  loadVariable,
+  MemoryStorage,
+  type ModelFn,
+  RunConfig,
+} from '@estimatorjs/estimator';
+import { APPLY_ADAM_KERNEL } from '@estimatorjs/io';
+import { expectNoLeaks } from '@estimatorjs/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+
+const modelFn: ModelFn = (features, labels, mode) => {
+  const h = layers.dense(features as tf.Tensor2D, 13, { activation: 'relu' });
+  const logits = layers.dense(h, 3);
+  const loss = tf.losses.softmaxCrossEntropy(labels as tf.Tensor2D, logits) as tf.Scalar;
+  if (mode === 'eval') return { mode, loss };
+  // Inception's large epsilon and a short beta1 memory: constants far from the defaults.
+  const optimizer = new AdamOptimizer({ learningRate: 0.02, beta1: 0.8, epsilon: 0.1 });
+  return { mode: 'train', loss, trainOp: optimizer.minimize(loss) };
+};
+
+const input = async function* () {
+  for (let s = 0; ; s++) {
+    const x = Array.from({ length: 16 * 9 }, (_, k) => Math.sin((k + 1) * 0.37 + s));
+    const y = Array.from({ length: 16 }, (_, k) => (k * 7 + s) % 3);
+    yield [tf.tensor2d(x, [16, 9]), tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), 3))] as const;
+  }
+};
+
+/** What one run saved, and how often the fused kernel ran. */
+export interface AdamRun {
+  readonly variables: Map<string, Float32Array>;
+  readonly fusedCalls: number;
+}
+
+async function train(storage: MemoryStorage, steps: number): Promise<void> {
+  const est = new Estimator({
+    modelFn,
+    config: new RunConfig({ modelDir: 'm', storage, randomSeed: 16, saveInputState: false }),
+    log: () => {},
+  });
+  await est.train(input, { steps });
+  est.dispose();
+}
+
+/** Trains on `backend` (already started by the caller's options) with the fused kernel or without it. */
+export async function trainAdam(backend: BackendName, fused: boolean): Promise<AdamRun> {
+  await useBackend(backend);
+  const original = tf.getKernel(APPLY_ADAM_KERNEL, backend);
+  expect(original, `${APPLY_ADAM_KERNEL} on ${backend}`).toBeDefined();
+  let fusedCalls = 0;
+  tf.unregisterKernel(APPLY_ADAM_KERNEL, backend);
+  if (fused) {
+    const inner = original!.kernelFunc;
+    tf.registerKernel({ ...original!, kernelFunc: (args) => (fusedCalls++, inner(args)) });
+  }
+  try {
+    const storage = new MemoryStorage(`fused-adam-${backend}-${fused}`);
+    await expectNoLeaks(() => train(storage, 5));
+    await train(storage, 4);
+    const prefix = (await latestCheckpoint(storage))!;
+    expect(prefix).toMatch(/model\.ckpt-9$/);
+    const variables = new Map<string, Float32Array>();
+    for (const [name] of await listVariables(storage, prefix)) {
+      const t = await loadVariable(storage, prefix, name);
+      variables.set(name, Float32Array.from(t.dataSync()));
+      t.dispose();
+    }
+    return { variables, fusedCalls };
+  } finally {
+    if (tf.getKernel(APPLY_ADAM_KERNEL, backend)) tf.unregisterKernel(APPLY_ADAM_KERNEL, backend);
+    tf.registerKernel(original!);
+  }
+}
+
+/** Every variable of `a` has exactly the bits of `b`'s (the same names, Adam's slots and beta powers included). */
+export function expectSameCheckpoint(a: AdamRun, b: AdamRun): void {
+  expect([...a.variables.keys()].sort()).toEqual([...b.variables.keys()].sort());
+  expect([...a.variables.keys()]).toEqual(
+    expect.arrayContaining([
+      'dense/kernel',
+      'optimizer/dense/kernel/Adam',
+      'optimizer/dense/kernel/Adam_1',
+      'optimizer/beta1_power',
+      'optimizer/beta2_power',
+    ]),
+  );
+  for (const [name, values] of a.variables) {
+    const bits = new Uint32Array(values.buffer);
+    const other = new Uint32Array(b.variables.get(name)!.buffer);
+    const first = bits.findIndex((x, i) => x !== other[i]);
+    expect(first, `${name}[${first}]: ${values[first]} vs ${b.variables.get(name)![first]}`).toBe(-1);
+  }
+}
