@@ -66,7 +66,11 @@ export async function trainAdam(backend: BackendName, fused: boolean): Promise<A
   tf.unregisterKernel(APPLY_ADAM_KERNEL, backend);
   if (fused) {
     const inner = original!.kernelFunc;
-    tf.registerKernel({ ...original!, kernelFunc: (args) => (fusedCalls++, inner(args)) });
+    const counted: tf.KernelFunc = (args) => {
+      fusedCalls++;
+      return inner(args);
+    };
+    tf.registerKernel({ ...original!, kernelFunc: counted });
   }
   try {
     const storage = new MemoryStorage(`fused-adam-${backend}-${fused}`);
