@@ -343,6 +343,73 @@ napi_value run_conv2d_backprop_filter(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- fused optimizer updates (@estimatorjs/io's APPLY_ADAM_KERNEL) ---------------------------------------------
+// Plain loops, not oneDNN. Bit-identical to the composite float32 ops the estimator runs without the kernel: each
+// operation rounded to float32 in the composite order, so no contraction into fused multiply-adds (the pragma and
+// scripts/build-addon.mjs's -ffp-contract=off: GCC contracts by default and AVX-512 has FMA) and no fast-math. Compiled for AVX-512, AVX2 and baseline x86-64,
+// picked at load time by the CPU (target_clones), since the addon may run on another machine than its build.
+
+#pragma GCC push_options
+#pragma GCC optimize("O3", "fp-contract=off")
+
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void adam_loop(const float *__restrict x, const float *__restrict m, const float *__restrict v,
+               const float *__restrict g, float *__restrict xo, float *__restrict mo, float *__restrict vo, int64_t n,
+               float lr_t, float b1, float c1, float b2, float c2, float eps) {
+  for (int64_t i = 0; i < n; i++) {
+    const float gi = g[i];
+    const float mi = b1 * m[i] + c1 * gi;
+    const float vi = b2 * v[i] + c2 * (gi * gi);
+    mo[i] = mi;
+    vo[i] = vi;
+    xo[i] = x[i] - lr_t * (mi / (__builtin_sqrtf(vi) + eps));
+  }
+}
+
+#pragma GCC pop_options
+
+// applyAdam(buf, x, m, v, g, xOut, mOut, vOut, n, lrT, b1, c1, b2, c2, eps): offsets in bytes, then the element
+// count, then the float32 constants (passed as numbers already rounded to float32). Outputs do not alias inputs.
+napi_value run_apply_adam(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value argv[15];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Args a;
+  a.env = env;
+  void *data = nullptr;
+  if (argc != 15 || napi_get_arraybuffer_info(env, argv[0], &data, &a.length) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "estimatorjs native: applyAdam(buffer, 7 offsets, n, 6 constants)");
+    return nullptr;
+  }
+  a.base = static_cast<uint8_t *>(data);
+  int64_t ints[8];
+  double reals[6];
+  for (int i = 0; i < 8; i++) {
+    if (napi_get_value_int64(env, argv[i + 1], &ints[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "estimatorjs native: applyAdam offsets and n must be numbers");
+      return nullptr;
+    }
+  }
+  for (int i = 0; i < 6; i++) {
+    if (napi_get_value_double(env, argv[i + 9], &reals[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "estimatorjs native: applyAdam constants must be numbers");
+      return nullptr;
+    }
+  }
+  const int64_t n = ints[7];
+  float *p[7];
+  for (int i = 0; i < 7; i++) {
+    p[i] = region(a, ints[i], n);
+    if (p[i] == nullptr) return nullptr;
+  }
+  adam_loop(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n, static_cast<float>(reals[0]), static_cast<float>(reals[1]),
+            static_cast<float>(reals[2]), static_cast<float>(reals[3]), static_cast<float>(reals[4]),
+            static_cast<float>(reals[5]));
+  return nullptr;
+}
+
 // ---- threads and introspection ----------------------------------------------------------------------------------
 
 napi_value set_threads(napi_env env, napi_callback_info info) {
@@ -391,6 +458,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"getThreads", nullptr, get_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, version, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cachedPrimitives", nullptr, cached, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"applyAdam", nullptr, run_apply_adam, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

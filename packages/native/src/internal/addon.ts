@@ -38,6 +38,8 @@ export interface NativeAddon {
   getThreads(): number;
   version(): string;
   cachedPrimitives(): number;
+  /** The fused Adam update: (x, m, v, g) → (x', m', v') at the next three offsets; `n` floats; float32 constants. */
+  applyAdam(memory: ArrayBuffer, ...offsetsCountAndConstants: number[]): void;
 }
 
 /** Where `pnpm build` (scripts/build-addon.mjs) writes the addon. */

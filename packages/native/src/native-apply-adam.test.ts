@@ -1,0 +1,103 @@
+import { APPLY_ADAM_KERNEL } from '@estimatorjs/io';
+import { describeWithTool, expectNoLeaks } from '@estimatorjs/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import type { NativeHostBackend } from './internal/heap.js';
+import { oneDnnAddon, seeded, useNative } from './native-kernels.test-util.js';
+
+const f = Math.fround;
+
+/** Sizes around the AVX-512 (16) and AVX2 (8) bodies and their tails, TF's defaults and Inception's epsilon 1. */
+const cases = [
+  { shape: [1], attrs: { lrT: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } },
+  { shape: [33, 5], attrs: { lrT: 0.0123, beta1: 0.5, beta2: 0.75, epsilon: 1 } },
+  {
+    shape: [784, 256],
+    attrs: {
+      lrT: f(f(0.001 * f(Math.sqrt(f(1 - f(0.999))))) / f(1 - f(0.9))),
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-8,
+    },
+  },
+];
+
+type Case = (typeof cases)[number];
+
+function inputs(c: Case): tf.Tensor[] {
+  const n = c.shape.reduce((p, d) => p * d, 1);
+  return [1, 2, 3, 4].map((seed) =>
+    tf.tensor(seed === 3 ? seeded(n, seed).map((x) => Math.abs(x) * 1e-3) : seeded(n, seed), c.shape),
+  );
+}
+
+/** AdamOptimizer's composite ops on the active backend, one float32 rounding each. */
+function composite(c: Case): Uint32Array[] {
+  return tf.tidy(() => {
+    const [x, m, v, g] = inputs(c) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const { lrT, beta1, beta2, epsilon } = c.attrs;
+    const m1 = tf.add(tf.mul(tf.scalar(beta1), m), tf.mul(tf.scalar(1 - beta1), g));
+    const v1 = tf.add(tf.mul(tf.scalar(beta2), v), tf.mul(tf.scalar(1 - beta2), tf.square(g)));
+    const x1 = tf.sub(x, tf.mul(tf.scalar(lrT), tf.div(m1, tf.add(tf.sqrt(v1), tf.scalar(epsilon)))));
+    return [x1, m1, v1].map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+  });
+}
+
+function fused(c: Case): Uint32Array[] {
+  return tf.tidy(() => {
+    const [variable, m, v, grad] = inputs(c) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const out = tf.engine().runKernel(APPLY_ADAM_KERNEL, { variable, m, v, grad }, c.attrs) as tf.Tensor[];
+    return out.map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+  });
+}
+
+/** Fails at the first element whose bits differ. */
+function expectSameBits(actual: Uint32Array[], expected: Uint32Array[]): void {
+  expect(actual.length).toBe(expected.length);
+  for (const [k, a] of actual.entries()) {
+    const e = expected[k]!;
+    expect(a.length).toBe(e.length);
+    const first = a.findIndex((bits, i) => bits !== e[i]);
+    expect(first, `output ${k}[${first}]`).toBe(-1);
+  }
+}
+
+describeWithTool({ describe, it }, oneDnnAddon, `the native fused Adam kernel ${APPLY_ADAM_KERNEL}`, () => {
+  for (const c of cases) {
+    it(`[${c.shape}]: bit-identical to the composite ops on tfjs-backend-cpu and on native`, async () => {
+      await tf.setBackend('cpu');
+      const cpu = composite(c);
+      await useNative(1);
+      expect(tf.getKernel(APPLY_ADAM_KERNEL, 'native')).toBeDefined();
+      const ours = fused(c);
+      expectSameBits(ours, cpu);
+      expectSameBits(ours, composite(c));
+      // Not vacuous: the last weight moved.
+      const before = tf.tidy(() => inputs(c)[0]!.dataSync());
+      expect(ours[0]![before.length - 1]).not.toBe(new Uint32Array(before.buffer)[before.length - 1]);
+    });
+  }
+
+  it('1,000 updates of a [784,256] variable leak no tensor and grow no wasm memory', async () => {
+    await useNative(1);
+    const backend = tf.backend() as unknown as NativeHostBackend;
+    const c = cases[2]!;
+    const [x, m, v, g] = tf.tidy(() => inputs(c).map((t) => tf.variable(t, false)));
+    const step = () =>
+      tf.tidy(() => {
+        const out = tf
+          .engine()
+          .runKernel(APPLY_ADAM_KERNEL, { variable: x!, m: m!, v: v!, grad: g! }, c.attrs) as tf.Tensor[];
+        x!.assign(out[0]!);
+        m!.assign(out[1]!);
+        v!.assign(out[2]!);
+      });
+    step();
+    const heap = backend.wasm.HEAPU8.buffer.byteLength;
+    await expectNoLeaks(() => {
+      for (let i = 0; i < 1000; i++) step();
+    });
+    expect(backend.wasm.HEAPU8.buffer.byteLength).toBe(heap);
+    tf.dispose([x!, m!, v!, g!]);
+  });
+});
