@@ -289,3 +289,25 @@ void apply_adam(const float* var, const float* m, const float* v, const float* g
     var_out[i] = var[i] - lr_t * (mi / (__builtin_sqrtf(vi) + eps));
   }
 }
+
+// The fused momentum update (@estimatorjs/io's APPLY_MOMENTUM_KERNEL), bit-identical to the composite float32 ops:
+// accum' = mu*accum + g; var' = var - lr*accum', or with Nesterov var' = var - (lr*g + lr_mu*accum'). New buffers.
+EXPORT(apply_momentum)
+void apply_momentum(const float* var, const float* accum, const float* g, float* var_out, float* accum_out, int n,
+                    float lr, float mu, float lr_mu, int nesterov) {
+  const int vec = n - n % 4;
+  const v128_t vlr = wasm_f32x4_splat(lr), vmu = wasm_f32x4_splat(mu), vlrmu = wasm_f32x4_splat(lr_mu);
+  for (int i = 0; i < vec; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t a = wasm_f32x4_add(wasm_f32x4_mul(vmu, wasm_v128_load(accum + i)), gi);
+    const v128_t step = nesterov ? wasm_f32x4_add(wasm_f32x4_mul(vlr, gi), wasm_f32x4_mul(vlrmu, a))
+                                 : wasm_f32x4_mul(vlr, a);
+    wasm_v128_store(accum_out + i, a);
+    wasm_v128_store(var_out + i, wasm_f32x4_sub(wasm_v128_load(var + i), step));
+  }
+  for (int i = vec; i < n; i++) {
+    const float a = mu * accum[i] + g[i];
+    accum_out[i] = a;
+    var_out[i] = var[i] - (nesterov ? lr * g[i] + lr_mu * a : lr * a);
+  }
+}

@@ -1,4 +1,4 @@
-// The contract of the fused optimizer kernels: the estimator's optimizers call them by name (through tfjs's
+// The contract of the fused optimizer kernels (Adam, momentum): the estimator's optimizers call them by name (through tfjs's
 // kernel registry), @estimatorjs/backends and @estimatorjs/native implement them. The name lives here, the one
 // package below both: the estimator may not import a backend, and a backend package should not depend on the
 // estimator. Like tfjs-core's kernel_names.ts, plain strings and types only (io stays free of tfjs-core).
@@ -45,4 +45,42 @@ export interface ApplyAdamAttrs {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+}
+
+/**
+ * The tfjs kernel name of the fused momentum update (TF's ApplyMomentum): one kernel per variable instead of
+ * three or five. Inputs {@link ApplyMomentumInputs}, attributes {@link ApplyMomentumAttrs}; outputs the new
+ * `[variable, accum]`.
+ * @example
+ *   import * as tf from '@tensorflow/tfjs-core';
+ *   const fused = tf.getKernel(APPLY_MOMENTUM_KERNEL, tf.getBackend()) !== undefined;
+ */
+export const APPLY_MOMENTUM_KERNEL = 'EstimatorjsApplyMomentum';
+
+/**
+ * Input names of {@link APPLY_MOMENTUM_KERNEL}: float32 tensors of one shape, never changed by the kernel.
+ * @example
+ *   const names: ReadonlyArray<keyof ApplyMomentumInputs> = ['variable', 'accum', 'grad'];
+ */
+export interface ApplyMomentumInputs<T = unknown> {
+  readonly variable: T;
+  /** The momentum slot. */
+  readonly accum: T;
+  readonly grad: T;
+}
+
+/**
+ * Attributes of {@link APPLY_MOMENTUM_KERNEL}. The result must equal, bit for bit, the composite float32 update
+ * ```
+ * accum' = μ·accum + g;   var' = var − lr·accum'   (Nesterov: var' = var − (lr·g + lrμ·accum'))
+ * ```
+ * each operation rounded to float32 in that order (no fused multiply-add), where lr, μ are these numbers rounded to
+ * float32 and lrμ = float32(lr·momentum) with the product in float64 (what `tf.mul(lr * momentum, accum)` uses).
+ * @example
+ *   const attrs: ApplyMomentumAttrs = { lr: 0.01, momentum: 0.9, useNesterov: false };
+ */
+export interface ApplyMomentumAttrs {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly useNesterov: boolean;
 }

@@ -66,6 +66,19 @@ export interface SimdKernels {
     c2: number,
     eps: number,
   ): void;
+  /** The fused momentum update of `n` floats: (var, accum, g) → (var', accum') in new buffers; then the constants. */
+  apply_momentum(
+    x: number,
+    accum: number,
+    g: number,
+    xOut: number,
+    accumOut: number,
+    n: number,
+    lr: number,
+    mu: number,
+    lrMu: number,
+    nesterov: number,
+  ): void;
 }
 
 /** The parts of tfjs-backend-wasm 4.22.0's BackendWasm and its emscripten module these kernels use. */

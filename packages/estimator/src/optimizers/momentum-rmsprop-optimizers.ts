@@ -1,3 +1,4 @@
+import { APPLY_MOMENTUM_KERNEL } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { type LearningRate, numberOption, Optimizer } from '../optimizers.js';
@@ -16,7 +17,8 @@ export interface MomentumOptions {
 /**
  * Momentum SGD (TF's `tf.train.MomentumOptimizer`, `ApplyMomentum`): `accum = momentum * accum + g`, then
  * `var -= lr * accum`, or with `useNesterov` `var -= lr * g + lr * momentum * accum`. Slot `<var>/Momentum`;
- * checkpoints of earlier releases (`<var>/momentum`) still resume.
+ * checkpoints of earlier releases (`<var>/momentum`) still resume. On backends that register `@estimatorjs/io`'s
+ * `APPLY_MOMENTUM_KERNEL` each variable's update is one fused kernel, bit-identical to the elementwise ops.
  * @example
  *   const trainOp = new MomentumOptimizer({ learningRate: 0.01, momentum: 0.9 }).minimize(loss);
  */
@@ -45,6 +47,12 @@ export class MomentumOptimizer extends Optimizer {
         const accum = tf.add(tf.mul(momentum, slots[0]!), g);
         const step = nesterov ? tf.add(tf.mul(lr, g), tf.mul(lr * momentum, accum)) : tf.mul(lr, accum);
         return { v: tf.sub(v, step), slots: [accum] };
+      },
+      // Where the backend has it (cpu, wasm, native through @estimatorjs/backends): one kernel per variable.
+      fused: {
+        kernelName: APPLY_MOMENTUM_KERNEL,
+        inputs: ({ v, g, slots }) => ({ variable: v, accum: slots[0]!, grad: g }),
+        attrs: ({ lr }) => ({ lr, momentum, useNesterov: nesterov }),
       },
     };
   }

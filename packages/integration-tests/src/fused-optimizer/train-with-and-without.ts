@@ -1,7 +1,8 @@
 /**
- * A real Estimator run with Adam, once with the backend's fused optimizer kernel (@estimatorjs/io's
- * APPLY_ADAM_KERNEL) and once with it unregistered (the composite elementwise ops), returning every checkpointed
- * variable — weights, Adam's slots, beta powers, global step — so the tests can demand bit-identical checkpoints.
+ * A real Estimator run with Adam or momentum (Nesterov), once with the backend's fused optimizer kernel
+ * (@estimatorjs/io's APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL) and once with it unregistered (the composite
+ * elementwise ops), returning every checkpointed variable — weights, slots, Adam's beta powers, global step — so
+ * the tests can demand bit-identical checkpoints.
  * Each run trains 5 steps, then a new Estimator resumes from the checkpoint for 4 more (the optimizer's state is
  * restored into fresh variables, which the fused path must pick up).
  */
@@ -16,20 +17,29 @@ import {
   loadVariable,
   MemoryStorage,
   type ModelFn,
+  MomentumOptimizer,
   RunConfig,
 } from '@estimatorjs/estimator';
-import { APPLY_ADAM_KERNEL } from '@estimatorjs/io';
+import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL } from '@estimatorjs/io';
 import { expectNoLeaks } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
-const modelFn: ModelFn = (features, labels, mode) => {
+/** Which optimizer a run trains with. */
+export type FusedKind = 'adam' | 'momentum';
+
+export const KERNELS: Record<FusedKind, string> = { adam: APPLY_ADAM_KERNEL, momentum: APPLY_MOMENTUM_KERNEL };
+
+const modelFn: ModelFn = (features, labels, mode, params) => {
   const h = layers.dense(features as tf.Tensor2D, 13, { activation: 'relu' });
   const logits = layers.dense(h, 3);
   const loss = tf.losses.softmaxCrossEntropy(labels as tf.Tensor2D, logits) as tf.Scalar;
   if (mode === 'eval') return { mode, loss };
-  // Inception's large epsilon and a short beta1 memory: constants far from the defaults.
-  const optimizer = new AdamOptimizer({ learningRate: 0.02, beta1: 0.8, epsilon: 0.1 });
+  // Adam: a large epsilon and a short beta1 memory, constants far from the defaults.
+  const optimizer =
+    (params as { kind: FusedKind }).kind === 'adam'
+      ? new AdamOptimizer({ learningRate: 0.02, beta1: 0.8, epsilon: 0.1 })
+      : new MomentumOptimizer({ learningRate: 0.05, momentum: 0.7, useNesterov: true });
   return { mode: 'train', loss, trainOp: optimizer.minimize(loss) };
 };
 
@@ -42,14 +52,15 @@ const input = async function* () {
 };
 
 /** What one run saved, and how often the fused kernel ran. */
-export interface AdamRun {
+export interface FusedRun {
   readonly variables: Map<string, Float32Array>;
   readonly fusedCalls: number;
 }
 
-async function train(storage: MemoryStorage, steps: number): Promise<void> {
+async function train(storage: MemoryStorage, steps: number, kind: FusedKind): Promise<void> {
   const est = new Estimator({
     modelFn,
+    params: { kind },
     config: new RunConfig({ modelDir: 'm', storage, randomSeed: 16, saveInputState: false }),
     log: () => {},
   });
@@ -58,12 +69,13 @@ async function train(storage: MemoryStorage, steps: number): Promise<void> {
 }
 
 /** Trains on `backend` (already started by the caller's options) with the fused kernel or without it. */
-export async function trainAdam(backend: BackendName, fused: boolean): Promise<AdamRun> {
+export async function trainFused(backend: BackendName, kind: FusedKind, fused: boolean): Promise<FusedRun> {
   await useBackend(backend);
-  const original = tf.getKernel(APPLY_ADAM_KERNEL, backend);
-  expect(original, `${APPLY_ADAM_KERNEL} on ${backend}`).toBeDefined();
+  const kernelName = KERNELS[kind];
+  const original = tf.getKernel(kernelName, backend);
+  expect(original, `${kernelName} on ${backend}`).toBeDefined();
   let fusedCalls = 0;
-  tf.unregisterKernel(APPLY_ADAM_KERNEL, backend);
+  tf.unregisterKernel(kernelName, backend);
   if (fused) {
     const inner = original!.kernelFunc;
     const counted: tf.KernelFunc = (args) => {
@@ -73,9 +85,9 @@ export async function trainAdam(backend: BackendName, fused: boolean): Promise<A
     tf.registerKernel({ ...original!, kernelFunc: counted });
   }
   try {
-    const storage = new MemoryStorage(`fused-adam-${backend}-${fused}`);
-    await expectNoLeaks(() => train(storage, 5));
-    await train(storage, 4);
+    const storage = new MemoryStorage(`fused-${kind}-${backend}-${fused}`);
+    await expectNoLeaks(() => train(storage, 5, kind));
+    await train(storage, 4, kind);
     const prefix = (await latestCheckpoint(storage))!;
     expect(prefix).toMatch(/model\.ckpt-9$/);
     const variables = new Map<string, Float32Array>();
@@ -86,22 +98,27 @@ export async function trainAdam(backend: BackendName, fused: boolean): Promise<A
     }
     return { variables, fusedCalls };
   } finally {
-    if (tf.getKernel(APPLY_ADAM_KERNEL, backend)) tf.unregisterKernel(APPLY_ADAM_KERNEL, backend);
+    if (tf.getKernel(kernelName, backend)) tf.unregisterKernel(kernelName, backend);
     tf.registerKernel(original!);
   }
 }
 
-/** Every variable of `a` has exactly the bits of `b`'s (the same names, Adam's slots and beta powers included). */
-export function expectSameCheckpoint(a: AdamRun, b: AdamRun): void {
+/** Every variable of `a` has exactly the bits of `b`'s (the same names, slots and Adam's beta powers included). */
+export function expectSameCheckpoint(kind: FusedKind, a: FusedRun, b: FusedRun): void {
   expect([...a.variables.keys()].sort()).toEqual([...b.variables.keys()].sort());
+  const momentum = ['dense/kernel', 'optimizer/dense/kernel/Momentum', 'optimizer/dense_1/bias/Momentum'];
   expect([...a.variables.keys()]).toEqual(
-    expect.arrayContaining([
-      'dense/kernel',
-      'optimizer/dense/kernel/Adam',
-      'optimizer/dense/kernel/Adam_1',
-      'optimizer/beta1_power',
-      'optimizer/beta2_power',
-    ]),
+    expect.arrayContaining(
+      kind === 'momentum'
+        ? momentum
+        : [
+            'dense/kernel',
+            'optimizer/dense/kernel/Adam',
+            'optimizer/dense/kernel/Adam_1',
+            'optimizer/beta1_power',
+            'optimizer/beta2_power',
+          ],
+    ),
   );
   for (const [name, values] of a.variables) {
     const bits = new Uint32Array(values.buffer);

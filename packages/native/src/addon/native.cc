@@ -343,7 +343,7 @@ napi_value run_conv2d_backprop_filter(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// ---- fused optimizer updates (@estimatorjs/io's APPLY_ADAM_KERNEL) ---------------------------------------------
+// ---- fused optimizer updates (@estimatorjs/io's APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL) -----------------------
 // Plain loops, not oneDNN. Bit-identical to the composite float32 ops the estimator runs without the kernel: each
 // operation rounded to float32 in the composite order, so no contraction into fused multiply-adds (the pragma and
 // scripts/build-addon.mjs's -ffp-contract=off: GCC contracts by default and AVX-512 has FMA) and no fast-math. Compiled for AVX-512, AVX2 and baseline x86-64,
@@ -368,45 +368,78 @@ void adam_loop(const float *__restrict x, const float *__restrict m, const float
   }
 }
 
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void momentum_loop(const float *__restrict x, const float *__restrict accum, const float *__restrict g,
+                   float *__restrict xo, float *__restrict ao, int64_t n, float lr, float mu, float lr_mu,
+                   bool nesterov) {
+  for (int64_t i = 0; i < n; i++) {
+    const float a = mu * accum[i] + g[i];
+    ao[i] = a;
+    xo[i] = x[i] - (nesterov ? lr * g[i] + lr_mu * a : lr * a);
+  }
+}
+
 #pragma GCC pop_options
 
-// applyAdam(buf, x, m, v, g, xOut, mOut, vOut, n, lrT, b1, c1, b2, c2, eps): offsets in bytes, then the element
-// count, then the float32 constants (passed as numbers already rounded to float32). Outputs do not alias inputs.
-napi_value run_apply_adam(napi_env env, napi_callback_info info) {
-  size_t argc = 15;
-  napi_value argv[15];
+// (buffer, `offsets` byte offsets, n, `reals` numbers): the float32 regions of n elements at those offsets and the
+// numbers; false (after throwing) on a bad call or a region outside the buffer.
+bool read_update_args(napi_env env, napi_callback_info info, int offsets, int reals, float **regions, int64_t &n,
+                      double *numbers) {
+  size_t argc = 16;
+  napi_value argv[16];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   Args a;
   a.env = env;
   void *data = nullptr;
-  if (argc != 15 || napi_get_arraybuffer_info(env, argv[0], &data, &a.length) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "estimatorjs native: applyAdam(buffer, 7 offsets, n, 6 constants)");
-    return nullptr;
+  if (static_cast<int>(argc) != offsets + reals + 2 ||
+      napi_get_arraybuffer_info(env, argv[0], &data, &a.length) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "estimatorjs native: an update takes (buffer, offsets, n, constants)");
+    return false;
   }
   a.base = static_cast<uint8_t *>(data);
-  int64_t ints[8];
-  double reals[6];
-  for (int i = 0; i < 8; i++) {
-    if (napi_get_value_int64(env, argv[i + 1], &ints[i]) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "estimatorjs native: applyAdam offsets and n must be numbers");
-      return nullptr;
+  int64_t at[8];
+  for (int i = 0; i <= offsets; i++) {
+    if (napi_get_value_int64(env, argv[i + 1], &at[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "estimatorjs native: optimizer update offsets and n must be numbers");
+      return false;
     }
   }
-  for (int i = 0; i < 6; i++) {
-    if (napi_get_value_double(env, argv[i + 9], &reals[i]) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "estimatorjs native: applyAdam constants must be numbers");
-      return nullptr;
+  n = at[offsets];
+  for (int i = 0; i < reals; i++) {
+    if (napi_get_value_double(env, argv[offsets + 2 + i], &numbers[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "estimatorjs native: optimizer update constants must be numbers");
+      return false;
     }
   }
-  const int64_t n = ints[7];
+  for (int i = 0; i < offsets; i++) {
+    regions[i] = region(a, at[i], n);
+    if (regions[i] == nullptr) return false;
+  }
+  return true;
+}
+
+// applyAdam(buf, x, m, v, g, xOut, mOut, vOut, n, lrT, b1, c1, b2, c2, eps): byte offsets, the element count,
+// then the float32 constants (numbers already rounded to float32). Outputs do not alias inputs.
+napi_value run_apply_adam(napi_env env, napi_callback_info info) {
   float *p[7];
-  for (int i = 0; i < 7; i++) {
-    p[i] = region(a, ints[i], n);
-    if (p[i] == nullptr) return nullptr;
-  }
-  adam_loop(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n, static_cast<float>(reals[0]), static_cast<float>(reals[1]),
-            static_cast<float>(reals[2]), static_cast<float>(reals[3]), static_cast<float>(reals[4]),
-            static_cast<float>(reals[5]));
+  int64_t n = 0;
+  double k[6];
+  if (!read_update_args(env, info, 7, 6, p, n, k)) return nullptr;
+  adam_loop(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n, static_cast<float>(k[0]), static_cast<float>(k[1]),
+            static_cast<float>(k[2]), static_cast<float>(k[3]), static_cast<float>(k[4]), static_cast<float>(k[5]));
+  return nullptr;
+}
+
+// applyMomentum(buf, x, accum, g, xOut, accumOut, n, lr, mu, lrMu, nesterov 0|1).
+napi_value run_apply_momentum(napi_env env, napi_callback_info info) {
+  float *p[5];
+  int64_t n = 0;
+  double k[4];
+  if (!read_update_args(env, info, 5, 4, p, n, k)) return nullptr;
+  momentum_loop(p[0], p[1], p[2], p[3], p[4], n, static_cast<float>(k[0]), static_cast<float>(k[1]),
+                static_cast<float>(k[2]), k[3] != 0);
   return nullptr;
 }
 
@@ -459,6 +492,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"version", nullptr, version, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cachedPrimitives", nullptr, cached, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"applyAdam", nullptr, run_apply_adam, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"applyMomentum", nullptr, run_apply_momentum, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -40,6 +40,8 @@ export interface NativeAddon {
   cachedPrimitives(): number;
   /** The fused Adam update: (x, m, v, g) → (x', m', v') at the next three offsets; `n` floats; float32 constants. */
   applyAdam(memory: ArrayBuffer, ...offsetsCountAndConstants: number[]): void;
+  /** The fused momentum update: (x, accum, g) → (x', accum'); `n` floats; lr, μ, lr·μ, then Nesterov as 0 or 1. */
+  applyMomentum(memory: ArrayBuffer, ...offsetsCountAndConstants: number[]): void;
 }
 
 /** Where `pnpm build` (scripts/build-addon.mjs) writes the addon. */

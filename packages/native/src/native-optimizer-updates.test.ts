@@ -1,4 +1,4 @@
-import { APPLY_ADAM_KERNEL } from '@estimatorjs/io';
+import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL } from '@estimatorjs/io';
 import { describeWithTool, expectNoLeaks } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -62,7 +62,7 @@ function expectSameBits(actual: Uint32Array[], expected: Uint32Array[]): void {
   }
 }
 
-describeWithTool({ describe, it }, oneDnnAddon, `the native fused Adam kernel ${APPLY_ADAM_KERNEL}`, () => {
+describeWithTool({ describe, it }, oneDnnAddon, 'the native fused optimizer updates (Adam, momentum)', () => {
   for (const c of cases) {
     it(`[${c.shape}]: bit-identical to the composite ops on tfjs-backend-cpu and on native`, async () => {
       await tf.setBackend('cpu');
@@ -75,6 +75,35 @@ describeWithTool({ describe, it }, oneDnnAddon, `the native fused Adam kernel ${
       // Not vacuous: the last weight moved.
       const before = tf.tidy(() => inputs(c)[0]!.dataSync());
       expect(ours[0]![before.length - 1]).not.toBe(new Uint32Array(before.buffer)[before.length - 1]);
+    });
+  }
+
+  for (const useNesterov of [false, true]) {
+    it(`momentum${useNesterov ? ' (Nesterov)' : ''} [33,5] and [784,256]: bit-identical to the composite ops on cpu`, async () => {
+      for (const shape of [
+        [33, 5],
+        [784, 256],
+      ]) {
+        const attrs = { lr: 0.3, momentum: 0.7, useNesterov };
+        const n = shape[0]! * shape[1]!;
+        const make = () => [1, 2, 3].map((seed) => tf.tensor(seeded(n, seed), shape));
+        await tf.setBackend('cpu');
+        const cpu = tf.tidy(() => {
+          const [x, a, g] = make() as [tf.Tensor, tf.Tensor, tf.Tensor];
+          const accum = tf.add(tf.mul(attrs.momentum, a), g);
+          const step = useNesterov
+            ? tf.add(tf.mul(attrs.lr, g), tf.mul(attrs.lr * attrs.momentum, accum))
+            : tf.mul(attrs.lr, accum);
+          return [tf.sub(x, step), accum].map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+        });
+        await useNative(1);
+        const ours = tf.tidy(() => {
+          const [variable, accum, grad] = make() as [tf.Tensor, tf.Tensor, tf.Tensor];
+          const out = tf.engine().runKernel(APPLY_MOMENTUM_KERNEL, { variable, accum, grad }, attrs) as tf.Tensor[];
+          return out.map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+        });
+        expectSameBits(ours, cpu);
+      }
     });
   }
 
