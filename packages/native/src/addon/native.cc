@@ -346,8 +346,9 @@ napi_value run_conv2d_backprop_filter(napi_env env, napi_callback_info info) {
 // ---- fused optimizer updates (@estimatorjs/io's APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL) -----------------------
 // Plain loops, not oneDNN. Bit-identical to the composite float32 ops the estimator runs without the kernel: each
 // operation rounded to float32 in the composite order, so no contraction into fused multiply-adds (the pragma and
-// scripts/build-addon.mjs's -ffp-contract=off: GCC contracts by default and AVX-512 has FMA) and no fast-math. Compiled for AVX-512, AVX2 and baseline x86-64,
-// picked at load time by the CPU (target_clones), since the addon may run on another machine than its build.
+// scripts/build-addon.mjs's -ffp-contract=off: GCC contracts by default and AVX-512 has FMA) and no fast-math.
+// Compiled for AVX-512, AVX2 and baseline x86-64, picked at load time by the CPU (target_clones), since the addon
+// may run on another machine than its build.
 
 #pragma GCC push_options
 #pragma GCC optimize("O3", "fp-contract=off")
