@@ -19,7 +19,17 @@ const source = join(root, 'wasm', 'training-kernels.c');
 const target = join(root, 'src', 'kernels', 'internal', 'training-kernels-wasm.ts');
 const clang = process.env.CLANG ?? 'clang-14';
 
-const common = ['--target=wasm32', '-O3', '-msimd128', '-ffp-contract=off', '-nostdlib', '-ffreestanding', '-Wall', '-Wextra', '-Werror'];
+const common = [
+  '--target=wasm32',
+  '-O3',
+  '-msimd128',
+  '-ffp-contract=off',
+  '-nostdlib',
+  '-ffreestanding',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+];
 const link = ['-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all'];
 const variants = {
   plain: [...common, ...link],

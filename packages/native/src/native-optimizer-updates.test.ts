@@ -24,6 +24,14 @@ const cases = [
 
 type Case = (typeof cases)[number];
 
+/** Runs `compute` in a tidy scope and returns the bits of the tensors it returns (then disposed). */
+function readBits(compute: () => tf.Tensor[]): Uint32Array[] {
+  const out = tf.tidy(compute);
+  const bits = out.map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+  tf.dispose(out);
+  return bits;
+}
+
 function inputs(c: Case): tf.Tensor[] {
   const n = c.shape.reduce((p, d) => p * d, 1);
   return [1, 2, 3, 4].map((seed) =>
@@ -33,21 +41,21 @@ function inputs(c: Case): tf.Tensor[] {
 
 /** AdamOptimizer's composite ops on the active backend, one float32 rounding each. */
 function composite(c: Case): Uint32Array[] {
-  return tf.tidy(() => {
+  return readBits(() => {
     const [x, m, v, g] = inputs(c) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const { lrT, beta1, beta2, epsilon } = c.attrs;
     const m1 = tf.add(tf.mul(tf.scalar(beta1), m), tf.mul(tf.scalar(1 - beta1), g));
     const v1 = tf.add(tf.mul(tf.scalar(beta2), v), tf.mul(tf.scalar(1 - beta2), tf.square(g)));
     const x1 = tf.sub(x, tf.mul(tf.scalar(lrT), tf.div(m1, tf.add(tf.sqrt(v1), tf.scalar(epsilon)))));
-    return [x1, m1, v1].map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+    return [x1, m1, v1];
   });
 }
 
 function fused(c: Case): Uint32Array[] {
-  return tf.tidy(() => {
+  return readBits(() => {
     const [variable, m, v, grad] = inputs(c) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const out = tf.engine().runKernel(APPLY_ADAM_KERNEL, { variable, m, v, grad }, c.attrs) as tf.Tensor[];
-    return out.map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+    return out;
   });
 }
 
@@ -88,19 +96,19 @@ describeWithTool({ describe, it }, oneDnnAddon, 'the native fused optimizer upda
         const n = shape[0]! * shape[1]!;
         const make = () => [1, 2, 3].map((seed) => tf.tensor(seeded(n, seed), shape));
         await tf.setBackend('cpu');
-        const cpu = tf.tidy(() => {
+        const cpu = readBits(() => {
           const [x, a, g] = make() as [tf.Tensor, tf.Tensor, tf.Tensor];
           const accum = tf.add(tf.mul(attrs.momentum, a), g);
           const step = useNesterov
             ? tf.add(tf.mul(attrs.lr, g), tf.mul(attrs.lr * attrs.momentum, accum))
             : tf.mul(attrs.lr, accum);
-          return [tf.sub(x, step), accum].map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+          return [tf.sub(x, step), accum];
         });
         await useNative(1);
-        const ours = tf.tidy(() => {
+        const ours = readBits(() => {
           const [variable, accum, grad] = make() as [tf.Tensor, tf.Tensor, tf.Tensor];
           const out = tf.engine().runKernel(APPLY_MOMENTUM_KERNEL, { variable, accum, grad }, attrs) as tf.Tensor[];
-          return out.map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+          return out;
         });
         expectSameBits(ours, cpu);
       }
