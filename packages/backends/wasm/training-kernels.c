@@ -311,3 +311,44 @@ void apply_momentum(const float* var, const float* accum, const float* g, float*
     var_out[i] = var[i] - (nesterov ? lr * g[i] + lr_mu * a : lr * a);
   }
 }
+
+// The fused RMSProp update (@estimatorjs/io's APPLY_RMSPROP_KERNEL), bit-identical to the composite float32 ops:
+// ms' = rho*ms + c*(g*g); centered: mg' = rho*mg + c*g, d = ms' - mg'*mg'; else d = ms';
+// mom' = mu*mom + (lr*g) / sqrt(d + eps); var' = var - mom'. New buffers; mg and mg_out are unused unless centered.
+EXPORT(apply_rmsprop)
+void apply_rmsprop(const float* var, const float* ms, const float* mom, const float* g, const float* mg,
+                   float* var_out, float* ms_out, float* mom_out, float* mg_out, int n, float lr, float rho, float c,
+                   float mu, float eps, int centered) {
+  const int vec = n - n % 4;
+  const v128_t vlr = wasm_f32x4_splat(lr), vrho = wasm_f32x4_splat(rho), vc = wasm_f32x4_splat(c);
+  const v128_t vmu = wasm_f32x4_splat(mu), veps = wasm_f32x4_splat(eps);
+  for (int i = 0; i < vec; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t s =
+        wasm_f32x4_add(wasm_f32x4_mul(vrho, wasm_v128_load(ms + i)), wasm_f32x4_mul(vc, wasm_f32x4_mul(gi, gi)));
+    v128_t d = s;
+    if (centered) {
+      const v128_t a = wasm_f32x4_add(wasm_f32x4_mul(vrho, wasm_v128_load(mg + i)), wasm_f32x4_mul(vc, gi));
+      wasm_v128_store(mg_out + i, a);
+      d = wasm_f32x4_sub(s, wasm_f32x4_mul(a, a));
+    }
+    const v128_t step = wasm_f32x4_div(wasm_f32x4_mul(vlr, gi), wasm_f32x4_sqrt(wasm_f32x4_add(d, veps)));
+    const v128_t m = wasm_f32x4_add(wasm_f32x4_mul(vmu, wasm_v128_load(mom + i)), step);
+    wasm_v128_store(ms_out + i, s);
+    wasm_v128_store(mom_out + i, m);
+    wasm_v128_store(var_out + i, wasm_f32x4_sub(wasm_v128_load(var + i), m));
+  }
+  for (int i = vec; i < n; i++) {
+    const float s = rho * ms[i] + c * (g[i] * g[i]);
+    float d = s;
+    if (centered) {
+      const float a = rho * mg[i] + c * g[i];
+      mg_out[i] = a;
+      d = s - a * a;
+    }
+    const float m = mu * mom[i] + (lr * g[i]) / __builtin_sqrtf(d + eps);
+    ms_out[i] = s;
+    mom_out[i] = m;
+    var_out[i] = var[i] - m;
+  }
+}

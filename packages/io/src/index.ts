@@ -6,10 +6,13 @@ export { idbRequest, idbTransactionDone, indexedDbFactory, openIdb } from './ind
 export {
   APPLY_ADAM_KERNEL,
   APPLY_MOMENTUM_KERNEL,
+  APPLY_RMSPROP_KERNEL,
   type ApplyAdamAttrs,
   type ApplyAdamInputs,
   type ApplyMomentumAttrs,
   type ApplyMomentumInputs,
+  type ApplyRMSPropAttrs,
+  type ApplyRMSPropInputs,
 } from './optimizer-kernels.js';
 export { type ProtoField, ProtoReader, readVarint, text, toInt32, toInt64, varints } from './proto-reader.js';
 export { ProtoWriter } from './proto-writer.js';

@@ -1,4 +1,4 @@
-// The contract of the fused optimizer kernels (Adam, momentum): the estimator's optimizers call them by name (through tfjs's
+// The contract of the fused optimizer kernels (Adam, momentum, RMSProp): the estimator's optimizers call them by name (through tfjs's
 // kernel registry), @estimatorjs/backends and @estimatorjs/native implement them. The name lives here, the one
 // package below both: the estimator may not import a backend, and a backend package should not depend on the
 // estimator. Like tfjs-core's kernel_names.ts, plain strings and types only (io stays free of tfjs-core).
@@ -83,4 +83,49 @@ export interface ApplyMomentumAttrs {
   readonly lr: number;
   readonly momentum: number;
   readonly useNesterov: boolean;
+}
+
+/**
+ * The tfjs kernel name of the fused RMSProp update (TF's ApplyRMSProp and ApplyCenteredRMSProp): one kernel per
+ * variable instead of 9 to 13. Inputs {@link ApplyRMSPropInputs}, attributes {@link ApplyRMSPropAttrs}; outputs
+ * the new `[variable, ms, mom]`, or `[variable, ms, mg, mom]` when centered.
+ * @example
+ *   import * as tf from '@tensorflow/tfjs-core';
+ *   const fused = tf.getKernel(APPLY_RMSPROP_KERNEL, tf.getBackend()) !== undefined;
+ */
+export const APPLY_RMSPROP_KERNEL = 'EstimatorjsApplyRMSProp';
+
+/**
+ * Input names of {@link APPLY_RMSPROP_KERNEL}: float32 tensors of one shape, never changed by the kernel.
+ * @example
+ *   const names: ReadonlyArray<keyof ApplyRMSPropInputs> = ['variable', 'ms', 'mom', 'grad', 'mg'];
+ */
+export interface ApplyRMSPropInputs<T = unknown> {
+  readonly variable: T;
+  /** The mean square slot. */
+  readonly ms: T;
+  /** The momentum slot. */
+  readonly mom: T;
+  readonly grad: T;
+  /** The mean gradient slot; only when centered. */
+  readonly mg?: T;
+}
+
+/**
+ * Attributes of {@link APPLY_RMSPROP_KERNEL}. The result must equal, bit for bit, the composite float32 update
+ * ```
+ * ms' = ρ·ms + c·(g·g);   [centered: mg' = ρ·mg + c·g;  d = ms' − mg'·mg']  else d = ms'
+ * mom' = μ·mom + (lr·g) / √(d + ε);   var' = var − mom'
+ * ```
+ * each operation rounded to float32 in that order (no fused multiply-add), where ρ, μ, lr, ε are these numbers
+ * rounded to float32 and c = float32(1 − decay) with the subtraction in float64.
+ * @example
+ *   const attrs: ApplyRMSPropAttrs = { lr: 0.001, decay: 0.9, momentum: 0, epsilon: 1e-10, centered: false };
+ */
+export interface ApplyRMSPropAttrs {
+  readonly lr: number;
+  readonly decay: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
 }

@@ -1,4 +1,4 @@
-import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL } from '@estimatorjs/io';
+import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
 import { describeWithTool, expectNoLeaks } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -70,7 +70,7 @@ function expectSameBits(actual: Uint32Array[], expected: Uint32Array[]): void {
   }
 }
 
-describeWithTool({ describe, it }, oneDnnAddon, 'the native fused optimizer updates (Adam, momentum)', () => {
+describeWithTool({ describe, it }, oneDnnAddon, 'the native fused optimizer updates (Adam, momentum, RMSProp)', () => {
   for (const c of cases) {
     it(`[${c.shape}]: bit-identical to the composite ops on tfjs-backend-cpu and on native`, async () => {
       await tf.setBackend('cpu');
@@ -109,6 +109,43 @@ describeWithTool({ describe, it }, oneDnnAddon, 'the native fused optimizer upda
           const [variable, accum, grad] = make() as [tf.Tensor, tf.Tensor, tf.Tensor];
           const out = tf.engine().runKernel(APPLY_MOMENTUM_KERNEL, { variable, accum, grad }, attrs) as tf.Tensor[];
           return out;
+        });
+        expectSameBits(ours, cpu);
+      }
+    });
+  }
+
+  for (const centered of [false, true]) {
+    it(`RMSProp${centered ? ' (centered)' : ''} [33,5] and [784,256]: bit-identical to the composite ops on cpu`, async () => {
+      for (const shape of [
+        [33, 5],
+        [784, 256],
+      ]) {
+        const attrs = { lr: 0.01, decay: 0.9, momentum: 0.5, epsilon: 1e-3, centered };
+        const n = shape[0]! * shape[1]!;
+        // variable, ms (1 + x ≥ 0, as TF's starts at 1), mom, grad, mg (small: ms − mg² stays ≥ 0).
+        const make = () =>
+          [1, 2, 3, 4, 5].map((seed) =>
+            tf.tensor(
+              seeded(n, seed).map((x) => (seed === 2 ? 1 + x : seed === 5 ? 0.1 * x : x)),
+              shape,
+            ),
+          );
+        await tf.setBackend('cpu');
+        const cpu = readBits(() => {
+          const [x, ms0, mom0, g, mg0] = make() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          const ms = tf.add(tf.mul(attrs.decay, ms0), tf.mul(1 - attrs.decay, tf.square(g)));
+          const mg = tf.add(tf.mul(attrs.decay, mg0), tf.mul(1 - attrs.decay, g));
+          const denominator = centered ? tf.sub(ms, tf.square(mg)) : ms;
+          const step = tf.div(tf.mul(attrs.lr, g), tf.sqrt(tf.add(denominator, attrs.epsilon)));
+          const mom = tf.add(tf.mul(attrs.momentum, mom0), step);
+          return centered ? [tf.sub(x, mom), ms, mg, mom] : [tf.sub(x, mom), ms, mom];
+        });
+        await useNative(1);
+        const ours = readBits(() => {
+          const [variable, ms, mom, grad, mg] = make() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          const inputs: tf.NamedTensorMap = centered ? { variable, ms, mom, grad, mg } : { variable, ms, mom, grad };
+          return tf.engine().runKernel(APPLY_RMSPROP_KERNEL, inputs, attrs) as tf.Tensor[];
         });
         expectSameBits(ours, cpu);
       }

@@ -1,10 +1,10 @@
 import os from 'node:os';
-import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL } from '@estimatorjs/io';
+import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './internal/addon.js';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './internal/native-conv2d.js';
 import { nativeMatMul } from './internal/native-mat-mul.js';
-import { nativeApplyAdam, nativeApplyMomentum } from './internal/native-optimizer-updates.js';
+import { nativeApplyAdam, nativeApplyMomentum, nativeApplyRMSProp } from './internal/native-optimizer-updates.js';
 import { createWasmModule } from './internal/wasm-module.js';
 import { NativeBackendError } from './native-backend-error.js';
 
@@ -54,6 +54,7 @@ const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.
   ['Conv2DBackpropFilter', nativeConv2DBackpropFilter],
   [APPLY_ADAM_KERNEL, nativeApplyAdam],
   [APPLY_MOMENTUM_KERNEL, nativeApplyMomentum],
+  [APPLY_RMSPROP_KERNEL, nativeApplyRMSProp],
 ];
 
 const NAME = 'native';

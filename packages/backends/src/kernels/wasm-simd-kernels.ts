@@ -79,6 +79,25 @@ export interface SimdKernels {
     lrMu: number,
     nesterov: number,
   ): void;
+  /** The fused RMSProp update of `n` floats into new buffers; `mg`, `mgOut` are read only when `centered` is 1. */
+  apply_rmsprop(
+    x: number,
+    ms: number,
+    mom: number,
+    g: number,
+    mg: number,
+    xOut: number,
+    msOut: number,
+    momOut: number,
+    mgOut: number,
+    n: number,
+    lr: number,
+    rho: number,
+    c: number,
+    mu: number,
+    eps: number,
+    centered: number,
+  ): void;
 }
 
 /** The parts of tfjs-backend-wasm 4.22.0's BackendWasm and its emscripten module these kernels use. */

@@ -1,4 +1,4 @@
-import { APPLY_MOMENTUM_KERNEL } from '@estimatorjs/io';
+import { APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { type LearningRate, numberOption, Optimizer } from '../optimizers.js';
@@ -89,7 +89,8 @@ export interface RMSPropOptions {
  * ```
  * with `ms` starting at **1** as in TF 1.x (tfjs' own RMSProp starts it at 0, so its first steps are far larger).
  * Slots `<var>/RMSProp` (ms), then `<var>/RMSProp_1` (mg, when centered) and the momentum; checkpoints of earlier
- * releases (`rms`, `mg`, `momentum`) still resume.
+ * releases (`rms`, `mg`, `momentum`) still resume. On backends that register `@estimatorjs/io`'s
+ * `APPLY_RMSPROP_KERNEL` each variable's update is one fused kernel, bit-identical to the elementwise ops.
  * @example
  *   const trainOp = new RMSPropOptimizer({ learningRate: 0.001, decay: 0.9 }).minimize(loss);
  */
@@ -124,6 +125,15 @@ export class RMSPropOptimizer extends Optimizer {
         const prevMom = slots[slots.length - 1]!;
         const mom = tf.add(tf.mul(momentum, prevMom), tf.div(tf.mul(lr, g), tf.sqrt(tf.add(denominator, epsilon))));
         return { v: tf.sub(v, mom), slots: mg ? [ms, mg, mom] : [ms, mom] };
+      },
+      // Where the backend has it: one kernel per variable, outputs [variable, ms, (mg,) mom] as the slots.
+      fused: {
+        kernelName: APPLY_RMSPROP_KERNEL,
+        inputs: ({ v, g, slots }): tf.NamedTensorMap =>
+          centered
+            ? { variable: v, ms: slots[0]!, mg: slots[1]!, mom: slots[2]!, grad: g }
+            : { variable: v, ms: slots[0]!, mom: slots[1]!, grad: g },
+        attrs: ({ lr }) => ({ lr, decay, momentum, epsilon, centered }),
       },
     };
   }

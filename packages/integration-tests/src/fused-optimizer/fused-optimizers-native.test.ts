@@ -12,7 +12,7 @@ const native: Tool = {
 };
 
 describeWithTool({ describe, it }, native, 'fused optimizer kernels vs the composite ops on the native backend', () => {
-  for (const kind of ['adam', 'momentum'] as const) {
+  for (const kind of ['adam', 'momentum', 'rmsprop'] as const) {
     it(`native, ${kind}: 9 steps (5, then a resume for 4) give a bit-identical checkpoint`, async () => {
       await useBackend('native', { threads: 1 });
       const composite = await trainFused('native', kind, false);

@@ -5,7 +5,7 @@ import { expectSameCheckpoint, trainFused } from './train-with-and-without.js';
 // cpu and wasm share this process; the native backend has its own file (it cannot start beside wasm).
 describe('fused optimizer kernels vs the composite ops, through the Estimator', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
-    for (const kind of ['adam', 'momentum'] as const) {
+    for (const kind of ['adam', 'momentum', 'rmsprop'] as const) {
       it(`${backend}, ${kind}: 9 steps (5, then a resume for 4) give a bit-identical checkpoint`, async () => {
         if (backend === 'wasm') await useBackend('wasm', { threads: 1 });
         const composite = await trainFused(backend, kind, false);

@@ -1,6 +1,6 @@
 /**
- * A real Estimator run with Adam or momentum (Nesterov), once with the backend's fused optimizer kernel
- * (@estimatorjs/io's APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL) and once with it unregistered (the composite
+ * A real Estimator run with Adam, momentum (Nesterov) or centered RMSProp, once with the backend's fused optimizer kernel
+ * (@estimatorjs/io's APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL) and once with it unregistered (the composite
  * elementwise ops), returning every checkpointed variable — weights, slots, Adam's beta powers, global step — so
  * the tests can demand bit-identical checkpoints.
  * Each run trains 5 steps, then a new Estimator resumes from the checkpoint for 4 more (the optimizer's state is
@@ -18,17 +18,22 @@ import {
   MemoryStorage,
   type ModelFn,
   MomentumOptimizer,
+  RMSPropOptimizer,
   RunConfig,
 } from '@estimatorjs/estimator';
-import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL } from '@estimatorjs/io';
+import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
 import { expectNoLeaks } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
 /** Which optimizer a run trains with. */
-export type FusedKind = 'adam' | 'momentum';
+export type FusedKind = 'adam' | 'momentum' | 'rmsprop';
 
-export const KERNELS: Record<FusedKind, string> = { adam: APPLY_ADAM_KERNEL, momentum: APPLY_MOMENTUM_KERNEL };
+export const KERNELS: Record<FusedKind, string> = {
+  adam: APPLY_ADAM_KERNEL,
+  momentum: APPLY_MOMENTUM_KERNEL,
+  rmsprop: APPLY_RMSPROP_KERNEL,
+};
 
 const modelFn: ModelFn = (features, labels, mode, params) => {
   const h = layers.dense(features as tf.Tensor2D, 13, { activation: 'relu' });
@@ -36,10 +41,13 @@ const modelFn: ModelFn = (features, labels, mode, params) => {
   const loss = tf.losses.softmaxCrossEntropy(labels as tf.Tensor2D, logits) as tf.Scalar;
   if (mode === 'eval') return { mode, loss };
   // Adam: a large epsilon and a short beta1 memory, constants far from the defaults.
+  const kind = (params as { kind: FusedKind }).kind;
   const optimizer =
-    (params as { kind: FusedKind }).kind === 'adam'
+    kind === 'adam'
       ? new AdamOptimizer({ learningRate: 0.02, beta1: 0.8, epsilon: 0.1 })
-      : new MomentumOptimizer({ learningRate: 0.05, momentum: 0.7, useNesterov: true });
+      : kind === 'momentum'
+        ? new MomentumOptimizer({ learningRate: 0.05, momentum: 0.7, useNesterov: true })
+        : new RMSPropOptimizer({ learningRate: 0.01, momentum: 0.5, centered: true });
   return { mode: 'train', loss, trainOp: optimizer.minimize(loss) };
 };
 
@@ -107,17 +115,24 @@ export async function trainFused(backend: BackendName, kind: FusedKind, fused: b
 export function expectSameCheckpoint(kind: FusedKind, a: FusedRun, b: FusedRun): void {
   expect([...a.variables.keys()].sort()).toEqual([...b.variables.keys()].sort());
   const momentum = ['dense/kernel', 'optimizer/dense/kernel/Momentum', 'optimizer/dense_1/bias/Momentum'];
+  const rmsprop = [
+    'optimizer/dense/kernel/RMSProp',
+    'optimizer/dense/kernel/RMSProp_1',
+    'optimizer/dense/kernel/RMSProp_2',
+  ];
   expect([...a.variables.keys()]).toEqual(
     expect.arrayContaining(
-      kind === 'momentum'
-        ? momentum
-        : [
-            'dense/kernel',
-            'optimizer/dense/kernel/Adam',
-            'optimizer/dense/kernel/Adam_1',
-            'optimizer/beta1_power',
-            'optimizer/beta2_power',
-          ],
+      kind === 'rmsprop'
+        ? rmsprop
+        : kind === 'momentum'
+          ? momentum
+          : [
+              'dense/kernel',
+              'optimizer/dense/kernel/Adam',
+              'optimizer/dense/kernel/Adam_1',
+              'optimizer/beta1_power',
+              'optimizer/beta2_power',
+            ],
     ),
   );
   for (const [name, values] of a.variables) {

@@ -343,7 +343,7 @@ napi_value run_conv2d_backprop_filter(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// ---- fused optimizer updates (@estimatorjs/io's APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL) -----------------------
+// ---- fused optimizer updates (@estimatorjs/io's APPLY_*_KERNEL: Adam, momentum, RMSProp) -----------------------
 // Plain loops, not oneDNN. Bit-identical to the composite float32 ops the estimator runs without the kernel: each
 // operation rounded to float32 in the composite order, so no contraction into fused multiply-adds (the pragma and
 // scripts/build-addon.mjs's -ffp-contract=off: GCC contracts by default and AVX-512 has FMA) and no fast-math.
@@ -382,14 +382,47 @@ void momentum_loop(const float *__restrict x, const float *__restrict accum, con
   }
 }
 
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void rmsprop_loop(const float *__restrict x, const float *__restrict ms, const float *__restrict mom,
+                  const float *__restrict g, float *__restrict xo, float *__restrict mso, float *__restrict momo,
+                  int64_t n, float lr, float rho, float c, float mu, float eps) {
+  for (int64_t i = 0; i < n; i++) {
+    const float s = rho * ms[i] + c * (g[i] * g[i]);
+    const float m = mu * mom[i] + (lr * g[i]) / __builtin_sqrtf(s + eps);
+    mso[i] = s;
+    momo[i] = m;
+    xo[i] = x[i] - m;
+  }
+}
+
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void centered_rmsprop_loop(const float *__restrict x, const float *__restrict ms, const float *__restrict mom,
+                           const float *__restrict g, const float *__restrict mg, float *__restrict xo,
+                           float *__restrict mso, float *__restrict mgo, float *__restrict momo, int64_t n, float lr,
+                           float rho, float c, float mu, float eps) {
+  for (int64_t i = 0; i < n; i++) {
+    const float s = rho * ms[i] + c * (g[i] * g[i]);
+    const float a = rho * mg[i] + c * g[i];
+    const float m = mu * mom[i] + (lr * g[i]) / __builtin_sqrtf((s - a * a) + eps);
+    mso[i] = s;
+    mgo[i] = a;
+    momo[i] = m;
+    xo[i] = x[i] - m;
+  }
+}
+
 #pragma GCC pop_options
 
 // (buffer, `offsets` byte offsets, n, `reals` numbers): the float32 regions of n elements at those offsets and the
 // numbers; false (after throwing) on a bad call or a region outside the buffer.
 bool read_update_args(napi_env env, napi_callback_info info, int offsets, int reals, float **regions, int64_t &n,
                       double *numbers) {
-  size_t argc = 16;
-  napi_value argv[16];
+  size_t argc = 20;
+  napi_value argv[20];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   Args a;
   a.env = env;
@@ -400,7 +433,7 @@ bool read_update_args(napi_env env, napi_callback_info info, int offsets, int re
     return false;
   }
   a.base = static_cast<uint8_t *>(data);
-  int64_t at[8];
+  int64_t at[16];  // up to 10 offsets and n
   for (int i = 0; i <= offsets; i++) {
     if (napi_get_value_int64(env, argv[i + 1], &at[i]) != napi_ok) {
       napi_throw_type_error(env, nullptr, "estimatorjs native: optimizer update offsets and n must be numbers");
@@ -441,6 +474,29 @@ napi_value run_apply_momentum(napi_env env, napi_callback_info info) {
   if (!read_update_args(env, info, 5, 4, p, n, k)) return nullptr;
   momentum_loop(p[0], p[1], p[2], p[3], p[4], n, static_cast<float>(k[0]), static_cast<float>(k[1]),
                 static_cast<float>(k[2]), k[3] != 0);
+  return nullptr;
+}
+
+// applyRMSProp(buf, x, ms, mom, g, xOut, msOut, momOut, n, lr, rho, c, mu, eps).
+napi_value run_apply_rmsprop(napi_env env, napi_callback_info info) {
+  float *p[7];
+  int64_t n = 0;
+  double k[5];
+  if (!read_update_args(env, info, 7, 5, p, n, k)) return nullptr;
+  rmsprop_loop(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n, static_cast<float>(k[0]), static_cast<float>(k[1]),
+               static_cast<float>(k[2]), static_cast<float>(k[3]), static_cast<float>(k[4]));
+  return nullptr;
+}
+
+// applyCenteredRMSProp(buf, x, ms, mom, g, mg, xOut, msOut, mgOut, momOut, n, lr, rho, c, mu, eps).
+napi_value run_apply_centered_rmsprop(napi_env env, napi_callback_info info) {
+  float *p[9];
+  int64_t n = 0;
+  double k[5];
+  if (!read_update_args(env, info, 9, 5, p, n, k)) return nullptr;
+  centered_rmsprop_loop(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], n, static_cast<float>(k[0]),
+                        static_cast<float>(k[1]), static_cast<float>(k[2]), static_cast<float>(k[3]),
+                        static_cast<float>(k[4]));
   return nullptr;
 }
 
@@ -494,6 +550,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"cachedPrimitives", nullptr, cached, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"applyAdam", nullptr, run_apply_adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"applyMomentum", nullptr, run_apply_momentum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"applyRMSProp", nullptr, run_apply_rmsprop, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"applyCenteredRMSProp", nullptr, run_apply_centered_rmsprop, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

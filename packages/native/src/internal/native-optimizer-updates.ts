@@ -1,4 +1,4 @@
-import type { ApplyAdamAttrs, ApplyMomentumAttrs } from '@estimatorjs/io';
+import type { ApplyAdamAttrs, ApplyMomentumAttrs, ApplyRMSPropAttrs } from '@estimatorjs/io';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
 import { memoryOf, type NativeHostBackend, offsetOf } from './heap.js';
@@ -31,23 +31,28 @@ function sameShapeFloats(
  * registers, with its own checks) when there is one.
  */
 function nativeUpdate(
-  names: readonly string[],
-  outputs: number,
+  names: readonly string[] | ((attrs: tf.NamedAttrMap) => readonly string[]),
+  outputs: number | ((attrs: tf.NamedAttrMap) => number),
   run: (memory: ArrayBuffer, offsets: number[], n: number, attrs: tf.NamedAttrMap) => void,
   fallback: tf.KernelFunc | undefined,
 ): tf.KernelFunc {
   return (args) => {
-    const checked = sameShapeFloats(args, names);
+    const attrs = args.attrs ?? {};
+    const inputNames = typeof names === 'function' ? names(attrs) : names;
+    const checked = sameShapeFloats(args, inputNames);
     if (checked === null) {
       if (fallback) return fallback(args);
-      throw new Error(`@estimatorjs/native: a fused optimizer update needs float32 ${names.join(', ')} of one shape.`);
+      throw new Error(
+        `@estimatorjs/native: a fused optimizer update needs float32 ${inputNames.join(', ')} of one shape.`,
+      );
     }
     const backend = args.backend as unknown as NativeHostBackend;
     const shape = checked.infos[0]!.shape;
-    const outs = Array.from({ length: outputs }, () => backend.makeOutput(shape.slice(), 'float32'));
+    const count = typeof outputs === 'function' ? outputs(attrs) : outputs;
+    const outs = Array.from({ length: count }, () => backend.makeOutput(shape.slice(), 'float32'));
     // The memory after the allocations: growth replaces the buffer.
     const offsets = [...checked.infos, ...outs].map((t) => offsetOf(backend, t));
-    run(memoryOf(backend), offsets, checked.n, args.attrs ?? {});
+    run(memoryOf(backend), offsets, checked.n, attrs);
     return outs;
   };
 }
@@ -75,6 +80,24 @@ export function nativeApplyMomentum(addon: NativeAddon, fallback: tf.KernelFunc 
       const { lr, momentum, useNesterov } = attrs as unknown as ApplyMomentumAttrs;
       // lr·μ in float64, then rounded: the composite path's `tf.mul(lr * momentum, accum)`.
       addon.applyMomentum(memory, ...offsets, n, f(lr), f(momentum), f(lr * momentum), useNesterov ? 1 : 0);
+    },
+    fallback,
+  );
+}
+
+const centered = (attrs: tf.NamedAttrMap) => (attrs as unknown as ApplyRMSPropAttrs).centered === true;
+
+/** `@estimatorjs/io`'s APPLY_RMSPROP_KERNEL: new `[variable, ms, mom]`, or `[variable, ms, mg, mom]` centered. */
+export function nativeApplyRMSProp(addon: NativeAddon, fallback: tf.KernelFunc | undefined): tf.KernelFunc {
+  return nativeUpdate(
+    (attrs) => (centered(attrs) ? ['variable', 'ms', 'mom', 'grad', 'mg'] : ['variable', 'ms', 'mom', 'grad']),
+    (attrs) => (centered(attrs) ? 4 : 3),
+    (memory, offsets, n, attrs) => {
+      const { lr, decay, momentum, epsilon } = attrs as unknown as ApplyRMSPropAttrs;
+      // 1 − decay in float64, then rounded: the composite path's `tf.mul(1 - decay, …)`.
+      const k = [f(lr), f(decay), f(1 - decay), f(momentum), f(epsilon)];
+      if (centered(attrs)) addon.applyCenteredRMSProp(memory, ...offsets, n, ...k);
+      else addon.applyRMSProp(memory, ...offsets, n, ...k);
     },
     fallback,
   );
