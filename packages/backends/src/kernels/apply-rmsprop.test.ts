@@ -69,7 +69,12 @@ function tfTestDense(attrs: ApplyRMSPropAttrs): void {
     { x: [3, 4], g: [0.01, 0.2] },
   ];
   for (const { x: x0, g: g0 } of vars) {
-    let s = { x: tf.tensor1d(x0), ms: tf.ones([2]), mom: tf.zeros([2]), mg: tf.zeros([2]) };
+    let s: Record<'x' | 'ms' | 'mom' | 'mg', tf.Tensor> = {
+      x: tf.tensor1d(x0),
+      ms: tf.ones([2]),
+      mom: tf.zeros([2]),
+      mg: tf.zeros([2]),
+    };
     const g = tf.tensor1d(g0);
     const np = { x: x0.slice(), ms: [1, 1], mom: [0, 0], mg: [0, 0] };
     const { lr, decay: rho, momentum, epsilon, centered } = attrs;
