@@ -7,6 +7,12 @@ import { useBackend } from '../use-backend.js';
 import { expectSameBits } from './apply-adam.test-util.js';
 import { describeWasmVsCpu, seeded } from './kernel-parity.test-util.js';
 
+/** The wasm heap size and the number of buffers the backend holds. */
+function wasmMemory(): { heapBytes: number; buffers: number } {
+  const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array }; dataIdMap: { numDataIds(): number } };
+  return { heapBytes: backend.wasm.HEAPU8.buffer.byteLength, buffers: backend.dataIdMap.numDataIds() };
+}
+
 const cases: Array<{ title: string; shape: number[]; attrs: ApplyRMSPropAttrs }> = [
   { title: '1 element', shape: [1], attrs: { lr: 0.01, decay: 0.9, momentum: 0, epsilon: 1e-10, centered: false } },
   {
@@ -158,4 +164,42 @@ describeWasmVsCpu(`the fused RMSProp kernel ${APPLY_RMSPROP_KERNEL}`, () => {
       );
     });
   }
+  it('wasm: 1,000 updates of a [784,256] variable grow neither the wasm heap nor its buffers', async () => {
+    await useBackend('wasm');
+    const shape = [784, 256];
+    const vars = [1, 2, 3, 4].slice(0, 4).map((seed) =>
+      tf.tidy(() =>
+        tf.variable(
+          tf.tensor(
+            seeded(shape, seed).map((x) => Math.abs(x)),
+            shape,
+          ),
+          false,
+        ),
+      ),
+    );
+    const g = tf.tensor(seeded(shape, 9), shape);
+    const attrs = { lr: 0.001, decay: 0.9, momentum: 0.5, epsilon: 1e-3, centered: true };
+    const steps = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        tf.tidy(() => {
+          const out = tf
+            .engine()
+            .runKernel(
+              APPLY_RMSPROP_KERNEL,
+              { variable: vars[0]!, ms: vars[1]!, mom: vars[2]!, grad: g, mg: vars[3]! },
+              attrs,
+            ) as tf.Tensor[];
+          for (const [k, t] of out.entries()) vars[k === 2 ? 3 : k === 3 ? 2 : k]!.assign(t);
+        });
+      }
+    };
+    steps(5);
+    const tensors = tf.memory().numTensors;
+    const before = wasmMemory();
+    steps(1000);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(wasmMemory()).toEqual(before);
+    tf.dispose([...vars, g]);
+  });
 });
