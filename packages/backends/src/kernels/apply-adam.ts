@@ -3,15 +3,7 @@
 // our SIMD module cannot load). The SIMD loop is wasm/training-kernels.c's apply_adam.
 import { APPLY_ADAM_KERNEL, type ApplyAdamAttrs } from '@estimatorjs/io';
 import type * as tf from '@tensorflow/tfjs-core';
-import {
-  cpuArrays,
-  heapArrays,
-  type KernelArgs,
-  offsets,
-  sameShapeFloats,
-  wasmOutputs,
-} from './optimizer-kernel-io.js';
-import { simdKernels } from './wasm-simd-kernels.js';
+import { updateKernels } from './optimizer-kernel-io.js';
 
 const NAMES = ['variable', 'm', 'v', 'grad'] as const;
 const f = Math.fround;
@@ -49,28 +41,20 @@ function adamLoop([x, m, v, g]: Float32Array[], [xo, mo, vo]: Float32Array[], k:
   }
 }
 
+const kernels = updateKernels<AdamConstants>({
+  kernelName: APPLY_ADAM_KERNEL,
+  layout: () => ({ names: NAMES, outputs: 3 }),
+  constants,
+  loop: adamLoop,
+  simd: (wasm, [x, m, v, g], [xo, mo, vo], n, k) =>
+    wasm.apply_adam(x!, m!, v!, g!, xo!, mo!, vo!, n, k.lrT, k.b1, k.c1, k.b2, k.c2, k.eps),
+});
+
 /** {@link APPLY_ADAM_KERNEL} for tfjs-backend-cpu: `[variable, m, v]` after one Adam step. */
-export function cpuApplyAdam(args: KernelArgs): tf.TensorInfo[] {
-  const { ins, outs, done } = cpuArrays(args.backend, sameShapeFloats(APPLY_ADAM_KERNEL, args, NAMES), 3);
-  adamLoop(ins, outs, constants(args.attrs));
-  return done();
-}
+export const cpuApplyAdam = kernels.cpu;
 
 /**
  * {@link APPLY_ADAM_KERNEL} for tfjs-backend-wasm: one pass of our wasm-SIMD `apply_adam` over the backend's
  * heap, or the JavaScript loop on heap views where that module cannot load.
  */
-export function wasmApplyAdam(args: KernelArgs): tf.TensorInfo[] {
-  const inputs = sameShapeFloats(APPLY_ADAM_KERNEL, args, NAMES);
-  const k = constants(args.attrs);
-  const { outs, n } = wasmOutputs(args.backend, inputs, 3);
-  if (n === 0) return outs;
-  const simd = simdKernels(args.backend);
-  if (simd === null) {
-    adamLoop(heapArrays(args.backend, inputs), heapArrays(args.backend, outs), k);
-    return outs;
-  }
-  const [x, m, v, g, xo, mo, vo] = offsets(args.backend, [...inputs, ...outs]) as number[];
-  simd.apply_adam(x!, m!, v!, g!, xo!, mo!, vo!, n, k.lrT, k.b1, k.c1, k.b2, k.c2, k.eps);
-  return outs;
-}
+export const wasmApplyAdam = kernels.wasm;

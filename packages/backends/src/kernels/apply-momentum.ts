@@ -3,15 +3,7 @@
 // where our SIMD module cannot load). The SIMD loop is wasm/training-kernels.c's apply_momentum.
 import { APPLY_MOMENTUM_KERNEL, type ApplyMomentumAttrs } from '@estimatorjs/io';
 import type * as tf from '@tensorflow/tfjs-core';
-import {
-  cpuArrays,
-  heapArrays,
-  type KernelArgs,
-  offsets,
-  sameShapeFloats,
-  wasmOutputs,
-} from './optimizer-kernel-io.js';
-import { simdKernels } from './wasm-simd-kernels.js';
+import { updateKernels } from './optimizer-kernel-io.js';
 
 const NAMES = ['variable', 'accum', 'grad'] as const;
 const f = Math.fround;
@@ -41,25 +33,17 @@ function momentumLoop([x, a, g]: Float32Array[], [xo, ao]: Float32Array[], k: Mo
   }
 }
 
+const kernels = updateKernels<MomentumConstants>({
+  kernelName: APPLY_MOMENTUM_KERNEL,
+  layout: () => ({ names: NAMES, outputs: 2 }),
+  constants,
+  loop: momentumLoop,
+  simd: (wasm, [x, a, g], [xo, ao], n, k) =>
+    wasm.apply_momentum(x!, a!, g!, xo!, ao!, n, k.lr, k.mu, k.lrMu, k.nesterov ? 1 : 0),
+});
+
 /** {@link APPLY_MOMENTUM_KERNEL} for tfjs-backend-cpu: `[variable, accum]` after one step. */
-export function cpuApplyMomentum(args: KernelArgs): tf.TensorInfo[] {
-  const { ins, outs, done } = cpuArrays(args.backend, sameShapeFloats(APPLY_MOMENTUM_KERNEL, args, NAMES), 2);
-  momentumLoop(ins, outs, constants(args.attrs));
-  return done();
-}
+export const cpuApplyMomentum = kernels.cpu;
 
 /** {@link APPLY_MOMENTUM_KERNEL} for tfjs-backend-wasm: our wasm-SIMD `apply_momentum`, or the JavaScript loop. */
-export function wasmApplyMomentum(args: KernelArgs): tf.TensorInfo[] {
-  const inputs = sameShapeFloats(APPLY_MOMENTUM_KERNEL, args, NAMES);
-  const k = constants(args.attrs);
-  const { outs, n } = wasmOutputs(args.backend, inputs, 2);
-  if (n === 0) return outs;
-  const simd = simdKernels(args.backend);
-  if (simd === null) {
-    momentumLoop(heapArrays(args.backend, inputs), heapArrays(args.backend, outs), k);
-    return outs;
-  }
-  const [x, a, g, xo, ao] = offsets(args.backend, [...inputs, ...outs]) as number[];
-  simd.apply_momentum(x!, a!, g!, xo!, ao!, n, k.lr, k.mu, k.lrMu, k.nesterov ? 1 : 0);
-  return outs;
-}
+export const wasmApplyMomentum = kernels.wasm;

@@ -5,13 +5,7 @@ import { expect, it } from 'vitest';
 import { BackendError } from '../backend-error.js';
 import { useBackend } from '../use-backend.js';
 import { expectSameBits } from './apply-adam.test-util.js';
-import { describeWasmVsCpu, seeded } from './kernel-parity.test-util.js';
-
-/** The wasm heap size and the number of buffers the backend holds. */
-function wasmMemory(): { heapBytes: number; buffers: number } {
-  const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array }; dataIdMap: { numDataIds(): number } };
-  return { heapBytes: backend.wasm.HEAPU8.buffer.byteLength, buffers: backend.dataIdMap.numDataIds() };
-}
+import { describeWasmVsCpu, expectThousandStepsSteady, seeded } from './kernel-parity.test-util.js';
 
 const cases: Array<{ title: string; shape: number[]; attrs: ApplyRMSPropAttrs }> = [
   { title: '1 element', shape: [1], attrs: { lr: 0.01, decay: 0.9, momentum: 0, epsilon: 1e-10, centered: false } },
@@ -194,12 +188,7 @@ describeWasmVsCpu(`the fused RMSProp kernel ${APPLY_RMSPROP_KERNEL}`, () => {
         });
       }
     };
-    steps(5);
-    const tensors = tf.memory().numTensors;
-    const before = wasmMemory();
-    steps(1000);
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(wasmMemory()).toEqual(before);
+    expectThousandStepsSteady(steps);
     tf.dispose([...vars, g]);
   });
 });

@@ -3,15 +3,7 @@
 // (cpu, and wasm where our SIMD module cannot load). The SIMD loop is wasm/training-kernels.c's apply_rmsprop.
 import { APPLY_RMSPROP_KERNEL, type ApplyRMSPropAttrs } from '@estimatorjs/io';
 import type * as tf from '@tensorflow/tfjs-core';
-import {
-  cpuArrays,
-  heapArrays,
-  type KernelArgs,
-  offsets,
-  sameShapeFloats,
-  wasmOutputs,
-} from './optimizer-kernel-io.js';
-import { simdKernels } from './wasm-simd-kernels.js';
+import { updateKernels } from './optimizer-kernel-io.js';
 
 const f = Math.fround;
 
@@ -31,7 +23,7 @@ function constants(attrs: tf.NamedAttrMap): RMSPropConstants {
 }
 
 /** Input names in kernel order, and how many outputs: `[variable, ms, (mg,) mom]`. */
-function layout(attrs: tf.NamedAttrMap): { names: string[]; outputs: number } {
+function layout(attrs: tf.NamedAttrMap): { names: readonly string[]; outputs: number } {
   return (attrs as unknown as ApplyRMSPropAttrs).centered === true
     ? { names: ['variable', 'ms', 'mom', 'grad', 'mg'], outputs: 4 }
     : { names: ['variable', 'ms', 'mom', 'grad'], outputs: 3 };
@@ -63,46 +55,36 @@ function rmspropLoop(ins: Float32Array[], outs: Float32Array[], k: RMSPropConsta
   }
 }
 
+const kernels = updateKernels<RMSPropConstants>({
+  kernelName: APPLY_RMSPROP_KERNEL,
+  layout,
+  constants,
+  loop: rmspropLoop,
+  simd: (wasm, [x, ms, mom, g, mg = 0], [xo, mso, ...rest], n, k) => {
+    const [mgo, momo] = k.centered ? rest : [0, rest[0]];
+    wasm.apply_rmsprop(
+      x!,
+      ms!,
+      mom!,
+      g!,
+      mg,
+      xo!,
+      mso!,
+      momo!,
+      mgo!,
+      n,
+      k.lr,
+      k.rho,
+      k.c,
+      k.mu,
+      k.eps,
+      k.centered ? 1 : 0,
+    );
+  },
+});
+
 /** {@link APPLY_RMSPROP_KERNEL} for tfjs-backend-cpu. */
-export function cpuApplyRMSProp(args: KernelArgs): tf.TensorInfo[] {
-  const { names, outputs } = layout(args.attrs);
-  const { ins, outs, done } = cpuArrays(args.backend, sameShapeFloats(APPLY_RMSPROP_KERNEL, args, names), outputs);
-  rmspropLoop(ins, outs, constants(args.attrs));
-  return done();
-}
+export const cpuApplyRMSProp = kernels.cpu;
 
 /** {@link APPLY_RMSPROP_KERNEL} for tfjs-backend-wasm: our wasm-SIMD `apply_rmsprop`, or the JavaScript loop. */
-export function wasmApplyRMSProp(args: KernelArgs): tf.TensorInfo[] {
-  const { names, outputs } = layout(args.attrs);
-  const inputs = sameShapeFloats(APPLY_RMSPROP_KERNEL, args, names);
-  const k = constants(args.attrs);
-  const { outs, n } = wasmOutputs(args.backend, inputs, outputs);
-  if (n === 0) return outs;
-  const simd = simdKernels(args.backend);
-  if (simd === null) {
-    rmspropLoop(heapArrays(args.backend, inputs), heapArrays(args.backend, outs), k);
-    return outs;
-  }
-  const [x, ms, mom, g, mg = 0] = offsets(args.backend, inputs);
-  const [xo, mso, ...rest] = offsets(args.backend, outs);
-  const [mgo, momo] = k.centered ? rest : [0, rest[0]];
-  simd.apply_rmsprop(
-    x!,
-    ms!,
-    mom!,
-    g!,
-    mg,
-    xo!,
-    mso!,
-    momo!,
-    mgo!,
-    n,
-    k.lr,
-    k.rho,
-    k.c,
-    k.mu,
-    k.eps,
-    k.centered ? 1 : 0,
-  );
-  return outs;
-}
+export const wasmApplyRMSProp = kernels.wasm;

@@ -1,9 +1,10 @@
-// What the fused optimizer kernels (apply-adam.ts, apply-momentum.ts) share: the argument check, and making their
-// outputs and reading their inputs on tfjs-backend-cpu and tfjs-backend-wasm. Each kernel owns its own arithmetic.
+// What the fused optimizer kernels (apply-adam.ts, apply-momentum.ts, apply-rmsprop.ts) share: the argument check,
+// and the cpu and wasm kernel functions around each one's arithmetic (its constants, its JavaScript loop and its
+// call of our wasm-SIMD module), which the kernels own.
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '../backend-error.js';
 import type { KernelBackendLike } from './wasm-kernel-call.js';
-import { heapOffset, makeOutput } from './wasm-simd-kernels.js';
+import { heapOffset, makeOutput, type SimdKernels, simdKernels } from './wasm-simd-kernels.js';
 
 /** A kernel function's arguments as tfjs passes them. */
 export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: KernelBackendLike; attrs: tf.NamedAttrMap };
@@ -63,4 +64,46 @@ export function offsets(backend: KernelBackendLike, infos: readonly tf.TensorInf
 /** Views of `infos` on the wasm heap; take them after the last allocation (growth detaches earlier views). */
 export function heapArrays(backend: KernelBackendLike, infos: readonly tf.TensorInfo[]): Float32Array[] {
   return infos.map((t) => (backend as unknown as WasmHeapBackend).typedArrayFromHeap(t));
+}
+
+/** One fused update, as {@link updateKernels} needs it. */
+export interface UpdateSpec<K> {
+  readonly kernelName: string;
+  /** Input names in order (the first gives the shape) and how many outputs, for these attributes. */
+  layout(attrs: tf.NamedAttrMap): { readonly names: readonly string[]; readonly outputs: number };
+  /** The float32 constants of one call, rounded as the composite ops' scalars are. */
+  constants(attrs: tf.NamedAttrMap): K;
+  /** The update in JavaScript over the inputs' values into the outputs' (cpu, and wasm without our module). */
+  loop(ins: Float32Array[], outs: Float32Array[], k: K): void;
+  /** The update by our wasm-SIMD module: the inputs' and the outputs' byte offsets, the element count. */
+  simd(kernels: SimdKernels, ins: number[], outs: number[], n: number, k: K): void;
+}
+
+/** The cpu and wasm kernel functions of a fused update: new outputs, inputs unchanged. */
+export function updateKernels<K>(spec: UpdateSpec<K>): {
+  cpu: (args: KernelArgs) => tf.TensorInfo[];
+  wasm: (args: KernelArgs) => tf.TensorInfo[];
+} {
+  const checked = (args: KernelArgs) => {
+    const { names, outputs } = spec.layout(args.attrs);
+    return { inputs: sameShapeFloats(spec.kernelName, args, names), outputs };
+  };
+  return {
+    cpu(args) {
+      const { inputs, outputs } = checked(args);
+      const { ins, outs, done } = cpuArrays(args.backend, inputs, outputs);
+      spec.loop(ins, outs, spec.constants(args.attrs));
+      return done();
+    },
+    wasm(args) {
+      const { inputs, outputs } = checked(args);
+      const k = spec.constants(args.attrs);
+      const { outs, n } = wasmOutputs(args.backend, inputs, outputs);
+      if (n === 0) return outs;
+      const simd = simdKernels(args.backend);
+      if (simd === null) spec.loop(heapArrays(args.backend, inputs), heapArrays(args.backend, outs), k);
+      else spec.simd(simd, offsets(args.backend, inputs), offsets(args.backend, outs), n, k);
+      return outs;
+    },
+  };
 }
