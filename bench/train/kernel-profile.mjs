@@ -7,7 +7,9 @@
 // loads @estimatorjs/backends from another build (e.g. of an older commit) for a before/after.
 // Usage: node bench/train/kernel-profile.mjs [--model cnn|mlp] [--threads 1|2|auto] [--steps 10] [--top 25] [--cpu]
 //        [--backend wasm|native]
-//        [--dist packages/backends/dist]
+//        [--dist packages/backends/dist] [--composite-optimizer]
+// `--composite-optimizer` unregisters the fused optimizer kernel (@estimatorjs/io's APPLY_ADAM_KERNEL), so Adam
+// runs as its elementwise ops, as before it existed: a same-build before/after of the fused update.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { est, backends as ours, tf } from './deps.mjs';
@@ -30,6 +32,10 @@ const backends = args.includes('--dist') ? await import(pathToFileURL(`${resolve
 
 const backendName = opt('backend', 'wasm');
 const info = await backends.useBackend(backendName, { threads: threadsFlag === 'auto' ? 'auto' : Number(threadsFlag) });
+if (args.includes('--composite-optimizer')) {
+  const { APPLY_ADAM_KERNEL } = await import(new URL('../../packages/io/dist/index.js', import.meta.url).href);
+  if (tf.getKernel(APPLY_ADAM_KERNEL, backendName)) tf.unregisterKernel(APPLY_ADAM_KERNEL, backendName);
+}
 const byKernel = new Map();
 const byShape = new Map();
 let timing = false;
@@ -88,6 +94,7 @@ const wall = performance.now() - t0;
 timing = false;
 const stepMs = (stamps.at(-1) - stamps[0]) / (stamps.length - 1);
 const kernelMs = [...byKernel.values()].reduce((s, e) => s + e.ms, 0) / steps;
+const kernelCalls = [...byKernel.values()].reduce((s, e) => s + e.calls, 0) / steps;
 const rows = (m) =>
   [...m.entries()]
     .sort((a, b) => b[1].ms - a[1].ms)
@@ -98,7 +105,7 @@ console.log(
 );
 console.log();
 console.log(
-  `step ${stepMs.toFixed(1)} ${cpuClock ? 'CPU-' : ''}ms (${((batch / stepMs) * 1000).toFixed(0)} ex/${cpuClock ? 'CPU-' : ''}s, timers on); kernels ${kernelMs.toFixed(1)} ${cpuClock ? 'CPU-' : ''}ms/step; wall ${(wall / steps).toFixed(1)} ms/step`,
+  `step ${stepMs.toFixed(1)} ${cpuClock ? 'CPU-' : ''}ms (${((batch / stepMs) * 1000).toFixed(0)} ex/${cpuClock ? 'CPU-' : ''}s, timers on); kernels ${kernelMs.toFixed(1)} ${cpuClock ? 'CPU-' : ''}ms/step in ${kernelCalls.toFixed(0)} calls; wall ${(wall / steps).toFixed(1)} ms/step`,
 );
 console.log();
 console.log('| kernel | ms/step (self) | calls/step |\n|---|---:|---:|');

@@ -94,7 +94,9 @@ export function makeCoreModel(model) {
       return tf.add(tf.matMul(h, v.d3), v.e3);
     };
   }
-  const optimizer = tf.train.adam(cfg.lr);
+  // The estimator's Adam (TF's update, one fused kernel per variable where the backend has it), so the loop does the
+  // same update as Estimator.train and the overhead measured is the Estimator's own, not an optimizer's.
+  const optimizer = new est.AdamOptimizer({ learningRate: cfg.lr }).create(cfg.lr);
   return {
     vars: v,
     step(x, labels) {

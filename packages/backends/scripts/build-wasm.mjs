@@ -4,6 +4,8 @@
 // memory (its threaded binary). Toolchain: Debian's clang-14 and lld-14 (`apt-get install clang-14 lld-14`;
 // .ci/run installs them); CLANG=path overrides. The binaries import tfjs's memory, so the build refuses any output
 // that has a data section or touches the C stack (`__stack_pointer`): either would write into tensors.
+// -ffp-contract=off: no fused multiply-add, ever (wasm has none today; relaxed SIMD would), so apply_adam stays
+// bit-identical to the composite ops.
 //   node scripts/build-wasm.mjs           regenerate the .ts file
 //   node scripts/build-wasm.mjs --check   exit 1 if the checked-in file differs from a fresh build
 import { spawnSync } from 'node:child_process';
@@ -17,7 +19,17 @@ const source = join(root, 'wasm', 'training-kernels.c');
 const target = join(root, 'src', 'kernels', 'internal', 'training-kernels-wasm.ts');
 const clang = process.env.CLANG ?? 'clang-14';
 
-const common = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-ffreestanding', '-Wall', '-Wextra', '-Werror'];
+const common = [
+  '--target=wasm32',
+  '-O3',
+  '-msimd128',
+  '-ffp-contract=off',
+  '-nostdlib',
+  '-ffreestanding',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+];
 const link = ['-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all'];
 const variants = {
   plain: [...common, ...link],

@@ -10,6 +10,7 @@ import { EstimatorError } from '@estimatorjs/errors';
  * - `INVALID_OPTIONS`: an option passed to `useBackend()` is out of range.
  * - `GRADIENTS_NOT_INSTALLED`: in Node, `@tensorflow/tfjs-layers` (where the gradients come from) is not installed.
  * - `WASM_NOT_FOUND`: in a page, a `.wasm` binary of tfjs-backend-wasm is not served where it was looked for.
+ * - `INVALID_KERNEL_INPUT`: a kernel of this package was called with inputs it does not take (dtype, shape).
  */
 export type BackendErrorCode =
   | 'UNKNOWN_BACKEND'
@@ -18,7 +19,8 @@ export type BackendErrorCode =
   | 'BACKEND_INIT_FAILED'
   | 'INVALID_OPTIONS'
   | 'GRADIENTS_NOT_INSTALLED'
-  | 'WASM_NOT_FOUND';
+  | 'WASM_NOT_FOUND'
+  | 'INVALID_KERNEL_INPUT';
 
 /**
  * The one error type thrown by `@estimatorjs/backends`. The message is one line that says what was

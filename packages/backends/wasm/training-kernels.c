@@ -260,3 +260,95 @@ void sum_leading(const float* x, float* out, int rows, int cols) {
     for (int c = vec; c < cols; c++) out[c] += p[c];
   }
 }
+
+// The fused Adam update (@estimatorjs/io's APPLY_ADAM_KERNEL), bit-identical to the composite float32 ops the
+// estimator runs without it: m' = b1*m + c1*g; v' = b2*v + c2*(g*g); var' = var - lr_t*(m' / (sqrt(v') + eps)),
+// each operation rounded to float32 in that order (wasm has no fused multiply-add to contract into). Writes new
+// buffers; the inputs stay as they were (another tensor may share a variable's buffer).
+EXPORT(apply_adam)
+void apply_adam(const float* var, const float* m, const float* v, const float* g, float* var_out, float* m_out,
+                float* v_out, int n, float lr_t, float b1, float c1, float b2, float c2, float eps) {
+  const int vec = n - n % 4;
+  const v128_t vb1 = wasm_f32x4_splat(b1), vc1 = wasm_f32x4_splat(c1), vb2 = wasm_f32x4_splat(b2);
+  const v128_t vc2 = wasm_f32x4_splat(c2), veps = wasm_f32x4_splat(eps), vlr = wasm_f32x4_splat(lr_t);
+  for (int i = 0; i < vec; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(vb1, wasm_v128_load(m + i)), wasm_f32x4_mul(vc1, gi));
+    const v128_t vi =
+        wasm_f32x4_add(wasm_f32x4_mul(vb2, wasm_v128_load(v + i)), wasm_f32x4_mul(vc2, wasm_f32x4_mul(gi, gi)));
+    const v128_t step = wasm_f32x4_mul(vlr, wasm_f32x4_div(mi, wasm_f32x4_add(wasm_f32x4_sqrt(vi), veps)));
+    wasm_v128_store(m_out + i, mi);
+    wasm_v128_store(v_out + i, vi);
+    wasm_v128_store(var_out + i, wasm_f32x4_sub(wasm_v128_load(var + i), step));
+  }
+  for (int i = vec; i < n; i++) {
+    const float mi = b1 * m[i] + c1 * g[i];
+    const float vi = b2 * v[i] + c2 * (g[i] * g[i]);
+    m_out[i] = mi;
+    v_out[i] = vi;
+    var_out[i] = var[i] - lr_t * (mi / (__builtin_sqrtf(vi) + eps));
+  }
+}
+
+// The fused momentum update (@estimatorjs/io's APPLY_MOMENTUM_KERNEL), bit-identical to the composite float32 ops:
+// accum' = mu*accum + g; var' = var - lr*accum', or with Nesterov var' = var - (lr*g + lr_mu*accum'). New buffers.
+EXPORT(apply_momentum)
+void apply_momentum(const float* var, const float* accum, const float* g, float* var_out, float* accum_out, int n,
+                    float lr, float mu, float lr_mu, int nesterov) {
+  const int vec = n - n % 4;
+  const v128_t vlr = wasm_f32x4_splat(lr), vmu = wasm_f32x4_splat(mu), vlrmu = wasm_f32x4_splat(lr_mu);
+  for (int i = 0; i < vec; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t a = wasm_f32x4_add(wasm_f32x4_mul(vmu, wasm_v128_load(accum + i)), gi);
+    const v128_t step = nesterov ? wasm_f32x4_add(wasm_f32x4_mul(vlr, gi), wasm_f32x4_mul(vlrmu, a))
+                                 : wasm_f32x4_mul(vlr, a);
+    wasm_v128_store(accum_out + i, a);
+    wasm_v128_store(var_out + i, wasm_f32x4_sub(wasm_v128_load(var + i), step));
+  }
+  for (int i = vec; i < n; i++) {
+    const float a = mu * accum[i] + g[i];
+    accum_out[i] = a;
+    var_out[i] = var[i] - (nesterov ? lr * g[i] + lr_mu * a : lr * a);
+  }
+}
+
+// The fused RMSProp update (@estimatorjs/io's APPLY_RMSPROP_KERNEL), bit-identical to the composite float32 ops:
+// ms' = rho*ms + c*(g*g); centered: mg' = rho*mg + c*g, d = ms' - mg'*mg'; else d = ms';
+// mom' = mu*mom + (lr*g) / sqrt(d + eps); var' = var - mom'. New buffers; mg and mg_out are unused unless centered.
+EXPORT(apply_rmsprop)
+void apply_rmsprop(const float* var, const float* ms, const float* mom, const float* g, const float* mg,
+                   float* var_out, float* ms_out, float* mom_out, float* mg_out, int n, float lr, float rho, float c,
+                   float mu, float eps, int centered) {
+  const int vec = n - n % 4;
+  const v128_t vlr = wasm_f32x4_splat(lr), vrho = wasm_f32x4_splat(rho), vc = wasm_f32x4_splat(c);
+  const v128_t vmu = wasm_f32x4_splat(mu), veps = wasm_f32x4_splat(eps);
+  for (int i = 0; i < vec; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t s =
+        wasm_f32x4_add(wasm_f32x4_mul(vrho, wasm_v128_load(ms + i)), wasm_f32x4_mul(vc, wasm_f32x4_mul(gi, gi)));
+    v128_t d = s;
+    if (centered) {
+      const v128_t a = wasm_f32x4_add(wasm_f32x4_mul(vrho, wasm_v128_load(mg + i)), wasm_f32x4_mul(vc, gi));
+      wasm_v128_store(mg_out + i, a);
+      d = wasm_f32x4_sub(s, wasm_f32x4_mul(a, a));
+    }
+    const v128_t step = wasm_f32x4_div(wasm_f32x4_mul(vlr, gi), wasm_f32x4_sqrt(wasm_f32x4_add(d, veps)));
+    const v128_t m = wasm_f32x4_add(wasm_f32x4_mul(vmu, wasm_v128_load(mom + i)), step);
+    wasm_v128_store(ms_out + i, s);
+    wasm_v128_store(mom_out + i, m);
+    wasm_v128_store(var_out + i, wasm_f32x4_sub(wasm_v128_load(var + i), m));
+  }
+  for (int i = vec; i < n; i++) {
+    const float s = rho * ms[i] + c * (g[i] * g[i]);
+    float d = s;
+    if (centered) {
+      const float a = rho * mg[i] + c * g[i];
+      mg_out[i] = a;
+      d = s - a * a;
+    }
+    const float m = mu * mom[i] + (lr * g[i]) / __builtin_sqrtf(d + eps);
+    ms_out[i] = s;
+    mom_out[i] = m;
+    var_out[i] = var[i] - m;
+  }
+}

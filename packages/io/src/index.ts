@@ -3,6 +3,17 @@ export { crc32c, maskCrc32c, maskedCrc32c } from './crc32c.js';
 export { ProtoDecodeError, TFRecordCorruptError, type TFRecordCorruption } from './errors.js';
 export { nextOpSeed, withGraphSeed } from './graph-seed.js';
 export { idbRequest, idbTransactionDone, indexedDbFactory, openIdb } from './indexed-db.js';
+export {
+  APPLY_ADAM_KERNEL,
+  APPLY_MOMENTUM_KERNEL,
+  APPLY_RMSPROP_KERNEL,
+  type ApplyAdamAttrs,
+  type ApplyAdamInputs,
+  type ApplyMomentumAttrs,
+  type ApplyMomentumInputs,
+  type ApplyRMSPropAttrs,
+  type ApplyRMSPropInputs,
+} from './optimizer-kernels.js';
 export { type ProtoField, ProtoReader, readVarint, text, toInt32, toInt64, varints } from './proto-reader.js';
 export { ProtoWriter } from './proto-writer.js';
 export {

@@ -37,6 +37,10 @@ if (existsSync(target) && statSync(target).mtimeMs > statSync(source).mtimeMs &&
 mkdirSync(dirname(target), { recursive: true });
 const args = [
   '-O2',
+  // The fused optimizer loops must round every float32 operation as the composite ops do: no FMA contraction
+  // (GCC's default contracts) and no errno on sqrt (which keeps the loops from vectorising).
+  '-ffp-contract=off',
+  '-fno-math-errno',
   '-std=c++17',
   '-shared',
   '-fPIC',

@@ -1,8 +1,10 @@
 import os from 'node:os';
+import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './internal/addon.js';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './internal/native-conv2d.js';
 import { nativeMatMul } from './internal/native-mat-mul.js';
+import { nativeApplyAdam, nativeApplyMomentum, nativeApplyRMSProp } from './internal/native-optimizer-updates.js';
 import { createWasmModule } from './internal/wasm-module.js';
 import { NativeBackendError } from './native-backend-error.js';
 
@@ -42,7 +44,7 @@ export interface NativeBackendInfo {
   readonly onednn: string;
 }
 
-/** The kernels oneDNN runs; every other kernel is tfjs-backend-wasm's (and whatever else is registered for it). */
+/** The kernels oneDNN (or, for the fused optimizer updates, the addon's own loops) runs; every other kernel is tfjs-backend-wasm's (and whatever else is registered for it). */
 const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.KernelFunc) => tf.KernelFunc]> = [
   ['BatchMatMul', nativeMatMul],
   ['_FusedMatMul', nativeMatMul],
@@ -50,6 +52,9 @@ const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.
   ['FusedConv2D', nativeConv2D],
   ['Conv2DBackpropInput', nativeConv2DBackpropInput],
   ['Conv2DBackpropFilter', nativeConv2DBackpropFilter],
+  [APPLY_ADAM_KERNEL, nativeApplyAdam],
+  [APPLY_MOMENTUM_KERNEL, nativeApplyMomentum],
+  [APPLY_RMSPROP_KERNEL, nativeApplyRMSProp],
 ];
 
 const NAME = 'native';

@@ -175,3 +175,22 @@ export function conv2dOutShape(c: Conv2DCase): number[] {
   const [n, h, w, ch] = info.outShape;
   return c.dataFormat === 'NCHW' ? [n, ch, h, w] : [n, h, w, ch];
 }
+
+/** The wasm heap size and the number of buffers the active wasm backend holds. */
+export function wasmHeapState(): { heapBytes: number; buffers: number } {
+  const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array }; dataIdMap: { numDataIds(): number } };
+  return { heapBytes: backend.wasm.HEAPU8.buffer.byteLength, buffers: backend.dataIdMap.numDataIds() };
+}
+
+/**
+ * Runs `steps(5)` (lasting state may settle), then `steps(1000)`, and fails if the second changed the number of
+ * live tensors, the wasm heap's size or the number of buffers. Call with wasm active.
+ */
+export function expectThousandStepsSteady(steps: (count: number) => void): void {
+  steps(5);
+  const tensors = tf.memory().numTensors;
+  const before = wasmHeapState();
+  steps(1000);
+  expect(tf.memory().numTensors).toBe(tensors);
+  expect(wasmHeapState()).toEqual(before);
+}

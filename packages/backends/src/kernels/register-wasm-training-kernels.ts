@@ -1,4 +1,8 @@
+import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmApplyAdam } from './apply-adam.js';
+import { wasmApplyMomentum } from './apply-momentum.js';
+import { wasmApplyRMSProp } from './apply-rmsprop.js';
 import { wasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 import { withFastBackpropInput } from './wasm-conv2d-backprop-input.js';
 import { withFewChannelConv2D } from './wasm-conv2d-few-channels.js';
@@ -56,7 +60,9 @@ function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Kern
  * `Cast` share their input's buffer instead of copying it, and fixes `_FusedMatMul`'s bias
  * with a batch dimension above 1. Our own wasm-SIMD kernels (wasm/training-kernels.c, run on the backend's memory)
  * take `MaxPoolGrad`, the filter gradient and the forward `Conv2D` of layers with few input channels, and bias-gradient
- * sums over every axis but the last; `Slice` copies from the heap instead of copying its whole input first. Idempotent; call it after
+ * sums over every axis but the last; `Slice` copies from the heap instead of copying its whole input first; the
+ * estimator's Adam, momentum and RMSProp updates run as one fused kernel per variable (`@estimatorjs/io`'s
+ * `APPLY_ADAM_KERNEL`, `APPLY_MOMENTUM_KERNEL`, `APPLY_RMSPROP_KERNEL`). Idempotent; call it after
  * `@tensorflow/tfjs-backend-wasm` is imported. `useBackend('wasm')` calls it for you.
  *
  * @example
@@ -71,6 +77,9 @@ export function registerWasmTrainingKernels(): void {
   addMissing('UnsortedSegmentSum', wasmUnsortedSegmentSum as unknown as tf.KernelFunc);
   addMissing('DepthwiseConv2dNativeBackpropFilter', wasmDepthwiseConv2dBackpropFilter as unknown as tf.KernelFunc);
   addMissing('DepthwiseConv2dNativeBackpropInput', wasmDepthwiseConv2dBackpropInput as unknown as tf.KernelFunc);
+  addMissing(APPLY_ADAM_KERNEL, wasmApplyAdam as unknown as tf.KernelFunc);
+  addMissing(APPLY_MOMENTUM_KERNEL, wasmApplyMomentum as unknown as tf.KernelFunc);
+  addMissing(APPLY_RMSPROP_KERNEL, wasmApplyRMSProp as unknown as tf.KernelFunc);
   override('MaxPoolGrad', () => wasmMaxPoolGrad as unknown as tf.KernelFunc);
   override('Identity', (k) => withSharedBuffer(k as never) as unknown as tf.KernelFunc);
   override('Cast', (k) => withSharedBuffer(k as never) as unknown as tf.KernelFunc);

@@ -49,6 +49,55 @@ export interface SimdKernels {
   /** (x, filter) → y, overwritten. */
   conv2d_few_channels: ConvFunction;
   sum_leading(x: number, out: number, rows: number, cols: number): void;
+  /** The fused Adam update of `n` floats: (var, m, v, g) → (var', m', v') in new buffers; then the constants. */
+  apply_adam(
+    x: number,
+    m: number,
+    v: number,
+    g: number,
+    xOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    lrT: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    eps: number,
+  ): void;
+  /** The fused momentum update of `n` floats: (var, accum, g) → (var', accum') in new buffers; then the constants. */
+  apply_momentum(
+    x: number,
+    accum: number,
+    g: number,
+    xOut: number,
+    accumOut: number,
+    n: number,
+    lr: number,
+    mu: number,
+    lrMu: number,
+    nesterov: number,
+  ): void;
+  /** The fused RMSProp update of `n` floats into new buffers; `mg`, `mgOut` are read only when `centered` is 1. */
+  apply_rmsprop(
+    x: number,
+    ms: number,
+    mom: number,
+    g: number,
+    mg: number,
+    xOut: number,
+    msOut: number,
+    momOut: number,
+    mgOut: number,
+    n: number,
+    lr: number,
+    rho: number,
+    c: number,
+    mu: number,
+    eps: number,
+    centered: number,
+  ): void;
 }
 
 /** The parts of tfjs-backend-wasm 4.22.0's BackendWasm and its emscripten module these kernels use. */

@@ -1,12 +1,18 @@
+import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
+import * as tf from '@tensorflow/tfjs-core';
 import { defineProvider, type InternalProvider } from '../internal/define-provider.js';
 import { loadPackage, probe } from '../internal/load-package.js';
+import { cpuApplyAdam } from '../kernels/apply-adam.js';
+import { cpuApplyMomentum } from '../kernels/apply-momentum.js';
+import { cpuApplyRMSProp } from '../kernels/apply-rmsprop.js';
 
 const packageName = '@tensorflow/tfjs-backend-cpu';
 const load = () => loadPackage('cpu', packageName, () => import('@tensorflow/tfjs-backend-cpu'));
 
 /**
  * The plain-JavaScript backend (`@tensorflow/tfjs-backend-cpu`): runs everywhere with every kernel and is the
- * reference for conformance; slow for convolutions.
+ * reference for conformance; slow for convolutions. Adds the estimator's fused Adam, momentum and
+ * RMSProp updates (`@estimatorjs/io`'s `APPLY_*_KERNEL`), bit-identical to the composite ops.
  *
  * @example
  * ```ts
@@ -21,5 +27,14 @@ export const cpuProvider: InternalProvider = defineProvider({
   check: () => probe(load),
   async prepare() {
     await load();
+    for (const [kernelName, kernelFunc] of [
+      [APPLY_ADAM_KERNEL, cpuApplyAdam],
+      [APPLY_MOMENTUM_KERNEL, cpuApplyMomentum],
+      [APPLY_RMSPROP_KERNEL, cpuApplyRMSProp],
+    ] as const) {
+      if (tf.getKernel(kernelName, 'cpu') == null) {
+        tf.registerKernel({ kernelName, backendName: 'cpu', kernelFunc: kernelFunc as never });
+      }
+    }
   },
 });

@@ -1,6 +1,9 @@
+import { APPLY_ADAM_KERNEL } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { type LearningRate, numberOption, Optimizer } from '../optimizers.js';
 import { SlotOptimizer, type UpdateRule } from './slot-optimizer.js';
+
+const f = Math.fround;
 
 /** Options of {@link AdamOptimizer} (TF 1.x's names and defaults). */
 export interface AdamOptions {
@@ -25,6 +28,8 @@ export interface AdamOptions {
  * TF's placement of epsilon (tfjs' own Adam adds it to the bias-corrected sqrt(v), which differs when epsilon is
  * large, e.g. the 1.0 TF suggests for Inception). Slots `<var>/Adam` (m) and `<var>/Adam_1` (v), non-slots
  * `beta1_power`, `beta2_power`; checkpoints of earlier releases (`<var>/m`, `<var>/v`, `accBeta1`) still resume.
+ * On backends that register `@estimatorjs/io`'s `APPLY_ADAM_KERNEL` (cpu, wasm and native set up by
+ * `@estimatorjs/backends`) each variable's update is one fused kernel, bit-identical to the elementwise ops.
  * @example
  *   const trainOp = new AdamOptimizer({ learningRate: 0.002 }).minimize(loss);
  */
@@ -65,6 +70,19 @@ export class AdamOptimizer extends Optimizer {
         beta1_power: tf.mul(nonSlots.beta1_power!, beta1),
         beta2_power: tf.mul(nonSlots.beta2_power!, beta2),
       }),
+      // Where the backend has it (cpu, wasm, native through @estimatorjs/backends): one kernel per variable, and the
+      // rate and beta powers in float32 JavaScript arithmetic, the same operations in the same order as above.
+      fused: {
+        kernelName: APPLY_ADAM_KERNEL,
+        inputs: ({ v, g, slots }) => ({ variable: v, m: slots[0]!, v: slots[1]!, grad: g }),
+        attrs: ({ lr, nonSlots: p }) => ({
+          lrT: f(f(f(lr) * f(Math.sqrt(f(1 - p.beta2_power!)))) / f(1 - p.beta1_power!)),
+          beta1,
+          beta2,
+          epsilon,
+        }),
+        finish: (p) => ({ beta1_power: f(p.beta1_power! * f(beta1)), beta2_power: f(p.beta2_power! * f(beta2)) }),
+      },
     };
   }
 

@@ -1,3 +1,4 @@
+import { APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { type LearningRate, numberOption, Optimizer } from '../optimizers.js';
@@ -16,7 +17,8 @@ export interface MomentumOptions {
 /**
  * Momentum SGD (TF's `tf.train.MomentumOptimizer`, `ApplyMomentum`): `accum = momentum * accum + g`, then
  * `var -= lr * accum`, or with `useNesterov` `var -= lr * g + lr * momentum * accum`. Slot `<var>/Momentum`;
- * checkpoints of earlier releases (`<var>/momentum`) still resume.
+ * checkpoints of earlier releases (`<var>/momentum`) still resume. On backends that register `@estimatorjs/io`'s
+ * `APPLY_MOMENTUM_KERNEL` each variable's update is one fused kernel, bit-identical to the elementwise ops.
  * @example
  *   const trainOp = new MomentumOptimizer({ learningRate: 0.01, momentum: 0.9 }).minimize(loss);
  */
@@ -45,6 +47,12 @@ export class MomentumOptimizer extends Optimizer {
         const accum = tf.add(tf.mul(momentum, slots[0]!), g);
         const step = nesterov ? tf.add(tf.mul(lr, g), tf.mul(lr * momentum, accum)) : tf.mul(lr, accum);
         return { v: tf.sub(v, step), slots: [accum] };
+      },
+      // Where the backend has it (cpu, wasm, native through @estimatorjs/backends): one kernel per variable.
+      fused: {
+        kernelName: APPLY_MOMENTUM_KERNEL,
+        inputs: ({ v, g, slots }) => ({ variable: v, accum: slots[0]!, grad: g }),
+        attrs: ({ lr }) => ({ lr, momentum, useNesterov: nesterov }),
       },
     };
   }
@@ -81,7 +89,8 @@ export interface RMSPropOptions {
  * ```
  * with `ms` starting at **1** as in TF 1.x (tfjs' own RMSProp starts it at 0, so its first steps are far larger).
  * Slots `<var>/RMSProp` (ms), then `<var>/RMSProp_1` (mg, when centered) and the momentum; checkpoints of earlier
- * releases (`rms`, `mg`, `momentum`) still resume.
+ * releases (`rms`, `mg`, `momentum`) still resume. On backends that register `@estimatorjs/io`'s
+ * `APPLY_RMSPROP_KERNEL` each variable's update is one fused kernel, bit-identical to the elementwise ops.
  * @example
  *   const trainOp = new RMSPropOptimizer({ learningRate: 0.001, decay: 0.9 }).minimize(loss);
  */
@@ -116,6 +125,15 @@ export class RMSPropOptimizer extends Optimizer {
         const prevMom = slots[slots.length - 1]!;
         const mom = tf.add(tf.mul(momentum, prevMom), tf.div(tf.mul(lr, g), tf.sqrt(tf.add(denominator, epsilon))));
         return { v: tf.sub(v, mom), slots: mg ? [ms, mg, mom] : [ms, mom] };
+      },
+      // Where the backend has it: one kernel per variable, outputs [variable, ms, (mg,) mom] as the slots.
+      fused: {
+        kernelName: APPLY_RMSPROP_KERNEL,
+        inputs: ({ v, g, slots }): tf.NamedTensorMap =>
+          centered
+            ? { variable: v, ms: slots[0]!, mg: slots[1]!, mom: slots[2]!, grad: g }
+            : { variable: v, ms: slots[0]!, mom: slots[1]!, grad: g },
+        attrs: ({ lr }) => ({ lr, decay, momentum, epsilon, centered }),
       },
     };
   }

@@ -43,6 +43,36 @@ export interface UpdateRule {
   }): { v: tf.Tensor; slots: tf.Tensor[] };
   /** New non-slot values after every variable was updated (e.g. `beta1_power *= beta1`). */
   finish?(nonSlots: Readonly<Record<string, tf.Tensor>>): Record<string, tf.Tensor>;
+  /** The same update as one kernel per variable, used on the backends that register it. */
+  readonly fused?: FusedUpdate;
+}
+
+/**
+ * A rule's update as one tfjs kernel per variable (e.g. `@estimatorjs/io`'s `APPLY_ADAM_KERNEL`), bit-identical to
+ * `apply`: where the active backend registers `kernelName`, every float32 variable is updated by it, and the
+ * per-step scalars (`shared`, `finish`) are computed in JavaScript from the non-slots' float32 values instead of by
+ * a dozen scalar kernels. Backends without the kernel (webgl, webgpu, tensorflow) run `apply` and the tensor
+ * `shared`/`finish` as before.
+ */
+export interface FusedUpdate {
+  readonly kernelName: string;
+  /** The kernel's inputs; its outputs are the new variable, then the new slots in order. */
+  inputs(args: {
+    readonly v: tf.Tensor;
+    readonly g: tf.Tensor;
+    readonly slots: readonly tf.Tensor[];
+  }): tf.NamedTensorMap;
+  /**
+   * The kernel's attributes for this step, from the non-slots' current values. Arithmetic on float32 values must
+   * round each operation with `Math.fround` to give what the tensor `shared` gives (exact for + − × ÷ √).
+   */
+  attrs(args: {
+    readonly lr: number;
+    readonly nonSlots: Readonly<Record<string, number>>;
+    readonly step: number;
+  }): tf.NamedAttrMap;
+  /** New non-slot values as `finish` computes them, in `Math.fround` arithmetic. */
+  finish?(nonSlots: Readonly<Record<string, number>>): Record<string, number>;
 }
 
 /**
@@ -56,6 +86,11 @@ export class SlotOptimizer extends tf.Optimizer {
   globalStep = 0;
   private readonly slots = new Map<string, tf.Variable[]>();
   private readonly nonSlots: Record<string, tf.Variable> = {};
+  /**
+   * The non-slots' values as numbers, each valid while its variable still holds the buffer it was read from or
+   * written with (any other assign, e.g. a restore, gives the variable a new buffer and forces one read).
+   */
+  private readonly nonSlotNumbers = new Map<string, { dataId: object; value: number }>();
 
   constructor(
     private readonly rule: UpdateRule,
@@ -73,24 +108,67 @@ export class SlotOptimizer extends tf.Optimizer {
       : Object.entries(variableGradients);
     const registry = tf.engine().registeredVariables;
     const step = this.globalStep + 1;
+    const fused = this.rule.fused && tf.getKernel(this.rule.fused.kernelName, tf.getBackend()) ? this.rule.fused : null;
     // One outer scope frees the shared tensors; each variable's own scope frees its intermediates before the next.
     tf.tidy(() => {
-      const shared = this.rule.shared?.({ lr: this.learningRate, nonSlots: this.nonSlots, step }) ?? {};
+      const numbers = fused ? this.readNonSlots() : null;
+      const attrs = fused && numbers ? fused.attrs({ lr: this.learningRate, nonSlots: numbers, step }) : null;
+      let shared: Readonly<Record<string, tf.Tensor>> | null = null;
       for (const [name, g] of entries) {
         const v = registry[name];
         if (!v) throw new ModelFnError('UNKNOWN_VARIABLE', `${this.rule.name}: no variable named ${name} to update.`);
         const slots = this.slotsFor(v);
+        const fuse = attrs !== null && v.dtype === 'float32' && g.dtype === 'float32';
+        // In the outer scope: every variable's update uses these tensors.
+        if (!fuse) shared ??= this.rule.shared?.({ lr: this.learningRate, nonSlots: this.nonSlots, step }) ?? {};
         tf.tidy(() => {
-          const out = this.rule.apply({ v, g, slots, lr: this.learningRate, nonSlots: this.nonSlots, step, shared });
+          const out = fuse
+            ? this.runFused(fused!, v, g, slots, attrs)
+            : this.rule.apply({ v, g, slots, lr: this.learningRate, nonSlots: this.nonSlots, step, shared: shared! });
           v.assign(out.v);
           for (const [k, s] of slots.entries()) s.assign(out.slots[k]!);
         });
       }
-      if (this.rule.finish) {
+      if (fused?.finish && numbers) {
+        for (const [name, value] of Object.entries(fused.finish(numbers))) this.writeNonSlot(name, value);
+      } else if (this.rule.finish) {
         for (const [name, value] of Object.entries(this.rule.finish(this.nonSlots))) this.nonSlots[name]!.assign(value);
       }
     });
     this.incrementIterations();
+  }
+
+  private runFused(
+    fused: FusedUpdate,
+    v: tf.Tensor,
+    g: tf.Tensor,
+    slots: readonly tf.Tensor[],
+    attrs: tf.NamedAttrMap,
+  ): { v: tf.Tensor; slots: tf.Tensor[] } {
+    const [newV, ...newSlots] = tf
+      .engine()
+      .runKernel(fused.kernelName, fused.inputs({ v, g, slots }), attrs) as tf.Tensor[];
+    return { v: newV!, slots: newSlots };
+  }
+
+  /** The non-slots as numbers: kept from the last write, read (a copy: fused kernels run on CPU memory) otherwise. */
+  private readNonSlots(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, variable] of Object.entries(this.nonSlots)) {
+      let known = this.nonSlotNumbers.get(name);
+      if (known?.dataId !== variable.dataId) {
+        known = { dataId: variable.dataId, value: variable.dataSync()[0] as number };
+        this.nonSlotNumbers.set(name, known);
+      }
+      out[name] = known.value;
+    }
+    return out;
+  }
+
+  private writeNonSlot(name: string, value: number): void {
+    const variable = this.nonSlots[name]!;
+    variable.assign(tf.scalar(value));
+    this.nonSlotNumbers.set(name, { dataId: variable.dataId, value });
   }
 
   private slotsFor(v: tf.Variable): tf.Variable[] {

@@ -343,6 +343,163 @@ napi_value run_conv2d_backprop_filter(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- fused optimizer updates (@estimatorjs/io's APPLY_*_KERNEL: Adam, momentum, RMSProp) -----------------------
+// Plain loops, not oneDNN. Bit-identical to the composite float32 ops the estimator runs without the kernel: each
+// operation rounded to float32 in the composite order, so no contraction into fused multiply-adds (the pragma and
+// scripts/build-addon.mjs's -ffp-contract=off: GCC contracts by default and AVX-512 has FMA) and no fast-math.
+// Compiled for AVX-512, AVX2 and baseline x86-64, picked at load time by the CPU (target_clones), since the addon
+// may run on another machine than its build.
+
+#pragma GCC push_options
+#pragma GCC optimize("O3", "fp-contract=off")
+
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void adam_loop(const float *__restrict x, const float *__restrict m, const float *__restrict v,
+               const float *__restrict g, float *__restrict xo, float *__restrict mo, float *__restrict vo, int64_t n,
+               float lr_t, float b1, float c1, float b2, float c2, float eps) {
+  for (int64_t i = 0; i < n; i++) {
+    const float gi = g[i];
+    const float mi = b1 * m[i] + c1 * gi;
+    const float vi = b2 * v[i] + c2 * (gi * gi);
+    mo[i] = mi;
+    vo[i] = vi;
+    xo[i] = x[i] - lr_t * (mi / (__builtin_sqrtf(vi) + eps));
+  }
+}
+
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void momentum_loop(const float *__restrict x, const float *__restrict accum, const float *__restrict g,
+                   float *__restrict xo, float *__restrict ao, int64_t n, float lr, float mu, float lr_mu,
+                   bool nesterov) {
+  for (int64_t i = 0; i < n; i++) {
+    const float a = mu * accum[i] + g[i];
+    ao[i] = a;
+    xo[i] = x[i] - (nesterov ? lr * g[i] + lr_mu * a : lr * a);
+  }
+}
+
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void rmsprop_loop(const float *__restrict x, const float *__restrict ms, const float *__restrict mom,
+                  const float *__restrict g, float *__restrict xo, float *__restrict mso, float *__restrict momo,
+                  int64_t n, float lr, float rho, float c, float mu, float eps) {
+  for (int64_t i = 0; i < n; i++) {
+    const float s = rho * ms[i] + c * (g[i] * g[i]);
+    const float m = mu * mom[i] + (lr * g[i]) / __builtin_sqrtf(s + eps);
+    mso[i] = s;
+    momo[i] = m;
+    xo[i] = x[i] - m;
+  }
+}
+
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void centered_rmsprop_loop(const float *__restrict x, const float *__restrict ms, const float *__restrict mom,
+                           const float *__restrict g, const float *__restrict mg, float *__restrict xo,
+                           float *__restrict mso, float *__restrict mgo, float *__restrict momo, int64_t n, float lr,
+                           float rho, float c, float mu, float eps) {
+  for (int64_t i = 0; i < n; i++) {
+    const float s = rho * ms[i] + c * (g[i] * g[i]);
+    const float a = rho * mg[i] + c * g[i];
+    const float m = mu * mom[i] + (lr * g[i]) / __builtin_sqrtf((s - a * a) + eps);
+    mso[i] = s;
+    mgo[i] = a;
+    momo[i] = m;
+    xo[i] = x[i] - m;
+  }
+}
+
+#pragma GCC pop_options
+
+// (buffer, `offsets` byte offsets, n, `reals` numbers): the float32 regions of n elements at those offsets and the
+// numbers; false (after throwing) on a bad call or a region outside the buffer.
+bool read_update_args(napi_env env, napi_callback_info info, int offsets, int reals, float **regions, int64_t &n,
+                      double *numbers) {
+  size_t argc = 20;
+  napi_value argv[20];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Args a;
+  a.env = env;
+  void *data = nullptr;
+  if (static_cast<int>(argc) != offsets + reals + 2 ||
+      napi_get_arraybuffer_info(env, argv[0], &data, &a.length) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "estimatorjs native: an update takes (buffer, offsets, n, constants)");
+    return false;
+  }
+  a.base = static_cast<uint8_t *>(data);
+  int64_t at[16];  // up to 10 offsets and n
+  for (int i = 0; i <= offsets; i++) {
+    if (napi_get_value_int64(env, argv[i + 1], &at[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "estimatorjs native: optimizer update offsets and n must be numbers");
+      return false;
+    }
+  }
+  n = at[offsets];
+  for (int i = 0; i < reals; i++) {
+    if (napi_get_value_double(env, argv[offsets + 2 + i], &numbers[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "estimatorjs native: optimizer update constants must be numbers");
+      return false;
+    }
+  }
+  for (int i = 0; i < offsets; i++) {
+    regions[i] = region(a, at[i], n);
+    if (regions[i] == nullptr) return false;
+  }
+  return true;
+}
+
+// applyAdam(buf, x, m, v, g, xOut, mOut, vOut, n, lrT, b1, c1, b2, c2, eps): byte offsets, the element count,
+// then the float32 constants (numbers already rounded to float32). Outputs do not alias inputs.
+napi_value run_apply_adam(napi_env env, napi_callback_info info) {
+  float *p[7];
+  int64_t n = 0;
+  double k[6];
+  if (!read_update_args(env, info, 7, 6, p, n, k)) return nullptr;
+  adam_loop(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n, static_cast<float>(k[0]), static_cast<float>(k[1]),
+            static_cast<float>(k[2]), static_cast<float>(k[3]), static_cast<float>(k[4]), static_cast<float>(k[5]));
+  return nullptr;
+}
+
+// applyMomentum(buf, x, accum, g, xOut, accumOut, n, lr, mu, lrMu, nesterov 0|1).
+napi_value run_apply_momentum(napi_env env, napi_callback_info info) {
+  float *p[5];
+  int64_t n = 0;
+  double k[4];
+  if (!read_update_args(env, info, 5, 4, p, n, k)) return nullptr;
+  momentum_loop(p[0], p[1], p[2], p[3], p[4], n, static_cast<float>(k[0]), static_cast<float>(k[1]),
+                static_cast<float>(k[2]), k[3] != 0);
+  return nullptr;
+}
+
+// applyRMSProp(buf, x, ms, mom, g, xOut, msOut, momOut, n, lr, rho, c, mu, eps).
+napi_value run_apply_rmsprop(napi_env env, napi_callback_info info) {
+  float *p[7];
+  int64_t n = 0;
+  double k[5];
+  if (!read_update_args(env, info, 7, 5, p, n, k)) return nullptr;
+  rmsprop_loop(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n, static_cast<float>(k[0]), static_cast<float>(k[1]),
+               static_cast<float>(k[2]), static_cast<float>(k[3]), static_cast<float>(k[4]));
+  return nullptr;
+}
+
+// applyCenteredRMSProp(buf, x, ms, mom, g, mg, xOut, msOut, mgOut, momOut, n, lr, rho, c, mu, eps).
+napi_value run_apply_centered_rmsprop(napi_env env, napi_callback_info info) {
+  float *p[9];
+  int64_t n = 0;
+  double k[5];
+  if (!read_update_args(env, info, 9, 5, p, n, k)) return nullptr;
+  centered_rmsprop_loop(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], n, static_cast<float>(k[0]),
+                        static_cast<float>(k[1]), static_cast<float>(k[2]), static_cast<float>(k[3]),
+                        static_cast<float>(k[4]));
+  return nullptr;
+}
+
 // ---- threads and introspection ----------------------------------------------------------------------------------
 
 napi_value set_threads(napi_env env, napi_callback_info info) {
@@ -391,6 +548,10 @@ napi_value init(napi_env env, napi_value exports) {
       {"getThreads", nullptr, get_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, version, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cachedPrimitives", nullptr, cached, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"applyAdam", nullptr, run_apply_adam, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"applyMomentum", nullptr, run_apply_momentum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"applyRMSProp", nullptr, run_apply_rmsprop, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"applyCenteredRMSProp", nullptr, run_apply_centered_rmsprop, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -38,6 +38,14 @@ export interface NativeAddon {
   getThreads(): number;
   version(): string;
   cachedPrimitives(): number;
+  /** The fused Adam update: (x, m, v, g) → (x', m', v') at the next three offsets; `n` floats; float32 constants. */
+  applyAdam(memory: ArrayBuffer, ...offsetsCountAndConstants: number[]): void;
+  /** The fused momentum update: (x, accum, g) → (x', accum'); `n` floats; lr, μ, lr·μ, then Nesterov as 0 or 1. */
+  applyMomentum(memory: ArrayBuffer, ...offsetsCountAndConstants: number[]): void;
+  /** RMSProp: (x, ms, mom, g) → (x', ms', mom'); `n`; lr, decay, 1 − decay, momentum, epsilon. */
+  applyRMSProp(memory: ArrayBuffer, ...offsetsCountAndConstants: number[]): void;
+  /** Centered RMSProp: (x, ms, mom, g, mg) → (x', ms', mg', mom'); `n`; the same constants. */
+  applyCenteredRMSProp(memory: ArrayBuffer, ...offsetsCountAndConstants: number[]): void;
 }
 
 /** Where `pnpm build` (scripts/build-addon.mjs) writes the addon. */
