@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * `-sum(oneHot * logSoftmax(logits), -1)` per example, or, with `reduce`, its sum (divided by `reduce.divisor`
+ * when given), as ONE taped op with its own gradient.
+ *
+ * Why: composed of tfjs ops, the loss and its reduction put ~40 kernel dispatches on every training step (each
+ * taped op also clones the inputs its gradient needs). Here the forward kernels run untaped inside a custom-gradient
+ * op that saves two tensors, and the backward is four kernels: `c·p − c·oneHot` with `p = exp(logSoftmax)` and `c`
+ * the upstream gradient (divided by the divisor).
+ *
+ * Values and gradients are bit-identical to the composed ops for one-hot rows (every label in range), on every
+ * backend: the forward runs the same kernels in the same order as tf.logSoftmax, tf.mul, tf.sum, tf.neg and tf.div;
+ * the composed backward computes `g − sum(g)·p` with `g = −c·oneHot`, whose row sum is exactly `−c`, so each element
+ * is `0 − (−c·p) = c·p` off the label and `−c + c·p` on it: the same two roundings as `c·p − c·oneHot`. (A row of
+ * zeros, from a label out of range, gets `c·p` here and 0 there; such a step fails its label check.)
+ */
+export function sparseSoftmaxXent(
+  oneHot: tf.Tensor2D,
+  logits: tf.Tensor2D,
+  reduce?: { readonly divisor: number | null },
+): tf.Tensor {
+  // oneHot reaches the op through the closure, not as an input: it gets no gradient, so none is computed for it.
+  const op = tf.customGrad(((z: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    const shifted = tf.sub(z, tf.max(z, 1, true));
+    const logSoftmax = tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), 1, true)));
+    save([oneHot, logSoftmax]);
+    const perExample = tf.neg(tf.sum(tf.mul(oneHot, logSoftmax), -1));
+    let value: tf.Tensor = perExample;
+    if (reduce) {
+      value = tf.sum(perExample);
+      if (reduce.divisor !== null) value = tf.div(value, tf.scalar(reduce.divisor));
+    }
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [t, ls] = saved as [tf.Tensor2D, tf.Tensor2D];
+        let c: tf.Tensor = dy;
+        if (reduce?.divisor != null) c = tf.div(dy, tf.scalar(reduce.divisor));
+        else if (!reduce) c = tf.reshape(dy, [-1, 1]);
+        return tf.sub(tf.mul(c, tf.exp(ls)), tf.mul(c, t));
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(logits);
+}
