@@ -81,6 +81,33 @@ napi_value fail(napi_env env, const dnnl::error &e) {
   return nullptr;
 }
 
+// ---- threads per primitive -------------------------------------------------------------------------------------
+// A parallel region wakes the sleeping OpenMP workers (OMP_WAIT_POLICY=PASSIVE, see internal/addon.ts) and joins
+// them: tens of microseconds on an idle machine, hundreds on a busy one. A matmul whose work is below
+// kParallelMinMacs takes less than that on one thread (the MLP's 128x256x10 products take ~30 us), so it runs on the
+// calling thread alone: oneDNN runs a one-thread primitive without entering a parallel region. Larger work uses every
+// thread setThreads() allowed. The primitive caches key on the thread count a primitive was made for, since oneDNN
+// plans its work split when the primitive is created.
+constexpr int64_t kParallelMinMacs = int64_t(1) << 22;  // ~4.2M multiply-adds: ~90 us on one AVX-512 core
+
+int last_threads = 0;  // what the last kernel ran on (tests check small work stays on one thread)
+
+int threads_for(int64_t macs) {
+  last_threads = macs < kParallelMinMacs ? 1 : omp_get_max_threads();
+  return last_threads;
+}
+
+// Sets the calling thread's OpenMP thread count for one primitive's creation and execution, then restores it.
+struct ThreadScope {
+  int saved;
+  explicit ThreadScope(int threads) : saved(omp_get_max_threads()) {
+    if (threads != saved) omp_set_num_threads(threads);
+  }
+  ~ThreadScope() {
+    if (omp_get_max_threads() != saved) omp_set_num_threads(saved);
+  }
+};
+
 // ---- matmul -----------------------------------------------------------------------------------------------------
 
 struct MatMul {
@@ -105,8 +132,11 @@ napi_value run_matmul(napi_env env, napi_callback_info info) {
   float *pbias = (pc && has_bias) ? region(a, v[3], N) : nullptr;
   if (!pc || (has_bias && !pbias)) return nullptr;
   try {
+    const int threads = threads_for(batch * M * K * N);
+    ThreadScope scope(threads);
     std::vector<int64_t> key(v.begin() + 3, v.end());
     key[0] = has_bias;
+    key.push_back(threads);
     auto &slot = matmuls[key];
     if (!slot) {
       auto e = std::make_unique<MatMul>();
@@ -364,6 +394,12 @@ napi_value get_threads(napi_env env, napi_callback_info) {
   return out;
 }
 
+napi_value get_last_threads(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_int32(env, last_threads, &out);
+  return out;
+}
+
 napi_value version(napi_env env, napi_callback_info) {
   const dnnl_version_t *v = dnnl_version();
   std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
@@ -390,6 +426,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"setThreads", nullptr, set_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, get_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, version, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lastThreads", nullptr, get_last_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cachedPrimitives", nullptr, cached, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -36,6 +36,8 @@ export interface NativeAddon {
   conv2dBackpropFilter(memory: ArrayBuffer, x: number, dy: number, dw: number, ...shape: number[]): void;
   setThreads(threads: number): void;
   getThreads(): number;
+  /** The threads the last matmul ran on: 1 for work too small to split (below ~4M multiply-adds). */
+  lastThreads(): number;
   version(): string;
   cachedPrimitives(): number;
 }
