@@ -71,23 +71,23 @@ export function sparseSoftmaxCrossEntropy<O extends SparseSoftmaxCrossEntropyOpt
   try {
     const fused = typeof weights === 'object' ? null : unitWeightReduction(api, options, flat.shape[0]!);
     out = tf.tidy(() => {
-      const oneHot = tf.oneHot((flat.dtype === 'int32' ? flat : tf.cast(flat, 'int32')) as tf.Tensor1D, classes);
-      if (ctx && !ctx.checkValues) {
-        // A label outside [0, classes) gets an all-zero one-hot row, so the one-hot sums to the batch size exactly
-        // when every label is in range: one reduction per step, read with the step's loss (internal/value-checks.ts).
-        ctx.checks.push({
-          value: tf.keep(tf.sum(oneHot)),
-          expected: flat.shape[0]!,
-          detail: tf.keep(tf.clone(flat)),
-          explain: (values) => labelRangeMessage(api, values, classes) ?? `${api}: labels out of range.`,
-        });
-      }
-      // Unit weights under a sum or a known-count mean: the reduction joins the loss's own op (same value, fewer
-      // kernels per step).
-      // Cast once here, not at each tf.mul with it. (Not tf.oneHot(…, 'float32'): tfjs-backend-wasm 4.22 writes
-      // int32 bit patterns into a float32 one-hot, so its ones read as 1.4e-45.)
-      const targets = tf.cast(oneHot, 'float32') as tf.Tensor2D;
-      return sparseSoftmaxXent(targets, logits as tf.Tensor2D, fused ?? undefined);
+      const ids = (flat.dtype === 'int32' ? flat : tf.cast(flat, 'int32')) as tf.Tensor1D;
+      // A label outside [0, classes) gets an all-zero one-hot row, so the one-hot sums to the batch size exactly
+      // when every label is in range: one reduction per step, read with the step's loss (internal/value-checks.ts).
+      const onOneHot =
+        ctx && !ctx.checkValues
+          ? (oneHot: tf.Tensor2D) => {
+              ctx.checks.push({
+                value: tf.keep(tf.sum(oneHot)),
+                expected: flat.shape[0]!,
+                detail: tf.keep(tf.clone(flat)),
+                explain: (values) => labelRangeMessage(api, values, classes) ?? `${api}: labels out of range.`,
+              });
+            }
+          : undefined;
+      // One op for the loss (its one-hot made inside, off the tape); with unit weights under a sum or a known-count
+      // mean its reduction too: same values, fewer kernels per step (sparse-softmax-xent-op.ts).
+      return sparseSoftmaxXent({ ids, onOneHot }, logits as tf.Tensor2D, fused ?? undefined);
     });
     if (fused) {
       const loss = out;

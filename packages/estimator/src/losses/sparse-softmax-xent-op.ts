@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * `-sum(oneHot * logSoftmax(logits), -1)` per example, or, with `reduce`, its sum (divided by `reduce.divisor`
+ * `-sum(oneHot * logSoftmax(logits), -1)` per example (the one-hot float32, or made here from int32 class ids), or, with `reduce`, its sum (divided by `reduce.divisor`
  * when given), as ONE taped op with its own gradient.
  *
  * Why: composed of tfjs ops, the loss and its reduction put ~40 kernel dispatches on every training step (each
@@ -16,12 +16,21 @@ import * as tf from '@tensorflow/tfjs-core';
  * zeros, from a label out of range, gets `c·p` here and 0 there; such a step fails its label check.)
  */
 export function sparseSoftmaxXent(
-  oneHot: tf.Tensor2D,
+  targets: tf.Tensor2D | { readonly ids: tf.Tensor1D; readonly onOneHot?: (oneHot: tf.Tensor2D) => void },
   logits: tf.Tensor2D,
   reduce?: { readonly divisor: number | null },
 ): tf.Tensor {
-  // oneHot reaches the op through the closure, not as an input: it gets no gradient, so none is computed for it.
+  // The targets reach the op through the closure, not as an input: they get no gradient, so none is computed. Given
+  // int32 class ids, the one-hot is made inside the op, off the tape (`onOneHot` sees the int32 one-hot there).
   const op = tf.customGrad(((z: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    let oneHot: tf.Tensor2D;
+    if (targets instanceof tf.Tensor) oneHot = targets;
+    else {
+      const ints = tf.oneHot(targets.ids, z.shape[1]!) as tf.Tensor2D;
+      targets.onOneHot?.(ints);
+      // (Not tf.oneHot(…, 'float32'): tfjs-backend-wasm 4.22 writes int32 bit patterns into a float32 one-hot.)
+      oneHot = tf.cast(ints, 'float32');
+    }
     const shifted = tf.sub(z, tf.max(z, 1, true));
     const logSoftmax = tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), 1, true)));
     save([oneHot, logSoftmax]);
