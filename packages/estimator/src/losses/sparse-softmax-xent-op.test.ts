@@ -69,11 +69,11 @@ describeBackends('sparseSoftmaxXent (the loss as one op)', { describe, beforeAll
       const max = Math.max(...row);
       const sum = row.reduce((s, x) => s + Math.exp(x - max), 0);
       mean += (Math.log(sum) + max - row[y[i]!]!) / batch;
-      row.forEach((x, j) => want.push((Math.exp(x - max) / sum - (j === y[i] ? 1 : 0)) / batch));
+      for (const [j, x] of row.entries()) want.push((Math.exp(x - max) / sum - (j === y[i] ? 1 : 0)) / batch);
     });
     expect((await value.data())[0]).toBeCloseTo(mean, 4);
     const got = await grad.data();
-    want.forEach((w, k) => expect(got[k]).toBeCloseTo(w, 6));
+    for (const [k, w] of want.entries()) expect(got[k]).toBeCloseTo(w, 6);
     tf.dispose([logits, ids, oneHot, value, grad]);
   });
 
