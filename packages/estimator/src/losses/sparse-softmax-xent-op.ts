@@ -51,5 +51,7 @@ export function sparseSoftmaxXent(
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(logits);
+  // The scope names the op's tape node (what the graph summary shows), after TF's op; tfjs has no kernel or
+  // gradient of this name.
+  return tf.tidy('SparseSoftmaxCrossEntropyWithLogits', () => op(logits));
 }

@@ -92,5 +92,6 @@ export function denseOp(
   };
   const op = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]);
   const inputs: tf.Tensor[] = [...(inputGradient ? [x] : []), kernel, ...(bias ? [bias] : [])];
-  return op(...inputs) as tf.Tensor2D;
+  // The scope names the op's tape node (what the graph summary shows); no tfjs kernel or gradient has this name.
+  return tf.tidy('Dense', () => op(...inputs)) as tf.Tensor2D;
 }
