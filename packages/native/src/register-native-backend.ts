@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './internal/addon.js';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './internal/native-conv2d.js';
 import { nativeMatMul } from './internal/native-mat-mul.js';
+import { nativeSparseXent, SPARSE_XENT_KERNEL } from './internal/native-sparse-xent.js';
 import { createWasmModule } from './internal/wasm-module.js';
 import { NativeBackendError } from './native-backend-error.js';
 
@@ -42,7 +43,10 @@ export interface NativeBackendInfo {
   readonly onednn: string;
 }
 
-/** The kernels oneDNN runs; every other kernel is tfjs-backend-wasm's (and whatever else is registered for it). */
+/**
+ * The kernels oneDNN (or the addon's own loops) runs; every other kernel is tfjs-backend-wasm's (and whatever else is
+ * registered for it). SparseSoftmaxCrossEntropyWithLogits is not a tfjs kernel: it exists only here.
+ */
 const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.KernelFunc) => tf.KernelFunc]> = [
   ['BatchMatMul', nativeMatMul],
   ['_FusedMatMul', nativeMatMul],
@@ -50,6 +54,7 @@ const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.
   ['FusedConv2D', nativeConv2D],
   ['Conv2DBackpropInput', nativeConv2DBackpropInput],
   ['Conv2DBackpropFilter', nativeConv2DBackpropFilter],
+  [SPARSE_XENT_KERNEL, nativeSparseXent],
 ];
 
 const NAME = 'native';

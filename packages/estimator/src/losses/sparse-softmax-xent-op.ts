@@ -22,6 +22,8 @@ export function sparseSoftmaxXent(
 ): tf.Tensor {
   // The targets reach the op through the closure, not as an input: they get no gradient, so none is computed. Given
   // int32 class ids, the one-hot is made inside the op, off the tape (`onOneHot` sees the int32 one-hot there).
+  const ids = targets instanceof tf.Tensor ? null : targets;
+  if (ids && tf.getKernel(FUSED_KERNEL, tf.getBackend()) != null) return viaKernel(ids, logits, reduce);
   const op = tf.customGrad(((z: tf.Tensor2D, save: tf.GradSaveFunc) => {
     let oneHot: tf.Tensor2D;
     if (targets instanceof tf.Tensor) oneHot = targets;
@@ -53,5 +55,42 @@ export function sparseSoftmaxXent(
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   // The scope names the op's tape node (what the graph summary shows), after TF's op; tfjs has no kernel or
   // gradient of this name.
-  return tf.tidy('SparseSoftmaxCrossEntropyWithLogits', () => op(logits));
+  return tf.tidy(FUSED_KERNEL, () => op(logits));
+}
+
+/**
+ * TF's op name. A backend may register a kernel of this name (the native backend does) taking `features` float32
+ * `[B, C]` and `labels` int32 `[B]` and giving `[loss [B], backprop [B, C]]`, `backprop = softmax − oneHot`.
+ */
+const FUSED_KERNEL = 'SparseSoftmaxCrossEntropyWithLogits';
+
+/**
+ * The same loss on the backend's own kernel: one kernel forward, one multiply backward. Its values are within float
+ * rounding of the composed ops, not bit-identical (its exp, log and division are the backend's own).
+ */
+function viaKernel(
+  targets: { readonly ids: tf.Tensor1D; readonly onOneHot?: (oneHot: tf.Tensor2D) => void },
+  logits: tf.Tensor2D,
+  reduce?: { readonly divisor: number | null },
+): tf.Tensor {
+  const op = tf.customGrad(((z: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    if (targets.onOneHot) targets.onOneHot(tf.oneHot(targets.ids, z.shape[1]!) as tf.Tensor2D);
+    const [loss, backprop] = tf.engine().runKernel(FUSED_KERNEL, { features: z, labels: targets.ids }) as tf.Tensor[];
+    save([backprop!]);
+    let value: tf.Tensor = loss!;
+    if (reduce) {
+      value = tf.sum(loss!);
+      if (reduce.divisor !== null) value = tf.div(value, tf.scalar(reduce.divisor));
+    }
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        let c: tf.Tensor = dy;
+        if (reduce?.divisor != null) c = tf.div(dy, tf.scalar(reduce.divisor));
+        else if (!reduce) c = tf.reshape(dy, [-1, 1]);
+        return tf.mul(c, saved[0]!);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return tf.tidy(FUSED_KERNEL, () => op(logits));
 }

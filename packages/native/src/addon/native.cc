@@ -5,8 +5,10 @@
 #include <node_api.h>
 #include <omp.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -373,6 +375,46 @@ napi_value run_conv2d_backprop_filter(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- sparse softmax cross-entropy (issue 16: the MLP step's loss in one kernel) ---------------------------------
+// TF's SparseSoftmaxCrossEntropyWithLogits: per row b of logits [B, C] and its class id,
+//   loss[b] = log(sum_j exp(z_j - max)) - (z_label - max),  backprop[b, j] = softmax(z)_j - (j == label),
+// in one pass over the row instead of ~20 tfjs kernels. A class id outside [0, C) gives NaN in its row, as TF's
+// CPU kernel does not check either (the Estimator checks the ids before the step on CPU backends).
+napi_value run_sparse_xent(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, 6, a)) return nullptr;
+  const auto &v = a.ints;
+  const int64_t B = v[4], C = v[5];
+  float *z = region(a, v[0], B * C);
+  float *ids_f = z ? region(a, v[1], B) : nullptr;  // int32 ids: same size and alignment as floats
+  float *loss = ids_f ? region(a, v[2], B) : nullptr;
+  float *grad = loss ? region(a, v[3], B * C) : nullptr;
+  if (!grad || C < 1) return nullptr;
+  const int32_t *ids = reinterpret_cast<const int32_t *>(ids_f);
+  for (int64_t b = 0; b < B; b++) {
+    const float *row = z + b * C;
+    float *g = grad + b * C;
+    const int32_t label = ids[b];
+    if (label < 0 || label >= C) {
+      loss[b] = std::numeric_limits<float>::quiet_NaN();
+      for (int64_t j = 0; j < C; j++) g[j] = std::numeric_limits<float>::quiet_NaN();
+      continue;
+    }
+    float max = row[0];
+    for (int64_t j = 1; j < C; j++) max = row[j] > max ? row[j] : max;
+    float sum = 0.f;
+    for (int64_t j = 0; j < C; j++) {
+      g[j] = std::exp(row[j] - max);
+      sum += g[j];
+    }
+    loss[b] = std::log(sum) - (row[label] - max);
+    const float inv = 1.f / sum;
+    for (int64_t j = 0; j < C; j++) g[j] *= inv;
+    g[label] -= 1.f;
+  }
+  return nullptr;
+}
+
 // ---- threads and introspection ----------------------------------------------------------------------------------
 
 napi_value set_threads(napi_env env, napi_callback_info info) {
@@ -423,6 +465,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, run_conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, run_conv2d_backprop_input, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, run_conv2d_backprop_filter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sparseSoftmaxCrossEntropy", nullptr, run_sparse_xent, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, set_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, get_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, version, nullptr, nullptr, nullptr, napi_default, nullptr},
