@@ -1,6 +1,6 @@
 // Does a change keep training's numbers? Trains the bench's MLP (40 steps) and the example's CNN (3 steps) through
 // Estimator.train on the bench's own input pipeline, on each backend named, and prints one SHA-256 per backend and
-// model over every checkpointed variable (names, shapes and bytes, sorted by name). Same hashes before and after a
+// model over every checkpointed variable (names, shapes and bytes, sorted by name), and the last step's loss. Same hashes before and after a
 // change = bit-identical checkpoints. Run before and after, from the two builds, and compare.
 // Usage: node bench/train/checkpoint-hash.mjs [--backends native,wasm,cpu] [--models mlp,cnn]
 // (one child process per backend: 'native' and 'wasm' cannot share a process)
@@ -33,11 +33,15 @@ async function hashOn(backend) {
     const before = tf.memory().numTensors;
     const { x, labels } = makeData(model, steps[model] * batch);
     const { modelFn, params } = modelFnFor(model);
+    let finalLoss = '?';
     const estimator = new est.Estimator({
       modelFn,
       params,
       config: new est.RunConfig({ storage: new est.MemoryStorage(`hash-${backend}-${model}`), randomSeed: 1 }),
-      log: () => {},
+      log: (line) => {
+        const m = /Loss for final step: ([^;]+);/.exec(line);
+        if (m) finalLoss = m[1];
+      },
     });
     await estimator.train(() => data.Dataset.fromTensorSlices([x, labels]).batch(batch), { steps: steps[model] });
     const hash = createHash('sha256');
@@ -50,6 +54,8 @@ async function hashOn(backend) {
     }
     estimator.dispose();
     tf.dispose([x, labels]);
-    console.log(`${backend} ${model} ${hash.digest('hex').slice(0, 16)} (tensors ${tf.memory().numTensors - before})`);
+    console.log(
+      `${backend} ${model} ${hash.digest('hex').slice(0, 16)} (final loss ${finalLoss}, tensors ${tf.memory().numTensors - before})`,
+    );
   }
 }
