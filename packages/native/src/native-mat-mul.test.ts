@@ -1,6 +1,7 @@
 import { describeWithTool } from '@estimatorjs/testing';
 import { describe, expect, it } from 'vitest';
-import { expectClose, onCpuAndNative, oneDnnAddon, seeded } from './native-kernels.test-util.js';
+import { loadAddon } from './internal/addon.js';
+import { expectClose, onCpuAndNative, oneDnnAddon, runKernel, seeded, useNative } from './native-kernels.test-util.js';
 
 // BatchMatMul and _FusedMatMul on oneDNN against tfjs-backend-cpu, at 1 and 2 oneDNN threads. The MLP's gradient
 // is these same kernels with transposes (dW = xᵀ·dy, dx = dy·Wᵀ), so every transpose pair is a case.
@@ -70,3 +71,22 @@ for (const threads of [1, 2]) {
     });
   });
 }
+
+// Small matmuls stay on the calling thread whatever the thread count: waking the sleeping OpenMP worker and joining
+// it costs more than such a product (the MLP's 128×256×10 ones). The results are checked above at 1 and 2 threads.
+describeWithTool({ describe, it }, oneDnnAddon, 'native matmul thread choice', () => {
+  const run = async (a: number[], b: number[]) => {
+    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+    await runKernel('BatchMatMul', { a: [a, seeded(size(a), 1)], b: [b, seeded(size(b), 2)] }, {});
+    return loadAddon().lastThreads();
+  };
+
+  it('runs a product below ~4M multiply-adds on one thread, a larger one on every thread allowed', async () => {
+    await useNative(2);
+    expect(await run([128, 256], [256, 10])).toBe(1); // 0.3M multiply-adds
+    expect(await run([128, 10], [10, 256])).toBe(1);
+    expect(await run([128, 784], [784, 256])).toBe(2); // 25.7M
+    await useNative(1);
+    expect(await run([128, 784], [784, 256])).toBe(1);
+  });
+});

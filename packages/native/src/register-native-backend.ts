@@ -5,6 +5,7 @@ import { loadAddon, type NativeAddon } from './internal/addon.js';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './internal/native-conv2d.js';
 import { nativeMatMul } from './internal/native-mat-mul.js';
 import { nativeApplyAdam, nativeApplyMomentum, nativeApplyRMSProp } from './internal/native-optimizer-updates.js';
+import { nativeSparseXent, SPARSE_XENT_KERNEL } from './internal/native-sparse-xent.js';
 import { createWasmModule } from './internal/wasm-module.js';
 import { NativeBackendError } from './native-backend-error.js';
 
@@ -44,7 +45,11 @@ export interface NativeBackendInfo {
   readonly onednn: string;
 }
 
-/** The kernels oneDNN (or, for the fused optimizer updates, the addon's own loops) runs; every other kernel is tfjs-backend-wasm's (and whatever else is registered for it). */
+/**
+ * The kernels oneDNN (or the addon's own loops: the fused optimizer updates, the sparse softmax cross-entropy) runs;
+ * every other kernel is tfjs-backend-wasm's (and whatever else is registered for it). SparseSoftmaxCrossEntropyWithLogits
+ * is not a tfjs kernel: it exists only here.
+ */
 const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.KernelFunc) => tf.KernelFunc]> = [
   ['BatchMatMul', nativeMatMul],
   ['_FusedMatMul', nativeMatMul],
@@ -55,6 +60,7 @@ const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.
   [APPLY_ADAM_KERNEL, nativeApplyAdam],
   [APPLY_MOMENTUM_KERNEL, nativeApplyMomentum],
   [APPLY_RMSPROP_KERNEL, nativeApplyRMSProp],
+  [SPARSE_XENT_KERNEL, nativeSparseXent],
 ];
 
 const NAME = 'native';

@@ -7,6 +7,7 @@ import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
 import { checkTensorInput } from './check-input.js';
+import { denseOp, dependsOnVariable, tapeRecording } from './internal/dense-op.js';
 import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link dense}. */
@@ -63,17 +64,33 @@ export function dense(inputs: tf.Tensor, units: number, options: DenseOptions = 
       regularizer: options.kernelRegularizer,
     });
     const flat = inputs.rank === 2 ? inputs : tf.reshape(inputs, [-1, inDim]);
-    let y: tf.Tensor = tf.matMul(flat as tf.Tensor2D, kernel as tf.Tensor2D);
-    if (options.useBias ?? true) {
-      const bias = getVariable('bias', {
-        shape: [units],
-        initializer: options.biasInitializer ?? initializers.zeros(),
-        regularizer: options.biasRegularizer,
-      });
-      y = tf.add(y, bias);
+    const bias =
+      (options.useBias ?? true)
+        ? getVariable('bias', {
+            shape: [units],
+            initializer: options.biasInitializer ?? initializers.zeros(),
+            regularizer: options.biasRegularizer,
+          })
+        : null;
+    const activation = options.activation;
+    const relu = activation === 'relu';
+    let out: tf.Tensor;
+    if ((relu || activation === undefined || activation === 'linear') && flat.dtype === 'float32' && tapeRecording()) {
+      // A training step: one op with its own gradient, same values, far fewer kernel dispatches (internal/dense-op.ts).
+      const y = denseOp(
+        flat as tf.Tensor2D,
+        kernel as tf.Tensor2D,
+        bias as tf.Tensor1D | null,
+        relu,
+        dependsOnVariable(flat),
+      );
+      out = inputs.rank === 2 ? y : tf.reshape(y, [...inputs.shape.slice(0, -1), units]);
+    } else {
+      let y: tf.Tensor = tf.matMul(flat as tf.Tensor2D, kernel as tf.Tensor2D);
+      if (bias) y = tf.add(y, bias);
+      if (inputs.rank !== 2) y = tf.reshape(y, [...inputs.shape.slice(0, -1), units]);
+      out = applyActivation('dense()', y, activation);
     }
-    if (inputs.rank !== 2) y = tf.reshape(y, [...inputs.shape.slice(0, -1), units]);
-    const out = applyActivation('dense()', y, options.activation);
     regularizeActivity('dense()', options.activityRegularizer, out);
     return out;
   });

@@ -130,6 +130,28 @@ export function weightedLoss<R extends tf.Tensor = tf.Tensor>(api: string, losse
   return loss as R;
 }
 
+/**
+ * What `weightedLoss` does to `count` losses under `options` when that is a plain sum, maybe divided by a number known
+ * here: weights of exactly 1 (or none) under SUM (divisor null), SUM_BY_NONZERO_WEIGHTS or SUM_OVER_BATCH_SIZE
+ * (divisor `count`). Null when the reduction needs the general path (NONE, MEAN, other weights, no losses). Lets a loss
+ * fuse its reduction into its own op and get the same value (validates `options` as weightedLoss does).
+ */
+export function unitWeightReduction(
+  api: string,
+  options: LossOptions,
+  count: number,
+): { divisor: number | null } | null {
+  const reduction = checkReduction(api, options.reduction);
+  const weights = options.weights ?? 1;
+  checkWeights(api, weights, [count]);
+  if (weights !== 1 || count === 0) return null;
+  if (reduction === Reduction.SUM) return { divisor: null };
+  if (reduction === Reduction.SUM_BY_NONZERO_WEIGHTS || reduction === Reduction.SUM_OVER_BATCH_SIZE) {
+    return { divisor: count };
+  }
+  return null;
+}
+
 /** How many loss elements have a non-zero broadcast weight (TF's `_num_present`). */
 function numPresent(losses: tf.Tensor, weights: LossWeights, w: tf.Tensor): tf.Tensor {
   if (typeof weights === 'number' && weights !== 0) return tf.scalar(losses.size);

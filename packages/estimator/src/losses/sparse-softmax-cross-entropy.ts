@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from '../errors.js';
 import { checkOptionKeys } from '../internal/option-keys.js';
 import { type ModelFnContext, maybeActiveContext } from '../model-fn-context.js';
-import { type LossOptions, type LossResult, weightedLoss } from './reduction.js';
+import { addLoss } from './collections.js';
+import { type LossOptions, type LossResult, unitWeightReduction, weightedLoss } from './reduction.js';
+import { sparseSoftmaxXent } from './sparse-softmax-xent-op.js';
 
 /** The message for the first label outside [0, classes), or null when all fit. */
 function labelRangeMessage(api: string, values: ArrayLike<number>, classes: number): string | null {
@@ -65,24 +67,37 @@ export function sparseSoftmaxCrossEntropy<O extends SparseSoftmaxCrossEntropyOpt
   const classes = logits.shape[1]!;
   const ctx = maybeActiveContext();
   if (ctx?.checkValues) checkLabelRange(api, flat, classes, ctx);
-  const perExample = tf.tidy(() => {
-    const oneHot = tf.oneHot(tf.cast(flat, 'int32') as tf.Tensor1D, classes);
-    if (ctx && !ctx.checkValues) {
+  let out: tf.Tensor | undefined;
+  try {
+    const fused = typeof weights === 'object' ? null : unitWeightReduction(api, options, flat.shape[0]!);
+    out = tf.tidy(() => {
+      const ids = (flat.dtype === 'int32' ? flat : tf.cast(flat, 'int32')) as tf.Tensor1D;
       // A label outside [0, classes) gets an all-zero one-hot row, so the one-hot sums to the batch size exactly
       // when every label is in range: one reduction per step, read with the step's loss (internal/value-checks.ts).
-      ctx.checks.push({
-        value: tf.keep(tf.sum(oneHot)),
-        expected: flat.shape[0]!,
-        detail: tf.keep(tf.clone(flat)),
-        explain: (values) => labelRangeMessage(api, values, classes) ?? `${api}: labels out of range.`,
-      });
+      const onOneHot =
+        ctx && !ctx.checkValues
+          ? (oneHot: tf.Tensor2D) => {
+              ctx.checks.push({
+                value: tf.keep(tf.sum(oneHot)),
+                expected: flat.shape[0]!,
+                detail: tf.keep(tf.clone(flat)),
+                explain: (values) => labelRangeMessage(api, values, classes) ?? `${api}: labels out of range.`,
+              });
+            }
+          : undefined;
+      // One op for the loss (its one-hot made inside, off the tape); with unit weights under a sum or a known-count
+      // mean its reduction too: same values, fewer kernels per step (sparse-softmax-xent-op.ts).
+      return sparseSoftmaxXent({ ids, onOneHot }, logits as tf.Tensor2D, fused ?? undefined);
+    });
+    if (fused) {
+      const loss = out;
+      out = undefined;
+      addLoss(loss);
+      return loss as LossResult<O>;
     }
-    return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));
-  });
-  try {
-    return weightedLoss(api, perExample, { weights, reduction: options.reduction });
+    return weightedLoss(api, out, { weights, reduction: options.reduction });
   } finally {
-    perExample.dispose();
+    out?.dispose();
     if (flat !== labels) flat.dispose();
     if (weights !== options.weights) (weights as tf.Tensor).dispose();
   }

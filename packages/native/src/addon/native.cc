@@ -5,8 +5,10 @@
 #include <node_api.h>
 #include <omp.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -81,6 +83,33 @@ napi_value fail(napi_env env, const dnnl::error &e) {
   return nullptr;
 }
 
+// ---- threads per primitive -------------------------------------------------------------------------------------
+// A parallel region wakes the sleeping OpenMP workers (OMP_WAIT_POLICY=PASSIVE, see internal/addon.ts) and joins
+// them: tens of microseconds on an idle machine, hundreds on a busy one. A matmul whose work is below
+// kParallelMinMacs takes less than that on one thread (the MLP's 128x256x10 products take ~30 us), so it runs on the
+// calling thread alone: oneDNN runs a one-thread primitive without entering a parallel region. Larger work uses every
+// thread setThreads() allowed. The primitive caches key on the thread count a primitive was made for, since oneDNN
+// plans its work split when the primitive is created.
+constexpr int64_t kParallelMinMacs = int64_t(1) << 22;  // ~4.2M multiply-adds: ~90 us on one AVX-512 core
+
+int last_threads = 0;  // what the last kernel ran on (tests check small work stays on one thread)
+
+int threads_for(int64_t macs) {
+  last_threads = macs < kParallelMinMacs ? 1 : omp_get_max_threads();
+  return last_threads;
+}
+
+// Sets the calling thread's OpenMP thread count for one primitive's creation and execution, then restores it.
+struct ThreadScope {
+  int saved;
+  explicit ThreadScope(int threads) : saved(omp_get_max_threads()) {
+    if (threads != saved) omp_set_num_threads(threads);
+  }
+  ~ThreadScope() {
+    if (omp_get_max_threads() != saved) omp_set_num_threads(saved);
+  }
+};
+
 // ---- matmul -----------------------------------------------------------------------------------------------------
 
 struct MatMul {
@@ -105,8 +134,11 @@ napi_value run_matmul(napi_env env, napi_callback_info info) {
   float *pbias = (pc && has_bias) ? region(a, v[3], N) : nullptr;
   if (!pc || (has_bias && !pbias)) return nullptr;
   try {
+    const int threads = threads_for(batch * M * K * N);
+    ThreadScope scope(threads);
     std::vector<int64_t> key(v.begin() + 3, v.end());
     key[0] = has_bias;
+    key.push_back(threads);
     auto &slot = matmuls[key];
     if (!slot) {
       auto e = std::make_unique<MatMul>();
@@ -500,6 +532,46 @@ napi_value run_apply_centered_rmsprop(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- sparse softmax cross-entropy (issue 16: the MLP step's loss in one kernel) ---------------------------------
+// TF's SparseSoftmaxCrossEntropyWithLogits: per row b of logits [B, C] and its class id,
+//   loss[b] = log(sum_j exp(z_j - max)) - (z_label - max),  backprop[b, j] = softmax(z)_j - (j == label),
+// in one pass over the row instead of ~20 tfjs kernels. A class id outside [0, C) gives NaN in its row, as TF's
+// CPU kernel does not check either (the Estimator checks the ids before the step on CPU backends).
+napi_value run_sparse_xent(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, 6, a)) return nullptr;
+  const auto &v = a.ints;
+  const int64_t B = v[4], C = v[5];
+  float *z = region(a, v[0], B * C);
+  float *ids_f = z ? region(a, v[1], B) : nullptr;  // int32 ids: same size and alignment as floats
+  float *loss = ids_f ? region(a, v[2], B) : nullptr;
+  float *grad = loss ? region(a, v[3], B * C) : nullptr;
+  if (!grad || C < 1) return nullptr;
+  const int32_t *ids = reinterpret_cast<const int32_t *>(ids_f);
+  for (int64_t b = 0; b < B; b++) {
+    const float *row = z + b * C;
+    float *g = grad + b * C;
+    const int32_t label = ids[b];
+    if (label < 0 || label >= C) {
+      loss[b] = std::numeric_limits<float>::quiet_NaN();
+      for (int64_t j = 0; j < C; j++) g[j] = std::numeric_limits<float>::quiet_NaN();
+      continue;
+    }
+    float max = row[0];
+    for (int64_t j = 1; j < C; j++) max = row[j] > max ? row[j] : max;
+    float sum = 0.f;
+    for (int64_t j = 0; j < C; j++) {
+      g[j] = std::exp(row[j] - max);
+      sum += g[j];
+    }
+    loss[b] = std::log(sum) - (row[label] - max);
+    const float inv = 1.f / sum;
+    for (int64_t j = 0; j < C; j++) g[j] *= inv;
+    g[label] -= 1.f;
+  }
+  return nullptr;
+}
+
 // ---- threads and introspection ----------------------------------------------------------------------------------
 
 napi_value set_threads(napi_env env, napi_callback_info info) {
@@ -518,6 +590,12 @@ napi_value set_threads(napi_env env, napi_callback_info info) {
 napi_value get_threads(napi_env env, napi_callback_info) {
   napi_value out;
   napi_create_int32(env, omp_get_max_threads(), &out);
+  return out;
+}
+
+napi_value get_last_threads(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_int32(env, last_threads, &out);
   return out;
 }
 
@@ -544,9 +622,11 @@ napi_value init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, run_conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, run_conv2d_backprop_input, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, run_conv2d_backprop_filter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sparseSoftmaxCrossEntropy", nullptr, run_sparse_xent, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, set_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, get_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, version, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lastThreads", nullptr, get_last_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cachedPrimitives", nullptr, cached, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"applyAdam", nullptr, run_apply_adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"applyMomentum", nullptr, run_apply_momentum, nullptr, nullptr, nullptr, napi_default, nullptr},

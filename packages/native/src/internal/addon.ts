@@ -34,8 +34,19 @@ export interface NativeAddon {
   ): void;
   conv2dBackpropInput(memory: ArrayBuffer, dy: number, filter: number, dx: number, ...shape: number[]): void;
   conv2dBackpropFilter(memory: ArrayBuffer, x: number, dy: number, dw: number, ...shape: number[]): void;
+  sparseSoftmaxCrossEntropy(
+    memory: ArrayBuffer,
+    logits: number,
+    labels: number,
+    loss: number,
+    backprop: number,
+    batch: number,
+    classes: number,
+  ): void;
   setThreads(threads: number): void;
   getThreads(): number;
+  /** The threads the last matmul ran on: 1 for work too small to split (below ~4M multiply-adds). */
+  lastThreads(): number;
   version(): string;
   cachedPrimitives(): number;
   /** The fused Adam update: (x, m, v, g) → (x', m', v') at the next three offsets; `n` floats; float32 constants. */
