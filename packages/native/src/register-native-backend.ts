@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './internal/addon.js';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './internal/native-conv2d.js';
 import { nativeMatMul } from './internal/native-mat-mul.js';
+import { nativeMaxPool, nativeMaxPoolGrad } from './internal/native-max-pool.js';
 import { nativeApplyAdam, nativeApplyMomentum, nativeApplyRMSProp } from './internal/native-optimizer-updates.js';
 import { nativeSparseXent, SPARSE_XENT_KERNEL } from './internal/native-sparse-xent.js';
 import { createWasmModule } from './internal/wasm-module.js';
@@ -57,6 +58,8 @@ const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.
   ['FusedConv2D', nativeConv2D],
   ['Conv2DBackpropInput', nativeConv2DBackpropInput],
   ['Conv2DBackpropFilter', nativeConv2DBackpropFilter],
+  ['MaxPool', nativeMaxPool],
+  ['MaxPoolGrad', nativeMaxPoolGrad],
   [APPLY_ADAM_KERNEL, nativeApplyAdam],
   [APPLY_MOMENTUM_KERNEL, nativeApplyMomentum],
   [APPLY_RMSPROP_KERNEL, nativeApplyRMSProp],

@@ -572,6 +572,161 @@ napi_value run_sparse_xent(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- max pooling (issue 16: the CNN's MaxPool and MaxPoolGrad) ---------------------------------------------------
+// Plain loops, not oneDNN: the results must be bit-identical to tfjs-backend-cpu's, which oneDNN's pooling does not
+// promise for NaN inputs (tfjs skips them: `pixel > max` from -Infinity) nor for the gradient's ties. tfjs gives
+// the gradient of an output to the FIRST strict maximum of its window in row-major (row, column) order, recomputed
+// from the input (maxPoolPositions), and sums the gradients one input receives in a double, in ascending output
+// (row, column) order, rounded to float32 once. NHWC, dilation 1; the TS side sends everything else to the wasm
+// kernel. Images are split over the OpenMP threads; small work stays on the calling thread (see threads_for).
+
+// The pooling shape as tfjs's Pool2DInfo has it: n, h, w, c (input), oh, ow, fh, fw, sh, sw, pad top, pad left.
+struct PoolShape {
+  int64_t n, h, w, c, oh, ow, fh, fw, sh, sw, pt, pl;
+  explicit PoolShape(const int64_t *p)
+      : n(p[0]), h(p[1]), w(p[2]), c(p[3]), oh(p[4]), ow(p[5]), fh(p[6]), fw(p[7]), sh(p[8]), sw(p[9]), pt(p[10]),
+        pl(p[11]) {}
+  bool valid() const {
+    return n > 0 && h > 0 && w > 0 && c > 0 && oh > 0 && ow > 0 && fh > 0 && fw > 0 && sh > 0 && sw > 0 && pt >= 0 &&
+           pl >= 0;
+  }
+  // The window of output (r, col), clipped to the input: rows [r0, r1), columns [c0, c1).
+  void window(int64_t r, int64_t col, int64_t &r0, int64_t &r1, int64_t &c0, int64_t &c1) const {
+    const int64_t rc = r * sh - pt, cc = col * sw - pl;
+    r0 = rc > 0 ? rc : 0;
+    r1 = rc + fh < h ? rc + fh : h;
+    c0 = cc > 0 ? cc : 0;
+    c1 = cc + fw < w ? cc + fw : w;
+  }
+};
+constexpr size_t kPoolArgs = 12;
+// Below this many window reads a pooling runs on the calling thread: waking the workers costs more (see threads_for).
+constexpr int64_t kPoolParallelMin = int64_t(1) << 18;
+
+int pool_threads(const PoolShape &s) {
+  last_threads = s.n * s.oh * s.ow * s.c * s.fh * s.fw < kPoolParallelMin ? 1 : omp_get_max_threads();
+  return last_threads;
+}
+
+// One image: y[oh, ow, c] = the max of each window, NaN skipped, -Infinity for a window of no number.
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void max_pool_image(const float *__restrict x, float *__restrict y, const PoolShape &s) {
+  const int64_t c = s.c;
+  for (int64_t r = 0; r < s.oh; r++) {
+    for (int64_t col = 0; col < s.ow; col++) {
+      int64_t r0, r1, c0, c1;
+      s.window(r, col, r0, r1, c0, c1);
+      float *__restrict out = y + (r * s.ow + col) * c;
+      for (int64_t d = 0; d < c; d++) out[d] = -std::numeric_limits<float>::infinity();
+      for (int64_t xr = r0; xr < r1; xr++) {
+        for (int64_t xc = c0; xc < c1; xc++) {
+          const float *__restrict p = x + (xr * s.w + xc) * c;
+          for (int64_t d = 0; d < c; d++) out[d] = p[d] > out[d] ? p[d] : out[d];
+        }
+      }
+    }
+  }
+}
+
+// One image's argmax per output and channel (index into the image, -1 when no element beats -Infinity), then the
+// gradient scattered there. `best`/`at` hold c entries; `acc` h*w*c doubles when windows overlap, else unused:
+// without overlap an input gets at most one gradient, and 0.0 + g rounds back to g (with -0 made +0, as tfjs does).
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void max_pool_grad_image(const float *__restrict x, const float *__restrict dy, float *__restrict dx,
+                         const PoolShape &s, float *__restrict best, int32_t *__restrict at, double *__restrict acc) {
+  const int64_t c = s.c, size = s.h * s.w * c;
+  const bool overlap = s.fh > s.sh || s.fw > s.sw;
+  if (overlap) {
+    for (int64_t i = 0; i < size; i++) acc[i] = 0.0;
+  } else {
+    for (int64_t i = 0; i < size; i++) dx[i] = 0.f;
+  }
+  for (int64_t r = 0; r < s.oh; r++) {
+    for (int64_t col = 0; col < s.ow; col++) {
+      int64_t r0, r1, c0, c1;
+      s.window(r, col, r0, r1, c0, c1);
+      for (int64_t d = 0; d < c; d++) {
+        best[d] = -std::numeric_limits<float>::infinity();
+        at[d] = -1;
+      }
+      for (int64_t xr = r0; xr < r1; xr++) {
+        for (int64_t xc = c0; xc < c1; xc++) {
+          const int32_t base = static_cast<int32_t>((xr * s.w + xc) * c);
+          const float *__restrict p = x + base;
+          for (int64_t d = 0; d < c; d++) {
+            const bool more = p[d] > best[d];
+            best[d] = more ? p[d] : best[d];
+            at[d] = more ? base + static_cast<int32_t>(d) : at[d];
+          }
+        }
+      }
+      const float *__restrict g = dy + (r * s.ow + col) * c;
+      for (int64_t d = 0; d < c; d++) {
+        if (at[d] < 0) continue;
+        if (overlap) acc[at[d]] += static_cast<double>(g[d]);
+        else dx[at[d]] = 0.f + g[d];
+      }
+    }
+  }
+  if (overlap) {
+    for (int64_t i = 0; i < size; i++) dx[i] = static_cast<float>(acc[i]);
+  }
+}
+
+// maxPool(buf, x, y, ...poolShape)
+napi_value run_max_pool(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, 2 + kPoolArgs, a)) return nullptr;
+  const auto &v = a.ints;
+  PoolShape s(v.data() + 2);
+  if (!s.valid()) {
+    napi_throw_range_error(env, nullptr, "estimatorjs native: maxPool got an empty or negative shape");
+    return nullptr;
+  }
+  float *px = region(a, v[0], s.n * s.h * s.w * s.c);
+  float *py = px ? region(a, v[1], s.n * s.oh * s.ow * s.c) : nullptr;
+  if (!py) return nullptr;
+  const int threads = pool_threads(s);
+  const int64_t in = s.h * s.w * s.c, out = s.oh * s.ow * s.c;
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  for (int64_t b = 0; b < s.n; b++) max_pool_image(px + b * in, py + b * out, s);
+  return nullptr;
+}
+
+// maxPoolGrad(buf, dy, x, dx, ...poolShape): dx = the gradient of maxPool(x) given dy, as tfjs-backend-cpu has it.
+napi_value run_max_pool_grad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, 3 + kPoolArgs, a)) return nullptr;
+  const auto &v = a.ints;
+  PoolShape s(v.data() + 3);
+  if (!s.valid() || s.h * s.w * s.c > std::numeric_limits<int32_t>::max()) {
+    napi_throw_range_error(env, nullptr, "estimatorjs native: maxPoolGrad got an empty, negative or huge shape");
+    return nullptr;
+  }
+  float *pdy = region(a, v[0], s.n * s.oh * s.ow * s.c);
+  float *px = pdy ? region(a, v[1], s.n * s.h * s.w * s.c) : nullptr;
+  float *pdx = px ? region(a, v[2], s.n * s.h * s.w * s.c) : nullptr;
+  if (!pdx) return nullptr;
+  const int threads = pool_threads(s);
+  const int64_t in = s.h * s.w * s.c, out = s.oh * s.ow * s.c;
+  const bool overlap = s.fh > s.sh || s.fw > s.sw;
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    std::vector<float> best(s.c);
+    std::vector<int32_t> at(s.c);
+    std::vector<double> acc(overlap ? in : 0);
+#pragma omp for schedule(static)
+    for (int64_t b = 0; b < s.n; b++) {
+      max_pool_grad_image(px + b * in, pdy + b * out, pdx + b * in, s, best.data(), at.data(), acc.data());
+    }
+  }
+  return nullptr;
+}
+
 // ---- threads and introspection ----------------------------------------------------------------------------------
 
 napi_value set_threads(napi_env env, napi_callback_info info) {
@@ -622,6 +777,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, run_conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, run_conv2d_backprop_input, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, run_conv2d_backprop_filter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool", nullptr, run_max_pool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, run_max_pool_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sparseSoftmaxCrossEntropy", nullptr, run_sparse_xent, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, set_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, get_threads, nullptr, nullptr, nullptr, napi_default, nullptr},

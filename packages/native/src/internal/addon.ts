@@ -34,6 +34,10 @@ export interface NativeAddon {
   ): void;
   conv2dBackpropInput(memory: ArrayBuffer, dy: number, filter: number, dx: number, ...shape: number[]): void;
   conv2dBackpropFilter(memory: ArrayBuffer, x: number, dy: number, dw: number, ...shape: number[]): void;
+  /** Max pooling, NHWC, dilation 1: shape = n, h, w, c, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft. */
+  maxPool(memory: ArrayBuffer, x: number, y: number, ...shape: number[]): void;
+  /** The max pooling gradient (tfjs-backend-cpu's tie rule), with maxPool's shape numbers. */
+  maxPoolGrad(memory: ArrayBuffer, dy: number, x: number, dx: number, ...shape: number[]): void;
   sparseSoftmaxCrossEntropy(
     memory: ArrayBuffer,
     logits: number,
@@ -45,7 +49,7 @@ export interface NativeAddon {
   ): void;
   setThreads(threads: number): void;
   getThreads(): number;
-  /** The threads the last matmul ran on: 1 for work too small to split (below ~4M multiply-adds). */
+  /** The threads the last matmul or max pooling ran on: 1 for work too small to split. */
   lastThreads(): number;
   version(): string;
   cachedPrimitives(): number;
