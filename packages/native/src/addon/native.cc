@@ -600,6 +600,10 @@ struct PoolShape {
   }
 };
 constexpr size_t kPoolArgs = 12;
+
+// -O3 for the per-image loops (the build's -O2 leaves their channel loops scalar).
+#pragma GCC push_options
+#pragma GCC optimize("O3")
 // Below this many window reads a pooling runs on the calling thread: waking the workers costs more (see threads_for).
 constexpr int64_t kPoolParallelMin = int64_t(1) << 18;
 
@@ -630,19 +634,25 @@ void max_pool_image(const float *__restrict x, float *__restrict y, const PoolSh
   }
 }
 
-// One image's argmax per output and channel (index into the image, -1 when no element beats -Infinity), then the
-// gradient scattered there. `best`/`at` hold c entries; `acc` h*w*c doubles when windows overlap, else unused:
-// without overlap an input gets at most one gradient, and 0.0 + g rounds back to g (with -0 made +0, as tfjs does).
+// One image's gradient. Per output and channel, the argmax (the first strict maximum; -1 when nothing beats
+// -Infinity) as a position k in the window, in `at` (c entries; `best` holds the running maxima). Without overlapping
+// windows an input gets at most one gradient, and 0.0 + g rounds back to g (with -0 made +0, as tfjs's sum does), so
+// the window is written whole: g where k is the argmax, else 0. With overlap, the gradients are summed in `acc`
+// (h*w*c doubles) in ascending output order, tfjs's order, and rounded once.
 #if defined(__x86_64__)
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 void max_pool_grad_image(const float *__restrict x, const float *__restrict dy, float *__restrict dx,
                          const PoolShape &s, float *__restrict best, int32_t *__restrict at, double *__restrict acc) {
-  const int64_t c = s.c, size = s.h * s.w * c;
+  const int64_t c = s.c, w = s.w, size = s.h * s.w * c;
   const bool overlap = s.fh > s.sh || s.fw > s.sw;
+  // Without overlap the windows tile the input exactly when they touch and the last one reaches the far edge;
+  // otherwise the inputs no window reads need their zero first.
+  const bool tiled = !overlap && s.fh == s.sh && s.fw == s.sw && (s.oh - 1) * s.sh - s.pt + s.fh >= s.h &&
+                     (s.ow - 1) * s.sw - s.pl + s.fw >= s.w;
   if (overlap) {
     for (int64_t i = 0; i < size; i++) acc[i] = 0.0;
-  } else {
+  } else if (!tiled) {
     for (int64_t i = 0; i < size; i++) dx[i] = 0.f;
   }
   for (int64_t r = 0; r < s.oh; r++) {
@@ -653,22 +663,30 @@ void max_pool_grad_image(const float *__restrict x, const float *__restrict dy, 
         best[d] = -std::numeric_limits<float>::infinity();
         at[d] = -1;
       }
+      int32_t k = 0;
       for (int64_t xr = r0; xr < r1; xr++) {
-        for (int64_t xc = c0; xc < c1; xc++) {
-          const int32_t base = static_cast<int32_t>((xr * s.w + xc) * c);
-          const float *__restrict p = x + base;
+        for (int64_t xc = c0; xc < c1; xc++, k++) {
+          const float *__restrict p = x + (xr * w + xc) * c;
           for (int64_t d = 0; d < c; d++) {
             const bool more = p[d] > best[d];
             best[d] = more ? p[d] : best[d];
-            at[d] = more ? base + static_cast<int32_t>(d) : at[d];
+            at[d] = more ? k : at[d];
           }
         }
       }
       const float *__restrict g = dy + (r * s.ow + col) * c;
-      for (int64_t d = 0; d < c; d++) {
-        if (at[d] < 0) continue;
-        if (overlap) acc[at[d]] += static_cast<double>(g[d]);
-        else dx[at[d]] = 0.f + g[d];
+      k = 0;
+      for (int64_t xr = r0; xr < r1; xr++) {
+        for (int64_t xc = c0; xc < c1; xc++, k++) {
+          const int64_t base = (xr * w + xc) * c;
+          if (overlap) {
+            double *__restrict q = acc + base;
+            for (int64_t d = 0; d < c; d++) q[d] += at[d] == k ? static_cast<double>(g[d]) : 0.0;
+          } else {
+            float *__restrict q = dx + base;
+            for (int64_t d = 0; d < c; d++) q[d] = at[d] == k ? 0.f + g[d] : 0.f;
+          }
+        }
       }
     }
   }
@@ -676,6 +694,8 @@ void max_pool_grad_image(const float *__restrict x, const float *__restrict dy, 
     for (int64_t i = 0; i < size; i++) dx[i] = static_cast<float>(acc[i]);
   }
 }
+
+#pragma GCC pop_options
 
 // maxPool(buf, x, y, ...poolShape)
 napi_value run_max_pool(napi_env env, napi_callback_info info) {
@@ -703,8 +723,8 @@ napi_value run_max_pool_grad(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, 3 + kPoolArgs, a)) return nullptr;
   const auto &v = a.ints;
   PoolShape s(v.data() + 3);
-  if (!s.valid() || s.h * s.w * s.c > std::numeric_limits<int32_t>::max()) {
-    napi_throw_range_error(env, nullptr, "estimatorjs native: maxPoolGrad got an empty, negative or huge shape");
+  if (!s.valid()) {
+    napi_throw_range_error(env, nullptr, "estimatorjs native: maxPoolGrad got an empty or negative shape");
     return nullptr;
   }
   float *pdy = region(a, v[0], s.n * s.oh * s.ow * s.c);
