@@ -22,7 +22,8 @@ interface PoolCase {
 
 // The reference CNN's two poolings (2×2, stride 2, same, on 28×28×20 and 14×14×40), overlapping windows (3×3
 // stride 2 and stride 1: an input then takes several gradients, summed), a non-square window with unequal strides,
-// odd sizes (a clipped last window), numeric padding and a window larger than its stride in one direction only.
+// odd sizes (a clipped last window), numeric padding, a window larger than its stride in one direction only, and
+// windows that leave inputs unread (their gradient must be 0).
 const cases: PoolCase[] = [
   { title: 'CNN layer 1: 2×2/2 same', x: [3, 28, 28, 20], filterSize: 2, strides: 2, pad: 'same' },
   { title: 'CNN layer 2: 2×2/2 same', x: [3, 14, 14, 40], filterSize: 2, strides: 2, pad: 'same' },
@@ -30,6 +31,15 @@ const cases: PoolCase[] = [
   { title: '3×3/1 valid', x: [2, 8, 8, 3], filterSize: 3, strides: 1, pad: 'valid' },
   { title: '2×3 window, strides (1, 3), valid', x: [2, 7, 10, 4], filterSize: [2, 3], strides: [1, 3], pad: 'valid' },
   { title: '3×2 window, stride 2, pad 1', x: [1, 8, 9, 6], filterSize: [3, 2], strides: 2, pad: 1 },
+  { title: '2×2/3 valid: inputs no window reads', x: [2, 8, 8, 3], filterSize: 2, strides: 3, pad: 'valid' },
+  {
+    title: '2×2/2 valid, odd size: the last row and column unread',
+    x: [2, 7, 9, 4],
+    filterSize: 2,
+    strides: 2,
+    pad: 'valid',
+  },
+  { title: '2×2/2 same, odd size: clipped last windows', x: [1, 7, 7, 3], filterSize: 2, strides: 2, pad: 'same' },
 ];
 
 const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
