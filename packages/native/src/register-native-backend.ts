@@ -3,6 +3,7 @@ import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './internal/addon.js';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './internal/native-conv2d.js';
+import { nativeBinary, nativeUnary } from './internal/native-elementwise.js';
 import { nativeMatMul } from './internal/native-mat-mul.js';
 import { nativeMaxPool, nativeMaxPoolGrad } from './internal/native-max-pool.js';
 import { nativeApplyAdam, nativeApplyMomentum, nativeApplyRMSProp } from './internal/native-optimizer-updates.js';
@@ -60,6 +61,10 @@ const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.
   ['Conv2DBackpropFilter', nativeConv2DBackpropFilter],
   ['MaxPool', nativeMaxPool],
   ['MaxPoolGrad', nativeMaxPoolGrad],
+  ['Add', nativeBinary('Add')],
+  ['Multiply', nativeBinary('Multiply')],
+  ['Relu', nativeUnary('Relu')],
+  ['Step', nativeUnary('Step')],
   [APPLY_ADAM_KERNEL, nativeApplyAdam],
   [APPLY_MOMENTUM_KERNEL, nativeApplyMomentum],
   [APPLY_RMSPROP_KERNEL, nativeApplyRMSProp],

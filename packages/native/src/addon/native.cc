@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <memory>
@@ -747,6 +748,90 @@ napi_value run_max_pool_grad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- elementwise (issue 16: the CNN's bias Add, Multiply, Relu and Step on its big activations) -------------------
+// Plain loops split over the threads, for the float32 shapes the CNN's step runs on tensors of millions of elements
+// (a + b and a * b of one shape, a + bias[c] over the last axis, relu, step); the TS side sends every other shape to
+// the wasm kernel. tfjs-backend-cpu computes each element in a double and rounds it to float32, which for one add or
+// multiply of two float32s is the float32 operation itself (a double holds the exact product; the sum rounds once
+// either way). relu is tfjs's Math.max(0, x): -0 gives +0, NaN stays NaN; step is NaN for NaN, 1 for x > 0, else
+// alpha.
+
+enum EltOp : int64_t { kAdd = 0, kMul = 1, kRelu = 2, kStep = 3 };
+// Below this many elements an elementwise kernel runs on the calling thread (waking the workers costs more).
+constexpr int64_t kEltParallelMin = int64_t(1) << 17;
+// The rows the work is split into: whole bias rows for a broadcast, else chunks of this many elements.
+constexpr int64_t kEltChunk = 8192;
+
+#pragma GCC push_options
+#pragma GCC optimize("O3")
+
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void elt_chunk(int64_t op, const float *__restrict a, const float *__restrict b, float *__restrict o, int64_t len,
+               int64_t c, bool bcast, float alpha) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  switch (op) {
+    case kAdd:
+      if (bcast) {
+        for (int64_t s = 0; s < len; s += c)
+          for (int64_t j = 0; j < c; j++) o[s + j] = a[s + j] + b[j];
+      } else {
+        for (int64_t i = 0; i < len; i++) o[i] = a[i] + b[i];
+      }
+      break;
+    case kMul:
+      if (bcast) {
+        for (int64_t s = 0; s < len; s += c)
+          for (int64_t j = 0; j < c; j++) o[s + j] = a[s + j] * b[j];
+      } else {
+        for (int64_t i = 0; i < len; i++) o[i] = a[i] * b[i];
+      }
+      break;
+    case kRelu:
+      for (int64_t i = 0; i < len; i++) o[i] = a[i] > 0.f ? a[i] : (a[i] != a[i] ? nan : 0.f);
+      break;
+    case kStep:
+      for (int64_t i = 0; i < len; i++) o[i] = a[i] > 0.f ? 1.f : (a[i] != a[i] ? nan : alpha);
+      break;
+  }
+}
+
+#pragma GCC pop_options
+
+// elementwise(buf, op, a, b|-1, out, n, c, alphaBits): out[n] = op(a[n], b) where b has n elements (c == n) or c
+// (a bias broadcast over the last axis, n a multiple of c); alphaBits is step's alpha as float32 bits.
+napi_value run_elementwise(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, 7, a)) return nullptr;
+  const auto &v = a.ints;
+  const int64_t op = v[0], n = v[4], c = v[5];
+  const bool binary = op == kAdd || op == kMul;
+  if (op < kAdd || op > kStep || n < 1 || (binary && (c < 1 || n % c != 0))) {
+    napi_throw_range_error(env, nullptr, "estimatorjs native: elementwise got a bad op or shape");
+    return nullptr;
+  }
+  float *pa = region(a, v[1], n);
+  float *pb = pa && binary ? region(a, v[2], c) : pa;
+  float *po = pb ? region(a, v[3], n) : nullptr;
+  if (!po) return nullptr;
+  const uint32_t bits = static_cast<uint32_t>(v[6]);
+  float alpha;
+  std::memcpy(&alpha, &bits, sizeof alpha);
+  const bool bcast = binary && c < n;
+  // Rows: whole multiples of the bias length for a broadcast, fixed chunks otherwise.
+  const int64_t row = bcast ? c * ((kEltChunk + c - 1) / c) : kEltChunk;
+  const int64_t rows = (n + row - 1) / row;
+  const int threads = n < kEltParallelMin ? 1 : omp_get_max_threads();
+  last_threads = threads;
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t lo = r * row, len = n - lo < row ? n - lo : row;
+    elt_chunk(op, pa + lo, bcast ? pb : pb + lo, po + lo, len, c, bcast, alpha);
+  }
+  return nullptr;
+}
+
 // ---- threads and introspection ----------------------------------------------------------------------------------
 
 napi_value set_threads(napi_env env, napi_callback_info info) {
@@ -799,6 +884,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"conv2dBackpropFilter", nullptr, run_conv2d_backprop_filter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, run_max_pool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, run_max_pool_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"elementwise", nullptr, run_elementwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sparseSoftmaxCrossEntropy", nullptr, run_sparse_xent, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, set_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, get_threads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -38,6 +38,20 @@ export interface NativeAddon {
   maxPool(memory: ArrayBuffer, x: number, y: number, ...shape: number[]): void;
   /** The max pooling gradient (tfjs-backend-cpu's tie rule), with maxPool's shape numbers. */
   maxPoolGrad(memory: ArrayBuffer, dy: number, x: number, dx: number, ...shape: number[]): void;
+  /**
+   * op 0 add, 1 multiply, 2 relu, 3 step: out[n] = op(a, b), b of n elements (c = n) or a bias of c over the last
+   * axis; `alphaBits` is step's alpha as float32 bits.
+   */
+  elementwise(
+    memory: ArrayBuffer,
+    op: number,
+    a: number,
+    b: number,
+    out: number,
+    n: number,
+    c: number,
+    alphaBits: number,
+  ): void;
   sparseSoftmaxCrossEntropy(
     memory: ArrayBuffer,
     logits: number,
