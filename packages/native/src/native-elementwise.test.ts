@@ -3,7 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { loadAddon } from './internal/addon.js';
 import type { NativeHostBackend } from './internal/heap.js';
-import { type KernelInputs, onCpuAndNative, oneDnnAddon, seeded, useNative } from './native-kernels.test-util.js';
+import {
+  expectBits,
+  type KernelInputs,
+  onCpuAndNative,
+  oneDnnAddon,
+  seeded,
+  useNative,
+} from './native-kernels.test-util.js';
 
 const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
 
@@ -14,17 +21,6 @@ function values(n: number, seed: number): Float32Array {
   const specials = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-45, -3e38];
   for (let i = 0; i < n; i += 29) out[i] = specials[(i / 29) % specials.length] as number;
   return out;
-}
-
-/** The same float32 bit patterns, every NaN counting as one value (tfjs does not promise a NaN's payload). */
-function expectBits(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < e.length; i++) {
-    const bothNaN = Number.isNaN(actual[i]) && Number.isNaN(expected[i]);
-    if (a[i] !== e[i] && !bothNaN) expect.fail(`element ${i}: ${actual[i]} vs ${expected[i]} (bits differ)`);
-  }
 }
 
 // The CNN's activation (scaled down, still above the addon's 2^17-element threading threshold) and a small one.

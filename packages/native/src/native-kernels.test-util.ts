@@ -77,3 +77,14 @@ export function expectClose(actual: Float32Array, expected: Float32Array, atol: 
     }
   }
 }
+
+/** The same float32 bit patterns (so -0 and +0 differ), every NaN counting as one value (tfjs keeps no payload). */
+export function expectBits(actual: Float32Array, expected: Float32Array): void {
+  expect(actual.length).toBe(expected.length);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < e.length; i++) {
+    const bothNaN = Number.isNaN(actual[i]) && Number.isNaN(expected[i]);
+    if (a[i] !== e[i] && !bothNaN) expect.fail(`element ${i}: ${actual[i]} vs ${expected[i]} (bits differ)`);
+  }
+}

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadAddon } from './internal/addon.js';
 import type { NativeHostBackend } from './internal/heap.js';
 import {
+  expectBits,
   type KernelInputs,
   onCpuAndNative,
   oneDnnAddon,
@@ -56,16 +57,6 @@ function ties(n: number, seed: number, specials: boolean): Float32Array {
     for (let i = 11; i < n; i += 41) out[i] = Number.NEGATIVE_INFINITY;
   }
   return out;
-}
-
-/** Bit-identical: the same float32 bit patterns (so -0 and +0 differ). */
-function expectBits(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < e.length; i++) {
-    if (a[i] !== e[i]) expect.fail(`element ${i}: ${actual[i]} vs ${expected[i]} (bits differ)`);
-  }
 }
 
 /** MaxPool's output for `x` on tfjs-backend-cpu: MaxPoolGrad's `output` input. */

@@ -24,3 +24,11 @@ export function memoryOf(backend: NativeHostBackend): ArrayBuffer {
 export function allFloat(...infos: tf.TensorInfo[]): boolean {
   return infos.every((i) => i.dtype === 'float32' && i.shape.every((d) => d > 0));
 }
+
+/** Runs the wasm kernel for a call the addon is not given; throws when there is none (a kernel wasm lacks). */
+export function runFallback(fallback: tf.KernelFunc | undefined, args: tf.NamedAttrMap, name: string): tf.TensorInfo {
+  if (fallback) return fallback(args as never) as tf.TensorInfo;
+  throw new Error(
+    `@estimatorjs/native: this ${name} (a layout, shape or dtype the addon is not given) has no fallback kernel.`,
+  );
+}

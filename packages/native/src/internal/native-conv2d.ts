@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
-import { allFloat, memoryOf, type NativeHostBackend, offsetOf } from './heap.js';
+import { allFloat, memoryOf, type NativeHostBackend, offsetOf, runFallback } from './heap.js';
 
 type ConvAttrs = {
   strides: number | [number, number];
@@ -54,11 +54,6 @@ function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs): tf
   return info.outHeight > 0 && info.outWidth > 0 && Math.min(p.top, p.bottom, p.left, p.right) >= 0 ? info : null;
 }
 
-function unsupported(fallback: tf.KernelFunc | undefined, args: tf.NamedAttrMap, name: string): tf.TensorInfo {
-  if (fallback) return fallback(args as never) as tf.TensorInfo;
-  throw new Error(`@estimatorjs/native: this ${name} (a layout or dtype oneDNN is not given) has no fallback kernel.`);
-}
-
 /**
  * `Conv2D` and `FusedConv2D` (bias, `linear` or `relu`) on oneDNN's convolution; anything else (NCHW, prelu and
  * other activations, int or empty tensors) goes to `fallback`, the wasm kernel.
@@ -77,7 +72,7 @@ export function nativeConv2D(addon: NativeAddon, fallback: tf.KernelFunc | undef
       (activation !== 'linear' && activation !== 'relu') ||
       (bias !== undefined && bias.shape.reduce((p, d) => p * d, 1) !== info.outChannels)
     ) {
-      return unsupported(fallback, args as never, 'Conv2D');
+      return runFallback(fallback, args as never, 'Conv2D');
     }
     const out = backend.makeOutput(info.outShape, 'float32');
     addon.conv2d(
@@ -113,7 +108,7 @@ function convGradient(
     const shape = outShape(attrs);
     const info = a && b && shape ? convInfo(...geometry(a, b, shape), attrs) : null;
     if (info === null || !allFloat(a as tf.TensorInfo, b as tf.TensorInfo)) {
-      return unsupported(fallback, args as never, kernelName);
+      return runFallback(fallback, args as never, kernelName);
     }
     const out = backend.makeOutput(shape as number[], 'float32');
     run(

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
-import { allFloat, memoryOf, type NativeHostBackend, offsetOf } from './heap.js';
+import { allFloat, memoryOf, type NativeHostBackend, offsetOf, runFallback } from './heap.js';
 
 /** The addon's elementwise ops (native.cc's EltOp). */
 const OP = { Add: 0, Multiply: 1, Relu: 2, Step: 3 } as const;
@@ -16,13 +16,6 @@ function float32Bits(value: number): number {
   return view.getUint32(0);
 }
 
-function fallbackOr(fallback: tf.KernelFunc | undefined, args: tf.NamedAttrMap, name: string): tf.TensorInfo {
-  if (fallback) return fallback(args as never) as tf.TensorInfo;
-  throw new Error(
-    `@estimatorjs/native: this ${name} (a shape or dtype the addon is not given) has no fallback kernel.`,
-  );
-}
-
 /**
  * `Add` or `Multiply` of two float32 tensors of one shape, or of a tensor and a 1-D bias over its last axis (either
  * order: both ops commute), on the addon's threaded loop; every other broadcast goes to `fallback`, the wasm kernel.
@@ -36,7 +29,7 @@ export function nativeBinary(name: 'Add' | 'Multiply') {
       if (a && b && b.shape.length > 1 && a.shape.length === 1) [a, b] = [b, a];
       const sameShape = a && b && tf.util.arraysEqual(a.shape, b.shape);
       const bias = a && b && a.shape.length >= 2 && b.shape.length === 1 && b.shape[0] === a.shape[a.shape.length - 1];
-      if (!a || !b || !allFloat(a, b) || !(sameShape || bias)) return fallbackOr(fallback, args as never, name);
+      if (!a || !b || !allFloat(a, b) || !(sameShape || bias)) return runFallback(fallback, args as never, name);
       const out = backend.makeOutput(a.shape, 'float32');
       const n = size(a.shape);
       addon.elementwise(
@@ -60,7 +53,7 @@ export function nativeUnary(name: 'Relu' | 'Step') {
       const { inputs, attrs } = args as unknown as Args;
       const backend = args.backend as unknown as NativeHostBackend;
       const { x } = inputs;
-      if (!x || !allFloat(x)) return fallbackOr(fallback, args as never, name);
+      if (!x || !allFloat(x)) return runFallback(fallback, args as never, name);
       const out = backend.makeOutput(x.shape, 'float32');
       const offset = offsetOf(backend, x);
       const alpha = float32Bits(name === 'Step' ? (attrs.alpha ?? 0) : 0);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
-import { allFloat, memoryOf, type NativeHostBackend, offsetOf } from './heap.js';
+import { allFloat, memoryOf, type NativeHostBackend, offsetOf, runFallback } from './heap.js';
 
 type PoolAttrs = {
   filterSize: number | [number, number];
@@ -50,13 +50,6 @@ function shapeArgs(info: tf.backend_util.Conv2DInfo): number[] {
   ];
 }
 
-function unsupported(fallback: tf.KernelFunc | undefined, args: tf.NamedAttrMap, name: string): tf.TensorInfo {
-  if (fallback) return fallback(args as never) as tf.TensorInfo;
-  throw new Error(
-    `@estimatorjs/native: this ${name} (a layout or dtype the addon is not given) has no fallback kernel.`,
-  );
-}
-
 /**
  * `MaxPool` (NHWC float32, dilation 1) on the addon's 2-thread loop, bit-identical to tfjs-backend-cpu (NaN skipped);
  * the 1×1 identity pooling and anything else go to `fallback`, the wasm kernel.
@@ -71,7 +64,7 @@ export function nativeMaxPool(addon: NativeAddon, fallback: tf.KernelFunc | unde
       info === null ||
       (info.filterHeight === 1 && info.filterWidth === 1 && tf.util.arraysEqual(info.inShape, info.outShape))
     ) {
-      return unsupported(fallback, args as never, 'MaxPool');
+      return runFallback(fallback, args as never, 'MaxPool');
     }
     const out = backend.makeOutput(info.outShape, 'float32');
     addon.maxPool(memoryOf(backend), offsetOf(backend, x as tf.TensorInfo), offsetOf(backend, out), ...shapeArgs(info));
@@ -90,7 +83,7 @@ export function nativeMaxPoolGrad(addon: NativeAddon, fallback: tf.KernelFunc | 
     const { dy, input } = inputs;
     const info = dy && input && allFloat(dy, input) ? poolInfo(input.shape, attrs) : null;
     if (info === null || !tf.util.arraysEqual(info.outShape, (dy as tf.TensorInfo).shape)) {
-      return unsupported(fallback, args as never, 'MaxPoolGrad');
+      return runFallback(fallback, args as never, 'MaxPoolGrad');
     }
     const out = backend.makeOutput(input?.shape as number[], 'float32');
     addon.maxPoolGrad(
