@@ -27,8 +27,10 @@ const spin = (us) => {
   const end = performance.now() + us / 1000;
   while (performance.now() < end);
 };
+// The libgomp settings this run is under (read by libgomp itself when the addon loads).
+const { OMP_WAIT_POLICY: waitPolicy, GOMP_SPINCOUNT: spinCount } = process.env;
 console.log(
-  `native ${info.threads} thread(s), OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY}, GOMP_SPINCOUNT=${process.env.GOMP_SPINCOUNT ?? '(unset)'}, gap ${gapUs} µs`,
+  `native ${info.threads} thread(s), OMP_WAIT_POLICY=${waitPolicy}, GOMP_SPINCOUNT=${spinCount ?? '(unset)'}, gap ${gapUs} µs`,
 );
 console.log(
   '| matmul | burst wall µs | burst CPU µs | spaced wall µs | spaced CPU µs (minus gap) |\n|---|---:|---:|---:|---:|',
