@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { BackendError } from '../backend-error.js';
 import { useBackend } from '../use-backend.js';
 import { expectSameBits } from './apply-adam.test-util.js';
-import { describeWasmVsCpu, expectThousandStepsSteady, seeded } from './kernel-parity.test-util.js';
+import { describeWasmVsCpu, expectThousandStepsSteady, seeded, seededVariables } from './kernel-parity.test-util.js';
 
 const cases: Array<{ title: string; shape: number[]; attrs: ApplyRMSPropAttrs }> = [
   { title: '1 element', shape: [1], attrs: { lr: 0.01, decay: 0.9, momentum: 0, epsilon: 1e-10, centered: false } },
@@ -161,17 +161,7 @@ describeWasmVsCpu(`the fused RMSProp kernel ${APPLY_RMSPROP_KERNEL}`, () => {
   it('wasm: 1,000 updates of a [784,256] variable grow neither the wasm heap nor its buffers', async () => {
     await useBackend('wasm');
     const shape = [784, 256];
-    const vars = [1, 2, 3, 4].slice(0, 4).map((seed) =>
-      tf.tidy(() =>
-        tf.variable(
-          tf.tensor(
-            seeded(shape, seed).map((x) => Math.abs(x)),
-            shape,
-          ),
-          false,
-        ),
-      ),
-    );
+    const vars = seededVariables(shape, 4);
     const g = tf.tensor(seeded(shape, 9), shape);
     const attrs = { lr: 0.001, decay: 0.9, momentum: 0.5, epsilon: 1e-3, centered: true };
     const steps = (n: number) => {

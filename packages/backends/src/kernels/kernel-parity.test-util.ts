@@ -182,6 +182,21 @@ export function wasmHeapState(): { heapBytes: number; buffers: number } {
   return { heapBytes: backend.wasm.HEAPU8.buffer.byteLength, buffers: backend.dataIdMap.numDataIds() };
 }
 
+/** `count` float32 variables of `shape` with non-negative seeded values (seeds 1, 2, …): optimizer slots that must stay ≥ 0. */
+export function seededVariables(shape: readonly number[], count: number): tf.Variable[] {
+  return Array.from({ length: count }, (_, k) =>
+    tf.tidy(() =>
+      tf.variable(
+        tf.tensor(
+          seeded(shape, k + 1).map((x) => Math.abs(x)),
+          [...shape],
+        ),
+        false,
+      ),
+    ),
+  );
+}
+
 /**
  * Runs `steps(5)` (lasting state may settle), then `steps(1000)`, and fails if the second changed the number of
  * live tensors, the wasm heap's size or the number of buffers. Call with wasm active.
