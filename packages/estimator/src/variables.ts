@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { ModelFnError } from './errors.js';
 import { type Initializer, initializers } from './initializers.js';
+import { engineState } from './internal/engine-state.js';
 import { type Regularizer, runRegularizer } from './layers/regularizers.js';
 import { regularizeOnce } from './losses/collections.js';
 import { activeContext, deriveSeed, scopedName } from './model-fn-context.js';
@@ -95,6 +96,5 @@ export function nameTensor<T extends tf.Tensor>(name: string, tensor: T): T {
 
 /** How many kernels the active gradient tape holds (0 outside one): lets a graph trace name kernels by scope. */
 function tapeLength(): number {
-  const state = (tf.engine() as unknown as { state: { activeTape?: unknown[] | null } }).state;
-  return state.activeTape?.length ?? 0;
+  return engineState().activeTape?.length ?? 0;
 }

@@ -3,7 +3,8 @@
  * tensor's gradient until the whole pass ends, so its peak memory is every activation gradient at once (for the
  * reference CNN at batch 128 about 40 MB more wasm heap than needed); TF's executor frees them as it goes.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { engineState } from './engine-state.js';
 
 type GradFn = (dys: (tf.Tensor | null)[]) => Record<string, () => tf.Tensor>;
 
@@ -19,8 +20,7 @@ interface TapeNodeLike {
  * returned for more than one input (its other holder still needs it). Same kernels, same values.
  */
 export function releasingGradients<T>(f: () => T): T {
-  const engine = tf.engine() as unknown as { state: { activeTape?: TapeNodeLike[] | null } };
-  const tape = engine.state.activeTape;
+  const tape = engineState<TapeNodeLike>().activeTape;
   if (!tape || tape.length === 0) return f();
   const originals = tape.map((node) => node.gradient);
   const timesReturned = new Map<tf.Tensor, number>();

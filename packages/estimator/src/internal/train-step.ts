@@ -9,6 +9,7 @@ import type { ModelSummary } from '../model-summaries.js';
 import { SlotOptimizer } from '../optimizers/slot-optimizer.js';
 import { type ApplyGradientsOp, gradientsFor, leafOps, type MinimizeOp } from '../optimizers/train-op.js';
 import { learningRateAt } from '../optimizers.js';
+import { engineState } from './engine-state.js';
 import type { ModelState } from './model-state.js';
 import { releasingGradients } from './release-gradients.js';
 import { keepChecks } from './value-checks.js';
@@ -193,7 +194,7 @@ function gradientsOf(op: MinimizeOp | ApplyGradientsOp, trainable: tf.Variable[]
  * kernel depth 0, the depth at which a kernel's own inner kernels stay off the tape.
  */
 function withoutRecording<T>(f: () => T): T {
-  const state = (tf.engine() as unknown as { state: { kernelDepth: number } }).state;
+  const state = engineState();
   state.kernelDepth++;
   try {
     return f();
@@ -242,7 +243,7 @@ function scaleTo(grads: tf.NamedTensorMap, norm: tf.Tensor, clipNorm: number): t
 
 /** The kernels on the active tape, with logical variable names and the innermost variable scope of each. */
 function traceTape(model: ModelState, spans: readonly { scope: string; start: number; end: number }[]): TracedKernel[] {
-  const tape = (tf.engine() as unknown as { state: { activeTape?: TapeNode[] | null } }).state.activeTape ?? [];
+  const tape = engineState<TapeNode>().activeTape ?? [];
   const view = (t: tf.Tensor) =>
     t instanceof tf.Variable
       ? { id: t.id, shape: t.shape, dtype: t.dtype, name: model.store.logicalName(t.name) }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, ModelFnError } from '../errors.js';
+import { engineState } from '../internal/engine-state.js';
 import { maybeActiveContext } from '../model-fn-context.js';
 import type { Optimizer } from '../optimizers.js';
 
@@ -80,8 +81,7 @@ export function optimizersOf(op: TrainOp): Optimizer[] {
 
 /** Engine state the gradient helpers read: whether a gradient tape records (the Estimator's TRAIN step). */
 function tapeActive(): boolean {
-  const state = (tf.engine() as unknown as { state: { gradientDepth: number } }).state;
-  return state.gradientDepth > 0;
+  return engineState().gradientDepth > 0;
 }
 
 /**

@@ -13,23 +13,16 @@
  * would skip it too, and it is a full matmul).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { engineState } from '../../internal/engine-state.js';
 
 interface TapeNode {
   inputs: Record<string, tf.Tensor | null | undefined>;
   outputs: tf.Tensor[];
 }
 
-interface EngineState {
-  activeTape?: TapeNode[] | null;
-  gradientDepth: number;
-  kernelDepth: number;
-}
-
-const engineState = () => (tf.engine() as unknown as { state: EngineState }).state;
-
 /** Whether a gradient tape is recording the kernels run now (what tfjs' engine checks before taping one). */
 export function tapeRecording(): boolean {
-  const s = engineState();
+  const s = engineState<TapeNode>();
   return s.gradientDepth > 0 && s.kernelDepth === 0 && s.activeTape != null;
 }
 
@@ -39,7 +32,7 @@ export function tapeRecording(): boolean {
  */
 export function dependsOnVariable(x: tf.Tensor): boolean {
   if (x instanceof tf.Variable) return true;
-  const tape = engineState().activeTape ?? [];
+  const tape = engineState<TapeNode>().activeTape ?? [];
   const producer = new Map<number, TapeNode>();
   for (const node of tape) for (const out of node.outputs) producer.set(out.id, node);
   const seen = new Map<number, boolean>();
