@@ -72,7 +72,7 @@ export function renderReport(result) {
     `Machine: ${machine.cpu}, ${machine.nproc} CPUs, Node ${machine.node}${machine.torch ? `, PyTorch ${machine.torch}` : ''}; ${machine.date}.`,
   );
   p(
-    `Training: batch 128, Adam, synthetic MNIST-shaped data; ${plan.reps} repetition(s) × ${plan.rounds} interleaved rounds of ${plan.steps.mlp} (MLP) / ${plan.steps.cnn} (CNN) steps after one untimed warm-up round; examples/sec at steady state (first to last step of a round), median. Higher is better.`,
+    `Training: batch 128, Adam, synthetic MNIST-shaped data; ${plan.reps} repetition(s) × ${plan.rounds} interleaved rounds of ${plan.steps.mlp} (MLP; ${plan.fastMlpSteps} on native and in PyTorch after ${plan.fastMlpWarmupSteps} warm-up steps: their ~2 ms steps need longer rounds, and V8 optimizes the once-a-step code only after some hundreds of steps) / ${plan.steps.cnn} (CNN) steps after one untimed warm-up round; examples/sec at steady state (first to last step of a round), median. Higher is better.`,
   );
   p();
   p(

@@ -24,6 +24,13 @@ const plan = {
   reps: Number(opt('reps', smoke || quick ? 1 : 3)),
   rounds: Number(opt('rounds', smoke ? 1 : quick ? 3 : 5)),
   steps: { mlp: smoke ? 3 : quick ? 25 : 60, cnn: smoke ? 2 : quick ? 4 : 10 },
+  // The MLP's rows on native and PyTorch's: their steps take ~2 ms, so 60 steps are ~0.12 s, too short for a steady
+  // state (one V8 old-generation GC or one wake of the sleeping OpenMP pool moves such a round by 20–40 %; 1,500-step
+  // runs trained at 71–79k ex/s where 60-step rounds gave 43–50k). Both sides of that ratio get the same longer rounds.
+  fastMlpSteps: smoke ? 3 : quick ? 100 : 300,
+  // …and a longer warm-up: V8 optimizes the functions called once a step only after some hundreds of calls, and the
+  // native MLP's CPU time per step fell from 3.6 to 2.0 ms over its first ~1,800 steps. PyTorch gets the same.
+  fastMlpWarmupSteps: smoke ? 3 : 1800,
   // wasm-ours: useBackend('wasm', { threads: 1 }); wasm-ours-auto: the default threads: 'auto' (Estimator.train
   // only: its rate, and the peak RSS of a process that trains nothing else). Quick mode leaves stock cpu out.
   configs: {
@@ -90,6 +97,14 @@ function torchEnv(threads) {
   delete env.OPENBLAS_L2_SIZE;
   return env;
 }
+const fastMlpWarmupRounds = Math.ceil(plan.fastMlpWarmupSteps / plan.fastMlpSteps);
+/** Steps per round of one bench worker process. */
+function workerSteps(model, config) {
+  // Stock cpu is ~20× slower than wasm: fewer steps keep its rounds about as long in time.
+  if (config === 'cpu-stock') return Math.max(3, Math.ceil(plan.steps[model] / 5));
+  if (model === 'mlp' && config.startsWith('native')) return plan.fastMlpSteps;
+  return plan.steps[model];
+}
 let torchRefused = null;
 const training = [];
 const torchRuns = [];
@@ -108,8 +123,8 @@ for (let rep = 0; rep < plan.reps; rep++) {
         '--rounds',
         String(plan.rounds),
         '--steps',
-        // Stock cpu is ~20× slower than wasm: fewer steps keep its rounds about as long in time.
-        String(config === 'cpu-stock' ? Math.max(3, Math.ceil(plan.steps[model] / 5)) : plan.steps[model]),
+        String(workerSteps(model, config)),
+        ...(model === 'mlp' && config.startsWith('native') ? ['--warmup-rounds', String(fastMlpWarmupRounds)] : []),
         ...(config === 'wasm-ours-auto' || config.startsWith('native') ? ['--variants', 'estimator'] : []),
       ];
       const r = spawnJson(process.execPath, argv, `train ${model} ${config}`);
@@ -135,7 +150,8 @@ for (let rep = 0; rep < plan.reps; rep++) {
           '--rounds',
           String(plan.rounds),
           '--steps',
-          String(plan.steps[model]),
+          String(model === 'mlp' ? plan.fastMlpSteps : plan.steps[model]),
+          ...(model === 'mlp' ? ['--warmup-rounds', String(fastMlpWarmupRounds)] : []),
         ],
         `torch ${model} ${threads} threads`,
         torchEnv(threads),

@@ -20,6 +20,7 @@ const backendName = opt('backend', 'native');
 const threadsFlag = opt('threads', '1');
 const steps = Number(opt('steps', 300));
 const top = Number(opt('top', 0));
+const warmups = Number(opt('warmup', 1));
 const profile = !args.includes('--no-profile');
 
 const info = await backends.useBackend(backendName, { threads: threadsFlag === 'auto' ? 'auto' : Number(threadsFlag) });
@@ -33,7 +34,8 @@ for (const config of tf.getKernelsForBackend(backendName)) {
 }
 
 const { runners, cleanup } = await makeRunners(model, ['estimator'], steps, null);
-await runners.estimator(); // warm-up: build pass, optimizer slots, JIT, oneDNN primitives
+// Warm-up calls of `--steps` each: build pass, optimizer slots, JIT, oneDNN primitives.
+for (let i = 0; i < warmups; i++) await runners.estimator();
 
 function ownerOf(url, fn) {
   if (!url) return fn === '(garbage collector)' ? 'GC' : fn.startsWith('(') ? fn : 'node builtins';

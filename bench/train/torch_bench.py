@@ -75,6 +75,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--steps", type=int, default=40)
+    p.add_argument("--warmup-rounds", type=int, default=1, help="untimed rounds first (as the JS workers get)")
     p.add_argument("--blas-only", action="store_true", help="print which BLAS torch loaded, train nothing")
     p.add_argument("--allow-reference-blas", action="store_true", help="time torch even on the reference BLAS")
     a = p.parse_args()
@@ -108,7 +109,8 @@ def main():
             stamps.append(time.perf_counter())
         return time.perf_counter() - t0, stamps
 
-    one_round()  # warm-up
+    for _ in range(a.warmup_rounds):
+        one_round()  # warm-up
     steady, wall = [], []
     for _ in range(a.rounds):
         w, s = one_round()

@@ -1,7 +1,7 @@
 // One training benchmark process: one backend configuration × one model; every loop variant runs here, in
 // interleaved rounds after a warm-up, so the ratios between variants come from the same process and minute.
 // Prints one JSON line. Run by bench/run.mjs; by hand:
-//   node bench/train/worker.mjs --config wasm-ours --model mlp [--rounds 5] [--steps 40]
+//   node bench/train/worker.mjs --config wasm-ours --model mlp [--rounds 5] [--steps 40] [--warmup-rounds 1]
 //        [--variants core,core-data,estimator,estimator-batches,layers]
 // Kernel registration is global, so each backend configuration needs its own process.
 import { backends, data, est, loadCpu, loadLayers, loadWasm, tf } from './deps.mjs';
@@ -190,6 +190,7 @@ export async function runWorker(args) {
   const model = flag(args, 'model', 'mlp');
   const rounds = Number(flag(args, 'rounds', 5));
   const steps = Number(flag(args, 'steps', 40));
+  const warmupRounds = Number(flag(args, 'warmup-rounds', 1));
   const variants = flag(args, 'variants', VARIANTS.join(',')).split(',');
   if (!CONFIGS.includes(config) || !MODELS[model] || variants.some((v) => !VARIANTS.includes(v))) {
     throw new Error(
@@ -203,12 +204,17 @@ export async function runWorker(args) {
   const results = Object.fromEntries(variants.map((v) => [v, { rounds: [], error: null }]));
   const { runners, cleanup } = await makeRunners(model, variants, steps, tfl);
   const t0 = performance.now();
-  // Warm-up: JIT, kernel setup, optimizer slots, the Estimator's first build pass; not timed.
-  for (const v of variants) {
-    try {
-      await runners[v]();
-    } catch (e) {
-      results[v].error = String(e?.message ?? e).split('\n')[0];
+  // Warm-up: JIT, kernel setup, optimizer slots, the Estimator's first build pass; not timed. V8 optimizes a
+  // function called once a step (the train loop's, the hooks') only after some hundreds of calls: on the MLP's ~2 ms
+  // native steps the CPU time per step kept falling for ~1,800 steps (3.6 → 2.0 ms), hence `--warmup-rounds`.
+  for (let w = 0; w < warmupRounds; w++) {
+    for (const v of variants) {
+      if (results[v].error) continue;
+      try {
+        await runners[v]();
+      } catch (e) {
+        results[v].error = String(e?.message ?? e).split('\n')[0];
+      }
     }
   }
   const live = variants.filter((v) => !results[v].error);
