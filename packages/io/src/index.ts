@@ -4,6 +4,11 @@ export { ProtoDecodeError, TFRecordCorruptError, type TFRecordCorruption } from 
 export { nextOpSeed, withGraphSeed } from './graph-seed.js';
 export { idbRequest, idbTransactionDone, indexedDbFactory, openIdb } from './indexed-db.js';
 export {
+  EXACT_FUSED_MATMUL_KERNEL,
+  type ExactFusedMatMulAttrs,
+  type ExactFusedMatMulInputs,
+} from './matmul-kernels.js';
+export {
   APPLY_ADAM_KERNEL,
   APPLY_MOMENTUM_KERNEL,
   APPLY_RMSPROP_KERNEL,

@@ -1,7 +1,16 @@
 import { describeWithTool } from '@estimatorjs/testing';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { loadAddon } from './internal/addon.js';
-import { expectClose, onCpuAndNative, oneDnnAddon, runKernel, seeded, useNative } from './native-kernels.test-util.js';
+import {
+  expectBits,
+  expectClose,
+  onCpuAndNative,
+  oneDnnAddon,
+  runKernel,
+  seeded,
+  useNative,
+} from './native-kernels.test-util.js';
 
 // BatchMatMul and _FusedMatMul on oneDNN against tfjs-backend-cpu, at 1 and 2 oneDNN threads. The MLP's gradient
 // is these same kernels with transposes (dW = xᵀ·dy, dx = dy·Wᵀ), so every transpose pair is a case.
@@ -57,6 +66,27 @@ for (const threads of [1, 2]) {
         if (activation === 'relu') expect(Math.min(...native.values)).toBe(0);
       });
     }
+
+    it('_FusedMatMul with bias and relu is bit-identical to BatchMatMul, Add and Relu, NaN and -0 included', async () => {
+      // oneDNN's relu post-op turns NaN into 0; tfjs's relu keeps it (so a NaN reaches the loss and NanTensorHook).
+      // The MLP layer's shape, and rows that make NaN, -0 and negative pre-activations.
+      await useNative(threads);
+      const x = seeded(128 * 784, 9);
+      x[0] = Number.NaN;
+      x.fill(0, 784, 2 * 784);
+      const w = seeded(784 * 256, 10);
+      const b = seeded(256, 11);
+      b[3] = -0;
+      const [fused, composed] = tf.tidy(() => {
+        const [a, k, bias] = [tf.tensor2d(x, [128, 784]), tf.tensor2d(w, [784, 256]), tf.tensor1d(b)];
+        return [tf.fused.matMul({ a, b: k, bias, activation: 'relu' }), tf.relu(tf.add(tf.matMul(a, k), bias))];
+      });
+      const f = (await fused.data()) as Float32Array;
+      const c = (await composed.data()) as Float32Array;
+      tf.dispose([fused, composed]);
+      expect(Number.isNaN(f[0])).toBe(true);
+      expectBits(f, c);
+    });
 
     it('_FusedMatMul with an activation oneDNN is not given (elu) falls back to the wasm kernel', async () => {
       // Rank 3, as tfjs's fused.matMul hands it to the kernel (the wasm kernel reads shape[1] and shape[2]).

@@ -1,5 +1,10 @@
 import os from 'node:os';
-import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
+import {
+  APPLY_ADAM_KERNEL,
+  APPLY_MOMENTUM_KERNEL,
+  APPLY_RMSPROP_KERNEL,
+  EXACT_FUSED_MATMUL_KERNEL,
+} from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './internal/addon.js';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './internal/native-conv2d.js';
@@ -55,6 +60,8 @@ export interface NativeBackendInfo {
 const NATIVE_KERNELS: ReadonlyArray<[string, (addon: NativeAddon, fallback?: tf.KernelFunc) => tf.KernelFunc]> = [
   ['BatchMatMul', nativeMatMul],
   ['_FusedMatMul', nativeMatMul],
+  // The same oneDNN product with its bias, and tfjs's relu after it: bit-identical to BatchMatMul, Add and Relu here.
+  [EXACT_FUSED_MATMUL_KERNEL, nativeMatMul],
   ['Conv2D', nativeConv2D],
   ['FusedConv2D', nativeConv2D],
   ['Conv2DBackpropInput', nativeConv2DBackpropInput],

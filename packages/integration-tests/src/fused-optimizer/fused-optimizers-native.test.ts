@@ -1,4 +1,5 @@
 import { nativeProvider, useBackend } from '@estimatorjs/backends';
+import { EXACT_FUSED_MATMUL_KERNEL } from '@estimatorjs/io';
 import { describeWithTool, type Tool } from '@estimatorjs/testing';
 import { describe, expect, it } from 'vitest';
 import { expectSameCheckpoint, trainFused } from './train-with-and-without.js';
@@ -21,4 +22,15 @@ describeWithTool({ describe, it }, native, 'fused optimizer kernels vs the compo
       expectSameCheckpoint(kind, fused, composite);
     });
   }
+});
+
+describeWithTool({ describe, it }, native, 'the dense layers’ exact fused matmul on the native backend', () => {
+  it('native: 9 steps (5, then a resume for 4) with it give the checkpoint of BatchMatMul, Add and Relu, bit for bit', async () => {
+    await useBackend('native', { threads: 1 });
+    const composite = await trainFused('native', 'adam', false, EXACT_FUSED_MATMUL_KERNEL);
+    const fused = await trainFused('native', 'adam', true, EXACT_FUSED_MATMUL_KERNEL);
+    // Two dense layers a training step (the relu one and the linear logits), 9 steps.
+    expect(fused.fusedCalls).toBe(18);
+    expectSameCheckpoint('adam', fused, composite);
+  });
 });

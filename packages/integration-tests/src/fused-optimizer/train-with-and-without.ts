@@ -76,10 +76,17 @@ async function train(storage: MemoryStorage, steps: number, kind: FusedKind): Pr
   est.dispose();
 }
 
-/** Trains on `backend` (already started by the caller's options) with the fused kernel or without it. */
-export async function trainFused(backend: BackendName, kind: FusedKind, fused: boolean): Promise<FusedRun> {
+/**
+ * Trains on `backend` (already started by the caller's options) with the fused kernel or without it: `kind`'s
+ * optimizer kernel, or `kernelName` (e.g. the dense layers' EXACT_FUSED_MATMUL_KERNEL) when given.
+ */
+export async function trainFused(
+  backend: BackendName,
+  kind: FusedKind,
+  fused: boolean,
+  kernelName = KERNELS[kind],
+): Promise<FusedRun> {
   await useBackend(backend);
-  const kernelName = KERNELS[kind];
   const original = tf.getKernel(kernelName, backend);
   expect(original, `${kernelName} on ${backend}`).toBeDefined();
   let fusedCalls = 0;

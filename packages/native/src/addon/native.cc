@@ -113,6 +113,18 @@ struct ThreadScope {
 
 // ---- matmul -----------------------------------------------------------------------------------------------------
 
+// tfjs's relu (Math.max(0, x): -0 gives +0, NaN stays NaN) over p[0, n), in place; see elt_chunk's kRelu.
+#pragma GCC push_options
+#pragma GCC optimize("O3")
+#if defined(__x86_64__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void relu_in_place(float *p, int64_t n) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (int64_t i = 0; i < n; i++) p[i] = p[i] > 0.f ? p[i] : (p[i] != p[i] ? nan : 0.f);
+}
+#pragma GCC pop_options
+
 struct MatMul {
   dnnl::matmul prim;
   memory a, b, c, bias;
@@ -147,14 +159,8 @@ napi_value run_matmul(napi_env env, napi_callback_info info) {
       memory::desc bmd({bb, K, N}, dt::f32, tb ? memory::dims{K * N, 1, K} : memory::dims{K * N, N, 1});
       memory::desc cmd({batch, M, N}, dt::f32, memory::dims{M * N, N, 1});
       memory::desc biasmd({1, 1, N}, dt::f32, memory::dims{N, N, 1});
-      dnnl::primitive_attr attr;
-      if (relu) {
-        dnnl::post_ops po;
-        po.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f);
-        attr.set_post_ops(po);
-      }
       auto d = has_bias ? dnnl::matmul::desc(amd, bmd, biasmd, cmd) : dnnl::matmul::desc(amd, bmd, cmd);
-      dnnl::matmul::primitive_desc pd(d, attr, cpu());
+      dnnl::matmul::primitive_desc pd(d, cpu());
       e->prim = dnnl::matmul(pd);
       e->a = memory(amd, cpu(), nullptr);
       e->b = memory(bmd, cpu(), nullptr);
@@ -174,6 +180,9 @@ napi_value run_matmul(napi_env env, napi_callback_info info) {
     }
     m.prim.execute(queue(), args);
     queue().wait();
+    // relu as tfjs has it, after the product: oneDNN's relu post-op turns NaN into 0, which would hide a NaN from the
+    // loss (and NanTensorHook) where the unfused ops keep it.
+    if (relu) relu_in_place(pc, batch * M * N);
   } catch (const dnnl::error &e) {
     return fail(env, e);
   }

@@ -7,11 +7,14 @@
  * backward is the same kernels tfjs' registered gradients run, minus the no-op reshapes and casts.
  *
  * Values and gradients are bit-identical to the three ops on every backend: the forward runs the same kernels in the
- * same order; relu's gradient is `dy · step(pre-activation)`, the bias gradient `sum(dy, 0)`, the kernel's
- * `xᵀ · dy` and the input's `dy · kernelᵀ`, exactly as tfjs' gradients compute them. The input's gradient is
- * computed only when the input depends on a variable (the first layer over the features needs none: tfjs' tape
- * would skip it too, and it is a full matmul).
+ * same order, or, where the backend registers @estimatorjs/io's EXACT_FUSED_MATMUL_KERNEL (native), that one kernel,
+ * which promises their bits; relu's gradient is `dy · step(output)`, the same bits as tfjs' `dy · step(input)`
+ * (relu keeps the sign of every positive input and NaN, and maps the rest to +0, where step gives alpha either
+ * way); the bias gradient is `sum(dy, 0)`, the kernel's `xᵀ · dy` and the input's `dy · kernelᵀ`, exactly as tfjs'
+ * gradients compute them. The input's gradient is computed only when the input depends on a variable (the first
+ * layer over the features needs none: tfjs' tape would skip it too, and it is a full matmul).
  */
+import { EXACT_FUSED_MATMUL_KERNEL, type ExactFusedMatMulAttrs } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { engineState } from '../../internal/engine-state.js';
 
@@ -61,20 +64,22 @@ export function denseOp(
   inputGradient: boolean,
 ): tf.Tensor2D {
   // customGrad's function receives the inputs in order, then save(); x comes first only when it is an input.
+  const exact =
+    x.dtype === 'float32' &&
+    kernel.dtype === 'float32' &&
+    tf.getKernel(EXACT_FUSED_MATMUL_KERNEL, tf.getBackend()) != null;
   const forward = (...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
-    let y: tf.Tensor = tf.matMul(x, kernel);
-    if (bias) y = tf.add(y, bias);
-    // Saved: x for the kernel's gradient, the kernel for the input's, the pre-activation for relu's.
-    save([x, ...(inputGradient ? [kernel] : []), ...(relu ? [y] : [])]);
-    const out = relu ? tf.relu(y) : y;
+    const out = exact ? exactFusedMatMul(x, kernel, bias, relu) : composed(x, kernel, bias, relu);
+    // Saved: x for the kernel's gradient, the kernel for the input's, the output for relu's.
+    save([x, ...(inputGradient ? [kernel] : []), ...(relu ? [out] : [])]);
     return {
       value: out,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const sx = saved[0] as tf.Tensor2D;
         const sk = (inputGradient ? saved[1] : null) as tf.Tensor2D | null;
-        const pre = relu ? saved[saved.length - 1]! : null;
-        const g = (pre ? tf.mul(dy, tf.step(pre)) : dy) as tf.Tensor2D;
+        const activated = relu ? saved[saved.length - 1]! : null;
+        const g = (activated ? tf.mul(dy, tf.step(activated)) : dy) as tf.Tensor2D;
         const grads: tf.Tensor[] = [];
         if (sk) grads.push(tf.matMul(g, sk, false, true));
         grads.push(tf.matMul(sx, g, true, false));
@@ -87,4 +92,18 @@ export function denseOp(
   const inputs: tf.Tensor[] = [...(inputGradient ? [x] : []), kernel, ...(bias ? [bias] : [])];
   // The scope names the op's tape node (what the graph summary shows); no tfjs kernel or gradient has this name.
   return tf.tidy('Dense', () => op(...inputs)) as tf.Tensor2D;
+}
+
+/** The forward pass as tfjs' ops: MatMul, then Add, then Relu. */
+function composed(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D | null, relu: boolean): tf.Tensor2D {
+  let y: tf.Tensor2D = tf.matMul(x, kernel);
+  if (bias) y = tf.add(y, bias);
+  return relu ? tf.relu(y) : y;
+}
+
+/** The forward pass as the backend's EXACT_FUSED_MATMUL_KERNEL: one dispatch, the same bits as {@link composed}. */
+function exactFusedMatMul(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D | null, relu: boolean): tf.Tensor2D {
+  const attrs: ExactFusedMatMulAttrs = { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear' };
+  const inputs: tf.NamedTensorMap = bias ? { a: x, b: kernel, bias } : { a: x, b: kernel };
+  return tf.engine().runKernel(EXACT_FUSED_MATMUL_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }
