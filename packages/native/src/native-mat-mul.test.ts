@@ -1,3 +1,4 @@
+import { EXACT_FUSED_MATMUL_KERNEL } from '@estimatorjs/io';
 import { describeWithTool } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -67,7 +68,7 @@ for (const threads of [1, 2]) {
       });
     }
 
-    it('_FusedMatMul with bias and relu is bit-identical to BatchMatMul, Add and Relu, NaN and -0 included', async () => {
+    it('_FusedMatMul and EXACT_FUSED_MATMUL_KERNEL with bias and relu: the bits of BatchMatMul, Add and Relu, NaN and -0 too', async () => {
       // oneDNN's relu post-op turns NaN into 0; tfjs's relu keeps it (so a NaN reaches the loss and NanTensorHook).
       // The MLP layer's shape, and rows that make NaN, -0 and negative pre-activations.
       await useNative(threads);
@@ -77,15 +78,21 @@ for (const threads of [1, 2]) {
       const w = seeded(784 * 256, 10);
       const b = seeded(256, 11);
       b[3] = -0;
-      const [fused, composed] = tf.tidy(() => {
+      const [fused, exact, composed] = tf.tidy(() => {
         const [a, k, bias] = [tf.tensor2d(x, [128, 784]), tf.tensor2d(w, [784, 256]), tf.tensor1d(b)];
-        return [tf.fused.matMul({ a, b: k, bias, activation: 'relu' }), tf.relu(tf.add(tf.matMul(a, k), bias))];
+        const attrs = { transposeA: false, transposeB: false, activation: 'relu' };
+        return [
+          tf.fused.matMul({ a, b: k, bias, activation: 'relu' }),
+          // The dense layer's kernel (@estimatorjs/io's contract): the same product, the same promise.
+          tf.engine().runKernel(EXACT_FUSED_MATMUL_KERNEL, { a, b: k, bias }, attrs) as tf.Tensor,
+          tf.relu(tf.add(tf.matMul(a, k), bias)),
+        ];
       });
-      const f = (await fused.data()) as Float32Array;
-      const c = (await composed.data()) as Float32Array;
-      tf.dispose([fused, composed]);
-      expect(Number.isNaN(f[0])).toBe(true);
-      expectBits(f, c);
+      const [f, e, c] = (await Promise.all([fused.data(), exact.data(), composed.data()])) as Float32Array[];
+      tf.dispose([fused, exact, composed]);
+      expect(Number.isNaN(f![0])).toBe(true);
+      expectBits(f!, c!);
+      expectBits(e!, c!);
     });
 
     it('_FusedMatMul with an activation oneDNN is not given (elu) falls back to the wasm kernel', async () => {
