@@ -8,8 +8,9 @@
  * HTTP/2 carries them side by side. Does not own: the wire (internal/collective-transport.ts) or when it is called
  * (the Estimator's train loop).
  */
-import type { ClusterSpec, DistributeStartContext, TrainDistribute } from '@estimatorjs/estimator';
+import type { ClusterSpec, DistributeStartContext, GradientExchange, TrainDistribute } from '@estimatorjs/estimator';
 import { ExperimentError } from '../errors.js';
+import { CollectiveThread } from './internal/collective-thread.js';
 import { CollectiveTransport, type Peer } from './internal/collective-transport.js';
 
 /** Options of {@link CollectiveAllReduce}. */
@@ -31,6 +32,12 @@ export interface CollectiveAllReduceOptions {
   readonly pipelineChunkBytes?: number;
   /** Shard a Dataset from the input_fn by replica (default true; TF's auto-sharding). */
   readonly autoShard?: boolean;
+  /**
+   * Run the transport (gRPC server, clients, the reduction) on a worker thread (default true), so it serves the peers
+   * and moves each gradient while this thread computes the rest of the backward pass. False keeps it on the calling
+   * thread: the exchange then starts only once the backward pass returned.
+   */
+  readonly thread?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -87,6 +94,10 @@ export class CollectiveAllReduce implements TrainDistribute {
   private allReduceCpuMs = 0;
   private bytesSent = 0;
   private readonly segmentValues: number;
+  /** The transport on a worker thread, when `thread` (every call goes there). */
+  private readonly thread: CollectiveThread | null = null;
+  /** The vector a streamed step's pieces are written into, reused from step to step. */
+  private streamBuffer: Float32Array | null = null;
 
   constructor(options: CollectiveAllReduceOptions) {
     this.replicas = replicasOf(options.clusterSpec);
@@ -112,10 +123,15 @@ export class CollectiveAllReduce implements TrainDistribute {
     }
     this.segmentValues = Math.floor(chunkBytes / 4);
     this.log = options.log ?? ((line) => console.log(line));
+    if ((options.thread ?? true) && this.numReplicas > 1) {
+      const { log: _, ...rest } = options;
+      this.thread = new CollectiveThread({ ...rest, thread: false }, this.log);
+    }
   }
 
   /** What the all-reduce cost so far on this replica. */
   stats(): CollectiveStats {
+    if (this.thread) return this.thread.stats();
     return {
       steps: this.steps,
       allReduceMs: this.allReduceMs,
@@ -133,6 +149,7 @@ export class CollectiveAllReduce implements TrainDistribute {
    * ones). Idempotent; `start()` calls it when the Estimator did not.
    */
   async connect(): Promise<void> {
+    if (this.thread) return this.thread.connect();
     if (this.transport) return;
     const transport = new CollectiveTransport(this.self, this.peers, API);
     transport.onFatal = (e) => {
@@ -169,6 +186,7 @@ export class CollectiveAllReduce implements TrainDistribute {
   }
 
   async start(context: DistributeStartContext): Promise<void> {
+    if (this.thread) return this.thread.start(context);
     await this.connect();
     const transport = this.transport!;
     if (this.numReplicas === 1) return;
@@ -205,6 +223,7 @@ export class CollectiveAllReduce implements TrainDistribute {
   }
 
   async allReduceMean(values: Float32Array, step: number): Promise<Float32Array> {
+    if (this.thread) return this.thread.allReduceMean(values, step);
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const n = this.numReplicas;
@@ -223,14 +242,7 @@ export class CollectiveAllReduce implements TrainDistribute {
             reduce.call(this, out.subarray(j * size, (j + 1) * size), step, segments > 1 ? `#${j}` : '', delivered),
           ),
         );
-        // Every chunk this replica published was received: the step is done on both sides of each link.
-        await Promise.all(delivered);
-        // The Received this replica sent for its last fetch (and its answers to the peers' Receiveds) are written by
-        // HTTP/2 on a later turn of the event loop; the next step's kernels are synchronous, so leaving now would hold
-        // them back until that step's compute ends and the peers would wait for it, taking turns instead of computing
-        // side by side. Two turns let them go out.
-        await flushEventLoop();
-        await flushEventLoop();
+        await settled(delivered);
       }
     } finally {
       const cpu = process.cpuUsage(cpu0);
@@ -239,6 +251,60 @@ export class CollectiveAllReduce implements TrainDistribute {
     }
     this.steps += 1;
     return out;
+  }
+
+  /**
+   * The all-reduce of `step` fed piece by piece while the backward pass runs. Two replicas swap each piece as it is
+   * added (tagged by its offset: both replicas cut the vector alike, since they run the same model_fn), each averaged
+   * as (a + b) / 2, the same bits as the whole vector's swap. Three or more replicas collect the pieces and run the
+   * ring at `mean()`, as `allReduceMean` does. On the calling thread the pieces' bytes move only when it awaits; with
+   * `thread` (the default) the worker thread moves them at once. `buffer` (the worker thread's shared memory) takes
+   * the pieces; by default a vector reused from step to step.
+   */
+  beginAllReduce(numValues: number, step: number, buffer?: Float32Array): GradientExchange {
+    if (this.thread) return this.thread.beginAllReduce(numValues, step);
+    let out = buffer;
+    if (!out) {
+      if (this.streamBuffer?.length !== numValues) this.streamBuffer = new Float32Array(numValues);
+      out = this.streamBuffer;
+    }
+    const v = out;
+    const swaps: Promise<void>[] = [];
+    const delivered: Promise<void>[] = [];
+    const swapping = this.numReplicas === 2 && this.transport !== null && this.fatal === null;
+    return {
+      add: (offset, values) => {
+        if (offset < 0 || offset + values.length > v.length) {
+          throw new ExperimentError(
+            'INVALID_ARGUMENT',
+            `${API}: a gradient piece at ${offset} of ${values.length} values does not fit the step's ${v.length}.`,
+          );
+        }
+        // The worker thread's pieces are already in place (the shared buffer): no copy onto itself.
+        if (values.buffer !== v.buffer || values.byteOffset !== v.byteOffset + offset * 4) v.set(values, offset);
+        if (!swapping) return;
+        const piece = this.swap(v.subarray(offset, offset + values.length), step, `@${offset}`, delivered);
+        // Awaited by mean(); a rejection before that is the step's failure, reported there.
+        piece.catch(() => {});
+        swaps.push(piece);
+      },
+      mean: async () => {
+        if (!swapping) return this.allReduceMean(v, step);
+        const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
+        try {
+          if (this.fatal) throw this.fatal;
+          await Promise.all(swaps);
+          await settled(delivered);
+        } finally {
+          const cpu = process.cpuUsage(cpu0);
+          this.allReduceCpuMs += (cpu.user + cpu.system) / 1000;
+          this.allReduceMs += performance.now() - t0;
+        }
+        this.steps += 1;
+        return v;
+      },
+    };
   }
 
   /**
@@ -297,6 +363,7 @@ export class CollectiveAllReduce implements TrainDistribute {
   }
 
   async end(error?: unknown): Promise<void> {
+    if (this.thread) return this.thread.end(error);
     const reason =
       error === undefined ? null : typeof error === 'string' ? error : ((error as Error)?.message ?? String(error));
     await this.transport?.close(reason);
@@ -334,6 +401,19 @@ function addAndScale(v: Float32Array, at: number, add: Float32Array, divisor: nu
 }
 
 const flushEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Waits until every chunk this replica published was received (the step is done on both sides of each link), then
+ * two turns of the event loop: the Received this replica sent for its last fetch (and its answers to the peers'
+ * Receiveds) are written by HTTP/2 on a later turn, and the next step's kernels are synchronous, so leaving at once
+ * would hold them back until that step's compute ends (on the calling thread) and the peers would wait for it,
+ * taking turns instead of computing side by side.
+ */
+async function settled(delivered: Promise<void>[]): Promise<void> {
+  await Promise.all(delivered);
+  await flushEventLoop();
+  await flushEventLoop();
+}
 
 function asFloats(b: Buffer, expected: number): Float32Array {
   if (b.byteLength !== expected * 4) {
