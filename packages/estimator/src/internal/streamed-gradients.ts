@@ -79,6 +79,7 @@ export function streamGradients(
     const grads =
       given[i] ??
       gradientsOf(op, trainable, {
+        y: (op as MinimizeOp).loss,
         variables,
         final: (variable, gradient) => {
           const slot = slots.get((variable as tf.Variable).name);

@@ -10,11 +10,10 @@ import type { ThreadOptions, WorkerReply, WorkerRequest } from './collective-thr
 
 const port = parentPort!;
 const reply = (m: WorkerReply) => port.postMessage(m);
-const replica = new CollectiveAllReduce({
-  ...(workerData as ThreadOptions),
-  thread: false,
-  log: (line) => reply({ log: line }),
-});
+const replica = new CollectiveAllReduce(
+  { ...(workerData as ThreadOptions), thread: false, log: (line) => reply({ log: line }) },
+  { onWorkerThread: true },
+);
 let shared: Float32Array | null = null;
 let exchange: GradientExchange | null = null;
 
