@@ -10,6 +10,7 @@ const replica = new CollectiveAllReduce({
   clusterSpec: JSON.parse(spec),
   taskType: type,
   taskId: Number(index),
+  thread: true,
   log: () => {},
 });
 await replica.start({ globalStep: 0, numValues, weightsDigest: 1 });

@@ -29,6 +29,7 @@ async function replicas(n: number, options: { stepTimeoutSecs?: number; thread?:
         taskType: t.type as 'chief' | 'worker',
         taskId: t.index,
         log: () => {},
+        thread: true,
         ...options,
       }),
   );
@@ -150,6 +151,7 @@ describe('CollectiveAllReduce on a worker thread', () => {
       taskType: 'chief',
       taskId: 0,
       stepTimeoutSecs: 20,
+      thread: true,
       log: () => {},
     });
     const peer = spawn(

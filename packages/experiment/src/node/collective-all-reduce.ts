@@ -33,9 +33,11 @@ export interface CollectiveAllReduceOptions {
   /** Shard a Dataset from the input_fn by replica (default true; TF's auto-sharding). */
   readonly autoShard?: boolean;
   /**
-   * Run the transport (gRPC server, clients, the reduction) on a worker thread (default true), so it serves the peers
-   * and moves each gradient while this thread computes the rest of the backward pass. False keeps it on the calling
-   * thread: the exchange then starts only once the backward pass returned.
+   * Overlap the exchange with the backward pass (default false): the transport (gRPC server, clients, the reduction)
+   * runs on a worker thread, which swaps each gradient as soon as the backward pass made it final and serves the peers
+   * while this thread computes. Pays where a worker has a core to spare for it; with one core per worker (a 2-core
+   * machine running two) the thread's CPU comes out of the compute and cost more than the waiting it hid
+   * (docs/distributed.md has the figures). By default the exchange runs on the calling thread after the backward pass.
    */
   readonly thread?: boolean;
   readonly log?: (line: string) => void;
@@ -55,7 +57,7 @@ export interface CollectiveStats {
 const API = 'CollectiveAllReduce';
 
 /**
- * Streamed pieces smaller than this many values (64 KiB) are swapped together at `mean()` rather than one by one: a
+ * Streamed pieces (`thread`) smaller than this many values (64 KiB) are swapped together at `mean()`, not one by one: a
  * swap costs two RPCs (a fraction of a ms of CPU on each side), which a bias or a small layer's kernel does not repay
  * by leaving early. The CNN's dense kernels and its second convolution's kernel go early; the rest, about 3 600
  * values, at the end.
@@ -136,7 +138,7 @@ export class CollectiveAllReduce implements TrainDistribute {
     }
     this.segmentValues = Math.floor(chunkBytes / 4);
     this.log = options.log ?? ((line) => console.log(line));
-    if ((options.thread ?? true) && this.numReplicas > 1) {
+    if ((options.thread ?? false) && this.numReplicas > 1) {
       const { log: _, ...rest } = options;
       this.thread = new CollectiveThread({ ...rest, thread: false }, this.log);
     }
@@ -267,14 +269,14 @@ export class CollectiveAllReduce implements TrainDistribute {
   }
 
   /**
-   * The all-reduce of `step` fed piece by piece while the backward pass runs. Two replicas swap each piece of at least
-   * {@link STREAM_MIN_VALUES} values as it is added (tagged by its offset: both replicas cut the vector alike, since
-   * they run the same model_fn), and the smaller ones together at `mean()`, in one message (each swap is a Fetch and
-   * a Received RPC, a fixed cost that a bias's few bytes do not repay); every value is averaged as (a + b) / 2, the
-   * same bits as the whole vector's swap. Three or more replicas collect the pieces and run the ring at `mean()`, as
-   * `allReduceMean` does. On the calling thread the pieces' bytes move only when it awaits; with `thread` (the
-   * default) the worker thread moves them at once. `buffer` (the worker thread's shared memory) takes the pieces; by
-   * default a vector reused from step to step.
+   * The all-reduce of `step` fed piece by piece while the backward pass runs. With `thread`, two replicas swap each
+   * piece of at least {@link STREAM_MIN_VALUES} values as soon as it is added (tagged by its offset: both replicas cut
+   * the vector alike, since they run the same model_fn), and the smaller ones together at `mean()`, in one message (a
+   * swap is a Fetch and a Received RPC, a fixed cost that a bias's few bytes do not repay); every value is averaged as
+   * (a + b) / 2, the same bits as the whole vector's swap. Without `thread` nothing could move before the backward
+   * pass returns, so the pieces are collected and `mean()` runs `allReduceMean` on the whole vector; so do three or
+   * more replicas (the ring). `buffer` (the worker thread's shared memory) takes the pieces; by default a vector
+   * reused from step to step.
    */
   beginAllReduce(numValues: number, step: number, buffer?: Float32Array): GradientExchange {
     if (this.thread) return this.thread.beginAllReduce(numValues, step);
@@ -287,7 +289,7 @@ export class CollectiveAllReduce implements TrainDistribute {
     const swaps: Promise<void>[] = [];
     const delivered: Promise<void>[] = [];
     const small: [offset: number, length: number][] = [];
-    const swapping = this.numReplicas === 2 && this.transport !== null && this.fatal === null;
+    const swapping = this.onWorkerThread && this.numReplicas === 2 && this.transport !== null && this.fatal === null;
     return {
       add: (offset, values) => {
         if (offset < 0 || offset + values.length > v.length) {
