@@ -1,11 +1,12 @@
 // One task of the cluster bench: the reference CNN (examples/mnist's mnistModelFn) on synthetic MNIST-shaped data,
 // wasm with 1 thread, `batch` examples per replica, its role from TF_CONFIG (none: one worker alone).
-// Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup> <batch> <heapGrowingPercent> [experiment dist URL].
+// Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup> <batch> <heapGrowingPercent> [experiment dist URL]
+// [thread: 1 runs CollectiveAllReduce's exchange on a worker thread, overlapped with the backward pass].
 // Last stdout line: JSON timing of this task. heapGrowingPercent > 0 sets V8's --heap-growing-percent before anything is allocated (what
 // docs/distributed.md recommends for workers that move megabytes of gradients a step); 0 keeps V8's default.
 import { setFlagsFromString } from 'node:v8';
 
-const [modelDir, stepsArg, warmupArg, batchArg, growingArg, distArg] = process.argv.slice(2);
+const [modelDir, stepsArg, warmupArg, batchArg, growingArg, distArg, threadArg] = process.argv.slice(2);
 if (Number(growingArg) > 0) setFlagsFromString(`--heap-growing-percent=${Number(growingArg)}`);
 const { backends, est, tf } = await import('../train/deps.mjs');
 const { MODELS, makeData, modelFnFor } = await import('../train/models.mjs');
@@ -27,6 +28,8 @@ const config = withTfConfig(
     saveSummarySteps: 1_000_000,
     logStepCountSteps: 1_000_000,
   }),
+  // Builds without the option ignore it.
+  threadArg === '1' ? { collective: { thread: true } } : {},
 );
 // The bench times the all-reduce itself (wall and this process's CPU per call), so builds with and without
 // `stats()` fields are measured alike.

@@ -29,7 +29,9 @@ const modelFn: ModelFn = (features, labels, mode) => {
   getVariable('unused', { shape: [3], initializer: initializers.ones() });
   const pred = tf.mul(tf.mul(out, tied), tied);
   const loss = losses.meanSquaredError({ labels: labels as tf.Tensor, predictions: pred });
-  return { mode, loss, trainOp: new GradientDescentOptimizer({ learningRate: 0.05 }).minimize(loss) };
+  const trainOp = new GradientDescentOptimizer({ learningRate: 0.05 }).minimize(loss);
+  if (mode !== 'train') throw new Error(`only trains; called in ${mode}`);
+  return { mode, loss, trainOp };
 };
 
 function input() {
@@ -82,7 +84,7 @@ function estimator(trainDistribute: TrainDistribute): Estimator {
   cleanups.push(modelDir.cleanup);
   const cluster = { chief: ['127.0.0.1:2222'], worker: ['127.0.0.1:2223'] };
   const config = new RunConfig({
-    modelDir: modelDir.path,
+    modelDir: modelDir.dir,
     randomSeed: 3,
     tfConfig: JSON.stringify({ cluster, task: { type: 'chief', index: 0 } }),
     trainDistribute,

@@ -50,8 +50,8 @@ export interface GradientReducer {
  * optimizer, and keeps only the tensors the hooks asked for (plus summaries and the kernel trace when asked).
  * Without `reduce` everything between the tape's start and the optimizer update stays in one tidy scope; with it
  * (synchronous data parallelism) the gradients are kept across the await of the all-reduce and freed after. With
- * `reduce.begin` the gradients' values go to the exchange while the backward pass runs (streamed.ts's layout), and
- * the averaged gradients are built from its mean.
+ * `reduce.begin` the gradients' values go to the exchange while the backward pass runs (streamed-gradients.ts lays
+ * them out), and the averaged gradients are built from its mean.
  */
 export async function trainStep(
   model: ModelState,

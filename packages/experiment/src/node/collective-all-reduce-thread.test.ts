@@ -44,6 +44,12 @@ function values(n: number, seed: number): Float32Array {
   });
 }
 
+/** The threaded replica's beginAllReduce (present with `thread: true`). */
+function begin(r: Collective, numValues: number, step: number) {
+  if (!r.beginAllReduce) throw new Error('CollectiveAllReduce without thread has no beginAllReduce');
+  return r.beginAllReduce(numValues, step);
+}
+
 /** The float32 mean of two replicas by hand: each sum rounded to float32, then halved (exact). */
 const byHand = (a: Float32Array, b: Float32Array) => Array.from(a, (x, i) => Math.fround(Math.fround(x + b[i]!) / 2));
 
@@ -69,7 +75,7 @@ describe('CollectiveAllReduce on a worker thread', () => {
         const inputs = rs.map((_, i) => values(N, 7 + 100 * step + i));
         const means = await Promise.all(
           rs.map(async (r, i) => {
-            const exchange = r.beginAllReduce(N, step);
+            const exchange = begin(r, N, step);
             // The chief adds the pieces in layout order, the worker from the last: each swap is paired by its offset.
             const order = i === 0 ? PIECES : [...PIECES].reverse();
             for (const [offset, length] of order) {
@@ -92,7 +98,7 @@ describe('CollectiveAllReduce on a worker thread', () => {
     }
   });
 
-  it('the same bits as allReduceMean on the thread and on the calling thread', async () => {
+  it('the same bits as allReduceMean, on the thread and on the calling thread (which has no beginAllReduce)', async () => {
     const inputs = [values(50_000, 11), values(50_000, 12)];
     const expected = byHand(inputs[0]!, inputs[1]!);
     for (const thread of [true, false]) {
@@ -101,10 +107,12 @@ describe('CollectiveAllReduce on a worker thread', () => {
         await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 50_000, weightsDigest: 1 })));
         const out = await Promise.all(rs.map((r, i) => r.allReduceMean(inputs[i]!.slice(), 0)));
         expect(out.map((o) => Array.from(o))).toEqual([expected, expected]);
-        // On the calling thread the pieces move only once mean() is awaited; the result is the same.
+        // On the calling thread nothing could move during the backward pass: the Estimator gets no beginAllReduce.
+        expect(rs.map((r) => r.beginAllReduce === undefined)).toEqual([!thread, !thread]);
+        if (!thread) continue;
         const streamed = await Promise.all(
           rs.map(async (r, i) => {
-            const exchange = r.beginAllReduce(50_000, 1);
+            const exchange = begin(r, 50_000, 1);
             exchange.add(20_000, inputs[i]!.subarray(20_000));
             exchange.add(0, inputs[i]!.subarray(0, 20_000));
             return Array.from(await exchange.mean());
@@ -128,7 +136,7 @@ describe('CollectiveAllReduce on a worker thread', () => {
       ];
       const out = await Promise.all(
         rs.map(async (r, i) => {
-          const exchange = r.beginAllReduce(7, 0);
+          const exchange = begin(r, 7, 0);
           exchange.add(3, new Float32Array(inputs[i]!.slice(3)));
           exchange.add(0, new Float32Array(inputs[i]!.slice(0, 3)));
           return Array.from(await exchange.mean());
@@ -164,7 +172,7 @@ describe('CollectiveAllReduce on a worker thread', () => {
         peer.stdout!.on('data', (d) => String(d).includes('added') && resolve()),
       );
       await chief.start({ globalStep: 0, numValues: 40_000, weightsDigest: 1 });
-      const exchange = chief.beginAllReduce(40_000, 0);
+      const exchange = begin(chief, 40_000, 0);
       exchange.add(0, new Float32Array(20_000).fill(3));
       exchange.add(20_000, new Float32Array(20_000).fill(3));
       const result = exchange.mean().then(
@@ -188,7 +196,7 @@ describe('CollectiveAllReduce on a worker thread', () => {
     const rs = await replicas(2, { stepTimeoutSecs: 1 });
     try {
       await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 40_000, weightsDigest: 1 })));
-      const exchanges = rs.map((r) => r.beginAllReduce(40_000, 0));
+      const exchanges = rs.map((r) => begin(r, 40_000, 0));
       for (const e of exchanges) e.add(0, new Float32Array(20_000));
       // Only the chief adds the second piece; worker:0 never does.
       exchanges[0]!.add(20_000, new Float32Array(20_000));
@@ -203,7 +211,7 @@ describe('CollectiveAllReduce on a worker thread', () => {
   it('refuses a piece outside the vector, naming it', async () => {
     const rs = await replicas(2);
     try {
-      const exchange = rs[0]!.beginAllReduce(4, 0);
+      const exchange = begin(rs[0]!, 4, 0);
       expect(() => exchange.add(3, new Float32Array(2))).toThrow(
         "CollectiveAllReduce: a gradient piece at 3 of 2 values does not fit the step's 4.",
       );

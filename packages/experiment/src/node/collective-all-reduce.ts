@@ -104,6 +104,12 @@ export class CollectiveAllReduce implements TrainDistribute {
   private allReduceCpuMs = 0;
   private bytesSent = 0;
   private readonly segmentValues: number;
+  /**
+   * With `thread` only: opens the all-reduce of `step` before the backward pass, so the transport thread swaps each
+   * gradient as soon as the Estimator hands it over (`TrainDistribute.beginAllReduce`). Without `thread` nothing could
+   * move before the backward pass returns, so it is absent and the Estimator calls `allReduceMean` after it.
+   */
+  readonly beginAllReduce?: (numValues: number, step: number) => GradientExchange;
   /** The transport on a worker thread, when `thread` (every call goes there). */
   private readonly thread: CollectiveThread | null = null;
   /** The vector a streamed step's pieces are written into, reused from step to step. */
@@ -140,7 +146,9 @@ export class CollectiveAllReduce implements TrainDistribute {
     this.log = options.log ?? ((line) => console.log(line));
     if ((options.thread ?? false) && this.numReplicas > 1) {
       const { log: _, ...rest } = options;
-      this.thread = new CollectiveThread({ ...rest, thread: false }, this.log);
+      const thread = new CollectiveThread({ ...rest, thread: false }, this.log);
+      this.thread = thread;
+      this.beginAllReduce = (numValues, step) => thread.beginAllReduce(numValues, step);
     }
   }
 
@@ -269,17 +277,16 @@ export class CollectiveAllReduce implements TrainDistribute {
   }
 
   /**
-   * The all-reduce of `step` fed piece by piece while the backward pass runs. With `thread`, two replicas swap each
-   * piece of at least {@link STREAM_MIN_VALUES} values as soon as it is added (tagged by its offset: both replicas cut
-   * the vector alike, since they run the same model_fn), and the smaller ones together at `mean()`, in one message (a
-   * swap is a Fetch and a Received RPC, a fixed cost that a bias's few bytes do not repay); every value is averaged as
-   * (a + b) / 2, the same bits as the whole vector's swap. Without `thread` nothing could move before the backward
-   * pass returns, so the pieces are collected and `mean()` runs `allReduceMean` on the whole vector; so do three or
-   * more replicas (the ring). `buffer` (the worker thread's shared memory) takes the pieces; by default a vector
-   * reused from step to step.
+   * The streamed all-reduce on the transport's own thread: what `beginAllReduce` of a threaded instance runs in its
+   * worker thread. Two replicas swap each piece of at least {@link STREAM_MIN_VALUES} values as soon as it is added
+   * (tagged by its offset: both replicas cut the vector alike, since they run the same model_fn), and the smaller ones
+   * together at `mean()`, in one message (a swap is a Fetch and a Received RPC, a fixed cost that a bias's few bytes
+   * do not repay); every value is averaged as (a + b) / 2, the same bits as the whole vector's swap. Three or more
+   * replicas collect the pieces and `mean()` runs the ring on the whole vector, as `allReduceMean` does. `buffer`
+   * (the worker thread's shared memory) takes the pieces; by default a vector reused from step to step.
+   * @internal
    */
-  beginAllReduce(numValues: number, step: number, buffer?: Float32Array): GradientExchange {
-    if (this.thread) return this.thread.beginAllReduce(numValues, step);
+  streamAllReduce(numValues: number, step: number, buffer?: Float32Array): GradientExchange {
     let out = buffer;
     if (!out) {
       if (this.streamBuffer?.length !== numValues) this.streamBuffer = new Float32Array(numValues);
@@ -289,7 +296,7 @@ export class CollectiveAllReduce implements TrainDistribute {
     const swaps: Promise<void>[] = [];
     const delivered: Promise<void>[] = [];
     const small: [offset: number, length: number][] = [];
-    const swapping = this.onWorkerThread && this.numReplicas === 2 && this.transport !== null && this.fatal === null;
+    const swapping = this.numReplicas === 2 && this.transport !== null && this.fatal === null;
     return {
       add: (offset, values) => {
         if (offset < 0 || offset + values.length > v.length) {

@@ -46,7 +46,7 @@ port.on('message', (m: WorkerRequest) => {
     case 'all':
       return answer(m.id, () => replica.allReduceMean(shared!.subarray(0, m.length), m.step));
     case 'begin':
-      exchange = replica.beginAllReduce(m.numValues, m.step, shared!.subarray(0, m.numValues));
+      exchange = replica.streamAllReduce(m.numValues, m.step, shared!.subarray(0, m.numValues));
       return;
     case 'add':
       // The piece is in the shared buffer already; a bad offset was refused on the training thread.
