@@ -5,8 +5,9 @@
  * all-gather, 2·(N−1) chunk transfers per step, each replica sending 2·(N−1)/N of the gradients; two replicas swap
  * whole segments in one round instead, the same bytes). The vector is cut into segments of `pipelineChunkBytes`,
  * each its own ring, all in flight at once: while one segment's bytes travel, the previous one is being added, and
- * HTTP/2 carries them side by side. Does not own: the wire (internal/collective-transport.ts) or when it is called
- * (the Estimator's train loop).
+ * HTTP/2 carries them side by side. With `thread`, every call goes to an instance of this class on a worker thread
+ * (internal/collective-thread.ts), which also streams the gradients during the backward pass (`streamAllReduce`).
+ * Does not own: the wire (internal/collective-transport.ts) or when it is called (the Estimator's train loop).
  */
 import type { ClusterSpec, DistributeStartContext, GradientExchange, TrainDistribute } from '@estimatorjs/estimator';
 import { ExperimentError } from '../errors.js';
