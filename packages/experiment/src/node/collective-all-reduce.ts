@@ -41,6 +41,11 @@ export interface CollectiveAllReduceOptions {
    * (docs/distributed.md has the figures). By default the exchange runs on the calling thread after the backward pass.
    */
   readonly thread?: boolean;
+  /**
+   * This instance is the transport of a threaded one (internal/collective-worker.ts): its event loop never blocks.
+   * @internal
+   */
+  readonly onWorkerThread?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -119,9 +124,8 @@ export class CollectiveAllReduce implements TrainDistribute {
   private undelivered: Promise<void>[] = [];
   private readonly onWorkerThread: boolean;
 
-  /** `internal.onWorkerThread`: this instance is the transport of a threaded one (collective-worker.ts). */
-  constructor(options: CollectiveAllReduceOptions, internal?: { readonly onWorkerThread: boolean }) {
-    this.onWorkerThread = internal?.onWorkerThread ?? false;
+  constructor(options: CollectiveAllReduceOptions) {
+    this.onWorkerThread = options.onWorkerThread ?? false;
     this.replicas = replicasOf(options.clusterSpec);
     const self = this.replicas.find((r) => r.name === `${options.taskType}:${options.taskId}`);
     if (!self || (options.clusterSpec.chief?.length ?? 0) !== 1) {

@@ -10,10 +10,12 @@ import type { ThreadOptions, WorkerReply, WorkerRequest } from './collective-thr
 
 const port = parentPort!;
 const reply = (m: WorkerReply) => port.postMessage(m);
-const replica = new CollectiveAllReduce(
-  { ...(workerData as ThreadOptions), thread: false, log: (line) => reply({ log: line }) },
-  { onWorkerThread: true },
-);
+const replica = new CollectiveAllReduce({
+  ...(workerData as ThreadOptions),
+  thread: false,
+  onWorkerThread: true,
+  log: (line) => reply({ log: line }),
+});
 let shared: Float32Array | null = null;
 let exchange: GradientExchange | null = null;
 
