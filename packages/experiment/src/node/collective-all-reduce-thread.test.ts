@@ -208,6 +208,26 @@ describe('CollectiveAllReduce on a worker thread', () => {
     }
   });
 
+  it('a transport thread that dies fails the waiting mean() with CLUSTER_THREAD_FAILED, not a hang', async () => {
+    const rs = await replicas(2, { stepTimeoutSecs: 600 });
+    try {
+      await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 40_000, weightsDigest: 1 })));
+      const exchange = begin(rs[0]!, 40_000, 0);
+      exchange.add(0, new Float32Array(40_000));
+      const pending = exchange.mean().catch((e) => e);
+      // What a crash of the thread looks like from here (the worker's own uncaught error or an abort): it is gone.
+      const internals = rs[0] as unknown as { thread: { worker: { terminate(): Promise<number> } } };
+      await internals.thread.worker.terminate();
+      const error = await pending;
+      expect(error.code).toBe('CLUSTER_THREAD_FAILED');
+      expect(error.message).toMatch(/^CollectiveAllReduce: the transport thread exited \(code \d+\)\.$/);
+      // Later calls fail at once with the same error.
+      await expect(rs[0]!.allReduceMean(new Float32Array(40_000), 1)).rejects.toThrow(/transport thread exited/);
+    } finally {
+      await Promise.all(rs.map((r) => r.end('test over')));
+    }
+  });
+
   it('refuses a piece outside the vector, naming it', async () => {
     const rs = await replicas(2);
     try {
