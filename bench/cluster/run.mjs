@@ -26,7 +26,8 @@
 // --exchange-only skips the training runs; --dist PATH takes the experiment package's dist/node/index.js from
 // elsewhere (another checkout, for before/after), in the training tasks too; --compare PATH runs every training
 // configuration with that build as well, in the same alternating rounds (before/after on one machine at one time);
-// --quick runs the 1 × 128 and 2 × 128 pair only; --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the
+// --quick runs the 1 × 128 and 2 × 128 pair only (2 × 128 twice: the exchange after the backward pass, CollectiveAllReduce's
+// default, and on a worker thread overlapped with it, `thread: true`; the full run has both too); --chunk-bytes sets CollectiveAllReduce's pipelineChunkBytes in the
 // exchange-only replicas. Build first: the root `pnpm bench:cluster` script does.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,6 +70,8 @@ const configs = [
       ]),
   { workers: 1, batch: 128, growing },
   { workers: 2, batch: 128, growing },
+  // The exchange on a worker thread, overlapped with the backward pass (CollectiveAllReduce's `thread` option).
+  { workers: 2, batch: 128, growing, thread: true },
   ...(growing > 0 && !quick
     ? [
         { workers: 1, batch: 128, growing: 0 },
@@ -78,14 +81,23 @@ const configs = [
 ].flatMap((c) => [
   { ...c, dist },
   // --compare PATH: every configuration again with another build, in the same rounds (before/after, alternating).
-  ...(compare ? [{ ...c, dist: compare, compared: true }] : []),
+  ...(compare && !c.thread ? [{ ...c, dist: compare, compared: true }] : []),
 ]);
 const label = (c) =>
-  `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}${c.compared ? ` (${compareArg})` : ''}`;
+  `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}${c.thread ? ', exchange on a thread (overlap)' : ''}${c.compared ? ` (${compareArg})` : ''}`;
 
 /** One training run of `c`; the timing of each of its tasks. */
 async function train(c, dir) {
-  const command = [task, dir, String(steps + warmup), String(warmup), String(c.batch), String(c.growing), c.dist];
+  const command = [
+    task,
+    dir,
+    String(steps + warmup),
+    String(warmup),
+    String(c.batch),
+    String(c.growing),
+    c.dist,
+    c.thread ? '1' : '0',
+  ];
   if (c.workers === 1) {
     const alone = spawnSync(process.execPath, command, { encoding: 'utf8', env: { ...process.env, TF_CONFIG: '' } });
     if (alone.status !== 0) throw new Error(`the single worker failed: ${alone.stderr}`);
@@ -112,6 +124,7 @@ function figures(c, tasks) {
     batchPerWorker: c.batch,
     globalBatch: c.batch * c.workers,
     heapGrowingPercent: c.growing,
+    thread: c.thread === true,
     examplesPerSec: (c.batch * c.workers * chief.timedSteps) / chief.secs,
     secsPerStep: chief.secs / chief.timedSteps,
     cpuMsPerStepPerWorker: tasks.reduce((s, t) => s + perStep(t, t.cpuMs), 0) / tasks.length,
@@ -214,10 +227,14 @@ try {
       }
     }
     const rows = configs.map((c) => ({ config: label(c), compared: c.compared === true, ...best.get(c) }));
-    const find = (workers, batch, g, compared) =>
+    const find = (workers, batch, g, compared, thread = false) =>
       rows.find(
         (x) =>
-          x.workers === workers && x.batchPerWorker === batch && x.heapGrowingPercent === g && x.compared === compared,
+          x.workers === workers &&
+          x.batchPerWorker === batch &&
+          x.heapGrowingPercent === g &&
+          x.compared === compared &&
+          x.thread === thread,
       );
     const ratio = (two, one) => ({
       throughput: two.examplesPerSec / one.examplesPerSec,
@@ -230,6 +247,12 @@ try {
       const key = (k) => (compared ? `${k}Compared` : k);
       return [
         [key('scaling128'), of('scaling, 2 × 128 / 1 × 128 (target ≥ 1.7)'), [2, 128, growing], [1, 128, growing]],
+        [
+          key('scaling128Thread'),
+          of('scaling, exchange on a thread, 2 × 128 / 1 × 128 (target ≥ 1.7)'),
+          [2, 128, growing, compared, true],
+          [1, 128, growing],
+        ],
         [key('scaling64'), of('scaling, 2 × 64 / 1 × 64 (target ≥ 1.7)'), [2, 64, growing], [1, 64, growing]],
         [key('sameGlobalBatch128'), of('same global batch, 2 × 64 / 1 × 128'), [2, 64, growing], [1, 128, growing]],
         [
@@ -239,7 +262,7 @@ try {
           [1, 128, 0],
         ],
       ]
-        .map(([k, l, two, one]) => [k, l, find(...two, compared), find(...one, compared)])
+        .map(([k, l, two, one]) => [k, l, find(...two.slice(0, 3), compared, two[4]), find(...one, compared)])
         .filter(([, , two, one]) => two && one);
     });
     const ratios = Object.fromEntries(pairs.map(([k, , two, one]) => [k, ratio(two, one)]));

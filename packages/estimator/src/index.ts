@@ -151,7 +151,7 @@ export {
   type LayersWeight,
   useLayer,
 } from './tfjs-layers-adapter.js';
-export type { DistributeStartContext, TrainDistribute } from './train-distribute.js';
+export type { DistributeStartContext, GradientExchange, TrainDistribute } from './train-distribute.js';
 export {
   addToCollection,
   GraphKeys,

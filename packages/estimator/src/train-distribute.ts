@@ -42,6 +42,31 @@ export interface TrainDistribute {
    * gradients), or resolve with a new array. Rejects within a bounded time when a peer died or hung.
    */
   allReduceMean(values: Float32Array, step: number): Promise<Float32Array>;
+  /**
+   * Optional: opens the all-reduce of `step` (the global step before the update) over a vector of `numValues`
+   * gradient values before the backward pass, so the strategy can move each gradient while the rest are still being
+   * computed (TF's overlap of the all-reduce with backprop). The Estimator then hands each value to it exactly once,
+   * in pieces and in any order ({@link GradientExchange.add}), and awaits {@link GradientExchange.mean}. The vector's
+   * layout is the one `allReduceMean` would get; the result must be the same. Strategies without it get
+   * `allReduceMean` once the backward pass is done.
+   */
+  beginAllReduce?(numValues: number, step: number): GradientExchange;
   /** Training ended on this replica (`error` when it failed): tells the peers and frees the transport. */
   end(error?: unknown): Promise<void>;
+}
+
+/**
+ * One step's all-reduce fed while the backward pass runs (`TrainDistribute.beginAllReduce`). The Estimator calls
+ * `add` synchronously from inside the backward pass as each variable's gradient becomes final, so `add` must not
+ * block: copy the values (the caller may reuse them at once) and move them off the calling thread.
+ */
+export interface GradientExchange {
+  /** The final gradient values at `offset` of the step's vector; every value is added exactly once. */
+  add(offset: number, values: Float32Array): void;
+  /**
+   * Every value was added: resolves with the element-wise mean over the replicas of the whole vector (the same
+   * values and layout `allReduceMean` resolves with). The array is read at once by the caller, and may be reused by
+   * the strategy from its next step on. Rejects within a bounded time when a peer died or hung.
+   */
+  mean(): Promise<Float32Array>;
 }

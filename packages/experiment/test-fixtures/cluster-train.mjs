@@ -33,6 +33,8 @@ const config = runConfigFromEnv({
   collective: {
     startupTimeoutSecs: Number(process.env.CLUSTER_STARTUP_SECS ?? 60),
     stepTimeoutSecs: Number(process.env.CLUSTER_STEP_SECS ?? 60),
+    // The exchange on a worker thread, overlapped with the backward pass.
+    thread: process.env.CLUSTER_THREAD === '1',
   },
 });
 const task = `${config.taskType}-${config.taskId}`;

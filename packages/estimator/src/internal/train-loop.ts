@@ -34,7 +34,7 @@ import type { LoopDeps } from './loop-deps.js';
 import type { ModelState } from './model-state.js';
 import { readValues } from './read-values.js';
 import { StepContext, StopFlag } from './step-context.js';
-import { type StepOutput, trainStep } from './train-step.js';
+import { type GradientReducer, type StepOutput, trainStep } from './train-step.js';
 import { settleChecks } from './value-checks.js';
 
 /** What the loop needs from its Estimator. */
@@ -73,7 +73,14 @@ export async function runTrainLoop<P>(
   // per step (TF's "Loss for final step: 0.0123."); a step whose hooks fetched the loss has it in lastValues.
   let finalLoss: tf.Scalar | null = null;
   const distribute = deps.config.trainDistribute;
-  const reduce = distribute ? (values: Float32Array) => distribute.allReduceMean(values, model.globalStep) : undefined;
+  const reduce: GradientReducer | undefined = distribute
+    ? {
+        mean: (values) => distribute.allReduceMean(values, model.globalStep),
+        ...(distribute.beginAllReduce
+          ? { begin: (numValues: number) => distribute.beginAllReduce!(numValues, model.globalStep) }
+          : {}),
+      }
+    : undefined;
   let failure: unknown;
   try {
     await hooks.begin(session());

@@ -9,9 +9,11 @@ import type { ModelSummary } from '../model-summaries.js';
 import { SlotOptimizer } from '../optimizers/slot-optimizer.js';
 import { type ApplyGradientsOp, gradientsFor, leafOps, type MinimizeOp } from '../optimizers/train-op.js';
 import { learningRateAt } from '../optimizers.js';
+import type { GradientExchange } from '../train-distribute.js';
 import { engineState } from './engine-state.js';
 import type { ModelState } from './model-state.js';
-import { releasingGradients } from './release-gradients.js';
+import { type FinalGradients, releasingGradients } from './release-gradients.js';
+import { type StreamedStep, streamGradients, type Update } from './streamed-gradients.js';
 import { keepChecks } from './value-checks.js';
 
 /** What one training step leaves for the loop; every tensor here is owned by the caller. */
@@ -35,20 +37,29 @@ interface TapeNode {
   outputs: tf.Tensor[];
 }
 
+/** How a step averages its gradients across replicas (the train loop's view of a `TrainDistribute`). */
+export interface GradientReducer {
+  /** The mean of the whole flat vector, after the backward pass. */
+  mean(values: Float32Array): Promise<Float32Array>;
+  /** When present: an exchange fed while the backward pass runs (see `TrainDistribute.beginAllReduce`). */
+  begin?: (numValues: number) => GradientExchange;
+}
+
 /**
  * One training step: runs the model_fn under a gradient tape, clips and applies the gradients with the spec's
  * optimizer, and keeps only the tensors the hooks asked for (plus summaries and the kernel trace when asked).
  * Without `reduce` everything between the tape's start and the optimizer update stays in one tidy scope; with it
- * (synchronous data parallelism) the gradients are kept across the await of the all-reduce and freed after.
+ * (synchronous data parallelism) the gradients are kept across the await of the all-reduce and freed after. With
+ * `reduce.begin` the gradients' values go to the exchange while the backward pass runs (streamed-gradients.ts lays
+ * them out), and the averaged gradients are built from its mean.
  */
 export async function trainStep(
   model: ModelState,
   ctx: ModelFnContext,
   callModelFn: () => unknown,
   wanted: ReadonlySet<string>,
-  reduce?: (values: Float32Array) => Promise<Float32Array>,
+  reduce?: GradientReducer,
 ): Promise<StepOutput> {
-  let spec: TrainEstimatorSpec | undefined;
   const fetched = new Map<string, tf.Tensor>();
   const summaries: ModelSummary[] = [];
   let graph: TracedKernel[] | null = null;
@@ -66,13 +77,25 @@ export async function trainStep(
   let loss: tf.Scalar | null = null;
   let updates: Update[] = [];
   try {
-    if (reduce) {
+    if (reduce?.begin) {
+      // Overlapped: each gradient's values leave for the exchange as soon as the backward pass made them final; the
+      // gradient tensors themselves are not needed after it (the averaged ones are built from the mean).
+      const begin = reduce.begin;
+      let streamed: StreamedStep | null = null;
+      tf.tidy(() => {
+        streamed = computeStreamed(begin);
+      });
+      updates = await (streamed as unknown as StreamedStep).averaged();
+      tf.tidy(() => applyUpdates(updates));
+      tf.dispose(updates.flatMap((u) => Object.values(u.grads)));
+      updates = [];
+    } else if (reduce) {
       // Synchronous data parallelism: the gradients leave the tidy scope, are averaged across replicas (an await on
       // the network), and come back as new tensors that every replica applies alike.
       tf.tidy(() => {
         updates = computeUpdates().map((u) => ({ op: u.op, grads: keepAll(u.grads) }));
       });
-      const averaged = await averageGradients(updates, reduce);
+      const averaged = await averageGradients(updates, reduce.mean);
       tf.dispose(updates.flatMap((u) => Object.values(u.grads)));
       updates = averaged;
       tf.tidy(() => applyUpdates(updates));
@@ -94,18 +117,24 @@ export async function trainStep(
   function computeUpdates(): Update[] {
     // The model_fn and every gradient the train op needs come from one recorded forward pass: computeGradients()
     // inside the model_fn and minimize() ops after it differentiate through the same tape.
-    return withTape(() => {
-      spec = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
-      for (const name of wanted) {
-        const t = name === 'loss' ? spec.loss : ctx.named.get(name);
-        if (t) fetched.set(name, tf.keep(t));
-      }
-      if (!wanted.has('loss')) loss = tf.keep(spec.loss);
-      for (const s of ctx.summaries?.values() ?? []) summaries.push({ ...s, tensor: tf.keep(s.tensor) });
-      if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
-      checks = keepChecks(ctx.checks);
-      return leafOps(spec.trainOp).map((op) => ({ op, grads: gradientsOf(op, vars) }));
-    });
+    return withTape(() => leafOps(runModelFn()).map((op) => ({ op, grads: gradientsOf(op, vars) })));
+  }
+
+  function computeStreamed(begin: (numValues: number) => GradientExchange): StreamedStep {
+    return withTape(() => streamGradients(leafOps(runModelFn()), vars, begin, gradientsOf));
+  }
+
+  function runModelFn(): TrainEstimatorSpec['trainOp'] {
+    const s = validateSpec(runInContext(ctx, callModelFn), 'train') as TrainEstimatorSpec;
+    for (const name of wanted) {
+      const t = name === 'loss' ? s.loss : ctx.named.get(name);
+      if (t) fetched.set(name, tf.keep(t));
+    }
+    if (!wanted.has('loss')) loss = tf.keep(s.loss);
+    for (const x of ctx.summaries?.values() ?? []) summaries.push({ ...x, tensor: tf.keep(x.tensor) });
+    if (ctx.scopeTrace) graph = traceTape(model, ctx.scopeTrace);
+    checks = keepChecks(ctx.checks);
+    return s.trainOp;
   }
 
   function applyUpdates(list: readonly Update[]): void {
@@ -124,11 +153,6 @@ export async function trainStep(
       tfOptimizer.applyGradients(g);
     }
   }
-}
-
-interface Update {
-  readonly op: MinimizeOp | ApplyGradientsOp;
-  readonly grads: tf.NamedTensorMap;
 }
 
 function keepAll(grads: tf.NamedTensorMap): tf.NamedTensorMap {
@@ -174,8 +198,15 @@ async function averageGradients(
   }));
 }
 
-/** The gradients one leaf op applies, by variable engine name. */
-function gradientsOf(op: MinimizeOp | ApplyGradientsOp, trainable: tf.Variable[]): tf.NamedTensorMap {
+/**
+ * The gradients one leaf op applies, by variable engine name. With `onFinal`, the gradients of the variables it
+ * names are handed to it while the backward pass runs, as each becomes final (see releasingGradients).
+ */
+function gradientsOf(
+  op: MinimizeOp | ApplyGradientsOp,
+  trainable: tf.Variable[],
+  onFinal?: FinalGradients,
+): tf.NamedTensorMap {
   if (op.kind === 'applyGradients') {
     const out: tf.NamedTensorMap = {};
     for (const [g, v] of op.gradsAndVars) if (g) out[v.name] = g;
@@ -183,7 +214,10 @@ function gradientsOf(op: MinimizeOp | ApplyGradientsOp, trainable: tf.Variable[]
   }
   // tf.variableGrads seeds the pass with its own ones(), so every gradient the pass frees early is its own.
   return withoutRecording(() =>
-    releasingGradients(() => gradientsFor(`${op.optimizer.name}.minimize()`, op.loss, op.varList ?? trainable)),
+    releasingGradients(
+      () => gradientsFor(`${op.optimizer.name}.minimize()`, op.loss, op.varList ?? trainable),
+      onFinal,
+    ),
   );
 }
 

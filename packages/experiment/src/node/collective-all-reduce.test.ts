@@ -16,6 +16,8 @@ async function replicas(
         taskType: t.type as 'chief' | 'worker',
         taskId: t.index,
         log: () => {},
+        // On this thread: a worker thread runs the built dist (collective-all-reduce-thread.test.ts tests it).
+        thread: false,
         ...options,
       }),
   );

@@ -5,11 +5,13 @@
  * all-gather, 2·(N−1) chunk transfers per step, each replica sending 2·(N−1)/N of the gradients; two replicas swap
  * whole segments in one round instead, the same bytes). The vector is cut into segments of `pipelineChunkBytes`,
  * each its own ring, all in flight at once: while one segment's bytes travel, the previous one is being added, and
- * HTTP/2 carries them side by side. Does not own: the wire (internal/collective-transport.ts) or when it is called
- * (the Estimator's train loop).
+ * HTTP/2 carries them side by side. With `thread`, every call goes to an instance of this class on a worker thread
+ * (internal/collective-thread.ts), which also streams the gradients during the backward pass (`streamAllReduce`).
+ * Does not own: the wire (internal/collective-transport.ts) or when it is called (the Estimator's train loop).
  */
-import type { ClusterSpec, DistributeStartContext, TrainDistribute } from '@estimatorjs/estimator';
+import type { ClusterSpec, DistributeStartContext, GradientExchange, TrainDistribute } from '@estimatorjs/estimator';
 import { ExperimentError } from '../errors.js';
+import { CollectiveThread } from './internal/collective-thread.js';
 import { CollectiveTransport, type Peer } from './internal/collective-transport.js';
 
 /** Options of {@link CollectiveAllReduce}. */
@@ -31,6 +33,19 @@ export interface CollectiveAllReduceOptions {
   readonly pipelineChunkBytes?: number;
   /** Shard a Dataset from the input_fn by replica (default true; TF's auto-sharding). */
   readonly autoShard?: boolean;
+  /**
+   * Overlap the exchange with the backward pass (default false): the transport (gRPC server, clients, the reduction)
+   * runs on a worker thread, which swaps each gradient as soon as the backward pass made it final and serves the peers
+   * while this thread computes. Pays where a worker has a core to spare for it; with one core per worker (a 2-core
+   * machine running two) the thread's CPU comes out of the compute and cost more than the waiting it hid
+   * (docs/distributed.md has the figures). By default the exchange runs on the calling thread after the backward pass.
+   */
+  readonly thread?: boolean;
+  /**
+   * This instance is the transport of a threaded one (internal/collective-worker.ts): its event loop never blocks.
+   * @internal
+   */
+  readonly onWorkerThread?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -46,6 +61,14 @@ export interface CollectiveStats {
 }
 
 const API = 'CollectiveAllReduce';
+
+/**
+ * Streamed pieces (`thread`) smaller than this many values (64 KiB) are swapped together at `mean()`, not one by one: a
+ * swap costs two RPCs (a fraction of a ms of CPU on each side), which a bias or a small layer's kernel does not repay
+ * by leaving early. The CNN's dense kernels and its second convolution's kernel go early; the rest, about 3 600
+ * values, at the end.
+ */
+const STREAM_MIN_VALUES = 16_384;
 
 /**
  * Replicas in TF's order: the chief is replica 0, `worker:i` is replica i + 1.
@@ -87,8 +110,22 @@ export class CollectiveAllReduce implements TrainDistribute {
   private allReduceCpuMs = 0;
   private bytesSent = 0;
   private readonly segmentValues: number;
+  /**
+   * With `thread` only: opens the all-reduce of `step` before the backward pass, so the transport thread swaps each
+   * gradient as soon as the Estimator hands it over (`TrainDistribute.beginAllReduce`). Without `thread` nothing could
+   * move before the backward pass returns, so it is absent and the Estimator calls `allReduceMean` after it.
+   */
+  readonly beginAllReduce?: (numValues: number, step: number) => GradientExchange;
+  /** The transport on a worker thread, when `thread` (every call goes there). */
+  private readonly thread: CollectiveThread | null = null;
+  /** The vector a streamed step's pieces are written into, reused from step to step. */
+  private streamBuffer: Float32Array | null = null;
+  /** On a worker thread: the last streamed step's publishes, until the peer confirmed them (end() awaits them). */
+  private undelivered: Promise<void>[] = [];
+  private readonly onWorkerThread: boolean;
 
   constructor(options: CollectiveAllReduceOptions) {
+    this.onWorkerThread = options.onWorkerThread ?? false;
     this.replicas = replicasOf(options.clusterSpec);
     const self = this.replicas.find((r) => r.name === `${options.taskType}:${options.taskId}`);
     if (!self || (options.clusterSpec.chief?.length ?? 0) !== 1) {
@@ -112,10 +149,17 @@ export class CollectiveAllReduce implements TrainDistribute {
     }
     this.segmentValues = Math.floor(chunkBytes / 4);
     this.log = options.log ?? ((line) => console.log(line));
+    if ((options.thread ?? false) && this.numReplicas > 1) {
+      const { log: _, ...rest } = options;
+      const thread = new CollectiveThread({ ...rest, thread: false }, this.log);
+      this.thread = thread;
+      this.beginAllReduce = (numValues, step) => thread.beginAllReduce(numValues, step);
+    }
   }
 
   /** What the all-reduce cost so far on this replica. */
   stats(): CollectiveStats {
+    if (this.thread) return this.thread.stats();
     return {
       steps: this.steps,
       allReduceMs: this.allReduceMs,
@@ -133,6 +177,7 @@ export class CollectiveAllReduce implements TrainDistribute {
    * ones). Idempotent; `start()` calls it when the Estimator did not.
    */
   async connect(): Promise<void> {
+    if (this.thread) return this.thread.connect();
     if (this.transport) return;
     const transport = new CollectiveTransport(this.self, this.peers, API);
     transport.onFatal = (e) => {
@@ -169,6 +214,7 @@ export class CollectiveAllReduce implements TrainDistribute {
   }
 
   async start(context: DistributeStartContext): Promise<void> {
+    if (this.thread) return this.thread.start(context);
     await this.connect();
     const transport = this.transport!;
     if (this.numReplicas === 1) return;
@@ -205,6 +251,7 @@ export class CollectiveAllReduce implements TrainDistribute {
   }
 
   async allReduceMean(values: Float32Array, step: number): Promise<Float32Array> {
+    if (this.thread) return this.thread.allReduceMean(values, step);
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const n = this.numReplicas;
@@ -223,14 +270,7 @@ export class CollectiveAllReduce implements TrainDistribute {
             reduce.call(this, out.subarray(j * size, (j + 1) * size), step, segments > 1 ? `#${j}` : '', delivered),
           ),
         );
-        // Every chunk this replica published was received: the step is done on both sides of each link.
-        await Promise.all(delivered);
-        // The Received this replica sent for its last fetch (and its answers to the peers' Receiveds) are written by
-        // HTTP/2 on a later turn of the event loop; the next step's kernels are synchronous, so leaving now would hold
-        // them back until that step's compute ends and the peers would wait for it, taking turns instead of computing
-        // side by side. Two turns let them go out.
-        await flushEventLoop();
-        await flushEventLoop();
+        await settled(delivered);
       }
     } finally {
       const cpu = process.cpuUsage(cpu0);
@@ -239,6 +279,72 @@ export class CollectiveAllReduce implements TrainDistribute {
     }
     this.steps += 1;
     return out;
+  }
+
+  /**
+   * The streamed all-reduce on the transport's own thread: what `beginAllReduce` of a threaded instance runs in its
+   * worker thread. Two replicas swap each piece of at least {@link STREAM_MIN_VALUES} values as soon as it is added
+   * (tagged by its offset: both replicas cut the vector alike, since they run the same model_fn), and the smaller ones
+   * together at `mean()`, in one message (a swap is a Fetch and a Received RPC, a fixed cost that a bias's few bytes
+   * do not repay); every value is averaged as (a + b) / 2, the same bits as the whole vector's swap. Three or more
+   * replicas collect the pieces and `mean()` runs the ring on the whole vector, as `allReduceMean` does. `buffer`
+   * (the worker thread's shared memory) takes the pieces; by default a vector reused from step to step.
+   * @internal
+   */
+  streamAllReduce(numValues: number, step: number, buffer?: Float32Array): GradientExchange {
+    let out = buffer;
+    if (!out) {
+      if (this.streamBuffer?.length !== numValues) this.streamBuffer = new Float32Array(numValues);
+      out = this.streamBuffer;
+    }
+    const v = out;
+    const swaps: Promise<void>[] = [];
+    const delivered: Promise<void>[] = [];
+    const small: [offset: number, length: number][] = [];
+    const swapping = this.numReplicas === 2 && this.transport !== null && this.fatal === null;
+    return {
+      add: (offset, values) => {
+        if (offset < 0 || offset + values.length > v.length) {
+          throw new ExperimentError(
+            'INVALID_ARGUMENT',
+            `${API}: a gradient piece at ${offset} of ${values.length} values does not fit the step's ${v.length}.`,
+          );
+        }
+        // The worker thread's pieces are already in place (the shared buffer): no copy onto itself.
+        if (values.buffer !== v.buffer || values.byteOffset !== v.byteOffset + offset * 4) v.set(values, offset);
+        if (!swapping) return;
+        if (values.length < STREAM_MIN_VALUES) {
+          small.push([offset, values.length]);
+          return;
+        }
+        const piece = this.swap(v.subarray(offset, offset + values.length), step, `@${offset}`, delivered);
+        // Awaited by mean(); a rejection before that is the step's failure, reported there.
+        piece.catch(() => {});
+        swaps.push(piece);
+      },
+      mean: async () => {
+        if (!swapping) return this.allReduceMean(v, step);
+        const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
+        try {
+          if (this.fatal) throw this.fatal;
+          if (small.length > 0) swaps.push(this.swapGathered(v, small, step, delivered));
+          await Promise.all(swaps);
+          if (this.onWorkerThread) {
+            // Nothing blocks this thread's event loop: the Receiveds settle on their own. end() waits for the last.
+            this.undelivered = delivered;
+          } else {
+            await settled(delivered);
+          }
+        } finally {
+          const cpu = process.cpuUsage(cpu0);
+          this.allReduceCpuMs += (cpu.user + cpu.system) / 1000;
+          this.allReduceMs += performance.now() - t0;
+        }
+        this.steps += 1;
+        return v;
+      },
+    };
   }
 
   /**
@@ -256,6 +362,28 @@ export class CollectiveAllReduce implements TrainDistribute {
     published.catch(() => {});
     delivered.push(published);
     addAndScale(v, 0, asFloats(await transport.fetch(other, tag, this.stepMs), v.length), 2, true);
+  }
+
+  /** Swaps the pieces `at` of `v` as one message (in offset order) and writes their means back in place. */
+  private async swapGathered(
+    v: Float32Array,
+    at: [offset: number, length: number][],
+    step: number,
+    delivered: Promise<void>[],
+  ): Promise<void> {
+    at.sort((a, b) => a[0] - b[0]);
+    const gathered = new Float32Array(at.reduce((n, [, length]) => n + length, 0));
+    let k = 0;
+    for (const [offset, length] of at) {
+      gathered.set(v.subarray(offset, offset + length), k);
+      k += length;
+    }
+    await this.swap(gathered, step, '@small', delivered);
+    k = 0;
+    for (const [offset, length] of at) {
+      v.set(gathered.subarray(k, k + length), offset);
+      k += length;
+    }
   }
 
   /**
@@ -297,8 +425,12 @@ export class CollectiveAllReduce implements TrainDistribute {
   }
 
   async end(error?: unknown): Promise<void> {
+    if (this.thread) return this.thread.end(error);
     const reason =
       error === undefined ? null : typeof error === 'string' ? error : ((error as Error)?.message ?? String(error));
+    // The peers may still be fetching this replica's last pieces: closing now would fail their last step.
+    if (reason === null) await Promise.allSettled(this.undelivered);
+    this.undelivered = [];
     await this.transport?.close(reason);
     this.transport = null;
   }
@@ -334,6 +466,19 @@ function addAndScale(v: Float32Array, at: number, add: Float32Array, divisor: nu
 }
 
 const flushEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Waits until every chunk this replica published was received (the step is done on both sides of each link), then
+ * two turns of the event loop: the Received this replica sent for its last fetch (and its answers to the peers'
+ * Receiveds) are written by HTTP/2 on a later turn, and the next step's kernels are synchronous, so leaving at once
+ * would hold them back until that step's compute ends (on the calling thread) and the peers would wait for it,
+ * taking turns instead of computing side by side.
+ */
+async function settled(delivered: Promise<void>[]): Promise<void> {
+  await Promise.all(delivered);
+  await flushEventLoop();
+  await flushEventLoop();
+}
 
 function asFloats(b: Buffer, expected: number): Float32Array {
   if (b.byteLength !== expected * 4) {

@@ -91,6 +91,16 @@ describe('estimatorjs-cluster on 127.0.0.1 (2 processes, gRPC all-reduce)', { ti
     reference = chief;
   });
 
+  it('the exchange on a worker thread, overlapped with the backward pass, ends with the same bits', async () => {
+    const two = await cluster('two-thread', undefined, { CLUSTER_THREAD: '1' });
+    const chief = read(two.out, 'chief-0');
+    const worker = read(two.out, 'worker-0');
+    expect([chief.globalStep, worker.globalStep]).toEqual([50, 50]);
+    expect(maxDiff(chief, worker)).toBe(0);
+    // The same averaged gradient every step as the exchange after the backward pass: the same weights, bit for bit.
+    expect(maxDiff(reference, chief)).toBe(0);
+  });
+
   it('kill -9 of the worker mid-run: the runner restarts it, the job resumes from the last checkpoint', async () => {
     const marker = join(root, 'kill-worker', 'out', 'worker-0.step-25');
     const run = await cluster('kill-worker', (task, child, attempt) => {
