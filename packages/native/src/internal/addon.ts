@@ -100,10 +100,17 @@ function tryLoad(): NativeAddon | NativeBackendError {
     );
   }
   // oneDNN runs on libgomp, which reads its wait policy once, when it loads with the addon. Its default spins
-  // between kernels, which on a machine with other busy processes takes the cores they need and made 2 threads
-  // 2.5x slower than passive waiting in a same-run A/B (bench/train/ab.mjs --backend native --threads auto): ask
-  // for passive waiting, unless the process chose a policy itself.
-  if (!('OMP_WAIT_POLICY' in process.env)) process.env.OMP_WAIT_POLICY = 'PASSIVE';
+  // ~300,000 rounds (milliseconds) between kernels, which on a machine with other busy processes takes the cores
+  // they need and made 2 threads 2.5x slower than passive waiting in a same-run A/B (bench/train/ab.mjs --backend
+  // native --threads auto). Sleeping at once is the other extreme: every parallel region then pays a futex wake of
+  // the worker, which on the MLP's ~2 ms steps (five matmuls with small kernels between them) cost a fifth of the
+  // step. So: passive, with a short spin first (GOMP_SPINCOUNT overrides the policy's 0; 10,000 rounds is about
+  // 0.1 ms by libgomp's own estimate): on the idle machine the MLP at 2 threads went from 74–84k to 78–103k ex/s
+  // (alternating runs), the CNN from 3.0–3.4k to 3.1–3.6k, 1 thread unchanged. Unless the process chose either.
+  if (!('OMP_WAIT_POLICY' in process.env) && !('GOMP_SPINCOUNT' in process.env)) {
+    process.env.OMP_WAIT_POLICY = 'PASSIVE';
+    process.env.GOMP_SPINCOUNT = '10000';
+  }
   try {
     return createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
   } catch (error) {
