@@ -67,7 +67,10 @@ export function checkpointFiles(prefix: string): { manifest: string; weights: st
 /**
  * Writes a checkpoint: the weights file first, then the manifest that points to it, each atomically, so a crash
  * leaves either no manifest (the checkpoint does not exist) or a complete one. A NaN or infinite float value is
- * refused before anything is written (`NON_FINITE_WEIGHTS`); a failed manifest write removes the weights file.
+ * refused (`NON_FINITE_WEIGHTS`) and nothing is written under the checkpoint's names; a failed manifest write
+ * removes the weights file. The values saved are those the tensors hold when the call starts. Where the storage
+ * can write a file in pieces, one tensor at a time is copied out of the backend, so saving needs memory for the
+ * largest tensor rather than for the whole checkpoint twice over.
  * @example
  *   import { fileStorage } from '@estimatorjs/estimator/node';
  *   await writeCheckpoint(fileStorage(modelDir), 'model.ckpt-1', { w: tf.zeros([2, 2]) }, 1);
@@ -81,28 +84,48 @@ export async function writeCheckpoint(
 ): Promise<void> {
   checkFileName('writeCheckpoint()', prefix);
   const files = checkpointFiles(prefix);
-  const { data, specs } = await tf.io.encodeWeights(tensors);
-  const bytes = new Uint8Array(data);
-  const ranges = entryRanges(specs);
-  const checksums: number[] = [];
-  for (const [i, w] of specs.entries()) {
-    const { start, end } = ranges[i]!;
-    const bad = w.dtype === 'float32' ? firstNonFinite(bytes, start, end) : null;
-    if (bad) {
+  const specs: tf.io.WeightsManifestEntry[] = Object.entries(tensors).map(([name, t]) => {
+    if (t.dtype !== 'float32' && t.dtype !== 'int32') {
       throw new CheckpointError(
-        'NON_FINITE_WEIGHTS',
-        `Saving checkpoint ${prefix}: ${w.name} holds ${bad.value} at flat index ${bad.index}; a model with non-finite values is never saved (the previous checkpoint stays the latest). Lower the learning rate or clip gradients.`,
+        'UNSUPPORTED_DTYPE',
+        `Saving checkpoint ${prefix}: ${name} is a ${t.dtype} tensor; checkpoints hold float32 and int32 tensors (cast it, or keep it out of the saved variables).`,
       );
     }
-    checksums.push(crc32c(bytes, start, end));
+    return { name, shape: [...t.shape], dtype: t.dtype };
+  });
+  // Clones share the tensors' memory and keep today's values even if a variable is assigned while we write.
+  const snapshot = tf.tidy(() => Object.values(tensors).map((t) => tf.clone(t)));
+  const checksums: number[] = [];
+  let byteLength = 0;
+  async function* entryBytes(): AsyncGenerator<Uint8Array> {
+    for (const [i, w] of specs.entries()) {
+      const values = await snapshot[i]!.data();
+      snapshot[i]!.dispose();
+      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      const bad = w.dtype === 'float32' ? firstNonFinite(bytes, 0, bytes.length) : null;
+      if (bad) {
+        throw new CheckpointError(
+          'NON_FINITE_WEIGHTS',
+          `Saving checkpoint ${prefix}: ${w.name} holds ${bad.value} at flat index ${bad.index}; a model with non-finite values is never saved (the previous checkpoint stays the latest). Lower the learning rate or clip gradients.`,
+        );
+      }
+      checksums.push(crc32c(bytes, 0, bytes.length));
+      byteLength += bytes.length;
+      yield bytes;
+    }
   }
-  await storage.writeAtomic(files.weights, bytes);
+  try {
+    if (storage.writeAtomicFrom) await storage.writeAtomicFrom(files.weights, entryBytes());
+    else await storage.writeAtomic(files.weights, await joined(entryBytes()));
+  } finally {
+    tf.dispose(snapshot);
+  }
   const manifest: CheckpointManifest = {
     format: 'estimatorjs-checkpoint',
     version: CHECKPOINT_FORMAT_VERSION,
     globalStep,
     weightsFile: files.weights,
-    byteLength: data.byteLength,
+    byteLength,
     createdAt: Date.now(),
     weights: specs,
     crc32c: checksums,
@@ -115,6 +138,19 @@ export async function writeCheckpoint(
     await storage.remove(files.weights).catch(() => {});
     throw e;
   }
+}
+
+/** The pieces as one array, for storages that take a file whole. */
+async function joined(pieces: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const all: Uint8Array[] = [];
+  for await (const p of pieces) all.push(p);
+  const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of all) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /**
@@ -260,9 +296,30 @@ export async function readCheckpoint(
     }
   }
   checkGlobalStep(prefix, manifest, bytes, ranges);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const tensors = tf.io.decodeWeights(buffer, [...manifest.weights]);
-  return { manifest, tensors, verified: manifest.crc32c !== undefined };
+  return { manifest, tensors: tensorsOf(bytes, manifest.weights, ranges), verified: manifest.crc32c !== undefined };
+}
+
+/**
+ * The tensors of a weights file's bytes. Each is made from a view of the bytes where it lies 4-byte aligned (a
+ * backend copies what it keeps elsewhere, wasm and native into their heaps), so reading a checkpoint holds the file
+ * once rather than in the three copies tfjs's `decodeWeights` would make.
+ */
+function tensorsOf(
+  bytes: Uint8Array,
+  weights: readonly tf.io.WeightsManifestEntry[],
+  ranges: readonly { start: number; end: number }[],
+): tf.NamedTensorMap {
+  const tensors: tf.NamedTensorMap = {};
+  for (const [i, w] of weights.entries()) {
+    const { start, end } = ranges[i]!;
+    const at = bytes.byteOffset + start;
+    const buffer = at % 4 === 0 ? bytes.buffer : bytes.slice(start, end).buffer;
+    const offset = at % 4 === 0 ? at : 0;
+    const n = (end - start) / 4;
+    const values = w.dtype === 'int32' ? new Int32Array(buffer, offset, n) : new Float32Array(buffer, offset, n);
+    tensors[w.name] = tf.tensor(values, w.shape, w.dtype as 'float32' | 'int32');
+  }
+  return tensors;
 }
 
 function hex(n: number): string {

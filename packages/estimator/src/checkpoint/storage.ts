@@ -30,6 +30,12 @@ export interface ModelDirStorage {
   read(name: string, options?: ReadOptions): Promise<Uint8Array | null>;
   /** Writes the whole file atomically (write aside, then rename). */
   writeAtomic(name: string, data: Uint8Array | string): Promise<void>;
+  /**
+   * Writes a file atomically from pieces made one after another, so the whole file never has to be in memory at
+   * once (a checkpoint's tensors, one at a time). When `pieces` throws, nothing is written under `name` and the
+   * error is rethrown as it is. Optional: without it, the pieces are joined and handed to `writeAtomic`.
+   */
+  writeAtomicFrom?(name: string, pieces: AsyncIterable<Uint8Array>): Promise<void>;
   /** The names of the files in the directory (no subdirectories). */
   list(): Promise<string[]>;
   /** Deletes a file; no error if it does not exist. */

@@ -72,23 +72,45 @@ class FileStorage implements ModelDirStorage {
   }
 
   async writeAtomic(name: string, data: Uint8Array | string): Promise<void> {
-    checkFileName('fileStorage.writeAtomic()', name);
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    await this.writeAside('fileStorage.writeAtomic()', name, once(bytes));
+  }
+
+  async writeAtomicFrom(name: string, pieces: AsyncIterable<Uint8Array>): Promise<void> {
+    await this.writeAside('fileStorage.writeAtomicFrom()', name, pieces);
+  }
+
+  /**
+   * Writes the pieces to a temporary file beside `name`, flushes it to disk and renames it over `name`. A file
+   * system error becomes a CheckpointError naming the file; an error of `pieces` itself passes through unchanged.
+   * Either way the temporary file is removed.
+   */
+  private async writeAside(api: string, name: string, pieces: AsyncIterable<Uint8Array>): Promise<void> {
+    checkFileName(api, name);
     const target = join(this.dir, name);
-    await this.refuseOutsideLink('fileStorage.writeAtomic()', target);
+    await this.refuseOutsideLink(api, target);
     const tmp = join(this.dir, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-    try {
-      await mkdir(this.dir, { recursive: true });
-      const fh = await open(tmp, 'w');
+    const where = join(this.location, name);
+    const fs = async <T>(op: () => Promise<T>): Promise<T> => {
       try {
-        await fh.writeFile(data);
-        await fh.sync();
-      } finally {
-        await fh.close();
+        return await op();
+      } catch (e) {
+        throw ioError('write', where, e);
       }
-      await rename(tmp, target);
+    };
+    let fh: FileHandle | null = null;
+    try {
+      await fs(() => mkdir(this.dir, { recursive: true }));
+      fh = await fs(() => open(tmp, 'w'));
+      for await (const piece of pieces) await fs(() => writeAll(fh!, piece));
+      await fs(() => fh!.sync());
+      await fs(() => fh!.close());
+      fh = null;
+      await fs(() => rename(tmp, target));
     } catch (e) {
+      await fh?.close().catch(() => {});
       await rm(tmp, { force: true }).catch(() => {});
-      throw ioError('write', join(this.location, name), e);
+      throw e;
     }
   }
 
@@ -189,6 +211,18 @@ function kindOf(st: Stats): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isSocket()) return 'a socket';
   return 'not a regular file';
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+/** Writes all of `bytes` at the file position (a write may take fewer bytes than it was given). */
+async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length; ) {
+    const { bytesWritten } = await fh.write(bytes, at, bytes.length - at, null);
+    at += bytesWritten;
+  }
 }
 
 function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
