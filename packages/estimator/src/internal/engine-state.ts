@@ -18,3 +18,28 @@ export interface EngineState<Node = unknown> {
 export function engineState<Node = unknown>(): EngineState<Node> {
   return (tf.engine() as unknown as { state: EngineState<Node> }).state;
 }
+
+/** The gradient depth of the tape the Estimator's TRAIN step opened, or -1 outside one. */
+let variablesOnlyTapeDepth = -1;
+
+/**
+ * Runs `f` with the tape open now marked as the TRAIN step's: one whose gradients are taken only for variables
+ * (every Estimator gradient API takes variables), so a layer may skip the gradient of an input no variable feeds.
+ */
+export function onVariablesOnlyTape<T>(f: () => T): T {
+  const previous = variablesOnlyTapeDepth;
+  variablesOnlyTapeDepth = engineState().gradientDepth;
+  try {
+    return f();
+  } finally {
+    variablesOnlyTapeDepth = previous;
+  }
+}
+
+/**
+ * Whether the kernels running now are recorded on the TRAIN step's tape itself. Inside a `tf.grad` of the model_fn's
+ * own (a deeper tape), or on a tape outside an Estimator, gradients may be taken for any tensor.
+ */
+export function recordingForVariablesOnly(): boolean {
+  return variablesOnlyTapeDepth > 0 && engineState().gradientDepth === variablesOnlyTapeDepth;
+}

@@ -10,7 +10,7 @@ import { SlotOptimizer } from '../optimizers/slot-optimizer.js';
 import { type ApplyGradientsOp, gradientsFor, leafOps, type MinimizeOp } from '../optimizers/train-op.js';
 import { learningRateAt } from '../optimizers.js';
 import type { GradientExchange } from '../train-distribute.js';
-import { engineState } from './engine-state.js';
+import { engineState, onVariablesOnlyTape } from './engine-state.js';
 import type { ModelState } from './model-state.js';
 import { type FinalGradients, releasingGradients } from './release-gradients.js';
 import { type StreamedStep, streamGradients, type Update } from './streamed-gradients.js';
@@ -250,7 +250,7 @@ export function withTape<T>(f: () => T): T {
   };
   engine.startTape();
   try {
-    return f();
+    return onVariablesOnlyTape(f);
   } finally {
     engine.endTape();
     if (engine.state.gradientDepth === 0) {

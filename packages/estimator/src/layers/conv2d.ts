@@ -8,7 +8,9 @@ import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
 import { checkTensorInput } from './check-input.js';
 import { checkStridesOrDilation, spatialSizes } from './internal/conv-args.js';
+import { conv2dOp } from './internal/conv2d-op.js';
 import { checkDataFormat, type DataFormat, toChannelsFirst, toChannelsLast } from './internal/data-format.js';
+import { inputGradientNeeded, tapeRecording } from './internal/dense-op.js';
 import { dilateKernel } from './internal/dilate-kernel.js';
 import { type Regularizer, regularizeActivity } from './regularizers.js';
 
@@ -92,22 +94,37 @@ export function conv2d(
     });
     // tfjs 4.22's Conv2D gradient refuses dilations > 1: convolve with the zero-spread kernel instead, which is
     // the same convolution and trains on every backend (dilateKernel returns the kernel itself at dilation 1).
-    let y: tf.Tensor4D = tf.conv2d(
-      inputs as tf.Tensor4D,
-      dilateKernel(kernel, dilation) as tf.Tensor4D,
-      strides,
-      options.padding ?? 'valid',
-      'NHWC',
-      1,
-    );
-    if (options.useBias ?? true) {
-      const bias = getVariable('bias', {
-        shape: [filters],
-        initializer: initializers.zeros(),
-        regularizer: options.biasRegularizer,
-      });
-      y = tf.add(y, bias);
+    const filter = dilateKernel(kernel, dilation) as tf.Tensor4D;
+    const bias =
+      (options.useBias ?? true)
+        ? getVariable('bias', {
+            shape: [filters],
+            initializer: initializers.zeros(),
+            regularizer: options.biasRegularizer,
+          })
+        : null;
+    const padding = options.padding ?? 'valid';
+    const relu = options.activation === 'relu';
+    if (
+      (relu || options.activation === undefined || options.activation === 'linear') &&
+      inputs.dtype === 'float32' &&
+      tapeRecording()
+    ) {
+      // A training step: one op with its own gradient, same values, a third of the live memory (internal/conv2d-op.ts).
+      const out = conv2dOp(
+        inputs as tf.Tensor4D,
+        filter,
+        bias as tf.Tensor1D | null,
+        relu,
+        strides,
+        padding,
+        inputGradientNeeded(inputs),
+      );
+      regularizeActivity('conv2d()', options.activityRegularizer, out);
+      return out;
     }
+    let y: tf.Tensor4D = tf.conv2d(inputs as tf.Tensor4D, filter, strides, padding, 'NHWC', 1);
+    if (bias) y = tf.add(y, bias);
     const out = applyActivation('conv2d()', y, options.activation) as tf.Tensor4D;
     regularizeActivity('conv2d()', options.activityRegularizer, out);
     return out;

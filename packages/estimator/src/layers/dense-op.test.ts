@@ -1,6 +1,7 @@
 import { describeBackends, expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTape } from '../internal/train-step.js';
 import { dense } from './dense.js';
 import { dependsOnVariable } from './internal/dense-op.js';
 import { layerHarness } from './layer-context.test-util.js';
@@ -64,13 +65,40 @@ describeBackends('dense() in a training step', { describe, beforeAll }, () => {
     // tf.mul(xs, 2) is taped but depends on no variable, like features preprocessed in a model_fn.
     const layer = () => tf.sum(tf.mul(dense(tf.mul(xs, 2), 13, { activation: 'relu', name: 'd' }), a)) as tf.Scalar;
     tf.dispose(h.call(layer));
-    const profile = await tf.profile(() => {
-      const { value, grads } = h.call(() => tf.variableGrads(layer));
-      tf.dispose([value, ...Object.values(grads)]);
-    });
+    // As the TRAIN step runs it: the model_fn on the step's tape, then its variables' gradients.
+    const onTrainTape = () =>
+      withTape(() => {
+        const loss = h.call(layer);
+        return tf.variableGrads(() => loss);
+      });
+    const matmuls = async (f: () => { value: tf.Tensor; grads: tf.NamedTensorMap }) =>
+      (
+        await tf.profile(() => {
+          const { value, grads } = f();
+          tf.dispose([value, ...Object.values(grads)]);
+        })
+      ).kernels.filter((k) => k.name === 'BatchMatMul' || k.name === '_FusedMatMul').length;
     // One forward matmul and the kernel's gradient; not the input's.
-    expect(profile.kernels.filter((k) => k.name === 'BatchMatMul' || k.name === '_FusedMatMul').length).toBe(2);
+    expect(await matmuls(onTrainTape)).toBe(2);
+    // On a tape of the caller's own, any tensor may be differentiated: the input's gradient is computed.
+    expect(await matmuls(() => h.call(() => tf.variableGrads(layer)))).toBe(3);
     tf.dispose([xs, a]);
+    h.dispose();
+  });
+
+  it("differentiates with respect to the features too, inside the model_fn's own tf.grad", async () => {
+    const h = layerHarness(3);
+    const [xs, a] = [x(), r1()];
+    const f = (input: tf.Tensor) => tf.sum(tf.mul(dense(input, 13, { activation: 'relu', name: 'd' }), a)) as tf.Scalar;
+    tf.dispose(h.call(() => f(xs))); // creates the variable
+    const kernel = h.store.variables.get('d/kernel')!;
+    const bias = h.store.variables.get('d/bias')!;
+    const dx = withTape(() => h.call(() => tf.grad(f)(xs)));
+    const reference = tf.grad((input: tf.Tensor) =>
+      tf.sum(tf.mul(tf.relu(tf.add(tf.matMul(input as tf.Tensor2D, kernel as tf.Tensor2D), bias)), a)),
+    )(xs);
+    expect(await dx.data()).toEqual(await reference.data());
+    tf.dispose([xs, a, dx, reference]);
     h.dispose();
   });
 

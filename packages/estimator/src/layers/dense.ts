@@ -7,7 +7,7 @@ import { activeContext, uniqueLayerName } from '../model-fn-context.js';
 import { getVariable, variableScope } from '../variables.js';
 import { type Activation, applyActivation } from './activation.js';
 import { checkTensorInput } from './check-input.js';
-import { denseOp, dependsOnVariable, tapeRecording } from './internal/dense-op.js';
+import { denseOp, inputGradientNeeded, tapeRecording } from './internal/dense-op.js';
 import { type Regularizer, regularizeActivity } from './regularizers.js';
 
 /** Options of {@link dense}. */
@@ -82,7 +82,7 @@ export function dense(inputs: tf.Tensor, units: number, options: DenseOptions = 
         kernel as tf.Tensor2D,
         bias as tf.Tensor1D | null,
         relu,
-        dependsOnVariable(flat),
+        inputGradientNeeded(flat),
       );
       out = inputs.rank === 2 ? y : tf.reshape(y, [...inputs.shape.slice(0, -1), units]);
     } else {

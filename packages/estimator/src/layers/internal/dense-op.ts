@@ -16,7 +16,7 @@
  */
 import { EXACT_FUSED_MATMUL_KERNEL, type ExactFusedMatMulAttrs } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
-import { engineState } from '../../internal/engine-state.js';
+import { engineState, recordingForVariablesOnly } from '../../internal/engine-state.js';
 
 interface TapeNode {
   inputs: Record<string, tf.Tensor | null | undefined>;
@@ -50,6 +50,15 @@ export function dependsOnVariable(x: tf.Tensor): boolean {
     return result;
   };
   return visit(x);
+}
+
+/**
+ * Whether a layer op must compute the gradient of its input `x`: unless the TRAIN step's own tape records (its
+ * gradients are taken only for variables) and no variable feeds `x`. A `tf.grad` inside the model_fn, or a tape
+ * outside an Estimator, may differentiate with respect to any tensor, the features included.
+ */
+export function inputGradientNeeded(x: tf.Tensor): boolean {
+  return !recordingForVariablesOnly() || dependsOnVariable(x);
 }
 
 /**
