@@ -122,11 +122,12 @@ export function renderPeers({ machine, training, torch }, s, { median, num, rati
       `| ${MODEL_NAMES[model]}: native ≥ ${want.toFixed(1)}× PyTorch (best of its 1 thread / auto, best of PyTorch's 1 / 2 threads) | ${ratio(v)} | ${v >= want ? 'met' : `MISSED (needs ${(want / v).toFixed(1)}× this)`} |`,
     );
   }
+  // Not the target's process: this one also holds the bench's 8,000 inputs as a tensor and a JS copy, and a round's
+  // pre-sliced batches. The ≤ 300 MB target is checked on `pnpm mnist` itself (bench/train/overhead-report.mjs).
   const rss = s['cnn/wasm-ours-auto']?.peakRssMB;
   if (rss != null) {
-    checks.push({ target: 'CNN training process peak RSS ≤ 300 MB', value: rss, ok: rss <= 300 });
     p(
-      `| Peak RSS of a CNN training process (Estimator.train only, threads auto) ≤ 300 MB | ${rss.toFixed(0)} MB | ${rss <= 300 ? 'met' : 'MISSED'} |`,
+      `| Peak RSS of this bench's wasm CNN process (Estimator.train, threads auto, with the bench's own data and batches; for information: the ≤ 300 MB target is checked on \`pnpm mnist\` below) | ${rss.toFixed(0)} MB | |`,
     );
   }
   return { markdown: out.join('\n'), checks };
