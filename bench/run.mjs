@@ -108,61 +108,82 @@ function workerSteps(model, config) {
 let torchRefused = null;
 const training = [];
 const torchRuns = [];
+function runOurs(rep, model, config) {
+  const argv = [
+    here('./train/worker.mjs'),
+    '--config',
+    config,
+    '--model',
+    model,
+    '--rounds',
+    String(plan.rounds),
+    '--steps',
+    String(workerSteps(model, config)),
+    ...(model === 'mlp' && config.startsWith('native') ? ['--warmup-rounds', String(fastMlpWarmupRounds)] : []),
+    ...(config === 'wasm-ours-auto' || config.startsWith('native') ? ['--variants', 'estimator'] : []),
+  ];
+  const r = spawnJson(process.execPath, argv, `train ${model} ${config}`);
+  if (r) {
+    training.push({ rep, ...r });
+    log(
+      `train ${model} ${config}: ${Object.entries(r.variants)
+        .map(([v, x]) => `${v} ${x.error ? 'fails' : x.steadyExPerSec.toFixed(0)}`)
+        .join(', ')} ex/s (${r.seconds.toFixed(1)} s)`,
+    );
+  }
+}
+
+function runTorch(rep, model, threads) {
+  if (!torch || torchRefused) return;
+  const r = spawnJson(
+    torch.python,
+    [
+      here('./train/torch_bench.py'),
+      '--model',
+      model,
+      '--threads',
+      String(threads),
+      '--rounds',
+      String(plan.rounds),
+      '--steps',
+      String(model === 'mlp' ? plan.fastMlpSteps : plan.steps[model]),
+      ...(model === 'mlp' ? ['--warmup-rounds', String(fastMlpWarmupRounds)] : []),
+    ],
+    `torch ${model} ${threads} threads`,
+    torchEnv(threads),
+  );
+  if (r?.refused) {
+    torchRefused = r.refused;
+    log(`torch: NOT TIMED — ${r.refused}`);
+  } else if (r) {
+    torchRuns.push({ rep, ...r });
+    log(`torch ${model} ${threads} thread(s): ${r.steadyExPerSec.toFixed(0)} ex/s`);
+  }
+}
+
+// Each repetition runs our wasm rows first, then our native rows and PyTorch's back to back (ours first in even
+// repetitions, PyTorch first in odd ones), so the ratio the targets use is taken per repetition between processes
+// seconds apart: this machine's speed drifts over minutes (the native MLP ran at 62–80k ex/s in one repetition and
+// 90–106k in the next), which a ratio of medians taken minutes apart carried into the result.
+const rotate = (list, by) => list.map((_, k) => list[(k + by) % list.length]);
 for (let rep = 0; rep < plan.reps; rep++) {
   for (const model of ['mlp', 'cnn']) {
     const configs = plan.configs[model];
-    // Rotate the process order each repetition so no configuration always runs first.
-    for (let k = 0; k < configs.length; k++) {
-      const config = configs[(k + rep) % configs.length];
-      const argv = [
-        here('./train/worker.mjs'),
-        '--config',
-        config,
-        '--model',
-        model,
-        '--rounds',
-        String(plan.rounds),
-        '--steps',
-        String(workerSteps(model, config)),
-        ...(model === 'mlp' && config.startsWith('native') ? ['--warmup-rounds', String(fastMlpWarmupRounds)] : []),
-        ...(config === 'wasm-ours-auto' || config.startsWith('native') ? ['--variants', 'estimator'] : []),
-      ];
-      const r = spawnJson(process.execPath, argv, `train ${model} ${config}`);
-      if (r) {
-        training.push({ rep, ...r });
-        const est = r.variants.estimator;
-        log(
-          `train ${model} ${config}: ${Object.entries(r.variants)
-            .map(([v, x]) => `${v} ${x.error ? 'fails' : x.steadyExPerSec.toFixed(0)}`)
-            .join(', ')} ex/s${est?.error ? '' : ''} (${r.seconds.toFixed(1)} s)`,
-        );
-      }
-    }
-    for (const threads of torch && !torchRefused ? plan.torchThreads : []) {
-      const r = spawnJson(
-        torch.python,
-        [
-          here('./train/torch_bench.py'),
-          '--model',
-          model,
-          '--threads',
-          String(threads),
-          '--rounds',
-          String(plan.rounds),
-          '--steps',
-          String(model === 'mlp' ? plan.fastMlpSteps : plan.steps[model]),
-          ...(model === 'mlp' ? ['--warmup-rounds', String(fastMlpWarmupRounds)] : []),
-        ],
-        `torch ${model} ${threads} threads`,
-        torchEnv(threads),
-      );
-      if (r?.refused) {
-        torchRefused = r.refused;
-        log(`torch: NOT TIMED — ${r.refused}`);
-      } else if (r) {
-        torchRuns.push({ rep, ...r });
-        log(`torch ${model} ${threads} thread(s): ${r.steadyExPerSec.toFixed(0)} ex/s`);
-      }
+    const ours = configs.filter((c) => !c.startsWith('native'));
+    const native = configs.filter((c) => c.startsWith('native'));
+    for (const config of rotate(ours, rep)) runOurs(rep, model, config);
+    const nativeBlock = () => {
+      for (const config of rotate(native, rep)) runOurs(rep, model, config);
+    };
+    const torchBlock = () => {
+      for (const threads of rotate(plan.torchThreads, rep)) runTorch(rep, model, threads);
+    };
+    if (rep % 2 === 0) {
+      nativeBlock();
+      torchBlock();
+    } else {
+      torchBlock();
+      nativeBlock();
     }
   }
 }
