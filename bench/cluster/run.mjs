@@ -15,6 +15,9 @@
 // not scheduling). From the CPU figures, the "CPU-bound" ratio (for the scaling pairs
 // 2 · cpu(1 × B) / cpu(2 × B)): the throughput ratio an idle 2-core machine would show if no worker ever waited. Then the exchange
 // alone (two processes all-reducing the CNN's gradient vector back to back).
+// Every round also runs two single workers at once, each pinned to its own CPU (`taskset`, where present): how fast
+// each CPU computes the step while the other is busy. A synchronous step waits for the slower replica, so the per-round
+// table shows the measured scaling beside that round's ceiling, 2 · t(1 × 128) / max(t(CPU 0), t(CPU 1)).
 // Every configuration runs `--rounds` times, alternating (A B C … A B C …); the table shows each one's best round.
 // Steady state: the first `--warmup` steps of every run are not timed.
 // V8: every task process sets --heap-growing-percent=`--heap-growing-percent` (default 400; 0 keeps V8's default),
@@ -54,6 +57,8 @@ const dist = distArg ? asUrl(distArg) : new URL('../../packages/experiment/dist/
 const compareArg = args.indexOf('--compare') >= 0 ? args[args.indexOf('--compare') + 1] : null;
 const compare = compareArg ? asUrl(compareArg) : null;
 const quick = args.includes('--quick');
+/** `taskset` (util-linux) pins a process to a CPU; Node has no API for it. Without it the pinned pair is left out. */
+const pinning = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 const { localClusterTasks, runLocalCluster } = await import(dist);
 const root = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -70,6 +75,10 @@ const configs = [
       ]),
   { workers: 1, batch: 128, growing },
   { workers: 2, batch: 128, growing },
+  // Two single workers at once, each pinned to its own CPU: how fast each CPU computes a step while the other is busy
+  // too (the two replicas' situation), without an exchange. A synchronous step waits for the slower replica, so
+  // 2 · t(1 × 128) / max(t(CPU 0), t(CPU 1)) is the most any synchronous 2-worker run can reach in that round.
+  ...(pinning ? [{ workers: 1, batch: 128, growing, pinnedPair: true }] : []),
   // The exchange on a worker thread, overlapped with the backward pass (CollectiveAllReduce's `thread` option).
   { workers: 2, batch: 128, growing, thread: true },
   ...(growing > 0 && !quick
@@ -84,7 +93,9 @@ const configs = [
   ...(compare && !c.thread ? [{ ...c, dist: compare, compared: true }] : []),
 ]);
 const label = (c) =>
-  `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}${c.thread ? ', exchange on a thread (overlap)' : ''}${c.compared ? ` (${compareArg})` : ''}`;
+  c.pinnedPair
+    ? `1 × ${c.batch} on CPU 0 and on CPU 1 at once (pinned, no exchange)`
+    : `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}${c.thread ? ', exchange on a thread (overlap)' : ''}${c.compared ? ` (${compareArg})` : ''}`;
 
 /** One training run of `c`; the timing of each of its tasks. */
 async function train(c, dir) {
@@ -98,6 +109,26 @@ async function train(c, dir) {
     c.dist,
     c.thread ? '1' : '0',
   ];
+  if (c.pinnedPair) {
+    const pinned = (cpu) =>
+      new Promise((resolve, reject) => {
+        // Each its own model directory: the two are independent trainings.
+        const own = command.map((a) => (a === dir ? `${dir}-cpu${cpu}` : a));
+        const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...own], {
+          env: { ...process.env, TF_CONFIG: '' },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('exit', (code) =>
+          code === 0
+            ? resolve(lastJson(stdout.split('\n')))
+            : reject(new Error(`the worker on CPU ${cpu} failed: ${stderr}`)),
+        );
+      });
+    return Promise.all([pinned(0), pinned(1)]);
+  }
   if (c.workers === 1) {
     const alone = spawnSync(process.execPath, command, { encoding: 'utf8', env: { ...process.env, TF_CONFIG: '' } });
     if (alone.status !== 0) throw new Error(`the single worker failed: ${alone.stderr}`);
@@ -117,6 +148,23 @@ async function train(c, dir) {
 
 /** The figures of one run: global rate from the chief's clock, CPU per step averaged over the workers. */
 function figures(c, tasks) {
+  if (c.pinnedPair) {
+    const msPerStepByCpu = tasks.map((t) => (t.secs * 1000) / t.timedSteps);
+    const slower = Math.max(...msPerStepByCpu);
+    return {
+      workers: 1,
+      pinnedPair: true,
+      batchPerWorker: c.batch,
+      globalBatch: c.batch,
+      heapGrowingPercent: c.growing,
+      thread: false,
+      // What a synchronous pair on these two CPUs could reach at most: both batches at the slower CPU's pace.
+      examplesPerSec: (2 * c.batch * 1000) / slower,
+      secsPerStep: slower / 1000,
+      cpuMsPerStepPerWorker: tasks.reduce((s, t) => s + t.cpuMs / t.timedSteps, 0) / tasks.length,
+      msPerStepByCpu,
+    };
+  }
   const [chief] = tasks;
   const perStep = (t, ms) => ms / t.timedSteps;
   const out = {
@@ -219,10 +267,15 @@ try {
   let numValues = CNN_VALUES;
   if (!exchangeOnly) {
     const best = new Map();
+    /** Every round's figures by configuration: the per-round table pairs runs made minutes apart, not best with best. */
+    const byRound = [];
     for (let r = 0; r < rounds; r++) {
+      const round = new Map();
+      byRound.push(round);
       for (const [i, c] of configs.entries()) {
         log(`cluster bench: round ${r + 1}/${rounds}, ${label(c)} (${warmup} + ${steps} steps)…`);
         const f = figures(c, await train(c, join(root, `r${r}-c${i}`)));
+        round.set(c, f);
         if (!best.has(c) || f.examplesPerSec > best.get(c).examplesPerSec) best.set(c, f);
       }
     }
@@ -230,6 +283,7 @@ try {
     const find = (workers, batch, g, compared, thread = false) =>
       rows.find(
         (x) =>
+          !x.pinnedPair &&
           x.workers === workers &&
           x.batchPerWorker === batch &&
           x.heapGrowingPercent === g &&
@@ -291,6 +345,42 @@ try {
       }),
       '',
     );
+    const pinnedConfig = configs.find((c) => c.pinnedPair);
+    const oneConfig = configs.find(
+      (c) => c.workers === 1 && c.batch === 128 && c.growing === growing && !c.pinnedPair && !c.compared,
+    );
+    const twoConfig = configs.find(
+      (c) => c.workers === 2 && c.batch === 128 && c.growing === growing && !c.thread && !c.compared,
+    );
+    if (pinnedConfig) {
+      // Per round: the measured scaling beside the two CPUs' own speed in that round. On a virtual machine one CPU can
+      // compute the same step much slower than the other (its host core is shared); a synchronous step waits for it.
+      result.rounds = byRound.map((round) => {
+        const one = round.get(oneConfig);
+        const two = round.get(twoConfig);
+        const pinned = round.get(pinnedConfig);
+        return {
+          oneExamplesPerSec: one.examplesPerSec,
+          twoExamplesPerSec: two.examplesPerSec,
+          ratio: two.examplesPerSec / one.examplesPerSec,
+          msPerStepByCpu: pinned.msPerStepByCpu,
+          ceiling: (2 * one.secsPerStep * 1000) / Math.max(...pinned.msPerStepByCpu),
+        };
+      });
+      md.push(
+        "Per round: the scaling measured, beside each CPU's own time for the same step while the other CPU is busy too (two independent single workers pinned with `taskset`, no exchange). A synchronous step waits for the slower replica, so **ceiling** = 2 · t(1 × 128) / max(t(CPU 0), t(CPU 1)) bounds what any synchronous 2-worker run could reach in that round, before any exchange cost.",
+        '',
+        '| round | 1 × 128 examples/s | 2 × 128 examples/s | ratio (target ≥ 1.7) | CPU 0 ms/step | CPU 1 ms/step | ceiling |',
+        '|---|---|---|---|---|---|---|',
+        ...result.rounds.map(
+          (x, r) =>
+            `| ${r + 1} | ${f1(x.oneExamplesPerSec)} | ${f1(x.twoExamplesPerSec)} | ${x.ratio.toFixed(2)}× | ${f1(x.msPerStepByCpu[0])} | ${f1(x.msPerStepByCpu[1])} | ${x.ceiling.toFixed(2)}× |`,
+        ),
+        '',
+      );
+    } else {
+      md.push('Per-CPU speed: not measured (needs 2 CPUs and `taskset` from util-linux).', '');
+    }
   }
   log(`cluster bench: the exchange alone, ${numValues} values, ${reps} all-reduces…`);
   const exchange = await measureExchange(numValues);
