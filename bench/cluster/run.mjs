@@ -97,6 +97,20 @@ const label = (c) =>
     ? `1 × ${c.batch} on CPU 0 and on CPU 1 at once (pinned, no exchange)`
     : `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}${c.thread ? ', exchange on a thread (overlap)' : ''}${c.compared ? ` (${compareArg})` : ''}`;
 
+/** Runs one bench process; resolves with the JSON of its last stdout line, rejects with its stderr. */
+function runTask(file, argv, env, name) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(lastJson(stdout.split('\n'))) : reject(new Error(`${name} failed: ${stderr}`)),
+    );
+  });
+}
+
 /** One training run of `c`; the timing of each of its tasks. */
 async function train(c, dir) {
   const command = [
@@ -110,23 +124,14 @@ async function train(c, dir) {
     c.thread ? '1' : '0',
   ];
   if (c.pinnedPair) {
+    // Each its own model directory: the two are independent trainings.
     const pinned = (cpu) =>
-      new Promise((resolve, reject) => {
-        // Each its own model directory: the two are independent trainings.
-        const own = command.map((a) => (a === dir ? `${dir}-cpu${cpu}` : a));
-        const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...own], {
-          env: { ...process.env, TF_CONFIG: '' },
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.stderr.on('data', (d) => (stderr += d));
-        child.on('exit', (code) =>
-          code === 0
-            ? resolve(lastJson(stdout.split('\n')))
-            : reject(new Error(`the worker on CPU ${cpu} failed: ${stderr}`)),
-        );
-      });
+      runTask(
+        'taskset',
+        ['-c', String(cpu), process.execPath, ...command.map((a) => (a === dir ? `${dir}-cpu${cpu}` : a))],
+        { ...process.env, TF_CONFIG: '' },
+        `the worker on CPU ${cpu}`,
+      );
     return Promise.all([pinned(0), pinned(1)]);
   }
   if (c.workers === 1) {
@@ -220,30 +225,23 @@ async function measureExchange(numValues) {
   const tasks = await localClusterTasks(2, false);
   const spec = JSON.stringify(JSON.parse(tasks[0].tfConfig).cluster);
   const runs = await Promise.all(
-    tasks.map(
-      (t) =>
-        new Promise((resolve, reject) => {
-          const child = spawn(process.execPath, [
-            exchangeTask,
-            dist,
-            spec,
-            t.type,
-            String(t.index),
-            String(numValues),
-            String(reps),
-            String(chunkBytes),
-            String(growing),
-          ]);
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (d) => (stdout += d));
-          child.stderr.on('data', (d) => (stderr += d));
-          child.on('exit', (code) =>
-            code === 0
-              ? resolve(lastJson(stdout.split('\n')))
-              : reject(new Error(`${t.type}:${t.index} failed: ${stderr}`)),
-          );
-        }),
+    tasks.map((t) =>
+      runTask(
+        process.execPath,
+        [
+          exchangeTask,
+          dist,
+          spec,
+          t.type,
+          String(t.index),
+          String(numValues),
+          String(reps),
+          String(chunkBytes),
+          String(growing),
+        ],
+        process.env,
+        `${t.type}:${t.index}`,
+      ),
     ),
   );
   const [a, b] = runs;
