@@ -123,22 +123,20 @@ async function train(c, dir) {
     c.dist,
     c.thread ? '1' : '0',
   ];
+  // A worker alone: without TF_CONFIG it trains as one process, no cluster.
+  const alone = { ...process.env, TF_CONFIG: '' };
   if (c.pinnedPair) {
     // Each its own model directory: the two are independent trainings.
     const pinned = (cpu) =>
       runTask(
         'taskset',
         ['-c', String(cpu), process.execPath, ...command.map((a) => (a === dir ? `${dir}-cpu${cpu}` : a))],
-        { ...process.env, TF_CONFIG: '' },
+        alone,
         `the worker on CPU ${cpu}`,
       );
     return Promise.all([pinned(0), pinned(1)]);
   }
-  if (c.workers === 1) {
-    const alone = spawnSync(process.execPath, command, { encoding: 'utf8', env: { ...process.env, TF_CONFIG: '' } });
-    if (alone.status !== 0) throw new Error(`the single worker failed: ${alone.stderr}`);
-    return [lastJson(alone.stdout.split('\n'))];
-  }
+  if (c.workers === 1) return [await runTask(process.execPath, command, alone, 'the single worker')];
   const lines = [];
   await runLocalCluster({
     workers: c.workers,
@@ -362,7 +360,8 @@ try {
           twoExamplesPerSec: two.examplesPerSec,
           ratio: two.examplesPerSec / one.examplesPerSec,
           msPerStepByCpu: pinned.msPerStepByCpu,
-          ceiling: (2 * one.secsPerStep * 1000) / Math.max(...pinned.msPerStepByCpu),
+          // The pinned pair's rate is already both batches at the slower CPU's pace.
+          ceiling: pinned.examplesPerSec / one.examplesPerSec,
         };
       });
       md.push(
