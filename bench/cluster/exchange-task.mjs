@@ -1,11 +1,12 @@
 // One replica of the cluster bench's exchange-only run: all-reduces a vector of `numValues` float32 values `reps`
 // times back to back (the ring keeps the replicas in step), after one unmeasured warm-up all-reduce.
 // Usage: node bench/cluster/exchange-task.mjs <experiment dist/node/index.js> <clusterSpec JSON> <type> <index>
-//        <numValues> <reps> [pipelineChunkBytes, 0: the default] [heapGrowingPercent, 0: V8's default]. Last stdout
+//        <numValues> <reps> [pipelineChunkBytes, 0: the default] [heapGrowingPercent, 0: V8's default]
+//        [sameHostFiles, 0: through the loopback socket; else the default]. Last stdout
 // line: JSON with the wall and CPU ms of each all-reduce and the bytes sent.
 import { setFlagsFromString } from 'node:v8';
 
-const [dist, spec, type, index, numArg, repsArg, chunkArg, growingArg] = process.argv.slice(2);
+const [dist, spec, type, index, numArg, repsArg, chunkArg, growingArg, filesArg] = process.argv.slice(2);
 if (Number(growingArg) > 0) setFlagsFromString(`--heap-growing-percent=${Number(growingArg)}`);
 const { CollectiveAllReduce } = await import(dist);
 const numValues = Number(numArg);
@@ -16,6 +17,7 @@ const replica = new CollectiveAllReduce({
   taskId: Number(index),
   log: () => {},
   ...(Number(chunkArg) > 0 ? { pipelineChunkBytes: Number(chunkArg) } : {}),
+  ...(filesArg === '0' ? { sameHostFiles: false } : {}),
 });
 await replica.start({ globalStep: 0, numValues, weightsDigest: 0 });
 const input = new Float32Array(numValues).fill(replica.replicaIndex + 1);
@@ -35,6 +37,14 @@ for (let i = 0; i <= reps; i++) {
     cpuMs.push((c.user + c.system) / 1000);
   }
 }
-const { bytesSent, steps } = replica.stats();
+const { bytesSent, bytesSentThroughFiles, steps } = replica.stats();
 await replica.end();
-console.log(JSON.stringify({ task: `${type}:${index}`, wallMs, cpuMs, bytesSentPerStep: bytesSent / steps }));
+console.log(
+  JSON.stringify({
+    task: `${type}:${index}`,
+    wallMs,
+    cpuMs,
+    bytesSentPerStep: bytesSent / steps,
+    bytesThroughFilesPerStep: (bytesSentThroughFiles ?? 0) / steps,
+  }),
+);

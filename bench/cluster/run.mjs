@@ -81,6 +81,9 @@ const configs = [
   ...(pinning ? [{ workers: 1, batch: 128, growing, pinnedPair: true }] : []),
   // The exchange on a worker thread, overlapped with the backward pass (CollectiveAllReduce's `thread` option).
   { workers: 2, batch: 128, growing, thread: true },
+  // The gradients through the loopback socket although both replicas share the host (`sameHostFiles: false`): what a
+  // pair on two machines would pay for the transport itself, and the build before the files.
+  { workers: 2, batch: 128, growing, socket: true },
   ...(growing > 0 && !quick
     ? [
         { workers: 1, batch: 128, growing: 0 },
@@ -95,7 +98,7 @@ const configs = [
 const label = (c) =>
   c.pinnedPair
     ? `1 × ${c.batch} on CPU 0 and on CPU 1 at once (pinned, no exchange)`
-    : `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}${c.thread ? ', exchange on a thread (overlap)' : ''}${c.compared ? ` (${compareArg})` : ''}`;
+    : `${c.workers} × ${c.batch}${c.growing === growing ? '' : ', V8 default heap growth'}${c.thread ? ', exchange on a thread (overlap)' : ''}${c.socket ? ', through the socket (no files)' : ''}${c.compared ? ` (${compareArg})` : ''}`;
 
 /** Runs one bench process; resolves with the JSON of its last stdout line, rejects with its stderr. */
 function runTask(file, argv, env, name) {
@@ -121,7 +124,7 @@ async function train(c, dir) {
     String(c.batch),
     String(c.growing),
     c.dist,
-    c.thread ? '1' : '0',
+    c.thread ? '1' : c.socket ? 'socket' : '0',
   ];
   // A worker alone: without TF_CONFIG it trains as one process, no cluster.
   const alone = { ...process.env, TF_CONFIG: '' };
@@ -176,6 +179,7 @@ function figures(c, tasks) {
     globalBatch: c.batch * c.workers,
     heapGrowingPercent: c.growing,
     thread: c.thread === true,
+    socket: c.socket === true,
     examplesPerSec: (c.batch * c.workers * chief.timedSteps) / chief.secs,
     secsPerStep: chief.secs / chief.timedSteps,
     cpuMsPerStepPerWorker: tasks.reduce((s, t) => s + perStep(t, t.cpuMs), 0) / tasks.length,
@@ -185,6 +189,8 @@ function figures(c, tasks) {
     out.allReduceMsPerStep = tasks.reduce((s, t) => s + t.exchange.wallMs / t.exchange.steps, 0) / tasks.length;
     out.allReduceCpuMsPerStep = tasks.reduce((s, t) => s + t.exchange.cpuMs / t.exchange.steps, 0) / tasks.length;
     out.bytesSentPerStep = chief.allReduce.bytesSent / chief.allReduce.steps;
+    // Builds before the same-host files have no such count.
+    out.bytesThroughFilesPerStep = (chief.allReduce.bytesSentThroughFiles ?? 0) / chief.allReduce.steps;
     Object.assign(out, waiting(tasks[0].trace, tasks[1].trace));
   }
   return out;
@@ -219,7 +225,7 @@ function waiting(a, b) {
  * gradient size over loopback gRPC, back to back, so the transport's cost is separated from waiting for the slower
  * replica's backward pass. Wall and CPU time come from the same all-reduces; `--dist` measures another build.
  */
-async function measureExchange(numValues) {
+async function measureExchange(numValues, sameHostFiles) {
   const tasks = await localClusterTasks(2, false);
   const spec = JSON.stringify(JSON.parse(tasks[0].tfConfig).cluster);
   const runs = await Promise.all(
@@ -236,6 +242,7 @@ async function measureExchange(numValues) {
           String(reps),
           String(chunkBytes),
           String(growing),
+          sameHostFiles ? '1' : '0',
         ],
         process.env,
         `${t.type}:${t.index}`,
@@ -253,6 +260,7 @@ async function measureExchange(numValues) {
     wallMsMin: Math.min(...wall),
     cpuMsMedian: median(cpu),
     bytesSentPerStep: a.bytesSentPerStep,
+    bytesThroughFilesPerStep: a.bytesThroughFilesPerStep,
   };
 }
 
@@ -276,7 +284,7 @@ try {
       }
     }
     const rows = configs.map((c) => ({ config: label(c), compared: c.compared === true, ...best.get(c) }));
-    const find = (workers, batch, g, compared, thread = false) =>
+    const find = (workers, batch, g, compared, thread = false, socket = false) =>
       rows.find(
         (x) =>
           !x.pinnedPair &&
@@ -284,7 +292,8 @@ try {
           x.batchPerWorker === batch &&
           x.heapGrowingPercent === g &&
           x.compared === compared &&
-          x.thread === thread,
+          x.thread === thread &&
+          x.socket === socket,
       );
     const ratio = (two, one) => ({
       throughput: two.examplesPerSec / one.examplesPerSec,
@@ -303,6 +312,12 @@ try {
           [2, 128, growing, compared, true],
           [1, 128, growing],
         ],
+        [
+          key('scaling128Socket'),
+          of('scaling, through the socket (no files), 2 × 128 / 1 × 128'),
+          [2, 128, growing, compared, false, true],
+          [1, 128, growing],
+        ],
         [key('scaling64'), of('scaling, 2 × 64 / 1 × 64 (target ≥ 1.7)'), [2, 64, growing], [1, 64, growing]],
         [key('sameGlobalBatch128'), of('same global batch, 2 × 64 / 1 × 128'), [2, 64, growing], [1, 128, growing]],
         [
@@ -312,7 +327,7 @@ try {
           [1, 128, 0],
         ],
       ]
-        .map(([k, l, two, one]) => [k, l, find(...two.slice(0, 3), compared, two[4]), find(...one, compared)])
+        .map(([k, l, two, one]) => [k, l, find(...two.slice(0, 3), compared, two[4], two[5]), find(...one, compared)])
         .filter(([, , two, one]) => two && one);
     });
     const ratios = Object.fromEntries(pairs.map(([k, , two, one]) => [k, ratio(two, one)]));
@@ -325,11 +340,11 @@ try {
       '',
       `Best of ${rounds} alternating rounds, ${steps} timed steps after ${warmup} warm-up steps each.`,
       '',
-      '| workers × batch per worker | global batch | examples/s | s/step | CPU ms/step per worker | all-reduce ms/step (wall) | all-reduce CPU ms/step | skew ms/step | exchange latency ms/step | compute CPU skew ms/step | bytes sent/step/replica |',
-      '|---|---|---|---|---|---|---|---|---|---|---|',
+      '| workers × batch per worker | global batch | examples/s | s/step | CPU ms/step per worker | all-reduce ms/step (wall) | all-reduce CPU ms/step | skew ms/step | exchange latency ms/step | compute CPU skew ms/step | bytes sent/step/replica | of which through files |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows.map(
         (x) =>
-          `| ${x.config} | ${x.globalBatch} | ${f1(x.examplesPerSec)} | ${x.secsPerStep.toFixed(3)} | ${f1(x.cpuMsPerStepPerWorker)} | ${f1(x.allReduceMsPerStep)} | ${f1(x.allReduceCpuMsPerStep)} | ${f1(x.skewMsPerStep)} | ${f1(x.latencyMsPerStep)} | ${f1(x.computeCpuSkewMsPerStep)} | ${x.bytesSentPerStep === undefined ? '–' : Math.round(x.bytesSentPerStep)} |`,
+          `| ${x.config} | ${x.globalBatch} | ${f1(x.examplesPerSec)} | ${x.secsPerStep.toFixed(3)} | ${f1(x.cpuMsPerStepPerWorker)} | ${f1(x.allReduceMsPerStep)} | ${f1(x.allReduceCpuMsPerStep)} | ${f1(x.skewMsPerStep)} | ${f1(x.latencyMsPerStep)} | ${f1(x.computeCpuSkewMsPerStep)} | ${x.bytesSentPerStep === undefined ? '–' : Math.round(x.bytesSentPerStep)} | ${x.bytesThroughFilesPerStep === undefined ? '–' : Math.round(x.bytesThroughFilesPerStep)} |`,
       ),
       '',
       '| ratio (global examples/s) | measured | CPU-bound (no waiting) |',
@@ -346,7 +361,7 @@ try {
       (c) => c.workers === 1 && c.batch === 128 && c.growing === growing && !c.pinnedPair && !c.compared,
     );
     const twoConfig = configs.find(
-      (c) => c.workers === 2 && c.batch === 128 && c.growing === growing && !c.thread && !c.compared,
+      (c) => c.workers === 2 && c.batch === 128 && c.growing === growing && !c.thread && !c.socket && !c.compared,
     );
     if (pinnedConfig) {
       // Per round: the measured scaling beside the two CPUs' own speed in that round. On a virtual machine one CPU can
@@ -379,14 +394,22 @@ try {
       md.push('Per-CPU speed: not measured (needs 2 CPUs and `taskset` from util-linux).', '');
     }
   }
-  log(`cluster bench: the exchange alone, ${numValues} values, ${reps} all-reduces…`);
-  const exchange = await measureExchange(numValues);
-  result.exchange = exchange;
-  md.push(
-    `Exchange alone (${numValues} float32 values, 2 replica processes, loopback gRPC, median of ${reps}): ` +
-      `**${exchange.wallMsMedian.toFixed(1)} ms wall** (min ${exchange.wallMsMin.toFixed(1)}), ` +
-      `${exchange.cpuMsMedian.toFixed(1)} ms CPU for both processes, ${Math.round(exchange.bytesSentPerStep)} bytes sent per replica.`,
-  );
+  // Through files on the host's memory filesystem (the default on one host), then through the loopback socket.
+  for (const [key, sameHostFiles, how] of [
+    ['exchange', true, 'payloads through /dev/shm files, requests over gRPC'],
+    ['exchangeSocket', false, 'payloads through the loopback socket, gRPC'],
+  ]) {
+    log(`cluster bench: the exchange alone, ${numValues} values, ${reps} all-reduces, ${how}…`);
+    const exchange = await measureExchange(numValues, sameHostFiles);
+    result[key] = exchange;
+    md.push(
+      `Exchange alone, ${how} (${numValues} float32 values, 2 replica processes, median of ${reps}): ` +
+        `**${exchange.wallMsMedian.toFixed(1)} ms wall** (min ${exchange.wallMsMin.toFixed(1)}), ` +
+        `${exchange.cpuMsMedian.toFixed(1)} ms CPU for both processes, ${Math.round(exchange.bytesSentPerStep)} bytes sent per replica` +
+        ` (${Math.round(exchange.bytesThroughFilesPerStep ?? 0)} through files).`,
+      '',
+    );
+  }
   console.log(md.join('\n'));
   const out = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(out, { recursive: true });

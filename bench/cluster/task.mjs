@@ -1,12 +1,13 @@
 // One task of the cluster bench: the reference CNN (examples/mnist's mnistModelFn) on synthetic MNIST-shaped data,
 // wasm with 1 thread, `batch` examples per replica, its role from TF_CONFIG (none: one worker alone).
 // Usage: node bench/cluster/task.mjs <modelDir> <steps> <warmup> <batch> <heapGrowingPercent> [experiment dist URL]
-// [thread: 1 runs CollectiveAllReduce's exchange on a worker thread, overlapped with the backward pass].
+// [exchange: 1 runs CollectiveAllReduce's exchange on a worker thread, overlapped with the backward pass; socket sends
+// the gradients through the loopback socket even on one host (sameHostFiles: false); else the default].
 // Last stdout line: JSON timing of this task. heapGrowingPercent > 0 sets V8's --heap-growing-percent before anything is allocated (what
 // docs/distributed.md recommends for workers that move megabytes of gradients a step); 0 keeps V8's default.
 import { setFlagsFromString } from 'node:v8';
 
-const [modelDir, stepsArg, warmupArg, batchArg, growingArg, distArg, threadArg] = process.argv.slice(2);
+const [modelDir, stepsArg, warmupArg, batchArg, growingArg, distArg, exchangeArg] = process.argv.slice(2);
 if (Number(growingArg) > 0) setFlagsFromString(`--heap-growing-percent=${Number(growingArg)}`);
 const { backends, est, tf } = await import('../train/deps.mjs');
 const { MODELS, makeData, modelFnFor } = await import('../train/models.mjs');
@@ -29,7 +30,11 @@ const config = withTfConfig(
     logStepCountSteps: 1_000_000,
   }),
   // Builds without the option ignore it.
-  threadArg === '1' ? { collective: { thread: true } } : {},
+  exchangeArg === '1'
+    ? { collective: { thread: true } }
+    : exchangeArg === 'socket'
+      ? { collective: { sameHostFiles: false } }
+      : {},
 );
 // The bench times the all-reduce itself (wall and this process's CPU per call), so builds with and without
 // `stats()` fields are measured alike.

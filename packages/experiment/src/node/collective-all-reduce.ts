@@ -31,6 +31,13 @@ export interface CollectiveAllReduceOptions {
    * on a busy 2-core machine the RPCs cost more than the overlap gained (docs/distributed.md has the figures).
    */
   readonly pipelineChunkBytes?: number;
+  /**
+   * Between tasks on one host, send the gradients through files in its memory filesystem (`/dev/shm`) instead of the
+   * loopback socket (default true; the gRPC calls still carry the requests and acknowledgements). Used only where a
+   * peer reads back this task's probe file there, so never across machines or Kubernetes pods; docs/distributed.md
+   * has what it saves.
+   */
+  readonly sameHostFiles?: boolean;
   /** Shard a Dataset from the input_fn by replica (default true; TF's auto-sharding). */
   readonly autoShard?: boolean;
   /**
@@ -58,6 +65,8 @@ export interface CollectiveStats {
   readonly allReduceCpuMs: number;
   /** Gradient bytes this replica sent, summed over steps. */
   readonly bytesSent: number;
+  /** Of `bytesSent`, those that went through files on the host's memory filesystem (`sameHostFiles`). */
+  readonly bytesSentThroughFiles: number;
 }
 
 const API = 'CollectiveAllReduce';
@@ -109,7 +118,10 @@ export class CollectiveAllReduce implements TrainDistribute {
   private allReduceMs = 0;
   private allReduceCpuMs = 0;
   private bytesSent = 0;
+  /** The transport's count once it is closed (`end()`). */
+  private bytesThroughFilesBefore = 0;
   private readonly segmentValues: number;
+  private readonly sameHostFiles: boolean;
   /**
    * With `thread` only: opens the all-reduce of `step` before the backward pass, so the transport thread swaps each
    * gradient as soon as the Estimator hands it over (`TrainDistribute.beginAllReduce`). Without `thread` nothing could
@@ -148,6 +160,7 @@ export class CollectiveAllReduce implements TrainDistribute {
       );
     }
     this.segmentValues = Math.floor(chunkBytes / 4);
+    this.sameHostFiles = options.sameHostFiles ?? true;
     this.log = options.log ?? ((line) => console.log(line));
     if ((options.thread ?? false) && this.numReplicas > 1) {
       const { log: _, ...rest } = options;
@@ -165,6 +178,7 @@ export class CollectiveAllReduce implements TrainDistribute {
       allReduceMs: this.allReduceMs,
       allReduceCpuMs: this.allReduceCpuMs,
       bytesSent: this.bytesSent,
+      bytesSentThroughFiles: this.transport?.bytesThroughFiles ?? this.bytesThroughFilesBefore,
     };
   }
 
@@ -179,7 +193,7 @@ export class CollectiveAllReduce implements TrainDistribute {
   async connect(): Promise<void> {
     if (this.thread) return this.thread.connect();
     if (this.transport) return;
-    const transport = new CollectiveTransport(this.self, this.peers, API);
+    const transport = new CollectiveTransport(this.self, this.peers, API, this.sameHostFiles && this.numReplicas > 1);
     transport.onFatal = (e) => {
       this.fatal ??= e;
     };
@@ -361,7 +375,9 @@ export class CollectiveAllReduce implements TrainDistribute {
     const published = transport.publish(other, tag, v, this.stepMs);
     published.catch(() => {});
     delivered.push(published);
-    addAndScale(v, 0, asFloats(await transport.fetch(other, tag, this.stepMs), v.length), 2, true);
+    const theirs = await transport.fetch(other, tag, this.stepMs);
+    addAndScale(v, 0, asFloats(theirs, v.length), 2, true);
+    transport.recycle(theirs);
   }
 
   /** Swaps the pieces `at` of `v` as one message (in offset order) and writes their means back in place. */
@@ -400,27 +416,29 @@ export class CollectiveAllReduce implements TrainDistribute {
     const size = Math.ceil(v.length / n);
     const bounds = (c: number) => [Math.min(c * size, v.length), Math.min((c + 1) * size, v.length)] as const;
     const mod = (x: number) => ((x % n) + n) % n;
-    const exchange = async (phase: 'rs' | 'ag', s: number, send: number, receive: number) => {
+    const exchange = async (phase: 'rs' | 'ag', s: number, send: number) => {
       const [sa, sb] = bounds(send);
-      const [ra, rb] = bounds(receive);
       const tag = `${step}/${phase}${s}${segment}`;
       this.bytesSent += (sb - sa) * 4;
       const published = transport.publish(right, tag, v.subarray(sa, sb), this.stepMs);
       // Awaited after the ring; a rejection before that is the step's failure, reported by the fetch or that await.
       published.catch(() => {});
       delivered.push(published);
-      return asFloats(await transport.fetch(left, tag, this.stepMs), rb - ra);
+      return transport.fetch(left, tag, this.stepMs);
     };
     for (let s = 0; s < n - 1; s++) {
-      const ra = bounds(mod(r - s - 1))[0];
-      const add = await exchange('rs', s, mod(r - s), mod(r - s - 1));
+      const [ra, rb] = bounds(mod(r - s - 1));
+      const add = await exchange('rs', s, mod(r - s));
       // The last round completes this replica's chunk: divide it once here, and the all-gather spreads the mean
       // (the same float ops as dividing every copy, so every replica still ends with the same bits).
-      addAndScale(v, ra, add, n, s === n - 2);
+      addAndScale(v, ra, asFloats(add, rb - ra), n, s === n - 2);
+      transport.recycle(add);
     }
     for (let s = 0; s < n - 1; s++) {
-      const ra = bounds(mod(r - s))[0];
-      v.set(await exchange('ag', s, mod(r + 1 - s), mod(r - s)), ra);
+      const [ra, rb] = bounds(mod(r - s));
+      const chunk = await exchange('ag', s, mod(r + 1 - s));
+      v.set(asFloats(chunk, rb - ra), ra);
+      transport.recycle(chunk);
     }
   }
 
@@ -432,6 +450,7 @@ export class CollectiveAllReduce implements TrainDistribute {
     if (reason === null) await Promise.allSettled(this.undelivered);
     this.undelivered = [];
     await this.transport?.close(reason);
+    this.bytesThroughFilesBefore = this.transport?.bytesThroughFiles ?? this.bytesThroughFilesBefore;
     this.transport = null;
   }
 }

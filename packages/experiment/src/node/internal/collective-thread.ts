@@ -19,7 +19,12 @@ import type { CollectiveAllReduceOptions, CollectiveStats } from '../collective-
 
 /** What the worker thread answers: a call's result, its failure, or a log line. */
 export type WorkerReply =
-  | { readonly id: number; readonly bytesSent: number; readonly error?: undefined }
+  | {
+      readonly id: number;
+      readonly bytesSent: number;
+      readonly bytesSentThroughFiles: number;
+      readonly error?: undefined;
+    }
   | { readonly id: number; readonly error: { readonly code: string; readonly message: string } }
   | { readonly log: string };
 
@@ -50,6 +55,7 @@ export class CollectiveThread {
   private allReduceMs = 0;
   private allReduceCpuMs = 0;
   private bytesSent = 0;
+  private bytesSentThroughFiles = 0;
 
   constructor(
     options: ThreadOptions,
@@ -77,8 +83,8 @@ export class CollectiveThread {
   }
 
   stats(): CollectiveStats {
-    const { steps, allReduceMs, allReduceCpuMs, bytesSent } = this;
-    return { steps, allReduceMs, allReduceCpuMs, bytesSent };
+    const { steps, allReduceMs, allReduceCpuMs, bytesSent, bytesSentThroughFiles } = this;
+    return { steps, allReduceMs, allReduceCpuMs, bytesSent, bytesSentThroughFiles };
   }
 
   connect(): Promise<void> {
@@ -177,6 +183,7 @@ export class CollectiveThread {
       return;
     }
     this.bytesSent = m.bytesSent;
+    this.bytesSentThroughFiles = m.bytesSentThroughFiles;
     call?.resolve();
   }
 

@@ -7,7 +7,9 @@
  * Data moves by pull, not push: the receiver asks and the sender answers. The bytes then travel as a response to the
  * client, whose HTTP/2 flow-control window grpc-js lets us raise (`grpc-node.flow_control_window`); a grpc-js server
  * keeps HTTP/2's 64 KiB default, so a pushed megabyte would wait for a WINDOW_UPDATE round trip every 64 KiB.
- * Data frames are raw bytes (a fixed 39-byte header, then the float32 payload), never JSON.
+ * Data frames are raw bytes (a fixed 39-byte header, then the float32 payload), never JSON. Between tasks that share
+ * the host's memory filesystem a payload of {@link MIN_FILE_BYTES} or more goes through a file there instead
+ * (same-host-files.ts): the frame then names the file and its length.
  *
  * A publish settles on the fetcher's Received, not when the answer is handed to grpc-js: a megabyte answer leaves the
  * process over several event-loop turns, and a sender that went straight back to the synchronous kernels of its next
@@ -17,6 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ExperimentError } from '../../errors.js';
+import { type SameHostFile, SameHostFiles } from './same-host-files.js';
 
 /** A peer as the transport sees it: its replica index, a name for messages (`worker:0`), its address. */
 export interface Peer {
@@ -33,6 +36,14 @@ interface Header {
   readonly finished?: boolean;
   /** Hello only: the sender's state, so a process of an older incarnation can tell it was replaced. */
   readonly training?: boolean;
+  /** Hello only: the sender's probe file (same-host-files.ts), when it can send payloads through files. */
+  readonly probe?: string;
+}
+
+/** What a peer's Hello answered: its incarnation, and its probe file when it has one. */
+export interface HelloAnswer {
+  readonly incarnation: string;
+  readonly probe?: string;
 }
 
 const passThrough = (b: Buffer) => b;
@@ -91,11 +102,21 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 /** Incarnations are UUIDs: 36 ASCII bytes. */
 const INCARNATION_BYTES = 36;
 /**
- * A data frame: the sender's incarnation, 3 bytes of padding, the payload. grpc-js hands the receiver the message 5
- * bytes into its buffer (after the gRPC length prefix), so 5 + 39 puts the float32 payload on a 4-byte boundary and
- * the receiver can read it in place instead of copying it.
+ * A data frame: the sender's incarnation, its kind (1 byte), 2 bytes of padding, the payload. grpc-js hands the
+ * receiver the message 5 bytes into its buffer (after the gRPC length prefix), so 5 + 39 puts the float32 payload on a
+ * 4-byte boundary and the receiver can read it in place instead of copying it.
  */
 const FRAME_HEADER_BYTES = 39;
+/** The frame's kind: the payload follows the header, or (FILE) a u32 byte length and the name of the file it is in. */
+const INLINE = 0;
+const IN_FILE = 1;
+/**
+ * Payloads from this size go through a file when the peer can read this task's files: below it the bytes cost less in
+ * the RPC than the two system calls (a bias; a ring chunk of a tiny model).
+ */
+const MIN_FILE_BYTES = 64 * 1024;
+/** A Fetch request's flag: the fetcher reads this task's files (it read back the probe its Hello named). */
+const READS_FILES = 1;
 
 function encodeControl(header: Header): Buffer {
   return Buffer.from(JSON.stringify(header));
@@ -105,26 +126,30 @@ function decodeControl(b: Buffer): Header {
   return JSON.parse(b.toString()) as Header;
 }
 
-/** A Fetch request: [u16 from][incarnation][tag, UTF-8]. */
-function encodeFetch(from: number, incarnation: string, tag: string): Buffer {
-  const out = Buffer.allocUnsafe(2 + INCARNATION_BYTES + Buffer.byteLength(tag));
+/** A Fetch (and Received) request: [u16 from][u8 flags][incarnation][tag, UTF-8]. */
+function encodeFetch(from: number, flags: number, incarnation: string, tag: string): Buffer {
+  const out = Buffer.allocUnsafe(3 + INCARNATION_BYTES + Buffer.byteLength(tag));
   out.writeUInt16LE(from, 0);
-  out.write(incarnation, 2, INCARNATION_BYTES, 'latin1');
-  out.write(tag, 2 + INCARNATION_BYTES, 'utf8');
+  out.writeUInt8(flags, 2);
+  out.write(incarnation, 3, INCARNATION_BYTES, 'latin1');
+  out.write(tag, 3 + INCARNATION_BYTES, 'utf8');
   return out;
 }
 
-function decodeFetch(b: Buffer): { from: number; incarnation: string; tag: string } {
+function decodeFetch(b: Buffer): { from: number; flags: number; incarnation: string; tag: string } {
   return {
     from: b.readUInt16LE(0),
-    incarnation: b.toString('latin1', 2, 2 + INCARNATION_BYTES),
-    tag: b.toString('utf8', 2 + INCARNATION_BYTES),
+    flags: b.readUInt8(2),
+    incarnation: b.toString('latin1', 3, 3 + INCARNATION_BYTES),
+    tag: b.toString('utf8', 3 + INCARNATION_BYTES),
   };
 }
 
 /** A chunk published for one peer, until that peer fetches it. */
 interface Published {
   readonly frame: Buffer;
+  /** The file holding the payload, when the frame names one (returned to the pool on the peer's Received). */
+  readonly file: SameHostFile | null;
   readonly delivered: () => void;
 }
 
@@ -165,8 +190,16 @@ export class CollectiveTransport {
   private readonly gone = new Map<number, Gone>();
   /** Frames grpc-js has copied, by size, for the next chunks of the same size (every step repeats the sizes). */
   private readonly spareFrames = new Map<number, Buffer[]>();
+  /** This task's files for peers on the same host; null where the host has no memory filesystem or it is off. */
+  private readonly files: SameHostFiles | null;
+  /** Peers whose probe this task read back: it reads their files, and says so in its Fetches. */
+  private readonly readable = new Set<number>();
+  /** Peers whose Fetches said they read this task's files. */
+  private readonly readers = new Set<number>();
   private training = false;
   private closed = false;
+  /** Payload bytes published through files so far. */
+  bytesThroughFiles = 0;
   /** Set when something outside a receive makes this task fail (a peer restarted while we trained). */
   onFatal: (e: Error) => void = () => {};
 
@@ -174,7 +207,9 @@ export class CollectiveTransport {
     private readonly self: Peer,
     private readonly peers: readonly Peer[],
     private readonly api: string,
+    sameHostFiles = true,
   ) {
+    this.files = sameHostFiles ? SameHostFiles.open(this.incarnation) : null;
     this.server.addService(SERVICE, {
       Hello: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onHello(call, cb),
       Fetch: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onFetch(call, cb),
@@ -216,23 +251,35 @@ export class CollectiveTransport {
   /** Marks the start of training: from now on a Hello from a new incarnation of a known peer is fatal here. */
   startTraining(): void {
     this.training = true;
+    // Every peer found this task through its Hello before training started: the probe has done its work.
+    this.files?.removeProbe();
   }
 
-  /** One Hello; resolves with the peer's incarnation, rejects when it is not up (or is a stale incarnation). */
-  hello(peer: Peer, deadlineMs: number): Promise<string> {
+  /** One Hello; resolves with the peer's answer, rejects when it is not up (or is a stale incarnation). */
+  hello(peer: Peer, deadlineMs: number): Promise<HelloAnswer> {
     const client = this.clients.get(peer.index)!;
-    const msg = encodeControl({ from: this.self.index, incarnation: this.incarnation, training: this.training });
+    const msg = encodeControl(this.helloHeader());
     return new Promise((resolve, reject) => {
       client.Hello(msg, { deadline: Date.now() + deadlineMs }, (e, res) => {
         if (e || !res) return reject(e ?? new Error('no response'));
-        resolve(decodeControl(res).incarnation);
+        const { incarnation, probe } = decodeControl(res);
+        resolve({ incarnation, ...(probe === undefined ? {} : { probe }) });
       });
     });
   }
 
-  /** Records the incarnation of a peer found by Hello and drops anything published for an older incarnation of it. */
-  adopt(peer: Peer, incarnation: string): void {
+  /**
+   * Records the incarnation of a peer found by Hello, whether this task reads its files, and drops anything published
+   * for an older incarnation of it.
+   */
+  adopt(peer: Peer, { incarnation, probe }: HelloAnswer): void {
     const previous = this.known.get(peer.index);
+    if (previous !== incarnation) {
+      this.readers.delete(peer.index);
+      this.files?.dropPeer(peer.index);
+    }
+    if (this.files?.canRead(probe, incarnation)) this.readable.add(peer.index);
+    else this.readable.delete(peer.index);
     for (const [key, p] of this.pending) {
       if (key.startsWith(`${peer.index}|`) && p.incarnation !== incarnation) this.pending.delete(key);
     }
@@ -248,17 +295,17 @@ export class CollectiveTransport {
    * Resolves once the peer received all of it; rejects when the peer does not within `timeoutMs`, or fails.
    */
   publish(peer: Peer, tag: string, payload: ArrayBufferView, timeoutMs: number): Promise<void> {
-    const size = FRAME_HEADER_BYTES + payload.byteLength;
-    const frame = this.spareFrames.get(size)?.pop() ?? Buffer.allocUnsafe(size);
-    frame.write(this.incarnation, 0, INCARNATION_BYTES, 'latin1');
-    frame.set(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), FRAME_HEADER_BYTES);
+    const inFile = this.files !== null && this.readers.has(peer.index) && payload.byteLength >= MIN_FILE_BYTES;
+    const file = inFile ? this.files!.write(peer.index, payload) : null;
+    if (file) this.bytesThroughFiles += payload.byteLength;
+    const frame = file ? this.fileFrame(file) : this.inlineFrame(payload);
     const key = `${peer.index}|${tag}`;
     return this.wait(peer, false, timeoutMs, `did not fetch ${tag} within ${timeoutMs / 1000} s (hung?)`, (done) => {
-      const published: Published = { frame, delivered: () => done(undefined) };
+      const published: Published = { frame, file, delivered: () => done(undefined) };
       const waiting = this.pending.get(key);
       if (waiting && waiting.incarnation === this.known.get(peer.index)) {
         this.pending.delete(key);
-        this.answer(key, waiting, published);
+        this.answer(key, waiting, published, peer.index);
       } else {
         this.outbox.set(key, published);
       }
@@ -271,11 +318,13 @@ export class CollectiveTransport {
 
   /**
    * Fetches the chunk `tag` that `peer` publishes for this task; rejects when the peer is unreachable, fails, or sends
-   * nothing within `timeoutMs`. The payload may be a view into grpc-js's receive buffer: read it before awaiting.
+   * nothing within `timeoutMs`. The payload may be a view into grpc-js's receive buffer: read it before awaiting, then
+   * give it to `recycle`.
    */
   fetch(peer: Peer, tag: string, timeoutMs: number): Promise<Buffer> {
     const client = this.clients.get(peer.index)!;
-    const msg = encodeFetch(this.self.index, this.incarnation, tag);
+    const flags = this.readable.has(peer.index) ? READS_FILES : 0;
+    const msg = encodeFetch(this.self.index, flags, this.incarnation, tag);
     const expected = this.known.get(peer.index);
     return this.wait(
       peer,
@@ -296,13 +345,36 @@ export class CollectiveTransport {
               this.error('PEER_FAILED', `${peer.name} (${peer.address}) restarted (new incarnation) while training`),
             );
           }
-          done(res.subarray(FRAME_HEADER_BYTES));
+          if (res[INCARNATION_BYTES] === IN_FILE) {
+            const byteLength = res.readUInt32LE(FRAME_HEADER_BYTES);
+            const name = res.toString('utf8', FRAME_HEADER_BYTES + 4);
+            try {
+              done(this.files!.read(peer.index, name, byteLength));
+            } catch (e) {
+              return fail(
+                this.error(
+                  'PEER_FAILED',
+                  `${peer.name} (${peer.address}) sent ${tag} in a file this task cannot read (${(e as Error).message})`,
+                ),
+              );
+            }
+          } else {
+            done(res.subarray(FRAME_HEADER_BYTES));
+          }
           // Settles the peer's publish (best effort: a lost Received ends as that peer's timeout, named there).
           client.Received(msg, { deadline: Date.now() + timeoutMs }, () => {});
         });
         return () => call.cancel();
       },
     );
+  }
+
+  /** Takes back a payload `fetch` resolved with, once read: one read from a file is reused for the next. */
+  recycle(payload: Buffer): void {
+    // A view into grpc-js's message starts after the frame header; a file's payload is a whole buffer of its own.
+    if (this.files && payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength) {
+      this.files.recycle(payload);
+    }
   }
 
   /** Tells every peer this task is gone (best effort, short deadline), then stops serving. */
@@ -330,6 +402,7 @@ export class CollectiveTransport {
     for (const p of this.pending.values())
       p.cb({ code: grpc.status.UNAVAILABLE, details: `${this.self.name} stopped` });
     this.pending.clear();
+    this.files?.close();
     // A peer may still be reading the last chunk it fetched from us: let answered calls finish, within a second.
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
@@ -385,16 +458,58 @@ export class CollectiveTransport {
     });
   }
 
-  /** Sends a published chunk as the answer to a Fetch; the publish settles when the fetcher says Received. */
-  private answer(key: string, fetch: PendingFetch, published: Published): void {
-    const { frame } = published;
-    afterCopy.set(frame, () => {
-      const spare = this.spareFrames.get(frame.length) ?? [];
-      if (spare.length < 4 && !this.closed) spare.push(frame);
-      this.spareFrames.set(frame.length, spare);
+  /** The frame of a payload sent in the RPC: header, then a copy of the bytes (the caller may reuse `payload`). */
+  private inlineFrame(payload: ArrayBufferView): Buffer {
+    const size = FRAME_HEADER_BYTES + payload.byteLength;
+    const frame = this.spareFrames.get(size)?.pop() ?? Buffer.allocUnsafe(size);
+    frame.write(this.incarnation, 0, INCARNATION_BYTES, 'latin1');
+    frame[INCARNATION_BYTES] = INLINE;
+    frame.set(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), FRAME_HEADER_BYTES);
+    return frame;
+  }
+
+  /** The frame of a payload written to `file`: header, the payload's length and the file's name. */
+  private fileFrame(file: SameHostFile): Buffer {
+    const frame = Buffer.alloc(FRAME_HEADER_BYTES + 4 + Buffer.byteLength(file.name));
+    frame.write(this.incarnation, 0, INCARNATION_BYTES, 'latin1');
+    frame[INCARNATION_BYTES] = IN_FILE;
+    frame.writeUInt32LE(file.byteLength, FRAME_HEADER_BYTES);
+    frame.write(file.name, FRAME_HEADER_BYTES + 4, 'utf8');
+    return frame;
+  }
+
+  private helloHeader(): Header {
+    const probe = this.files?.probePath;
+    return {
+      from: this.self.index,
+      incarnation: this.incarnation,
+      training: this.training,
+      ...(probe ? { probe } : {}),
+    };
+  }
+
+  /**
+   * Sends a published chunk as the answer to a Fetch; the publish settles when the fetcher says Received, or at once
+   * for a file the fetcher has open already (from an earlier step): the answer is a few bytes that leave in one write,
+   * and the payload is in the file, which stays readable through the fetcher's descriptor even if this task closes.
+   * The file itself is reused only after the Received.
+   */
+  private answer(key: string, fetch: PendingFetch, published: Published, peer: number): void {
+    const { frame, file } = published;
+    if (!file) {
+      afterCopy.set(frame, () => {
+        const spare = this.spareFrames.get(frame.length) ?? [];
+        if (spare.length < 4 && !this.closed) spare.push(frame);
+        this.spareFrames.set(frame.length, spare);
+      });
+    }
+    this.unconfirmed.set(key, () => {
+      // Read: the file takes this peer's next payload of its size.
+      if (file && !this.closed) this.files?.release(peer, file);
+      published.delivered();
     });
-    this.unconfirmed.set(key, published.delivered);
     fetch.cb(null, frame);
+    if (file?.unlinked) published.delivered();
   }
 
   private peerName(index: number): string {
@@ -415,21 +530,22 @@ export class CollectiveTransport {
       this.fail(header.from, `${this.peerName(header.from)} restarted (new incarnation) while training`, false);
       return;
     }
-    cb(null, encodeControl({ from: this.self.index, incarnation: this.incarnation, training: this.training }));
+    cb(null, encodeControl(this.helloHeader()));
   }
 
   private onFetch(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
-    const { from, incarnation, tag } = decodeFetch(call.request);
+    const { from, flags, incarnation, tag } = decodeFetch(call.request);
     const known = this.known.get(from);
     if (known !== undefined && known !== incarnation) {
       cb({ code: grpc.status.FAILED_PRECONDITION, details: `stale incarnation of ${this.peerName(from)}` });
       return;
     }
+    this.noteReader(from, flags, incarnation);
     const key = `${from}|${tag}`;
     const published = this.outbox.get(key);
     if (published && known !== undefined) {
       this.outbox.delete(key);
-      this.answer(key, { incarnation, call, cb }, published);
+      this.answer(key, { incarnation, call, cb }, published, from);
       return;
     }
     // Not published yet (or this task has not found the peer yet): answer when it is.
@@ -442,12 +558,21 @@ export class CollectiveTransport {
   }
 
   private onReceived(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {
-    const { from, tag } = decodeFetch(call.request);
+    const { from, flags, incarnation, tag } = decodeFetch(call.request);
     cb(null, Buffer.alloc(0));
+    this.noteReader(from, flags, incarnation);
     const key = `${from}|${tag}`;
     const delivered = this.unconfirmed.get(key);
     this.unconfirmed.delete(key);
     delivered?.();
+  }
+
+  /**
+   * A fetcher of the known incarnation that reads this task's files gets its next payloads in files. Its Received is
+   * a second chance: the rendezvous's first Fetch may come before this task found the fetcher.
+   */
+  private noteReader(from: number, flags: number, incarnation: string): void {
+    if (this.known.get(from) === incarnation && (flags & READS_FILES) !== 0) this.readers.add(from);
   }
 
   private onAbort(call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void {

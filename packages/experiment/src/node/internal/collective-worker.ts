@@ -22,7 +22,10 @@ let exchange: GradientExchange | null = null;
 /** Runs one call and answers it; errors cross as their code and message (the training thread rebuilds them). */
 function answer(id: number, work: () => Promise<unknown>): void {
   work().then(
-    () => reply({ id, bytesSent: replica.stats().bytesSent }),
+    () => {
+      const { bytesSent, bytesSentThroughFiles } = replica.stats();
+      reply({ id, bytesSent, bytesSentThroughFiles });
+    },
     (e: unknown) => {
       const err = e as { code?: unknown; message?: unknown };
       reply({
