@@ -4,7 +4,9 @@
  * the mean is 2× ours: exactly training with the loss scaled by 2, which handTrained computes by hand.
  */
 import { readdirSync } from 'node:fs';
+import { READ_INTO_KERNEL } from '@estimatorjs/io';
 import { expectNoLeaks, setupTestBackend } from '@estimatorjs/testing';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handTrained, linearEstimator, linearInput } from './linear-model.test-util.js';
 import type { DistributeStartContext, TrainDistribute } from './train-distribute.js';
@@ -73,6 +75,61 @@ describe('trainDistribute in Estimator.train()', () => {
     const [w, b] = await Promise.all(['linear/w', 'linear/b'].map(async (n) => (await est.getVariableValue(n)).data()));
     expect(w![0]).toBeCloseTo(hand.w, 5);
     expect(b![0]).toBeCloseTo(hand.b, 5);
+    est.dispose();
+  });
+
+  it('where the backend reads into an array (READ_INTO_KERNEL), every step hands over the same array, same training', async () => {
+    // A plain READ_INTO_KERNEL for cpu (@estimatorjs/backends registers its own; tests of it live there).
+    const reads: number[] = [];
+    tf.registerKernel({
+      kernelName: READ_INTO_KERNEL,
+      backendName: 'cpu',
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const x = inputs.x as tf.TensorInfo;
+        const cpu = backend as unknown as { readSync(id: unknown): Float32Array; incRef(id: unknown): void };
+        (attrs as unknown as { out: Float32Array }).out.set(cpu.readSync(x.dataId));
+        reads.push(x.shape[0]!);
+        cpu.incRef(x.dataId);
+        return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+      },
+    });
+    cleanups.push(() => tf.unregisterKernel(READ_INTO_KERNEL, 'cpu'));
+    const handed: Float32Array[] = [];
+    class InPlacePeer extends VirtualPeer {
+      override async allReduceMean(values: Float32Array): Promise<Float32Array> {
+        handed.push(values);
+        for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 3 * values[i]!) / 2;
+        return values;
+      }
+    }
+    const est = linearEstimator(cleanups, {
+      config: { tfConfig: tfConfig('chief'), trainDistribute: new InPlacePeer() },
+    });
+    await est.train(linearInput(100), { maxSteps: 3 });
+    const hand = handTrained(3, [2, 2, 2]).at(-1)!;
+    const [w, b] = await Promise.all(['linear/w', 'linear/b'].map(async (n) => (await est.getVariableValue(n)).data()));
+    expect(w![0]).toBeCloseTo(hand.w, 5);
+    expect(b![0]).toBeCloseTo(hand.b, 5);
+    // Read through the kernel (w and b: 2 values) into one array, step after step.
+    expect(reads).toEqual([2, 2, 2]);
+    expect(handed).toHaveLength(3);
+    expect(new Set(handed).size).toBe(1);
+    est.dispose();
+  });
+
+  it('elsewhere (data()) each step hands over an array of its own', async () => {
+    const handed: Float32Array[] = [];
+    class RecordingPeer extends VirtualPeer {
+      override async allReduceMean(values: Float32Array, step: number): Promise<Float32Array> {
+        handed.push(values);
+        return super.allReduceMean(values, step);
+      }
+    }
+    const est = linearEstimator(cleanups, {
+      config: { tfConfig: tfConfig('chief'), trainDistribute: new RecordingPeer() },
+    });
+    await est.train(linearInput(100), { maxSteps: 3 });
+    expect(new Set(handed).size).toBe(3);
     est.dispose();
   });
 

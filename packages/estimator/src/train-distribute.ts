@@ -39,7 +39,9 @@ export interface TrainDistribute {
   /**
    * The element-wise mean of `values` over all replicas for `step` (the global step before the update). The caller
    * hands `values` over: the strategy may write the mean into it and resolve with it (no per-step copy of the
-   * gradients), or resolve with a new array. Rejects within a bounded time when a peer died or hung.
+   * gradients), or resolve with a new array. It keeps no reference to `values` once it resolved: the caller reads
+   * the next step's gradients into the same array where the backend allows. Rejects within a bounded time when a
+   * peer died or hung.
    */
   allReduceMean(values: Float32Array, step: number): Promise<Float32Array>;
   /**

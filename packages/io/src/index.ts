@@ -21,6 +21,7 @@ export {
 } from './optimizer-kernels.js';
 export { type ProtoField, ProtoReader, readVarint, text, toInt32, toInt64, varints } from './proto-reader.js';
 export { ProtoWriter } from './proto-writer.js';
+export { READ_INTO_KERNEL, type ReadIntoAttrs, type ReadIntoInputs } from './read-into-kernel.js';
 export {
   encodeTFRecord,
   encodeTFRecords,

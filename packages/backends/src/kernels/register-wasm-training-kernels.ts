@@ -1,8 +1,9 @@
-import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL } from '@estimatorjs/io';
+import { APPLY_ADAM_KERNEL, APPLY_MOMENTUM_KERNEL, APPLY_RMSPROP_KERNEL, READ_INTO_KERNEL } from '@estimatorjs/io';
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmApplyAdam } from './apply-adam.js';
 import { wasmApplyMomentum } from './apply-momentum.js';
 import { wasmApplyRMSProp } from './apply-rmsprop.js';
+import { wasmReadInto } from './read-into.js';
 import { wasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 import { withFastBackpropInput } from './wasm-conv2d-backprop-input.js';
 import { withFewChannelConv2D } from './wasm-conv2d-few-channels.js';
@@ -62,7 +63,8 @@ function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Kern
  * take `MaxPoolGrad`, the filter gradient and the forward `Conv2D` of layers with few input channels, and bias-gradient
  * sums over every axis but the last; `Slice` copies from the heap instead of copying its whole input first; the
  * estimator's Adam, momentum and RMSProp updates run as one fused kernel per variable (`@estimatorjs/io`'s
- * `APPLY_ADAM_KERNEL`, `APPLY_MOMENTUM_KERNEL`, `APPLY_RMSPROP_KERNEL`). Idempotent; call it after
+ * `APPLY_ADAM_KERNEL`, `APPLY_MOMENTUM_KERNEL`, `APPLY_RMSPROP_KERNEL`), and `READ_INTO_KERNEL` reads a tensor into the
+ * caller's array (read-into.ts). Idempotent; call it after
  * `@tensorflow/tfjs-backend-wasm` is imported. `useBackend('wasm')` calls it for you.
  *
  * @example
@@ -80,6 +82,7 @@ export function registerWasmTrainingKernels(): void {
   addMissing(APPLY_ADAM_KERNEL, wasmApplyAdam as unknown as tf.KernelFunc);
   addMissing(APPLY_MOMENTUM_KERNEL, wasmApplyMomentum as unknown as tf.KernelFunc);
   addMissing(APPLY_RMSPROP_KERNEL, wasmApplyRMSProp as unknown as tf.KernelFunc);
+  addMissing(READ_INTO_KERNEL, wasmReadInto as unknown as tf.KernelFunc);
   override('MaxPoolGrad', () => wasmMaxPoolGrad as unknown as tf.KernelFunc);
   override('Identity', (k) => withSharedBuffer(k as never) as unknown as tf.KernelFunc);
   override('Cast', (k) => withSharedBuffer(k as never) as unknown as tf.KernelFunc);

@@ -21,6 +21,7 @@ import { optimizersOf } from '../optimizers/train-op.js';
 import type { Optimizer } from '../optimizers.js';
 import { learningRateAt } from '../optimizers.js';
 import type { TrainDistribute } from '../train-distribute.js';
+import { GradientVectorReader } from './gradient-vector-reader.js';
 import {
   disposeElement,
   type Features,
@@ -76,6 +77,7 @@ export async function runTrainLoop<P>(
   const reduce: GradientReducer | undefined = distribute
     ? {
         mean: (values) => distribute.allReduceMean(values, model.globalStep),
+        reader: new GradientVectorReader(),
         ...(distribute.beginAllReduce
           ? { begin: (numValues: number) => distribute.beginAllReduce!(numValues, model.globalStep) }
           : {}),

@@ -11,6 +11,7 @@ import { type ApplyGradientsOp, gradientsFor, leafOps, type MinimizeOp } from '.
 import { learningRateAt } from '../optimizers.js';
 import type { GradientExchange } from '../train-distribute.js';
 import { engineState, onVariablesOnlyTape } from './engine-state.js';
+import type { GradientVectorReader } from './gradient-vector-reader.js';
 import type { ModelState } from './model-state.js';
 import { type FinalGradients, releasingGradients } from './release-gradients.js';
 import { type StreamedStep, streamGradients, type Update } from './streamed-gradients.js';
@@ -41,6 +42,8 @@ interface TapeNode {
 export interface GradientReducer {
   /** The mean of the whole flat vector, after the backward pass. */
   mean(values: Float32Array): Promise<Float32Array>;
+  /** Reads that vector out of the backend, into one array kept from step to step where the backend can. */
+  readonly reader: GradientVectorReader;
   /** When present: an exchange fed while the backward pass runs (see `TrainDistribute.beginAllReduce`). */
   begin?: (numValues: number) => GradientExchange;
 }
@@ -95,7 +98,7 @@ export async function trainStep(
       tf.tidy(() => {
         updates = computeUpdates().map((u) => ({ op: u.op, grads: keepAll(u.grads) }));
       });
-      const averaged = await averageGradients(updates, reduce.mean);
+      const averaged = await averageGradients(updates, reduce);
       tf.dispose(updates.flatMap((u) => Object.values(u.grads)));
       updates = averaged;
       tf.tidy(() => applyUpdates(updates));
@@ -163,22 +166,17 @@ function keepAll(grads: tf.NamedTensorMap): tf.NamedTensorMap {
  * One flat float32 vector of every gradient (in the order the model_fn created the variables, the same on every
  * replica), reduced by `reduce`, split back into tensors of the original shapes. The caller owns the new tensors.
  */
-async function averageGradients(
-  updates: readonly Update[],
-  reduce: (values: Float32Array) => Promise<Float32Array>,
-): Promise<Update[]> {
+async function averageGradients(updates: readonly Update[], reduce: GradientReducer): Promise<Update[]> {
   const all = updates.flatMap((u) => Object.values(u.grads));
   const flat = tf.tidy(() => tf.concat(all.map((g) => tf.reshape(tf.cast(g, 'float32'), [-1]))));
   let values: Float32Array;
   try {
-    values = (await flat.data()) as Float32Array;
+    // The strategy may write the mean into `values`: the reader hands out an array of our own.
+    values = await reduce.reader.read(flat, all.filter((g) => g.size > 0).length <= 1);
   } finally {
     flat.dispose();
   }
-  // The strategy may write the mean into `values`. A concat of one non-empty gradient is that gradient's own data
-  // (tfjs returns an identity), which a backend such as cpu hands out without copying: copy it first.
-  if (all.filter((g) => g.size > 0).length <= 1) values = values.slice();
-  const mean = await reduce(values);
+  const mean = await reduce.mean(values);
   if (mean.length !== values.length) {
     throw new ModelFnError(
       'DISTRIBUTE_MISMATCH',
