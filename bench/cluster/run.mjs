@@ -377,16 +377,18 @@ try {
           msPerStepByCpu: pinned.msPerStepByCpu,
           // The pinned pair's rate is already both batches at the slower CPU's pace.
           ceiling: pinned.examplesPerSec / one.examplesPerSec,
+          // How much of that ceiling the exchange left: the part of the scaling that is ours, whatever the CPUs did.
+          ofCeiling: two.examplesPerSec / pinned.examplesPerSec,
         };
       });
       md.push(
-        "Per round: the scaling measured, beside each CPU's own time for the same step while the other CPU is busy too (two independent single workers pinned with `taskset`, no exchange). A synchronous step waits for the slower replica, so **ceiling** = 2 · t(1 × 128) / max(t(CPU 0), t(CPU 1)) bounds what any synchronous 2-worker run could reach in that round, before any exchange cost.",
+        "Per round: the scaling measured, beside each CPU's own time for the same step while the other CPU is busy too (two independent single workers pinned with `taskset`, no exchange). A synchronous step waits for the slower replica, so **ceiling** = 2 · t(1 × 128) / max(t(CPU 0), t(CPU 1)) bounds what any synchronous 2-worker run could reach in that round, before any exchange cost; **ratio / ceiling** is how much of it the 2-worker run kept (what the exchange and the waiting cost, whatever the CPUs did that round).",
         '',
-        '| round | 1 × 128 examples/s | 2 × 128 examples/s | ratio (target ≥ 1.7) | CPU 0 ms/step | CPU 1 ms/step | ceiling |',
-        '|---|---|---|---|---|---|---|',
+        '| round | 1 × 128 examples/s | 2 × 128 examples/s | ratio (target ≥ 1.7) | CPU 0 ms/step | CPU 1 ms/step | ceiling | ratio / ceiling |',
+        '|---|---|---|---|---|---|---|---|',
         ...result.rounds.map(
           (x, r) =>
-            `| ${r + 1} | ${f1(x.oneExamplesPerSec)} | ${f1(x.twoExamplesPerSec)} | ${x.ratio.toFixed(2)}× | ${f1(x.msPerStepByCpu[0])} | ${f1(x.msPerStepByCpu[1])} | ${x.ceiling.toFixed(2)}× |`,
+            `| ${r + 1} | ${f1(x.oneExamplesPerSec)} | ${f1(x.twoExamplesPerSec)} | ${x.ratio.toFixed(2)}× | ${f1(x.msPerStepByCpu[0])} | ${f1(x.msPerStepByCpu[1])} | ${x.ceiling.toFixed(2)}× | ${(100 * x.ofCeiling).toFixed(0)} % |`,
         ),
         '',
       );
