@@ -30,9 +30,11 @@ async function replicas(
   );
 }
 
+const hasSharedMemory = existsSync('/dev/shm');
+
 /** The names this process has in the host's memory filesystem (same-host-files.ts names them by pid). */
 const ourSharedFiles = () =>
-  readdirSync('/dev/shm').filter((n) => n.startsWith(`estimatorjs-collective-${process.pid}-`));
+  hasSharedMemory ? readdirSync('/dev/shm').filter((n) => n.startsWith(`estimatorjs-collective-${process.pid}-`)) : [];
 
 /** Values whose sums round in float32 (a spread of magnitudes and signs), from a fixed LCG. */
 function roundingValues(length: number, seed: number): Float32Array {
@@ -138,66 +140,61 @@ describe('CollectiveAllReduce over gRPC on 127.0.0.1', () => {
     }
   });
 
-  it.skipIf(!existsSync('/dev/shm'))(
-    'on one host the payloads go through files in /dev/shm: the same bits as the socket, no name left behind',
-    async () => {
-      // 100 000 values (400 kB) a step: whole for two replicas, chunks of 133 kB in a ring of three, all ≥ 64 kB.
-      const n = 100_000;
-      for (const replicasOf of [2, 3]) {
-        for (const sameHostFiles of [true, false]) {
-          const rs = await replicas(replicasOf, { sameHostFiles });
-          try {
-            await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: n, weightsDigest: 1 })));
-            for (const step of [0, 1, 2]) {
-              const inputs = rs.map((_, i) => roundingValues(n, 11 * step + i + 1));
-              // The reference, by hand: the float32 sum in the ring's order for three (left to right here, as
-              // each chunk's owner adds them), halved for two; the means of both paths must equal it bit for bit.
-              const expected =
-                replicasOf === 2 ? inputs[0]!.map((a, i) => Math.fround(Math.fround(a + inputs[1]![i]!) / 2)) : null;
-              const out = await Promise.all(rs.map((r, i) => r.allReduceMean(inputs[i]!.slice(), step)));
-              for (const o of out.slice(1)) expect(Array.from(o)).toEqual(Array.from(out[0]!));
-              if (expected) expect(Array.from(out[0]!)).toEqual(Array.from(expected));
-              for (let i = 0; i < n; i += 997) {
-                const mean = inputs.reduce((sum, v) => sum + v[i]!, 0) / replicasOf;
-                // float32: a few roundings of the largest term.
-                const scale = Math.max(...inputs.map((v) => Math.abs(v[i]!)));
-                expect(Math.abs(out[0]![i]! - mean)).toBeLessThanOrEqual(4 * 2 ** -24 * scale);
-              }
-              // Every file's name goes once the peer has read it (the probe's once training started).
-              expect(ourSharedFiles()).toEqual([]);
+  it('on one host the payloads go through files in /dev/shm: the same bits as the socket, no name left behind', async () => {
+    // 100 000 values (400 kB) a step: whole for two replicas, chunks of 133 kB in a ring of three, all ≥ 64 kB.
+    const n = 100_000;
+    for (const replicasOf of [2, 3]) {
+      for (const sameHostFiles of [true, false]) {
+        const rs = await replicas(replicasOf, { sameHostFiles });
+        try {
+          await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: n, weightsDigest: 1 })));
+          for (const step of [0, 1, 2]) {
+            const inputs = rs.map((_, i) => roundingValues(n, 11 * step + i + 1));
+            // The reference, by hand: the float32 sum in the ring's order for three (left to right here, as
+            // each chunk's owner adds them), halved for two; the means of both paths must equal it bit for bit.
+            const expected =
+              replicasOf === 2 ? inputs[0]!.map((a, i) => Math.fround(Math.fround(a + inputs[1]![i]!) / 2)) : null;
+            const out = await Promise.all(rs.map((r, i) => r.allReduceMean(inputs[i]!.slice(), step)));
+            for (const o of out.slice(1)) expect(Array.from(o)).toEqual(Array.from(out[0]!));
+            if (expected) expect(Array.from(out[0]!)).toEqual(Array.from(expected));
+            for (let i = 0; i < n; i += 997) {
+              const mean = inputs.reduce((sum, v) => sum + v[i]!, 0) / replicasOf;
+              // float32: a few roundings of the largest term.
+              const scale = Math.max(...inputs.map((v) => Math.abs(v[i]!)));
+              expect(Math.abs(out[0]![i]! - mean)).toBeLessThanOrEqual(4 * 2 ** -24 * scale);
             }
-            const { bytesSent, bytesSentThroughFiles } = rs[0]!.stats();
-            expect(bytesSentThroughFiles).toBe(sameHostFiles ? bytesSent : 0);
-            // Two: the whole vector once a step. Three: chunks of 33 334, 33 334, 33 332 values; replica 0 sends
-            // chunks 0 and 2 (reduce-scatter), then 1 and 0 (all-gather).
-            expect(bytesSent).toBe(3 * 4 * (replicasOf === 2 ? n : 33_334 + 33_332 + 33_334 + 33_334));
-          } finally {
-            await Promise.all(rs.map((r) => r.end()));
+            // Every file's name goes once the peer has read it (the probe's once training started).
+            expect(ourSharedFiles()).toEqual([]);
           }
+          const { bytesSent, bytesSentThroughFiles } = rs[0]!.stats();
+          // A host without /dev/shm (macOS, Windows) sends everything through the socket.
+          expect(bytesSentThroughFiles).toBe(sameHostFiles && hasSharedMemory ? bytesSent : 0);
+          // Two: the whole vector once a step. Three: chunks of 33 334, 33 334, 33 332 values; replica 0 sends
+          // chunks 0 and 2 (reduce-scatter), then 1 and 0 (all-gather).
+          expect(bytesSent).toBe(3 * 4 * (replicasOf === 2 ? n : 33_334 + 33_332 + 33_334 + 33_334));
+        } finally {
+          await Promise.all(rs.map((r) => r.end()));
         }
       }
-      expect(ourSharedFiles()).toEqual([]);
-    },
-  );
+    }
+    expect(ourSharedFiles()).toEqual([]);
+  });
 
-  it.skipIf(!existsSync('/dev/shm'))(
-    'a replica without files (another host, or sameHostFiles: false) gets the payload in the RPC, both ways',
-    async () => {
-      const rs = await replicas(2, { sameHostFiles: [true, false] });
-      try {
-        await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 50_000, weightsDigest: 1 })));
-        const inputs = rs.map((_, i) => roundingValues(50_000, i + 5));
-        const expected = inputs[0]!.map((a, i) => Math.fround(Math.fround(a + inputs[1]![i]!) / 2));
-        const out = await Promise.all(rs.map((r, i) => r.allReduceMean(inputs[i]!, 0)));
-        expect(Array.from(out[0]!)).toEqual(Array.from(expected));
-        expect(Array.from(out[1]!)).toEqual(Array.from(expected));
-        expect(rs.map((r) => r.stats().bytesSentThroughFiles)).toEqual([0, 0]);
-      } finally {
-        await Promise.all(rs.map((r) => r.end()));
-      }
-      expect(ourSharedFiles()).toEqual([]);
-    },
-  );
+  it('a replica without files (another host, or sameHostFiles: false) gets the payload in the RPC, both ways', async () => {
+    const rs = await replicas(2, { sameHostFiles: [true, false] });
+    try {
+      await Promise.all(rs.map((r) => r.start({ globalStep: 0, numValues: 50_000, weightsDigest: 1 })));
+      const inputs = rs.map((_, i) => roundingValues(50_000, i + 5));
+      const expected = inputs[0]!.map((a, i) => Math.fround(Math.fround(a + inputs[1]![i]!) / 2));
+      const out = await Promise.all(rs.map((r, i) => r.allReduceMean(inputs[i]!, 0)));
+      expect(Array.from(out[0]!)).toEqual(Array.from(expected));
+      expect(Array.from(out[1]!)).toEqual(Array.from(expected));
+      expect(rs.map((r) => r.stats().bytesSentThroughFiles)).toEqual([0, 0]);
+    } finally {
+      await Promise.all(rs.map((r) => r.end()));
+    }
+    expect(ourSharedFiles()).toEqual([]);
+  });
 
   it('refuses a pipelineChunkBytes below one float32 value, naming it', async () => {
     const tasks = await localClusterTasks(2, false);
