@@ -107,7 +107,7 @@ const INCARNATION_BYTES = 36;
  * 4-byte boundary and the receiver can read it in place instead of copying it.
  */
 const FRAME_HEADER_BYTES = 39;
-/** The frame's kind: the payload follows the header, or (FILE) a u32 byte length and the name of the file it is in. */
+/** The frame's kind: the payload follows the header (INLINE), or a u32 byte length and its file's name (IN_FILE). */
 const INLINE = 0;
 const IN_FILE = 1;
 /**
