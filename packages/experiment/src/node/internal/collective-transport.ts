@@ -1,15 +1,14 @@
 /**
  * The wire under the collective all-reduce: one gRPC server per task and a client to each peer (@grpc/grpc-js over
  * HTTP/2), with four unary methods — Hello (is the peer up, and which incarnation is it), Fetch (give me the chunk
- * `tag` you published for me), Received (I have all of `tag`'s bytes) and Abort (this peer is gone, and why). Owns: framing, the outbox of published chunks,
- * deadlines, incarnations. Does not own: the ring algorithm or the rendezvous policy (collective-all-reduce.ts).
+ * `tag` you published for me), Received (I have all of `tag`'s bytes) and Abort (this peer is gone, and why). Owns:
+ * the outbox of published chunks, deadlines, incarnations. Does not own: the ring algorithm or the rendezvous policy (collective-all-reduce.ts).
  *
  * Data moves by pull, not push: the receiver asks and the sender answers. The bytes then travel as a response to the
  * client, whose HTTP/2 flow-control window grpc-js lets us raise (`grpc-node.flow_control_window`); a grpc-js server
  * keeps HTTP/2's 64 KiB default, so a pushed megabyte would wait for a WINDOW_UPDATE round trip every 64 KiB.
- * Data frames are raw bytes (a fixed 39-byte header, then the float32 payload), never JSON. Between tasks that share
- * the host's memory filesystem a payload of {@link MIN_FILE_BYTES} or more goes through a file there instead
- * (same-host-files.ts): the frame then names the file and its length.
+ * Between tasks that share the host's memory filesystem a payload of `MIN_FILE_BYTES` or more goes through a file
+ * there instead (same-host-files.ts). The bytes of every message are collective-wire.ts's.
  *
  * A publish settles on the fetcher's Received, not when the answer is handed to grpc-js: a megabyte answer leaves the
  * process over several event-loop turns, and a sender that went straight back to the synchronous kernels of its next
@@ -19,6 +18,24 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ExperimentError } from '../../errors.js';
+import {
+  CHANNEL_OPTIONS,
+  ClientCtor,
+  type CollectiveClient,
+  decodeControl,
+  decodeFetch,
+  decodeFrame,
+  encodeControl,
+  encodeFetch,
+  fileFrame,
+  type Header,
+  type HelloAnswer,
+  inlineFrame,
+  MIN_FILE_BYTES,
+  READS_FILES,
+  releaseAfterCopy,
+  SERVICE,
+} from './collective-wire.js';
 import { type SameHostFile, SameHostFiles } from './same-host-files.js';
 
 /** A peer as the transport sees it: its replica index, a name for messages (`worker:0`), its address. */
@@ -26,123 +43,6 @@ export interface Peer {
   readonly index: number;
   readonly name: string;
   readonly address: string;
-}
-
-/** Control messages (Hello, Abort): rare and small, so JSON. */
-interface Header {
-  readonly from: number;
-  readonly incarnation: string;
-  readonly reason?: string;
-  readonly finished?: boolean;
-  /** Hello only: the sender's state, so a process of an older incarnation can tell it was replaced. */
-  readonly training?: boolean;
-  /** Hello only: the sender's probe file (same-host-files.ts), when it can send payloads through files. */
-  readonly probe?: string;
-}
-
-/** What a peer's Hello answered: its incarnation, and its probe file when it has one. */
-export interface HelloAnswer {
-  readonly incarnation: string;
-  readonly probe?: string;
-}
-
-const passThrough = (b: Buffer) => b;
-/**
- * What to do once grpc-js copied a frame into its own message buffer. grpc-js calls the serializer and copies its
- * result in the same synchronous call, so a microtask queued by the serializer runs after the copy: the frame can go
- * back to the pool for the next step instead of becoming garbage (megabytes a step make the GC a large share of the
- * exchange's CPU time).
- */
-const afterCopy = new WeakMap<Buffer, () => void>();
-const serializeFrame = (b: Buffer) => {
-  const release = afterCopy.get(b);
-  if (release) {
-    afterCopy.delete(b);
-    queueMicrotask(release);
-  }
-  return b;
-};
-const method = (name: string, responseSerialize = passThrough) => ({
-  path: `/estimatorjs.Collective/${name}`,
-  requestStream: false,
-  responseStream: false,
-  requestSerialize: passThrough,
-  requestDeserialize: passThrough,
-  responseSerialize,
-  responseDeserialize: passThrough,
-});
-const SERVICE = {
-  Hello: method('Hello'),
-  Fetch: method('Fetch', serializeFrame),
-  Received: method('Received'),
-  Abort: method('Abort'),
-};
-const ClientCtor = grpc.makeGenericClientConstructor(SERVICE, 'Collective');
-type Unary = (
-  message: Buffer,
-  options: grpc.CallOptions,
-  callback: (e: grpc.ServiceError | null, response?: Buffer) => void,
-) => grpc.ClientUnaryCall;
-type CollectiveClient = grpc.Client & Record<keyof typeof SERVICE, Unary>;
-
-/** The receive window of each client (stream and connection): a whole ring chunk of a large model flows unpaused. */
-const FLOW_CONTROL_WINDOW = 64 * 1024 * 1024;
-
-const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.max_receive_message_length': -1,
-  'grpc.max_send_message_length': -1,
-  'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
-  // A peer that restarts must be found again within about a second, not after grpc's default 2-minute backoff.
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 1000,
-  'grpc.keepalive_time_ms': 10_000,
-  'grpc.keepalive_timeout_ms': 5_000,
-};
-
-/** Incarnations are UUIDs: 36 ASCII bytes. */
-const INCARNATION_BYTES = 36;
-/**
- * A data frame: the sender's incarnation, its kind (1 byte), 2 bytes of padding, the payload. grpc-js hands the
- * receiver the message 5 bytes into its buffer (after the gRPC length prefix), so 5 + 39 puts the float32 payload on a
- * 4-byte boundary and the receiver can read it in place instead of copying it.
- */
-const FRAME_HEADER_BYTES = 39;
-/** The frame's kind: the payload follows the header (INLINE), or a u32 byte length and its file's name (IN_FILE). */
-const INLINE = 0;
-const IN_FILE = 1;
-/**
- * Payloads from this size go through a file when the peer can read this task's files: below it the bytes cost less in
- * the RPC than the two system calls (a bias; a ring chunk of a tiny model).
- */
-const MIN_FILE_BYTES = 64 * 1024;
-/** A Fetch request's flag: the fetcher reads this task's files (it read back the probe its Hello named). */
-const READS_FILES = 1;
-
-function encodeControl(header: Header): Buffer {
-  return Buffer.from(JSON.stringify(header));
-}
-
-function decodeControl(b: Buffer): Header {
-  return JSON.parse(b.toString()) as Header;
-}
-
-/** A Fetch (and Received) request: [u16 from][u8 flags][incarnation][tag, UTF-8]. */
-function encodeFetch(from: number, flags: number, incarnation: string, tag: string): Buffer {
-  const out = Buffer.allocUnsafe(3 + INCARNATION_BYTES + Buffer.byteLength(tag));
-  out.writeUInt16LE(from, 0);
-  out.writeUInt8(flags, 2);
-  out.write(incarnation, 3, INCARNATION_BYTES, 'latin1');
-  out.write(tag, 3 + INCARNATION_BYTES, 'utf8');
-  return out;
-}
-
-function decodeFetch(b: Buffer): { from: number; flags: number; incarnation: string; tag: string } {
-  return {
-    from: b.readUInt16LE(0),
-    flags: b.readUInt8(2),
-    incarnation: b.toString('latin1', 3, 3 + INCARNATION_BYTES),
-    tag: b.toString('utf8', 3 + INCARNATION_BYTES),
-  };
 }
 
 /** A chunk published for one peer, until that peer fetches it. */
@@ -298,7 +198,9 @@ export class CollectiveTransport {
     const inFile = this.files !== null && this.readers.has(peer.index) && payload.byteLength >= MIN_FILE_BYTES;
     const file = inFile ? this.files!.write(peer.index, payload) : null;
     if (file) this.bytesThroughFiles += payload.byteLength;
-    const frame = file ? this.fileFrame(file) : this.inlineFrame(payload);
+    const frame = file
+      ? fileFrame(this.incarnation, file)
+      : inlineFrame(this.incarnation, payload, (size) => this.spareFrames.get(size)?.pop());
     const key = `${peer.index}|${tag}`;
     return this.wait(peer, false, timeoutMs, `did not fetch ${tag} within ${timeoutMs / 1000} s (hung?)`, (done) => {
       const published: Published = { frame, file, delivered: () => done(undefined) };
@@ -340,16 +242,15 @@ export class CollectiveTransport {
                 : `refused ${tag}: ${e?.details || e?.message || 'no response'}`;
             return fail(this.error('PEER_FAILED', `${peer.name} (${peer.address}) ${why}`));
           }
-          if (res.toString('latin1', 0, INCARNATION_BYTES) !== expected) {
+          const frame = decodeFrame(res);
+          if (frame.incarnation !== expected) {
             return fail(
               this.error('PEER_FAILED', `${peer.name} (${peer.address}) restarted (new incarnation) while training`),
             );
           }
-          if (res[INCARNATION_BYTES] === IN_FILE) {
-            const byteLength = res.readUInt32LE(FRAME_HEADER_BYTES);
-            const name = res.toString('utf8', FRAME_HEADER_BYTES + 4);
+          if (frame.file) {
             try {
-              done(this.files!.read(peer.index, name, byteLength));
+              done(this.files!.read(peer.index, frame.file.name, frame.file.byteLength));
             } catch (e) {
               return fail(
                 this.error(
@@ -359,7 +260,7 @@ export class CollectiveTransport {
               );
             }
           } else {
-            done(res.subarray(FRAME_HEADER_BYTES));
+            done(frame.payload);
           }
           // Settles the peer's publish (best effort: a lost Received ends as that peer's timeout, named there).
           client.Received(msg, { deadline: Date.now() + timeoutMs }, () => {});
@@ -458,26 +359,6 @@ export class CollectiveTransport {
     });
   }
 
-  /** The frame of a payload sent in the RPC: header, then a copy of the bytes (the caller may reuse `payload`). */
-  private inlineFrame(payload: ArrayBufferView): Buffer {
-    const size = FRAME_HEADER_BYTES + payload.byteLength;
-    const frame = this.spareFrames.get(size)?.pop() ?? Buffer.allocUnsafe(size);
-    frame.write(this.incarnation, 0, INCARNATION_BYTES, 'latin1');
-    frame[INCARNATION_BYTES] = INLINE;
-    frame.set(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), FRAME_HEADER_BYTES);
-    return frame;
-  }
-
-  /** The frame of a payload written to `file`: header, the payload's length and the file's name. */
-  private fileFrame(file: SameHostFile): Buffer {
-    const frame = Buffer.alloc(FRAME_HEADER_BYTES + 4 + Buffer.byteLength(file.name));
-    frame.write(this.incarnation, 0, INCARNATION_BYTES, 'latin1');
-    frame[INCARNATION_BYTES] = IN_FILE;
-    frame.writeUInt32LE(file.byteLength, FRAME_HEADER_BYTES);
-    frame.write(file.name, FRAME_HEADER_BYTES + 4, 'utf8');
-    return frame;
-  }
-
   private helloHeader(): Header {
     const probe = this.files?.probePath;
     return {
@@ -497,7 +378,7 @@ export class CollectiveTransport {
   private answer(key: string, fetch: PendingFetch, published: Published, peer: number): void {
     const { frame, file } = published;
     if (!file) {
-      afterCopy.set(frame, () => {
+      releaseAfterCopy(frame, () => {
         const spare = this.spareFrames.get(frame.length) ?? [];
         if (spare.length < 4 && !this.closed) spare.push(frame);
         this.spareFrames.set(frame.length, spare);
