@@ -272,10 +272,8 @@ export class CollectiveTransport {
 
   /** Takes back a payload `fetch` resolved with, once read: one read from a file is reused for the next. */
   recycle(payload: Buffer): void {
-    // A view into grpc-js's message starts after the frame header; a file's payload is a whole buffer of its own.
-    if (this.files && payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength) {
-      this.files.recycle(payload);
-    }
+    // Only a payload read from a file is this task's to reuse; a view into grpc-js's message is not.
+    this.files?.recycle(payload);
   }
 
   /** Tells every peer this task is gone (best effort, short deadline), then stops serving. */

@@ -63,6 +63,8 @@ export class SameHostFiles {
   private readonly opened = new Map<number, Map<string, number>>();
   /** Receive buffers by size, given back by the caller once read. */
   private readonly spare = new Map<number, Buffer[]>();
+  /** The receive buffers `read` handed out and not yet given back. */
+  private readonly lent = new WeakSet<Buffer>();
   /** The buffer payloads are copied into before `write`, by size (see `write`). */
   private readonly staging = new Map<number, Uint8Array>();
 
@@ -181,11 +183,13 @@ export class SameHostFiles {
       if (n === 0) throw new Error(`${name} ended after ${done} of ${byteLength} bytes`);
       done += n;
     }
+    this.lent.add(out);
     return out;
   }
 
-  /** Takes back a buffer `read` returned, for the next payload of its size. */
+  /** Takes back a buffer `read` returned, for the next payload of its size; any other buffer is left alone. */
   recycle(b: Buffer): void {
+    if (!this.lent.delete(b)) return;
     const spare = this.spare.get(b.byteLength) ?? [];
     if (spare.length < 4) spare.push(b);
     this.spare.set(b.byteLength, spare);
