@@ -41,6 +41,17 @@ class VirtualPeer implements TrainDistribute {
   }
 }
 
+/** What CollectiveAllReduce does to skip a per-step copy: writes the mean into the array it was handed. */
+class InPlacePeer extends VirtualPeer {
+  /** Every array the Estimator handed over, in step order. */
+  readonly handed: Float32Array[] = [];
+  override async allReduceMean(values: Float32Array): Promise<Float32Array> {
+    this.handed.push(values);
+    for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 3 * values[i]!) / 2;
+    return values;
+  }
+}
+
 const cluster = { chief: ['127.0.0.1:2222'], worker: ['127.0.0.1:2223'] };
 const tfConfig = (type: string) => JSON.stringify({ cluster, task: { type, index: 0 } });
 
@@ -60,13 +71,6 @@ describe('trainDistribute in Estimator.train()', () => {
   });
 
   it('a strategy that writes the mean into the array it was handed trains the same (hand-computed)', async () => {
-    // What CollectiveAllReduce does to skip a per-step copy of the gradients.
-    class InPlacePeer extends VirtualPeer {
-      override async allReduceMean(values: Float32Array): Promise<Float32Array> {
-        for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 3 * values[i]!) / 2;
-        return values;
-      }
-    }
     const est = linearEstimator(cleanups, {
       config: { tfConfig: tfConfig('chief'), trainDistribute: new InPlacePeer() },
     });
@@ -94,17 +98,8 @@ describe('trainDistribute in Estimator.train()', () => {
       },
     });
     cleanups.push(() => tf.unregisterKernel(READ_INTO_KERNEL, 'cpu'));
-    const handed: Float32Array[] = [];
-    class InPlacePeer extends VirtualPeer {
-      override async allReduceMean(values: Float32Array): Promise<Float32Array> {
-        handed.push(values);
-        for (let i = 0; i < values.length; i++) values[i] = (values[i]! + 3 * values[i]!) / 2;
-        return values;
-      }
-    }
-    const est = linearEstimator(cleanups, {
-      config: { tfConfig: tfConfig('chief'), trainDistribute: new InPlacePeer() },
-    });
+    const peer = new InPlacePeer();
+    const est = linearEstimator(cleanups, { config: { tfConfig: tfConfig('chief'), trainDistribute: peer } });
     await est.train(linearInput(100), { maxSteps: 3 });
     const hand = handTrained(3, [2, 2, 2]).at(-1)!;
     const [w, b] = await Promise.all(['linear/w', 'linear/b'].map(async (n) => (await est.getVariableValue(n)).data()));
@@ -112,24 +107,16 @@ describe('trainDistribute in Estimator.train()', () => {
     expect(b![0]).toBeCloseTo(hand.b, 5);
     // Read through the kernel (w and b: 2 values) into one array, step after step.
     expect(reads).toEqual([2, 2, 2]);
-    expect(handed).toHaveLength(3);
-    expect(new Set(handed).size).toBe(1);
+    expect(peer.handed).toHaveLength(3);
+    expect(new Set(peer.handed).size).toBe(1);
     est.dispose();
   });
 
   it('elsewhere (data()) each step hands over an array of its own', async () => {
-    const handed: Float32Array[] = [];
-    class RecordingPeer extends VirtualPeer {
-      override async allReduceMean(values: Float32Array, step: number): Promise<Float32Array> {
-        handed.push(values);
-        return super.allReduceMean(values, step);
-      }
-    }
-    const est = linearEstimator(cleanups, {
-      config: { tfConfig: tfConfig('chief'), trainDistribute: new RecordingPeer() },
-    });
+    const peer = new InPlacePeer();
+    const est = linearEstimator(cleanups, { config: { tfConfig: tfConfig('chief'), trainDistribute: peer } });
     await est.train(linearInput(100), { maxSteps: 3 });
-    expect(new Set(handed).size).toBe(3);
+    expect(new Set(peer.handed).size).toBe(3);
     est.dispose();
   });
 
